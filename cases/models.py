@@ -1,0 +1,194 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from execcenter.models.scoped import ScopedQuerySet, scoped_queryset
+
+from .choices import CaseStatus, CaseTag, CaseType, ClosureType, MoneyKind, PartyKind, PartyRole, ReceiptSource
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class CaseQuerySet(ScopedQuerySet):
+    def open(self):
+        return self.exclude(status=CaseStatus.CLOSED)
+
+
+class Case(models.Model):
+    """An execution case (执行案件). Its number is assigned at filing by cases.services.file_case."""
+
+    number = models.CharField(_("案号"), max_length=40, unique=True)
+    court = models.ForeignKey("execcenter.Court", verbose_name=_("执行法院"), on_delete=models.PROTECT, related_name="cases")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    case_type = models.CharField(_("案件类型"), max_length=4, choices=CaseType.choices, default=CaseType.FIRST)
+    sequence = models.PositiveIntegerField(_("序号"))
+    cause = models.CharField(_("案由"), max_length=64)
+    origin_body = models.CharField(_("执行依据作出机关"), max_length=64, blank=True)
+    origin_document_no = models.CharField(_("执行依据文号"), max_length=64, blank=True)
+    filed_on = models.DateField(_("立案日期"), db_index=True)
+    claim_amount = models.DecimalField(_("申请执行标的"), **MONEY)
+    # Kept in step with the money ledger by cases.services (never written elsewhere).
+    recovered_amount = models.DecimalField(_("执行到位金额"), default=Decimal("0.00"), **MONEY)
+    outstanding_amount = models.DecimalField(_("未执行金额"), **MONEY)
+    costs_amount = models.DecimalField(_("执行费用"), default=Decimal("0.00"), **MONEY)
+    status = models.CharField(_("状态"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.FILED)
+    closure_type = models.CharField(_("结案方式"), max_length=24, choices=ClosureType.choices, blank=True)
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    assigned_judge = models.ForeignKey(
+        "execcenter.Officer", verbose_name=_("承办法官"), null=True, blank=True, on_delete=models.PROTECT, related_name="judged_cases"
+    )
+    responsible_officer = models.ForeignKey(
+        "execcenter.Officer", verbose_name=_("责任人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    leading_official = models.ForeignKey(
+        "execcenter.Officer", verbose_name=_("包案领导"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    tags = models.JSONField(_("标签"), default=list, blank=True)
+    # Tags duplicated as flags: filtering a million cases by JSON contents is slow on SQLite and needs GIN on PG.
+    is_livelihood = models.BooleanField(_("涉民生"), default=False)
+    is_migrant_wages = models.BooleanField(_("农民工工资"), default=False)
+    is_enterprise = models.BooleanField(_("涉企"), default=False)
+    is_government = models.BooleanField(_("涉党政机关"), default=False)
+    is_financial = models.BooleanField(_("涉金融"), default=False)
+    assignment_due = models.DateField(_("分案期限"))
+    statutory_deadline = models.DateField(_("法定审限届满日"), db_index=True)
+    suspended_days = models.PositiveIntegerField(_("扣除审限天数"), default=0)
+    extension_days = models.PositiveIntegerField(_("延长审限天数"), default=0)
+    suspended_since = models.DateField(_("中止开始日"), null=True, blank=True)
+    status_before_suspension = models.CharField(max_length=16, blank=True)
+    origin_case = models.ForeignKey(
+        "self", verbose_name=_("原案"), null=True, blank=True, on_delete=models.PROTECT, related_name="resumed_cases"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("执行案件")
+        verbose_name_plural = _("执行案件")
+        ordering = ["-filed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["court", "case_type", "year", "sequence"], name="uniq_case_number_parts"),
+            models.CheckConstraint(condition=models.Q(claim_amount__gte=0), name="case_claim_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["court", "status", "-filed_on"]),
+            models.Index(fields=["assigned_judge", "status"]),
+            models.Index(fields=["status", "statutory_deadline"]),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    TAG_FIELDS = {
+        CaseTag.LIVELIHOOD: "is_livelihood",
+        CaseTag.MIGRANT_WAGES: "is_migrant_wages",
+        CaseTag.ENTERPRISE: "is_enterprise",
+        CaseTag.GOVERNMENT: "is_government",
+        CaseTag.FINANCIAL: "is_financial",
+    }
+
+    def set_tags(self, tags):
+        self.tags = sorted(set(tags))
+        for tag, field in self.TAG_FIELDS.items():
+            setattr(self, field, tag in self.tags)
+
+    @property
+    def is_open(self):
+        return self.status != CaseStatus.CLOSED
+
+
+class Party(models.Model):
+    """A real-world party, one record across all cases (found by ID number / credit code)."""
+
+    kind = models.CharField(_("类型"), max_length=16, choices=PartyKind.choices)
+    name = models.CharField(_("名称"), max_length=128, db_index=True)
+    id_number = models.CharField(_("身份证号码/统一社会信用代码"), max_length=18, unique=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("当事人")
+        verbose_name_plural = _("当事人")
+
+    def __str__(self):
+        return self.name
+
+
+class CaseParty(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_parties")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="case_parties")
+    role = models.CharField(_("诉讼地位"), max_length=16, choices=PartyRole.choices)
+
+    objects = scoped_queryset("case__court").as_manager()
+
+    class Meta:
+        verbose_name = _("案件当事人")
+        verbose_name_plural = _("案件当事人")
+        constraints = [models.UniqueConstraint(fields=["case", "party", "role"], name="uniq_case_party_role")]
+
+
+class CaseEvent(models.Model):
+    """Append-only case timeline: status, assignment, measure, money, order, query."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("事件类型"), max_length=32)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    actor_label = models.CharField(_("操作人"), max_length=64)
+    summary = models.CharField(_("摘要"), max_length=200)
+    details = models.JSONField(_("详情"), default=dict, blank=True)
+
+    objects = scoped_queryset("case__court").as_manager()
+
+    class Meta:
+        verbose_name = _("案件节点")
+        verbose_name_plural = _("案件节点")
+        ordering = ["at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("case events are append-only")
+        super().save(*args, **kwargs)
+
+
+class MoneyEntry(models.Model):
+    """One line of the case account (一案一账户): a receipt into it or a payout from it."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="money_entries")
+    kind = models.CharField(_("方向"), max_length=8, choices=MoneyKind.choices)
+    source = models.CharField(_("来源"), max_length=16, choices=ReceiptSource.choices)
+    amount = models.DecimalField(_("金额"), **MONEY)
+    occurred_at = models.DateTimeField(_("发生时间"), db_index=True)
+    # 法发〔2017〕6号: receipts are to be paid out within 30 days.
+    payout_due = models.DateField(_("应发放日期"), null=True, blank=True)
+    paid_out_amount = models.DecimalField(_("已发放金额"), default=Decimal("0.00"), **MONEY)
+    payee = models.ForeignKey(Party, verbose_name=_("收款人"), null=True, blank=True, on_delete=models.PROTECT)
+    # Idempotency: the same deduction (order UUID) or payment reference is booked once.
+    reference = models.CharField(_("业务编号"), max_length=80, unique=True, null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+
+    objects = scoped_queryset("case__court").as_manager()
+
+    class Meta:
+        verbose_name = _("案款流水")
+        verbose_name_plural = _("案款流水")
+        ordering = ["occurred_at", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="money_amount_positive")]
+
+
+class CaseSequence(models.Model):
+    """Last sequence number issued per court / type / year (numbering restarts each year)."""
+
+    court = models.ForeignKey("execcenter.Court", on_delete=models.PROTECT)
+    case_type = models.CharField(max_length=4, choices=CaseType.choices)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["court", "case_type", "year"], name="uniq_case_sequence")]

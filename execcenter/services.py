@@ -1,0 +1,96 @@
+"""Organisation-wide services: the audit log and alerts. Every app writes through these."""
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from execcenter.choices import AlertSeverity, AlertStatus
+from execcenter.models import Alert, AuditLog, Court
+from execcenter.scope import officer_of
+
+
+def client_ip(request):
+    if request is None:
+        return None
+    # Behind the production proxy the real client is the first X-Forwarded-For hop.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
+
+
+def actor_label(actor):
+    if actor is None:
+        return "system"
+    if hasattr(actor, "key_hash"):
+        return f"partner:{actor.name}"
+    officer = officer_of(actor)
+    return officer.name if officer else (getattr(actor, "username", "") or "system")
+
+
+def audit(actor, action, obj=None, *, court=None, request=None, details=None, object_type=None, object_id=None):
+    """Append one audit entry. `actor` is a User, a PartnerClient or None (system/beat)."""
+    is_partner = actor is not None and hasattr(actor, "key_hash")
+    user = actor if (actor is not None and not is_partner and getattr(actor, "is_authenticated", False)) else None
+    if court is None and obj is not None:
+        court = getattr(obj, "court", None)
+    return AuditLog.objects.create(
+        user=user,
+        partner=actor if is_partner else None,
+        actor_label=actor_label(actor)[:64],
+        action=action,
+        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+        object_id=str(object_id if object_id is not None else (obj.pk if obj is not None else "")),
+        object_repr=str(obj)[:128] if obj is not None else "",
+        court=court if isinstance(court, Court) else None,
+        ip=client_ip(request),
+        details=details or {},
+    )
+
+
+def audit_bulk(actor, action, objects, *, request=None, details=None):
+    """One entry per object for bulk updates (`queryset.update()` bypasses signals, not this)."""
+    is_partner = actor is not None and hasattr(actor, "key_hash")
+    user = actor if (actor is not None and not is_partner and getattr(actor, "is_authenticated", False)) else None
+    label, ip = actor_label(actor)[:64], client_ip(request)
+    AuditLog.objects.bulk_create(
+        AuditLog(
+            user=user,
+            partner=actor if is_partner else None,
+            actor_label=label,
+            action=action,
+            object_type=o._meta.label_lower,
+            object_id=str(o.pk),
+            object_repr=str(o)[:128],
+            court=getattr(o, "court", None),
+            ip=ip,
+            details=details or {},
+        )
+        for o in objects
+    )
+
+
+def raise_alert(*, kind, court, title, dedup_key, severity=AlertSeverity.WARNING, message="", source=None, link=""):
+    """Raise an alert once: the same dedup_key never makes a second row. Returns (alert, created)."""
+    existing = Alert.objects.filter(dedup_key=dedup_key).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                kind=kind,
+                court=court,
+                title=title[:128],
+                message=message,
+                severity=severity,
+                dedup_key=dedup_key[:128],
+                source_type=source._meta.label_lower if source is not None else "",
+                source_id=str(source.pk) if source is not None else "",
+                link=link,
+            )
+    except IntegrityError:  # raised concurrently by another worker
+        return Alert.objects.get(dedup_key=dedup_key), False
+    return alert, True
+
+
+def resolve_alerts(dedup_prefix):
+    """Close alerts whose cause went away (e.g. the freeze was renewed)."""
+    return Alert.objects.filter(dedup_key__startswith=dedup_prefix).exclude(status=AlertStatus.RESOLVED).update(
+        status=AlertStatus.RESOLVED, resolved_at=timezone.now()
+    )

@@ -1,0 +1,51 @@
+"""Celery settings (read by execcenter/celery.py with namespace CELERY)."""
+from kombu import Queue
+
+from .base import REDIS_URL, VAR_DIR, env
+
+if REDIS_URL:
+    CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+    # Must exceed the longest countdown/ETA we ever schedule (retry backoff caps at 10 min), or Redis
+    # redelivers a waiting message to a second worker and it runs twice (CourtListener's lesson).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+else:
+    _broker_dir = VAR_DIR / "broker"
+    for sub in ("out", "processed"):
+        (_broker_dir / sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "out"),
+        "data_folder_out": str(_broker_dir / "out"),
+        "data_folder_processed": str(_broker_dir / "processed"),
+        "store_processed": False,
+    }
+
+# The screen and the browser read job rows and snapshots, never the result backend.
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_ENABLE_UTC = True
+# Exactly-once money steps rely on redelivery after a crash, so ack only when a task finished.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+CELERY_TASK_DEFAULT_QUEUE = "default"
+# query: partner I/O (banks and registries); default: domain work; screens: snapshot refresh.
+CELERY_TASK_QUEUES = (Queue("default"), Queue("query"), Queue("screens"))
+CELERY_TASK_ROUTES = {
+    "querycontrol.tasks.*": {"queue": "query"},
+    "dashboards.tasks.*": {"queue": "screens"},
+}
+
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "worker-heartbeat": {"task": "execcenter.tasks.heartbeat", "schedule": 15.0},
+}

@@ -1,0 +1,69 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from execcenter.tasks import HEARTBEAT_KEY
+
+
+@login_required
+def home(request):
+    """Land on the case list (judges) once it exists; otherwise a simple portal page."""
+    for name in ("cases:case-list",):
+        try:
+            return redirect(reverse(name))
+        except NoReverseMatch:
+            continue
+    return render(request, "execcenter/home.html")
+
+
+def _check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def _check_cache():
+    token = str(time.time())
+    cache.set("healthz-probe", token, 30)
+    if cache.get("healthz-probe") != token:
+        raise RuntimeError("cache read-back mismatch")
+    return {"ok": True, "backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]}
+
+
+def _check_broker():
+    from execcenter.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+        transport = conn.transport_cls
+    return {"ok": True, "transport": str(transport)}
+
+
+def _check_worker():
+    last = cache.get(HEARTBEAT_KEY)
+    if last is None:
+        return {"ok": False, "error": "no worker heartbeat yet"}
+    age = time.time() - float(last)
+    return {"ok": age <= settings.WORKER_HEARTBEAT_STALE_SECONDS, "last_heartbeat_age_s": round(age, 1)}
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Database, broker, cache and the last worker heartbeat; 503 when any is down."""
+    checks = {}
+    for name, check in (("database", _check_database), ("cache", _check_cache), ("broker", _check_broker), ("worker", _check_worker)):
+        try:
+            checks[name] = check()
+        except Exception as exc:  # a health check reports every failure, whatever its type
+            checks[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:200]}
+    ok = all(c["ok"] for c in checks.values())
+    return JsonResponse({"status": "ok" if ok else "fail", "checks": checks}, status=200 if ok else 503)
