@@ -5,6 +5,7 @@ reads the simulator's tables. Every call that changes something carries `idempot
 order's UUID): an institution that has seen the key returns its first answer, so a retried or
 redelivered task never freezes or deducts twice.
 """
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -58,23 +59,29 @@ class ControlResult:
     message: str = ""
 
 
-class Connector:
+class Connector(ABC):
     """One implementation per transport; methods raise the errors above and return the dataclasses."""
 
+    @abstractmethod
     def query(self, institution_code: str, party: Party, *, request_ref: str) -> list[FoundAsset]:
-        raise NotImplementedError
+        """See the class docstring."""
 
+    @abstractmethod
     def freeze(self, institution_code, asset_ref, amount, *, term_days, case_number, court_code, idempotency_key) -> ControlResult:
-        raise NotImplementedError
+        """See the class docstring."""
 
+    @abstractmethod
     def renew(self, institution_code, asset_ref, *, term_days, case_number, court_code, idempotency_key) -> ControlResult:
-        raise NotImplementedError
+        """See the class docstring."""
 
+    @abstractmethod
     def unfreeze(self, institution_code, asset_ref, amount, *, case_number, court_code, idempotency_key) -> ControlResult:
-        raise NotImplementedError
+        """See the class docstring."""
 
+    @abstractmethod
     def deduct(self, institution_code, asset_ref, amount, *, case_number, court_code, idempotency_key) -> ControlResult:
-        raise NotImplementedError
+        """See the class docstring."""
 
+    @abstractmethod
     def seal(self, institution_code, asset_ref, *, term_days, case_number, court_code, idempotency_key) -> ControlResult:
-        raise NotImplementedError
+        """See the class docstring."""

@@ -1,0 +1,1 @@
+# Models of the query-and-control app, one module per concept.
