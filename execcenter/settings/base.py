@@ -86,13 +86,16 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
+    # Test worker processes are pointed at the test database by name (see tests/workers.py).
+    if env.str("DATABASE_NAME", default=""):
+        DATABASES["default"]["NAME"] = env.str("DATABASE_NAME")
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "execcenter.sqlite3",
+            "NAME": env.str("DATABASE_NAME", default=str(VAR_DIR / "execcenter.sqlite3")),
             # WAL lets web, worker and beat read while one writes; the busy timeout makes a
             # writer wait for the lock instead of failing with "database is locked".
             "OPTIONS": {
@@ -145,6 +148,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
