@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("cases/", include("cases.urls")),
     path("querycontrol/", include("querycontrol.urls")),
+    path("command/", include("command.urls")),
     path("", include("dashboards.urls")),
 ]
 if settings.DEBUG:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
     path("", include("cases.api.urls")),
     path("", include("querycontrol.api.urls")),
+    path("", include("command.api.urls")),
     path("", include("dashboards.api.urls")),
     path("", include(router.urls)),
 ]

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cases",
     "querycontrol",
     "simulator",
+    "command",
     "dashboards",
 ]
 
