@@ -218,3 +218,16 @@ LOGGING = {
 
 # Seconds after which the last worker heartbeat counts as stale in /healthz.
 WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=90)
+
+# --- Network query-and-control connectors (querycontrol/connectors) -------------------------------
+# "simulator": the in-process simulated banks and registries; "http": JSON over HTTP to a gateway.
+QUERYCONTROL_CONNECTOR = env.str("QUERYCONTROL_CONNECTOR", default="simulator")
+# Base URL of the gateway (or of `manage.py serve_simulator`) when QUERYCONTROL_CONNECTOR=http.
+QUERYCONTROL_HTTP_BASE_URL = env.str("QUERYCONTROL_HTTP_BASE_URL", default="")
+# Seconds one HTTP call to an institution may take before it counts as a (retryable) timeout.
+QUERYCONTROL_HTTP_TIMEOUT = env.float("QUERYCONTROL_HTTP_TIMEOUT", default=10.0)
+# Simulator latency: "zero" (tests, throughput), "realistic" (each institution's latency profile,
+# timeouts and failures), "failures" (the profile's timeouts and failures without sleeping).
+SIMULATOR_LATENCY = env.str("SIMULATOR_LATENCY", default="zero")
+# Seconds after which a simulated debtor may have moved money since the account was last looked at.
+SIMULATOR_BALANCE_MOVE_SECONDS = env.int("SIMULATOR_BALANCE_MOVE_SECONDS", default=3600)
