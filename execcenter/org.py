@@ -87,3 +87,8 @@ DEMO_PARTNERS = [
     ("执行办案系统", PartnerKind.CASE_SYSTEM, "宁", [PartnerAction.READ, PartnerAction.WRITE_CASES, PartnerAction.QUERY, PartnerAction.CONTROL]),
     ("执行公开系统", PartnerKind.DISCLOSURE, "宁", [PartnerAction.READ]),
 ]
+
+
+def demo_partner_key(i):
+    """Known demo keys so the README can show a working curl line; production keys are random."""
+    return f"ec_demo{i:04d}_partner-demo-key-{i}"

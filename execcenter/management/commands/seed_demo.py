@@ -10,7 +10,7 @@ import time
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from execcenter.org import DEMO_PARTNERS, create_demo_logins, create_demo_partner, load_courts
+from execcenter.org import DEMO_PARTNERS, demo_partner_key, create_demo_logins, create_demo_partner, load_courts
 
 
 class Command(BaseCommand):
@@ -26,11 +26,11 @@ class Command(BaseCommand):
         courts = load_courts()
         self.stdout.write(f"法院：{len(courts)} 个")
         logins = create_demo_logins()
-        for name, kind, court, actions in DEMO_PARTNERS:
-            create_demo_partner(name, kind, court, actions, raw_key=f"ec_demo{len(name)}_{kind}-demo-key")
-        from cases.demo_bulk import generate_cases  # noqa: PLC0415 (cases sits above execcenter)
-
-        made = generate_cases(cases, seed=seed, stdout=self.stdout)
+        for i, (name, kind, court, actions) in enumerate(DEMO_PARTNERS, 1):
+            _client, key = create_demo_partner(name, kind, court, actions, raw_key=demo_partner_key(i))
+            self.stdout.write(f"合作系统 API 密钥（演示）：{name}  {key}")
+        # cases sits above execcenter, so it is reached by name like every other app's demo hook.
+        made = importlib.import_module("cases.demo_bulk").generate_cases(cases, seed=seed, stdout=self.stdout)
         self.stdout.write(f"案件：新增 {made} 件（目标 {cases} 件）")
         if not skip_enrich:
             for config in apps.get_app_configs():
