@@ -1,0 +1,43 @@
+# The two commands of the README:
+#   make run   — the product on its embedded default (SQLite + file cache + filesystem broker), or on
+#                PostgreSQL + Redis when DATABASE_URL / REDIS_URL are set; web + worker + beat, Ctrl-C stops all.
+#   make test  — the whole pytest suite (against whatever DATABASE_URL / REDIS_URL say; embedded by default).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+CASES  ?= 20000
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install migrate seed browser-deps lint messages bench
+
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo --cases $(CASES)
+
+run: seed
+	$(BIN)/python scripts/run_all.py --host $(HOST) --port $(PORT)
+
+browser-deps:
+	bash scripts/install-browser-deps.sh
+
+test: install browser-deps
+	$(BIN)/python -m pytest
+
+# Regenerate the English catalogue after adding strings (msgids are Chinese; needs GNU gettext).
+messages: install
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var
+	$(BIN)/python manage.py compilemessages -l en
+
+bench: install
+	$(BIN)/python bench/run_all.py
