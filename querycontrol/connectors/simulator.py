@@ -1,0 +1,83 @@
+"""In-process connector to the simulated outside world (the default; tests and the demo).
+
+It calls `simulator.services` directly and translates the simulator's answers and exceptions into
+the connector interface, exactly as the HTTP connector does for a gateway. Only this module and the
+HTTP server in simulator/ know that the simulator exists.
+"""
+from simulator import services
+from simulator.exceptions import SimulatedFailure, SimulatedRefusal, SimulatedTimeout, SimulatorError
+
+from .base import (
+    Connector,
+    ConnectorError,
+    ConnectorTimeout,
+    ControlResult,
+    FoundAsset,
+    Party,
+    PermanentConnectorError,
+    TransientConnectorError,
+)
+
+
+def translate(exc: SimulatorError) -> ConnectorError:
+    if isinstance(exc, SimulatedTimeout):
+        return ConnectorTimeout(str(exc))
+    if isinstance(exc, SimulatedFailure):
+        return TransientConnectorError(str(exc))
+    if isinstance(exc, SimulatedRefusal):
+        return PermanentConnectorError(str(exc))
+    return TransientConnectorError(str(exc))
+
+
+class SimulatorConnector(Connector):
+    def query(self, institution_code, party: Party, *, request_ref, attempt=1):
+        try:
+            rows = services.query(institution_code, party.id_number, party.name, request_ref=request_ref, attempt=attempt)
+        except SimulatorError as exc:
+            raise translate(exc) from exc
+        return [FoundAsset.from_json(row) for row in rows]
+
+    def query_many(self, institution_codes, party: Party, *, request_ref, attempt=1):
+        answers = services.query_many(
+            institution_codes, party.id_number, party.name, request_ref=request_ref, attempt=attempt
+        )
+        return {
+            code: translate(rows) if isinstance(rows, SimulatorError) else [FoundAsset.from_json(r) for r in rows]
+            for code, rows in answers.items()
+        }
+
+    def _control(self, action, institution_code, asset_ref, **kwargs) -> ControlResult:
+        try:
+            return ControlResult.from_json(services.control(action, institution_code, asset_ref, **kwargs))
+        except SimulatorError as exc:
+            raise translate(exc) from exc
+
+    def freeze(self, institution_code, asset_ref, amount, *, term_days, case_number, court_code, idempotency_key, attempt=1):
+        return self._control(
+            "freeze", institution_code, asset_ref, amount=amount, term_days=term_days, case_number=case_number,
+            court_code=court_code, idempotency_key=idempotency_key, attempt=attempt,
+        )
+
+    def renew(self, institution_code, asset_ref, *, term_days, case_number, court_code, idempotency_key, attempt=1):
+        return self._control(
+            "renew", institution_code, asset_ref, term_days=term_days, case_number=case_number,
+            court_code=court_code, idempotency_key=idempotency_key, attempt=attempt,
+        )
+
+    def unfreeze(self, institution_code, asset_ref, amount, *, case_number, court_code, idempotency_key, attempt=1):
+        return self._control(
+            "unfreeze", institution_code, asset_ref, amount=amount, case_number=case_number,
+            court_code=court_code, idempotency_key=idempotency_key, attempt=attempt,
+        )
+
+    def deduct(self, institution_code, asset_ref, amount, *, case_number, court_code, idempotency_key, attempt=1):
+        return self._control(
+            "deduct", institution_code, asset_ref, amount=amount, case_number=case_number,
+            court_code=court_code, idempotency_key=idempotency_key, attempt=attempt,
+        )
+
+    def seal(self, institution_code, asset_ref, *, term_days, case_number, court_code, idempotency_key, attempt=1):
+        return self._control(
+            "seal", institution_code, asset_ref, term_days=term_days, case_number=case_number,
+            court_code=court_code, idempotency_key=idempotency_key, attempt=attempt,
+        )
