@@ -63,3 +63,87 @@ class ReceiptSource(models.TextChoices):
     AUCTION = "auction", _("拍卖价款")
     OTHER = "other", _("其他")
     PAYOUT = "payout", _("案款发放")
+
+
+class SuspensionKind(models.TextChoices):
+    SUSPENSION = "suspension", _("中止执行")
+    SETTLEMENT = "settlement", _("执行和解")
+
+
+class DeadlineState(models.TextChoices):
+    OK = "ok", _("正常")
+    NEAR = "near", _("临近届满")
+    OVERDUE = "overdue", _("已超期")
+
+
+class InvestigationMethod(models.TextChoices):
+    NETWORK = "network", _("网络查控")
+    ON_SITE = "on_site", _("传统调查")
+    PARTY_REPORT = "party_report", _("被执行人报告")
+    LAWYER = "lawyer", _("律师调查")
+
+
+class MeasureKind(models.TextChoices):
+    DISHONEST = "dishonest", _("纳入失信名单")
+    CONSUMPTION_RESTRICTION = "consumption_restriction", _("限制高消费")
+    DETENTION = "detention", _("司法拘留")
+    FINE = "fine", _("罚款")
+    CRIMINAL_REFERRAL = "criminal_referral", _("移送公安（拒执罪）")
+    PROPERTY_REPORT_ORDER = "property_report_order", _("报告财产令")
+    INVESTIGATION_ORDER = "investigation_order", _("律师调查令")
+    REWARD_NOTICE = "reward_notice", _("悬赏公告")
+
+
+COERCIVE_MEASURES = (MeasureKind.DETENTION, MeasureKind.FINE, MeasureKind.CRIMINAL_REFERRAL)
+
+
+class MeasureStatus(models.TextChoices):
+    ACTIVE = "active", _("生效中")
+    COMPLETED = "completed", _("已执行/已完成")
+    REMOVED = "removed", _("已删除/已解除")
+    EXPIRED = "expired", _("已到期")
+    REVOKED = "revoked", _("已撤销")
+
+
+class DishonestGround(models.TextChoices):
+    # 《最高人民法院关于公布失信被执行人名单信息的若干规定》(2017) Art. 1 (1)–(6).
+    ABLE_BUT_REFUSES = "able_but_refuses", _("有履行能力而拒不履行")
+    OBSTRUCTS = "obstructs", _("以伪造证据、暴力、威胁等方法妨碍、抗拒执行")
+    FALSE_LITIGATION = "false_litigation", _("以虚假诉讼、虚假仲裁或者隐匿、转移财产等方法规避执行")
+    BREACHES_REPORT = "breaches_report", _("违反财产报告制度")
+    BREACHES_RESTRICTION = "breaches_restriction", _("违反限制消费令")
+    BREACHES_SETTLEMENT = "breaches_settlement", _("无正当理由拒不履行执行和解协议")
+
+
+class AuctionItemKind(models.TextChoices):
+    MOVABLE = "movable", _("动产")
+    REAL_ESTATE = "real_estate", _("不动产")
+    OTHER_RIGHT = "other_right", _("其他财产权")
+
+
+class AuctionItemStatus(models.TextChoices):
+    PENDING = "pending", _("待拍卖")
+    LISTED = "listed", _("拍卖中")
+    SOLD = "sold", _("已成交")
+    UNSOLD = "unsold", _("流拍")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    SUSPENDED = "suspended", _("暂缓/中止")
+
+
+class AuctionOutcome(models.TextChoices):
+    PENDING = "pending", _("未结束")
+    SOLD = "sold", _("成交")
+    UNSOLD = "unsold", _("流拍")
+    WITHDRAWN = "withdrawn", _("撤回")
+    SUSPENDED = "suspended", _("中止")
+
+
+class LedgerStatus(models.TextChoices):
+    OPEN = "open", _("督办中")
+    RESOLVED = "resolved", _("已结案销号")
+
+
+class RequeryStatus(models.TextChoices):
+    DUE = "due", _("待查询")
+    DONE = "done", _("已查询")
+    CANCELLED = "cancelled", _("已取消")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from execcenter.models.scoped import ScopedQuerySet, scoped_queryset
 
-from .choices import CaseStatus, CaseTag, CaseType, ClosureType, MoneyKind, PartyKind, PartyRole, ReceiptSource
+from ..choices import CaseStatus, CaseTag, CaseType, ClosureType, MoneyKind, PartyKind, PartyRole, ReceiptSource
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -58,6 +58,12 @@ class Case(models.Model):
     extension_days = models.PositiveIntegerField(_("延长审限天数"), default=0)
     suspended_since = models.DateField(_("中止开始日"), null=True, blank=True)
     status_before_suspension = models.CharField(max_length=16, blank=True)
+    # Facts the 终本 conditions read (法〔2016〕373号 Art. 1), recorded through cases.services.
+    notice_sent_on = models.DateField(_("执行通知发出日期"), null=True, blank=True)
+    dishonest_eligible = models.BooleanField(_("符合纳入失信名单条件"), default=False)
+    debtor_whereabouts_unknown = models.BooleanField(_("被执行人下落不明"), default=False)
+    debtor_searched_on = models.DateField(_("已依法查找日期"), null=True, blank=True)
+    debtor_obstructed = models.BooleanField(_("存在妨害执行行为"), default=False)
     origin_case = models.ForeignKey(
         "self", verbose_name=_("原案"), null=True, blank=True, on_delete=models.PROTECT, related_name="resumed_cases"
     )

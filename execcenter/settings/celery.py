@@ -48,4 +48,6 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "execcenter.tasks.heartbeat", "schedule": 15.0},
+    # Deadlines, overdue payouts, long-pending ledger, credit-punishment removals (cases.supervision).
+    "cases-scan": {"task": "cases.tasks.scan_cases", "schedule": 3600.0},
 }

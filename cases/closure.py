@@ -1,0 +1,153 @@
+"""Closing a case (结案) and the 终本 rules.
+
+终本 (终结本次执行程序) follows 《最高人民法院关于严格规范终结本次执行程序的规定（试行）》(法〔2016〕373号):
+Art. 1 lists five conditions that must all hold; Art. 9 orders a network re-query every six months for five
+years; a resumed 终本 case is filed again as a 执恢 case (Art. 9/10).
+"""
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from execcenter.exceptions import InvalidTransition, RuleViolation
+from execcenter.services import resolve_alerts
+
+from . import deadlines, hooks
+from .choices import COERCIVE_MEASURES, CaseStatus, CaseType, ClosureType, MeasureKind, MeasureStatus, PartyRole, RequeryStatus, SuspensionKind
+from .measures import mark_performed
+from .models import Measure, RequerySchedule
+from .services import CLOSABLE_FROM, _fresh, _record, _refuse, _swap, file_case
+
+
+@dataclass(frozen=True)
+class Condition:
+    code: str
+    label: str
+    ok: bool
+
+
+def _respondents(case):
+    return set(case.case_parties.filter(role=PartyRole.RESPONDENT).values_list("party_id", flat=True))
+
+
+def _measured(case, kind):
+    """Respondents against whom a measure of `kind` was issued (a revoked one does not count)."""
+    return set(case.measures.filter(kind=kind).exclude(status=MeasureStatus.REVOKED).values_list("party_id", flat=True))
+
+
+def terminate_conditions(case, today=None):
+    """The five 终本 conditions (Art. 1), each with whether it holds now."""
+    today = today or timezone.localdate()
+    respondents = _respondents(case)
+    report_ordered = respondents <= _measured(case, MeasureKind.PROPERTY_REPORT_ORDER)
+    restricted = respondents <= _measured(case, MeasureKind.CONSUMPTION_RESTRICTION)
+    listed = not case.dishonest_eligible or respondents <= _measured(case, MeasureKind.DISHONEST)
+    searched = not case.debtor_whereabouts_unknown or case.debtor_searched_on is not None
+    sanctioned = not case.debtor_obstructed or case.measures.filter(kind__in=COERCIVE_MEASURES).exclude(
+        status=MeasureStatus.REVOKED).exists()
+    return [
+        Condition("notice_and_report_order", _("已发出执行通知并责令被执行人报告财产"),
+                  case.notice_sent_on is not None and report_ordered),
+        Condition("restriction_and_dishonest", _("已发出限制消费令，并将符合条件的被执行人纳入失信名单"), restricted and listed),
+        Condition("property_investigation", _("已穷尽财产调查措施（网络查控已完成）"), hooks.property_investigation_done(case)),
+        Condition("three_months", _("自立案之日起已超过三个月"),
+                  today > deadlines.add_months(case.filed_on, deadlines.TERMINATE_MIN_MONTHS)),
+        Condition("search_and_sanctions", _("下落不明的已依法查找，妨害执行的已依法采取强制措施"), searched and sanctioned),
+    ]
+
+
+def _check_completed(case):
+    """执行完毕: the claim is fully recovered, or a settlement (和解协议) was performed instead."""
+    if case.outstanding_amount > 0 and not case.suspensions.filter(kind=SuspensionKind.SETTLEMENT).exists():
+        raise InvalidTransition(
+            _("尚有未执行金额 %(amount)s 元，且无执行和解记录，不能以执行完毕结案 (claim not fully performed)")
+            % {"amount": case.outstanding_amount},
+            code="claim_outstanding",
+        )
+
+
+@transaction.atomic
+def close(case, closure_type, *, actor=None, request=None, note="", on=None):
+    """结案 with one of the six closure types. 终本 is refused unless every Art. 1 condition holds, and
+    the refusal names each missing one."""
+    case = _fresh(case)
+    if closure_type not in ClosureType.values:
+        raise RuleViolation(_("结案方式无效 (invalid closure type)"), code="invalid_closure_type")
+    if case.status not in CLOSABLE_FROM[closure_type]:
+        raise _refuse(case, _("以「%(t)s」结案") % {"t": ClosureType(closure_type).label})
+    on = on or timezone.localdate()
+    if closure_type == ClosureType.TERMINATED_THIS_ROUND:
+        missing = [c for c in terminate_conditions(case, on) if not c.ok]
+        if missing:
+            raise InvalidTransition(
+                _("不符合终结本次执行程序的条件，缺少：%(m)s (终本 conditions not met)") % {"m": "；".join(c.label for c in missing)},
+                code="terminate_conditions_unmet",
+                details={"missing": [c.code for c in missing]},
+            )
+    if closure_type == ClosureType.COMPLETED:
+        _check_completed(case)
+    old = case.status
+    changes = {"status": CaseStatus.CLOSED, "closure_type": closure_type, "closed_on": on}
+    if old == CaseStatus.SUSPENDED and case.suspended_since:
+        changes.update(suspended_since=None, suspended_days=case.suspended_days + max((on - case.suspended_since).days, 0))
+        case.suspensions.filter(ended_on__isnull=True).update(ended_on=on)
+    _swap(case, old, **changes)
+    if closure_type == ClosureType.TERMINATED_THIS_ROUND:
+        RequerySchedule.objects.bulk_create(
+            RequerySchedule(case=case, round_no=i, due_on=due) for i, due in enumerate(deadlines.requery_dates(on), start=1)
+        )
+    if closure_type == ClosureType.COMPLETED:
+        mark_performed(case, on, actor=actor, request=request)
+    resolve_alerts(f"case:{case.pk}:")
+    _record(case, "status", _("结案：%(t)s") % {"t": ClosureType(closure_type).label}, actor, "case.close", request=request,
+            details={"from": old, "closure_type": closure_type, "note": note})
+    return case
+
+
+@transaction.atomic
+def resume_terminated(case, *, reason, actor=None, request=None, on=None):
+    """恢复执行 of a 终本 case (new property found, applicant's request): a new 执恢 case linked to the old one,
+    for what is still outstanding; the old case's remaining re-queries are cancelled."""
+    case = _fresh(case)
+    if case.status != CaseStatus.CLOSED or case.closure_type != ClosureType.TERMINATED_THIS_ROUND:
+        raise InvalidTransition(_("只有终结本次执行程序的案件才能恢复执行 (only 终本 cases can be resumed)"), code="not_terminated")
+    if case.resumed_cases.exists():
+        raise InvalidTransition(_("该案已恢复执行，不能重复恢复 (already resumed)"), code="already_resumed")
+    on = on or timezone.localdate()
+    parties = [
+        {"kind": cp.party.kind, "role": cp.role, "name": cp.party.name, "id_number": cp.party.id_number,
+         "phone": cp.party.phone, "address": cp.party.address}
+        for cp in case.case_parties.select_related("party")
+    ]
+    new = file_case(
+        court=case.court, case_type=CaseType.RESUMED, cause=case.cause, filed_on=on, claim_amount=case.outstanding_amount,
+        parties=parties, origin_body=case.origin_body, origin_document_no=case.origin_document_no, tags=case.tags,
+        origin_case=case, actor=actor, request=request,
+    )
+    RequerySchedule.objects.filter(case=case, status=RequeryStatus.DUE).update(status=RequeryStatus.CANCELLED)
+    _record(case, "status", _("恢复执行，新案号 %(n)s：%(r)s") % {"n": new.number, "r": reason}, actor, "case.resume_terminated",
+            request=request, details={"new_case": new.pk, "reason": reason})
+    return new
+
+
+def requeries_due(queryset=None, today=None):
+    """Re-queries due by `today` (screen module 33: 终本 cases due for their 6-monthly re-query)."""
+    today = today or timezone.localdate()
+    qs = queryset if queryset is not None else RequerySchedule.objects.all()
+    return qs.filter(status=RequeryStatus.DUE, due_on__lte=today)
+
+
+@transaction.atomic
+def complete_requery(requery, *, actor=None, request=None):
+    """Mark a scheduled re-query done (querycontrol calls this when the network query finished). Idempotent."""
+    if RequerySchedule.objects.filter(pk=requery.pk, status=RequeryStatus.DUE).update(
+            status=RequeryStatus.DONE, done_at=timezone.now()) != 1:
+        return False
+    _record(requery.case, "query", _("终本后第 %(n)s 次定期查询已完成") % {"n": requery.round_no}, actor, "case.requery",
+            request=request, obj=requery.case, details={"round": requery.round_no})
+    return True
+
+
+__all__ = ["Condition", "terminate_conditions", "close", "resume_terminated", "requeries_due", "complete_requery", "dt"]

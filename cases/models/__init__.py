@@ -1,0 +1,11 @@
+from .auctions import AuctionItem, AuctionRound
+from .core import MONEY, Case, CaseEvent, CaseParty, CaseQuerySet, CaseSequence, MoneyEntry, Party
+from .ledger import LongPendingEntry, LongPendingFollowUp, UnclaimedReceipt
+from .measures import Measure
+from .procedure import CaseSuspension, DeadlineExtension, PropertyInvestigation, RequerySchedule
+
+__all__ = [
+    "MONEY", "Case", "CaseEvent", "CaseParty", "CaseQuerySet", "CaseSequence", "MoneyEntry", "Party",
+    "CaseSuspension", "DeadlineExtension", "PropertyInvestigation", "RequerySchedule", "Measure",
+    "AuctionItem", "AuctionRound", "LongPendingEntry", "LongPendingFollowUp", "UnclaimedReceipt",
+]

@@ -1,0 +1,64 @@
+"""Supervision records: the long-pending ledger (长期未结案件台账) and unclaimed money (不明款)."""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from execcenter.models.scoped import ScopedQuerySet, scoped_queryset
+
+from ..choices import LedgerStatus
+from .core import MONEY
+
+
+class LongPendingEntry(models.Model):
+    """A case open > 12 months: who answers for it, who leads it (包案领导), why it is stuck and the plan."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="long_pending")
+    responsible_officer = models.ForeignKey("execcenter.Officer", verbose_name=_("责任人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    leading_official = models.ForeignKey("execcenter.Officer", verbose_name=_("包案领导"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    cause = models.CharField(_("未结原因"), max_length=200, blank=True)
+    plan = models.TextField(_("化解计划"), blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=LedgerStatus.choices, default=LedgerStatus.OPEN, db_index=True)
+    opened_on = models.DateField(_("列入台账日期"))
+    resolved_on = models.DateField(_("销号日期"), null=True, blank=True)
+
+    objects = scoped_queryset("case__court").as_manager()
+
+    class Meta:
+        verbose_name = _("长期未结案件台账")
+        verbose_name_plural = _("长期未结案件台账")
+        ordering = ["opened_on", "id"]
+
+
+class LongPendingFollowUp(models.Model):
+    entry = models.ForeignKey(LongPendingEntry, on_delete=models.CASCADE, related_name="follow_ups")
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(_("督办人"), max_length=64)
+    note = models.TextField(_("督办情况"))
+
+    objects = scoped_queryset("entry__case__court").as_manager()
+
+    class Meta:
+        verbose_name = _("督办记录")
+        verbose_name_plural = _("督办记录")
+        ordering = ["at", "id"]
+
+
+class UnclaimedReceipt(models.Model):
+    """Money that reached the court's account without an identifiable case (不明款) until matched to one."""
+
+    court = models.ForeignKey("execcenter.Court", verbose_name=_("法院"), on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("金额"), **MONEY)
+    received_at = models.DateTimeField(_("到账时间"), db_index=True)
+    payer_name = models.CharField(_("付款人"), max_length=128, blank=True)
+    bank_reference = models.CharField(_("银行流水号"), max_length=80, unique=True)
+    matched_case = models.ForeignKey("cases.Case", verbose_name=_("认领案件"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    matched_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("不明款")
+        verbose_name_plural = _("不明款")
+        ordering = ["received_at", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="unclaimed_amount_positive")]

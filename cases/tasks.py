@@ -1,0 +1,12 @@
+"""Periodic case supervision (thin: the rules are in cases.supervision / cases.measures)."""
+from celery import shared_task
+
+from . import measures, supervision
+
+
+@shared_task(name="cases.tasks.scan_cases", ignore_result=True)
+def scan_cases():
+    """Beat, hourly: expire measures, keep the long-pending ledger, raise deadline / money / credit alerts.
+    Idempotent: alerts are deduplicated and expiry is compare-and-swap, so a repeated run changes nothing."""
+    measures.expire_measures()
+    return supervision.scan()
