@@ -1,5 +1,19 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from . import views
+from .snapshot import snapshot
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("shifts", views.ShiftViewSet, basename="shift")
+router.register("shift-swaps", views.ShiftSwapViewSet, basename="shiftswap")
+router.register("handovers", views.HandoverViewSet, basename="handover")
+
+urlpatterns = [
+    path("screens/<str:court_code>/snapshot", snapshot, name="screen-snapshot"),
+    path("alerts/<int:pk>/acknowledge/", views.AlertStepView.as_view(step="acknowledge"), name="alert-acknowledge"),
+    path("alerts/<int:pk>/notes/", views.AlertStepView.as_view(step="notes"), name="alert-notes"),
+    path("alerts/<int:pk>/resolve/", views.AlertStepView.as_view(step="resolve"), name="alert-resolve"),
+    path("alerts/<int:pk>/history/", views.AlertHistoryView.as_view(), name="alert-history"),
+    *router.urls,
+]

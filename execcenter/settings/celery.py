@@ -51,3 +51,9 @@ CELERY_BEAT_SCHEDULE = {
     # Deadlines, overdue payouts, long-pending ledger, credit-punishment removals (cases.supervision).
     "cases-scan": {"task": "cases.tasks.scan_cases", "schedule": 3600.0},
 }
+# Big screens: snapshots every 10 s (modules may be slower), duty gaps and alert escalation every minute.
+CELERY_BEAT_SCHEDULE["dashboards-refresh-snapshots"] = {
+    "task": "dashboards.tasks.refresh_snapshots", "schedule": env.float("DASHBOARDS_REFRESH_SECONDS", default=10.0),
+    "options": {"expires": 10}}
+CELERY_BEAT_SCHEDULE["dashboards-check-duty"] = {"task": "dashboards.tasks.check_duty_posts", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["dashboards-escalate-alerts"] = {"task": "dashboards.tasks.escalate_alerts", "schedule": 60.0}

@@ -1,0 +1,60 @@
+"""GET /api/v1/screens/<court-code>/snapshot — the big screen's 5-second poll.
+
+A plain Django view, not DRF: it must answer hundreds of polls a second, and an unchanged poll (304)
+must not touch the database — access is proven by the signed screen token, the ETag and the refresh
+time come from the cache. It never computes a module: when the snapshots are old it says so
+(X-Snapshot-Age / X-Snapshot-Stale) and the screen shows its stale banner.
+"""
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from ..screen_access import HEADER, token_allows, user_allows
+from ..snapshots import META_KEY, body_key, etag_key
+
+
+def stale_after():
+    # Three missed refreshes (10 s each by default) and the data is called stale.
+    return getattr(settings, "SCREEN_STALE_AFTER_SECONDS", 30)
+
+
+def _error(status, code, message):
+    return JsonResponse({"code": code, "detail": message}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def snapshot(request, court_code):
+    token = request.META.get(HEADER)
+    allowed = token_allows(token, court_code) if token else user_allows(request.user, court_code)
+    if allowed is None:
+        return _error(401, "screen_token_invalid", _("大屏凭证无效或已过期，请重新获取 (screen token missing or expired)"))
+    etag, meta = (lambda d: (d.get(etag_key(court_code)), d.get(META_KEY)))(cache.get_many([etag_key(court_code), META_KEY]))
+    if not allowed or (meta is not None and court_code not in meta["courts"]):
+        # Out of scope and unknown courts look the same (DESIGN.md §2: 404, never 403-with-details).
+        return _error(404, "not_found", _("未找到该法院的大屏 (no such screen)"))
+    if etag is None or meta is None:
+        return _error(503, "snapshot_missing", _("大屏数据尚未生成，请稍候 (snapshot not generated yet)"))
+    age = max(0.0, time.time() - meta["at"])
+    headers = {
+        "ETag": etag,
+        "Cache-Control": "no-cache, private",
+        "X-Snapshot-Age": f"{age:.1f}",
+        "X-Snapshot-As-Of": meta["as_of"],
+        "X-Snapshot-Stale": "1" if age > stale_after() else "0",
+        "Access-Control-Expose-Headers": "ETag, X-Snapshot-Age, X-Snapshot-As-Of, X-Snapshot-Stale",
+    }
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        entry = cache.get(body_key(court_code))
+        if entry is None:
+            return _error(503, "snapshot_missing", _("大屏数据尚未生成，请稍候 (snapshot not generated yet)"))
+        headers["ETag"] = entry["etag"]
+        response = HttpResponse(entry["body"], content_type="application/json; charset=utf-8")
+    for name, value in headers.items():
+        response[name] = value
+    return response

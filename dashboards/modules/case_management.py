@@ -1,0 +1,319 @@
+"""管理指挥 modules 1–10: intake, closure and pending cases, deadlines, long-pending, workload."""
+import datetime as dt
+
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import RowNumber
+from django.utils.translation import gettext_lazy as _
+
+from cases import deadlines
+from cases.choices import CaseStatus, ClosureType
+from cases.models import Case
+from execcenter.models import Officer
+
+from ..choices import ChartKind, ModuleGroup
+from ..registry import add_to, kpi, merge, money, register
+
+TOP = 10
+
+
+def case_facts(ctx):
+    """Per-court intake / closure / pending counts, shared by modules 1, 2 and 38 (one scan of cases)."""
+
+    def run():
+        t, m, y = ctx.today, ctx.month_start, ctx.year_start
+        rows = ctx.scoped(Case.objects.all()).order_by().values("court").annotate(
+            recv_today=Count("id", filter=Q(filed_on=t)),
+            recv_month=Count("id", filter=Q(filed_on__gte=m, filed_on__lte=t)),
+            recv_year=Count("id", filter=Q(filed_on__gte=y, filed_on__lte=t)),
+            closed_today=Count("id", filter=Q(closed_on=t)),
+            closed_month=Count("id", filter=Q(closed_on__gte=m, closed_on__lte=t)),
+            closed_year=Count("id", filter=Q(closed_on__gte=y, closed_on__lte=t)),
+            open=Count("id", filter=~Q(status=CaseStatus.CLOSED)),
+        )
+        return {r.pop("court"): r for r in rows}
+
+    return ctx.memo("case_facts", run)
+
+
+def urgent_open_cases(ctx):
+    """Open cases whose clock runs (suspension stops the statutory clock), for the deadline module."""
+    return ctx.scoped(Case.objects.open()).exclude(status=CaseStatus.SUSPENDED)
+
+
+def top_per_court(qs, order, fields, n=TOP):
+    """At most n rows per court in `order` (a window function, so one query for every court)."""
+    court_field = qs.court_field
+    ranked = qs.annotate(rank=Window(RowNumber(), partition_by=[F(court_field)], order_by=order)).filter(rank__lte=n)
+    return ranked.values(court_field, *fields)
+
+
+@register(1, _("收结存"), ModuleGroup.CASES, ChartKind.KPI, sources=("cases.Case",))
+class IntakeClosedPending:
+    """收案 (filed), 结案 (closed) today / this month / this year, and 存案 (open now)."""
+
+    @staticmethod
+    def gather(ctx):
+        return case_facts(ctx)
+
+    @staticmethod
+    def finish(total, view):
+        g = lambda k: total.get(k, 0)  # noqa: E731
+        return {
+            "columns": [str(_("期间")), str(_("收案")), str(_("结案"))],
+            "rows": [[str(_("今日")), g("recv_today"), g("closed_today")],
+                     [str(_("本月")), g("recv_month"), g("closed_month")],
+                     [str(_("本年")), g("recv_year"), g("closed_year")]],
+            **kpi((_("存案"), g("open"), _("件")), (_("本年收案"), g("recv_year"), _("件")),
+                  (_("本年结案"), g("closed_year"), _("件"))),
+            "day": view.today.isoformat(),
+        }
+
+
+@register(2, _("各院案件分布"), ModuleGroup.CASES, ChartKind.BAR, sources=("cases.Case",))
+class CasesByCourt:
+    """Open, filed this year and closed this year per court below the scope; bars drill down."""
+
+    @staticmethod
+    def gather(ctx):
+        return case_facts(ctx)
+
+    @staticmethod
+    def finish(total, view):
+        kids = [(c, t) for c, t in view.children() if t or c != view.court]
+        return {
+            "categories": [c.short_name for c, _t in kids],
+            "court_codes": [c.code for c, _t in kids],
+            "series": [
+                {"name": str(_("存案")), "values": [t.get("open", 0) for _c, t in kids]},
+                {"name": str(_("本年收案")), "values": [t.get("recv_year", 0) for _c, t in kids]},
+                {"name": str(_("本年结案")), "values": [t.get("closed_year", 0) for _c, t in kids]},
+            ],
+        }
+
+
+FUNNEL_ORDER = [CaseStatus.FILED, CaseStatus.ASSIGNED, CaseStatus.INVESTIGATING, CaseStatus.CONTROLLING,
+                CaseStatus.DISPOSING, CaseStatus.SUSPENDED, CaseStatus.CLOSED]
+
+
+@register(3, _("案件流程状态"), ModuleGroup.CASES, ChartKind.FUNNEL, sources=("cases.Case",))
+class StatusFunnel:
+    """Cases by current stage of the life cycle (DESIGN.md §3), closed ones counted for this year."""
+
+    @staticmethod
+    def gather(ctx):
+        out = {}
+        rows = (ctx.scoped(Case.objects.all()).filter(Q(closed_on__isnull=True) | Q(closed_on__gte=ctx.year_start))
+                .order_by().values("court", "status").annotate(n=Count("id")))
+        for r in rows:
+            add_to(out, r["court"], **{r["status"]: r["n"]})
+        return out
+
+    @staticmethod
+    def finish(total, view):
+        return {"categories": [str(s.label) for s in FUNNEL_ORDER],
+                "series": [{"name": str(_("案件数")), "values": [total.get(s.value, 0) for s in FUNNEL_ORDER]}]}
+
+
+@register(4, _("法定审限预警"), ModuleGroup.CASES, ChartKind.TABLE, sources=("cases.Case",))
+class StatutoryDeadlines:
+    """Open cases past their statutory deadline, or with ≤ 7 / ≤ 30 days left (6 months from filing)."""
+
+    @staticmethod
+    def gather(ctx):
+        t = ctx.today
+        qs = urgent_open_cases(ctx)
+        out = {}
+        for r in qs.order_by().values("court").annotate(
+            overdue=Count("id", filter=Q(statutory_deadline__lt=t)),
+            within7=Count("id", filter=Q(statutory_deadline__gte=t, statutory_deadline__lte=t + dt.timedelta(days=7))),
+            within30=Count("id", filter=Q(statutory_deadline__gte=t, statutory_deadline__lte=t + dt.timedelta(days=30))),
+        ):
+            add_to(out, r.pop("court"), **r)
+        soon = qs.filter(statutory_deadline__lte=t + dt.timedelta(days=30))
+        for r in top_per_court(soon, ["statutory_deadline", "id"],
+                               ["number", "statutory_deadline", "assigned_judge__name", "court__short_name"]):
+            add_to(out, r["court"], top=[(r["statutory_deadline"].isoformat(), r["number"], r["court__short_name"],
+                                           r["assigned_judge__name"] or "")])
+        return out
+
+    @staticmethod
+    def finish(total, view):
+        rows = sorted(total.get("top", []))[:TOP]
+        return {
+            **kpi((_("已超审限"), total.get("overdue", 0), _("件")), (_("7日内到期"), total.get("within7", 0), _("件")),
+                  (_("30日内到期"), total.get("within30", 0), _("件"))),
+            "columns": [str(_("案号")), str(_("法院")), str(_("承办法官")), str(_("剩余天数"))],
+            "rows": [[number, court, judge, (dt.date.fromisoformat(day) - view.today).days]
+                     for day, number, court, judge in rows],
+        }
+
+
+@register(5, _("长期未结案件"), ModuleGroup.CASES, ChartKind.TABLE, sources=("cases.Case",))
+class LongPending:
+    """Open cases filed more than 12 months ago (长期未结), by age, and whether a leading official is set."""
+
+    @staticmethod
+    def bands(today):
+        cut = deadlines.long_pending_cutoff(today)
+        return [(_("12-18个月"), deadlines.add_months(today, -18), cut),
+                (_("18-24个月"), deadlines.add_months(today, -24), deadlines.add_months(today, -18)),
+                (_("24-36个月"), deadlines.add_months(today, -36), deadlines.add_months(today, -24)),
+                (_("36个月以上"), None, deadlines.add_months(today, -36))]
+
+    @classmethod
+    def gather(cls, ctx):
+        cut = deadlines.long_pending_cutoff(ctx.today)
+        qs = ctx.scoped(Case.objects.open()).filter(filed_on__lte=cut)
+        aggs = {f"b{i}": Count("id", filter=Q(filed_on__lte=hi) & (Q(filed_on__gt=lo) if lo else Q()))
+                for i, (_l, lo, hi) in enumerate(cls.bands(ctx.today))}
+        out = {}
+        for r in qs.order_by().values("court").annotate(
+            total=Count("id"), no_leader=Count("id", filter=Q(leading_official__isnull=True)), **aggs
+        ):
+            add_to(out, r.pop("court"), **r)
+        for r in top_per_court(qs, ["filed_on", "id"], ["number", "filed_on", "court__short_name", "leading_official__name"]):
+            add_to(out, r["court"], top=[(r["filed_on"].isoformat(), r["number"], r["court__short_name"],
+                                           r["leading_official__name"] or "")])
+        return out
+
+    @classmethod
+    def finish(cls, total, view):
+        bands = cls.bands(view.today)
+        rows = sorted(total.get("top", []))[:TOP]
+        return {
+            **kpi((_("长期未结"), total.get("total", 0), _("件")), (_("未落实包案领导"), total.get("no_leader", 0), _("件"))),
+            "categories": [str(label) for label, _lo, _hi in bands],
+            "series": [{"name": str(_("案件数")), "values": [total.get(f"b{i}", 0) for i in range(len(bands))]}],
+            "columns": [str(_("案号")), str(_("法院")), str(_("立案日期")), str(_("包案领导"))],
+            "rows": [[number, court, day, leader or str(_("未落实"))] for day, number, court, leader in rows],
+        }
+
+
+@register(6, _("结案方式"), ModuleGroup.CASES, ChartKind.PIE, sources=("cases.Case",))
+class ClosureTypes:
+    """Cases closed this year by closure type (执行完毕, 终本, 终结执行, 销案, 不予执行, 驳回申请)."""
+
+    @staticmethod
+    def gather(ctx):
+        out = {}
+        rows = (ctx.scoped(Case.objects.filter(status=CaseStatus.CLOSED, closed_on__gte=ctx.year_start, closed_on__lte=ctx.today))
+                .order_by().values("court", "closure_type").annotate(n=Count("id")))
+        for r in rows:
+            add_to(out, r["court"], **{r["closure_type"] or "": r["n"]})
+        return out
+
+    @staticmethod
+    def finish(total, view):
+        return {"items": [{"name": str(c.label), "value": total.get(c.value, 0)} for c in ClosureType]}
+
+
+@register(7, _("法官办案负荷"), ModuleGroup.CASES, ChartKind.BAR, sources=("cases.Case",))
+class JudgeWorkload:
+    """Open cases per assigned judge (the ten busiest of the scope) and the unassigned ones."""
+
+    @staticmethod
+    def gather(ctx):
+        out = {}
+        rows = ctx.scoped(Case.objects.open()).order_by().values("court", "assigned_judge").annotate(n=Count("id"))
+        for r in rows:
+            judge = r["assigned_judge"]
+            if judge is None:
+                add_to(out, r["court"], unassigned=r["n"])
+            else:
+                add_to(out, r["court"], judges={str(judge): r["n"]})
+        ids = {int(j) for v in out.values() for j in v.get("judges", {})}
+        names = ctx.memo("judge-names", dict)
+        names.update((str(pk), name) for pk, name in Officer.objects.filter(pk__in=ids).values_list("pk", "name"))
+        return out
+
+    @staticmethod
+    def finish(total, view):
+        names = view.ctx.memo("judge-names", dict)
+        judges = sorted(total.get("judges", {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        top = judges[:TOP]
+        count = sum(n for _j, n in judges)
+        return {
+            "categories": [names.get(j, j) for j, _n in top],
+            "series": [{"name": str(_("在办案件")), "values": [n for _j, n in top]}],
+            **kpi((_("承办法官"), len(judges), _("人")), (_("人均在办"), str(round(count / len(judges), 1)) if judges else None, _("件")),
+                  (_("未分案"), total.get("unassigned", 0), _("件"))),
+        }
+
+
+def _tagged(ctx, flag):
+    qs = ctx.scoped(Case.objects.filter(**{flag: True}))
+    out = {}
+    for r in qs.order_by().values("court").annotate(
+        open=Count("id", filter=~Q(status=CaseStatus.CLOSED)),
+        recv_year=Count("id", filter=Q(filed_on__gte=ctx.year_start, filed_on__lte=ctx.today)),
+        closed_year=Count("id", filter=Q(closed_on__gte=ctx.year_start, closed_on__lte=ctx.today)),
+        recovered=Sum("recovered_amount"),
+        outstanding=Sum("outstanding_amount", filter=~Q(status=CaseStatus.CLOSED)),
+    ):
+        add_to(out, r.pop("court"), **{flag: r})
+    return out
+
+
+@register(8, _("涉民生及农民工工资案件"), ModuleGroup.CASES, ChartKind.TABLE, sources=("cases.Case",))
+class Livelihood:
+    """涉民生 and 农民工工资 cases: open, filed and closed this year, money recovered (yuan)."""
+
+    FLAGS = (("is_livelihood", _("涉民生")), ("is_migrant_wages", _("农民工工资")))
+
+    @classmethod
+    def gather(cls, ctx):
+        out = {}
+        for flag, _label in cls.FLAGS:
+            for court, v in _tagged(ctx, flag).items():
+                out[court] = merge(out.get(court), v)
+        return out
+
+    @classmethod
+    def finish(cls, total, view):
+        rows = []
+        for flag, label in cls.FLAGS:
+            t = total.get(flag, {})
+            rows.append([str(label), t.get("open", 0), t.get("recv_year", 0), t.get("closed_year", 0), money(t.get("recovered"))])
+        return {"columns": [str(_("类别")), str(_("在办")), str(_("本年收案")), str(_("本年结案")), str(_("执行到位(元)"))],
+                "rows": rows}
+
+
+@register(9, _("涉党政机关案件"), ModuleGroup.CASES, ChartKind.KPI, sources=("cases.Case",))
+class Government:
+    """Cases in which a government body is the respondent (涉党政机关): open, this year's, money owed."""
+
+    @staticmethod
+    def gather(ctx):
+        return _tagged(ctx, "is_government")
+
+    @staticmethod
+    def finish(total, view):
+        t = total.get("is_government", {})
+        return kpi((_("在办"), t.get("open", 0), _("件")), (_("本年收案"), t.get("recv_year", 0), _("件")),
+                   (_("本年结案"), t.get("closed_year", 0), _("件")), (_("未执行金额"), money(t.get("outstanding")), _("元")))
+
+
+TREND_DAYS = 30
+
+
+@register(10, _("近30日收结案趋势"), ModuleGroup.CASES, ChartKind.LINE, interval=60, sources=("cases.Case",))
+class IntakeTrend:
+    """Cases filed and closed per day over the last 30 days (today included)."""
+
+    @staticmethod
+    def gather(ctx):
+        first = ctx.today - dt.timedelta(days=TREND_DAYS - 1)
+        out = {}
+        qs = ctx.scoped(Case.objects.all()).order_by()
+        for r in qs.filter(filed_on__gte=first, filed_on__lte=ctx.today).values("court", "filed_on").annotate(n=Count("id")):
+            add_to(out, r["court"], filed={r["filed_on"].isoformat(): r["n"]})
+        for r in qs.filter(closed_on__gte=first, closed_on__lte=ctx.today).values("court", "closed_on").annotate(n=Count("id")):
+            add_to(out, r["court"], closed={r["closed_on"].isoformat(): r["n"]})
+        return out
+
+    @staticmethod
+    def finish(total, view):
+        days = [(view.today - dt.timedelta(days=i)).isoformat() for i in range(TREND_DAYS - 1, -1, -1)]
+        return {"categories": [d[5:] for d in days],
+                "series": [{"name": str(_("收案")), "values": [total.get("filed", {}).get(d, 0) for d in days]},
+                           {"name": str(_("结案")), "values": [total.get("closed", {}).get(d, 0) for d in days]}]}
