@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ExecCenterConfig(AppConfig):
     name = "execcenter"
     verbose_name = _("组织与审计")
+
+    def ready(self):
+        from execcenter.api import schema  # noqa: F401  (registers the OpenAPI auth extension)

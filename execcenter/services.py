@@ -29,7 +29,7 @@ def audit(actor, action, obj=None, *, court=None, request=None, details=None, ob
     is_partner = actor is not None and hasattr(actor, "key_hash")
     user = actor if (actor is not None and not is_partner and getattr(actor, "is_authenticated", False)) else None
     if court is None and obj is not None:
-        court = getattr(obj, "court", None)
+        court = obj if isinstance(obj, Court) else getattr(obj, "court", None)
     return AuditLog.objects.create(
         user=user,
         partner=actor if is_partner else None,
