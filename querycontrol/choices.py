@@ -101,3 +101,79 @@ TERM_CLASS_BY_KIND = {
     InstitutionKind.INSURANCE: AssetTermClass.PROPERTY,
     InstitutionKind.EQUITY: AssetTermClass.PROPERTY,
 }
+
+
+# --- Queries and control orders (fan-out, orders) -------------------------------------------------
+
+class AssetKind(models.TextChoices):
+    """Kinds of asset an institution reports (connectors.FoundAsset.asset_kind)."""
+
+    DEPOSIT = "deposit", _("银行存款")
+    REAL_ESTATE = "real_estate", _("不动产")
+    VEHICLE = "vehicle", _("车辆")
+    SECURITIES = "securities", _("证券")
+    PROVIDENT_FUND = "provident_fund", _("住房公积金")
+    PAYMENT = "payment", _("网络资金")
+    INSURANCE = "insurance", _("保险")
+    SHIP = "ship", _("船舶")
+    EQUITY = "equity", _("股权")
+
+
+class QueryStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("查询中")
+    COMPLETE = "complete", _("已完成")
+    PARTIAL = "partial", _("部分完成")
+    CANCELLED = "cancelled", _("已取消")
+
+
+ACTIVE_QUERY_STATUSES = [QueryStatus.QUEUED, QueryStatus.RUNNING]
+
+
+class ChunkStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    DONE = "done", _("已完成")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class QueryResultStatus(models.TextChoices):
+    OK = "ok", _("已反馈")
+    FAILED = "failed", _("失败")
+    TIMEOUT = "timeout", _("超时")
+
+
+class OrderKind(models.TextChoices):
+    FREEZE = "freeze", _("冻结")
+    RENEW = "renew", _("续冻")
+    UNFREEZE = "unfreeze", _("解冻")
+    DEDUCT = "deduct", _("扣划")
+    SEAL = "seal", _("查封")
+
+
+# Orders that put a measure on an asset; renew / unfreeze / deduct act on one of these (the target).
+CONTROL_KINDS = [OrderKind.FREEZE, OrderKind.SEAL]
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+    SENT = "sent", _("已发送")
+    DONE = "done", _("已办结")
+    FAILED = "failed", _("失败")
+    LAPSED = "lapsed", _("已失效")
+
+
+class OrderOutcome(models.TextChoices):
+    FROZEN = "frozen", _("已冻结")
+    PARTIALLY_FROZEN = "partially_frozen", _("部分冻结")
+    QUEUED = "queued", _("轮候冻结")
+    SEALED = "sealed", _("已查封")
+    RENEWED = "renewed", _("已续冻")
+    DEDUCTED = "deducted", _("已扣划")
+    RELEASED = "released", _("已解除")
+
+
+# A freeze / seal that currently holds (or waits in line for) value on an asset.
+HOLDING_OUTCOMES = [OrderOutcome.FROZEN, OrderOutcome.PARTIALLY_FROZEN, OrderOutcome.SEALED]

@@ -1,0 +1,313 @@
+"""Network queries: submit (purpose-bound, scoped, deduplicated), fan out in chunks, record, finish, cancel.
+
+The request row is saved first and the chunk tasks are enqueued on commit (CONVENTIONS "Jobs"). Each
+chunk task asks a slice of institutions about one respondent and writes their answers in one
+transaction guarded by a compare-and-swap on the chunk's version, so a redelivered, duplicated or
+retried task never writes or counts an answer twice.
+"""
+import hashlib
+import math
+import time
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.choices import PartyRole
+from cases.models import Case, CaseParty
+from cases.services import add_event
+from execcenter.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
+from execcenter.masking import mask_id_number
+from execcenter.scope import has_role
+from execcenter.services import actor_label, audit
+from querycontrol.choices import (
+    ACTIVE_QUERY_STATUSES,
+    AssetKind,
+    ChunkStatus,
+    InstitutionAction,
+    InstitutionKind,
+    QueryResultStatus,
+    QueryStatus,
+)
+from querycontrol.connectors import ConnectorTimeout, Party, get_connector
+from querycontrol.models import FoundAsset, Institution, QueryChunk, QueryRequest, QueryResult
+
+from .fanout import run_queries
+
+QUERY_ROLES = ("judge", "officer")
+
+
+def chunk_size():
+    # Institutions per task: big enough that per-task overhead is small, small enough that progress
+    # moves and a crash repeats little (~20 tasks per respondent against ~3,900 institutions).
+    return int(getattr(settings, "QUERYCONTROL_CHUNK_SIZE", 200))
+
+
+def _is_partner(actor):
+    return hasattr(actor, "key_hash")
+
+
+def check_may_query(actor, case):
+    """A respondent can be queried only within an open case of the requester's scope (DESIGN.md §7)."""
+    if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
+        raise DomainError(_("案件不存在 (case not found)"), code="not_found", status=404)
+    if _is_partner(actor):
+        if not actor.allows("query"):
+            raise PermissionDenied(_("该 API 密钥无权发起查询 (this key may not start queries)"))
+    elif not has_role(actor, *QUERY_ROLES):
+        raise PermissionDenied(_("只有执行法官或执行员可以发起网络查询 (only judges and officers may query)"))
+    if not case.is_open:
+        raise RuleViolation(_("案件已结案，不能发起查询 (the case is closed)"), code="case_closed")
+
+
+def fingerprint(case, respondent_ids, kinds):
+    raw = f"{case.pk}|{','.join(map(str, sorted(respondent_ids)))}|{','.join(sorted(kinds))}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _institutions_for(kinds):
+    return [i for i in Institution.objects.of_kinds(kinds).only("id", "supported_actions") if i.supports(InstitutionAction.QUERY)]
+
+
+def submit_query(actor, case, *, purpose, respondents=None, kinds=None, request=None):
+    """Save a query request and fan it out on commit. Returns (query_request, created).
+
+    A second identical submission while the first is queued or running returns the first one.
+    """
+    check_may_query(actor, case)
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise RuleViolation(_("请填写查询事由 (a purpose is required)"), code="purpose_required")
+    kinds = sorted({str(k) for k in (kinds or [])})
+    unknown = set(kinds) - set(InstitutionKind.values)
+    if unknown:
+        raise RuleViolation(_("未知的机构类别：%(k)s (unknown institution kind)") % {"k": "、".join(sorted(unknown))}, code="bad_kind")
+    case_respondents = {cp.party_id: cp.party for cp in CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT).select_related("party")}
+    wanted = [getattr(p, "pk", p) for p in respondents] if respondents else list(case_respondents)
+    if not wanted:
+        raise RuleViolation(_("本案没有被执行人 (the case has no respondent)"), code="no_respondent")
+    outside = [pk for pk in wanted if pk not in case_respondents]
+    if outside:
+        raise RuleViolation(_("只能查询本案的被执行人 (only respondents of this case can be queried)"), code="not_respondent")
+    wanted = sorted(set(wanted))
+    institution_ids = [i.pk for i in _institutions_for(kinds)]
+    if not institution_ids:
+        raise RuleViolation(_("没有可查询的协助单位 (no institution accepts this query)"), code="no_institution")
+
+    key = fingerprint(case, wanted, kinds)
+    existing = QueryRequest.objects.filter(active_fingerprint=key).first()
+    if existing:
+        return existing, False
+    size = chunk_size()
+    try:
+        with transaction.atomic():
+            qr = QueryRequest.objects.create(
+                case=case, court=case.court, institution_kinds=kinds, purpose=purpose,
+                requested_by=None if _is_partner(actor) else actor,
+                requested_by_partner=actor if _is_partner(actor) else None,
+                requested_by_label=actor_label(actor)[:64], active_fingerprint=key,
+                total=len(wanted) * len(institution_ids),
+            )
+            qr.respondents.set(wanted)
+            chunks = []
+            for party_id in wanted:
+                for n in range(math.ceil(len(institution_ids) / size)):
+                    ids = institution_ids[n * size:(n + 1) * size]
+                    chunks.append(QueryChunk(request=qr, respondent_id=party_id, seq=len(chunks), institution_ids=ids, pending_ids=ids))
+            QueryChunk.objects.bulk_create(chunks)
+            QueryRequest.objects.filter(pk=qr.pk).update(chunks_total=len(chunks), chunks_left=len(chunks))
+            qr.chunks_total = qr.chunks_left = len(chunks)
+            # Purpose-bound audit: who queried whose accounts, for which open case, why (DESIGN.md §7).
+            for party_id in wanted:
+                party = case_respondents[party_id]
+                audit(actor, "querycontrol.query", qr, court=case.court, request=request, details={
+                    "case": case.number, "respondent": party.pk, "respondent_name": party.name,
+                    "respondent_id_number": mask_id_number(party.id_number), "purpose": purpose,
+                    "institution_kinds": kinds or "all", "institutions": len(institution_ids),
+                })
+            add_event(case, "query", _("发起网络查询：%(n)s 名被执行人、%(i)s 家协助单位")
+                      % {"n": len(wanted), "i": len(institution_ids)}, actor, {"query_request": qr.pk})
+            transaction.on_commit(partial(enqueue_chunks, qr.pk))
+    except IntegrityError:
+        # Lost the race against an identical submission: that one is the fan-out.
+        existing = QueryRequest.objects.filter(active_fingerprint=key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return qr, True
+
+
+def enqueue_chunks(request_id, only_ids=None):
+    from querycontrol.tasks import query_chunk
+
+    qs = QueryChunk.objects.filter(request_id=request_id, status=ChunkStatus.PENDING)
+    if only_ids is not None:
+        qs = qs.filter(pk__in=only_ids)
+    for chunk_id in qs.values_list("pk", flat=True):
+        query_chunk.delay(chunk_id)
+
+
+def cancel_query(actor, qr, *, request=None):
+    """Stop a running fan-out: chunks not yet started are never sent; running ones stop between rounds."""
+    if not QueryRequest.objects.visible_to(actor).filter(pk=qr.pk).exists():
+        raise DomainError(_("查询请求不存在 (query request not found)"), code="not_found", status=404)
+    with transaction.atomic():
+        if not QueryRequest.objects.filter(pk=qr.pk, status__in=ACTIVE_QUERY_STATUSES).update(cancel_requested=True):
+            raise InvalidTransition(_("查询已结束，无法取消 (the query has already finished)"))
+        n = QueryChunk.objects.filter(request=qr, status=ChunkStatus.PENDING, runs=0).update(
+            status=ChunkStatus.CANCELLED, version=F("version") + 1)
+        if n:
+            QueryRequest.objects.filter(pk=qr.pk).update(chunks_left=F("chunks_left") - n)
+        audit(actor, "querycontrol.query.cancel", qr, court=qr.court, request=request)
+    finish_if_done(qr.pk)
+    qr.refresh_from_db()
+    return qr
+
+
+def _record_assets(qr, chunk, institution, assets, now):
+    kinds = set(AssetKind.values)
+    return [
+        FoundAsset(
+            request=qr, case_id=qr.case_id, court_id=qr.court_id, respondent_id=chunk.respondent_id, institution=institution,
+            kind=a.asset_kind if a.asset_kind in kinds else AssetKind.DEPOSIT, asset_ref=a.asset_ref[:64],
+            description=(a.description or "")[:200], balance=a.balance, frozen_by_others=a.frozen_by_others,
+            details=a.details or {}, found_at=now,
+        )
+        for a in assets
+    ]
+
+
+def process_chunk(chunk_id, *, attempt=1, final_attempt=True):
+    """Run one chunk. Returns the number of institutions left pending for a retry (0 when finished)."""
+    chunk = QueryChunk.objects.select_related("request", "respondent").filter(pk=chunk_id).first()
+    if chunk is None or chunk.status != ChunkStatus.PENDING:
+        return 0
+    qr = chunk.request
+    if qr.cancel_requested:
+        _cancel_chunk(chunk)
+        return 0
+    # Claim this run: a concurrent duplicate either fails here or loses the write below.
+    if not QueryChunk.objects.filter(pk=chunk.pk, version=chunk.version, status=ChunkStatus.PENDING).update(
+            version=F("version") + 1, runs=F("runs") + 1, updated_at=timezone.now()):
+        return 0
+    version = chunk.version + 1
+    if qr.status == QueryStatus.QUEUED:
+        QueryRequest.objects.filter(pk=qr.pk, status=QueryStatus.QUEUED).update(status=QueryStatus.RUNNING, started_at=timezone.now())
+    institutions = list(Institution.objects.filter(pk__in=chunk.pending_ids).only("id", "code", "rate_per_second", "max_in_flight"))
+    party = Party(name=chunk.respondent.name, id_number=chunk.respondent.id_number)
+
+    def cancelled():
+        return QueryRequest.objects.filter(pk=qr.pk, cancel_requested=True).exists()
+
+    # Stop asking well before the soft time limit; whatever is unasked stays pending for the next run.
+    deadline = time.monotonic() + max(5, int(getattr(settings, "CELERY_TASK_SOFT_TIME_LIMIT", 120)) // 2)
+    answers = run_queries(get_connector(), institutions, party, request_ref=str(qr.uuid), attempt=attempt,
+                          should_stop=cancelled, deadline=deadline)
+    by_id = {i.pk: i for i in institutions}
+    now = timezone.now()
+    results, assets, retry = [], [], []
+    done = failed = 0
+    for inst_id in chunk.pending_ids:
+        answer = answers.get(inst_id)
+        if answer is None or (answer.transient and not final_attempt):
+            retry.append(inst_id)
+            continue
+        if answer.error is None:
+            done += 1
+            found = _record_assets(qr, chunk, by_id[inst_id], answer.assets, now)
+            assets += found
+            results.append(QueryResult(request=qr, respondent_id=chunk.respondent_id, institution_id=inst_id,
+                                       status=QueryResultStatus.OK, attempts=attempt, latency_ms=answer.latency_ms,
+                                       found_count=len(found), answered_at=now))
+        else:
+            failed += 1
+            status = QueryResultStatus.TIMEOUT if isinstance(answer.error, ConnectorTimeout) else QueryResultStatus.FAILED
+            results.append(QueryResult(request=qr, respondent_id=chunk.respondent_id, institution_id=inst_id, status=status,
+                                       attempts=attempt, latency_ms=answer.latency_ms, error=str(answer.error)[:200] or status,
+                                       answered_at=now))
+    stop = qr.cancel_requested or cancelled()
+    finished = not retry or stop
+    with transaction.atomic():
+        if not QueryChunk.objects.filter(pk=chunk.pk, version=version).update(
+                version=F("version") + 1, pending_ids=retry, updated_at=timezone.now(),
+                status=(ChunkStatus.CANCELLED if retry else ChunkStatus.DONE) if finished else ChunkStatus.PENDING):
+            return 0  # a newer run of this chunk owns it now; its answers are the ones recorded
+        QueryResult.objects.bulk_create(results)
+        FoundAsset.objects.bulk_create(assets)
+        QueryRequest.objects.filter(pk=qr.pk).update(
+            done=F("done") + done, failed=F("failed") + failed, found=F("found") + len(assets),
+            chunks_left=F("chunks_left") - (1 if finished else 0))
+    if finished:
+        finish_if_done(qr.pk)
+        return 0
+    return len(retry)
+
+
+def _cancel_chunk(chunk):
+    with transaction.atomic():
+        if QueryChunk.objects.filter(pk=chunk.pk, version=chunk.version, status=ChunkStatus.PENDING).update(
+                status=ChunkStatus.CANCELLED, version=F("version") + 1):
+            QueryRequest.objects.filter(pk=chunk.request_id).update(chunks_left=F("chunks_left") - 1)
+    finish_if_done(chunk.request_id)
+
+
+def finish_if_done(request_id):
+    """When the last chunk is in: complete, partial (failing institutions listed) or cancelled. Once."""
+    qr = QueryRequest.objects.select_related("case").get(pk=request_id)
+    if qr.chunks_left > 0 or qr.status not in ACTIVE_QUERY_STATUSES:
+        return False
+    if qr.cancel_requested:
+        status = QueryStatus.CANCELLED
+    else:
+        status = QueryStatus.COMPLETE if qr.failed == 0 else QueryStatus.PARTIAL
+    with transaction.atomic():
+        if not QueryRequest.objects.filter(pk=qr.pk, status__in=ACTIVE_QUERY_STATUSES, chunks_left=0).update(
+                status=status, finished_at=timezone.now(), active_fingerprint=None):
+            return False
+        qr.status = status
+        add_event(qr.case, "query", _("网络查询%(status)s：反馈 %(done)s 家，失败 %(failed)s 家，发现财产 %(found)s 项") % {
+            "status": QueryStatus(status).label, "done": qr.done, "failed": qr.failed, "found": qr.found,
+        }, None, {"query_request": qr.pk, "status": status})
+    return True
+
+
+def property_investigation_done(case):
+    """Registered with cases.hooks (终本 condition: network query done on every respondent).
+
+    A finished request counts whether complete or partial: the institutions that failed after their
+    retries are listed on it and can be asked again, but the investigation itself was carried out.
+    """
+    respondent_ids = set(CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT).values_list("party_id", flat=True))
+    if not respondent_ids:
+        return False
+    queried = set(QueryRequest.respondents.through.objects.filter(
+        queryrequest__case=case, queryrequest__status__in=[QueryStatus.COMPLETE, QueryStatus.PARTIAL],
+    ).values_list("party_id", flat=True))
+    return respondent_ids <= queried
+
+
+def failing_institutions(qr):
+    """Institutions that did not answer (failed or timed out after their retries)."""
+    return (QueryResult.objects.filter(request=qr, status__in=[QueryResultStatus.FAILED, QueryResultStatus.TIMEOUT])
+            .select_related("institution", "respondent").order_by("institution__name"))
+
+
+def resume_stalled_queries(older_than=None):
+    """Re-enqueue chunks whose message was lost (a killed worker on the filesystem broker, or Redis
+    holding an unacked message until its visibility timeout). Running them twice is harmless."""
+    older_than = older_than if older_than is not None else timedelta(seconds=2 * int(getattr(settings, "CELERY_TASK_TIME_LIMIT", 180)))
+    stale = QueryChunk.objects.filter(status=ChunkStatus.PENDING, updated_at__lt=timezone.now() - older_than,
+                                      request__status__in=ACTIVE_QUERY_STATUSES)
+    ids = list(stale.values_list("pk", flat=True))
+    if ids:
+        # Touch them so that the next sweep does not send them again while they wait in the queue.
+        QueryChunk.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+        from querycontrol.tasks import query_chunk
+
+        for chunk_id in ids:
+            query_chunk.delay(chunk_id)
+    return len(ids)

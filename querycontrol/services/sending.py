@@ -1,0 +1,250 @@
+"""Sending approved orders to the institution, applying its answer once, and watching terms.
+
+A send is safe to repeat: APPROVED → SENT is a compare-and-swap, the institution answers a key it has
+seen with its first answer, and the answer is applied under a row lock only while the order is SENT.
+"""
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.choices import ReceiptSource
+from cases.services import add_event, record_receipt
+from execcenter.choices import AlertSeverity
+from execcenter.services import audit, raise_alert, resolve_alerts
+from querycontrol.choices import OrderKind, OrderOutcome, OrderStatus
+from querycontrol.connectors import ControlResult, Party, PermanentConnectorError, TransientConnectorError, get_connector
+from querycontrol.models import ControlOrder
+
+ZERO = Decimal("0.00")
+EXPIRY_WARNINGS = (7, 15, 30)  # days before expiry at which an alert is raised (DESIGN.md §4 module 16)
+
+
+def _call(connector, order, attempt):
+    common = dict(case_number=order.case.number, court_code=order.court.code, idempotency_key=str(order.uuid), attempt=attempt)
+    code, ref = order.institution.code, order.asset.asset_ref
+    if order.kind == OrderKind.FREEZE:
+        return connector.freeze(code, ref, order.requested_amount, term_days=order.term_days, **common)
+    if order.kind == OrderKind.SEAL:
+        return connector.seal(code, ref, term_days=order.term_days, **common)
+    if order.kind == OrderKind.RENEW:
+        return connector.renew(code, ref, term_days=order.term_days, **common)
+    if order.kind == OrderKind.UNFREEZE:
+        return connector.unfreeze(code, ref, order.requested_amount or None, **common)
+    return connector.deduct(code, ref, order.requested_amount, **common)
+
+
+def send(order_id, *, attempt=1, final_attempt=True):
+    """Send one approved order (or re-send one already SENT whose answer we never recorded)."""
+    order = ControlOrder.objects.select_related("case", "court", "institution", "asset").filter(pk=order_id).first()
+    if order is None:
+        return None
+    now = timezone.now()
+    if order.status == OrderStatus.APPROVED:
+        if not ControlOrder.objects.filter(pk=order.pk, status=OrderStatus.APPROVED).update(
+                status=OrderStatus.SENT, sent_at=now, attempts=F("attempts") + 1, updated_at=now):
+            return send(order_id, attempt=attempt, final_attempt=final_attempt)  # a twin moved it; look again
+    elif order.status == OrderStatus.SENT:
+        ControlOrder.objects.filter(pk=order.pk, status=OrderStatus.SENT).update(attempts=F("attempts") + 1, updated_at=now)
+    else:
+        return order  # decided, done or failed: nothing to send
+    try:
+        result = _call(get_connector(), order, attempt)
+    except PermanentConnectorError as exc:
+        return _fail(order, str(exc))
+    except TransientConnectorError as exc:
+        ControlOrder.objects.filter(pk=order.pk).update(last_error=str(exc)[:200], updated_at=timezone.now())
+        if not final_attempt:
+            raise
+        # The institution may have acted and lost its answer; the order stays SENT (never "failed" on a
+        # guess) and the stalled-order sweep asks again with the same key until it answers.
+        raise_alert(kind="order_unanswered", court=order.court, source=order, dedup_key=f"order-unanswered:{order.uuid}",
+                    title=_("协助单位未答复：%(inst)s %(kind)s") % {"inst": order.institution.name, "kind": order.get_kind_display()},
+                    message=str(exc), link=f"/querycontrol/orders/{order.pk}/")
+        return order
+    return apply_result(order.pk, result)
+
+
+def _fail(order, message):
+    with transaction.atomic():
+        if ControlOrder.objects.filter(pk=order.pk, status=OrderStatus.SENT).update(
+                status=OrderStatus.FAILED, message=message[:200], last_error=message[:200], completed_at=timezone.now()):
+            add_event(order.case, "order", _("%(kind)s失败：%(msg)s") % {"kind": order.get_kind_display(), "msg": message[:120]},
+                      None, {"order": order.pk})
+    order.refresh_from_db()
+    return order
+
+
+def _outcome_of_control(order, result):
+    if result.status == "queued":
+        return OrderOutcome.QUEUED, ZERO
+    effective = result.effective_amount
+    if order.kind == OrderKind.SEAL:
+        return OrderOutcome.SEALED, effective
+    return (OrderOutcome.FROZEN if effective >= order.requested_amount else OrderOutcome.PARTIALLY_FROZEN), effective
+
+
+@transaction.atomic
+def apply_result(order_id, result: ControlResult):
+    """Apply the institution's answer: once, whatever how often it arrives."""
+    order = ControlOrder.objects.select_for_update().select_related("case", "institution", "target").get(pk=order_id)
+    if order.status != OrderStatus.SENT:
+        return order
+    if result.status == "rejected":
+        order.status, order.message = OrderStatus.FAILED, (result.message or _("协助单位拒绝"))[:200]
+    else:
+        order.status = OrderStatus.DONE
+        order.effective_amount = result.effective_amount
+        order.message = (result.message or "")[:200]
+        order.institution_ref = (result.institution_ref or "")[:64]
+        if order.kind in (OrderKind.FREEZE, OrderKind.SEAL):
+            order.outcome, order.held_amount = _outcome_of_control(order, result)
+            order.queue_position = result.queue_position
+            if order.outcome != OrderOutcome.QUEUED and order.held_amount <= 0 and order.kind == OrderKind.FREEZE:
+                order.status, order.outcome = OrderStatus.FAILED, ""
+                order.message = order.message or _("账户无可冻结余额 (nothing to freeze)")
+        else:
+            _apply_follow_up(order, result)
+        if result.expires_on and order.kind in (OrderKind.FREEZE, OrderKind.SEAL, OrderKind.RENEW):
+            order.expires_on = datetime.date.fromisoformat(result.expires_on)
+    order.completed_at = timezone.now()
+    order.save()
+    if order.kind == OrderKind.DEDUCT and order.status == OrderStatus.DONE and order.effective_amount > 0:
+        # Into the case account (一案一账户); booked once per order whatever happens (reference is unique).
+        record_receipt(order.case, order.effective_amount, source=ReceiptSource.DEDUCTION, reference=f"deduct:{order.uuid}",
+                       note=_("扣划 %(inst)s %(ref)s") % {"inst": order.institution.name, "ref": order.asset.asset_ref})
+    resolve_alerts(f"order-unanswered:{order.uuid}")
+    label = order.get_outcome_display() if order.outcome else order.get_status_display()
+    add_event(order.case, "order", _("%(kind)s结果：%(label)s，%(inst)s，金额 %(amount)s 元") % {
+        "kind": order.get_kind_display(), "label": label, "inst": order.institution.name, "amount": order.effective_amount,
+    }, None, {"order": order.pk, "outcome": order.outcome})
+    audit(None, "querycontrol.order.result", order, court=order.court,
+          details={"status": order.status, "outcome": order.outcome, "effective": str(order.effective_amount)})
+    if order.kind in (OrderKind.UNFREEZE, OrderKind.DEDUCT) and order.status == OrderStatus.DONE:
+        # Released funds may let freezes queued behind take effect (轮候冻结): ask the institution.
+        from querycontrol.tasks import refresh_queued
+
+        transaction.on_commit(lambda: refresh_queued.delay(order.institution_id, order.asset.asset_ref))
+    return order
+
+
+def _apply_follow_up(order, result):
+    target = ControlOrder.objects.select_for_update().get(pk=order.target_id)
+    if order.kind == OrderKind.RENEW:
+        order.outcome = OrderOutcome.RENEWED
+        if result.expires_on:
+            target.expires_on = datetime.date.fromisoformat(result.expires_on)
+            target.save(update_fields=["expires_on", "updated_at"])
+            resolve_alerts(f"freeze-expiry:{target.uuid}:")
+        return
+    effective = result.effective_amount
+    if order.kind == OrderKind.UNFREEZE:
+        order.outcome = OrderOutcome.RELEASED
+        if target.outcome == OrderOutcome.QUEUED:
+            target.outcome, target.held_amount = OrderOutcome.RELEASED, ZERO
+        else:
+            target.held_amount = max(target.held_amount - effective, ZERO)
+            if target.held_amount == 0:
+                target.outcome = OrderOutcome.RELEASED
+    else:
+        order.outcome = OrderOutcome.DEDUCTED
+        target.held_amount = max(target.held_amount - effective, ZERO)
+        if target.held_amount == 0:
+            target.outcome = OrderOutcome.DEDUCTED
+    target.save(update_fields=["held_amount", "outcome", "updated_at"])
+    if not target.is_holding:
+        resolve_alerts(f"freeze-expiry:{target.uuid}:")
+
+
+def refresh_queued(institution_id, asset_ref):
+    """Ask the institution whether our queued freezes / seals on one asset have taken effect.
+
+    The answer to a query lists the asset's freeze book (`details.freezes`: court, case, status,
+    amount), as the gateways do; an entry of ours that is now active promotes our order.
+    """
+    queued = list(ControlOrder.objects.select_related("case", "court", "institution", "asset", "respondent").filter(
+        institution_id=institution_id, asset__asset_ref=asset_ref, status=OrderStatus.DONE, outcome=OrderOutcome.QUEUED))
+    promoted = 0
+    for order in queued:
+        party = Party(name=order.respondent.name, id_number=order.respondent.id_number)
+        try:
+            assets = get_connector().query(order.institution.code, party, request_ref=f"queue:{order.uuid}")
+        except (TransientConnectorError, PermanentConnectorError):
+            continue
+        for asset in assets:
+            if asset.asset_ref != asset_ref:
+                continue
+            for entry in (asset.details or {}).get("freezes", []):
+                if entry.get("court_code") == order.court.code and entry.get("case_number") == order.case.number \
+                        and entry.get("status") == "active":
+                    promoted += _promote(order, Decimal(str(entry.get("frozen_amount") or "0")), entry.get("expires_on"))
+    return promoted
+
+
+@transaction.atomic
+def _promote(order, amount, expires_on):
+    if not ControlOrder.objects.filter(pk=order.pk, status=OrderStatus.DONE, outcome=OrderOutcome.QUEUED).update(
+            outcome=OrderOutcome.SEALED if order.kind == OrderKind.SEAL else (
+                OrderOutcome.FROZEN if amount >= order.requested_amount else OrderOutcome.PARTIALLY_FROZEN),
+            held_amount=amount, effective_amount=amount, queue_position=None,
+            expires_on=datetime.date.fromisoformat(expires_on) if expires_on else None, updated_at=timezone.now()):
+        return 0
+    add_event(order.case, "order", _("轮候%(kind)s已生效：%(inst)s，金额 %(amount)s 元") % {
+        "kind": order.get_kind_display(), "inst": order.institution.name, "amount": amount}, None, {"order": order.pk})
+    return 1
+
+
+def lapse_expired(today=None):
+    """A freeze whose term ended unrenewed stops holding (民诉法解释 Art. 485). Returns how many lapsed."""
+    today = today or timezone.localdate()
+    lapsed = 0
+    for order in ControlOrder.objects.holding().filter(expires_on__lt=today).select_related("case"):
+        with transaction.atomic():
+            if ControlOrder.objects.filter(pk=order.pk, status=OrderStatus.DONE).update(
+                    status=OrderStatus.LAPSED, updated_at=timezone.now()):
+                lapsed += 1
+                add_event(order.case, "order", _("%(kind)s期限届满未续，已失效：%(ref)s") % {
+                    "kind": order.get_kind_display(), "ref": order.asset.asset_ref}, None, {"order": order.pk})
+                resolve_alerts(f"freeze-expiry:{order.uuid}:")
+    return lapsed
+
+
+def watch_expiry(today=None):
+    """Alerts for freezes and seals expiring within 30 / 15 / 7 days (one alert per threshold)."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=max(EXPIRY_WARNINGS))
+    raised = 0
+    for order in ControlOrder.objects.holding().filter(expires_on__gte=today, expires_on__lte=horizon).select_related(
+            "case", "court", "institution", "asset"):
+        days = (order.expires_on - today).days
+        threshold = min(t for t in EXPIRY_WARNINGS if days <= t)
+        severity = AlertSeverity.CRITICAL if threshold == 7 else (AlertSeverity.WARNING if threshold == 15 else AlertSeverity.INFO)
+        _alert, created = raise_alert(
+            kind="freeze_expiring", court=order.court, severity=severity, source=order,
+            dedup_key=f"freeze-expiry:{order.uuid}:{threshold}",
+            title=_("%(kind)s将于%(days)s天后到期：%(case)s") % {"kind": order.get_kind_display(), "days": days, "case": order.case.number},
+            message=_("%(inst)s %(ref)s，冻结金额 %(amount)s 元，到期日 %(date)s，请及时续冻（民诉法解释第485条）") % {
+                "inst": order.institution.name, "ref": order.asset.asset_ref, "amount": order.held_amount, "date": order.expires_on},
+            link=f"/querycontrol/orders/{order.pk}/",
+        )
+        raised += int(created)
+    return raised
+
+
+def resume_stalled_orders(older_than=None):
+    """Re-send approved / sent orders whose message was lost (killed worker, lost filesystem message,
+    or Redis holding it until the visibility timeout). Safe: the institution dedups by the order UUID."""
+    older_than = older_than if older_than is not None else datetime.timedelta(minutes=10)
+    stale = ControlOrder.objects.filter(status__in=[OrderStatus.APPROVED, OrderStatus.SENT],
+                                        updated_at__lt=timezone.now() - older_than)
+    ids = list(stale.values_list("pk", flat=True))
+    if ids:
+        ControlOrder.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+        from querycontrol.tasks import send_order
+
+        for pk in ids:
+            send_order.delay(pk)
+    return len(ids)
