@@ -79,3 +79,17 @@ class PetitionStatus(models.TextChoices):
 class BulletinKind(models.TextChoices):
     TEN_DAY = "ten_day", _("旬调度")
     MONTHLY = "monthly", _("月通报")
+
+
+class FieldMeasure(models.TextChoices):
+    """Measures a field team reports on a case (the coercive measures of 民事诉讼法 Ch. 21)."""
+
+    SEAL = "seal", _("查封")
+    SEIZE = "seize", _("扣押")
+    FREEZE = "freeze", _("冻结")
+    DEDUCT = "deduct", _("扣划")
+    SEARCH = "search", _("搜查")
+    DETAIN = "detain", _("司法拘留")
+    FINE = "fine", _("罚款")
+    EVICT = "evict", _("强制迁出")
+    SUMMON = "summon", _("拘传")

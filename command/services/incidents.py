@@ -1,0 +1,142 @@
+"""Field incidents and dispatch (应急调度): report → dispatch help → timeline → close.
+
+An open incident is an alert of the same severity (module 37, alert ticker); closing it resolves the alert.
+"""
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.services import add_event
+from execcenter.choices import Role
+from execcenter.exceptions import InvalidTransition, RuleViolation
+from execcenter.services import actor_label, audit, raise_alert, resolve_alerts
+
+from ..choices import ALERT_SEVERITY_FOR_INCIDENT, IncidentEventKind, IncidentStatus
+from ..models import Dispatch, Incident, IncidentEvent, IncidentPhoto
+from .common import acting_officer, court_in_scope, require_role, require_visible
+
+DISPATCHERS = (Role.DUTY, Role.DIRECTOR, Role.ADMIN)
+MAX_PHOTOS = 9
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic")
+
+
+def _event(incident, kind, actor, note):
+    return IncidentEvent.objects.create(incident=incident, kind=kind, actor_label=actor_label(actor)[:64], note=note[:300])
+
+
+def _alert_prefix(incident):
+    return f"incident:{incident.pk}:"
+
+
+def _raise_incident_alert(incident):
+    raise_alert(
+        kind="incident",
+        court=incident.court,
+        title=_("突发事件：%(kind)s（%(addr)s）") % {"kind": incident.get_kind_display(), "addr": incident.address[:40]},
+        message=incident.description[:500],
+        severity=ALERT_SEVERITY_FOR_INCIDENT[incident.severity],
+        dedup_key=f"{_alert_prefix(incident)}{incident.severity}",
+        source=incident,
+        link=f"/command/incidents/{incident.pk}/",
+    )
+
+
+def _check_photos(photos):
+    if len(photos) > MAX_PHOTOS:
+        raise RuleViolation(_("最多上传%(n)s张照片 (too many photos)") % {"n": MAX_PHOTOS}, code="too_many_photos")
+    for f in photos:
+        if f.size > MAX_PHOTO_BYTES:
+            raise RuleViolation(_("单张照片不得超过10MB (photo too large)"), code="photo_too_large")
+        if getattr(f, "content_type", None) and f.content_type not in PHOTO_TYPES:
+            raise RuleViolation(_("照片格式仅限 JPEG/PNG/WebP/HEIC (unsupported photo type)"), code="photo_type")
+
+
+@transaction.atomic
+def report_incident(actor, *, kind, severity, latitude, longitude, address, description, case=None, team=None,
+                    operation=None, court=None, photos=(), request=None):
+    """Any officer reports an incident; its court is the case's, else the team's, else the reporter's."""
+    officer = acting_officer(actor)
+    if team is not None:
+        operation = operation or team.operation
+        if team.operation_id != operation.pk:
+            raise RuleViolation(_("小组不属于该行动 (team is not part of this operation)"), code="team_mismatch")
+    court = court or (case.court if case else None) or (team.court if team else None) or (officer.court if officer else None)
+    if court is None or not court_in_scope(actor, court):
+        raise RuleViolation(_("事件所属法院不在您的范围内 (court outside your scope)"), code="court_out_of_scope")
+    if case is not None:
+        require_visible(actor, case)
+    photos = list(photos)
+    _check_photos(photos)
+    incident = Incident.objects.create(
+        court=court, operation=operation, team=team, case=case, kind=kind, severity=severity,
+        latitude=latitude, longitude=longitude, address=address, description=description,
+        reported_by=actor if not hasattr(actor, "key_hash") else None,
+    )
+    for f in photos:
+        IncidentPhoto.objects.create(incident=incident, file=f)
+    _event(incident, IncidentEventKind.REPORTED, actor, _("上报：%(d)s") % {"d": description[:200]})
+    if case is not None:
+        add_event(case, "incident", _("现场突发事件：%(k)s") % {"k": incident.get_kind_display()}, actor, {"incident": incident.pk})
+    audit(actor, "incident.report", incident, request=request, details={"severity": severity, "photos": len(photos)})
+    _raise_incident_alert(incident)
+    return incident
+
+
+@transaction.atomic
+def dispatch_help(actor, incident, *, team=None, police_liaison="", note="", request=None):
+    """The duty officer sends a team and/or the police liaison to an open incident."""
+    require_role(actor, *DISPATCHERS)
+    require_visible(actor, incident)
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status == IncidentStatus.CLOSED:
+        raise InvalidTransition(_("事件已处置完毕 (incident is closed)"))
+    if team is None and not police_liaison.strip():
+        raise RuleViolation(_("请指定增援小组或公安联动 (name a team or the police liaison)"), code="nobody_dispatched")
+    if team is not None:
+        require_visible(actor, team)
+    dispatch = Dispatch.objects.create(
+        incident=incident, team=team, police_liaison=police_liaison.strip(), note=note,
+        dispatched_by=actor if not hasattr(actor, "key_hash") else None,
+    )
+    who = "、".join(x for x in (team.name if team else "", police_liaison.strip()) if x)
+    _event(incident, IncidentEventKind.DISPATCHED, actor, _("调度 %(who)s：%(note)s") % {"who": who, "note": note})
+    Incident.objects.filter(pk=incident.pk, status=IncidentStatus.REPORTED).update(status=IncidentStatus.DISPATCHED)
+    audit(actor, "incident.dispatch", incident, request=request, details={"team": team.pk if team else None, "police": police_liaison})
+    return dispatch
+
+
+def add_update(actor, incident, note, request=None):
+    """A field report on the timeline (any officer who sees the incident)."""
+    require_visible(actor, incident)
+    if incident.status == IncidentStatus.CLOSED:
+        raise InvalidTransition(_("事件已处置完毕 (incident is closed)"))
+    event = _event(incident, IncidentEventKind.UPDATE, actor, note)
+    audit(actor, "incident.update", incident, request=request)
+    return event
+
+
+@transaction.atomic
+def close_incident(actor, incident, outcome, request=None):
+    require_role(actor, *DISPATCHERS)
+    require_visible(actor, incident)
+    if not outcome.strip():
+        raise RuleViolation(_("请填写处置结果 (outcome required)"), code="outcome_required")
+    changed = Incident.objects.filter(pk=incident.pk).exclude(status=IncidentStatus.CLOSED).update(
+        status=IncidentStatus.CLOSED, closed_at=timezone.now(), outcome=outcome
+    )
+    if not changed:
+        raise InvalidTransition(_("事件已处置完毕 (incident is closed)"))
+    incident.refresh_from_db()
+    _event(incident, IncidentEventKind.CLOSED, actor, _("处置完毕：%(o)s") % {"o": outcome[:200]})
+    resolve_alerts(_alert_prefix(incident))
+    audit(actor, "incident.close", incident, request=request)
+    return incident
+
+
+def open_incidents(court):
+    """Open incidents in a court's scope with their dispatched teams (module 37)."""
+    return (
+        Incident.objects.in_scope(court).exclude(status=IncidentStatus.CLOSED)
+        .select_related("court", "team").prefetch_related("dispatches__team").order_by("-reported_at")
+    )
