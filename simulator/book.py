@@ -66,29 +66,28 @@ def expire(account: SimAccount, today: datetime.date) -> None:
         promote(account, lapsed.expires_on + datetime.timedelta(days=1))
 
 
-def current_period(now: datetime.datetime) -> int:
-    return int(now.timestamp()) // max(int(settings.SIMULATOR_BALANCE_MOVE_SECONDS), 1)
-
-
 def apply_movement(account: SimAccount, now: datetime.datetime) -> None:
-    """Debtors move money between looks: once per period at most, a withdrawal of part of the
-    unfrozen balance or a small deposit, fixed by (account, period) so that reruns agree."""
-    if account.asset_kind not in MOVING_KINDS:
+    """Debtors move money between looks: when SIMULATOR_BALANCE_MOVE_SECONDS have passed since the
+    last look, one withdrawal of part of the unfrozen balance (frozen money cannot leave) or one
+    small deposit. The n-th move of an account is fixed by (account, n), so reruns agree."""
+    interval = int(settings.SIMULATOR_BALANCE_MOVE_SECONDS)
+    if account.asset_kind not in MOVING_KINDS or interval <= 0:
         return
-    period = current_period(now)
-    if period <= account.moved_period:
+    if account.moved_at is not None and (now - account.moved_at).total_seconds() < interval:
         return
-    u, v = unit(account.asset_ref, period, "move"), unit(account.asset_ref, period, "size")
+    n = account.moves + 1
+    u, v = unit(account.asset_ref, n, "move"), unit(account.asset_ref, n, "size")
     available = account.available()
     delta = ZERO
     if u < 0.5 and available > 0:
-        delta = -(available * Decimal(str(0.2 + 0.8 * v))).quantize(CENT)  # frozen money cannot leave
+        delta = -(available * Decimal(str(0.2 + 0.8 * v))).quantize(CENT)
     elif u < 0.7:
         delta = money(10, 20_000, v)
     account.balance += delta
-    account.moved_period = period
-    account.details = {**account.details, "last_movement": str(delta), "last_movement_period": period}
-    account.save(update_fields=["balance", "moved_period", "details"])
+    account.moves = n
+    account.moved_at = now
+    account.details = {**account.details, "last_movement": str(delta)}
+    account.save(update_fields=["balance", "moves", "moved_at", "details"])
 
 
 def promote(account: SimAccount, effective_on: datetime.date) -> None:

@@ -22,8 +22,9 @@ class SimAccount(models.Model):
     balance = models.DecimalField(_("余额/价值"), max_digits=16, decimal_places=2)
     # Freezes and deductions by amount (money) rather than seals of the whole asset.
     is_cash = models.BooleanField(_("资金类"), default=True)
-    # Index of the last period in which the debtor moved money (see book.apply_movement).
-    moved_period = models.BigIntegerField(default=0)
+    # When the debtor last had the chance to move money, and how many moves so far (book.apply_movement).
+    moved_at = models.DateTimeField(null=True, blank=True)
+    moves = models.PositiveIntegerField(default=0)
     details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -63,7 +63,7 @@ def _materialise(inst: Institution, id_number: str, name: str, today) -> list[in
                     balance=spec.balance,
                     is_cash=spec.is_cash,
                     details=spec.details,
-                    moved_period=book.current_period(clock.now()),
+                    moved_at=clock.now(),
                 ),
             )
             if created and spec.external:

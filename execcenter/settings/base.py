@@ -229,5 +229,5 @@ QUERYCONTROL_HTTP_TIMEOUT = env.float("QUERYCONTROL_HTTP_TIMEOUT", default=10.0)
 # Simulator latency: "zero" (tests, throughput), "realistic" (each institution's latency profile,
 # timeouts and failures), "failures" (the profile's timeouts and failures without sleeping).
 SIMULATOR_LATENCY = env.str("SIMULATOR_LATENCY", default="zero")
-# Seconds after which a simulated debtor may have moved money since the account was last looked at.
+# Seconds after the last look at a simulated account before its debtor may move money again (0: never).
 SIMULATOR_BALANCE_MOVE_SECONDS = env.int("SIMULATOR_BALANCE_MOVE_SECONDS", default=3600)

@@ -1,0 +1,204 @@
+"""JSON over HTTP to a gateway of banks and registries (or to `manage.py serve_simulator`).
+
+The protocol is in docs/connectors.md. Every order carries `Idempotency-Key` = the order's UUID, so
+a retry after a timeout (when the institution may well have acted) returns the first answer instead
+of acting twice. Failures map onto the interface's errors: a timeout or 504 → ConnectorTimeout,
+connection errors, 429 and 5xx → TransientConnectorError (retry with backoff), other 4xx →
+PermanentConnectorError (never retried).
+"""
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from urllib.parse import quote
+
+from .base import (
+    Connector,
+    ConnectorError,
+    ConnectorTimeout,
+    ControlResult,
+    FoundAsset,
+    Party,
+    PermanentConnectorError,
+    TransientConnectorError,
+)
+
+ERROR_TYPES = {"timeout": ConnectorTimeout, "transient": TransientConnectorError, "permanent": PermanentConnectorError}
+
+
+def _message(raw: bytes, default: str) -> str:
+    try:
+        return json.loads(raw)["error"]["message"]
+    except (ValueError, KeyError, TypeError):
+        return default
+
+
+def _error_from_json(data: dict) -> ConnectorError:
+    err = data.get("error") or {}
+    return ERROR_TYPES.get(err.get("type"), TransientConnectorError)(err.get("message", "error"))
+
+
+class HTTPConnector(Connector):
+    GATEWAY_CACHE_SECONDS = 60
+
+    def __init__(self, base_url: str, *, timeout: float = 10.0, batch_threads: int = 16):
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.batch_threads = batch_threads
+        self._gateways: dict[str, str] = {}
+        self._gateways_loaded = 0.0
+        self._lock = threading.Lock()
+
+    def _gateway_urls(self) -> dict[str, str]:
+        """Institutions with a gateway of their own (点对点) instead of the shared one (总对总)."""
+        with self._lock:
+            if time.monotonic() - self._gateways_loaded > self.GATEWAY_CACHE_SECONDS:
+                from querycontrol.models import Institution
+
+                self._gateways = dict(
+                    Institution.objects.exclude(gateway_url="").values_list("code", "gateway_url")
+                )
+                self._gateways_loaded = time.monotonic()
+            return self._gateways
+
+    def _base_for(self, code: str) -> str:
+        return self._gateway_urls().get(code, self.base_url).rstrip("/")
+
+    # --- transport ---------------------------------------------------------------------------
+
+    def _post(
+        self, path: str, payload: dict, *, idempotency_key: str | None = None, base: str | None = None
+    ) -> dict:
+        timeout = self.timeout
+        headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        body = json.dumps(payload, ensure_ascii=False, default=str).encode()
+        request = urllib.request.Request((base or self.base_url) + path, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            raw = exc.read()
+            message = _message(raw, f"HTTP {exc.code}")
+            if exc.code in (408, 504):
+                raise ConnectorTimeout(message) from exc
+            if exc.code == 429 or exc.code >= 500:
+                raise TransientConnectorError(message) from exc
+            raise PermanentConnectorError(message) from exc
+        except (TimeoutError, socket.timeout) as exc:
+            raise ConnectorTimeout(f"no answer within {timeout}s") from exc
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+                raise ConnectorTimeout(f"no answer within {timeout}s") from exc
+            raise TransientConnectorError(f"connection failed: {exc.reason}") from exc
+        except (ConnectionError, OSError) as exc:
+            raise TransientConnectorError(f"connection failed: {exc}") from exc
+        except ValueError as exc:  # not JSON: a broken gateway, maybe a proxy error page
+            raise TransientConnectorError(f"invalid response: {exc}") from exc
+
+    @staticmethod
+    def _institution_path(code: str, action: str) -> str:
+        return f"/v1/institutions/{quote(code, safe='')}/{action}"
+
+    # --- queries -----------------------------------------------------------------------------
+
+    def query(self, institution_code, party: Party, *, request_ref, attempt=1):
+        data = self._post(
+            self._institution_path(institution_code, "query"),
+            {"party": {"name": party.name, "id_number": party.id_number}, "request_ref": request_ref, "attempt": attempt},
+            base=self._base_for(institution_code),
+        )
+        return [FoundAsset.from_json(row) for row in data.get("assets", [])]
+
+    def query_many(self, institution_codes, party: Party, *, request_ref, attempt=1):
+        codes = list(dict.fromkeys(institution_codes))
+        own = self._gateway_urls()
+        direct = [c for c in codes if c in own]
+        results = self._query_each(direct, party, request_ref=request_ref, attempt=attempt) if direct else {}
+        results.update(self._query_batch([c for c in codes if c not in own], party, request_ref=request_ref, attempt=attempt))
+        return results
+
+    def _query_batch(self, codes, party, *, request_ref, attempt):
+        if not codes:
+            return {}
+        payload = {
+            "institution_codes": codes,
+            "party": {"name": party.name, "id_number": party.id_number},
+            "request_ref": request_ref,
+            "attempt": attempt,
+        }
+        try:
+            data = self._post("/v1/query-batch", payload)
+        except PermanentConnectorError:
+            return self._query_each(codes, party, request_ref=request_ref, attempt=attempt)  # no batch endpoint
+        except ConnectorError as exc:
+            return {code: type(exc)(str(exc)) for code in codes}
+        results = {}
+        for code in codes:
+            item = (data.get("results") or {}).get(code)
+            if item is None:
+                results[code] = TransientConnectorError("no answer for this institution in the batch")
+            elif "error" in item:
+                results[code] = _error_from_json(item)
+            else:
+                results[code] = [FoundAsset.from_json(row) for row in item.get("assets", [])]
+        return results
+
+    def _query_each(self, codes, party, *, request_ref, attempt):
+        def one(code):
+            try:
+                return code, self.query(code, party, request_ref=request_ref, attempt=attempt)
+            except ConnectorError as exc:
+                return code, exc
+
+        with ThreadPoolExecutor(max_workers=self.batch_threads) as pool:
+            return dict(pool.map(one, codes))
+
+    # --- orders ------------------------------------------------------------------------------
+
+    def _control(self, action, institution_code, asset_ref, *, idempotency_key, amount=None, term_days=None, **fields):
+        payload = {"asset_ref": asset_ref, **fields}
+        if amount is not None:
+            payload["amount"] = str(Decimal(str(amount)))
+        if term_days is not None:
+            payload["term_days"] = int(term_days)
+        data = self._post(
+            self._institution_path(institution_code, action), payload,
+            idempotency_key=str(idempotency_key), base=self._base_for(institution_code),
+        )
+        return ControlResult.from_json(data)
+
+    def freeze(self, institution_code, asset_ref, amount, *, term_days, case_number, court_code, idempotency_key, attempt=1):
+        return self._control(
+            "freeze", institution_code, asset_ref, amount=amount, term_days=term_days, case_number=case_number,
+            court_code=court_code, idempotency_key=idempotency_key, attempt=attempt,
+        )
+
+    def renew(self, institution_code, asset_ref, *, term_days, case_number, court_code, idempotency_key, attempt=1):
+        return self._control(
+            "renew", institution_code, asset_ref, term_days=term_days, case_number=case_number,
+            court_code=court_code, idempotency_key=idempotency_key, attempt=attempt,
+        )
+
+    def unfreeze(self, institution_code, asset_ref, amount, *, case_number, court_code, idempotency_key, attempt=1):
+        return self._control(
+            "unfreeze", institution_code, asset_ref, amount=amount, case_number=case_number,
+            court_code=court_code, idempotency_key=idempotency_key, attempt=attempt,
+        )
+
+    def deduct(self, institution_code, asset_ref, amount, *, case_number, court_code, idempotency_key, attempt=1):
+        return self._control(
+            "deduct", institution_code, asset_ref, amount=amount, case_number=case_number,
+            court_code=court_code, idempotency_key=idempotency_key, attempt=attempt,
+        )
+
+    def seal(self, institution_code, asset_ref, *, term_days, case_number, court_code, idempotency_key, attempt=1):
+        return self._control(
+            "seal", institution_code, asset_ref, term_days=term_days, case_number=case_number,
+            court_code=court_code, idempotency_key=idempotency_key, attempt=attempt,
+        )
