@@ -1,0 +1,274 @@
+/* Big-screen client: scale the design canvas to the wall, poll the snapshot every 5 s with
+   If-None-Match, render modules with reused ECharts instances, never go blank.
+   Memory stays flat over days: one chart instance per module for the page's life, setOption with
+   notMerge (no series pile-up), modules re-rendered only when their JSON changed, fixed-size DOM. */
+(function () {
+  "use strict";
+  var cfg = JSON.parse(document.getElementById("screen-config").textContent);
+  var params = new URLSearchParams(location.search);
+  var pollMs = Math.max(100, parseInt(params.get("poll") || cfg.pollMs, 10));
+  var stage = document.getElementById("stage");
+  var pagesEl = document.getElementById("pages");
+  var banner = document.getElementById("stale-banner");
+  var state = { etag: null, token: cfg.token, asOf: null, stale: false, failures: 0, polls: 0, ok: 0, notModified: 0,
+                layoutKey: null, page: 0, pageTimer: null, seen: {}, charts: {}, cards: {}, mapReady: false, pending: null };
+  window.__screen = state;  // read by the browser test and by an operator's console
+
+  // ---- scaling: fill any aspect ratio (16:9 monitors, 6656×1792 LED walls) without bitmap stretching ----
+  function fit() {
+    var W = window.innerWidth, H = window.innerHeight, w, h, s;
+    if (W / H >= 1920 / 1080) { h = 1080; w = Math.round(1080 * W / H); s = H / 1080; }
+    else { w = 1920; h = Math.round(1920 * H / W); s = W / 1920; }
+    stage.style.width = w + "px"; stage.style.height = h + "px";
+    stage.style.transform = "scale(" + s + ")";
+    Object.keys(state.charts).forEach(function (k) { state.charts[k].resize(); });
+  }
+  var fitTimer = null;
+  window.addEventListener("resize", function () { clearTimeout(fitTimer); fitTimer = setTimeout(fit, 150); });
+  fit();
+
+  // ---- clock (Asia/Shanghai whatever the machine's zone) ----
+  var fmtTime = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  var fmtDate = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "long", day: "numeric", weekday: "long" });
+  function tick() {
+    var now = new Date();
+    document.getElementById("clock").textContent = fmtTime.format(now);
+    document.getElementById("date").textContent = fmtDate.format(now);
+  }
+  setInterval(tick, 1000); tick();
+
+  function hhmmss(iso) { return iso ? fmtTime.format(new Date(iso)) : "—"; }
+  function field(root, name) { return root.querySelector('[data-field="' + name + '"]'); }
+  function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text != null) e.textContent = text; return e; }
+  function yuan(v) {
+    var n = Number(v);
+    if (!isFinite(n)) return "—";
+    return n >= 1e8 ? (n / 1e8).toFixed(2) + "亿" : n >= 1e4 ? (n / 1e4).toFixed(1) + "万" : n.toFixed(2);
+  }
+  function chartFor(code, holder) {
+    var c = state.charts[code];
+    if (!c) { c = echarts.init(holder, null, { renderer: "svg" }); state.charts[code] = c; }
+    return c;
+  }
+  var AXIS = { axisLabel: { color: "#9cc3ea", fontSize: 15 }, axisLine: { lineStyle: { color: "#1d4a7a" } }, splitLine: { lineStyle: { color: "#12335a" } } };
+  var COLORS = ["#38bdf8", "#fbbf24", "#34d399", "#f472b6", "#a78bfa", "#fb923c", "#f87171"];
+
+  // ---- stale banner and badges ----
+  function setStale(on) {
+    state.stale = on;
+    banner.hidden = !on;
+    if (on) field(banner, "stale-since").textContent = state.asOf ? hhmmss(state.asOf) : "—";
+    Object.keys(state.cards).forEach(function (code) { badge(code); });
+    badge("m38"); badge("m39"); badge("m40");
+  }
+  function badge(code) {
+    var card = cardEl(code); if (!card) return;
+    var b = card.querySelector("[data-badge]"); if (!b) return;
+    var m = state.seen[code] && state.seen[code].module;
+    if (m && m.error) { b.textContent = "停留于 " + (m.error.last_ok_at ? hhmmss(m.error.last_ok_at) : "—"); b.className = "badge stale"; b.title = m.error.message; }
+    else if (state.stale) { b.textContent = "过期 " + hhmmss(state.asOf); b.className = "badge stale"; }
+    else { b.textContent = hhmmss(state.asOf); b.className = "badge"; }
+  }
+  function cardEl(code) { return state.cards[code] || document.querySelector('[data-module="' + code + '"]'); }
+
+  // ---- carousel pages: built once per layout; charts of a replaced layout are disposed ----
+  function buildPages(layout, modules) {
+    Object.keys(state.cards).forEach(function (code) { if (state.charts[code]) { state.charts[code].dispose(); delete state.charts[code]; } });
+    state.cards = {}; state.seen = {}; pagesEl.replaceChildren();
+    var dots = document.getElementById("page-dots"); dots.replaceChildren();
+    layout.pages.forEach(function (page, i) {
+      var p = el("div", "page" + (i === 0 ? " on" : "")); p.dataset.title = page.title;
+      page.modules.forEach(function (code) {
+        var m = modules[code]; if (!m) return;
+        var card = el("div", "card"); card.dataset.module = code;
+        var hd = el("div", "card-hd"); hd.appendChild(el("span", "card-title", m.title));
+        var b = el("span", "badge"); b.setAttribute("data-badge", ""); hd.appendChild(b); card.appendChild(hd);
+        card.appendChild(el("div", "kpis")).setAttribute("data-kpis", "");
+        if (["bar", "line", "pie", "funnel", "gauge"].indexOf(m.chart) >= 0) { var c = el("div", "chart"); c.setAttribute("data-chart", ""); card.appendChild(c); }
+        var t = el("div", "tbl-wrap"); t.setAttribute("data-table", ""); card.appendChild(t);
+        card.appendChild(el("div", "err")).setAttribute("data-error", "");
+        p.appendChild(card); state.cards[code] = card;
+      });
+      pagesEl.appendChild(p); dots.appendChild(el("span", i === 0 ? "on" : ""));
+    });
+    state.page = 0; showPage(0);
+    clearInterval(state.pageTimer);
+    if (layout.pages.length > 1) state.pageTimer = setInterval(function () { showPage((state.page + 1) % layout.pages.length); }, layout.page_seconds * 1000);
+  }
+  function showPage(i) {
+    var pages = pagesEl.children, dots = document.getElementById("page-dots").children;
+    for (var k = 0; k < pages.length; k++) { pages[k].classList.toggle("on", k === i); if (dots[k]) dots[k].classList.toggle("on", k === i); }
+    state.page = i;
+    document.getElementById("page-title").textContent = pages[i] ? pages[i].dataset.title : "";
+  }
+
+  // ---- renderers per chart kind ----
+  function renderKpis(card, data) {
+    var box = card.querySelector("[data-kpis]"); if (!box) return;
+    box.replaceChildren();
+    (data.items || []).forEach(function (it) {
+      var k = el("div", "kpi"), v = el("div", "v");
+      v.textContent = it.value == null ? "—" : (it.unit === "元" ? yuan(it.value) : it.value);
+      if (it.unit) v.appendChild(el("span", "u", it.unit === "元" ? "元" : it.unit));
+      k.appendChild(v); k.appendChild(el("div", "l", it.label)); box.appendChild(k);
+    });
+  }
+  function renderTable(card, data) {
+    var box = card.querySelector("[data-table]"); if (!box) return;
+    box.replaceChildren();
+    if (!data.columns || !data.rows) return;
+    var t = el("table", "tbl"), tr = el("tr");
+    data.columns.forEach(function (c) { tr.appendChild(el("th", null, c)); });
+    t.appendChild(el("thead")).appendChild(tr);
+    var tb = el("tbody");
+    data.rows.slice(0, 12).forEach(function (r) { var row = el("tr"); r.forEach(function (c) { row.appendChild(el("td", null, c == null ? "—" : c)); }); tb.appendChild(row); });
+    t.appendChild(tb); box.appendChild(t);
+  }
+  function chartOption(m, d) {
+    var base = { animation: false, color: COLORS, textStyle: { fontFamily: "Noto Sans CJK SC, Microsoft YaHei, sans-serif" },
+                 grid: { left: 60, right: 20, top: 36, bottom: 40 }, tooltip: { trigger: m.chart === "pie" ? "item" : "axis" },
+                 legend: { top: 0, textStyle: { color: "#cfe3fa", fontSize: 15 } } };
+    if (m.chart === "pie") {
+      base.series = [{ type: "pie", radius: ["35%", "65%"], center: ["50%", "58%"], label: { color: "#cfe3fa", fontSize: 14 },
+                       data: (d.items || []).map(function (i) { return { name: i.name, value: Number(i.value) }; }) }];
+      return base;
+    }
+    if (m.chart === "funnel") {
+      base.series = [{ type: "funnel", sort: "none", top: 36, bottom: 10, left: "10%", width: "80%", label: { color: "#04101f", fontSize: 15, formatter: "{b} {c}" },
+                       data: d.categories.map(function (c, i) { return { name: c, value: Number(d.series[0].values[i]) }; }) }];
+      return base;
+    }
+    if (m.chart === "gauge") {
+      base.series = (d.items || []).slice(0, 4).map(function (it, i, all) {
+        return { type: "gauge", min: 0, max: 100, radius: (90 / all.length + 8) + "%", center: [(100 * (i + 0.5) / all.length) + "%", "60%"],
+                 detail: { formatter: it.value == null ? "—" : "{value}%", color: "#fde68a", fontSize: 20 }, title: { color: "#9cc3ea", fontSize: 14, offsetCenter: [0, "75%"] },
+                 axisLine: { lineStyle: { width: 10, color: [[(Number(it.target) || 0) / 100, "#f87171"], [1, "#34d399"]] } },
+                 splitLine: { show: false }, axisTick: { show: false }, axisLabel: { show: false },
+                 data: [{ name: it.label, value: it.value == null ? 0 : Number(it.value) }] };
+      });
+      delete base.tooltip; return base;
+    }
+    base.xAxis = Object.assign({ type: "category", data: d.categories || [] }, AXIS);
+    base.yAxis = Object.assign({ type: "value" }, AXIS);
+    base.series = (d.series || []).map(function (s) {
+      return { type: m.chart === "line" ? "line" : "bar", name: s.name, data: s.values.map(Number), smooth: m.chart === "line", barMaxWidth: 28 };
+    });
+    return base;
+  }
+  function renderModule(code, m) {
+    var card = cardEl(code); if (!card) return;
+    var err = card.querySelector("[data-error]");
+    if (err) err.textContent = m.error ? "模块计算失败，显示上次结果：" + m.error.message : "";
+    var d = m.data; if (!d) return;
+    if (code === "m38") return renderMap(card, d);
+    if (code === "m39") return renderDuty(card, d);
+    if (code === "m40") return renderTicker(card, d);
+    renderKpis(card, d);
+    var holder = card.querySelector("[data-chart]");
+    if (holder) {
+      var chart = chartFor(code, holder);
+      chart.setOption(chartOption(m, d), { notMerge: true });
+      if (code === "m02" && !chart.__drill) {
+        chart.__drill = true;  // bind once: drill down from a bar to that court's screen
+        chart.on("click", function (p) { var codes = state.seen.m02.module.data.court_codes; var c = codes && codes[p.dataIndex]; if (c && c !== cfg.court) location.href = cfg.screenUrl.replace("CODE", encodeURIComponent(c)); });
+      }
+    }
+    if (d.columns) renderTable(card, d);
+  }
+  function renderMap(card, d) {
+    field(card, "open").textContent = d.open;
+    field(card, "recovered").textContent = yuan(d.recovered) + "元";
+    if (!state.mapReady) { state.pendingMap = d; return; }
+    var chart = chartFor("m38", card.querySelector("[data-chart]"));
+    var names = {}; (d.items || []).forEach(function (i) { names[i.court_code] = i.name; });
+    var max = Math.max.apply(null, [1].concat((d.items || []).map(function (i) { return i.open; })));
+    chart.setOption({
+      animation: false,
+      tooltip: { formatter: function (p) { var it = p.data; return it ? it.label + "<br>在办 " + it.value + " 件<br>本年到位 " + yuan(it.recovered) + "元" : p.name; } },
+      visualMap: { min: 0, max: max, left: 10, bottom: 10, calculable: false, itemHeight: 90, textStyle: { color: "#9cc3ea" }, inRange: { color: ["#0c3a66", "#0ea5e9", "#fbbf24"] } },
+      series: [{ type: "map", map: "ningxia", nameProperty: "court_code", roam: false, selectedMode: false,
+                 label: { show: true, color: "#e0f2fe", fontSize: 12, formatter: function (p) { return (names[p.name] || "").replace("人民法院", "").replace("法院", ""); } },
+                 itemStyle: { borderColor: "#7dd3fc", areaColor: "#0c2a4d" }, emphasis: { itemStyle: { areaColor: "#f59e0b" }, label: { color: "#04101f" } },
+                 data: (d.items || []).map(function (i) { return { name: i.court_code, value: i.open, recovered: i.recovered, label: i.name }; }) }]
+    }, { notMerge: true });
+    if (!chart.__drill) {
+      chart.__drill = true;
+      chart.on("click", function (p) { if (p.name && p.name !== cfg.court) location.href = cfg.screenUrl.replace("CODE", encodeURIComponent(p.name)); });
+    }
+  }
+  function post(label, p) {
+    var box = el("div", "post" + (p && p.name ? "" : " missing"));
+    box.appendChild(el("div", "label", label));
+    box.appendChild(el("div", "name", p && p.name ? p.name : "空岗"));
+    if (p && p.name) box.appendChild(el("div", p.checked_in ? "checked" : "unchecked", p.checked_in ? "已签到 " + p.checked_in_at : "未签到"));
+    return box;
+  }
+  function renderDuty(card, d) {
+    var box = card.querySelector("[data-duty]"); box.replaceChildren();
+    if (!d.centre) { box.appendChild(el("p", "muted", "本院未设指挥中心值班表")); return; }
+    var cur = d.current;
+    box.appendChild(post("A岗（主岗）", cur && cur.A)); box.appendChild(post("B岗（副岗）", cur && cur.B));
+    var l1 = el("div", "line"); l1.textContent = cur ? "当前班次：" + cur.name + " " + cur.starts + " — " + cur.ends : "当前无班次"; box.appendChild(l1);
+    var n = d.next, l2 = el("div", "line");
+    l2.textContent = n ? "下一班：" + n.name + " " + n.starts + "  A岗 " + (n.A.name || "空岗") + " · B岗 " + (n.B.name || "空岗") : "下一班：未排班"; box.appendChild(l2);
+    if (d.handover) { var l3 = el("div", "line"); l3.textContent = "交接待确认：" + d.handover.from + "（" + d.handover.by + "）" + (d.handover.open_items ? " 待办：" + d.handover.open_items : ""); box.appendChild(l3); }
+  }
+  function renderTicker(card, d) {
+    var counts = card.querySelector("[data-counts]"); counts.replaceChildren();
+    var c = el("b", "crit", String(d.open.critical || 0)), w = el("b", "warn", String(d.open.warning || 0));
+    counts.append("严重 ", c, "  警告 ", w, "  待处理");
+    var track = card.querySelector("[data-track]"); track.replaceChildren();
+    var rows = (d.rows || []).filter(function (r) { return r.status === "open"; });
+    if (!rows.length) { track.appendChild(el("span", "muted", "当前无待处理预警")); track.style.animation = "none"; return; }
+    track.style.animation = "";
+    for (var rep = 0; rep < 2; rep++) {  // two copies: the track scrolls by half its width and loops seamlessly
+      rows.forEach(function (r) { track.appendChild(el("span", r.severity, "【" + r.court + "】" + r.title + " " + r.at + (r.escalated ? " ⬆已升级" : ""))); });
+    }
+    track.style.setProperty("--ticker-seconds", Math.max(20, rows.length * 8) + "s");
+  }
+
+  // ---- applying a bundle: only modules whose JSON changed are redrawn ----
+  function apply(bundle) {
+    var key = JSON.stringify(bundle.layout);
+    if (key !== state.layoutKey) { state.layoutKey = key; buildPages(bundle.layout, bundle.modules); document.getElementById("title").textContent = bundle.layout.title; }
+    Object.keys(bundle.modules).forEach(function (code) {
+      var m = bundle.modules[code], s = JSON.stringify(m);
+      if (!state.seen[code] || state.seen[code].json !== s) { state.seen[code] = { json: s, module: m }; renderModule(code, m); }
+      badge(code);
+    });
+  }
+  function headers(res) {
+    var asOf = res.headers.get("X-Snapshot-As-Of");
+    if (asOf) { state.asOf = asOf; field(document, "as-of").textContent = hhmmss(asOf); }
+    return res.headers.get("X-Snapshot-Stale") === "1";
+  }
+
+  // ---- polling: one request at a time, chained timeouts (no overlap, no timer pile-up) ----
+  function renewToken() {
+    return fetch(cfg.tokenUrl, { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { return r.ok ? r.json() : null; }).then(function (j) { if (j && j.token) state.token = j.token; });
+  }
+  function poll() {
+    state.polls++;
+    var ctrl = new AbortController(), timer = setTimeout(function () { ctrl.abort(); }, Math.max(4000, pollMs - 200));
+    var h = { "X-Screen-Token": state.token || "" }; if (state.etag) h["If-None-Match"] = state.etag;
+    fetch(cfg.snapshotUrl, { headers: h, cache: "no-store", credentials: "same-origin", signal: ctrl.signal })
+      .then(function (res) {
+        if (res.status === 304) { state.notModified++; return { stale: headers(res) }; }
+        if (res.status === 401) { return renewToken().then(function () { throw new Error("token renewed"); }); }
+        if (!res.ok) throw new Error("HTTP " + res.status);
+        var stale = headers(res), etag = res.headers.get("ETag");
+        return res.json().then(function (b) { apply(b); state.etag = etag; return { stale: stale }; });
+      })
+      .then(function (r) { state.ok++; state.failures = 0; setStale(r.stale); },
+            function () { state.failures++; setStale(true); })
+      .then(function () { clearTimeout(timer); setTimeout(poll, pollMs); });
+  }
+
+  fetch(cfg.mapUrl).then(function (r) { return r.json(); }).then(function (geo) {
+    echarts.registerMap("ningxia", geo); state.mapReady = true;
+    if (state.pendingMap) { renderMap(document.querySelector('[data-module="m38"]'), state.pendingMap); state.pendingMap = null; }
+  }).catch(function () { /* the map card keeps its figures; the district drawing waits for the next page load */ });
+  setInterval(renewToken, 6 * 3600 * 1000);
+  poll();
+})();
