@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class QueryControlConfig(AppConfig):
     name = "querycontrol"
     verbose_name = _("网络执行查控")
+
+    def ready(self):
+        # cases must not import querycontrol (DESIGN.md §2): we plug into its extension points instead.
+        from cases import hooks, panels
+
+        from .services.queries import property_investigation_done
+        from .views import case_panel_context
+
+        hooks.register_property_investigation_check(property_investigation_done)
+        panels.register("querycontrol/_case_panel.html", case_panel_context)

@@ -42,9 +42,25 @@ class Answer:
         return isinstance(self.error, TransientConnectorError)
 
 
-def _ask(connector, code, party, request_ref, attempt):
-    # Pool threads keep their own database connection (the simulator connector reads its tables).
+def _ask_in_pool(connector, code, party, request_ref, attempt):
+    # Pool threads keep their own database connection (the simulator connector reads its tables);
+    # drop it if it went stale, as Django does for request threads.
     close_old_connections()
+    return _ask(connector, code, party, request_ref, attempt)
+
+
+class _Inline:
+    """Runs the call at once in this thread (QUERYCONTROL_QUERY_THREADS=1; in-process unit tests)."""
+
+    def submit(self, _fn, *args):
+        from concurrent.futures import Future
+
+        future = Future()
+        future.set_result(_ask(*args))
+        return future
+
+
+def _ask(connector, code, party, request_ref, attempt):
     started = time.perf_counter()
     try:
         assets = connector.query(code, party, request_ref=request_ref, attempt=attempt)
@@ -61,7 +77,8 @@ def run_queries(connector, institutions, party: Party, *, request_ref, attempt=1
     cancelled fan-out sends nothing more.
     """
     limiter = get_rate_limiter()
-    pool = _executor()
+    inline = int(getattr(settings, "QUERYCONTROL_QUERY_THREADS", 16)) <= 1
+    pool = _Inline() if inline else _executor()
     by_code = {i.code: i for i in institutions}
     limits = {lim.code: lim for lim in limits_for(institutions)}
     waiting = list(by_code)
@@ -72,7 +89,7 @@ def run_queries(connector, institutions, party: Party, *, request_ref, attempt=1
         if waiting and not (should_stop and should_stop()) and not (deadline and time.monotonic() > deadline):
             grant = limiter.acquire([limits[c] for c in waiting])
             for code in grant.granted:
-                running[pool.submit(_ask, connector, code, party, request_ref, attempt)] = (code, grant)
+                running[pool.submit(_ask_in_pool, connector, code, party, request_ref, attempt)] = (code, grant)
             granted = set(grant.granted)
             waiting = [c for c in waiting if c not in granted]
             pause = grant.wait
