@@ -24,7 +24,9 @@ from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
 from cases import deadlines
 from cases.choices import COERCIVE_MEASURES, CaseType, ClosureType, MeasureKind, MeasureStatus, MoneyKind, PartyRole, ReceiptSource
-from cases.models import Case, CaseParty, Measure, MoneyEntry, PropertyInvestigation
+from cases.models import Case, CaseParty, Measure, MoneyEntry
+from querycontrol.choices import QueryStatus
+from querycontrol.models import QueryRequest
 
 from .models import Petition
 
@@ -149,12 +151,17 @@ def terminated_qualified_q():
     cases.closure.terminate_conditions, which a test keeps in step)."""
     months = (ExtractYear("closed_on") - ExtractYear("filed_on")) * 12 + ExtractMonth("closed_on") - ExtractMonth("filed_on")
     coercive = Measure.objects.filter(case=OuterRef("pk"), kind__in=COERCIVE_MEASURES).exclude(status=MeasureStatus.REVOKED)
-    investigated = PropertyInvestigation.objects.filter(case=OuterRef("pk"), method="network", exhausted=True)
+    # Condition 3 as querycontrol answers it for cases.hooks: a finished (complete or partial) network query
+    # covering every respondent, and at least one respondent.
+    queried = QueryRequest.respondents.through.objects.filter(
+        queryrequest__case=OuterRef("case"), party=OuterRef("party"), queryrequest__status__in=[QueryStatus.COMPLETE, QueryStatus.PARTIAL]
+    )
+    respondents = CaseParty.objects.filter(case=OuterRef("pk"), role=PartyRole.RESPONDENT)
     return (
         Q(notice_sent_on__isnull=False) & _all_respondents_have(MeasureKind.PROPERTY_REPORT_ORDER)
         & _all_respondents_have(MeasureKind.CONSUMPTION_RESTRICTION)
         & (Q(dishonest_eligible=False) | _all_respondents_have(MeasureKind.DISHONEST))
-        & Exists(investigated)
+        & Exists(respondents) & ~Exists(respondents.exclude(Exists(queried)))
         # closed_on > add_months(filed_on, 3), in whole calendar months then days (matches add_months' clamping).
         & (Q(_months__gt=deadlines.TERMINATE_MIN_MONTHS) | Q(_months=deadlines.TERMINATE_MIN_MONTHS, _cday__gt=F("_fday")))
         & (Q(debtor_whereabouts_unknown=False) | Q(debtor_searched_on__isnull=False))

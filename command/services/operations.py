@@ -47,12 +47,22 @@ def create_operation(actor, *, name, court, courts, starts_at, ends_at, target_c
         created_by=actor if not hasattr(actor, "key_hash") else None,
     )
     operation.courts.set(courts)
-    set_target_cases(actor, operation, target_cases)
+    _set_targets(operation, target_cases)
     audit(actor, "operation.create", operation, request=request, details={"courts": [c.code for c in courts]})
     return operation
 
 
-def set_target_cases(actor, operation, cases):
+def set_target_cases(actor, operation, cases, request=None):
+    """Name the cases the operation goes after; only cases of the participating courts."""
+    require_role(actor, *COMMANDERS)
+    require_visible(actor, operation)
+    if operation.status == OperationStatus.ENDED:
+        raise InvalidTransition(_("行动已结束 (operation has ended)"))
+    _set_targets(operation, cases)
+    audit(actor, "operation.targets", operation, request=request, details={"cases": len(operation.target_cases.all())})
+
+
+def _set_targets(operation, cases):
     cases = list(cases)
     allowed = _participating_ids(operation)
     outside = [c.number for c in cases if c.court_id not in allowed]

@@ -5,7 +5,9 @@ from decimal import Decimal
 import pytest
 
 from cases.choices import CaseStatus, CaseType, MeasureKind, PartyRole
-from cases.models import Measure, PropertyInvestigation
+from cases.models import Measure
+from querycontrol.choices import QueryStatus
+from querycontrol.models import QueryRequest
 from execcenter.models import Court
 from tests.factories import CaseFactory
 
@@ -30,7 +32,9 @@ def give_terminate_evidence(case, on=None):
     for cp in case.case_parties.filter(role=PartyRole.RESPONDENT):
         for kind in (MeasureKind.PROPERTY_REPORT_ORDER, MeasureKind.CONSUMPTION_RESTRICTION):
             Measure.objects.create(case=case, kind=kind, party=cp.party, decided_on=on, starts_on=on)
-    PropertyInvestigation.objects.create(case=case, method="network", done_on=on, exhausted=True, summary="网络查控完毕，未发现财产")
+    request = QueryRequest.objects.create(case=case, court=case.court, purpose="终本前财产调查", requested_by_label="test",
+                                          status=QueryStatus.COMPLETE)
+    request.respondents.set(case.case_parties.filter(role=PartyRole.RESPONDENT).values_list("party_id", flat=True))
 
 
 @pytest.fixture
