@@ -115,15 +115,23 @@ def _validate(order, case):
 
 
 @transaction.atomic
-def file_order(actor, kind, *, asset=None, target=None, amount=None, term_days=None, submit=True, request=None):
-    """Create an order (draft; submitted unless `submit=False`). Nothing is sent before approval."""
+def file_order(actor, kind, *, case=None, asset=None, target=None, amount=None, term_days=None, submit=True, request=None):
+    """Create an order (draft; submitted unless `submit=False`). Nothing is sent before approval.
+
+    `case` is the case the order is filed in (default: the asset's); renew / unfreeze / deduct name
+    the freeze they act on (`target`), which must belong to that same case.
+    """
     kind = OrderKind(kind)
     if target is not None:
         asset = target.asset
     if asset is None:
         raise RuleViolation(_("请选择财产 (an asset is required)"), code="asset_required")
-    case = Case.objects.select_for_update().get(pk=asset.case_id)
+    case = Case.objects.select_for_update().get(pk=(case.pk if case is not None else asset.case_id))
     check_may_file(actor, case)
+    if target is not None:
+        rules.check_target(kind, target, case) if kind not in (OrderKind.FREEZE, OrderKind.SEAL) else None
+    if asset.case_id != case.pk:
+        raise RuleViolation(_("该财产不是本案查询所得 (the asset was not found in this case)"), code="asset_other_case")
     if kind in (OrderKind.FREEZE, OrderKind.SEAL):
         target = None
     if kind == OrderKind.SEAL:

@@ -90,7 +90,7 @@ def _outcome_of_control(order, result):
 @transaction.atomic
 def apply_result(order_id, result: ControlResult):
     """Apply the institution's answer: once, whatever how often it arrives."""
-    order = ControlOrder.objects.select_for_update().select_related("case", "institution", "target").get(pk=order_id)
+    order = ControlOrder.objects.select_for_update(of=("self",)).select_related("case", "institution", "asset").get(pk=order_id)
     if order.status != OrderStatus.SENT:
         return order
     if result.status == "rejected":
