@@ -57,3 +57,10 @@ CELERY_BEAT_SCHEDULE["dashboards-refresh-snapshots"] = {
     "options": {"expires": 10}}
 CELERY_BEAT_SCHEDULE["dashboards-check-duty"] = {"task": "dashboards.tasks.check_duty_posts", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["dashboards-escalate-alerts"] = {"task": "dashboards.tasks.escalate_alerts", "schedule": 60.0}
+
+# querycontrol: daily expiry watch (lapse + 30/15/7-day alerts); every minute, re-send work whose
+# message was lost (a SIGKILLed worker's unacked message waits for the visibility timeout otherwise).
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["querycontrol-watch-expiry"] = {"task": "querycontrol.tasks.watch_expiry", "schedule": crontab(hour=6, minute=5)}
+CELERY_BEAT_SCHEDULE["querycontrol-resume-stalled"] = {"task": "querycontrol.tasks.resume_stalled", "schedule": 60.0}
