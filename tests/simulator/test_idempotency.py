@@ -6,7 +6,7 @@ import pytest
 from querycontrol.connectors import ConnectorTimeout, PermanentConnectorError
 from simulator import faults
 from simulator.models import SimAccount, SimFreeze, SimRequest
-from tests.simulator.conftest import order
+from tests.simulator.conftest import CASE_A, order
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +72,46 @@ def test_keys_are_per_institution(bank, holder, connector, village_bank):
     # The same key at another institution is another request (and here: an unknown account there).
     with pytest.raises(PermanentConnectorError):
         connector.freeze(village_bank.code, asset.asset_ref, Decimal("100.00"), term_days=365, **order(key="shared"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_orders_neither_double_a_key_nor_overdraw_the_account(bank, connector):
+    """Workers racing on one account: the account lock serialises them (PostgreSQL row lock,
+    SQLite's single writer), so one key acts once and all freezes together stay within the balance."""
+    import threading
+
+    from django.db import connections
+
+    from tests.simulator.conftest import CASE_B, clean_deposit, find_holder
+
+    party, _ = find_holder(bank, clean_deposit(5000))
+    asset = connector.query(bank.code, party, request_ref="r")[0]
+    share = (asset.balance * Decimal("0.3")).quantize(Decimal("0.01"))
+    same_key, own_keys, errors = [], [], []
+
+    def worker(i):
+        try:
+            same_key.append(connector.freeze(bank.code, asset.asset_ref, share, term_days=365, **order(key="same")))
+            court, case = CASE_B
+            own_keys.append(connector.freeze(
+                bank.code, asset.asset_ref, share, term_days=365,
+                court_code=court, case_number=f"{case}-{i}", idempotency_key=f"k{i}",
+            ))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert SimFreeze.objects.filter(case_number=CASE_A[1]).count() == 1
+    assert len(same_key) == 6 and all(a == same_key[0] for a in same_key)
+    account = SimAccount.objects.get(asset_ref=asset.asset_ref)
+    assert account.frozen_total() == asset.balance  # 7 freezes of 30% each: capped at the balance
+    effective = same_key[0].effective_amount + sum(a.effective_amount for a in own_keys)
+    assert effective == asset.balance
+    assert sorted(a.status for a in own_keys).count("queued") >= 2
