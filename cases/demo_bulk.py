@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import random
+import threading
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -26,6 +27,7 @@ from .choices import CaseStatus, CaseTag, CaseType, ClosureType, MoneyKind, Part
 from .models import Case, CaseEvent, CaseParty, CaseSequence, MoneyEntry, Party
 
 CHUNK = 50_000
+CST = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai has no DST: a fixed offset is exact and fast
 YEARS_BACK = 3
 CAUSES = ["民间借贷纠纷", "金融借款合同纠纷", "买卖合同纠纷", "劳务合同纠纷", "追索劳动报酬纠纷", "建设工程施工合同纠纷",
           "信用卡纠纷", "租赁合同纠纷", "机动车交通事故责任纠纷", "离婚后财产纠纷", "抚养费纠纷", "服务合同纠纷",
@@ -97,32 +99,79 @@ def _row_defaults(model, given):
     return out
 
 
+def _plain(value):
+    return value
+
+
+_TEXT = {
+    str: _plain,
+    int: str,
+    Decimal: str,
+    type(None): lambda v: r"\N",
+    bool: lambda v: "t" if v else "f",
+    dt.date: dt.date.isoformat,
+    dt.datetime: dt.datetime.isoformat,
+}
+
+
 def _text(value):
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    s = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
-    return s.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+    """PostgreSQL COPY text format; generated values never contain tabs, newlines or backslashes."""
+    convert = _TEXT.get(type(value))
+    return convert(value) if convert else str(value)  # TextChoices members: str() is their value
+
+
+class _Writer:
+    """Writes chunks while the next one is generated: PostgreSQL's COPY runs in a thread on the raw
+    connection (psycopg2 releases the GIL), so the database and Python work at the same time."""
+
+    def __init__(self):
+        self.thread, self.error = None, None
+
+    def submit(self, batches):
+        self.wait()
+        if connection.vendor != "postgresql":
+            for model, columns, rows in batches:
+                _write(model, columns, rows)
+            return
+        raw = connection.connection
+
+        def run():
+            try:
+                for model, columns, rows in batches:
+                    _copy(raw, model, columns, rows)
+            except Exception as exc:  # re-raised in the generating thread by wait()
+                self.error = exc
+
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+
+    def wait(self):
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        if self.error is not None:
+            raise self.error
+
+
+def _copy(raw_connection, model, columns, rows):
+    buf = io.StringIO()
+    buf.writelines("\t".join(map(_text, row)) + "\n" for row in rows)
+    buf.seek(0)
+    with raw_connection.cursor() as cur:
+        cur.copy_expert(f'COPY {model._meta.db_table} ({", ".join(columns)}) FROM STDIN', buf)
 
 
 def _write(model, columns, rows):
     """COPY on PostgreSQL, executemany elsewhere; `rows` are tuples in `columns` order."""
     if not rows:
         return
-    table = model._meta.db_table
     if connection.vendor == "postgresql":
-        buf = io.StringIO()
-        for row in rows:
-            buf.write("\t".join(_text(v) for v in row))
-            buf.write("\n")
-        buf.seek(0)
-        with connection.cursor() as cur:
-            cur.cursor.copy_expert(f'COPY {table} ({", ".join(columns)}) FROM STDIN', buf)
+        connection.ensure_connection()
+        _copy(connection.connection, model, columns, rows)
     else:
         marks = ", ".join(["%s"] * len(columns))
         with connection.cursor() as cur:
-            cur.executemany(f'INSERT INTO {table} ({", ".join(columns)}) VALUES ({marks})', rows)
+            cur.executemany(f'INSERT INTO {model._meta.db_table} ({", ".join(columns)}) VALUES ({marks})', rows)
 
 
 def ensure_judges(rng):
@@ -197,7 +246,7 @@ def generate_cases(n, seed=20241, stdout=None, today=None):
     count = n - existing
     rng = random.Random(f"{seed}:{existing}")
     today = today or timezone.localdate()
-    now = timezone.now()
+    now = timezone.now().isoformat()  # a string: the same text for every row, formatted once
     courts = list(Court.objects.all())
     basic_divisions = [c.division_code for c in courts if c.level == CourtLevel.BASIC]
     judges = ensure_judges(rng)
@@ -235,6 +284,8 @@ def generate_cases(n, seed=20241, stdout=None, today=None):
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:  # explicit ids: keep concurrent writers out while we load
                 cur.execute(f"LOCK TABLE {Case._meta.db_table}, {Party._meta.db_table} IN EXCLUSIVE MODE")
+        writer = _Writer()
+        connection.ensure_connection()
         for offset in range(0, count, CHUNK):
             case_rows, party_rows, cp_rows, ev_rows, money_rows = [], [], [], [], []
             for filed, court_id, ctype in plan[offset:offset + CHUNK]:
@@ -307,11 +358,11 @@ def generate_cases(n, seed=20241, stdout=None, today=None):
                         applicant_id = pid
                     in_case.add(pid)
                     cp_rows.append((cp_ids.take(), cid, pid, role))
-                filed_at = timezone.make_aware(dt.datetime.combine(filed, dt.time(9, 0)))
+                filed_at = dt.datetime.combine(filed, dt.time(9, 0), CST)
                 ev_rows.append((ev_ids.take(), cid, filed_at, "filed", None, "立案庭", "立案", json.dumps({"number": seq})))
                 if recovered > 0:
                     received = filed + dt.timedelta(days=min(rng.randrange(10, 200), max(age, 0)))
-                    received_at = timezone.make_aware(dt.datetime.combine(received, dt.time(10, 0)))
+                    received_at = dt.datetime.combine(received, dt.time(10, 0), CST)
                     paid = recovered if (status == CaseStatus.CLOSED or rng.random() < 0.8) else Decimal("0.00")
                     money_rows.append((money_ids.take(), cid, MoneyKind.RECEIPT, rng.choice([ReceiptSource.DEDUCTION, ReceiptSource.VOLUNTARY]),
                                        recovered, received_at, deadlines.payout_due(received), paid, None, None, "", None, *money_extra.values()))
@@ -320,17 +371,20 @@ def generate_cases(n, seed=20241, stdout=None, today=None):
                         money_rows.append((money_ids.take(), cid, MoneyKind.PAYOUT, ReceiptSource.PAYOUT, paid, paid_at, None,
                                            Decimal("0.00"), applicant_id, None, "", None, *money_extra.values()))
                 if status == CaseStatus.CLOSED:
-                    closed_at = timezone.make_aware(dt.datetime.combine(closed_on, dt.time(16, 0)))
+                    closed_at = dt.datetime.combine(closed_on, dt.time(16, 0), CST)
                     ev_rows.append((ev_ids.take(), cid, closed_at, "closed", None, "系统", f"结案：{ClosureType(closure).label}",
                                     json.dumps({"closure_type": closure})))
                 made += 1
-            _write(Case, case_cols_all, case_rows)
-            _write(Party, party_cols + list(party_extra), party_rows)
-            _write(CaseParty, ["id", "case_id", "party_id", "role"], cp_rows)
-            _write(CaseEvent, ev_cols, ev_rows)
-            _write(MoneyEntry, money_cols + list(money_extra), money_rows)
+            writer.submit([
+                (Case, case_cols_all, case_rows),
+                (Party, party_cols + list(party_extra), party_rows),
+                (CaseParty, ["id", "case_id", "party_id", "role"], cp_rows),
+                (CaseEvent, ev_cols, ev_rows),
+                (MoneyEntry, money_cols + list(money_extra), money_rows),
+            ])
             if stdout:
                 stdout.write(f"  已生成 {made}/{count} 件案件")
+        writer.wait()
         for ids in (case_ids, party_ids, cp_ids, ev_ids, money_ids):
             ids.sync_sequence()
         existing_seq = {(s.court_id, s.case_type, s.year): s for s in CaseSequence.objects.all()}
