@@ -117,7 +117,7 @@ def query_case(case, judge, django_capture_on_commit_callbacks, **kw):
 
 def deposit(case, code="BANK-ICBC"):
     """The respondent's biggest deposit account at `code`, as the query found it."""
-    return FoundAsset.objects.filter(case=case, institution__code=code, kind="deposit").order_by("-balance").first()
+    return FoundAsset.objects.filter(case=case, institution__code=code, kind="deposit").order_by("frozen_by_others", "-balance").first()
 
 
 def send_now(order):
@@ -132,3 +132,5 @@ def _queries_in_this_thread(settings):
     # In-process tests run inside a transaction that pool threads (own connections) cannot see; the
     # worker tests use the real thread pool.
     settings.QUERYCONTROL_QUERY_THREADS = 1
+    # Debtors move money once per period; a period boundary inside a test would change balances under it.
+    settings.SIMULATOR_BALANCE_MOVE_SECONDS = 10**9
