@@ -211,6 +211,13 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
     "AuctionItemKindEnum": "cases.choices.AuctionItemKind",
     "AlertStatusEnum": "execcenter.choices.AlertStatus",
 })
+# Choice sets that share a field name ("kind", "status") get explicit OpenAPI enum names (no naming collisions).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
+    "PartyKindEnum": "cases.choices.PartyKind",
+    "MeasureKindEnum": "cases.choices.MeasureKind",
+    "AuctionItemKindEnum": "cases.choices.AuctionItemKind",
+    "AlertStatusEnum": "execcenter.choices.AlertStatus",
+})
 # Largest JSON body accepted by the API (oversized requests answer 413/400, change nothing).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 
