@@ -107,6 +107,17 @@ class Case(models.Model):
         return self.status != CaseStatus.CLOSED
 
 
+class PartyQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """A party is visible through any case of a visible court (parties belong to no court themselves)."""
+        from execcenter.scope import court_ids_for
+
+        ids = court_ids_for(actor)
+        if ids is None:
+            return self
+        return self.filter(pk__in=CaseParty.objects.filter(case__court__in=ids).values("party_id"))
+
+
 class Party(models.Model):
     """A real-world party, one record across all cases (found by ID number / credit code)."""
 
@@ -116,6 +127,8 @@ class Party(models.Model):
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("当事人")

@@ -1,4 +1,5 @@
 """Celery settings (read by execcenter/celery.py with namespace CELERY)."""
+from celery.schedules import crontab
 from kombu import Queue
 
 from .base import REDIS_URL, VAR_DIR, env
@@ -48,6 +49,11 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "execcenter.tasks.heartbeat", "schedule": 15.0},
+    # command: overdue assistance letters hourly, indicator warnings daily, 旬调度 on the 1st/11th/21st, 月通报 on the 1st.
+    "command-overdue-letters": {"task": "command.tasks.overdue_letters", "schedule": crontab(minute=5)},
+    "command-indicator-targets": {"task": "command.tasks.check_indicator_targets", "schedule": crontab(hour=6, minute=10)},
+    "command-bulletins-ten-day": {"task": "command.tasks.scheduled_bulletins", "schedule": crontab(hour=7, minute=0, day_of_month="1,11,21"), "args": ("ten_day",)},
+    "command-bulletins-monthly": {"task": "command.tasks.scheduled_bulletins", "schedule": crontab(hour=7, minute=30, day_of_month="1"), "args": ("monthly",)},
     # Deadlines, overdue payouts, long-pending ledger, credit-punishment removals (cases.supervision).
     "cases-scan": {"task": "cases.tasks.scan_cases", "schedule": 3600.0},
 }

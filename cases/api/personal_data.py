@@ -1,0 +1,33 @@
+"""Personal data in API answers: masked unless the reader's role needs it; every unmasked read is audited."""
+from execcenter.api.permissions import is_partner
+from execcenter.choices import PartnerAction
+from execcenter.scope import officer_of
+from execcenter.services import audit
+
+
+def sees_personal_data(actor):
+    """Judges, officers and approvers (ROLES_SEEING_PERSONAL_DATA) and the case-handling system that supplies the
+    data (a partner key allowed to write cases); superusers administer the system and see it too."""
+    if is_partner(actor):
+        return actor.allows(PartnerAction.WRITE_CASES)
+    if getattr(actor, "is_superuser", False):
+        return True
+    officer = officer_of(actor)
+    return officer is not None and officer.sees_personal_data
+
+
+class PersonalDataMixin:
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not hasattr(self, "_personal_context"):
+            self._personal_context = {"unmasked": sees_personal_data(self.request.user), "revealed": set()}
+        context.update(self._personal_context)
+        return context
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        revealed = getattr(self, "_personal_context", {}).get("revealed")
+        if revealed and response.status_code < 400:
+            audit(request.user, "personal_data.read", object_type="cases.party", object_id=",".join(map(str, sorted(revealed)))[:64],
+                  request=request, details={"party_ids": sorted(revealed), "path": request.path})
+        return response

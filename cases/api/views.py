@@ -1,0 +1,262 @@
+"""REST API of the cases app. Thin: inputs are validated by serializers, every change is a service call.
+
+Visibility, partner action scopes and Idempotency-Key handling come from execcenter.api.viewsets.
+"""
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from execcenter.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from execcenter.choices import PartnerAction
+
+from .. import auctions, closure, measures, money, services, supervision
+from ..filtersets import (AuctionItemFilterSet, AuctionRoundFilterSet, CaseEventFilterSet, CaseFilterSet, LongPendingEntryFilterSet,
+                          MeasureFilterSet, MoneyEntryFilterSet, PartyFilterSet, UnclaimedReceiptFilterSet)
+from ..models import (AuctionItem, AuctionRound, Case, CaseEvent, LongPendingEntry, Measure, MoneyEntry, Party,
+                      UnclaimedReceipt)
+from . import serializers as s
+from .personal_data import PersonalDataMixin
+
+W = PartnerAction.WRITE_CASES
+
+
+def _input(view, serializer_class):
+    ser = serializer_class(data=view.request.data, context=view.get_serializer_context())
+    ser.is_valid(raise_exception=True)
+    return ser.validated_data
+
+
+class CaseViewSet(PersonalDataMixin, ScopedModelViewSet):
+    """Execution cases. Changes go through the actions below (each a service call, 409 in a wrong state)."""
+
+    queryset = Case.objects.select_related("court", "assigned_judge").prefetch_related("case_parties__party")
+    serializer_class = s.CaseSerializer
+    filterset_class = CaseFilterSet
+    ordering_fields = ["id", "filed_on", "statutory_deadline", "claim_amount", "outstanding_amount"]
+    ordering = "-id"
+    partner_actions = {a: W for a in ("create", "assign", "transition", "suspend", "resume", "close", "resume_terminated",
+                                      "extend_deadline", "notice", "debtor_facts", "receipt", "payout", "measures")}
+
+    def _done(self, case, code=status.HTTP_200_OK):
+        case = self.get_queryset().get(pk=case.pk)
+        return Response(self.get_serializer(case).data, status=code)
+
+    def _ctx(self):
+        return {"actor": self.request.user, "request": self.request}
+
+    @extend_schema(request=s.CaseCreateSerializer, responses={201: s.CaseSerializer})
+    def create(self, request, *args, **kwargs):
+        data = _input(self, s.CaseCreateSerializer)
+        case = services.file_case(**data, **self._ctx())
+        return self._done(case, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AssignSerializer, responses=s.CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        data = _input(self, s.AssignSerializer)
+        return self._done(services.assign(self.get_object(), data["judge"], leading_official=data.get("leading_official"), **self._ctx()))
+
+    @extend_schema(request=s.TransitionSerializer, responses=s.CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        data = _input(self, s.TransitionSerializer)
+        return self._done(services.transition(self.get_object(), data["to"], note=data["note"], **self._ctx()))
+
+    @extend_schema(request=s.SuspendSerializer, responses=s.CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, pk=None):
+        data = _input(self, s.SuspendSerializer)
+        return self._done(services.suspend(self.get_object(), data["kind"], data["reason"], **self._ctx()))
+
+    @extend_schema(request=s.ResumeSerializer, responses=s.CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        data = _input(self, s.ResumeSerializer)
+        return self._done(services.resume(self.get_object(), note=data["note"], **self._ctx()))
+
+    @extend_schema(request=s.CloseSerializer, responses=s.CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        data = _input(self, s.CloseSerializer)
+        return self._done(closure.close(self.get_object(), data["closure_type"], note=data["note"], **self._ctx()))
+
+    @extend_schema(request=s.ReasonSerializer, responses={201: s.CaseSerializer})
+    @action(detail=True, methods=["post"], url_path="resume-terminated")
+    def resume_terminated(self, request, pk=None):
+        data = _input(self, s.ReasonSerializer)
+        return self._done(closure.resume_terminated(self.get_object(), reason=data["reason"], **self._ctx()), status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ExtendDeadlineSerializer, responses=s.CaseSerializer)
+    @action(detail=True, methods=["post"], url_path="extend-deadline")
+    def extend_deadline(self, request, pk=None):
+        d = _input(self, s.ExtendDeadlineSerializer)
+        case = services.extend_deadline(self.get_object(), d["days"], d["reason"], d["approved_by"], d["approval_document_no"], **self._ctx())
+        return self._done(case)
+
+    @extend_schema(request=s.NoticeSerializer, responses=s.CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def notice(self, request, pk=None):
+        data = _input(self, s.NoticeSerializer)
+        return self._done(services.record_notice_sent(self.get_object(), data["sent_on"], **self._ctx()))
+
+    @extend_schema(request=s.DebtorFactsSerializer, responses=s.CaseSerializer)
+    @action(detail=True, methods=["post"], url_path="debtor-facts")
+    def debtor_facts(self, request, pk=None):
+        data = _input(self, s.DebtorFactsSerializer)
+        return self._done(services.record_debtor_facts(self.get_object(), **data, **self._ctx()))
+
+    @extend_schema(responses=s.ConditionSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="terminate-conditions")
+    def terminate_conditions(self, request, pk=None):
+        conditions = closure.terminate_conditions(self.get_object())
+        return Response(s.ConditionSerializer(conditions, many=True).data)
+
+    @extend_schema(request=s.ReceiptSerializer, responses={201: s.MoneyEntrySerializer})
+    @action(detail=True, methods=["post"])
+    def receipt(self, request, pk=None):
+        d = _input(self, s.ReceiptSerializer)
+        entry, _created = services.record_receipt(self.get_object(), d["amount"], d["source"], reference=d["reference"] or None,
+                                                  note=d["note"], **self._ctx())
+        return Response(s.MoneyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PayoutSerializer, responses={201: s.MoneyEntrySerializer})
+    @action(detail=True, methods=["post"])
+    def payout(self, request, pk=None):
+        d = _input(self, s.PayoutSerializer)
+        entry, _created = services.record_payout(self.get_object(), d["amount"], d["payee"], reference=d["reference"] or None,
+                                                 note=d["note"], **self._ctx())
+        return Response(s.MoneyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.MeasureCreateSerializer, responses={201: s.MeasureSerializer})
+    @action(detail=True, methods=["post"])
+    def measures(self, request, pk=None):
+        d = _input(self, s.MeasureCreateSerializer)
+        kind = d.pop("kind")
+        measure = measures.impose_measure(self.get_object(), kind, **d, **self._ctx())
+        return Response(s.MeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
+
+
+class PartyViewSet(PersonalDataMixin, ScopedReadOnlyViewSet):
+    """Parties of visible cases (one record per real-world party). ID numbers masked unless the role needs them."""
+
+    queryset = Party.objects.all()
+    serializer_class = s.PartySerializer
+    filterset_class = PartyFilterSet
+
+
+class CaseEventViewSet(ScopedReadOnlyViewSet):
+    """The append-only timeline of every visible case."""
+
+    queryset = CaseEvent.objects.all()
+    serializer_class = s.CaseEventSerializer
+    filterset_class = CaseEventFilterSet
+
+
+class MoneyEntryViewSet(ScopedReadOnlyViewSet):
+    """Case account lines; receipts and payouts are booked through /cases/{id}/receipt/ and /payout/."""
+
+    queryset = MoneyEntry.objects.all()
+    serializer_class = s.MoneyEntrySerializer
+    filterset_class = MoneyEntryFilterSet
+
+
+class MeasureViewSet(ScopedReadOnlyViewSet):
+    queryset = Measure.objects.all()
+    serializer_class = s.MeasureSerializer
+    filterset_class = MeasureFilterSet
+    partner_actions = {"end": W, "extend": W}
+
+    @extend_schema(request=s.MeasureEndSerializer, responses=s.MeasureSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        d = _input(self, s.MeasureEndSerializer)
+        m = measures.end_measure(self.get_object(), d["to"], note=d["note"], actor=request.user, request=request)
+        return Response(s.MeasureSerializer(m).data)
+
+    @extend_schema(request=s.MeasureExtendSerializer, responses=s.MeasureSerializer)
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        d = _input(self, s.MeasureExtendSerializer)
+        return Response(s.MeasureSerializer(measures.extend_dishonest(self.get_object(), d["years"], actor=request.user, request=request)).data)
+
+
+class AuctionItemViewSet(ScopedModelViewSet):
+    queryset = AuctionItem.objects.prefetch_related("rounds")
+    serializer_class = s.AuctionItemSerializer
+    filterset_class = AuctionItemFilterSet
+    partner_actions = {"create": W, "rounds": W}
+
+    @extend_schema(request=s.AuctionItemCreateSerializer, responses={201: s.AuctionItemSerializer})
+    def create(self, request, *args, **kwargs):
+        d = _input(self, s.AuctionItemCreateSerializer)
+        item = auctions.add_item(d.pop("case"), **d, actor=request.user, request=request)
+        return Response(s.AuctionItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AuctionRoundCreateSerializer, responses={201: s.AuctionRoundSerializer})
+    @action(detail=True, methods=["post"])
+    def rounds(self, request, pk=None):
+        d = _input(self, s.AuctionRoundCreateSerializer)
+        rnd = auctions.list_round(self.get_object(), **d, actor=request.user, request=request)
+        return Response(s.AuctionRoundSerializer(rnd).data, status=status.HTTP_201_CREATED)
+
+
+class AuctionRoundViewSet(ScopedReadOnlyViewSet):
+    queryset = AuctionRound.objects.all()
+    serializer_class = s.AuctionRoundSerializer
+    filterset_class = AuctionRoundFilterSet
+    partner_actions = {"conclude": W}
+
+    @extend_schema(request=s.AuctionConcludeSerializer, responses=s.AuctionRoundSerializer)
+    @action(detail=True, methods=["post"])
+    def conclude(self, request, pk=None):
+        d = _input(self, s.AuctionConcludeSerializer)
+        rnd = auctions.conclude_round(self.get_object(), d["outcome"], deal_price=d["deal_price"], on=d["concluded_on"],
+                                      actor=request.user, request=request)
+        return Response(s.AuctionRoundSerializer(rnd).data)
+
+    @extend_schema(responses=s.AuctionRatesSerializer)
+    @action(detail=False, methods=["get"])
+    def rates(self, request):
+        """Deal rate and premium rate over the visible (and filtered) rounds."""
+        rounds = self.filter_queryset(self.get_queryset())
+        return Response(s.AuctionRatesSerializer({"deal_rate": auctions.deal_rate(rounds), "premium_rate": auctions.premium_rate(rounds)}).data)
+
+
+class LongPendingEntryViewSet(ScopedReadOnlyViewSet):
+    """The long-pending ledger (> 12 months open)."""
+
+    queryset = LongPendingEntry.objects.select_related("case").prefetch_related("follow_ups")
+    serializer_class = s.LongPendingEntrySerializer
+    filterset_class = LongPendingEntryFilterSet
+    partner_actions = {"plan": W, "follow_ups": W}
+
+    @extend_schema(request=s.LedgerUpdateSerializer, responses=s.LongPendingEntrySerializer)
+    @action(detail=True, methods=["post"])
+    def plan(self, request, pk=None):
+        d = _input(self, s.LedgerUpdateSerializer)
+        return Response(s.LongPendingEntrySerializer(supervision.update_entry(self.get_object(), **d, actor=request.user, request=request)).data)
+
+    @extend_schema(request=s.FollowUpCreateSerializer, responses={201: s.FollowUpSerializer})
+    @action(detail=True, methods=["post"], url_path="follow-ups")
+    def follow_ups(self, request, pk=None):
+        d = _input(self, s.FollowUpCreateSerializer)
+        follow = supervision.add_follow_up(self.get_object(), d["note"], actor=request.user, request=request)
+        return Response(s.FollowUpSerializer(follow).data, status=status.HTTP_201_CREATED)
+
+
+class UnclaimedReceiptViewSet(ScopedReadOnlyViewSet):
+    """不明款: money received without an identifiable case, until matched."""
+
+    queryset = UnclaimedReceipt.objects.select_related("court")
+    serializer_class = s.UnclaimedReceiptSerializer
+    filterset_class = UnclaimedReceiptFilterSet
+    partner_actions = {"match": W}
+
+    @extend_schema(request=s.MatchUnclaimedSerializer, responses={201: s.MoneyEntrySerializer,
+                                                                 409: OpenApiResponse(description="already matched")})
+    @action(detail=True, methods=["post"])
+    def match(self, request, pk=None):
+        d = _input(self, s.MatchUnclaimedSerializer)
+        entry = money.match_unclaimed(self.get_object(), d["case"], actor=request.user, request=request)
+        return Response(s.MoneyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)

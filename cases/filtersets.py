@@ -1,0 +1,174 @@
+"""django-filter FilterSets for every cases model (API and the browser's case list share CaseFilterSet).
+
+Each model field has a filter (tests/api_mixins.py checks it); date and money fields get ranges.
+"""
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from execcenter.validators import parse_case_number
+
+from . import deadlines
+from .choices import CaseStatus, CaseTag, DeadlineState
+from .models import (AuctionItem, AuctionRound, Case, CaseEvent, CaseParty, LongPendingEntry, Measure, MoneyEntry, Party,
+                     UnclaimedReceipt)
+
+RANGE = ["exact", "gte", "lte"]
+
+
+class CaseNumberFormField(forms.CharField):
+    """Accepts （2024）宁0105执123号 (or half-width brackets) and normalises it; a malformed number is a 400."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        return str(parse_case_number(value, check_court=False))
+
+
+class CaseNumberFilter(django_filters.CharFilter):
+    field_class = CaseNumberFormField
+
+
+class CaseFilterSet(django_filters.FilterSet):
+    number = CaseNumberFilter(field_name="number")
+    court = django_filters.CharFilter(field_name="court__code", label=_("法院代字（含下级法院）"), method="filter_court")
+    tags = django_filters.MultipleChoiceFilter(choices=CaseTag.choices, method="filter_tags", label=_("标签"))
+    deadline_state = django_filters.ChoiceFilter(choices=DeadlineState.choices, method="filter_deadline_state", label=_("审限状态"))
+    long_pending = django_filters.BooleanFilter(method="filter_long_pending", label=_("长期未结"))
+    q = django_filters.CharFilter(method="filter_text", label=_("案号/当事人名称/证件号码"))
+    cause = django_filters.CharFilter(lookup_expr="icontains")
+    status = django_filters.MultipleChoiceFilter(choices=CaseStatus.choices)
+
+    class Meta:
+        model = Case
+        fields = {
+            "court_id": ["exact"], "year": ["exact"], "case_type": ["exact"], "sequence": ["exact"], "closure_type": ["exact"],
+            "origin_body": ["exact"], "origin_document_no": ["exact"], "filed_on": RANGE, "claim_amount": RANGE,
+            "recovered_amount": RANGE, "outstanding_amount": RANGE, "costs_amount": RANGE, "closed_on": RANGE,
+            "assigned_judge": ["exact"], "responsible_officer": ["exact"], "leading_official": ["exact"],
+            "is_livelihood": ["exact"], "is_migrant_wages": ["exact"], "is_enterprise": ["exact"], "is_government": ["exact"],
+            "is_financial": ["exact"], "assignment_due": RANGE, "statutory_deadline": RANGE, "suspended_days": RANGE,
+            "extension_days": RANGE, "suspended_since": RANGE, "status_before_suspension": ["exact"], "notice_sent_on": RANGE,
+            "dishonest_eligible": ["exact"], "debtor_whereabouts_unknown": ["exact"], "debtor_searched_on": RANGE,
+            "debtor_obstructed": ["exact"], "origin_case": ["exact"], "created_at": ["gte", "lte"], "updated_at": ["gte", "lte"],
+        }
+
+    def filter_court(self, queryset, name, value):
+        return queryset.filter(court__code__startswith=value)
+
+    def filter_tags(self, queryset, name, value):
+        # The boolean flags are indexed; the JSON list is for display.
+        for tag in value:
+            queryset = queryset.filter(**{Case.TAG_FIELDS[tag]: True})
+        return queryset
+
+    def filter_deadline_state(self, queryset, name, value):
+        today = timezone.localdate()
+        running = queryset.exclude(status__in=[CaseStatus.CLOSED, CaseStatus.SUSPENDED])
+        if value == DeadlineState.OVERDUE:
+            return running.filter(statutory_deadline__lt=today)
+        near = today + dt.timedelta(days=deadlines.NEAR_DAYS)
+        if value == DeadlineState.NEAR:
+            return running.filter(statutory_deadline__gte=today, statutory_deadline__lte=near)
+        return running.filter(statutory_deadline__gt=near)
+
+    def filter_long_pending(self, queryset, name, value):
+        cutoff = deadlines.long_pending_cutoff(timezone.localdate())
+        long_q = Q(filed_on__lt=cutoff) & ~Q(status=CaseStatus.CLOSED)
+        return queryset.filter(long_q) if value else queryset.exclude(long_q)
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        parties = Party.objects.filter(Q(name__startswith=value) | Q(id_number=value.upper()))
+        matches = Q(pk__in=CaseParty.objects.filter(party__in=parties).values("case_id"))
+        try:
+            matches |= Q(number=str(parse_case_number(value, check_court=False)))
+        except ValidationError:
+            matches |= Q(number__contains=value)
+        return queryset.filter(matches)
+
+
+class PartyFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="startswith")
+    case = django_filters.NumberFilter(field_name="case_parties__case", distinct=True)
+
+    class Meta:
+        model = Party
+        fields = {"kind": ["exact"], "id_number": ["exact"], "phone": ["exact"], "address": ["icontains"], "created_at": ["gte", "lte"]}
+
+
+class CaseEventFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = CaseEvent
+        fields = {"case": ["exact"], "kind": ["exact"], "actor": ["exact"], "actor_label": ["exact"], "at": ["gte", "lte"],
+                  "summary": ["icontains"]}
+
+
+class MoneyEntryFilterSet(django_filters.FilterSet):
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("超期未发放"))
+
+    class Meta:
+        model = MoneyEntry
+        fields = {"case": ["exact"], "kind": ["exact"], "source": ["exact"], "amount": RANGE, "occurred_at": ["gte", "lte"],
+                  "payout_due": RANGE, "paid_out_amount": RANGE, "payee": ["exact"], "reference": ["exact"], "note": ["icontains"],
+                  "created_by": ["exact"]}
+
+    def filter_overdue(self, queryset, name, value):
+        from django.db.models import F
+
+        overdue = Q(kind="receipt", paid_out_amount__lt=F("amount"), payout_due__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class MeasureFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = Measure
+        fields = {"case": ["exact"], "kind": ["exact"], "status": ["exact"], "party": ["exact"], "legal_ground": ["exact"],
+                  "document_no": ["exact"], "decided_on": RANGE, "starts_on": RANGE, "ends_on": RANGE, "extension_years": ["exact"],
+                  "amount": RANGE, "days": ["exact"], "holder": ["exact"], "performed_on": RANGE, "removal_due": RANGE,
+                  "ended_on": RANGE, "note": ["icontains"], "created_by": ["exact"], "created_at": ["gte", "lte"]}
+
+
+class AuctionItemFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = AuctionItem
+        fields = {"case": ["exact"], "kind": ["exact"], "appraisal_value": RANGE, "appraised_on": RANGE, "status": ["exact"],
+                  "created_at": ["gte", "lte"]}
+
+
+class AuctionRoundFilterSet(django_filters.FilterSet):
+    case = django_filters.NumberFilter(field_name="item__case")
+
+    class Meta:
+        model = AuctionRound
+        fields = {"item": ["exact"], "round_no": ["exact"], "start_price": RANGE, "deposit": RANGE, "announced_on": RANGE,
+                  "starts_at": ["gte", "lte"], "ends_at": ["gte", "lte"], "outcome": ["exact"], "deal_price": RANGE,
+                  "concluded_on": RANGE}
+
+
+class LongPendingEntryFilterSet(django_filters.FilterSet):
+    court = django_filters.CharFilter(field_name="case__court__code", lookup_expr="startswith")
+
+    class Meta:
+        model = LongPendingEntry
+        fields = {"case": ["exact"], "responsible_officer": ["exact"], "leading_official": ["exact"], "cause": ["icontains"],
+                  "plan": ["icontains"], "status": ["exact"], "opened_on": RANGE, "resolved_on": RANGE}
+
+
+class UnclaimedReceiptFilterSet(django_filters.FilterSet):
+    matched = django_filters.BooleanFilter(field_name="matched_case", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = UnclaimedReceipt
+        fields = {"court": ["exact"], "amount": RANGE, "received_at": ["gte", "lte"], "payer_name": ["icontains"],
+                  "bank_reference": ["exact"], "matched_case": ["exact"], "matched_at": ["gte", "lte"]}
