@@ -1,4 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import incidents, letters, operations, public, quality
 
 app_name = "command"
-urlpatterns = []
+urlpatterns = [
+    path("", quality.home, name="home"),
+    path("operations/", operations.operation_list, name="operation-list"),
+    path("operations/new/", operations.operation_create, name="operation-create"),
+    path("operations/<int:pk>/", operations.operation_detail, name="operation-detail"),
+    path("operations/<int:pk>/field/", operations.operation_field, name="operation-field"),
+    path("operations/<int:pk>/<str:action>/", operations.operation_transition, name="operation-transition"),
+    path("incidents/", incidents.incident_list, name="incident-list"),
+    path("incidents/report/", incidents.incident_report, name="incident-report"),
+    path("incidents/<int:pk>/", incidents.incident_detail, name="incident-detail"),
+    path("incidents/<int:pk>/<str:action>/", incidents.incident_update, name="incident-update"),
+    path("letters/", letters.letter_list, name="letter-list"),
+    path("letters/send/", letters.letter_send, name="letter-send"),
+    path("letters/<int:pk>/", letters.letter_detail, name="letter-detail"),
+    path("letters/<int:pk>/<str:action>/", letters.letter_transition, name="letter-transition"),
+    path("letters/answer/<str:token>/", public.letter_answer, name="letter-answer"),
+    path("indicators/", quality.indicator_overview, name="indicators"),
+    path("indicators/<str:code>/cases/", quality.indicator_drill, name="indicator-drill"),
+    path("bulletins/", quality.bulletin_list, name="bulletin-list"),
+    path("bulletins/<int:pk>/<str:fmt>/", quality.bulletin_download, name="bulletin-download"),
+    path("disclosure/", public.disclosure_lookup, name="disclosure"),
+]

@@ -1,0 +1,123 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case
+from execcenter.models import Court, Officer
+
+from .choices import BulletinKind, FieldMeasure, IncidentKind, IncidentSeverity
+from .models import FieldTeam, LinkageUnit
+
+DT = {"type": "datetime-local"}
+DATE = {"type": "date"}
+
+
+class DisclosureForm(forms.Form):
+    case_number = forms.CharField(label=_("案号"), max_length=40, widget=forms.TextInput(attrs={"placeholder": "（2024）宁0105执123号"}))
+    id_number = forms.CharField(label=_("身份证号码/统一社会信用代码"), max_length=18)
+    challenge = forms.CharField(label=_("验证题答案"), max_length=4)
+
+
+class LetterAnswerForm(forms.Form):
+    answered_by = forms.CharField(label=_("答复人（单位经办人）"), max_length=64)
+    answer_text = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class ScopedFormMixin:
+    """Limits court / officer / case choices to what the acting user sees (the one visibility rule)."""
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, (forms.ModelChoiceField, forms.ModelMultipleChoiceField)):
+                model = field.queryset.model
+                if model is Officer:
+                    field.queryset = Officer.objects.filter(court__in=Court.objects.visible_to(actor)).select_related("court")
+                elif hasattr(model.objects, "visible_to"):
+                    field.queryset = model.objects.visible_to(actor)
+
+
+class OperationForm(ScopedFormMixin, forms.Form):
+    name = forms.CharField(label=_("行动名称"), max_length=100)
+    court = forms.ModelChoiceField(label=_("组织法院"), queryset=Court.objects.all())
+    courts = forms.ModelMultipleChoiceField(label=_("参战法院"), queryset=Court.objects.all())
+    starts_at = forms.DateTimeField(label=_("开始时间"), widget=forms.DateTimeInput(attrs=DT))
+    ends_at = forms.DateTimeField(label=_("结束时间"), widget=forms.DateTimeInput(attrs=DT))
+    target_numbers = forms.CharField(label=_("目标案件（每行一个案号）"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(label=_("行动方案"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_target_numbers(self):
+        numbers = [n.strip() for n in self.cleaned_data["target_numbers"].splitlines() if n.strip()]
+        cases = list(Case.objects.filter(number__in=numbers))
+        missing = sorted(set(numbers) - {c.number for c in cases})
+        if missing:
+            raise forms.ValidationError(_("案号不存在：%(n)s") % {"n": "、".join(missing[:5])})
+        return cases
+
+
+class TeamForm(ScopedFormMixin, forms.Form):
+    name = forms.CharField(label=_("小组名称"), max_length=64)
+    court = forms.ModelChoiceField(label=_("所属法院"), queryset=Court.objects.all())
+    leader = forms.ModelChoiceField(label=_("组长"), queryset=Officer.objects.all())
+    members = forms.ModelMultipleChoiceField(label=_("组员"), queryset=Officer.objects.all(), required=False)
+    vehicle = forms.CharField(label=_("车辆"), max_length=32, required=False)
+    body_camera_url = forms.URLField(label=_("执法记录仪视频流"), required=False, assume_scheme="https")
+
+
+class ResultForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("执行小组"), queryset=FieldTeam.objects.none())
+    case_number = forms.CharField(label=_("案号"), max_length=40)
+    case_closed = forms.BooleanField(label=_("当场执结"), required=False)
+    amount_recovered = forms.DecimalField(label=_("执行到位金额（元）"), max_digits=16, decimal_places=2, min_value=0, initial=0)
+    book_receipt = forms.BooleanField(label=_("款项已到账，记入案款账户"), required=False)
+    measures = forms.MultipleChoiceField(label=_("采取措施"), choices=FieldMeasure.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    people_detained = forms.IntegerField(label=_("司法拘留人数"), min_value=0, initial=0)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, operation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = operation.teams.all() if operation else FieldTeam.objects.none()
+
+
+class IncidentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("事件类型"), choices=IncidentKind.choices)
+    severity = forms.ChoiceField(label=_("严重程度"), choices=IncidentSeverity.choices)
+    latitude = forms.DecimalField(label=_("纬度"), max_digits=9, decimal_places=6, min_value=-90, max_value=90)
+    longitude = forms.DecimalField(label=_("经度"), max_digits=9, decimal_places=6, min_value=-180, max_value=180)
+    address = forms.CharField(label=_("地址"), max_length=200)
+    case_number = forms.CharField(label=_("关联案号"), max_length=40, required=False)
+    description = forms.CharField(label=_("情况描述"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DispatchForm(ScopedFormMixin, forms.Form):
+    team = forms.ModelChoiceField(label=_("增援小组"), queryset=FieldTeam.objects.all(), required=False)
+    police_liaison = forms.CharField(label=_("公安联动"), max_length=100, required=False)
+    note = forms.CharField(label=_("调度指令"), max_length=200, required=False)
+
+
+class LetterForm(ScopedFormMixin, forms.Form):
+    case_number = forms.CharField(label=_("案号"), max_length=40)
+    unit = forms.ModelChoiceField(label=_("协助单位"), queryset=LinkageUnit.objects.filter(is_active=True))
+    subject = forms.CharField(label=_("协助事项"), max_length=200)
+    request_text = forms.CharField(label=_("协助内容"), widget=forms.Textarea(attrs={"rows": 5}))
+    due_on = forms.DateField(label=_("答复期限"), widget=forms.DateInput(attrs=DATE))
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, actor=actor, **kwargs)
+        # A unit registered at a court above the officer's serves them too (e.g. the provincial police).
+        officer_court = getattr(getattr(actor, "officer", None), "court", None)
+        if officer_court is not None:
+            codes = [officer_court.code[:n] for n in range(1, len(officer_court.code) + 1)]
+            self.fields["unit"].queryset = LinkageUnit.objects.filter(is_active=True, court__code__in=codes)
+
+
+class BulletinForm(ScopedFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=BulletinKind.choices)
+    court = forms.ModelChoiceField(label=_("法院范围"), queryset=Court.objects.all())
+    day = forms.DateField(label=_("期间内任一日"), widget=forms.DateInput(attrs=DATE))
+
+
+class IndicatorFilterForm(ScopedFormMixin, forms.Form):
+    court = forms.ModelChoiceField(label=_("法院范围"), queryset=Court.objects.all(), to_field_name="code")
+    start = forms.DateField(label=_("起"), widget=forms.DateInput(attrs=DATE))
+    end = forms.DateField(label=_("止"), widget=forms.DateInput(attrs=DATE))
+    case_type = forms.ChoiceField(label=_("案件类型"), choices=[("执", "首次执行"), ("执恢", "恢复执行"), ("执保", "财产保全执行")], initial="执")

@@ -1,0 +1,28 @@
+from functools import wraps
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+
+from execcenter.exceptions import DomainError
+
+
+def scoped_object(request, model, pk):
+    """The object if the user's scope contains it, else 404 (never 403-with-details)."""
+    return get_object_or_404(model.objects.visible_to(request.user), pk=pk)
+
+
+def domain_action(view):
+    """Run a POST action; a refused rule becomes a message and a redirect back, not a 500."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as exc:
+            if exc.status == 404:
+                raise Http404 from exc
+            messages.error(request, exc.message)
+            return redirect(request.META.get("HTTP_REFERER") or request.path)
+
+    return wrapper

@@ -1,0 +1,70 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.models import Case
+from execcenter.scope import has_role
+
+from .. import services
+from ..forms import DispatchForm, IncidentForm
+from ..models import Incident
+from ..services.incidents import DISPATCHERS
+from .common import domain_action, scoped_object
+
+
+@login_required
+def incident_list(request):
+    incidents = Incident.objects.visible_to(request.user).select_related("court", "case")
+    if request.GET.get("open"):
+        incidents = incidents.exclude(status="closed")
+    return render(request, "command/incident_list.html", {"incidents": incidents[:200]})
+
+
+@login_required
+@domain_action
+def incident_report(request):
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        number = d.pop("case_number").strip()
+        case = Case.objects.visible_to(request.user).filter(number=number).first() if number else None
+        if number and case is None:
+            form.add_error("case_number", _("案号不存在或不在您的范围内"))
+        else:
+            incident = services.report_incident(request.user, case=case, photos=request.FILES.getlist("photos"), request=request, **d)
+            messages.success(request, _("事件已上报，指挥中心已收到预警"))
+            return redirect("command:incident-detail", incident.pk)
+    return render(request, "command/incident_report.html", {"form": form})
+
+
+@login_required
+@domain_action
+def incident_detail(request, pk):
+    incident = scoped_object(request, Incident, pk)
+    form = DispatchForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.dispatch_help(request.user, incident, request=request, **form.cleaned_data)
+        messages.success(request, _("已调度"))
+        return redirect("command:incident-detail", pk)
+    return render(request, "command/incident_detail.html", {
+        "incident": incident, "form": form, "can_dispatch": has_role(request.user, *DISPATCHERS),
+        "events": incident.events.all(), "dispatches": incident.dispatches.select_related("team"), "photos": incident.photos.all(),
+    })
+
+
+@login_required
+@require_POST
+@domain_action
+def incident_update(request, pk, action):
+    if action not in ('close', 'update'):
+        raise Http404
+    incident = scoped_object(request, Incident, pk)
+    text = request.POST.get("text", "")
+    if action == "close":
+        services.close_incident(request.user, incident, text, request=request)
+    else:
+        services.add_update(request.user, incident, text, request=request)
+    return redirect("command:incident-detail", pk)
