@@ -249,7 +249,7 @@ def generate_cases(n, seed=20241, stdout=None, today=None):
     now = timezone.now().isoformat()  # a string: the same text for every row, formatted once
     courts = list(Court.objects.all())
     basic_divisions = [c.division_code for c in courts if c.level == CourtLevel.BASIC]
-    judges = ensure_judges(rng)
+    judges = ensure_judges(random.Random(f"{seed}:judges"))  # its own stream: existing judges must not shift the cases
     court_pairs = [(c, COURT_WEIGHT[c.level]) for c in courts]
 
     # Decide court, type and filing date first, then number each court/type/year in filing order.
