@@ -20,6 +20,11 @@ from .base import (  # noqa: F401  (re-exported: callers import from querycontro
     TransientConnectorError,
 )
 
+__all__ = [
+    "Connector", "ConnectorError", "ConnectorTimeout", "ControlResult", "FoundAsset", "Party",
+    "PermanentConnectorError", "TransientConnectorError", "get_connector",
+]
+
 
 @lru_cache(maxsize=4)
 def _build(kind: str, base_url: str, timeout: float):

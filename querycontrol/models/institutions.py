@@ -11,7 +11,6 @@ from querycontrol.choices import (
     TERM_CLASS_BY_KIND,
     TERM_YEARS,
     AssetTermClass,
-    InstitutionAction,
     InstitutionCategory,
     InstitutionKind,
 )

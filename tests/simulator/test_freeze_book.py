@@ -7,7 +7,7 @@ import pytest
 from querycontrol.connectors import PermanentConnectorError
 from simulator import clock
 from simulator.models import SimAccount, SimFreeze
-from tests.simulator.conftest import CASE_A, CASE_B, clean_deposit, find_holder, order
+from tests.simulator.conftest import CASE_A, CASE_B, find_holder, order
 
 pytestmark = pytest.mark.django_db
 
