@@ -248,3 +248,21 @@ def resume_stalled_orders(older_than=None):
         for pk in ids:
             send_order.delay(pk)
     return len(ids)
+
+
+def answer_order(actor, order, result: ControlResult, *, request=None):
+    """An institution's gateway answers an order through the API (instead of in the send call):
+    the answer to a SENT order, or a queued freeze that has now taken effect. Applied once."""
+    from execcenter.exceptions import InvalidTransition, PermissionDenied
+
+    if not hasattr(actor, "key_hash") or actor.institution_code != order.institution.code or not actor.allows("answer"):
+        raise PermissionDenied(_("只有该协助单位的接口可以答复 (only the institution's own gateway may answer)"))
+    audit(actor, "querycontrol.order.answer", order, court=order.court, request=request,
+          details={"status": result.status, "effective": str(result.effective_amount)})
+    if order.status == OrderStatus.SENT:
+        return apply_result(order.pk, result)
+    if order.status == OrderStatus.DONE and order.outcome == OrderOutcome.QUEUED and result.status in ("done", "partial"):
+        _promote(order, result.effective_amount, result.expires_on)
+        order.refresh_from_db()
+        return order
+    raise InvalidTransition(_("该措施不在等待答复的状态 (the order is not awaiting an answer)"))

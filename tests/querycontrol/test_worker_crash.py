@@ -37,9 +37,9 @@ def slow_world(courts, monkeypatch):
     monkeypatch.setenv("QUERYCONTROL_QUERY_THREADS", "4")
     monkeypatch.setenv("SIMULATOR_BALANCE_MOVE_SECONDS", str(10**9))
     purge_queues()
-    proc = WorkerProcess(name="h4crash").start()
-    yield {"institutions": institutions, "worker": proc}
-    proc.stop()
+    world = {"institutions": institutions, "worker": WorkerProcess(name="h4crash").start()}
+    yield world
+    world["worker"].stop()  # the one running now (restart() replaces it)
 
 
 def restart(world):
