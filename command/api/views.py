@@ -1,0 +1,257 @@
+"""REST API of the command app. Visibility, partner action scopes and Idempotency-Key come from the base
+classes; every change goes through command.services."""
+import datetime as dt
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from cases.choices import CaseType
+from execcenter.api.permissions import PartnerActionPermission, is_partner
+from execcenter.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from execcenter.choices import PartnerAction, PartnerKind
+from execcenter.models import Court
+
+from .. import indicators as ind
+from .. import services
+from ..bulletins import generate_bulletin
+from ..choices import AnswerChannel
+from ..filtersets import AssistanceLetterFilterSet, BulletinFilterSet, IncidentFilterSet, LinkageUnitFilterSet, OperationFilterSet, PetitionFilterSet
+from ..models import AssistanceLetter, Bulletin, Incident, LinkageUnit, Operation, Petition
+from .serializers import (
+    AssistanceLetterSerializer, BulletinSerializer, DispatchSerializer, FieldTeamSerializer, IncidentSerializer,
+    LetterAnswerSerializer, LinkageUnitSerializer, OperationResultSerializer, OperationSerializer, PetitionSerializer, TextSerializer,
+)
+
+
+def _valid(serializer_class, request, **kw):
+    s = serializer_class(data=request.data, context={"request": request}, **kw)
+    s.is_valid(raise_exception=True)
+    return s.validated_data
+
+
+class OperationViewSet(ScopedModelViewSet):
+    queryset = Operation.objects.select_related("court").prefetch_related("courts", "target_cases", "teams__members", "teams__court")
+    serializer_class = OperationSerializer
+    filterset_class = OperationFilterSet
+
+    def perform_create(self, serializer):
+        d = serializer.validated_data
+        serializer.instance = services.create_operation(
+            self.request.user, name=d["name"], court=d["court"], courts=d["courts"], starts_at=d["starts_at"], ends_at=d["ends_at"],
+            target_cases=d.get("target_cases", []), description=d.get("description", ""), request=self.request,
+        )
+
+    @action(detail=True, methods=["post"])
+    def teams(self, request, pk=None):
+        d = _valid(FieldTeamSerializer, request)
+        team = services.add_team(request.user, self.get_object(), request=request, name=d["name"], court=d["court"], leader=d["leader"],
+                                 members=d.get("members", []), vehicle=d.get("vehicle", ""), body_camera_url=d.get("body_camera_url", ""))
+        return Response(FieldTeamSerializer(team, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def launch(self, request, pk=None):
+        op = services.launch_operation(request.user, self.get_object(), request=request)
+        return Response(self.get_serializer(op).data)
+
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        op = services.end_operation(request.user, self.get_object(), request=request)
+        return Response(self.get_serializer(op).data)
+
+    @action(detail=True, methods=["post"])
+    def results(self, request, pk=None):
+        op = self.get_object()
+        d = _valid(OperationResultSerializer, request)
+        if d["team"].operation_id != op.pk:
+            raise ValidationError({"team": ["小组不属于该行动 (team is not part of this operation)"]})
+        result = services.record_result(
+            request.user, op, d["team"], d["case"], case_closed=d.get("case_closed", False), amount_recovered=d.get("amount_recovered", 0),
+            measures=d.get("measures", []), people_detained=d.get("people_detained", 0), note=d.get("note", ""),
+            book_receipt=d.get("book_receipt", False), request=request,
+        )
+        return Response(OperationResultSerializer(result, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["get"])
+    def tally(self, request, pk=None):
+        tally = services.operation_tally(self.get_object())
+        from ..services.operations import _jsonable
+
+        return Response(_jsonable(tally))
+
+
+class IncidentViewSet(ScopedModelViewSet):
+    queryset = Incident.objects.select_related("court", "case").prefetch_related("events", "dispatches", "photos")
+    serializer_class = IncidentSerializer
+    filterset_class = IncidentFilterSet
+
+    def perform_create(self, serializer):
+        d = dict(serializer.validated_data)
+        serializer.instance = services.report_incident(self.request.user, photos=self.request.FILES.getlist("photos"), request=self.request, **d)
+
+    @action(detail=True, methods=["post"], url_path="dispatch")
+    def dispatch_help(self, request, pk=None):
+        d = _valid(DispatchSerializer, request)
+        incident = self.get_object()
+        services.dispatch_help(request.user, incident, team=d.get("team"), police_liaison=d.get("police_liaison", ""),
+                               note=d.get("note", ""), request=request)
+        return Response(self.get_serializer(self.get_queryset().get(pk=incident.pk)).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def updates(self, request, pk=None):
+        incident = self.get_object()
+        services.add_update(request.user, incident, _valid(TextSerializer, request)["text"], request=request)
+        return Response(self.get_serializer(self.get_queryset().get(pk=incident.pk)).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        incident = services.close_incident(request.user, self.get_object(), _valid(TextSerializer, request)["text"], request=request)
+        return Response(self.get_serializer(self.get_queryset().get(pk=incident.pk)).data)
+
+
+class LinkageUnitViewSet(ScopedReadOnlyViewSet):
+    queryset = LinkageUnit.objects.select_related("court")
+    serializer_class = LinkageUnitSerializer
+    filterset_class = LinkageUnitFilterSet
+
+
+class AssistanceLetterViewSet(ScopedModelViewSet):
+    queryset = AssistanceLetter.objects.select_related("court", "unit", "case")
+    serializer_class = AssistanceLetterSerializer
+    filterset_class = AssistanceLetterFilterSet
+    partner_actions = {"answer": PartnerAction.ANSWER}
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        actor = self.request.user
+        if is_partner(actor) and actor.kind == PartnerKind.LINKAGE:
+            qs = qs.filter(unit__partner=actor)  # a unit's key sees only the letters addressed to that unit
+        return qs
+
+    def perform_create(self, serializer):
+        d = serializer.validated_data
+        serializer.instance = services.send_letter(self.request.user, d["case"], d["unit"], subject=d["subject"],
+                                                   request_text=d["request_text"], due_on=d.get("due_on"), request=self.request)
+
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        d = _valid(LetterAnswerSerializer, request)
+        letter = services.answer_letter(request.user, self.get_object(), answer_text=d["answer_text"], answered_by=d["answered_by"],
+                                        channel=AnswerChannel.PARTNER_API, request=request)
+        return Response(self.get_serializer(letter).data)
+
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        letter = services.close_letter(request.user, self.get_object(), request.data.get("note", ""), request=request)
+        return Response(self.get_serializer(letter).data)
+
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return Response(self.get_serializer(services.withdraw_letter(request.user, self.get_object(), request=request)).data)
+
+    @action(detail=False, methods=["get"], url_path="unit-counts")
+    def unit_counts(self, request):
+        court = _court_param(request)
+        townships = {"true": True, "false": False}.get(request.query_params.get("townships", ""))
+        return Response(services.unit_counts(court, townships=townships))
+
+
+class PetitionViewSet(ScopedReadOnlyViewSet):
+    queryset = Petition.objects.select_related("court")
+    serializer_class = PetitionSerializer
+    filterset_class = PetitionFilterSet
+
+
+class BulletinViewSet(ScopedModelViewSet):
+    queryset = Bulletin.objects.select_related("court")
+    serializer_class = BulletinSerializer
+    filterset_class = BulletinFilterSet
+
+    def perform_create(self, serializer):
+        d = serializer.validated_data
+        day = d["day"]
+        period = ind.Period.ten_day(day) if d["kind"] == "ten_day" else ind.Period.month(day.year, day.month)
+        serializer.instance = generate_bulletin(d["court"], d["kind"], period, actor=self.request.user, request=self.request)
+
+    @action(detail=True, methods=["get"], url_path=r"file/(?P<fmt>xlsx|docx)")
+    def file(self, request, pk=None, fmt=None):
+        bulletin = self.get_object()
+        f = getattr(bulletin, fmt)
+        if not f:
+            raise Http404
+        return FileResponse(f.open("rb"), as_attachment=True, filename=f"{bulletin.title}.{fmt}")
+
+
+def _court_param(request):
+    """The `court` query parameter (a court code) within the caller's scope; out of scope reads as absent (404)."""
+    code = request.query_params.get("court")
+    visible = Court.objects.visible_to(request.user)
+    if not code:
+        officer = getattr(request.user, "officer", None) if not is_partner(request.user) else None
+        court = request.user.court if is_partner(request.user) else (officer.court if officer else visible.order_by("code").first())
+        if court is None:
+            raise Http404
+        return court
+    return get_object_or_404(visible, code=code)
+
+
+def _period_param(request):
+    today = timezone.localdate()
+    try:
+        start = dt.date.fromisoformat(request.query_params.get("start") or f"{today.year}-01-01")
+        end = dt.date.fromisoformat(request.query_params.get("end") or today.isoformat())
+        return ind.Period(start, end)
+    except ValueError as exc:
+        raise ValidationError({"period": ["日期格式应为 YYYY-MM-DD，且止日不早于起日 (bad period)"]}) from exc
+
+
+def _case_type_param(request):
+    case_type = request.query_params.get("case_type", CaseType.FIRST)
+    if case_type not in ind.IMPLEMENTATION_TYPES:
+        raise ValidationError({"case_type": ["案件类型应为 执 / 执恢 / 执保 (case type)"]})
+    return case_type
+
+
+class IndicatorViewSet(ScopedViewSetMixin, viewsets.ViewSet):
+    """Indicators of a court scope and period: `?court=宁0105&start=2025-01-01&end=2025-03-31&case_type=执`."""
+
+    permission_classes = [PartnerActionPermission]
+
+    def list(self, request):
+        court, period, case_type = _court_param(request), _period_param(request), _case_type_param(request)
+        return Response({
+            "court": court.code, "period": [str(period.start), str(period.end)], "case_type": case_type,
+            "core": [r.as_dict() for r in ind.core_set(court, period)],
+            "indicators": [r.as_dict() for r in ind.all_indicators(court, period, case_type)],
+        })
+
+    def retrieve(self, request, pk=None):
+        indicator = ind.INDICATORS.get(pk) or _missing()
+        court, period, case_type = _court_param(request), _period_param(request), _case_type_param(request)
+        result = ind.evaluate(pk, court, period, case_type if indicator.typed else None)
+        return Response({**result.as_dict(), "definition": indicator.definition, "court": court.code})
+
+    @action(detail=True, methods=["get"])
+    def records(self, request, pk=None):
+        indicator = ind.INDICATORS.get(pk) or _missing()
+        court, period, case_type = _court_param(request), _period_param(request), _case_type_param(request)
+        part = request.query_params.get("part", "numerator")
+        if part not in ("numerator", "denominator"):
+            raise ValidationError({"part": ["numerator | denominator"]})
+        ids = ind.drill_down(pk, court, period, part, case_type if indicator.typed else None)
+        return Response({"model": indicator.model, "part": part, "count": len(ids), "ids": ids})
+
+    @action(detail=True, methods=["get"])
+    def ranking(self, request, pk=None):
+        indicator = ind.INDICATORS.get(pk) or _missing()
+        court, period, case_type = _court_param(request), _period_param(request), _case_type_param(request)
+        rows = ind.ranking(pk, period, ind.peers(court), case_type if indicator.typed else None)
+        return Response([{**{k: v for k, v in r.items() if k != "court"}, "court": r["court"].code} for r in rows])
+
+
+def _missing():
+    raise Http404
