@@ -52,7 +52,7 @@ def main():
         time.sleep(0.5)
     for proc in procs.values():
         if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
+            proc.terminate()  # the main process only: Celery then shuts its pool down warmly
     deadline = time.monotonic() + 15
     for proc in procs.values():
         try:

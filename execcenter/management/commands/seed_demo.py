@@ -10,7 +10,7 @@ import time
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from execcenter.org import DEMO_PARTNERS, demo_partner_key, create_demo_logins, create_demo_partner, load_courts
+from execcenter.org import DEMO_PARTNERS, DEMO_PASSWORD, demo_partner_key, create_demo_logins, create_demo_partner, load_courts
 
 
 class Command(BaseCommand):
@@ -41,4 +41,7 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.enrich(random.Random(seed), self.stdout)
-        self.stdout.write(self.style.SUCCESS(f"演示数据就绪，用时 {time.monotonic() - started:.1f} 秒；{len(logins)} 个演示账号"))
+        self.stdout.write(self.style.SUCCESS(f"演示数据就绪，用时 {time.monotonic() - started:.1f} 秒"))
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for username, name, court, roles in logins:
+            self.stdout.write(f"  {username:<18} {name:<6} {court:<8} {'、'.join(str(r) for r in roles)}")
