@@ -204,7 +204,7 @@ class ClosureTypes:
 
     @staticmethod
     def finish(total, view):
-        return {"items": [{"name": str(c.label), "value": total.get(c.value, 0)} for c in ClosureType]}
+        return {"slices": [{"name": str(c.label), "value": total.get(c.value, 0)} for c in ClosureType]}
 
 
 @register(7, _("法官办案负荷"), ModuleGroup.CASES, ChartKind.BAR, sources=("cases.Case",))

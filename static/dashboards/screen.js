@@ -129,13 +129,18 @@
                  grid: { left: 60, right: 20, top: 36, bottom: 40 }, tooltip: { trigger: m.chart === "pie" ? "item" : "axis" },
                  legend: { top: 0, textStyle: { color: "#cfe3fa", fontSize: 15 } } };
     if (m.chart === "pie") {
-      base.series = [{ type: "pie", radius: ["35%", "65%"], center: ["50%", "58%"], label: { color: "#cfe3fa", fontSize: 14 },
-                       data: (d.items || []).map(function (i) { return { name: i.name, value: Number(i.value) }; }) }];
+      base.legend = { show: false };
+      base.series = [{ type: "pie", radius: ["30%", "58%"], center: ["50%", "52%"], label: { color: "#cfe3fa", fontSize: 15, formatter: "{b}\n{c} ({d}%)" },
+                       data: (d.slices || []).filter(function (i) { return Number(i.value) > 0; }).map(function (i) { return { name: i.name, value: Number(i.value) }; }) }];
       return base;
     }
     if (m.chart === "funnel") {
-      base.series = [{ type: "funnel", sort: "none", top: 36, bottom: 10, left: "10%", width: "80%", label: { color: "#04101f", fontSize: 15, formatter: "{b} {c}" },
-                       data: d.categories.map(function (c, i) { return { name: c, value: Number(d.series[0].values[i]) }; }) }];
+      // Stages as horizontal bars in life-cycle order: readable even when one stage dwarfs the others.
+      base.legend = { show: false }; base.grid = { left: 96, right: 56, top: 8, bottom: 8 };
+      base.yAxis = Object.assign({ type: "category", inverse: true, data: d.categories }, AXIS);
+      base.xAxis = Object.assign({ type: "value", axisLabel: { show: false } }, AXIS);
+      base.series = [{ type: "bar", data: d.series[0].values.map(Number), barMaxWidth: 22, label: { show: true, position: "right", color: "#fde68a", fontSize: 15 },
+                       itemStyle: { color: new echarts.graphic.LinearGradient(0, 0, 1, 0, [{ offset: 0, color: "#0ea5e9" }, { offset: 1, color: "#38bdf8" }]) } }];
       return base;
     }
     if (m.chart === "gauge") {
@@ -148,7 +153,8 @@
       });
       delete base.tooltip; return base;
     }
-    base.xAxis = Object.assign({ type: "category", data: d.categories || [] }, AXIS);
+    base.xAxis = Object.assign({}, AXIS, { type: "category", data: d.categories || [],
+                               axisLabel: { color: "#9cc3ea", fontSize: 14, interval: 0, rotate: (d.categories || []).length > 4 ? 30 : 0 } });
     base.yAxis = Object.assign({ type: "value" }, AXIS);
     base.series = (d.series || []).map(function (s) {
       return { type: m.chart === "line" ? "line" : "bar", name: s.name, data: s.values.map(Number), smooth: m.chart === "line", barMaxWidth: 28 };

@@ -103,7 +103,7 @@ def test_long_pending_counts_cases_open_over_12_months_by_age(courts, make_case,
 def test_closure_types_count_this_years_closures(courts, make_case):
     _intake_data(make_case)
     make_case(filed=dt.date(2025, 2, 1), closed=dt.date(2025, 4, 1), closure=ClosureType.TERMINATED_THIS_ROUND)
-    items = {i["name"]: i["value"] for i in get("m06").compute(courts["宁"], NOW)["items"]}
+    items = {i["name"]: i["value"] for i in get("m06").compute(courts["宁"], NOW)["slices"]}
     assert items["执行完毕"] == 1 and items["终结本次执行程序"] == 2 and items["销案"] == 0
 
 

@@ -1,0 +1,118 @@
+"""The big screen in headless Chromium: numbers render, no console error, the stale banner appears when
+the server stops answering (and the data stays), browser memory stays flat over many polls, and a
+non-16:9 LED wall is filled. Screenshots go to artifacts/screenshots/."""
+import io
+import json
+import random
+import re
+
+import pytest
+
+from cases.demo_bulk import generate_cases
+from dashboards import demo
+from execcenter.org import create_demo_logins
+from execcenter.models import Officer
+from tests.browser.conftest import _playwright, browser_page, log_in  # noqa: F401  (h1's Chromium fixtures)
+
+pytestmark = pytest.mark.browser
+
+SNAPSHOT = re.compile(r".*/api/v1/screens/.*/snapshot$")
+
+
+@pytest.fixture
+def demo_province(courts, transactional_db):
+    create_demo_logins()
+    generate_cases(800, seed=7, stdout=io.StringIO())
+    demo.enrich(random.Random(7), io.StringIO())  # centres, roster, alerts, and the first snapshot
+    return Officer.objects.get(user__username="director")
+
+
+def _open_screen(page, log_in, director, poll_ms=200):
+    log_in(page, director.user)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    assert page.goto(f"/screen/宁/?poll={poll_ms}").status == 200
+    page.wait_for_function("window.__screen && window.__screen.ok >= 1 && document.querySelectorAll('.page .card').length > 0")
+    page.wait_for_function("document.querySelectorAll('[data-module=m38] svg path').length > 20")  # the map is drawn
+
+
+def test_high_court_screen_renders_numbers_without_console_errors(browser_page, log_in, demo_province):
+    page = browser_page
+    _open_screen(page, log_in, demo_province)
+    first = page.locator(".page.on .card").first
+    values = first.locator(".kpi .v").all_inner_texts()
+    assert values and all(re.search(r"\d", v) for v in values)
+    assert re.search(r"\d", page.locator("[data-module=m38] [data-field=open]").inner_text())
+    assert page.locator("[data-module=m39] .post .name").count() == 2
+    assert page.locator("[data-module=m40] [data-track] span").count() >= 1
+    assert re.match(r"\d\d:\d\d:\d\d", page.locator("#clock").inner_text())
+    assert page.locator("[data-field=as-of]").inner_text() != "—"
+    assert not page.locator("#stale-banner").is_visible()
+    # No unmasked 18-digit ID anywhere on the wall.
+    assert not re.search(r"\d{17}[\dX]", page.locator("body").inner_text())
+    page.wait_for_timeout(1500)  # let animations settle for the picture
+    page.save_screenshot("1920x1080", full_page=False)
+    assert page.console_errors == []
+
+
+def test_stale_banner_appears_when_polls_fail_and_data_stays(browser_page, log_in, demo_province):
+    page = browser_page
+    _open_screen(page, log_in, demo_province)
+    before = page.locator("[data-module=m38] [data-field=open]").inner_text()
+    page.route(SNAPSHOT, lambda route: route.abort())
+    page.wait_for_selector("#stale-banner", state="visible", timeout=5000)
+    assert page.locator("[data-module=m38] [data-field=open]").inner_text() == before
+    assert page.locator(".page .card").count() > 0 and "stale" in page.locator(".page.on .badge").first.get_attribute("class")
+    page.save_screenshot("stale", full_page=False)
+    page.unroute(SNAPSHOT)
+    page.wait_for_selector("#stale-banner", state="hidden", timeout=5000)
+
+
+def test_memory_stays_flat_over_many_poll_cycles(browser_page, log_in, demo_province):
+    """Every poll answers a changed bundle (each module's JSON differs), so every poll re-renders every
+    module: the worst case for leaks. After GC the JS heap must not grow over 100 such polls."""
+    page = browser_page
+    _open_screen(page, log_in, demo_province, poll_ms=100)
+    body = json.loads(page.request.get(f"{page.live_server_url}/api/v1/screens/宁/snapshot",
+                                       headers={"X-Screen-Token": page.evaluate("JSON.parse(document.getElementById('screen-config').textContent).token")}).body())
+    counter = {"n": 0}
+
+    def changed(route):
+        counter["n"] += 1
+        for m in body["modules"].values():
+            m["changed_at"] = f"poll-{counter['n']}"
+        if body["modules"].get("m01"):
+            body["modules"]["m01"]["data"]["items"][0]["value"] = counter["n"]
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body, ensure_ascii=False),
+                      headers={"ETag": f'"t{counter["n"]}"', "X-Snapshot-Stale": "0", "X-Snapshot-As-Of": "2025-06-15T10:00:00+08:00"})
+
+    page.route(SNAPSHOT, changed)
+    cdp = page.context.new_cdp_session(page)
+
+    def heap_after(polls):
+        target = counter["n"] + polls
+        while counter["n"] < target:
+            page.wait_for_timeout(200)
+        cdp.send("HeapProfiler.collectGarbage")
+        cdp.send("HeapProfiler.collectGarbage")
+        return cdp.send("Runtime.getHeapUsage")["usedSize"]
+
+    baseline = heap_after(20)
+    after = heap_after(100)
+    growth = after - baseline
+    print(f"JS heap after warm-up {baseline / 1e6:.2f} MB, after 100 more re-rendering polls {after / 1e6:.2f} MB")
+    assert growth < 1_500_000, f"heap grew by {growth / 1e6:.2f} MB over 100 polls"
+    assert page.evaluate("document.getElementsByTagName('*').length") < 5000
+    assert page.console_errors == []
+
+
+def test_led_wall_of_another_aspect_ratio_is_filled(browser_page, log_in, demo_province):
+    page = browser_page
+    _open_screen(page, log_in, demo_province)
+    page.set_viewport_size({"width": 3328, "height": 896})  # 6656×1792 at half size: the same 3.71:1 wall
+    page.wait_for_timeout(600)
+    box = page.locator("#stage").bounding_box()
+    assert abs(box["width"] - 3328) < 2 and abs(box["height"] - 896) < 2
+    # Charts are SVG (vector), so scaling keeps them sharp rather than stretching a bitmap.
+    assert page.locator("[data-module=m38] [data-chart] svg").count() == 1
+    page.save_screenshot("wall-3.71", full_page=False)
+    assert page.console_errors == []
