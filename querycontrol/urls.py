@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "querycontrol"
-urlpatterns = []
+urlpatterns = [
+    path("cases/<int:case_id>/query/", views.query_start, name="query-start"),
+    path("queries/<int:pk>/", views.query_detail, name="query-detail"),
+    path("queries/<int:pk>/progress/", views.query_progress, name="query-progress"),
+    path("queries/<int:pk>/cancel/", views.query_cancel, name="query-cancel"),
+    path("orders/new/", views.order_new, name="order-new"),
+    path("orders/<int:pk>/", views.order_detail, name="order-detail"),
+    path("orders/<int:pk>/<slug:decision>/", views.order_decide, name="order-decide"),
+    path("orders/<int:pk>/document/<slug:which>.docx", views.order_document, name="order-document"),
+    path("orders/documents.zip", views.documents_batch, name="documents-batch"),
+    path("approvals/", views.approval_queue, name="approvals"),
+]

@@ -1,10 +1,223 @@
-"""HTML pages of network query and control (Chinese UI): case panel, query progress, orders, approvals."""
-from querycontrol.models import ControlOrder, QueryRequest
+"""HTML pages of network query and control (Chinese UI): the case panel, live query progress, found
+assets and order forms, order pages with documents, the approvers' queue. Thin: services decide."""
+from itertools import groupby
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.models import Case
+from execcenter.exceptions import DomainError
+from execcenter.scope import has_role, officer_of
+from execcenter.services import audit
+from querycontrol import documents
+from querycontrol.choices import CONTROL_KINDS, AssetKind, OrderKind, OrderStatus
+from querycontrol.forms import DecisionForm, OrderForm, QueryStartForm
+from querycontrol.models import ControlOrder, FoundAsset, QueryRequest
+from querycontrol.services import orders as order_services
+from querycontrol.services import queries as query_services
+from querycontrol.services import rules
 
 
 def case_panel_context(case, request):
     """What the case page shows in the query-and-control panel (registered in cases.panels)."""
     return {
+        "query_form": QueryStartForm(),
         "query_requests": QueryRequest.objects.filter(case=case).order_by("-created_at")[:5],
         "orders": ControlOrder.objects.filter(case=case).select_related("institution", "asset").order_by("-created_at")[:20],
+        "freeze_allowance": rules.freeze_allowance(case),
     }
+
+
+def _fail(request, exc):
+    messages.error(request, str(exc.message))
+
+
+@login_required
+@require_POST
+def query_start(request, case_id):
+    case = get_object_or_404(Case.objects.visible_to(request.user), pk=case_id)
+    form = QueryStartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写查询事由"))
+        return redirect("cases:case-detail", pk=case.pk)
+    try:
+        qr, created = query_services.submit_query(request.user, case, purpose=form.cleaned_data["purpose"],
+                                                  kinds=form.cleaned_data["institution_kinds"], request=request)
+    except DomainError as exc:
+        _fail(request, exc)
+        return redirect("cases:case-detail", pk=case.pk)
+    if not created:
+        messages.info(request, _("相同的查询正在进行，已为您打开"))
+    return redirect("querycontrol:query-detail", pk=qr.pk)
+
+
+def _query(request, pk):
+    return get_object_or_404(QueryRequest.objects.visible_to(request.user).select_related("case", "court"), pk=pk)
+
+
+def _asset_groups(qr):
+    assets = (FoundAsset.objects.filter(request=qr).select_related("institution", "respondent")
+              .order_by("kind", "-balance", "id"))
+    labels = dict(AssetKind.choices)
+    groups = []
+    for kind, rows in groupby(assets, key=lambda a: a.kind):
+        rows = list(rows)
+        groups.append({"kind": kind, "label": labels.get(kind, kind), "assets": rows,
+                       "total": sum((a.balance for a in rows), 0), "cash": kind in order_services.CASH_KINDS})
+    return groups
+
+
+@login_required
+def query_detail(request, pk):
+    qr = _query(request, pk)
+    return render(request, "querycontrol/query_detail.html", {
+        "qr": qr, "groups": _asset_groups(qr), "failing": query_services.failing_institutions(qr)[:200],
+        "allowance": rules.freeze_allowance(qr.case),
+    })
+
+
+@login_required
+def query_progress(request, pk):
+    """The htmx-polled fragment: counters from our own row (never the Celery result backend)."""
+    qr = _query(request, pk)
+    response = render(request, "querycontrol/_query_progress.html", {"qr": qr})
+    if not qr.is_active:
+        response["HX-Refresh"] = "true"  # finished: reload once to show the found assets
+    return response
+
+
+@login_required
+@require_POST
+def query_cancel(request, pk):
+    qr = _query(request, pk)
+    try:
+        query_services.cancel_query(request.user, qr, request=request)
+        messages.success(request, _("已取消尚未发送的查询"))
+    except DomainError as exc:
+        _fail(request, exc)
+    return redirect("querycontrol:query-detail", pk=qr.pk)
+
+
+@login_required
+def order_new(request):
+    """File an order on a found asset (freeze / seal) or on a freeze (renew / unfreeze / deduct)."""
+    kind = OrderKind(request.GET.get("kind") or request.POST.get("kind") or OrderKind.FREEZE)
+    asset = target = None
+    if kind in CONTROL_KINDS:
+        asset = get_object_or_404(FoundAsset.objects.visible_to(request.user).select_related("case", "institution"),
+                                  pk=request.GET.get("asset") or request.POST.get("asset"))
+        case = asset.case
+    else:
+        target = get_object_or_404(ControlOrder.objects.visible_to(request.user).select_related("case", "asset", "institution"),
+                                   pk=request.GET.get("target") or request.POST.get("target"))
+        case, asset = target.case, target.asset
+    start = rules.renewal_start(target) if kind == OrderKind.RENEW else None
+    initial = {"amount": order_services.suggested_amount(kind, asset=asset, target=target),
+               "term_days": rules.max_term_days(asset.institution, start), "submit_now": True}
+    form = OrderForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = order_services.file_order(request.user, kind, case=case, asset=asset, target=target,
+                                              amount=form.cleaned_data["amount"], term_days=form.cleaned_data["term_days"],
+                                              submit=form.cleaned_data["submit_now"], request=request)
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("已提交，等待审批") if order.status == OrderStatus.SUBMITTED else _("已保存草稿"))
+            return redirect("querycontrol:order-detail", pk=order.pk)
+    return render(request, "querycontrol/order_form.html", {
+        "form": form, "kind": kind, "kind_label": OrderKind(kind).label, "asset": asset, "target": target, "case": case,
+        "limit": rules.control_limit(case), "allowance": rules.freeze_allowance(case),
+    })
+
+
+def _order(request, pk):
+    return get_object_or_404(ControlOrder.objects.visible_to(request.user).select_related(
+        "case", "court", "institution", "asset", "respondent", "target"), pk=pk)
+
+
+@login_required
+def order_detail(request, pk):
+    order = _order(request, pk)
+    officer = officer_of(request.user)
+    may_decide = (order.status == OrderStatus.SUBMITTED and officer is not None and officer.has_role("approver")
+                  and officer.court_id == order.court_id and order.filed_by_id != request.user.pk)
+    return render(request, "querycontrol/order_detail.html", {
+        "order": order, "may_decide": may_decide, "decision_form": DecisionForm(),
+        "follow_ups": order.follow_ups.order_by("created_at"), "may_file": has_role(request.user, "judge", "officer"),
+    })
+
+
+@login_required
+@require_POST
+def order_decide(request, pk, decision):
+    order = _order(request, pk)
+    form = DecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        if decision == "approve":
+            order_services.approve_order(request.user, order, note=note, request=request)
+            messages.success(request, _("已批准，正在发送协助单位"))
+        elif decision == "reject":
+            order_services.reject_order(request.user, order, note=note, request=request)
+            messages.success(request, _("已驳回"))
+        elif decision == "submit":
+            order_services.submit_order(request.user, order, request=request)
+            messages.success(request, _("已提交审批"))
+        else:
+            raise Http404
+    except DomainError as exc:
+        _fail(request, exc)
+    following = request.POST.get("next", "")
+    if following.startswith("/querycontrol/") and url_has_allowed_host_and_scheme(following, allowed_hosts=None):
+        return redirect(following)
+    return redirect("querycontrol:order-detail", pk=order.pk)
+
+
+def _docx(content, name):
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@login_required
+def order_document(request, pk, which):
+    order = _order(request, pk)
+    if which not in ("ruling", "notice"):
+        raise Http404
+    # The documents carry full ID numbers: every download is an unmasked read, audited.
+    audit(request.user, "querycontrol.order.document", order, court=order.court, request=request, details={"document": which})
+    content = documents.ruling_docx(order) if which == "ruling" else documents.notice_docx(order)
+    return _docx(content, documents.filename(order, which))
+
+
+@login_required
+@require_POST
+def documents_batch(request):
+    ids = [int(i) for i in request.POST.getlist("orders") if i.isdigit()]
+    orders = list(ControlOrder.objects.visible_to(request.user).filter(pk__in=ids).select_related(
+        "case", "court", "institution", "asset", "respondent"))
+    if not orders:
+        raise Http404
+    for order in orders:
+        audit(request.user, "querycontrol.order.document", order, court=order.court, request=request, details={"document": "batch"})
+    response = HttpResponse(documents.documents_zip(orders), content_type="application/zip")
+    response["Content-Disposition"] = "attachment; filename=orders-documents.zip"
+    return response
+
+
+@login_required
+def approval_queue(request):
+    """Orders awaiting approval in the approver's own court (four-eyes: their own are listed, not decidable)."""
+    officer = officer_of(request.user)
+    orders = ControlOrder.objects.none()
+    if officer is not None and officer.has_role("approver"):
+        orders = (ControlOrder.objects.visible_to(request.user).awaiting_approval().filter(court=officer.court)
+                  .select_related("case", "institution", "asset").order_by("submitted_at"))
+    return render(request, "querycontrol/approvals.html", {"orders": orders, "decision_form": DecisionForm()})

@@ -1,0 +1,20 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from querycontrol.choices import InstitutionKind
+
+
+class QueryStartForm(forms.Form):
+    purpose = forms.CharField(label=_("查询事由"), max_length=200, initial=_("执行财产调查"))
+    institution_kinds = forms.MultipleChoiceField(label=_("查询机构类别（不选为全部）"), choices=InstitutionKind.choices,
+                                                  required=False, widget=forms.CheckboxSelectMultiple)
+
+
+class OrderForm(forms.Form):
+    amount = forms.DecimalField(label=_("金额（元）"), max_digits=16, decimal_places=2, min_value=0, required=False)
+    term_days = forms.IntegerField(label=_("期限（天）"), min_value=1, required=False)
+    submit_now = forms.BooleanField(label=_("直接提交审批"), initial=True, required=False)
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("审批意见"), max_length=200, required=False)
