@@ -5,7 +5,8 @@
     from cases import panels
     panels.register("querycontrol/_case_panel.html", lambda case, request: {"requests": ...})
 
-The case page renders each template with the case, the request and whatever the function returns.
+The case page (cases.views) renders each template with `case`, the request and whatever the function returns
+as top-level context keys; a panel that raises is logged and replaced by a notice.
 """
 PANELS = []
 
@@ -20,12 +21,3 @@ def register(template_name, context_function):
 def unregister(template_name):
     PANELS[:] = [p for p in PANELS if p[0] != template_name]
 
-
-def render_contexts(case, request):
-    """[(template_name, context)] for the case page, in registration order."""
-    out = []
-    for template_name, context_function in PANELS:
-        context = dict(context_function(case, request) or {})
-        context.setdefault("case", case)
-        out.append((template_name, context))
-    return out

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "cases"
-urlpatterns = []
+urlpatterns = [
+    path("", views.case_list, name="case-list"),
+    path("<int:pk>/", views.case_detail, name="case-detail"),
+    path("<int:pk>/actions/<slug:name>/", views.case_action, name="case-action"),
+]

@@ -1,0 +1,85 @@
+"""Forms of the case page: each validates its fields server-side; the rules themselves are the services'."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from execcenter.choices import Role
+from execcenter.models import Court, Officer
+
+from .choices import CaseStatus, ClosureType, DishonestGround, MeasureKind, PartyRole, ReceiptSource, SuspensionKind
+from .models import Party
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class AssignForm(forms.Form):
+    judge = forms.ModelChoiceField(queryset=Officer.objects.none(), label=_("承办法官"))
+
+    def __init__(self, *args, case, user, **kw):
+        super().__init__(*args, **kw)
+        # The case's own court or a court above it (cases.services._check_can_handle says the same).
+        courts = [c.pk for c in Court.objects.all() if case.court.code.startswith(c.code)]
+        officers = Officer.objects.filter(court__in=courts).order_by("name")
+        self.fields["judge"].queryset = officers.filter(pk__in=[o.pk for o in officers if o.has_role(Role.JUDGE, Role.OFFICER)])
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(label=_("变更为"), choices=[(s, CaseStatus(s).label) for s in (
+        CaseStatus.INVESTIGATING, CaseStatus.CONTROLLING, CaseStatus.DISPOSING)])
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+
+class SuspendForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=SuspensionKind.choices)
+    reason = forms.CharField(label=_("原因"), max_length=200)
+
+
+class ResumeForm(forms.Form):
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+
+class CloseForm(forms.Form):
+    closure_type = forms.ChoiceField(label=_("结案方式"), choices=ClosureType.choices)
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+
+class ResumeTerminatedForm(forms.Form):
+    reason = forms.CharField(label=_("恢复执行理由"), max_length=200)
+
+
+class NoticeForm(forms.Form):
+    sent_on = forms.DateField(label=_("执行通知送达日期"), widget=DATE)
+
+
+class ReceiptForm(forms.Form):
+    amount = forms.DecimalField(label=_("金额（元）"), max_digits=16, decimal_places=2, min_value=0.01)
+    source = forms.ChoiceField(label=_("来源"), choices=[c for c in ReceiptSource.choices if c[0] != ReceiptSource.PAYOUT])
+    note = forms.CharField(label=_("备注"), required=False, max_length=200)
+
+
+class PayoutForm(forms.Form):
+    amount = forms.DecimalField(label=_("金额（元）"), max_digits=16, decimal_places=2, min_value=0.01)
+    payee = forms.ModelChoiceField(queryset=Party.objects.none(), label=_("收款人"))
+    note = forms.CharField(label=_("备注"), required=False, max_length=200)
+
+    def __init__(self, *args, case, user, **kw):
+        super().__init__(*args, **kw)
+        self.fields["payee"].queryset = Party.objects.filter(case_parties__case=case, case_parties__role=PartyRole.APPLICANT)
+
+
+class MeasureForm(forms.Form):
+    kind = forms.ChoiceField(label=_("措施"), choices=MeasureKind.choices)
+    party = forms.ModelChoiceField(queryset=Party.objects.none(), label=_("被执行人"), required=False)
+    legal_ground = forms.ChoiceField(label=_("失信情形"), choices=[("", "—")] + list(DishonestGround.choices), required=False)
+    ends_on = forms.DateField(label=_("期限/有效期至"), required=False, widget=DATE)
+    amount = forms.DecimalField(label=_("金额（罚款/悬赏）"), max_digits=16, decimal_places=2, min_value=0.01, required=False)
+    days = forms.IntegerField(label=_("拘留天数"), min_value=1, max_value=15, required=False)
+    holder = forms.CharField(label=_("持令律师"), max_length=64, required=False)
+    document_no = forms.CharField(label=_("决定书文号"), max_length=64, required=False)
+
+    def __init__(self, *args, case, user, **kw):
+        super().__init__(*args, **kw)
+        self.fields["party"].queryset = Party.objects.filter(case_parties__case=case, case_parties__role=PartyRole.RESPONDENT)
+
+
+class FollowUpForm(forms.Form):
+    note = forms.CharField(label=_("督办情况"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,180 @@
+"""Browser pages for judges and approvers: the case list and the case page with the actions allowed now."""
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from execcenter.exceptions import DomainError
+from execcenter.masking import mask_address, mask_id_number, mask_phone
+from execcenter.services import audit
+
+from . import closure, forms, measures, panels, services, supervision
+from .api.personal_data import sees_personal_data
+from .choices import CaseStatus, ClosureType
+from .filtersets import CaseFilterSet
+from .models import AuctionItem, Case, CaseParty
+
+logger = logging.getLogger(__name__)
+PAGE_SIZE = 50
+# Counting a million rows for a pager costs more than the page itself: count at most COUNT_CAP + 1 rows
+# (one bounded subquery) and show "10000+" beyond it; narrower filters give exact counts.
+COUNT_CAP = 10_000
+SORTS = {"filed": "-filed_on", "filed_asc": "filed_on", "deadline": "statutory_deadline", "claim": "-claim_amount",
+         "outstanding": "-outstanding_amount", "number": "number"}
+
+
+class CappedCountPaginator(Paginator):
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self):
+        return self.count > COUNT_CAP
+
+
+@login_required
+def case_list(request):
+    queryset = Case.objects.visible_to(request.user).select_related("court", "assigned_judge")
+    filterset = CaseFilterSet(request.GET or None, queryset=queryset)
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset if not filterset.is_bound else queryset.none()
+    sort = request.GET.get("sort", "filed")
+    qs = qs.order_by(SORTS.get(sort, "-filed_on"), "-id")
+    paginator = CappedCountPaginator(qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "cases/case_list.html", {
+        "filter": filterset, "page": page, "paginator": paginator, "sort": sort, "sorts": SORTS, "query": params.urlencode(),
+        "count_cap": COUNT_CAP,
+    })
+
+
+ACTIONS = {
+    # name: (form class, needs case/user kwargs, handler(case, data, actor, request))
+    "assign": (forms.AssignForm, True, lambda c, d, a, r: services.assign(c, d["judge"], actor=a, request=r)),
+    "transition": (forms.TransitionForm, False, lambda c, d, a, r: services.transition(c, d["to"], note=d["note"], actor=a, request=r)),
+    "suspend": (forms.SuspendForm, False, lambda c, d, a, r: services.suspend(c, d["kind"], d["reason"], actor=a, request=r)),
+    "resume": (forms.ResumeForm, False, lambda c, d, a, r: services.resume(c, note=d["note"], actor=a, request=r)),
+    "close": (forms.CloseForm, False, lambda c, d, a, r: closure.close(c, d["closure_type"], note=d["note"], actor=a, request=r)),
+    "resume_terminated": (forms.ResumeTerminatedForm, False,
+                          lambda c, d, a, r: closure.resume_terminated(c, reason=d["reason"], actor=a, request=r)),
+    "notice": (forms.NoticeForm, False, lambda c, d, a, r: services.record_notice_sent(c, d["sent_on"], actor=a, request=r)),
+    "receipt": (forms.ReceiptForm, False,
+                lambda c, d, a, r: services.record_receipt(c, d["amount"], d["source"], note=d["note"], actor=a, request=r)),
+    "payout": (forms.PayoutForm, True,
+               lambda c, d, a, r: services.record_payout(c, d["amount"], d["payee"], note=d["note"], actor=a, request=r)),
+    "measure": (forms.MeasureForm, True, lambda c, d, a, r: measures.impose_measure(
+        c, d.pop("kind"), **{k: v for k, v in d.items() if v not in (None, "")}, actor=a, request=r)),
+    "follow_up": (forms.FollowUpForm, False, lambda c, d, a, r: supervision.add_follow_up(c.long_pending, d["note"], actor=a, request=r)),
+}
+
+
+def _form(name, case, user, data=None):
+    form_class, scoped, _handler = ACTIONS[name]
+    kwargs = {"case": case, "user": user} if scoped else {}
+    return form_class(data, prefix=name, **kwargs)
+
+
+def _parties(case, user, request):
+    """Parties with personal data masked unless the role needs it; an unmasked view is audited."""
+    unmasked = sees_personal_data(user)
+    rows = []
+    for cp in CaseParty.objects.filter(case=case).select_related("party").order_by("role", "id"):
+        p = cp.party
+        rows.append({"role": cp.get_role_display(), "name": p.name, "kind": p.get_kind_display(),
+                     "id_number": p.id_number if unmasked else mask_id_number(p.id_number),
+                     "phone": p.phone if unmasked else mask_phone(p.phone),
+                     "address": p.address if unmasked else mask_address(p.address)})
+    if unmasked and rows:
+        audit(user, "personal_data.read", case, court=case.court, request=request, details={"page": "case_detail"})
+    return rows
+
+
+def _render_case(request, case, bound=None, status=200):
+    user = request.user
+    allowed = services.allowed_transitions(case)
+    open_case = case.status != CaseStatus.CLOSED
+    available = {
+        "assign": allowed["assign"], "transition": bool(allowed["transition"]), "suspend": allowed["suspend"],
+        "resume": allowed["resume"], "close": bool(allowed["close"]), "resume_terminated": allowed["resume_terminated"],
+        "notice": open_case, "receipt": open_case, "payout": case.recovered_amount > 0, "measure": open_case,
+        "follow_up": hasattr(case, "long_pending"),
+    }
+    if bound is not None:
+        available[bound.prefix] = True  # the refused form stays on the page, with its reason
+    action_forms = {name: (bound if bound is not None and bound.prefix == name else _form(name, case, user))
+                    for name, ok in available.items() if ok}
+    if "transition" in action_forms and allowed["transition"]:
+        action_forms["transition"].fields["to"].choices = [(s, CaseStatus(s).label) for s in allowed["transition"]]
+    if "close" in action_forms and allowed["close"]:
+        action_forms["close"].fields["closure_type"].choices = [(t, ClosureType(t).label) for t in allowed["close"]]
+    context = {
+        "case": case,
+        "parties": _parties(case, user, request),
+        "deadline_state": services.deadline_state(case),
+        "events": case.events.order_by("-at", "-id")[:200],
+        "money": case.money_entries.select_related("payee").order_by("-occurred_at"),
+        "measures": case.measures.select_related("party").order_by("-decided_on", "-id"),
+        "auction_items": AuctionItem.objects.filter(case=case).prefetch_related("rounds"),
+        "conditions": closure.terminate_conditions(case) if open_case else None,
+        "requeries": case.requeries.all(),
+        "ledger": getattr(case, "long_pending", None),
+        "suspensions": case.suspensions.all(),
+        "extensions": case.extensions.select_related("approved_by"),
+        "action_forms": action_forms,
+        "panels": _panels(case, request),
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+def _panels(case, request):
+    """Higher apps' panels (cases.panels), each rendered with its own context keys at top level. A failing panel
+    is logged and replaced by a notice, so the case page itself always renders."""
+    out = []
+    for template_name, context_function in list(panels.PANELS):
+        try:
+            context = dict(context_function(case, request) or {}, case=case)
+            out.append(render_to_string(template_name, context, request=request))
+        except Exception:  # isolating a higher app's bug from the case page, whatever it raised
+            logger.exception("case panel %s failed for case %s", template_name, case.pk)
+            out.append(format_html('<section class="card muted">{}</section>', _("扩展面板暂不可用")))
+    return out
+
+
+def _visible_case(request, pk):
+    qs = Case.objects.visible_to(request.user).select_related("court", "assigned_judge", "responsible_officer", "leading_official")
+    return get_object_or_404(qs.prefetch_related(Prefetch("case_parties")), pk=pk)
+
+
+@login_required
+def case_detail(request, pk):
+    return _render_case(request, _visible_case(request, pk))
+
+
+@login_required
+@require_POST
+def case_action(request, pk, name):
+    case = _visible_case(request, pk)
+    if name not in ACTIONS:
+        return _render_case(request, case, status=404)
+    form = _form(name, case, request.user, request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, bound=form, status=400)
+    try:
+        result = ACTIONS[name][2](case, dict(form.cleaned_data), request.user, request)
+    except DomainError as exc:
+        form.add_error(None, str(exc.message))
+        return _render_case(request, case, bound=form, status=exc.status)
+    messages.success(request, _("操作已完成"))
+    if isinstance(result, Case) and result.pk != case.pk:  # resuming a 终本 case opens the new 执恢 case
+        return redirect("cases:case-detail", pk=result.pk)
+    return redirect("cases:case-detail", pk=case.pk)
