@@ -1,0 +1,155 @@
+"""质效 modules 30–35: the quality indicators of command/indicators.py (h5's definitions, reused as they are).
+
+Each indicator result is already a rollup of a court's subtree (indicators.evaluate_by_court groups by
+court and adds subtrees up itself), so these modules are not additive: every scope reads its own result.
+The period is the year to date in Asia/Shanghai.
+"""
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import CaseType
+from cases.closure import requeries_due
+from cases.models import RequerySchedule
+from command import indicators
+from command.models import Petition
+
+from ..choices import ChartKind, ModuleGroup
+from ..registry import kpi, register
+
+SLOW = 60  # indicators move slowly and each costs two grouped queries
+
+
+def _period(ctx):
+    return indicators.Period.year_to_date(ctx.today)
+
+
+def _scopes(ctx):
+    return [ctx.scope] if ctx.scope is not None else list(ctx.courts.values())
+
+
+def _results(ctx, code, case_type=CaseType.FIRST):
+    """{court_id: Result as dict} for every scope of this pass, memoised per refresh."""
+    def run():
+        typed = indicators.INDICATORS[code].typed
+        res = indicators.evaluate_by_court(code, _scopes(ctx), _period(ctx), case_type if typed else None)
+        return {cid: r.as_dict() for cid, r in res.items()}
+
+    return ctx.memo(("indicator", code, case_type), run)
+
+
+def _per_court(ctx, *codes):
+    out = {}
+    for code in codes:
+        for cid, result in _results(ctx, code).items():
+            out.setdefault(cid, {})[code] = result
+    return out
+
+
+def _rate_kpis(r):
+    return kpi((r["name"], r["value"], r["unit"]), (_("分子"), r["numerator"], ""), (_("分母"), r["denominator"], ""))
+
+
+@register(30, _("“3+1”核心指标"), ModuleGroup.QUALITY, ChartKind.GAUGE, interval=SLOW, additive=False, sources=("command.Petition",))
+class CoreIndicators:
+    """The four core indicators (首执 for case indicators) against their targets."""
+
+    @staticmethod
+    def gather(ctx):
+        return _per_court(ctx, *indicators.CORE)
+
+    @staticmethod
+    def finish(total, view):
+        return {"items": [{"label": total[c]["name"], "value": total[c]["value"], "target": total[c]["target"],
+                           "below_target": total[c]["below_target"]} for c in indicators.CORE if c in total]}
+
+
+def _single(code, number, title):
+    @register(number, title, ModuleGroup.QUALITY, ChartKind.KPI, interval=SLOW, additive=False, sources=("cases.Case",))
+    class Single:
+        @staticmethod
+        def gather(ctx):
+            return _per_court(ctx, code)
+
+        @staticmethod
+        def finish(total, view):
+            return _rate_kpis(total[code]) if code in total else kpi()
+
+    return Single
+
+
+FirstActualClosure = _single("actual_closure", 31, _("首执实际执结率"))
+MoneyRecovery = _single("money_recovery", 32, _("实际执行到位率"))
+
+
+@register(33, _("终本合格率与定期查询"), ModuleGroup.QUALITY, ChartKind.KPI, interval=SLOW, additive=False,
+          sources=("cases.RequerySchedule",))
+class TerminatedQuality:
+    """终本合格率 this year, and 终本 cases whose 6-monthly re-query is due (cases.closure.requeries_due)."""
+
+    @staticmethod
+    def gather(ctx):
+        out = _per_court(ctx, "terminated_qualified")
+        for r in requeries_due(ctx.scoped(RequerySchedule.objects.all()), ctx.today).order_by().values("case__court").annotate(n=Count("id")):
+            out.setdefault(r["case__court"], {})["requery_own"] = r["n"]
+        return out
+
+    @staticmethod
+    def finish(total, view):
+        due = sum(view.per_court.get(c.pk, {}).get("requery_own", 0) for c in view.ctx.subtree(view.court))
+        r = total.get("terminated_qualified")
+        return kpi((r["name"], r["value"], "%") if r else (_("终本合格率"), None, "%"),
+                   (_("终本案件"), r["denominator"] if r else 0, _("件")), (_("待定期查询"), due, _("件")))
+
+
+RANKED = "actual_closure"
+
+
+@register(34, _("法院排名"), ModuleGroup.QUALITY, ChartKind.BAR, interval=SLOW, additive=False, sources=("cases.Case",))
+class CourtRanking:
+    """The courts directly below the scope ranked by 首执实际执结率; a basic court sees its own rank among peers."""
+
+    @staticmethod
+    def gather(ctx):
+        period, out = _period(ctx), {}
+        for scope in _scopes(ctx):
+            kids = [c for c in ctx.courts.values() if c.parent_id == scope.pk]
+            if kids:
+                rows = indicators.ranking(RANKED, period, kids)
+                out[scope.pk] = {"rows": [{"code": r["court"].code, "name": r["court"].short_name, "rank": r["rank"],
+                                           "value": r["value"]} for r in rows]}
+            else:
+                # One ranking per court level, shared by every basic court's screen in this pass.
+                rows = ctx.memo(("peer-ranking", scope.level), lambda s=scope: indicators.ranking(RANKED, period, indicators.peers(s)))
+                mine = next(r for r in rows if r["court"].pk == scope.pk)
+                out[scope.pk] = {"own": {"rank": mine["rank"], "of": len(rows), "value": mine["value"]}}
+        return out
+
+    @staticmethod
+    def finish(total, view):
+        if "own" in total:
+            own = total["own"]
+            return kpi((_("首执实际执结率"), own["value"], "%"), (_("全区同级排名"), own["rank"], f"/{own['of']}"))
+        rows = total.get("rows", [])
+        return {"categories": [r["name"] for r in rows], "court_codes": [r["code"] for r in rows],
+                "series": [{"name": str(_("首执实际执结率(%)")), "values": [r["value"] or 0 for r in rows]}],
+                "columns": [str(_("名次")), str(_("法院")), str(_("执结率%"))],
+                "rows": [[r["rank"] or "—", r["name"], r["value"] or "—"] for r in rows]}
+
+
+@register(35, _("执行信访"), ModuleGroup.QUALITY, ChartKind.KPI, interval=SLOW, additive=False, sources=("command.Petition",))
+class Petitions:
+    """执行信访办结率 this year and the petitions still open (past their due date apart)."""
+
+    @staticmethod
+    def gather(ctx):
+        out = _per_court(ctx, "petitions_handled")
+        for r in ctx.scoped(Petition.objects.filter(closed_on__isnull=True)).order_by().values("court").annotate(n=Count("id")):
+            out.setdefault(r["court"], {})["open_own"] = r["n"]
+        return out
+
+    @staticmethod
+    def finish(total, view):
+        still_open = sum(view.per_court.get(c.pk, {}).get("open_own", 0) for c in view.ctx.subtree(view.court))
+        r = total.get("petitions_handled")
+        return kpi((_("信访办结率"), r["value"] if r else None, "%"), (_("本年受理"), r["denominator"] if r else 0, _("件")),
+                   (_("本年办结"), r["numerator"] if r else 0, _("件")), (_("未办结"), still_open, _("件")))
