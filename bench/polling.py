@@ -1,0 +1,221 @@
+"""Big-screen polling benchmark (DESIGN.md §5): 200 screens polling the snapshot endpoint.
+
+    .venv/bin/python bench/polling.py                 # starts gunicorn on 127.0.0.1, runs, stops it
+    .venv/bin/python bench/polling.py --url http://127.0.0.1:8000 --screens 200 --seconds 20
+
+Phases (each bounded in screens and seconds):
+1. refresh:   time to recompute all modules for all court scopes (the beat task's work), 3 runs.
+2. baseline:  computing every module for one scope per request (what a screen would cost without
+              snapshots), timed in-process for the high court: a lower bound of that design's latency.
+3. realistic: N screens, each polling every 5 s with If-None-Match, spread over the 28 court screens,
+              while a refresher recomputes snapshots every 10 s like the beat.
+4. saturate:  the same N screens polling back-to-back (closed loop): sustained polls per second.
+Prints p50/p95/p99, polls/s, the 304 share and the machine it ran on.
+"""
+import argparse
+import http.client
+import multiprocessing as mp
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "execcenter.settings")
+MAX_SCREENS, MAX_SECONDS = 1000, 120
+
+
+def percentile(values, p):
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = (len(values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+# --- client side (runs in worker processes: no Django there) ----------------------------------
+
+def _screen(host, port, paths, token, interval, deadline, out, seed):
+    rng = random.Random(seed)
+    path = rng.choice(paths)
+    etag, conn = None, None
+    # Screens start spread over one interval, like walls switched on at different moments.
+    next_at = time.monotonic() + (rng.random() * interval if interval else 0)
+    while True:
+        now = time.monotonic()
+        if now >= deadline:
+            break
+        if interval and now < next_at:
+            time.sleep(min(next_at - now, deadline - now))
+            continue
+        headers = {"X-Screen-Token": token}
+        if etag:
+            headers["If-None-Match"] = etag
+        t0 = time.perf_counter()
+        try:
+            if conn is None:
+                conn = http.client.HTTPConnection(host, port, timeout=10)
+            conn.request("GET", path, headers=headers)
+            res = conn.getresponse()
+            res.read()
+            status = res.status
+            etag = res.getheader("ETag") or etag
+        except (OSError, http.client.HTTPException):
+            status, conn = 0, None
+        out.append((time.perf_counter() - t0, status))
+        next_at += interval
+
+
+def _client_process(args):
+    host, port, paths, token, interval, seconds, screens, seed = args
+    deadline = time.monotonic() + seconds
+    results, threads = [], []
+    for i in range(screens):
+        t = threading.Thread(target=_screen, args=(host, port, paths, token, interval, deadline, results, seed * 1000 + i), daemon=True)
+        t.start()
+        threads.append(t)
+    for t in threads:
+        t.join()
+    return results
+
+
+def run_phase(url, paths, token, screens, seconds, interval, processes):
+    parsed = urllib.parse.urlparse(url)
+    per = [screens // processes + (1 if i < screens % processes else 0) for i in range(processes)]
+    jobs = [(parsed.hostname, parsed.port, paths, token, interval, seconds, n, i) for i, n in enumerate(per) if n]
+    started = time.monotonic()
+    with mp.get_context("fork").Pool(len(jobs)) as pool:
+        results = [r for chunk in pool.map(_client_process, jobs) for r in chunk]
+    elapsed = time.monotonic() - started
+    ok = [t for t, s in results if s in (200, 304)]
+    return {
+        "polls": len(results), "errors": sum(1 for _t, s in results if s not in (200, 304)), "elapsed": elapsed,
+        "rps": len(results) / elapsed if elapsed else 0, "share304": sum(1 for _t, s in results if s == 304) / max(1, len(results)),
+        "p50": percentile(ok, 50) * 1000, "p95": percentile(ok, 95) * 1000, "p99": percentile(ok, 99) * 1000,
+    }
+
+
+# --- server side --------------------------------------------------------------------------------
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(workers):
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "execcenter.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+         "--worker-class", "gthread", "--threads", "4", "--log-level", "warning", "--keep-alive", "30"],
+        cwd=ROOT, env={**os.environ, "DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "True")})
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def machine_info(connection):
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "os": platform.platform(terse=True),
+            "database": f"{connection.vendor} {'.'.join(map(str, connection.Database.version_info if hasattr(connection.Database, 'version_info') else ()))}".strip()}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", help="a running server (default: start gunicorn on a free loopback port)")
+    parser.add_argument("--screens", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=20, help="length of each polling phase")
+    parser.add_argument("--interval", type=float, default=5.0, help="poll interval of a screen in the realistic phase")
+    parser.add_argument("--processes", type=int, default=max(2, os.cpu_count() or 2), help="client processes")
+    parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2), help="gunicorn workers when started here")
+    parser.add_argument("--baseline-samples", type=int, default=5)
+    opts = parser.parse_args()
+    screens, seconds = min(opts.screens, MAX_SCREENS), min(opts.seconds, MAX_SECONDS)
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.urls import reverse
+
+    from cases.models import Case
+    from dashboards import snapshots
+    from dashboards.screen_access import issue_token
+    from execcenter.models import Court
+
+    courts = list(Court.objects.order_by("code"))
+    user = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.get(username="director")
+    token = issue_token(user)
+    paths = [reverse("screen-snapshot", args=[c.code]) for c in courts]  # already percent-encoded
+    n_cases = Case.objects.count()
+    info = machine_info(connection)
+
+    refresh_times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        summary = snapshots.refresh(force=True)
+        refresh_times.append(time.perf_counter() - t0)
+    slowest = sorted(summary["timings"].items(), key=lambda kv: -kv[1])[:5]
+
+    high = next(c for c in courts if c.parent_id is None)
+    baseline = []
+    for _ in range(opts.baseline_samples):
+        t0 = time.perf_counter()
+        snapshots.live_bundle(high)
+        baseline.append((time.perf_counter() - t0) * 1000)
+    connection.close()  # the forked client processes must not share this connection
+
+    proc, url = (None, opts.url) if opts.url else start_server(opts.workers)
+    stop = threading.Event()
+
+    def refresher():  # the beat's job during the realistic phase
+        while not stop.wait(10):
+            snapshots.refresh()
+
+    try:
+        run_phase(url, paths, token, min(screens, 20), 2, 0, 1)  # warm-up: connections, imports, caches
+        beat = threading.Thread(target=refresher, daemon=True)
+        beat.start()
+        realistic = run_phase(url, paths, token, screens, seconds, opts.interval, opts.processes)
+        stop.set()
+        saturate = run_phase(url, paths, token, screens, seconds, 0, opts.processes)
+    finally:
+        stop.set()
+        if proc:
+            proc.terminate()
+            proc.wait(10)
+
+    print(f"\nmachine: {info['cpu']} · {info['cores']} cores · {info['os']} · Python {info['python']} · {info['database']}")
+    print(f"data: {n_cases:,} cases · {len(courts)} court scopes · {len(summary['computed'])} modules · server {url}"
+          f"{'' if opts.url else f' (gunicorn {opts.workers} workers × 4 threads, started here)'}")
+    print(f"\n{'measure':<52}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'polls/s':>10}{'304 %':>8}{'errors':>8}")
+    print("-" * 108)
+    for name, r in ((f"snapshot, {screens} screens polling every {opts.interval:g} s", realistic),
+                    (f"snapshot, {screens} screens back-to-back (saturation)", saturate)):
+        print(f"{name:<52}{r['p50']:>10.2f}{r['p95']:>10.2f}{r['p99']:>10.2f}{r['rps']:>10.0f}{r['share304'] * 100:>8.1f}{r['errors']:>8}")
+    print(f"{'baseline: all modules computed per request (1 scope)':<52}{percentile(baseline, 50):>10.1f}"
+          f"{percentile(baseline, 95):>10.1f}{percentile(baseline, 99):>10.1f}{1000 / statistics.median(baseline):>10.1f}{'':>8}{'':>8}")
+    print("-" * 108)
+    print(f"snapshot vs per-request baseline (p50): {percentile(baseline, 50) / max(realistic['p50'], 1e-9):.0f}× faster "
+          f"(target ≥ 20×; p95 target ≤ 20 ms, saturation target ≥ 1,000 polls/s)")
+    print(f"refresh of all modules × all scopes: {', '.join(f'{t:.2f}' for t in refresh_times)} s (target ≤ 10 s); "
+          f"slowest modules: {', '.join(f'{c} {t:.2f}s' for c, t in slowest)}")
+
+
+if __name__ == "__main__":
+    main()
