@@ -211,13 +211,6 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
     "AuctionItemKindEnum": "cases.choices.AuctionItemKind",
     "AlertStatusEnum": "execcenter.choices.AlertStatus",
 })
-# Choice sets that share a field name ("kind", "status") get explicit OpenAPI enum names (no naming collisions).
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
-    "PartyKindEnum": "cases.choices.PartyKind",
-    "MeasureKindEnum": "cases.choices.MeasureKind",
-    "AuctionItemKindEnum": "cases.choices.AuctionItemKind",
-    "AlertStatusEnum": "execcenter.choices.AlertStatus",
-})
 # Largest JSON body accepted by the API (oversized requests answer 413/400, change nothing).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 
@@ -247,4 +240,4 @@ SIMULATOR_LATENCY = env.str("SIMULATOR_LATENCY", default="zero")
 SIMULATOR_BALANCE_MOVE_SECONDS = env.int("SIMULATOR_BALANCE_MOVE_SECONDS", default=3600)
 # Fan-out (querycontrol): institutions per chunk task, and I/O threads per worker process that ask them.
 QUERYCONTROL_CHUNK_SIZE = env.int("QUERYCONTROL_CHUNK_SIZE", default=200)
-QUERYCONTROL_QUERY_THREADS = env.int("QUERYCONTROL_QUERY_THREADS", default=16)
+QUERYCONTROL_QUERY_THREADS = env.int("QUERYCONTROL_QUERY_THREADS", default=4)

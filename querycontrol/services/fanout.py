@@ -1,32 +1,39 @@
-"""Sending one chunk of queries: rate-limited, concurrent, one answer (or error) per institution.
+"""Sending one chunk of queries: rate-limited, batched, one answer (or error) per institution.
 
-A chunk task runs here with its institutions; the I/O happens in a per-process thread pool, so a
-chunk of slow institutions costs about one slow answer, not the sum of them. The shared rate
-limiter decides which institutions may be asked now; the others wait for their next token.
+A chunk task asks its institutions through `Connector.query_many`, which a transport answers in one
+round trip per batch (the institutions answer in parallel, so a batch costs its slowest member, not
+the sum). The granted institutions are split over a few I/O threads per worker process; the shared
+rate limiter decides which institutions may be asked now, the others wait for their next token.
+
+`latency_ms` of a result is the time its batch took: an upper bound of that institution's own
+latency (the interface reports answers per batch, not per member).
 """
+import os
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import close_old_connections
 
 from querycontrol.connectors import ConnectorError, Party, TransientConnectorError
-from querycontrol.ratelimit import Grant, get_rate_limiter, limits_for
+from querycontrol.ratelimit import get_rate_limiter, limits_for
 
 _pool_lock = threading.Lock()
 _pool = {"pid": None, "executor": None}
 
 
+def threads():
+    return int(getattr(settings, "QUERYCONTROL_QUERY_THREADS", 4))
+
+
 def _executor():
     """One pool per worker process (created after the fork), reused by every chunk it runs."""
-    import os
+    from concurrent.futures import ThreadPoolExecutor
 
     with _pool_lock:
         if _pool["pid"] != os.getpid():
-            threads = int(getattr(settings, "QUERYCONTROL_QUERY_THREADS", 16))
-            _pool["executor"] = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="query")
+            _pool["executor"] = ThreadPoolExecutor(max_workers=threads(), thread_name_prefix="query")
             _pool["pid"] = os.getpid()
         return _pool["executor"]
 
@@ -42,31 +49,25 @@ class Answer:
         return isinstance(self.error, TransientConnectorError)
 
 
-def _ask_in_pool(connector, code, party, request_ref, attempt):
+def _ask_batch(connector, codes, party, request_ref, attempt):
+    started = time.perf_counter()
+    try:
+        answers = connector.query_many(codes, party, request_ref=request_ref, attempt=attempt)
+    except ConnectorError as exc:  # the whole batch failed (gateway down): every member gets the error
+        answers = {code: exc for code in codes}
+    latency = int((time.perf_counter() - started) * 1000)
+    out = {}
+    for code in codes:
+        got = answers.get(code, TransientConnectorError("no answer in batch"))
+        out[code] = Answer(error=got, latency_ms=latency) if isinstance(got, ConnectorError) else Answer(assets=got, latency_ms=latency)
+    return out
+
+
+def _ask_batch_in_pool(*args):
     # Pool threads keep their own database connection (the simulator connector reads its tables);
     # drop it if it went stale, as Django does for request threads.
     close_old_connections()
-    return _ask(connector, code, party, request_ref, attempt)
-
-
-class _Inline:
-    """Runs the call at once in this thread (QUERYCONTROL_QUERY_THREADS=1; in-process unit tests)."""
-
-    def submit(self, _fn, *args):
-        from concurrent.futures import Future
-
-        future = Future()
-        future.set_result(_ask(*args))
-        return future
-
-
-def _ask(connector, code, party, request_ref, attempt):
-    started = time.perf_counter()
-    try:
-        assets = connector.query(code, party, request_ref=request_ref, attempt=attempt)
-        return Answer(assets=assets, latency_ms=int((time.perf_counter() - started) * 1000))
-    except ConnectorError as exc:
-        return Answer(error=exc, latency_ms=int((time.perf_counter() - started) * 1000))
+    return _ask_batch(*args)
 
 
 def run_queries(connector, institutions, party: Party, *, request_ref, attempt=1, should_stop=None, deadline=None):
@@ -77,34 +78,32 @@ def run_queries(connector, institutions, party: Party, *, request_ref, attempt=1
     cancelled fan-out sends nothing more.
     """
     limiter = get_rate_limiter()
-    inline = int(getattr(settings, "QUERYCONTROL_QUERY_THREADS", 16)) <= 1
-    pool = _Inline() if inline else _executor()
     by_code = {i.code: i for i in institutions}
     limits = {lim.code: lim for lim in limits_for(institutions)}
     waiting = list(by_code)
-    running = {}  # future -> (code, grant)
     answers = {}
-    pause = 0.0
-    while waiting or running:
-        if waiting and not (should_stop and should_stop()) and not (deadline and time.monotonic() > deadline):
-            grant = limiter.acquire([limits[c] for c in waiting])
-            for code in grant.granted:
-                running[pool.submit(_ask_in_pool, connector, code, party, request_ref, attempt)] = (code, grant)
+    n = threads()
+    while waiting:
+        if (should_stop and should_stop()) or (deadline and time.monotonic() > deadline):
+            break
+        grant = limiter.acquire([limits[c] for c in waiting])
+        if grant.granted:
+            size = -(-len(grant.granted) // max(1, n))
+            groups = [grant.granted[i:i + size] for i in range(0, len(grant.granted), size)]
+            try:
+                if n <= 1 or len(groups) == 1:
+                    results = [_ask_batch(connector, g, party, request_ref, attempt) for g in groups]
+                else:
+                    pool = _executor()
+                    futures = [pool.submit(_ask_batch_in_pool, connector, g, party, request_ref, attempt) for g in groups]
+                    results = [f.result() for f in futures]
+            finally:
+                limiter.release(grant)
+            for batch in results:
+                for code, answer in batch.items():
+                    answers[by_code[code].pk] = answer
             granted = set(grant.granted)
             waiting = [c for c in waiting if c not in granted]
-            pause = grant.wait
-        elif waiting:
-            waiting = []  # stop or deadline: the rest stay pending for a later run
-        if not running:
-            if waiting:
-                time.sleep(pause)
-            continue
-        done, _ = wait(list(running), timeout=pause if waiting else None, return_when=FIRST_COMPLETED)
-        finished = {}  # lease -> codes answered, released in one round trip
-        for future in done:
-            code, grant = running.pop(future)
-            answers[by_code[code].pk] = future.result()
-            finished.setdefault(grant.lease, []).append(code)
-        for lease, codes in finished.items():
-            limiter.release(Grant(codes, lease, 0.0))
+        if waiting:
+            time.sleep(grant.wait)
     return answers
