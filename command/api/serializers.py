@@ -93,7 +93,7 @@ class IncidentSerializer(serializers.ModelSerializer):
                   "status", "reported_at", "closed_at", "outcome", "events", "dispatches", "photos"]
         read_only_fields = ["status", "reported_at", "closed_at", "outcome"]
 
-    def get_photos(self, obj):
+    def get_photos(self, obj) -> list[str]:
         return [p.file.url for p in obj.photos.all()]
 
 

@@ -5,6 +5,8 @@ import datetime as dt
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -216,6 +218,21 @@ def _case_type_param(request):
     return case_type
 
 
+_SCOPE_PARAMS = [
+    OpenApiParameter("court", str, description="法院代字 (court code), default: your own court"),
+    OpenApiParameter("start", OpenApiTypes.DATE), OpenApiParameter("end", OpenApiTypes.DATE),
+    OpenApiParameter("case_type", str, enum=list(ind.IMPLEMENTATION_TYPES)),
+]
+_CODE = OpenApiParameter("id", str, OpenApiParameter.PATH, enum=list(ind.INDICATORS), description="indicator code")
+_DOC = {"responses": OpenApiTypes.OBJECT, "parameters": _SCOPE_PARAMS}
+
+
+@extend_schema_view(
+    list=extend_schema(**_DOC),
+    retrieve=extend_schema(responses=OpenApiTypes.OBJECT, parameters=[_CODE, *_SCOPE_PARAMS]),
+    records=extend_schema(responses=OpenApiTypes.OBJECT, parameters=[_CODE, *_SCOPE_PARAMS, OpenApiParameter("part", str, enum=["numerator", "denominator"])]),
+    ranking=extend_schema(responses=OpenApiTypes.OBJECT, parameters=[_CODE, *_SCOPE_PARAMS]),
+)
 class IndicatorViewSet(ScopedViewSetMixin, viewsets.ViewSet):
     """Indicators of a court scope and period: `?court=宁0105&start=2025-01-01&end=2025-03-31&case_type=执`."""
 
