@@ -4,7 +4,6 @@
 Art. 1 lists five conditions that must all hold; Art. 9 orders a network re-query every six months for five
 years; a resumed 终本 case is filed again as a 执恢 case (Art. 9/10).
 """
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -17,7 +16,7 @@ from execcenter.services import resolve_alerts
 from . import deadlines, hooks
 from .choices import COERCIVE_MEASURES, CaseStatus, CaseType, ClosureType, MeasureKind, MeasureStatus, PartyRole, RequeryStatus, SuspensionKind
 from .measures import mark_performed
-from .models import Measure, RequerySchedule
+from .models import RequerySchedule
 from .services import CLOSABLE_FROM, _fresh, _record, _refuse, _swap, file_case
 
 
@@ -150,4 +149,4 @@ def complete_requery(requery, *, actor=None, request=None):
     return True
 
 
-__all__ = ["Condition", "terminate_conditions", "close", "resume_terminated", "requeries_due", "complete_requery", "dt"]
+__all__ = ["Condition", "terminate_conditions", "close", "resume_terminated", "requeries_due", "complete_requery"]
