@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from execcenter.models import Court, Officer
 from execcenter.validators import parse_case_number
 
 from . import deadlines
@@ -38,12 +39,18 @@ class CaseNumberFilter(django_filters.CharFilter):
 class CaseFilterSet(django_filters.FilterSet):
     number = CaseNumberFilter(field_name="number")
     court = django_filters.CharFilter(field_name="court__code", label=_("法院代字（含下级法院）"), method="filter_court")
-    tags = django_filters.MultipleChoiceFilter(choices=CaseTag.choices, method="filter_tags", label=_("标签"))
+    tags = django_filters.MultipleChoiceFilter(choices=CaseTag.choices, method="filter_tags", label=_("标签"), distinct=False)
     deadline_state = django_filters.ChoiceFilter(choices=DeadlineState.choices, method="filter_deadline_state", label=_("审限状态"))
     long_pending = django_filters.BooleanFilter(method="filter_long_pending", label=_("长期未结"))
     q = django_filters.CharFilter(method="filter_text", label=_("案号/当事人名称/证件号码"))
     cause = django_filters.CharFilter(lookup_expr="icontains")
-    status = django_filters.MultipleChoiceFilter(choices=CaseStatus.choices)
+    # distinct=False: each case matches at most one value, and DISTINCT over a million rows costs a sort.
+    status = django_filters.MultipleChoiceFilter(choices=CaseStatus.choices, distinct=False)
+    assigned_judge = django_filters.ModelChoiceFilter(queryset=Officer.objects.select_related("court"))
+    responsible_officer = django_filters.ModelChoiceFilter(queryset=Officer.objects.select_related("court"))
+    leading_official = django_filters.ModelChoiceFilter(queryset=Officer.objects.select_related("court"))
+    # A number, never a <select> of a million cases.
+    origin_case = django_filters.NumberFilter(field_name="origin_case")
 
     class Meta:
         model = Case
@@ -51,13 +58,19 @@ class CaseFilterSet(django_filters.FilterSet):
             "court_id": ["exact"], "year": ["exact"], "case_type": ["exact"], "sequence": ["exact"], "closure_type": ["exact"],
             "origin_body": ["exact"], "origin_document_no": ["exact"], "filed_on": RANGE, "claim_amount": RANGE,
             "recovered_amount": RANGE, "outstanding_amount": RANGE, "costs_amount": RANGE, "closed_on": RANGE,
-            "assigned_judge": ["exact"], "responsible_officer": ["exact"], "leading_official": ["exact"],
             "is_livelihood": ["exact"], "is_migrant_wages": ["exact"], "is_enterprise": ["exact"], "is_government": ["exact"],
             "is_financial": ["exact"], "assignment_due": RANGE, "statutory_deadline": RANGE, "suspended_days": RANGE,
             "extension_days": RANGE, "suspended_since": RANGE, "status_before_suspension": ["exact"], "notice_sent_on": RANGE,
             "dishonest_eligible": ["exact"], "debtor_whereabouts_unknown": ["exact"], "debtor_searched_on": RANGE,
-            "debtor_obstructed": ["exact"], "origin_case": ["exact"], "created_at": ["gte", "lte"], "updated_at": ["gte", "lte"],
+            "debtor_obstructed": ["exact"], "created_at": ["gte", "lte"], "updated_at": ["gte", "lte"],
         }
+
+    def limit_choices_to(self, actor):
+        """Offer only officers of the courts the reader sees (the browser's judge <select>)."""
+        courts = Court.objects.visible_to(actor)
+        for name in ("assigned_judge", "responsible_officer", "leading_official"):
+            self.form.fields[name].queryset = Officer.objects.filter(court__in=courts).select_related("court")
+        return self
 
     def filter_court(self, queryset, name, value):
         return queryset.filter(court__code__startswith=value)

@@ -44,7 +44,7 @@ class CappedCountPaginator(Paginator):
 @login_required
 def case_list(request):
     queryset = Case.objects.visible_to(request.user).select_related("court", "assigned_judge")
-    filterset = CaseFilterSet(request.GET or None, queryset=queryset)
+    filterset = CaseFilterSet(request.GET or None, queryset=queryset).limit_choices_to(request.user)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset if not filterset.is_bound else queryset.none()
     sort = request.GET.get("sort", "filed")
     qs = qs.order_by(SORTS.get(sort, "-filed_on"), "-id")
