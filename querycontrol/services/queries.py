@@ -6,6 +6,7 @@ transaction guarded by a compare-and-swap on the chunk's version, so a redeliver
 retried task never writes or counts an answer twice.
 """
 import hashlib
+from dataclasses import dataclass
 import math
 import time
 from datetime import timedelta
@@ -168,17 +169,30 @@ def cancel_query(actor, qr, *, request=None):
     return qr
 
 
-def _record_assets(qr, chunk, institution, assets, now):
-    kinds = set(AssetKind.values)
+ASSET_KINDS = frozenset(AssetKind.values)
+
+
+def _record_assets(qr, chunk, institution_id, assets, now):
+    kinds = ASSET_KINDS
     return [
         FoundAsset(
-            request=qr, case_id=qr.case_id, court_id=qr.court_id, respondent_id=chunk.respondent_id, institution=institution,
+            request=qr, case_id=qr.case_id, court_id=qr.court_id, respondent_id=chunk.respondent_id, institution_id=institution_id,
             kind=a.asset_kind if a.asset_kind in kinds else AssetKind.DEPOSIT, asset_ref=a.asset_ref[:64],
             description=(a.description or "")[:200], balance=a.balance, frozen_by_others=a.frozen_by_others,
             details=a.details or {}, found_at=now,
         )
         for a in assets
     ]
+
+
+@dataclass(frozen=True)
+class _Inst:
+    """What the fan-out needs of an institution (cheaper than model instances, ~4,000 per respondent)."""
+
+    pk: int
+    code: str
+    rate_per_second: int
+    max_in_flight: int
 
 
 def process_chunk(chunk_id, *, attempt=1, final_attempt=True):
@@ -197,7 +211,8 @@ def process_chunk(chunk_id, *, attempt=1, final_attempt=True):
     version = chunk.version + 1
     if qr.status == QueryStatus.QUEUED:
         QueryRequest.objects.filter(pk=qr.pk, status=QueryStatus.QUEUED).update(status=QueryStatus.RUNNING, started_at=timezone.now())
-    institutions = list(Institution.objects.filter(pk__in=chunk.pending_ids).only("id", "code", "rate_per_second", "max_in_flight"))
+    institutions = [_Inst(*row) for row in Institution.objects.filter(pk__in=chunk.pending_ids).values_list(
+        "id", "code", "rate_per_second", "max_in_flight")]
     party = Party(name=chunk.respondent.name, id_number=chunk.respondent.id_number)
 
     def cancelled():
@@ -207,7 +222,6 @@ def process_chunk(chunk_id, *, attempt=1, final_attempt=True):
     deadline = time.monotonic() + max(5, int(getattr(settings, "CELERY_TASK_SOFT_TIME_LIMIT", 120)) // 2)
     answers = run_queries(get_connector(), institutions, party, request_ref=str(qr.uuid), attempt=attempt,
                           should_stop=cancelled, deadline=deadline)
-    by_id = {i.pk: i for i in institutions}
     now = timezone.now()
     results, assets, retry = [], [], []
     done = failed = 0
@@ -218,7 +232,7 @@ def process_chunk(chunk_id, *, attempt=1, final_attempt=True):
             continue
         if answer.error is None:
             done += 1
-            found = _record_assets(qr, chunk, by_id[inst_id], answer.assets, now)
+            found = _record_assets(qr, chunk, inst_id, answer.assets, now)
             assets += found
             results.append(QueryResult(request=qr, respondent_id=chunk.respondent_id, institution_id=inst_id,
                                        status=QueryResultStatus.OK, attempts=attempt, latency_ms=answer.latency_ms,

@@ -1,0 +1,192 @@
+"""Fan-out benchmark (DESIGN.md §5): institution queries per second, and one respondent against every
+institution, each beside the naive baseline of one Celery task per institution.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ec_bench REDIS_URL=redis://127.0.0.1:6379/9 \
+        .venv/bin/python bench/fanout.py [--respondents 10] [--concurrency 4] [--skip-realistic]
+
+Real Celery worker processes (not eager mode) on the `query` queue; the simulator answers in-process
+behind the connector interface. The database is migrated and the institution catalogue loaded first;
+every run uses fresh respondents, so nothing is answered from an earlier run.
+Targets: ≥ 2,000 queries/s (zero latency); one respondent ≤ 5 s (zero), ≤ 30 s (realistic).
+"""
+import argparse
+import datetime
+import os
+import platform
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "execcenter.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.cache import cache  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from execcenter.tasks import HEARTBEAT_KEY  # noqa: E402
+
+
+def machine():
+    cpu = platform.processor() or ""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+        ram = f"{mem_kb / 1024 / 1024:.1f} GiB"
+    except OSError:
+        ram = "?"
+    db = connection.settings_dict
+    return (f"{cpu} · {os.cpu_count()} cores · {ram} RAM · Python {platform.python_version()} · "
+            f"{connection.vendor} {db['NAME']} · broker {os.environ.get('REDIS_URL', 'filesystem')}")
+
+
+class Worker:
+    def __init__(self, concurrency, latency, chunk_size):
+        self.env = dict(os.environ, SIMULATOR_LATENCY=latency, QUERYCONTROL_CHUNK_SIZE=str(chunk_size),
+                        DJANGO_SETTINGS_MODULE="execcenter.settings")
+        self.concurrency = concurrency
+
+    def __enter__(self):
+        from tests.workers import purge_queues
+
+        purge_queues()
+        cache.delete(HEARTBEAT_KEY)
+        self.log = open(ROOT / "var" / "bench-worker.log", "ab") if (ROOT / "var").exists() else subprocess.DEVNULL
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "execcenter", "worker", "-Q", "query", "-c", str(self.concurrency),
+             "-n", f"bench-{os.getpid()}@%h", "--without-gossip", "--without-mingle", "-l", "WARNING"],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while cache.get(HEARTBEAT_KEY) is None:
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise SystemExit("worker did not start")
+            time.sleep(0.2)
+        return self
+
+    def __exit__(self, *exc):
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+def setup_world():
+    call_command("migrate", verbosity=0)
+    from execcenter.org import load_courts
+    from querycontrol.management.commands.load_institutions import load_institutions
+    from querycontrol.models import Institution
+
+    load_courts()
+    if Institution.objects.count() < 3815:
+        load_institutions()
+    from django.contrib.auth import get_user_model
+
+    from execcenter.models import Court, Officer
+
+    user, _ = get_user_model().objects.get_or_create(username="bench_judge")
+    Officer.objects.get_or_create(user=user, defaults={"court": Court.objects.get(code="宁0105"), "name": "基准测试", "roles": ["judge"]})
+    return user
+
+
+_serial = [int(time.time() * 10) % 10**7 * 10]
+
+
+def new_cases(n):
+    """Fresh cases with one respondent each (new ID numbers: nothing cached in the simulator)."""
+    from tests.factories import CaseFactory, PartyFactory, make_resident_id
+
+    from cases.choices import PartyRole
+    from cases.models import CaseParty
+    from execcenter.models import Court
+
+    court = Court.objects.get(code="宁0105")
+    cases = []
+    for _ in range(n):
+        _serial[0] += 1
+        case = CaseFactory(court=court, parties=False)
+        born = datetime.date(1950, 1, 1) + datetime.timedelta(days=_serial[0] // 1000 % 20000)
+        party = PartyFactory(id_number=make_resident_id(_serial[0], division="640105", born=born))
+        CaseParty.objects.create(case=case, party=party, role=PartyRole.RESPONDENT)
+        cases.append(case)
+    return cases
+
+
+def run(user, cases, timeout):
+    """Submit one query per case (all institutions) and wait until every request has finished."""
+    from querycontrol.models import QueryRequest
+    from querycontrol.services.queries import submit_query
+
+    started = time.perf_counter()
+    ids = [submit_query(user, case, purpose="基准测试")[0].pk for case in cases]
+    while QueryRequest.objects.filter(pk__in=ids).active().exists():
+        if time.perf_counter() - started > timeout:
+            break
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    rows = list(QueryRequest.objects.filter(pk__in=ids).values("total", "done", "failed", "status"))
+    answered = sum(r["done"] + r["failed"] for r in rows)
+    return {"elapsed": elapsed, "answered": answered, "total": sum(r["total"] for r in rows),
+            "failed": sum(r["failed"] for r in rows), "statuses": sorted({r["status"] for r in rows})}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--respondents", type=int, default=10, help="respondents for the throughput run")
+    parser.add_argument("--baseline-respondents", type=int, default=2, help="respondents for the baseline throughput run")
+    parser.add_argument("--concurrency", type=int, default=4, help="worker processes")
+    parser.add_argument("--chunk-size", type=int, default=200, help="institutions per task (ours)")
+    parser.add_argument("--skip-realistic", action="store_true")
+    parser.add_argument("--timeout", type=int, default=600)
+    args = parser.parse_args()
+    user = setup_world()
+    from querycontrol.models import Institution
+
+    n_inst = Institution.objects.active().count()
+    print(f"machine: {machine()}")
+    print(f"institutions: {n_inst} · worker processes: {args.concurrency} · chunk: {args.chunk_size} institutions per task\n")
+    rows = []
+    scenarios = [
+        ("throughput, zero latency", "zero", args.respondents, args.baseline_respondents),
+        ("1 respondent, zero latency", "zero", 1, 1),
+    ]
+    if not args.skip_realistic:
+        scenarios.append(("1 respondent, realistic latency", "realistic", 1, 1))
+    for title, latency, ours_n, base_n in scenarios:
+        result = {}
+        for label, chunk, n in (("chunked", args.chunk_size, ours_n), ("baseline", 1, base_n)):
+            with Worker(args.concurrency, latency, chunk):
+                from django.test import override_settings
+
+                with override_settings(QUERYCONTROL_CHUNK_SIZE=chunk):
+                    result[label] = run(user, new_cases(n), args.timeout)
+        rows.append((title, result))
+        for label in ("chunked", "baseline"):
+            r = result[label]
+            print(f"  {title:34s} {label:9s} {r['answered']:>7d}/{r['total']:<7d} answered in {r['elapsed']:7.2f} s "
+                  f"= {r['answered'] / r['elapsed']:8.0f} queries/s  failed {r['failed']}  {','.join(r['statuses'])}")
+    print("\n| scenario | ours (chunks of %d) | baseline (1 task per institution) | ratio | target |" % args.chunk_size)
+    print("|---|---|---|---|---|")
+    targets = {"throughput, zero latency": "≥ 2,000 q/s", "1 respondent, zero latency": "≤ 5 s",
+               "1 respondent, realistic latency": "≤ 30 s"}
+    for title, result in rows:
+        ours, base = result["chunked"], result["baseline"]
+        if title.startswith("throughput"):
+            a, b = ours["answered"] / ours["elapsed"], base["answered"] / base["elapsed"]
+            print(f"| {title} | {a:,.0f} q/s | {b:,.0f} q/s | {a / b:.1f}× | {targets[title]} |")
+        else:
+            print(f"| {title} | {ours['elapsed']:.2f} s | {base['elapsed']:.2f} s | {base['elapsed'] / ours['elapsed']:.1f}× | {targets[title]} |")
+
+
+if __name__ == "__main__":
+    main()
