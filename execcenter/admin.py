@@ -3,6 +3,23 @@ from django.contrib import admin
 from execcenter.models import Alert, AuditLog, Court, Officer, PartnerClient
 
 
+class ScopedReadOnlyAdmin(admin.ModelAdmin):
+    """Admin pages of court-owned records: the visibility rule applies here too, and changes go through the
+    services (state machine, money rules, audit), so the admin only looks."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Court)
 class CourtAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "short_name", "level", "parent", "division_code"]

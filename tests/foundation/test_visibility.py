@@ -57,3 +57,15 @@ def test_alerts_follow_the_same_rule(courts, judge_xixia, judge_jingyuan):
     raise_alert(kind="test", court=courts["宁0424"], title="泾源预警", dedup_key="t:1")
     assert not Alert.objects.visible_to(judge_xixia.user).exists()
     assert Alert.objects.visible_to(judge_jingyuan.user).count() == 1
+
+
+def test_admin_lists_follow_the_visibility_rule(client, courts, cases_in_three_courts, judge_xixia):
+    judge_xixia.user.is_staff = True
+    judge_xixia.user.save()
+    from django.contrib.auth.models import Permission
+
+    judge_xixia.user.user_permissions.add(Permission.objects.get(codename="view_case"))
+    client.force_login(judge_xixia.user)
+    page = client.get("/admin/cases/case/").content.decode()
+    assert cases_in_three_courts["宁0105"].number in page
+    assert cases_in_three_courts["宁0424"].number not in page

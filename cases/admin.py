@@ -1,0 +1,65 @@
+from django.contrib import admin
+
+from execcenter.admin import ScopedReadOnlyAdmin
+
+from .models import AuctionItem, Case, LongPendingEntry, Measure, MoneyEntry, Party
+
+
+@admin.register(Case)
+class CaseAdmin(ScopedReadOnlyAdmin):
+    list_display = ["number", "court", "case_type", "status", "closure_type", "filed_on", "claim_amount", "outstanding_amount", "assigned_judge"]
+    list_filter = ["status", "case_type", "closure_type", "court"]
+    search_fields = ["number"]
+    list_select_related = ["court", "assigned_judge"]
+    show_full_result_count = False  # a million rows: no COUNT(*) per page
+
+
+@admin.register(Party)
+class PartyAdmin(admin.ModelAdmin):
+    """Parties belong to no single court; only superusers reach the admin. ID numbers stay masked here."""
+
+    list_display = ["name", "kind", "masked_id"]
+    search_fields = ["name"]
+    show_full_result_count = False
+
+    @admin.display(description="证件号码")
+    def masked_id(self, obj):
+        from execcenter.masking import mask_id_number
+
+        return mask_id_number(obj.id_number)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MoneyEntry)
+class MoneyEntryAdmin(ScopedReadOnlyAdmin):
+    list_display = ["case", "kind", "source", "amount", "occurred_at", "payout_due", "paid_out_amount"]
+    list_filter = ["kind", "source"]
+    list_select_related = ["case"]
+    show_full_result_count = False
+
+
+@admin.register(Measure)
+class MeasureAdmin(ScopedReadOnlyAdmin):
+    list_display = ["case", "kind", "status", "party", "starts_on", "ends_on", "removal_due"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["case", "party"]
+
+
+@admin.register(AuctionItem)
+class AuctionItemAdmin(ScopedReadOnlyAdmin):
+    list_display = ["case", "name", "kind", "appraisal_value", "status"]
+    list_filter = ["kind", "status"]
+
+
+@admin.register(LongPendingEntry)
+class LongPendingEntryAdmin(ScopedReadOnlyAdmin):
+    list_display = ["case", "responsible_officer", "leading_official", "cause", "status", "opened_on"]
+    list_filter = ["status"]
