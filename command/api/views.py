@@ -228,7 +228,7 @@ _DOC = {"responses": OpenApiTypes.OBJECT, "parameters": _SCOPE_PARAMS}
 
 
 @extend_schema_view(
-    list=extend_schema(**_DOC),
+    list=extend_schema(operation_id="v1_indicators_list", **_DOC),
     retrieve=extend_schema(responses=OpenApiTypes.OBJECT, parameters=[_CODE, *_SCOPE_PARAMS]),
     records=extend_schema(responses=OpenApiTypes.OBJECT, parameters=[_CODE, *_SCOPE_PARAMS, OpenApiParameter("part", str, enum=["numerator", "denominator"])]),
     ranking=extend_schema(responses=OpenApiTypes.OBJECT, parameters=[_CODE, *_SCOPE_PARAMS]),

@@ -210,6 +210,16 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
     "MeasureKindEnum": "cases.choices.MeasureKind",
     "AuctionItemKindEnum": "cases.choices.AuctionItemKind",
     "AlertStatusEnum": "execcenter.choices.AlertStatus",
+    "AlertSeverityEnum": "execcenter.choices.AlertSeverity",
+    "PartnerKindEnum": "execcenter.choices.PartnerKind",
+    "IncidentSeverityEnum": "command.choices.IncidentSeverity",
+    "IncidentKindEnum": "command.choices.IncidentKind",
+    "IncidentEventKindEnum": "command.choices.IncidentEventKind",
+    "LinkageKindEnum": "command.choices.LinkageKind",
+    "BulletinKindEnum": "command.choices.BulletinKind",
+    "InstitutionKindEnum": "querycontrol.choices.InstitutionKind",
+    "AssetKindEnum": "querycontrol.choices.AssetKind",
+    "OrderKindEnum": "querycontrol.choices.OrderKind",
 })
 # Largest JSON body accepted by the API (oversized requests answer 413/400, change nothing).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)

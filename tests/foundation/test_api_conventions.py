@@ -58,3 +58,15 @@ def test_every_plain_api_view_is_reviewed_for_scope():
          and cls.__name__ not in PLAIN_API_VIEWS | NOT_SCOPED_VIEWSETS}
     )
     assert not unknown, f"new plain API views: scope them and list them in PLAIN_API_VIEWS: {unknown}"
+
+
+def test_openapi_schema_of_the_whole_api_validates_without_warnings(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "/api/v1/cases/" in (tmp_path / "schema.yml").read_text()
