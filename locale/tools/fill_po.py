@@ -191,7 +191,7 @@ def cmd_apply(dump: Path, answers: Path) -> None:
         e = by_id.get(wanted[n.strip()])
         if e is None:
             continue  # the string disappeared from the code since the dump
-        e.msgstr = english.strip().replace("\\n", "\n")
+        e.msgstr = english.strip("\r\n").replace("\\n", "\n")  # spaces may matter (a prefix)
         e.flags = [f for f in e.flags if f != "fuzzy"]
         issues = [p for p in problems(e) if p not in ("fuzzy",)]
         if issues:
