@@ -1,6 +1,8 @@
 """Modules 13 (institution response times), 19 (linkage units) and 20 (townships) against known rows."""
 import datetime as dt
 
+from django.db import connection
+
 from command.models import AssistanceLetter
 from command.services.linkage import register_unit
 from dashboards.modules.query_latency import percentile
@@ -72,6 +74,12 @@ def test_response_times_of_every_scope_from_one_pass_equal_each_scopes_own_compu
     per_court = module.gather(ctx)
     for code in ("宁", "宁01", "宁04", "宁0105", "宁0424", "宁05"):
         assert ctx.finish(module, per_court, courts[code]) == module.compute(courts[code], NOW), code
+    if connection.vendor == "postgresql":  # the same figures as the database's own percentile_cont
+        with connection.cursor() as cur:
+            cur.execute("SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms)),"
+                        " round(percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms)) FROM querycontrol_queryresult")
+            p50, p95 = cur.fetchone()
+        assert [kpis(module.compute(courts["宁"], NOW))[k] for k in ("P50响应", "P95响应")] == [int(p50), int(p95)]
 
 
 def _letter(n, case, unit, *, sent, due, status="sent", answered=None):
