@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from execcenter.choices import PartnerAction, PartnerKind, Role
 from execcenter.org import create_demo_partner, load_courts
+from tests.browser_fixtures import _playwright, browser_page, log_in  # noqa: F401  (one Chromium for every test area)
 from tests.factories import OfficerFactory, UserFactory
 
 

@@ -12,7 +12,7 @@ from cases.demo_bulk import generate_cases
 from dashboards import demo
 from execcenter.org import create_demo_logins
 from execcenter.models import Officer
-from tests.browser.conftest import _playwright, browser_page, log_in  # noqa: F401  (h1's Chromium fixtures)
+
 
 pytestmark = pytest.mark.browser
 
