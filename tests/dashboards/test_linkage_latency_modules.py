@@ -135,3 +135,14 @@ def test_township_letters_pushed_this_year_against_closed(courts, make_case):
     assert kpis(ning) == {"本年推送": 5, "已办结": 2, "办理中": 3, "逾期未复": 1, "办结率": "40.0"}
     assert ning["categories"] == ["兴泾镇", "镇北堡镇", "香水镇"]
     assert kpis(get("m20").compute(courts["宁0424"], NOW))["本年推送"] == 1
+
+
+def test_slow_answers_are_counted_in_10_and_100_ms_buckets_rounded_down(courts, make_case):
+    bank, case = _institution("B1"), make_case()
+    req = QueryRequest.objects.create(case=case, court=case.court, purpose="查询", requested_by_label="张伟", status=QueryStatus.COMPLETE)
+    for ms in (999, 1234, 12345):
+        QueryResult.objects.create(request=req, respondent=PartyFactory(), institution=bank, status=QueryResultStatus.OK,
+                                   latency_ms=ms, answered_at=at(2025, 6, 15, 9))
+    figures = kpis(get("m13").compute(courts["宁0105"], NOW))
+    # Buckets 999, 1230, 12300: p50 is the middle one, p95 at rank 1.9 = 1230 + 0.9 × 11070.
+    assert (figures["P50响应"], figures["P95响应"]) == (1230, 11193)

@@ -93,3 +93,23 @@ def test_field_incidents_open_by_severity_dispatched_teams_and_closed_today(cour
     xx = get("m37").compute(xixia, NOW)
     assert kpis(xx) == {"未处置": 2, "严重": 1, "较重": 1, "一般": 0, "已调度小组": 2, "今日处置完毕": 1}
     assert kpis(get("m37").compute(jingyuan, NOW)) == {"未处置": 1, "严重": 0, "较重": 0, "一般": 1, "已调度小组": 0, "今日处置完毕": 0}
+
+
+def test_refresh_computes_the_five_command_and_query_modules_for_every_scope(courts, make_case):
+    from django.core.cache import cache
+
+    from dashboards import snapshots
+
+    op = _operation(courts, "雷霆2025", "宁", ["宁0105"])
+    case = make_case()
+    OperationResult.objects.create(operation=op, team=_team(op, courts["宁0105"], "西夏一组"), case=case, amount_recovered=Decimal("12.00"))
+    _incident(courts["宁0105"], "high", at(2025, 6, 15, 9))
+    codes = {"m13", "m19", "m20", "m36", "m37"}
+    summary = snapshots.refresh(NOW, force=True, modules=codes)
+    assert summary["failed"] == [] and set(summary["computed"]) == codes
+    state = cache.get(snapshots.STATE_KEY)
+    for code in codes:
+        for court in ("宁", "宁0105", "宁0424"):
+            assert state[code]["values"][court] == snapshots._jsonable(get(code).compute(courts[court], NOW)), (code, court)
+    assert kpis(state["m36"]["values"]["宁0105"])["执行到位"] == "12.00"
+    assert kpis(state["m37"]["values"]["宁"])["严重"] == 1
