@@ -60,7 +60,8 @@ class OperationTally:
     @staticmethod
     def finish(total, view):
         if not total:
-            return {"operation": None, "running": 0, **kpi(), "columns": [], "rows": []}
+            # Nothing running here: say so on the wall rather than show an empty card.
+            return {"operation": None, "running": 0, **kpi((_("进行中行动"), 0, _("个")))}
         op, scope = total["op"], total["scope"]
         rows = [r for r in total["tally"]["by_court"] if r["court_code"].startswith(scope.code)]
         s = {k: sum((r[k] for r in rows), Decimal("0") if k == "amount" else 0)

@@ -45,7 +45,8 @@ def test_operation_tally_shows_the_running_operation_restricted_to_the_scopes_co
     assert kpis(xx) == {"执行案件": 1, "当场执结": 1, "执行到位": "6500.50", "司法拘留": 0, "目标案件完成": "1/2"}
     assert xx["rows"] == [["西夏区法院", 1, 1, "6500.50", "1/2"]]
     # 石嘴山 is not in the operation at all.
-    assert get("m36").compute(courts["宁02"], NOW) == {"operation": None, "running": 0, "items": [], "columns": [], "rows": []}
+    assert get("m36").compute(courts["宁02"], NOW) == {"operation": None, "running": 0,
+                                                      "items": [{"label": "进行中行动", "value": 0, "unit": "个"}]}
 
 
 def test_operation_tally_takes_the_last_launched_of_several_running_operations(courts, make_case):
