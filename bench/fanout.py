@@ -146,6 +146,10 @@ def main():
     parser.add_argument("--baseline-respondents", type=int, default=2, help="respondents for the baseline throughput run")
     parser.add_argument("--concurrency", type=int, default=4, help="worker processes")
     parser.add_argument("--chunk-size", type=int, default=200, help="institutions per task (ours)")
+    parser.add_argument("--realistic-concurrency", type=int, default=8,
+                        help="worker processes for the realistic-latency run (I/O-bound: more processes than cores)")
+    parser.add_argument("--only", choices=["throughput", "one", "realistic"], action="append",
+                        help="run only these scenarios (repeatable)")
     parser.add_argument("--skip-realistic", action="store_true")
     parser.add_argument("--timeout", type=int, default=600)
     args = parser.parse_args()
@@ -154,18 +158,21 @@ def main():
 
     n_inst = Institution.objects.active().count()
     print(f"machine: {machine()}")
-    print(f"institutions: {n_inst} · worker processes: {args.concurrency} · chunk: {args.chunk_size} institutions per task\n")
+    print(f"institutions: {n_inst} · worker processes: {args.concurrency} (realistic latency: {args.realistic_concurrency})"
+          f" · chunk: {args.chunk_size} institutions per task\n", flush=True)
     rows = []
     scenarios = [
-        ("throughput, zero latency", "zero", args.respondents, args.baseline_respondents),
-        ("1 respondent, zero latency", "zero", 1, 1),
+        ("throughput", "throughput, zero latency", "zero", args.respondents, args.baseline_respondents, args.concurrency),
+        ("one", "1 respondent, zero latency", "zero", 1, 1, args.concurrency),
+        ("realistic", "1 respondent, realistic latency", "realistic", 1, 1, args.realistic_concurrency),
     ]
-    if not args.skip_realistic:
-        scenarios.append(("1 respondent, realistic latency", "realistic", 1, 1))
-    for title, latency, ours_n, base_n in scenarios:
+    wanted = set(args.only or ["throughput", "one"] + ([] if args.skip_realistic else ["realistic"]))
+    for key, title, latency, ours_n, base_n, concurrency in scenarios:
+        if key not in wanted:
+            continue
         result = {}
         for label, chunk, n in (("chunked", args.chunk_size, ours_n), ("baseline", 1, base_n)):
-            with Worker(args.concurrency, latency, chunk):
+            with Worker(concurrency, latency, chunk):
                 from django.test import override_settings
 
                 with override_settings(QUERYCONTROL_CHUNK_SIZE=chunk):
@@ -174,7 +181,7 @@ def main():
         for label in ("chunked", "baseline"):
             r = result[label]
             print(f"  {title:34s} {label:9s} {r['answered']:>7d}/{r['total']:<7d} answered in {r['elapsed']:7.2f} s "
-                  f"= {r['answered'] / r['elapsed']:8.0f} queries/s  failed {r['failed']}  {','.join(r['statuses'])}")
+                  f"= {r['answered'] / r['elapsed']:8.0f} queries/s  failed {r['failed']}  {','.join(r['statuses'])}", flush=True)
     print("\n| scenario | ours (chunks of %d) | baseline (1 task per institution) | ratio | target |" % args.chunk_size)
     print("|---|---|---|---|---|")
     targets = {"throughput, zero latency": "≥ 2,000 q/s", "1 respondent, zero latency": "≤ 5 s",
