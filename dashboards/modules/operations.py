@@ -17,7 +17,6 @@ from command.services.operations import operation_tally
 
 from ..choices import ChartKind, ModuleGroup
 from ..registry import add_to, kpi, money, register
-from ..walls import wall_text
 
 TABLE_ROWS = 10
 
@@ -86,7 +85,7 @@ _SEVERITY_RANK = Case(When(severity=IncidentSeverity.HIGH, then=Value(3)), When(
 @register(37, _("现场突发事件"), ModuleGroup.COMMAND, ChartKind.TABLE, sources=("command.Incident", "command.Dispatch"))
 class FieldIncidents:
     """Open incidents by severity, teams dispatched to them, incidents closed today; the open ones listed,
-    most severe first."""
+    most severe first, with who was sent (teams, 公安 for the police liaison)."""
 
     @staticmethod
     def gather(ctx):
@@ -108,12 +107,13 @@ class FieldIncidents:
             add_to(out, r["incident__court"], teams=r["teams"], police=r["police"])
         ranked = open_.annotate(rank=Window(RowNumber(), partition_by=[F("court")],
                                             order_by=[_SEVERITY_RANK.desc(), F("reported_at").desc(), F("id").desc()]))
-        top = list(ranked.filter(rank__lte=TABLE_ROWS).values("id", "court", "court__short_name", "kind", "severity", "status",
-                                                              "address", "reported_at"))
+        top = list(ranked.filter(rank__lte=TABLE_ROWS).values("id", "court", "court__short_name", "kind", "severity",
+                                                              "reported_at"))
         names = {}
-        for d in Dispatch.objects.filter(incident__in=[i["id"] for i in top], team__isnull=False).order_by("dispatched_at", "id").values(
-                "incident", "team__name"):
-            names.setdefault(d["incident"], []).append(d["team__name"])
+        for d in Dispatch.objects.filter(incident__in=[i["id"] for i in top]).order_by("dispatched_at", "id").values(
+                "incident", "team__name", "police_liaison"):
+            who = names.setdefault(d["incident"], [])
+            who += [n for n in (d["team__name"], str(_("公安")) if d["police_liaison"] else None) if n]
         for i in top:
             rank = {IncidentSeverity.HIGH: 3, IncidentSeverity.MEDIUM: 2}.get(i["severity"], 1)
             add_to(out, i["court"], rows=[(rank, i["reported_at"].isoformat(), i["id"], i, tuple(dict.fromkeys(names.get(i["id"], ()))))])
@@ -123,7 +123,7 @@ class FieldIncidents:
     def finish(total, view):
         by_sev = {s.value: total.get(f"open_{s.value}", 0) for s in IncidentSeverity}
         rows = sorted(total.get("rows", []), key=lambda r: (r[0], r[1], r[2]), reverse=True)[:TABLE_ROWS]
-        kinds, sevs, statuses = dict(IncidentKind.choices), dict(IncidentSeverity.choices), dict(IncidentStatus.choices)
+        kinds, sevs = dict(IncidentKind.choices), dict(IncidentSeverity.choices)
         return {
             **kpi((_("未处置"), sum(by_sev.values()), _("起")), (_("严重"), by_sev[IncidentSeverity.HIGH], _("起")),
                   (_("较重"), by_sev[IncidentSeverity.MEDIUM], _("起")), (_("一般"), by_sev[IncidentSeverity.LOW], _("起")),
@@ -132,8 +132,10 @@ class FieldIncidents:
             "dispatched": total.get("dispatched", 0),
             "police": total.get("police", 0),
             "reported_today": total.get("reported_today", 0),
-            "columns": [str(_("时间")), str(_("法院")), str(_("类型")), str(_("程度")), str(_("地点")), str(_("状态")), str(_("增援小组"))],
+            # Five narrow columns fit a wall card; "—" under 增援 means nobody has been sent yet. The address is left
+            # off the wall (it can name a person's home); the incident page has it.
+            "columns": [str(_("时间")), str(_("法院")), str(_("事件")), str(_("程度")), str(_("增援"))],
             "rows": [[_local(i["reported_at"]), i["court__short_name"], str(kinds.get(i["kind"], i["kind"])),
-                      str(sevs.get(i["severity"], i["severity"])), wall_text(i["address"]), str(statuses.get(i["status"], i["status"])),
-                      "、".join(teams) or "—"] for _r, _t, _i, i, teams in rows],
+                      str(sevs.get(i["severity"], i["severity"])), "、".join(teams) or "—"]
+                     for _r, _t, _i, i, teams in rows],
         }

@@ -87,10 +87,11 @@ def test_field_incidents_open_by_severity_dispatched_teams_and_closed_today(cour
     ning = get("m37").compute(courts["宁"], NOW)
     assert kpis(ning) == {"未处置": 3, "严重": 1, "较重": 1, "一般": 1, "已调度小组": 2, "今日处置完毕": 1}
     assert (ning["dispatched"], ning["police"], ning["reported_today"]) == (2, 2, 3)
-    # Most severe first; phone numbers in the address masked for the wall.
-    assert [r[3] for r in ning["rows"]] == ["严重", "较重", "一般"]
-    assert ning["rows"][0] == ["06-15 09:00", "西夏区法院", "暴力抗法/阻碍执行", "严重", "联系人139****5678处", "已调度", "西夏一组、西夏二组"]
-    assert ning["rows"][2][-1] == "—"
+    # Most severe first, with who was sent; the address (it can name a person) stays off the wall.
+    assert ning["rows"] == [["06-15 09:00", "西夏区法院", "暴力抗法/阻碍执行", "严重", "西夏一组、西夏二组、公安"],
+                            ["06-15 09:30", "西夏区法院", "暴力抗法/阻碍执行", "较重", "—"],
+                            ["06-14 16:00", "泾源县法院", "暴力抗法/阻碍执行", "一般", "公安"]]
+    assert "13912345678" not in str(ning)
     xx = get("m37").compute(xixia, NOW)
     assert kpis(xx) == {"未处置": 2, "严重": 1, "较重": 1, "一般": 0, "已调度小组": 2, "今日处置完毕": 1}
     assert kpis(get("m37").compute(jingyuan, NOW)) == {"未处置": 1, "严重": 0, "较重": 0, "一般": 1, "已调度小组": 0, "今日处置完毕": 0}
