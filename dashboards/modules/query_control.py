@@ -1,7 +1,6 @@
 """查控 modules 11, 12, 14–18 over the querycontrol app's rows (query requests, results, found assets, orders).
 
-(13, institution response times p50/p95, is not built yet: percentiles do not add up across courts, so it
-needs per-court latency histograms — listed as missing in the issue report.)
+Module 13 (institution response times) lives in query_latency.py: its percentiles come from additive histograms.
 """
 import datetime as dt
 from decimal import Decimal

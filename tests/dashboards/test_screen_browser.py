@@ -98,11 +98,14 @@ def test_memory_stays_flat_over_many_poll_cycles(browser_page, log_in, demo_prov
 
     # Warm-up: every chart kind has drawn a few times and ECharts' caches (text metrics, path pools) are full.
     warm = heap_after(60)
-    baseline = heap_after(50)
-    after = heap_after(100)
-    growth = after - baseline
-    print(f"JS heap: warm-up {warm / 1e6:.2f} MB, baseline {baseline / 1e6:.2f} MB, after 100 more re-rendering polls {after / 1e6:.2f} MB")
-    assert growth < 1_500_000, f"heap grew by {growth / 1e6:.2f} MB over 100 polls"
+    # Then two windows of 80 re-rendering polls each. A leak grows the heap in every window; a cache that was
+    # still filling (a carousel page drawn for the first time on a slow machine) grows it in one window only.
+    first = heap_after(80)
+    second = heap_after(80)
+    third = heap_after(80)
+    growths = (second - first, third - second)
+    print(f"JS heap: warm-up {warm / 1e6:.2f} MB, then {first / 1e6:.2f} → {second / 1e6:.2f} → {third / 1e6:.2f} MB")
+    assert min(growths) < 1_000_000, f"heap grew in every window: {[round(g / 1e6, 2) for g in growths]} MB per 80 polls"
     assert page.evaluate("document.getElementsByTagName('*').length") < 5000
     assert page.console_errors == []
 
