@@ -295,6 +295,11 @@ def property_investigation_done(case):
     A finished request counts whether complete or partial: the institutions that failed after their
     retries are listed on it and can be asked again, but the investigation itself was carried out.
     """
+    # A network investigation recorded on the case itself (e.g. run through the national 总对总 system
+    # and reported by the case-handling system) counts as well.
+    investigations = getattr(case, "investigations", None)
+    if investigations is not None and investigations.filter(method="network", exhausted=True).exists():
+        return True
     respondent_ids = set(CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT).values_list("party_id", flat=True))
     if not respondent_ids:
         return False
