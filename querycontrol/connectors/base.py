@@ -126,27 +126,38 @@ class Connector(ABC):
         return results
 
     @abstractmethod
+    def _control(self, action: str, institution_code: str, asset_ref: str, **kwargs) -> ControlResult:
+        """Carry one control action to the institution; the five public actions below all come here, so a
+        transport implements the request once (kwargs: amount, term_days, case_number, court_code,
+        idempotency_key, attempt)."""
+
     def freeze(
         self, institution_code, asset_ref, amount, *, term_days, case_number, court_code, idempotency_key, attempt=1
     ) -> ControlResult:
         """Freeze up to `amount` (done / partial with the amount actually frozen / queued behind others)."""
+        return self._control("freeze", institution_code, asset_ref, amount=amount, term_days=term_days, case_number=case_number,
+                             court_code=court_code, idempotency_key=idempotency_key, attempt=attempt)
 
-    @abstractmethod
     def renew(self, institution_code, asset_ref, *, term_days, case_number, court_code, idempotency_key, attempt=1) -> ControlResult:
         """Extend this case's freeze / seal on the asset by `term_days`; only before it has expired."""
+        return self._control("renew", institution_code, asset_ref, term_days=term_days, case_number=case_number,
+                             court_code=court_code, idempotency_key=idempotency_key, attempt=attempt)
 
-    @abstractmethod
     def unfreeze(
         self, institution_code, asset_ref, amount, *, case_number, court_code, idempotency_key, attempt=1
     ) -> ControlResult:
         """Release `amount` (None = all) of this case's freeze / seal; queued ones behind it move up."""
+        return self._control("unfreeze", institution_code, asset_ref, amount=amount, case_number=case_number,
+                             court_code=court_code, idempotency_key=idempotency_key, attempt=attempt)
 
-    @abstractmethod
     def deduct(
         self, institution_code, asset_ref, amount, *, case_number, court_code, idempotency_key, attempt=1
     ) -> ControlResult:
         """Transfer up to `amount` out of the funds frozen for this same case (never other money)."""
+        return self._control("deduct", institution_code, asset_ref, amount=amount, case_number=case_number,
+                             court_code=court_code, idempotency_key=idempotency_key, attempt=attempt)
 
-    @abstractmethod
     def seal(self, institution_code, asset_ref, *, term_days, case_number, court_code, idempotency_key, attempt=1) -> ControlResult:
         """Seal (查封) a non-cash asset: done, or queued (轮候查封) behind an earlier seal."""
+        return self._control("seal", institution_code, asset_ref, term_days=term_days, case_number=case_number,
+                             court_code=court_code, idempotency_key=idempotency_key, attempt=attempt)

@@ -172,33 +172,3 @@ class HTTPConnector(Connector):
             idempotency_key=str(idempotency_key), base=self._base_for(institution_code),
         )
         return ControlResult.from_json(data)
-
-    def freeze(self, institution_code, asset_ref, amount, *, term_days, case_number, court_code, idempotency_key, attempt=1):
-        return self._control(
-            "freeze", institution_code, asset_ref, amount=amount, term_days=term_days, case_number=case_number,
-            court_code=court_code, idempotency_key=idempotency_key, attempt=attempt,
-        )
-
-    def renew(self, institution_code, asset_ref, *, term_days, case_number, court_code, idempotency_key, attempt=1):
-        return self._control(
-            "renew", institution_code, asset_ref, term_days=term_days, case_number=case_number,
-            court_code=court_code, idempotency_key=idempotency_key, attempt=attempt,
-        )
-
-    def unfreeze(self, institution_code, asset_ref, amount, *, case_number, court_code, idempotency_key, attempt=1):
-        return self._control(
-            "unfreeze", institution_code, asset_ref, amount=amount, case_number=case_number,
-            court_code=court_code, idempotency_key=idempotency_key, attempt=attempt,
-        )
-
-    def deduct(self, institution_code, asset_ref, amount, *, case_number, court_code, idempotency_key, attempt=1):
-        return self._control(
-            "deduct", institution_code, asset_ref, amount=amount, case_number=case_number,
-            court_code=court_code, idempotency_key=idempotency_key, attempt=attempt,
-        )
-
-    def seal(self, institution_code, asset_ref, *, term_days, case_number, court_code, idempotency_key, attempt=1):
-        return self._control(
-            "seal", institution_code, asset_ref, term_days=term_days, case_number=case_number,
-            court_code=court_code, idempotency_key=idempotency_key, attempt=attempt,
-        )
