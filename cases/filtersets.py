@@ -100,13 +100,14 @@ class CaseFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        parties = Party.objects.filter(Q(name__startswith=value) | Q(id_number=value.upper()))
-        matches = Q(pk__in=CaseParty.objects.filter(party__in=parties).values("case_id"))
         try:
-            matches |= Q(number=str(parse_case_number(value, check_court=False)))
+            # A whole case number is answered by its unique index alone: OR-ing it with the party search
+            # made PostgreSQL scan a million rows (0.5 s).
+            return queryset.filter(number=str(parse_case_number(value, check_court=False)))
         except ValidationError:
-            matches |= Q(number__contains=value)
-        return queryset.filter(matches)
+            pass
+        parties = Party.objects.filter(Q(name__startswith=value) | Q(id_number=value.upper()))
+        return queryset.filter(Q(pk__in=CaseParty.objects.filter(party__in=parties).values("case_id")) | Q(number__contains=value))
 
 
 class PartyFilterSet(django_filters.FilterSet):
