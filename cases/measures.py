@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from execcenter.exceptions import InvalidTransition, RuleViolation
+from execcenter.scope import user_of
 from execcenter.services import resolve_alerts
 
 from . import deadlines
 from .choices import CaseStatus, DishonestGround, MeasureKind, MeasureStatus, PartyKind, PartyRole
 from .models import Case, CaseParty, Measure
-from .services import _check_amount, _record, _user
+from .services import _check_amount, _record
 
 FINE_PERSON_MAX = Decimal("100000.00")
 FINE_ORG_MIN, FINE_ORG_MAX = Decimal("50000.00"), Decimal("1000000.00")
@@ -109,7 +110,7 @@ def impose_measure(case, kind, *, party=None, decided_on=None, starts_on=None, e
         document_no=document_no, decided_on=decided_on, starts_on=starts_on, ends_on=ends_on,
         extension_years=extension_years if kind == MeasureKind.DISHONEST else 0,
         amount=Decimal(amount) if amount is not None and kind in (MeasureKind.FINE, MeasureKind.REWARD_NOTICE) else None,
-        days=days if kind == MeasureKind.DETENTION else None, holder=holder, note=note, created_by=_user(actor),
+        days=days if kind == MeasureKind.DETENTION else None, holder=holder, note=note, created_by=user_of(actor),
     )
     who = party.name if party else holder
     _record(case, "measure", _("%(kind)s：%(who)s") % {"kind": measure.get_kind_display(), "who": who}, actor,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from execcenter.choices import Role
 from execcenter.exceptions import InvalidTransition, PermissionDenied, RuleViolation
+from execcenter.scope import user_of
 from execcenter.services import actor_label, audit, resolve_alerts
 from execcenter.validators import format_case_number, validate_credit_code, validate_resident_id
 
@@ -24,13 +25,6 @@ from .choices import CaseStatus, CaseTag, CaseType, ClosureType, MoneyKind, Part
 from .models import Case, CaseEvent, CaseParty, CaseSequence, CaseSuspension, DeadlineExtension, MoneyEntry, Party
 
 CENT = Decimal("0.01")
-
-
-def _user(actor):
-    """The Django user behind an actor, or None for partners and the system (beat)."""
-    if actor is None or hasattr(actor, "key_hash") or not getattr(actor, "is_authenticated", False):
-        return None
-    return actor
 
 
 def next_sequence(court, case_type, year):
@@ -52,7 +46,7 @@ def add_event(case, kind, summary, actor=None, details=None):
     return CaseEvent.objects.create(
         case=case,
         kind=kind,
-        actor=_user(actor),
+        actor=user_of(actor),
         actor_label=actor_label(actor)[:64],
         summary=summary[:200],
         details=details or {},
@@ -338,13 +332,13 @@ def extend_deadline(case, days, reason, approved_by, approval_document_no, *, ac
         raise RuleViolation(_("延长天数必须大于零 (days must be positive)"), code="days_not_positive")
     if approved_by is None or not approved_by.has_role(Role.APPROVER) or not approved_by.court.contains(case.court):
         raise PermissionDenied(_("延长审限须经本院或上级法院院领导批准 (approval by a court leader required)"))
-    if _user(actor) is not None and approved_by.user_id == actor.pk:
+    if user_of(actor) is not None and approved_by.user_id == actor.pk:
         raise PermissionDenied(_("不能批准自己申请的延长 (nobody approves their own request)"))
     extension_days = case.extension_days + days
     _swap(case, case.status, extension_days=extension_days,
           statutory_deadline=deadlines.statutory_deadline(case.filed_on, case.suspended_days, extension_days))
     ext = DeadlineExtension.objects.create(case=case, days=days, reason=reason, approved_by=approved_by,
-                                           approval_document_no=approval_document_no, requested_by=_user(actor),
+                                           approval_document_no=approval_document_no, requested_by=user_of(actor),
                                            approved_on=timezone.localdate())
     resolve_alerts(f"case:{case.pk}:deadline")
     _record(case, "deadline", _("审限延长 %(days)s 天（%(doc)s，%(who)s 批准）") % {"days": days, "doc": approval_document_no, "who": approved_by.name},
@@ -412,7 +406,7 @@ def record_receipt(case, amount, source=ReceiptSource.VOLUNTARY, *, reference=No
         payout_due=deadlines.payout_due(timezone.localdate(now)),
         reference=reference,
         note=note,
-        created_by=_user(actor),
+        created_by=user_of(actor),
     )
     _refresh_money_totals(case)
     add_event(case, "money", _("收款 %(amount)s 元（%(source)s）") % {"amount": amount, "source": entry.get_source_display()},
@@ -456,13 +450,10 @@ def record_payout(case, amount, payee, *, reference=None, actor=None, note="", r
             break
     entry = MoneyEntry.objects.create(
         case=case, kind=MoneyKind.PAYOUT, source=ReceiptSource.PAYOUT, amount=amount, occurred_at=timezone.now(),
-        payee=payee, reference=reference, note=note, created_by=_user(actor),
+        payee=payee, reference=reference, note=note, created_by=user_of(actor),
     )
     add_event(case, "money", _("发放案款 %(amount)s 元给 %(payee)s") % {"amount": amount, "payee": payee.name}, actor,
               {"entry": entry.pk, "amount": str(amount)})
     audit(actor, "money.payout", entry, court=case.court, request=request, details={"amount": str(amount), "payee": payee.pk})
     return entry, True
 
-
-def is_open(case):
-    return case.status != CaseStatus.CLOSED

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from execcenter.choices import AlertSeverity
 from execcenter.exceptions import InvalidTransition
 from execcenter.models import Alert
+from execcenter.scope import user_of
 from execcenter.services import raise_alert
 
 from . import deadlines
 from .choices import CaseStatus, LedgerStatus, MeasureStatus
 from .models import Case, LongPendingEntry, LongPendingFollowUp, Measure
 from .money import overdue_payouts, unclaimed
-from .services import _record, _user, actor_label
+from .services import _record, actor_label
 
 UNCLAIMED_ALERT_DAYS = 30  # 不明款 unmatched for a month is flagged to the court's money officers
 
@@ -62,7 +63,7 @@ def update_entry(entry, *, cause=None, plan=None, responsible_officer=None, lead
 @transaction.atomic
 def add_follow_up(entry, note, *, actor=None, request=None):
     entry = LongPendingEntry.objects.select_related("case__court").get(pk=entry.pk)
-    follow = LongPendingFollowUp.objects.create(entry=entry, actor=_user(actor), actor_label=actor_label(actor)[:64], note=note)
+    follow = LongPendingFollowUp.objects.create(entry=entry, actor=user_of(actor), actor_label=actor_label(actor)[:64], note=note)
     _record(entry.case, "ledger", _("督办：%(n)s") % {"n": note[:80]}, actor, "ledger.follow_up", request=request, obj=entry,
             details={"follow_up": follow.pk})
     return follow

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cases import deadlines
 from cases.choices import CaseType, MoneyKind
 from cases.models import Case, MoneyEntry
+from execcenter.scope import user_of
 from execcenter.services import audit
 
 from . import indicators as ind
@@ -114,7 +115,7 @@ def generate_bulletin(court, kind, period, actor=None, request=None):
         kind=kind, court=court, period_start=period.start, period_end=period.end, defaults={"title": title},
     )
     bulletin.title, bulletin.data = title, data
-    bulletin.generated_by = actor if actor is not None and getattr(actor, "is_authenticated", False) and not hasattr(actor, "key_hash") else None
+    bulletin.generated_by = user_of(actor)
     stem = f"{kind}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     for field_name, render in (("xlsx", render_xlsx), ("docx", render_docx)):
         old = getattr(bulletin, field_name)

@@ -6,6 +6,18 @@ are simply absent from querysets, so views answer 404 for them.
 """
 
 
+def is_partner(actor):
+    """A PartnerClient (API key) rather than a person."""
+    return hasattr(actor, "key_hash")
+
+
+def user_of(actor):
+    """The Django user behind an actor, or None for partners, anonymous callers and the system (beat)."""
+    if actor is None or is_partner(actor) or not getattr(actor, "is_authenticated", False):
+        return None
+    return actor
+
+
 def court_ids_for(actor):
     """Court ids visible to `actor`, or None for "all courts"."""
     if actor is None or not getattr(actor, "is_authenticated", False):
@@ -13,7 +25,7 @@ def court_ids_for(actor):
     if getattr(actor, "is_superuser", False):
         return None
     court = None
-    if hasattr(actor, "key_hash"):  # a PartnerClient
+    if is_partner(actor):
         court = actor.court
     else:
         officer = getattr(actor, "officer", None)
@@ -23,7 +35,7 @@ def court_ids_for(actor):
 
 def officer_of(actor):
     """The Officer profile behind a user, or None (partners, superusers without profile)."""
-    if hasattr(actor, "key_hash"):
+    if is_partner(actor):
         return None
     try:
         return actor.officer

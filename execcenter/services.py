@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from execcenter.choices import AlertSeverity, AlertStatus
 from execcenter.models import Alert, AuditLog, Court
-from execcenter.scope import officer_of
+from execcenter.scope import is_partner, officer_of, user_of
 
 
 def client_ip(request):
@@ -18,7 +18,7 @@ def client_ip(request):
 def actor_label(actor):
     if actor is None:
         return "system"
-    if hasattr(actor, "key_hash"):
+    if is_partner(actor):
         return f"partner:{actor.name}"
     officer = officer_of(actor)
     return officer.name if officer else (getattr(actor, "username", "") or "system")
@@ -26,13 +26,11 @@ def actor_label(actor):
 
 def audit(actor, action, obj=None, *, court=None, request=None, details=None, object_type=None, object_id=None):
     """Append one audit entry. `actor` is a User, a PartnerClient or None (system/beat)."""
-    is_partner = actor is not None and hasattr(actor, "key_hash")
-    user = actor if (actor is not None and not is_partner and getattr(actor, "is_authenticated", False)) else None
     if court is None and obj is not None:
         court = obj if isinstance(obj, Court) else getattr(obj, "court", None)
     return AuditLog.objects.create(
-        user=user,
-        partner=actor if is_partner else None,
+        user=user_of(actor),
+        partner=actor if is_partner(actor) else None,
         actor_label=actor_label(actor)[:64],
         action=action,
         object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
@@ -46,13 +44,12 @@ def audit(actor, action, obj=None, *, court=None, request=None, details=None, ob
 
 def audit_bulk(actor, action, objects, *, request=None, details=None):
     """One entry per object for bulk updates (`queryset.update()` bypasses signals, not this)."""
-    is_partner = actor is not None and hasattr(actor, "key_hash")
-    user = actor if (actor is not None and not is_partner and getattr(actor, "is_authenticated", False)) else None
+    user, partner = user_of(actor), (actor if is_partner(actor) else None)
     label, ip = actor_label(actor)[:64], client_ip(request)
     AuditLog.objects.bulk_create(
         AuditLog(
             user=user,
-            partner=actor if is_partner else None,
+            partner=partner,
             actor_label=label,
             action=action,
             object_type=o._meta.label_lower,

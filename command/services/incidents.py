@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from cases.services import add_event
 from execcenter.choices import Role
 from execcenter.exceptions import InvalidTransition, RuleViolation
+from execcenter.scope import user_of
 from execcenter.services import actor_label, audit, raise_alert, resolve_alerts
 
 from ..choices import ALERT_SEVERITY_FOR_INCIDENT, IncidentEventKind, IncidentStatus
@@ -71,7 +72,7 @@ def report_incident(actor, *, kind, severity, latitude, longitude, address, desc
     incident = Incident.objects.create(
         court=court, operation=operation, team=team, case=case, kind=kind, severity=severity,
         latitude=latitude, longitude=longitude, address=address, description=description,
-        reported_by=actor if not hasattr(actor, "key_hash") else None,
+        reported_by=user_of(actor),
     )
     for f in photos:
         IncidentPhoto.objects.create(incident=incident, file=f)
@@ -97,7 +98,7 @@ def dispatch_help(actor, incident, *, team=None, police_liaison="", note="", req
         require_visible(actor, team)
     dispatch = Dispatch.objects.create(
         incident=incident, team=team, police_liaison=police_liaison.strip(), note=note,
-        dispatched_by=actor if not hasattr(actor, "key_hash") else None,
+        dispatched_by=user_of(actor),
     )
     who = "、".join(x for x in (team.name if team else "", police_liaison.strip()) if x)
     _event(incident, IncidentEventKind.DISPATCHED, actor, _("调度 %(who)s：%(note)s") % {"who": who, "note": note})

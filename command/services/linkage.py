@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from cases.services import add_event
 from execcenter.choices import AlertSeverity, PartnerAction, PartnerKind
 from execcenter.exceptions import InvalidTransition, PermissionDenied, RuleViolation
+from execcenter.scope import is_partner
 from execcenter.services import audit, raise_alert, resolve_alerts
 
 from ..choices import AnswerChannel, LetterStatus, LinkageKind
@@ -37,7 +38,7 @@ def send_letter(actor, case, unit, *, subject, request_text, due_on=None, reques
     """Send an assistance letter from a case the actor sees to an active unit registered at the case's
     court or a court above it (a provincial department serves every court of the province)."""
     require_visible(actor, case)
-    if hasattr(actor, "key_hash"):
+    if is_partner(actor):
         raise PermissionDenied()
     if not unit.is_active or not unit.court.contains(case.court):
         raise RuleViolation(_("该联动单位不对接本案法院 (unit is not registered for this court)"), code="unit_out_of_scope")
@@ -92,7 +93,7 @@ def answer_letter(actor, letter, *, answer_text, answered_by, channel, request=N
 
 def _transition(actor, letter, old, new, action, request=None, **fields):
     require_visible(actor, letter)
-    if hasattr(actor, "key_hash"):
+    if is_partner(actor):
         raise PermissionDenied()
     changed = AssistanceLetter.objects.filter(pk=letter.pk, status=old).update(status=new, **fields)
     if not changed:

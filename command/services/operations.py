@@ -12,6 +12,7 @@ from cases.services import add_event, record_receipt
 from execcenter.choices import Role
 from execcenter.exceptions import InvalidTransition, RuleViolation
 from execcenter.models import Court
+from execcenter.scope import user_of
 from execcenter.services import audit
 
 from ..choices import FieldMeasure, OperationStatus
@@ -44,7 +45,7 @@ def create_operation(actor, *, name, court, courts, starts_at, ends_at, target_c
         raise RuleViolation(_("结束时间必须晚于开始时间 (end must be after start)"), code="bad_period")
     operation = Operation.objects.create(
         name=name, court=court, starts_at=starts_at, ends_at=ends_at, description=description,
-        created_by=actor if not hasattr(actor, "key_hash") else None,
+        created_by=user_of(actor),
     )
     operation.courts.set(courts)
     _set_targets(operation, target_cases)
@@ -132,7 +133,7 @@ def record_result(actor, operation, team, case, *, case_closed=False, amount_rec
     result = OperationResult.objects.create(
         operation=operation, team=team, case=case, case_closed=case_closed, amount_recovered=amount,
         measures=sorted(set(measures)), people_detained=people_detained, note=note,
-        recorded_by=actor if not hasattr(actor, "key_hash") else None,
+        recorded_by=user_of(actor),
     )
     if book_receipt and amount > 0:
         record_receipt(case, amount, ReceiptSource.OTHER, reference=f"operation-result:{result.pk}", actor=actor,

@@ -2,10 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 from execcenter.choices import PartnerAction
-
-
-def is_partner(actor):
-    return hasattr(actor, "key_hash")
+from execcenter.scope import is_partner  # noqa: F401  (re-exported: the API modules import it from here)
 
 
 class PartnerActionPermission(permissions.BasePermission):

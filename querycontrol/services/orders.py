@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case
 from cases.services import add_event, record_receipt
 from execcenter.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
-from execcenter.scope import has_role, officer_of
+from execcenter.scope import has_role, is_partner, officer_of, user_of
 from execcenter.services import actor_label, audit
 from querycontrol.choices import AssetKind, OrderKind, OrderOutcome, OrderStatus
 from querycontrol.models import ControlOrder, FoundAsset
@@ -32,14 +32,6 @@ ZERO = Decimal("0.00")
 CASH_KINDS = {AssetKind.DEPOSIT, AssetKind.PAYMENT, AssetKind.PROVIDENT_FUND, AssetKind.SECURITIES, AssetKind.INSURANCE}
 
 
-def _is_partner(actor):
-    return hasattr(actor, "key_hash")
-
-
-def _user(actor):
-    return None if _is_partner(actor) or not getattr(actor, "is_authenticated", False) else actor
-
-
 def _not_found():
     return DomainError(_("记录不存在 (not found)"), code="not_found", status=404)
 
@@ -47,7 +39,7 @@ def _not_found():
 def check_may_file(actor, case):
     if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
         raise _not_found()
-    if _is_partner(actor):
+    if is_partner(actor):
         if not actor.allows("control"):
             raise PermissionDenied(_("该 API 密钥无权提交控制措施 (this key may not file orders)"))
     elif not has_role(actor, *FILING_ROLES):
@@ -144,7 +136,7 @@ def file_order(actor, kind, *, case=None, asset=None, target=None, amount=None, 
         amount = suggested_amount(kind, asset=asset, target=target)
     order = ControlOrder(
         case=case, court=case.court, kind=kind, asset=asset, institution=asset.institution, respondent_id=asset.respondent_id,
-        target=target, requested_amount=Decimal(str(amount or 0)), term_days=term_days, filed_by=_user(actor),
+        target=target, requested_amount=Decimal(str(amount or 0)), term_days=term_days, filed_by=user_of(actor),
         filed_by_label=actor_label(actor)[:64],
     )
     _validate(order, case)
@@ -179,7 +171,7 @@ def submit_order(actor, order, *, request=None):
 def check_may_decide(actor, order):
     """Four-eyes: an approver of the order's own court, and never the one who filed it."""
     officer = officer_of(actor)
-    if _is_partner(actor) or officer is None:
+    if is_partner(actor) or officer is None:
         raise PermissionDenied(_("审批须由本院执行局长本人进行 (an approver of the court must decide)"))
     if not ControlOrder.objects.visible_to(actor).filter(pk=order.pk).exists():
         raise _not_found()

@@ -23,7 +23,7 @@ from cases.models import Case, CaseParty
 from cases.services import add_event
 from execcenter.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
 from execcenter.masking import mask_id_number
-from execcenter.scope import has_role
+from execcenter.scope import has_role, is_partner
 from execcenter.services import actor_label, audit
 from querycontrol.choices import (
     ACTIVE_QUERY_STATUSES,
@@ -48,15 +48,11 @@ def chunk_size():
     return int(getattr(settings, "QUERYCONTROL_CHUNK_SIZE", 200))
 
 
-def _is_partner(actor):
-    return hasattr(actor, "key_hash")
-
-
 def check_may_query(actor, case):
     """A respondent can be queried only within an open case of the requester's scope (DESIGN.md §7)."""
     if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
         raise DomainError(_("案件不存在 (case not found)"), code="not_found", status=404)
-    if _is_partner(actor):
+    if is_partner(actor):
         if not actor.allows("query"):
             raise PermissionDenied(_("该 API 密钥无权发起查询 (this key may not start queries)"))
     elif not has_role(actor, *QUERY_ROLES):
@@ -108,8 +104,8 @@ def submit_query(actor, case, *, purpose, respondents=None, kinds=None, request=
         with transaction.atomic():
             qr = QueryRequest.objects.create(
                 case=case, court=case.court, institution_kinds=kinds, purpose=purpose,
-                requested_by=None if _is_partner(actor) else actor,
-                requested_by_partner=actor if _is_partner(actor) else None,
+                requested_by=None if is_partner(actor) else actor,
+                requested_by_partner=actor if is_partner(actor) else None,
                 requested_by_label=actor_label(actor)[:64], active_fingerprint=key,
                 total=len(wanted) * len(institution_ids),
             )

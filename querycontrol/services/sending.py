@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cases.choices import ReceiptSource
 from cases.services import add_event, record_receipt
 from execcenter.choices import AlertSeverity
+from execcenter.scope import is_partner
 from execcenter.services import audit, raise_alert, resolve_alerts
 from querycontrol.choices import OrderKind, OrderOutcome, OrderStatus
 from querycontrol.connectors import ControlResult, Party, PermanentConnectorError, TransientConnectorError, get_connector
@@ -255,7 +256,7 @@ def answer_order(actor, order, result: ControlResult, *, request=None):
     the answer to a SENT order, or a queued freeze that has now taken effect. Applied once."""
     from execcenter.exceptions import InvalidTransition, PermissionDenied
 
-    if not hasattr(actor, "key_hash") or actor.institution_code != order.institution.code or not actor.allows("answer"):
+    if not is_partner(actor) or actor.institution_code != order.institution.code or not actor.allows("answer"):
         raise PermissionDenied(_("只有该协助单位的接口可以答复 (only the institution's own gateway may answer)"))
     audit(actor, "querycontrol.order.answer", order, court=order.court, request=request,
           details={"status": result.status, "effective": str(result.effective_amount)})
