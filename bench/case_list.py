@@ -24,7 +24,7 @@ django.setup()
 from django.core.paginator import Paginator  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from bench.seed import machine  # noqa: E402
+from bench.machine import describe as machine  # noqa: E402
 from cases.models import Case  # noqa: E402
 from execcenter.org import create_demo_logins  # noqa: E402
 from execcenter.models import Officer  # noqa: E402

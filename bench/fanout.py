@@ -12,7 +12,6 @@ Targets: ≥ 2,000 queries/s (zero latency); one respondent ≤ 5 s (zero), ≤ 
 import argparse
 import datetime
 import os
-import platform
 import signal
 import subprocess
 import sys
@@ -31,23 +30,13 @@ from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.machine import describe  # noqa: E402
 from execcenter.tasks import HEARTBEAT_KEY  # noqa: E402
 
 
 def machine():
-    cpu = platform.processor() or ""
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem_kb = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
-        ram = f"{mem_kb / 1024 / 1024:.1f} GiB"
-    except OSError:
-        ram = "?"
-    db = connection.settings_dict
-    return (f"{cpu} · {os.cpu_count()} cores · {ram} RAM · Python {platform.python_version()} · "
-            f"{connection.vendor} {db['NAME']} · broker {os.environ.get('REDIS_URL', 'filesystem')}")
+    return (f"{describe()} · {connection.vendor} {connection.settings_dict['NAME']} · "
+            f"broker {os.environ.get('REDIS_URL', 'filesystem')}")
 
 
 class Worker:
