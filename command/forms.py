@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case
 from execcenter.models import Court, Officer
 
-from .choices import BulletinKind, FieldMeasure, IncidentKind, IncidentSeverity
+from .choices import BulletinKind, FieldMeasure, IncidentKind, IncidentSeverity, PetitionStatus
 from .models import FieldTeam, LinkageUnit
+from .services.petitions import REPLY_MAX_CHARS
 
 DT = {"type": "datetime-local"}
 DATE = {"type": "date"}
@@ -121,3 +122,54 @@ class IndicatorFilterForm(ScopedFormMixin, forms.Form):
     start = forms.DateField(label=_("起"), widget=forms.DateInput(attrs=DATE))
     end = forms.DateField(label=_("止"), widget=forms.DateInput(attrs=DATE))
     case_type = forms.ChoiceField(label=_("案件类型"), choices=[("执", "首次执行"), ("执恢", "恢复执行"), ("执保", "财产保全执行")], initial="执")
+
+
+class PetitionFilterForm(ScopedFormMixin, forms.Form):
+    """Filters of the petition list; the court choices are the user's scope, so a court outside it is invalid."""
+
+    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部"))] + PetitionStatus.choices, required=False)
+    court = forms.ModelChoiceField(label=_("法院（含下级）"), queryset=Court.objects.all(), to_field_name="code", required=False,
+                                   empty_label=_("全部"))
+    received_from = forms.DateField(label=_("受理日期起"), required=False, widget=forms.DateInput(attrs=DATE))
+    received_to = forms.DateField(label=_("受理日期止"), required=False, widget=forms.DateInput(attrs=DATE))
+    overdue = forms.BooleanField(label=_("只看逾期未办结"), required=False)
+
+    def clean(self):
+        d = super().clean()
+        start, end = d.get("received_from"), d.get("received_to")
+        if start and end and end < start:
+            raise forms.ValidationError(_("受理日期止不能早于受理日期起"))
+        return d
+
+
+class PetitionReceiveForm(ScopedFormMixin, forms.Form):
+    petitioner = forms.CharField(label=_("信访人"), max_length=64)
+    subject = forms.CharField(label=_("信访事项"), max_length=200)
+    received_on = forms.DateField(label=_("受理日期"), widget=forms.DateInput(attrs=DATE))
+    case_number = forms.CharField(label=_("关联案号"), max_length=40, required=False,
+                                  widget=forms.TextInput(attrs={"placeholder": "（2024）宁0105执123号"}))
+    court = forms.ModelChoiceField(label=_("法院"), queryset=Court.objects.all(), required=False,
+                                   help_text=_("有关联案件时为案件所属法院；不填则为本院"))
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, actor=actor, **kwargs)
+        self.actor = actor
+
+    def clean_case_number(self):
+        """The case (or None) the user sees under that number."""
+        number = self.cleaned_data["case_number"].strip()
+        if not number:
+            return None
+        case = Case.objects.visible_to(self.actor).filter(number=number).select_related("court").first()
+        if case is None:
+            raise forms.ValidationError(_("案号不存在或不在您的范围内"))
+        return case
+
+
+class PetitionReplyForm(forms.Form):
+    reply = forms.CharField(label=_("答复意见"), max_length=REPLY_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class PetitionCloseForm(forms.Form):
+    reply = forms.CharField(label=_("答复意见"), max_length=REPLY_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 5}),
+                            help_text=_("办结日期为今天，计入执行信访办结率"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import incidents, letters, operations, public, quality
+from .views import incidents, letters, operations, petitions, public, quality
 
 app_name = "command"
 urlpatterns = [
@@ -19,6 +19,10 @@ urlpatterns = [
     path("letters/<int:pk>/", letters.letter_detail, name="letter-detail"),
     path("letters/<int:pk>/<str:action>/", letters.letter_transition, name="letter-transition"),
     path("letters/answer/<str:token>/", public.letter_answer, name="letter-answer"),
+    path("petitions/", petitions.petition_list, name="petition-list"),
+    path("petitions/receive/", petitions.petition_receive, name="petition-receive"),
+    path("petitions/<int:pk>/", petitions.petition_detail, name="petition-detail"),
+    path("petitions/<int:pk>/<str:action>/", petitions.petition_action, name="petition-action"),
     path("indicators/", quality.indicator_overview, name="indicators"),
     path("indicators/<str:code>/cases/", quality.indicator_drill, name="indicator-drill"),
     path("bulletins/", quality.bulletin_list, name="bulletin-list"),
