@@ -19,7 +19,7 @@ from execcenter.services import audit
 from . import closure, forms, measures, panels, services, supervision
 from .api.personal_data import sees_personal_data
 from .choices import CaseStatus, ClosureType
-from .filtersets import CaseFilterSet
+from .filtersets import CaseFilterSet, ordering_for
 from .models import AuctionItem, Case, CaseParty
 
 logger = logging.getLogger(__name__)
@@ -29,6 +29,8 @@ PAGE_SIZE = 50
 COUNT_CAP = 10_000
 SORTS = {"filed": "-filed_on", "filed_asc": "filed_on", "deadline": "statutory_deadline", "claim": "-claim_amount",
          "outstanding": "-outstanding_amount", "number": "number"}
+# Without a chosen sort, a deadline-state or long-pending list is shown in its index's order (most urgent first).
+DEFAULT_SORTS = {("statutory_deadline", "id"): "deadline", ("filed_on", "id"): "filed_asc"}
 
 
 class CappedCountPaginator(Paginator):
@@ -46,8 +48,9 @@ def case_list(request):
     queryset = Case.objects.visible_to(request.user).select_related("court", "assigned_judge")
     filterset = CaseFilterSet(request.GET or None, queryset=queryset).limit_choices_to(request.user)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset if not filterset.is_bound else queryset.none()
-    sort = request.GET.get("sort", "filed")
-    qs = qs.order_by(SORTS.get(sort, "-filed_on"), "-id")
+    sort = request.GET.get("sort") or DEFAULT_SORTS.get(ordering_for(request.GET, None), "filed")
+    primary = SORTS.get(sort, "-filed_on")
+    qs = qs.order_by(primary, "-id" if primary.startswith("-") else "id")
     paginator = CappedCountPaginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()

@@ -1,9 +1,11 @@
 import django_filters
 
+from execcenter.filtersets import FilterSet
+
 from .models import AssistanceLetter, Bulletin, Incident, LinkageUnit, Operation, Petition
 
 
-class OperationFilterSet(django_filters.FilterSet):
+class OperationFilterSet(FilterSet):
     court = django_filters.CharFilter(field_name="court__code")
     starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     ends_before = django_filters.IsoDateTimeFilter(field_name="ends_at", lookup_expr="lte")
@@ -13,7 +15,7 @@ class OperationFilterSet(django_filters.FilterSet):
         fields = ["name", "court", "status", "starts_at", "ends_at", "launched_at", "ended_at", "created_by", "created_at"]
 
 
-class IncidentFilterSet(django_filters.FilterSet):
+class IncidentFilterSet(FilterSet):
     court = django_filters.CharFilter(field_name="court__code")
     case = django_filters.CharFilter(field_name="case__number")
     reported_after = django_filters.IsoDateTimeFilter(field_name="reported_at", lookup_expr="gte")
@@ -24,7 +26,7 @@ class IncidentFilterSet(django_filters.FilterSet):
                   "address", "latitude", "longitude"]
 
 
-class LinkageUnitFilterSet(django_filters.FilterSet):
+class LinkageUnitFilterSet(FilterSet):
     court = django_filters.CharFilter(field_name="court__code")
 
     class Meta:
@@ -32,7 +34,7 @@ class LinkageUnitFilterSet(django_filters.FilterSet):
         fields = ["name", "kind", "court", "is_active", "partner", "contact_name", "contact_phone"]
 
 
-class AssistanceLetterFilterSet(django_filters.FilterSet):
+class AssistanceLetterFilterSet(FilterSet):
     court = django_filters.CharFilter(field_name="court__code")
     case = django_filters.CharFilter(field_name="case__number")
     overdue_on = django_filters.DateFilter(field_name="due_on", lookup_expr="lt", label="due before (overdue on this date)")
@@ -43,7 +45,7 @@ class AssistanceLetterFilterSet(django_filters.FilterSet):
                   "closed_at", "answered_by", "subject"]
 
 
-class BulletinFilterSet(django_filters.FilterSet):
+class BulletinFilterSet(FilterSet):
     court = django_filters.CharFilter(field_name="court__code")
 
     class Meta:
@@ -51,7 +53,7 @@ class BulletinFilterSet(django_filters.FilterSet):
         fields = ["kind", "court", "period_start", "period_end", "title", "generated_at", "generated_by"]
 
 
-class PetitionFilterSet(django_filters.FilterSet):
+class PetitionFilterSet(FilterSet):
     court = django_filters.CharFilter(field_name="court__code")
     received_after = django_filters.DateFilter(field_name="received_on", lookup_expr="gte")
 

@@ -75,6 +75,13 @@ class Parts:
     num_agg: object = None
     den_agg: object = None
     num_drill: object = None
+    # Set when numerator == denominator.filter(num_q): the grouped evaluation then reads both in one scan.
+    num_q: object = None
+
+
+def _subset(denominator, q, **kw):
+    """Parts whose numerator is the denominator's records matching `q`."""
+    return Parts(numerator=denominator.filter(q), denominator=denominator, num_q=q, **kw)
 
 
 @dataclass(frozen=True)
@@ -117,13 +124,16 @@ def _sum(field_name):
 COUNT = ({"n": Count("id")}, lambda row: Decimal(row["n"] or 0))
 
 
+def _closed_q(period):
+    return Q(closed_on__gte=period.start, closed_on__lte=period.end)
+
+
 def _closed_in(qs, period):
-    return qs.filter(closed_on__gte=period.start, closed_on__lte=period.end)
+    return qs.filter(_closed_q(period))
 
 
-def _within_term(qs):
-    # Statutory limit of 6 months after filing, suspensions excluded, approved extensions added (the case's field).
-    return qs.filter(closed_on__lte=F("statutory_deadline"))
+# Statutory limit of 6 months after filing, suspensions excluded, approved extensions added (the case's field).
+WITHIN_TERM = Q(closed_on__lte=F("statutory_deadline"))
 
 
 def legal_term_actual_closure(cases, period):
@@ -136,7 +146,7 @@ def legal_term_actual_closure(cases, period):
         Q(closed_on__isnull=True) | Q(closed_on__gt=period.end), filed_on__lte=period.end,
         statutory_deadline__gte=period.start, statutory_deadline__lt=period.end, recovered_amount__gt=0,
     )
-    return Parts(numerator=_within_term(closed), denominator=closed | overdue_open)
+    return _subset(closed | overdue_open, WITHIN_TERM & _closed_q(period) & Q(closure_type__in=ACTUAL_CLOSURES))
 
 
 def _all_respondents_have(kind):
@@ -184,7 +194,7 @@ def petitions_handled(petitions, period):
     """执行信访办结率. Denominator: enforcement petitions received in the period. Numerator: those of them closed
     (办结) on or before the end of the period."""
     received = petitions.filter(received_on__gte=period.start, received_on__lte=period.end)
-    return Parts(numerator=received.filter(closed_on__isnull=False, closed_on__lte=period.end), denominator=received)
+    return _subset(received, Q(closed_on__isnull=False, closed_on__lte=period.end))
 
 
 def three_year_closure(cases, period):
@@ -193,14 +203,13 @@ def three_year_closure(cases, period):
     type, on or before the end of the period."""
     since = deadlines.add_months(period.end, -36)
     filed = cases.filter(filed_on__gt=since, filed_on__lte=period.end)
-    return Parts(numerator=filed.filter(closed_on__isnull=False, closed_on__lte=period.end), denominator=filed)
+    return _subset(filed, Q(closed_on__isnull=False, closed_on__lte=period.end))
 
 
 def actual_closure(cases, period):
     """实际执结率 (for 执 this is 首执实际执结率). Denominator: cases closed in the period, by any closure type.
     Numerator: those closed by actual closure — 执行完毕 or 终结执行."""
-    closed = _closed_in(cases, period)
-    return Parts(numerator=closed.filter(closure_type__in=ACTUAL_CLOSURES), denominator=closed)
+    return _subset(_closed_in(cases, period), Q(closure_type__in=ACTUAL_CLOSURES))
 
 
 def money_recovery(cases, period):
@@ -213,15 +222,13 @@ def money_recovery(cases, period):
 
 def completion(cases, period):
     """执行完毕率. Denominator: cases closed in the period. Numerator: those closed as 执行完毕."""
-    closed = _closed_in(cases, period)
-    return Parts(numerator=closed.filter(closure_type=ClosureType.COMPLETED), denominator=closed)
+    return _subset(_closed_in(cases, period), Q(closure_type=ClosureType.COMPLETED))
 
 
 def closed_within_term(cases, period):
     """法定期限内结案率. Denominator: cases closed in the period. Numerator: those closed on or before their
     statutory deadline (6 months from filing, suspension days excluded, approved extensions added)."""
-    closed = _closed_in(cases, period)
-    return Parts(numerator=_within_term(closed), denominator=closed)
+    return _subset(_closed_in(cases, period), WITHIN_TERM)
 
 
 def average_days(cases, period):
@@ -243,7 +250,7 @@ def long_pending(cases, period):
     """12个月以上未结案数. Numerator: cases open at the end of the period (not closed by then) that were filed
     more than 12 months before it. Denominator: all cases open at the end of the period (so the share shows too)."""
     open_at_end = cases.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=period.end), filed_on__lte=period.end)
-    return Parts(numerator=open_at_end.filter(filed_on__lte=deadlines.long_pending_cutoff(period.end)), denominator=open_at_end)
+    return _subset(open_at_end, Q(filed_on__lte=deadlines.long_pending_cutoff(period.end)))
 
 
 def voluntary_performance(cases, period):
@@ -336,6 +343,24 @@ def _grouped(qs, agg):
     return {row.pop("court"): row for row in qs.values("court").annotate(**aggs).order_by()}
 
 
+def _filtered(aggregate, q):
+    aggregate = aggregate.copy()
+    aggregate.filter = q if aggregate.filter is None else q & aggregate.filter
+    return aggregate
+
+
+def _grouped_parts(parts, num_agg, den_agg):
+    """Numerator and denominator rows per court: one grouped query when the numerator is the denominator or a
+    filtered part of it (at a million cases each scan costs ≈ 0.3 s), two otherwise."""
+    if parts.num_q is None and parts.numerator is not parts.denominator:
+        return _grouped(parts.numerator, num_agg), _grouped(parts.denominator, den_agg)
+    num_aggs = {f"num_{k}": a if parts.num_q is None else _filtered(a, parts.num_q) for k, a in num_agg[0].items()}
+    den_aggs = {f"den_{k}": a for k, a in den_agg[0].items()}
+    rows = _grouped(parts.denominator, ({**num_aggs, **den_aggs}, None))
+    pick = lambda row, prefix: {k[len(prefix):]: v for k, v in row.items() if k.startswith(prefix)}  # noqa: E731
+    return ({c: pick(r, "num_") for c, r in rows.items()}, {c: pick(r, "den_") for c, r in rows.items()})
+
+
 def _rollup(rows, ids, agg):
     aggs, combine = agg
     total = {}
@@ -353,19 +378,21 @@ def evaluate_by_court(code, courts, period, case_type=CaseType.FIRST):
     subtrees = {c.pk: c.subtree_ids() for c in courts}
     parts = _parts(indicator, sorted({i for ids in subtrees.values() for i in ids}), period, case_type)
     num_agg, den_agg = parts.num_agg or COUNT, parts.den_agg or COUNT
-    num_rows, den_rows = _grouped(parts.numerator, num_agg), _grouped(parts.denominator, den_agg)
+    num_rows, den_rows = _grouped_parts(parts, num_agg, den_agg)
     return {
         court_id: _result(indicator, _rollup(num_rows, ids, num_agg), _rollup(den_rows, ids, den_agg), case_type)
         for court_id, ids in subtrees.items()
     }
 
 
-def ranking(code, period, courts, case_type=CaseType.FIRST):
+def ranking(code, period, courts, case_type=CaseType.FIRST, results=None):
     """Rank `courts` (normally all courts of one level) by the indicator: best first, ties share a rank,
-    courts without a value (empty denominator) last and unranked."""
+    courts without a value (empty denominator) last and unranked. `results` ({court_id: Result} covering
+    `courts`, from evaluate_by_court) saves the queries when the caller already has them."""
     indicator = INDICATORS[code]
     courts = list(courts)
-    results = evaluate_by_court(code, courts, period, case_type)
+    if results is None:
+        results = evaluate_by_court(code, courts, period, case_type)
     ranked = [(c, results[c.pk]) for c in courts if results[c.pk].value is not None]
     ranked.sort(key=lambda cr: (-cr[1].value if indicator.higher_is_better else cr[1].value, cr[0].code))
     rows, previous, rank = [], None, 0

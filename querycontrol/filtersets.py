@@ -1,10 +1,11 @@
 """Filters of the query-and-control API: one per model field (tests fail when a field has none)."""
 import django_filters
 
+from execcenter.filtersets import FilterSet
 from querycontrol.models import ControlOrder, FoundAsset, Institution, QueryRequest, QueryResult
 
 
-class InstitutionFilterSet(django_filters.FilterSet):
+class InstitutionFilterSet(FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
 
     class Meta:
@@ -13,7 +14,7 @@ class InstitutionFilterSet(django_filters.FilterSet):
                   "max_in_flight"]
 
 
-class QueryRequestFilterSet(django_filters.FilterSet):
+class QueryRequestFilterSet(FilterSet):
     court = django_filters.CharFilter(field_name="court__code")
     case_number = django_filters.CharFilter(field_name="case__number")
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
@@ -44,7 +45,7 @@ class QueryRequestFilterSet(django_filters.FilterSet):
 
 
 
-class QueryResultFilterSet(django_filters.FilterSet):
+class QueryResultFilterSet(FilterSet):
     institution_code = django_filters.CharFilter(field_name="institution__code")
     answered_after = django_filters.IsoDateTimeFilter(field_name="answered_at", lookup_expr="gte")
     min_latency_ms = django_filters.NumberFilter(field_name="latency_ms", lookup_expr="gte")
@@ -55,7 +56,7 @@ class QueryResultFilterSet(django_filters.FilterSet):
         fields = ["request", "respondent", "institution", "status", "attempts", "found_count"]
 
 
-class FoundAssetFilterSet(django_filters.FilterSet):
+class FoundAssetFilterSet(FilterSet):
     court = django_filters.CharFilter(field_name="court__code")
     institution_code = django_filters.CharFilter(field_name="institution__code")
     min_balance = django_filters.NumberFilter(field_name="balance", lookup_expr="gte")
@@ -73,7 +74,7 @@ class FoundAssetFilterSet(django_filters.FilterSet):
         return queryset.filter(details__icontains=value)
 
 
-class ControlOrderFilterSet(django_filters.FilterSet):
+class ControlOrderFilterSet(FilterSet):
     court = django_filters.CharFilter(field_name="court__code")
     institution_code = django_filters.CharFilter(field_name="institution__code")
     case_number = django_filters.CharFilter(field_name="case__number")

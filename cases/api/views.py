@@ -2,6 +2,7 @@
 
 Visibility, partner action scopes and Idempotency-Key handling come from execcenter.api.viewsets.
 """
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -11,10 +12,11 @@ from execcenter.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from execcenter.choices import PartnerAction
 
 from .. import auctions, closure, measures, money, services, supervision
-from ..filtersets import (AuctionItemFilterSet, AuctionRoundFilterSet, CaseEventFilterSet, CaseFilterSet, LongPendingEntryFilterSet,
+from ..filtersets import (AuctionItemFilterSet, ordering_for, AuctionRoundFilterSet, CaseEventFilterSet, CaseFilterSet, LongPendingEntryFilterSet,
                           MeasureFilterSet, MoneyEntryFilterSet, PartyFilterSet, UnclaimedReceiptFilterSet)
-from ..models import (AuctionItem, AuctionRound, Case, CaseEvent, LongPendingEntry, Measure, MoneyEntry, Party,
+from ..models import (AuctionItem, AuctionRound, Case, CaseEvent, CaseParty, LongPendingEntry, Measure, MoneyEntry, Party,
                       UnclaimedReceipt)
+from . import case_rows
 from . import serializers as s
 from .personal_data import PersonalDataMixin
 
@@ -30,13 +32,27 @@ def _input(view, serializer_class):
 class CaseViewSet(PersonalDataMixin, ScopedModelViewSet):
     """Execution cases. Changes go through the actions below (each a service call, 409 in a wrong state)."""
 
-    queryset = Case.objects.select_related("court", "assigned_judge").prefetch_related("case_parties__party")
+    # One prefetch query joining the parties: prefetching "case_parties__party" in two steps made Django compile
+    # a 100-value tuple IN for the second, which cost more than the page's SQL.
+    queryset = Case.objects.select_related("court", "assigned_judge").prefetch_related(
+        Prefetch("case_parties", queryset=CaseParty.objects.select_related("party").order_by("id")))
     serializer_class = s.CaseSerializer
     filterset_class = CaseFilterSet
     ordering_fields = ["id", "filed_on", "statutory_deadline", "claim_amount", "outstanding_amount"]
-    ordering = "-id"
+
+    @property
+    def ordering(self):
+        # OrderingFilter's default, which the cursor pages by when no ?ordering= is given.
+        request = getattr(self, "request", None)
+        return ordering_for(request.query_params if request is not None else {}, "-id")
+
     partner_actions = {a: W for a in ("create", "assign", "transition", "suspend", "resume", "close", "resume_terminated",
                                       "extend_deadline", "notice", "debtor_facts", "receipt", "payout", "measures")}
+
+    def list(self, request, *args, **kwargs):
+        # Rows, not instances: the serializer's output at a fraction of the cost (cases.api.case_rows).
+        page = self.paginate_queryset(case_rows.rows(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(case_rows.represent(page, self.get_serializer_context()))
 
     def _done(self, case, code=status.HTTP_200_OK):
         case = self.get_queryset().get(pk=case.pk)

@@ -16,23 +16,72 @@ from ..registry import add_to, kpi, merge, money, register
 TOP = 10
 
 
+TAG_FLAGS = ("is_livelihood", "is_migrant_wages", "is_government")
+
+
+def _fact_aggregates(ctx):
+    """Every per-court count and sum the case modules (1–6, 8, 9 and 38) show, as FILTERed aggregates of one scan:
+    at a million cases each scan of the case table costs ≈ 0.4 s, and this one replaces eight of them."""
+    t, m, y = ctx.today, ctx.month_start, ctx.year_start
+    is_open = ~Q(status=CaseStatus.CLOSED)
+    filed_year, closed_year = Q(filed_on__gte=y, filed_on__lte=t), Q(closed_on__gte=y, closed_on__lte=t)
+    aggs = {
+        "recv_today": Count("id", filter=Q(filed_on=t)),
+        "recv_month": Count("id", filter=Q(filed_on__gte=m, filed_on__lte=t)),
+        "recv_year": Count("id", filter=filed_year),
+        "closed_today": Count("id", filter=Q(closed_on=t)),
+        "closed_month": Count("id", filter=Q(closed_on__gte=m, closed_on__lte=t)),
+        "closed_year": Count("id", filter=closed_year),
+        "open": Count("id", filter=is_open),
+    }
+    # Module 3: each stage, counting closed cases of this year only.
+    current = Q(closed_on__isnull=True) | Q(closed_on__gte=y)
+    aggs |= {f"status:{s.value}": Count("id", filter=Q(status=s) & current) for s in FUNNEL_ORDER}
+    # Module 4: running cases (suspension stops the clock) past or near their statutory deadline.
+    running = is_open & ~Q(status=CaseStatus.SUSPENDED)
+    aggs |= {
+        "deadline:overdue": Count("id", filter=running & Q(statutory_deadline__lt=t)),
+        "deadline:within7": Count("id", filter=running & Q(statutory_deadline__gte=t, statutory_deadline__lte=t + dt.timedelta(days=7))),
+        "deadline:within30": Count("id", filter=running & Q(statutory_deadline__gte=t, statutory_deadline__lte=t + dt.timedelta(days=30))),
+    }
+    # Module 5: open cases filed more than 12 months ago, by age band.
+    long_open = is_open & Q(filed_on__lte=deadlines.long_pending_cutoff(t))
+    aggs |= {"long:total": Count("id", filter=long_open),
+             "long:no_leader": Count("id", filter=long_open & Q(leading_official__isnull=True))}
+    aggs |= {f"long:b{i}": Count("id", filter=long_open & Q(filed_on__lte=hi) & (Q(filed_on__gt=lo) if lo else Q()))
+             for i, (_l, lo, hi) in enumerate(LongPending.bands(t))}
+    # Module 6: this year's closures by type.
+    closed_now = Q(status=CaseStatus.CLOSED) & closed_year
+    aggs |= {f"closure:{c.value}": Count("id", filter=closed_now & Q(closure_type=c)) for c in ClosureType}
+    # Modules 8 and 9: tagged cases.
+    for flag in TAG_FLAGS:
+        tagged = Q(**{flag: True})
+        aggs |= {f"{flag}:open": Count("id", filter=tagged & is_open), f"{flag}:recv_year": Count("id", filter=tagged & filed_year),
+                 f"{flag}:closed_year": Count("id", filter=tagged & closed_year),
+                 f"{flag}:recovered": Sum("recovered_amount", filter=tagged),
+                 f"{flag}:outstanding": Sum("outstanding_amount", filter=tagged & is_open)}
+    return aggs
+
+
 def case_facts(ctx):
-    """Per-court intake / closure / pending counts, shared by modules 1, 2 and 38 (one scan of cases)."""
+    """{court_id: {name: figure}} from _fact_aggregates, memoised per refresh; sums of no rows are None."""
 
     def run():
-        t, m, y = ctx.today, ctx.month_start, ctx.year_start
-        rows = ctx.scoped(Case.objects.all()).order_by().values("court").annotate(
-            recv_today=Count("id", filter=Q(filed_on=t)),
-            recv_month=Count("id", filter=Q(filed_on__gte=m, filed_on__lte=t)),
-            recv_year=Count("id", filter=Q(filed_on__gte=y, filed_on__lte=t)),
-            closed_today=Count("id", filter=Q(closed_on=t)),
-            closed_month=Count("id", filter=Q(closed_on__gte=m, closed_on__lte=t)),
-            closed_year=Count("id", filter=Q(closed_on__gte=y, closed_on__lte=t)),
-            open=Count("id", filter=~Q(status=CaseStatus.CLOSED)),
-        )
+        rows = ctx.scoped(Case.objects.all()).order_by().values("court").annotate(**_fact_aggregates(ctx))
         return {r.pop("court"): r for r in rows}
 
     return ctx.memo("case_facts", run)
+
+
+def intake(ctx):
+    """收案 / 结案 / 存案 per court (modules 1, 2 and 38): the case facts without a `prefix:`."""
+    return {court: {k: v for k, v in figures.items() if ":" not in k} for court, figures in case_facts(ctx).items()}
+
+
+def facts(ctx, prefix):
+    """The case facts named `prefix:…`, per court, without the prefix (each module gathers only its own)."""
+    cut = len(prefix) + 1
+    return {court: {k[cut:]: v for k, v in figures.items() if k.startswith(prefix + ":")} for court, figures in case_facts(ctx).items()}
 
 
 def urgent_open_cases(ctx):
@@ -53,7 +102,7 @@ class IntakeClosedPending:
 
     @staticmethod
     def gather(ctx):
-        return case_facts(ctx)
+        return intake(ctx)
 
     @staticmethod
     def finish(total, view):
@@ -75,7 +124,7 @@ class CasesByCourt:
 
     @staticmethod
     def gather(ctx):
-        return case_facts(ctx)
+        return intake(ctx)
 
     @staticmethod
     def finish(total, view):
@@ -101,12 +150,7 @@ class StatusFunnel:
 
     @staticmethod
     def gather(ctx):
-        out = {}
-        rows = (ctx.scoped(Case.objects.all()).filter(Q(closed_on__isnull=True) | Q(closed_on__gte=ctx.year_start))
-                .order_by().values("court", "status").annotate(n=Count("id")))
-        for r in rows:
-            add_to(out, r["court"], **{r["status"]: r["n"]})
-        return out
+        return facts(ctx, "status")
 
     @staticmethod
     def finish(total, view):
@@ -122,13 +166,7 @@ class StatutoryDeadlines:
     def gather(ctx):
         t = ctx.today
         qs = urgent_open_cases(ctx)
-        out = {}
-        for r in qs.order_by().values("court").annotate(
-            overdue=Count("id", filter=Q(statutory_deadline__lt=t)),
-            within7=Count("id", filter=Q(statutory_deadline__gte=t, statutory_deadline__lte=t + dt.timedelta(days=7))),
-            within30=Count("id", filter=Q(statutory_deadline__gte=t, statutory_deadline__lte=t + dt.timedelta(days=30))),
-        ):
-            add_to(out, r.pop("court"), **r)
+        out = facts(ctx, "deadline")
         soon = qs.filter(statutory_deadline__lte=t + dt.timedelta(days=30))
         for r in top_per_court(soon, ["statutory_deadline", "id"],
                                ["number", "statutory_deadline", "assigned_judge__name", "court__short_name"]):
@@ -162,15 +200,8 @@ class LongPending:
 
     @classmethod
     def gather(cls, ctx):
-        cut = deadlines.long_pending_cutoff(ctx.today)
-        qs = ctx.scoped(Case.objects.open()).filter(filed_on__lte=cut)
-        aggs = {f"b{i}": Count("id", filter=Q(filed_on__lte=hi) & (Q(filed_on__gt=lo) if lo else Q()))
-                for i, (_l, lo, hi) in enumerate(cls.bands(ctx.today))}
-        out = {}
-        for r in qs.order_by().values("court").annotate(
-            total=Count("id"), no_leader=Count("id", filter=Q(leading_official__isnull=True)), **aggs
-        ):
-            add_to(out, r.pop("court"), **r)
+        qs = ctx.scoped(Case.objects.open()).filter(filed_on__lte=deadlines.long_pending_cutoff(ctx.today))
+        out = facts(ctx, "long")
         for r in top_per_court(qs, ["filed_on", "id"], ["number", "filed_on", "court__short_name", "leading_official__name"]):
             add_to(out, r["court"], top=[(r["filed_on"].isoformat(), r["number"], r["court__short_name"],
                                            r["leading_official__name"] or "")])
@@ -195,12 +226,7 @@ class ClosureTypes:
 
     @staticmethod
     def gather(ctx):
-        out = {}
-        rows = (ctx.scoped(Case.objects.filter(status=CaseStatus.CLOSED, closed_on__gte=ctx.year_start, closed_on__lte=ctx.today))
-                .order_by().values("court", "closure_type").annotate(n=Count("id")))
-        for r in rows:
-            add_to(out, r["court"], **{r["closure_type"] or "": r["n"]})
-        return out
+        return facts(ctx, "closure")
 
     @staticmethod
     def finish(total, view):
@@ -241,17 +267,7 @@ class JudgeWorkload:
 
 
 def _tagged(ctx, flag):
-    qs = ctx.scoped(Case.objects.filter(**{flag: True}))
-    out = {}
-    for r in qs.order_by().values("court").annotate(
-        open=Count("id", filter=~Q(status=CaseStatus.CLOSED)),
-        recv_year=Count("id", filter=Q(filed_on__gte=ctx.year_start, filed_on__lte=ctx.today)),
-        closed_year=Count("id", filter=Q(closed_on__gte=ctx.year_start, closed_on__lte=ctx.today)),
-        recovered=Sum("recovered_amount"),
-        outstanding=Sum("outstanding_amount", filter=~Q(status=CaseStatus.CLOSED)),
-    ):
-        add_to(out, r.pop("court"), **{flag: r})
-    return out
+    return {court: {flag: figures} for court, figures in facts(ctx, flag).items()}
 
 
 @register(8, _("涉民生及农民工工资案件"), ModuleGroup.CASES, ChartKind.TABLE, sources=("cases.Case",))

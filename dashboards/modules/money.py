@@ -23,7 +23,7 @@ def money_facts(ctx):
         m0, y0 = day(ctx.month_start), day(ctx.year_start)
         receipt, payout = Q(kind=MoneyKind.RECEIPT), Q(kind=MoneyKind.PAYOUT)
         rows = ctx.scoped(MoneyEntry.objects.filter(occurred_at__gte=y0, occurred_at__lt=t1)).order_by().values(
-            "case__court").annotate(
+            "court").annotate(
             in_today=Sum("amount", filter=receipt & Q(occurred_at__gte=t0)),
             in_month=Sum("amount", filter=receipt & Q(occurred_at__gte=m0)),
             in_year=Sum("amount", filter=receipt),
@@ -31,7 +31,7 @@ def money_facts(ctx):
             out_month=Sum("amount", filter=payout & Q(occurred_at__gte=m0)),
             out_year=Sum("amount", filter=payout),
         )
-        return {r.pop("case__court"): {k: v or ZERO for k, v in r.items()} for r in rows}
+        return {r.pop("court"): {k: v or ZERO for k, v in r.items()} for r in rows}
 
     return ctx.memo("money_facts", run)
 
@@ -65,11 +65,11 @@ class PendingPayouts:
         qs = ctx.scoped(MoneyEntry.objects.filter(kind=MoneyKind.RECEIPT, amount__gt=F("paid_out_amount")))
         overdue = Q(payout_due__lt=ctx.today)
         out = {}
-        for r in qs.order_by().values("case__court").annotate(
+        for r in qs.order_by().values("court").annotate(
             pending=Count("id"), pending_amount=Sum(unpaid),
             overdue=Count("id", filter=overdue), overdue_amount=Sum(unpaid, filter=overdue),
         ):
-            add_to(out, r.pop("case__court"), **{k: v or (0 if "amount" not in k else ZERO) for k, v in r.items()})
+            add_to(out, r.pop("court"), **{k: v or (0 if "amount" not in k else ZERO) for k, v in r.items()})
         return out
 
     @staticmethod

@@ -27,21 +27,23 @@ def _scopes(ctx):
     return [ctx.scope] if ctx.scope is not None else list(ctx.courts.values())
 
 
-def _results(ctx, code, case_type=CaseType.FIRST):
-    """{court_id: Result as dict} for every scope of this pass, memoised per refresh."""
-    def run():
-        typed = indicators.INDICATORS[code].typed
-        res = indicators.evaluate_by_court(code, _scopes(ctx), _period(ctx), case_type if typed else None)
-        return {cid: r.as_dict() for cid, r in res.items()}
+def _results(ctx, code, case_type=CaseType.FIRST, courts=None):
+    """{court_id: Result} for `courts` (default: every scope of this pass), memoised per refresh: in the
+    all-scopes pass the ranking (module 34) and the single indicators (30–33, 35) share one evaluation."""
+    courts = _scopes(ctx) if courts is None else list(courts)
+    typed = indicators.INDICATORS[code].typed
 
-    return ctx.memo(("indicator", code, case_type), run)
+    def run():
+        return indicators.evaluate_by_court(code, courts, _period(ctx), case_type if typed else None)
+
+    return ctx.memo(("indicator", code, case_type, tuple(c.pk for c in courts)), run)
 
 
 def _per_court(ctx, *codes):
     out = {}
     for code in codes:
         for cid, result in _results(ctx, code).items():
-            out.setdefault(cid, {})[code] = result
+            out.setdefault(cid, {})[code] = result.as_dict()
     return out
 
 
@@ -110,16 +112,19 @@ class CourtRanking:
 
     @staticmethod
     def gather(ctx):
-        period, out = _period(ctx), {}
+        # One evaluation of every court (shared with module 31 in the refresh pass); each ranking only sorts it.
+        period, out, courts = _period(ctx), {}, list(ctx.courts.values())
+        results = _results(ctx, RANKED, courts=courts)
         for scope in _scopes(ctx):
-            kids = [c for c in ctx.courts.values() if c.parent_id == scope.pk]
+            kids = [c for c in courts if c.parent_id == scope.pk]
             if kids:
-                rows = indicators.ranking(RANKED, period, kids)
+                rows = indicators.ranking(RANKED, period, kids, results=results)
                 out[scope.pk] = {"rows": [{"code": r["court"].code, "name": r["court"].short_name, "rank": r["rank"],
                                            "value": r["value"]} for r in rows]}
             else:
-                # One ranking per court level, shared by every basic court's screen in this pass.
-                rows = ctx.memo(("peer-ranking", scope.level), lambda s=scope: indicators.ranking(RANKED, period, indicators.peers(s)))
+                # Ranked among the courts of the same level in the province (indicators.peers), from the same results.
+                rows = ctx.memo(("peer-ranking", scope.level), lambda s=scope: indicators.ranking(
+                    RANKED, period, [c for c in courts if c.level == s.level], results=results))
                 mine = next(r for r in rows if r["court"].pk == scope.pk)
                 out[scope.pk] = {"own": {"rank": mine["rank"], "of": len(rows), "value": mine["value"]}}
         return out

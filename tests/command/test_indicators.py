@@ -159,6 +159,17 @@ def test_intermediate_court_rolls_up_its_basic_courts(xixia_march, courts):
     assert by_court[courts["宁0105"].pk].value == Decimal("60.00")
 
 
+@pytest.mark.parametrize("code", list(ind.INDICATORS))
+def test_grouped_evaluation_of_every_indicator_equals_one_court_at_a_time(xixia_march, courts, code):
+    """evaluate_by_court reads numerator and denominator in one grouped scan where it can (Parts.num_q); the
+    figures must be those of evaluate(), which aggregates each part on its own, for every court of the tree."""
+    case_type = CaseType.FIRST if ind.INDICATORS[code].typed else None
+    scopes = [courts[c] for c in ("宁", "宁01", "宁0105", "宁04", "宁0424", "宁0104")]
+    grouped = ind.evaluate_by_court(code, scopes, MARCH, case_type)
+    for court in scopes:
+        assert grouped[court.pk] == ind.evaluate(code, court, MARCH, case_type), (code, court.code)
+
+
 def test_ranking_among_basic_courts_best_first_ties_share_rank_and_empty_courts_last(xixia_march, courts):
     make_case("宁0104", filed=D(2025, 1, 1), closed=D(2025, 3, 3), closure=CT.COMPLETED)
     make_case("宁0104", filed=D(2025, 1, 1), closed=D(2025, 3, 4), closure=CT.WITHDRAWN)
