@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from execcenter.db import reading_replica
 from execcenter.models import Court
 
 from .layouts import FRAME, pages_for
@@ -66,6 +67,12 @@ def refresh(now=None, force=False, modules=None):
 
 
 def _refresh(now, force, only):
+    # Module figures may lag the primary by a replica's few seconds; the bundles themselves go to the cache.
+    with reading_replica() as alias:
+        return _compute_and_publish(now, force, only, alias)
+
+
+def _compute_and_publish(now, force, only, alias):
     started = time.monotonic()
     state = cache.get(STATE_KEY) or {}
     courts = {c.pk: c for c in Court.objects.order_by("code")}
@@ -81,7 +88,7 @@ def _refresh(now, force, only):
         try:
             # A savepoint per module: a failing query (PostgreSQL aborts the transaction) stays
             # inside its module, and the others still compute (issue 5: isolated failure).
-            with transaction.atomic():
+            with transaction.atomic(using=alias):
                 per_court = module.gather(ctx)
                 values = {c.code: _jsonable(ctx.finish(module, per_court, c)) for c in courts.values()}
         except Exception as exc:  # any module bug must not take the other 39 down

@@ -20,8 +20,12 @@ def pytest_report_header(config):
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    # Cached court subtrees and snapshots are keyed by primary keys that differ between tests.
+    # Cached court subtrees and snapshots are keyed by primary keys that differ between tests; the snapshot poll's
+    # per-process copy of ETags goes with them.
+    from dashboards.api import snapshot
+
     cache.clear()
+    snapshot._local.clear()
     yield
 
 

@@ -26,13 +26,37 @@ def _error(status, code, message):
     return JsonResponse({"code": code, "detail": message}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+# The ETag and refresh time each web process read last, per screen: thousands of screens poll every 5 s while the
+# snapshots change at most every 10 s, so most polls are answered without even the cache's round trip. A new
+# snapshot reaches a screen at most SCREEN_POLL_LOCAL_SECONDS later.
+_local = {}
+
+
+def local_seconds():
+    return getattr(settings, "SCREEN_POLL_LOCAL_SECONDS", 1.0)
+
+
+def _current(court_code):
+    now = time.monotonic()
+    hit = _local.get(court_code)
+    if hit is not None and hit[0] > now:
+        return hit[1], hit[2]
+    found = cache.get_many([etag_key(court_code), META_KEY])
+    etag, meta = found.get(etag_key(court_code)), found.get(META_KEY)
+    if etag is not None and meta is not None:
+        if len(_local) > 10_000:  # court codes are few; never let made-up ones grow the table without bound
+            _local.clear()
+        _local[court_code] = (now + local_seconds(), etag, meta)
+    return etag, meta
+
+
 @require_GET
 def snapshot(request, court_code):
     token = request.META.get(HEADER)
     allowed = token_allows(token, court_code) if token else user_allows(request.user, court_code)
     if allowed is None:
         return _error(401, "screen_token_invalid", _("大屏凭证无效或已过期，请重新获取 (screen token missing or expired)"))
-    etag, meta = (lambda d: (d.get(etag_key(court_code)), d.get(META_KEY)))(cache.get_many([etag_key(court_code), META_KEY]))
+    etag, meta = _current(court_code)
     if not allowed or (meta is not None and court_code not in meta["courts"]):
         # Out of scope and unknown courts look the same (DESIGN.md §2: 404, never 403-with-details).
         return _error(404, "not_found", _("未找到该法院的大屏 (no such screen)"))

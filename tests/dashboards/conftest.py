@@ -19,6 +19,12 @@ def at(y, m, d, hh=10, mm=0):
     return dt.datetime(y, m, d, hh, mm, tzinfo=SHANGHAI)
 
 
+@pytest.fixture(autouse=True)
+def _polls_read_the_cache(settings):
+    # Tests refresh and poll within the same second; the poll's per-process copy (tested on its own) would hide that.
+    settings.SCREEN_POLL_LOCAL_SECONDS = 0
+
+
 @pytest.fixture
 def make_case(courts):
     def make(code="宁0105", filed=TODAY, status=CaseStatus.ASSIGNED, closed=None, closure="", **kw):

@@ -111,13 +111,27 @@ def test_memory_stays_flat_over_many_poll_cycles(browser_page, log_in, demo_prov
 
 
 def test_led_wall_of_another_aspect_ratio_is_filled(browser_page, log_in, demo_province):
+    """A 6656×1792 LED wall (3.71:1) at its full size: the stage covers every pixel, the cards spread to the right
+    edge instead of leaving black bars, and text and charts are vectors scaled by the layout, not a bitmap stretched
+    (charts are SVG; no element of the stage is promoted to a layer that the GPU would scale as a bitmap)."""
     page = browser_page
     _open_screen(page, log_in, demo_province)
-    page.set_viewport_size({"width": 3328, "height": 896})  # 6656×1792 at half size: the same 3.71:1 wall
+    page.set_viewport_size({"width": 6656, "height": 1792})
+    page.wait_for_function("Math.abs(document.getElementById('stage').getBoundingClientRect().width - 6656) < 2")
     page.wait_for_timeout(600)
     box = page.locator("#stage").bounding_box()
-    assert abs(box["width"] - 3328) < 2 and abs(box["height"] - 896) < 2
-    # Charts are SVG (vector), so scaling keeps them sharp rather than stretching a bitmap.
+    assert abs(box["width"] - 6656) < 2 and abs(box["height"] - 1792) < 2
+    cards = page.evaluate("""() => [...document.querySelectorAll('.page.on .card, .side .card')]
+        .map(c => c.getBoundingClientRect()).map(r => [r.left, r.right, r.bottom])""")
+    assert cards and max(right for _l, right, _b in cards) > 6656 * 0.97  # filled to the right edge
+    assert max(bottom for _l, _r, bottom in cards) > 1792 * 0.9
     assert page.locator("[data-module=m38] [data-chart] svg").count() == 1
-    page.save_screenshot("wall-3.71", full_page=False)
+    promoted = page.evaluate("""() => [document.getElementById('stage'), ...document.querySelectorAll('#stage .card, #stage [data-chart]')]
+        .filter(e => { const s = getComputedStyle(e); return s.willChange.includes('transform') || s.filter !== 'none'; }).length""")
+    assert promoted == 0
+    # The charts were resized to their new boxes (not drawn at 1920×1080 and scaled up).
+    sizes = page.evaluate("""() => [...document.querySelectorAll('.page.on [data-chart] svg')].map(s => [s.getAttribute('width'),
+        s.parentElement.parentElement.clientWidth])""")
+    assert sizes and all(abs(float(w) - float(box_w)) <= 2 for w, box_w in sizes if w), sizes
+    page.save_screenshot("wall-6656x1792", full_page=False)
     assert page.console_errors == []

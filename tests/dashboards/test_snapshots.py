@@ -44,6 +44,35 @@ def test_unchanged_poll_answers_304_without_any_database_query(client, courts, m
     assert again["X-Snapshot-Stale"] == "0"
 
 
+def test_polls_within_a_second_are_answered_from_the_process_without_the_cache(client, courts, make_case, token, settings,
+                                                                              monkeypatch, django_assert_num_queries):
+    """Each web process keeps the last ETag it read for a second: a wall of screens costs the cache one read per
+    court per second, and a new snapshot shows at most a second later."""
+    from django.core.cache import cache as real_cache
+
+    from dashboards.api import snapshot as view
+
+    settings.SCREEN_POLL_LOCAL_SECONDS = 1.0
+    clock = {"t": 1000.0}
+    monkeypatch.setattr(view.time, "monotonic", lambda: clock["t"])
+    make_case(filed=TODAY)
+    snapshots.refresh(NOW)
+    etag1 = poll(client, "宁", token)["ETag"]
+    reads = []
+    monkeypatch.setattr(view, "cache", type("Counting", (), {
+        "get_many": lambda self, keys: reads.append(keys) or real_cache.get_many(keys),
+        "get": lambda self, key: real_cache.get(key)})())
+    with django_assert_num_queries(0):
+        assert poll(client, "宁", token, etag1).status_code == 304
+    assert reads == []
+    make_case(filed=TODAY)
+    snapshots.refresh(NOW + dt.timedelta(seconds=10), force=True)
+    assert poll(client, "宁", token, etag1).status_code == 304  # still within the second: the old ETag
+    clock["t"] += 1.01
+    fresh = poll(client, "宁", token, etag1)
+    assert fresh.status_code == 200 and fresh["ETag"] != etag1 and len(reads) == 1
+
+
 def test_etag_changes_only_when_figures_change(client, courts, make_case, token):
     make_case(filed=TODAY)
     snapshots.refresh(NOW)
