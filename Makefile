@@ -9,7 +9,7 @@ CASES  ?= 20000
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install migrate seed browser-deps lint messages bench
+.PHONY: run test install migrate seed browser-deps bench-deps messages bench
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,5 +39,10 @@ messages: install
 	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var
 	$(BIN)/python manage.py compilemessages -l en
 
-bench: install
+# The polling benchmark's load generator (Debian's wrk: a C client leaves the two cores to the server).
+bench-deps:
+	bash scripts/apt-install.sh wrk
+
+# Every benchmark of DESIGN.md §5 (bench/run_all.py: drops and rebuilds the ec_million database).
+bench: install bench-deps
 	$(BIN)/python bench/run_all.py

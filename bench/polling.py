@@ -9,7 +9,8 @@ Phases (each bounded in screens and seconds):
               snapshots), timed in-process for the high court: a lower bound of that design's latency.
 3. realistic: N screens, each polling every 5 s with If-None-Match, spread over the 28 court screens,
               while a refresher recomputes snapshots every 10 s like the beat.
-4. saturate:  the same N screens polling back-to-back (closed loop): sustained polls per second.
+4. saturate:  the same N screens polling back-to-back (closed loop): sustained polls per second, driven by
+              wrk when it is installed (Debian package `wrk`: a C load generator leaves the cores to the server).
 Prints p50/p95/p99, polls/s, the 304 share and the machine it ran on.
 """
 import argparse
@@ -18,6 +19,7 @@ import multiprocessing as mp
 import os
 import platform
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -104,6 +106,45 @@ def run_phase(url, paths, token, screens, seconds, interval, processes):
     }
 
 
+WRK_SCRIPT = """
+local paths, etags, token = {%(paths)s}, {%(etags)s}, "%(token)s"
+local threads, n = {}, 0
+function setup(thread) table.insert(threads, thread) end
+function init(args) s304, s200, other = 0, 0, 0 end
+function request()
+  n = n + 1
+  local k = (n %% #paths) + 1
+  return wrk.format("GET", paths[k], {["X-Screen-Token"] = token, ["If-None-Match"] = etags[k]})
+end
+function response(status, headers, body)
+  if status == 304 then s304 = s304 + 1 elseif status == 200 then s200 = s200 + 1 else other = other + 1 end
+end
+function done(summary, latency, requests)
+  local a, b, c = 0, 0, 0
+  for _, t in ipairs(threads) do a = a + t:get("s304"); b = b + t:get("s200"); c = c + t:get("other") end
+  io.write(string.format("RESULT %%d %%d %%d %%f %%f %%f %%f\\n", a, b, c, summary.duration / 1e6,
+    latency:percentile(50) / 1e3, latency:percentile(95) / 1e3, latency:percentile(99) / 1e3))
+end
+"""
+
+
+def saturate_with_wrk(url, paths, etags, token, connections, seconds):
+    """Back-to-back polls from wrk (C, one thread per core): a Python load generator spent most of the two cores
+    itself and measured its own speed. Every connection sends the screen's current ETag, as a screen does."""
+    import tempfile
+
+    script = WRK_SCRIPT % {"paths": ",".join(f'"{p}"' for p in paths), "etags": ",".join(f"'{e}'" for e in etags), "token": token}
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", f.name, url],
+                         capture_output=True, text=True, check=True).stdout
+    os.unlink(f.name)
+    s304, s200, other, duration, p50, p95, p99 = next(line.split()[1:] for line in out.splitlines() if line.startswith("RESULT"))
+    polls = int(s304) + int(s200) + int(other)
+    return {"polls": polls, "errors": int(other), "elapsed": float(duration), "rps": polls / float(duration),
+            "share304": int(s304) / max(1, polls), "p50": float(p50), "p95": float(p95), "p99": float(p99)}
+
+
 # --- server side --------------------------------------------------------------------------------
 
 def free_port():
@@ -117,7 +158,10 @@ def start_server(workers):
     proc = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "execcenter.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
          "--worker-class", "gthread", "--threads", "4", "--log-level", "warning", "--keep-alive", "30"],
-        cwd=ROOT, env={**os.environ, "DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "True")})
+        # The production profile (DEBUG off) on loopback: no TLS here, so no HTTPS redirect.
+        # SECRET_KEY is the one this process signs the screen token with (set in main()).
+        cwd=ROOT, env={"ALLOWED_HOSTS": "127.0.0.1,localhost", **os.environ,
+                       "DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "False"), "SECURE_SSL_REDIRECT": "False"})
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -146,10 +190,12 @@ def main():
     opts = parser.parse_args()
     screens, seconds = min(opts.screens, MAX_SCREENS), min(opts.seconds, MAX_SECONDS)
 
+    os.environ.setdefault("SECRET_KEY", "bench-polling-" + "x" * 50)  # shared with the server started below
     import django
 
     django.setup()
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
     from django.db import connection
     from django.urls import reverse
 
@@ -193,7 +239,14 @@ def main():
         beat.start()
         realistic = run_phase(url, paths, token, screens, seconds, opts.interval, opts.processes)
         stop.set()
-        saturate = run_phase(url, paths, token, screens, seconds, 0, opts.processes)
+        beat.join()
+        if shutil.which("wrk"):
+            generator = "wrk"
+            etags = [cache.get(snapshots.etag_key(c.code)) for c in courts]
+            saturate = saturate_with_wrk(url, paths, etags, token, screens, seconds)
+        else:
+            generator = f"{opts.processes} Python client processes (install Debian's wrk for a lighter load generator)"
+            saturate = run_phase(url, paths, token, screens, seconds, 0, opts.processes)
     finally:
         stop.set()
         if proc:
@@ -213,6 +266,7 @@ def main():
     print("-" * 108)
     print(f"snapshot vs per-request baseline (p50): {percentile(baseline, 50) / max(realistic['p50'], 1e-9):.0f}× faster "
           f"(target ≥ 20×; p95 target ≤ 20 ms, saturation target ≥ 1,000 polls/s)")
+    print(f"saturation load generator: {generator}, on the same machine as the server")
     print(f"refresh of all modules × all scopes: {', '.join(f'{t:.2f}' for t in refresh_times)} s (target ≤ 10 s); "
           f"slowest modules: {', '.join(f'{c} {t:.2f}s' for c, t in slowest)}")
 
