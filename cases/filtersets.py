@@ -3,6 +3,7 @@
 Each model field has a filter (tests/api_mixins.py checks it); date and money fields get ranges.
 """
 import datetime as dt
+import re
 
 import django_filters
 from django import forms
@@ -21,6 +22,8 @@ from .models import (AuctionItem, AuctionRound, Case, CaseEvent, CaseParty, Long
                      UnclaimedReceipt)
 
 RANGE = ["exact", "gte", "lte"]
+# 18 characters: a resident ID number (17 digits and a check digit or X) or a unified social credit code.
+ID_NUMBER_SHAPE = re.compile(r"[0-9A-Z]{18}")
 
 # Filters that select old open cases are listed in the order of their own partial index (cases.models.Case.Meta):
 # paged newest-id first, PostgreSQL walked ~400,000 recent ids of a million cases to find one page of old ones.
@@ -111,17 +114,25 @@ class CaseFilterSet(FilterSet):
         return queryset.filter(long_q) if value else queryset.exclude(long_q)
 
     def filter_text(self, queryset, name, value):
+        """案号 / 当事人名称 / 证件号码 in one box. What the text looks like decides which index answers it: OR-ing a
+        party search with a case-number substring made PostgreSQL read all million cases (≈ 0.3 s a page)."""
         value = value.strip()
         if not value:
             return queryset
         try:
-            # A whole case number is answered by its unique index alone: OR-ing it with the party search
-            # made PostgreSQL scan a million rows (0.5 s).
+            # A whole case number is answered by its unique index alone.
             return queryset.filter(number=str(parse_case_number(value, check_court=False)))
         except ValidationError:
             pass
-        parties = Party.objects.filter(Q(name__startswith=value) | Q(id_number=value.upper()))
-        return queryset.filter(Q(pk__in=CaseParty.objects.filter(party__in=parties).values("case_id")) | Q(number__contains=value))
+        if ID_NUMBER_SHAPE.fullmatch(value.upper()):
+            parties = Party.objects.filter(id_number=value.upper())  # resident ID or credit code: unique index
+        elif any(ch.isdigit() for ch in value):
+            # Part of a case number ("0105执12"): names carry no digits. A trigram index serves it on PostgreSQL
+            # (migration 0006).
+            return queryset.filter(number__contains=value)
+        else:
+            parties = Party.objects.filter(name__startswith=value)  # the name's pattern index
+        return queryset.filter(pk__in=CaseParty.objects.filter(party__in=parties).values("case_id"))
 
 
 class PartyFilterSet(FilterSet):

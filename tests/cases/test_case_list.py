@@ -152,3 +152,26 @@ def test_filtersets_share_no_state_between_requests(courts, judge_xixia, directo
     assert set(first.qs.values_list("pk", flat=True)) >= {overdue.pk} and running.pk not in first.qs.values_list("pk", flat=True)
     assert set(second.qs.values_list("pk", flat=True)) == {old.pk}
     assert getattr(CaseFilterSet.base_filters["deadline_state"], "parent", None) is None  # the class's own filters stay unbound
+
+
+def test_text_search_finds_by_name_prefix_id_number_part_of_a_number_or_the_whole_number(courts):
+    """One search box, four kinds of text, each answered by its own index (cases.filtersets.filter_text)."""
+    xixia = courts["宁0105"]
+    cases = [CaseFactory(court=xixia, status=CaseStatus.INVESTIGATING) for _ in range(12)]
+    target = cases[10]  # sequence 11: "执1" is part of its number and of case 1's, "执11" of its alone
+    person = PartyFactory(name="欧阳明月")
+    organisation = PartyFactory(kind="organisation", name="宁夏某某建设有限公司", id_number="91640100MA76X1234D")
+    CaseParty.objects.create(case=target, party=person, role="respondent")
+    CaseParty.objects.create(case=cases[3], party=organisation, role="respondent")
+
+    def found(text):
+        return set(CaseFilterSet(QueryDict(mutable=True) | {"q": text}, queryset=Case.objects.all()).qs.values_list("pk", flat=True))
+
+    assert found("欧阳") == found("欧阳明月") == {target.pk}
+    assert found("明月") == set()  # a name is searched from its start
+    assert found(person.id_number) == found(person.id_number.lower()) == {target.pk}
+    assert found("91640100ma76x1234d") == {cases[3].pk}
+    assert found(f"{xixia.code}执11") == {target.pk}
+    assert found(f"{xixia.code}执1") == {cases[0].pk, cases[9].pk, cases[10].pk, cases[11].pk}
+    assert found(target.number) == {target.pk}
+    assert found("  ") == {c.pk for c in cases}
