@@ -1,4 +1,5 @@
-"""查控 module 13: institution response times (p50 / p95) and the institutions failing, over the last 24 hours.
+"""查控 module 13: institution response times (p50 / p95) and the institutions failing, each with its own p95, over the
+last 24 hours.
 
 Percentiles do not add across courts, but a latency *histogram* does: each court's answers are counted per
 latency bucket (one GROUP BY over court and bucket), the histograms of a scope's subtree are added by the
@@ -70,24 +71,31 @@ class InstitutionResponse:
                    .annotate(n=Count("id"), failed=Count("id", filter=Q(status=QueryResultStatus.FAILED)),
                              timeout=Count("id", filter=Q(status=QueryResultStatus.TIMEOUT)), bad=Count("id", filter=bad))
                    .filter(bad__gt=0))
+        keys = {}
         for r in failing:
-            key = (r["institution"], r["institution__name"], r["institution__kind"])
+            key = keys[r["institution"]] = (r["institution"], r["institution__name"], r["institution__kind"])
             add_to(out, r["request__court"], failing={key: {"n": r["n"], "failed": r["failed"], "timeout": r["timeout"]}},
                    failed=r["failed"], timeout=r["timeout"])
+        # The failing institutions' own latency histograms (all their answers, as above), for their P95 column.
+        for r in (answers.filter(institution__in=list(keys)).order_by().annotate(bucket=BUCKET)
+                  .values("request__court", "institution", "bucket").annotate(n=Count("id"))):
+            add_to(out, r["request__court"], failing={keys[r["institution"]]: {"hist": {r["bucket"]: r["n"]}}})
         return out
 
     @staticmethod
     def finish(total, view):
         hist = total.get("hist", {})
         answers = sum(hist.values())
-        failing = sorted(total.get("failing", {}).items(),
-                         key=lambda kv: (-(kv[1]["failed"] + kv[1]["timeout"]), kv[0][1]))[:FAILING_ROWS]
+        # An institution that failed in one court has its histogram in others too: only failures make it a row here.
+        bad = {key: f for key, f in total.get("failing", {}).items() if f.get("failed", 0) + f.get("timeout", 0)}
+        failing = sorted(bad.items(), key=lambda kv: (-(kv[1]["failed"] + kv[1]["timeout"]), kv[0][1]))[:FAILING_ROWS]
         kinds = dict(InstitutionKind.choices)
         return {
             **kpi((_("24小时反馈"), answers, _("次")), (_("P50响应"), percentile(hist, 0.5), "ms"),
                   (_("P95响应"), percentile(hist, 0.95), "ms"), (_("失败"), total.get("failed", 0), _("次")),
-                  (_("超时"), total.get("timeout", 0), _("次")), (_("异常单位"), len(total.get("failing", {})), _("家"))),
-            "columns": [str(_("协助单位")), str(_("类别")), str(_("失败")), str(_("超时")), str(_("异常率"))],
-            "rows": [[name, str(kinds.get(kind, kind)), f["failed"], f["timeout"], rate(f["failed"] + f["timeout"], f["n"])]
+                  (_("超时"), total.get("timeout", 0), _("次")), (_("异常单位"), len(bad), _("家"))),
+            "columns": [str(_("协助单位")), str(_("类别")), str(_("失败")), str(_("超时")), str(_("异常率")), "P95 ms"],
+            "rows": [[name, str(kinds.get(kind, kind)), f["failed"], f["timeout"], rate(f["failed"] + f["timeout"], f["n"]),
+                      percentile(f.get("hist", {}), 0.95)]
                      for (_pk, name, kind), f in failing],
         }
