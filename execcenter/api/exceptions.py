@@ -1,5 +1,9 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+import math
+
+from django.utils.translation import gettext as _
 from rest_framework import status
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -16,4 +20,10 @@ def exception_handler(exc, context):
         return Response(body, status=exc.status)
     if isinstance(exc, DjangoValidationError):
         return Response(as_serializer_error(exc), status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, Throttled) and response is not None:
+        # DRF's own text is one language only; partners read both, like every other error here. Retry-After is DRF's.
+        wait = math.ceil(exc.wait) if exc.wait is not None else 1
+        response.data = {"detail": _("请求过于频繁，请 %(s)s 秒后重试 (rate limit exceeded, retry in %(s)s s)") % {"s": wait},
+                         "code": "throttled"}
+    return response
