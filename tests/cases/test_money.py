@@ -1,9 +1,8 @@
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from cases import money, services
@@ -11,6 +10,7 @@ from cases.choices import CaseStatus, MoneyKind, ReceiptSource
 from cases.models import Case, MoneyEntry, UnclaimedReceipt
 from execcenter.exceptions import InvalidTransition, RuleViolation
 from tests.cases.conftest import applicant, case_in, respondent
+from tests.concurrency import run_together
 
 D = Decimal
 
@@ -94,24 +94,8 @@ def test_concurrent_payouts_never_exceed_receipts(courts):
     case = case_in(CaseStatus.DISPOSING)
     services.record_receipt(case, "100.00")
     payee = applicant(case)
-    barrier = threading.Barrier(8)
-    outcomes = []
-
-    def pay():
-        try:
-            barrier.wait()
-            services.record_payout(Case.objects.get(pk=case.pk), "30.00", payee)
-            outcomes.append("paid")
-        except RuleViolation:
-            outcomes.append("refused")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=pay) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = run_together(8, lambda: services.record_payout(Case.objects.get(pk=case.pk), "30.00", payee))
+    outcomes = ["refused" if isinstance(o, RuleViolation) else o if isinstance(o, Exception) else "paid" for o in outcomes]
     paid = sum(e.amount for e in MoneyEntry.objects.filter(case=case, kind=MoneyKind.PAYOUT))
     assert outcomes.count("paid") == 3 and outcomes.count("refused") == 5
     assert paid == D("90.00")
