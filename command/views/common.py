@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, redirect
 from execcenter.exceptions import DomainError
 
 
-def scoped_object(request, model, pk):
-    """The object if the user's scope contains it, else 404 (never 403-with-details)."""
-    return get_object_or_404(model.objects.visible_to(request.user), pk=pk)
+def scoped_object(request, model, pk, *related):
+    """The object (with `related` fetched alongside) if the user's scope contains it, else 404 (never 403-with-details)."""
+    return get_object_or_404(model.objects.visible_to(request.user).select_related(*related), pk=pk)
 
 
 def domain_action(view):

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +22,7 @@ from ..choices import PetitionStatus
 from ..forms import PetitionCloseForm, PetitionFilterForm, PetitionReceiveForm, PetitionReplyForm
 from ..models import Petition
 from ..services.petitions import PETITION_CLOSERS, PETITION_HANDLERS
+from .common import scoped_object
 
 PAGE_SIZE = 50
 
@@ -107,14 +108,9 @@ def _render_petition(request, petition, bound=None, status=200):
     }, status=status)
 
 
-def _petition(request, pk):
-    """The petition if the user's scope contains it, else 404 (never 403-with-details)."""
-    return get_object_or_404(Petition.objects.visible_to(request.user).select_related("court", "case"), pk=pk)
-
-
 @login_required
 def petition_detail(request, pk):
-    return _render_petition(request, _petition(request, pk))
+    return _render_petition(request, scoped_object(request, Petition, pk, "court", "case"))
 
 
 @login_required
@@ -122,7 +118,7 @@ def petition_detail(request, pk):
 def petition_action(request, pk, action):
     if action not in ACTIONS:
         raise Http404
-    petition = _petition(request, pk)
+    petition = scoped_object(request, Petition, pk, "court", "case")
     form_class, _roles, handler, success = ACTIONS[action]
     form = form_class(request.POST, prefix=action)
     if not form.is_valid():
