@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from execcenter.filtersets import FilterSet
+from execcenter.filtersets import FilterSet, IdentifierFilter, PhoneFilter
+from execcenter.identifiers import normalise_id_number
 from execcenter.models import Court, Officer
 from execcenter.validators import parse_case_number
 
@@ -124,8 +125,9 @@ class CaseFilterSet(FilterSet):
             return queryset.filter(number=str(parse_case_number(value, check_court=False)))
         except ValidationError:
             pass
-        if ID_NUMBER_SHAPE.fullmatch(value.upper()):
-            parties = Party.objects.filter(id_number=value.upper())  # resident ID or credit code: unique index
+        if ID_NUMBER_SHAPE.fullmatch(normalise_id_number(value)):
+            # resident ID or credit code (typed full-width or with spaces, stored folded): unique index
+            parties = Party.objects.filter(id_number=normalise_id_number(value))
         elif any(ch.isdigit() for ch in value):
             # Part of a case number ("0105执12"): names carry no digits. A trigram index serves it on PostgreSQL
             # (migration 0006).
@@ -137,6 +139,8 @@ class CaseFilterSet(FilterSet):
 
 class PartyFilterSet(FilterSet):
     name = django_filters.CharFilter(lookup_expr="startswith")
+    id_number = IdentifierFilter()
+    phone = PhoneFilter()
     case = django_filters.NumberFilter(field_name="case_parties__case", distinct=True)
 
     class Meta:

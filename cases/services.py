@@ -18,7 +18,7 @@ from execcenter.choices import Role
 from execcenter.exceptions import InvalidTransition, PermissionDenied, RuleViolation
 from execcenter.scope import user_of
 from execcenter.services import actor_label, audit, resolve_alerts
-from execcenter.validators import format_case_number, validate_credit_code, validate_resident_id
+from execcenter.validators import format_case_number, validate_credit_code, validate_phone, validate_resident_id
 
 from . import deadlines
 from .choices import CaseStatus, CaseTag, CaseType, ClosureType, MoneyKind, PartyKind, PartyRole, ReceiptSource, SuspensionKind
@@ -81,10 +81,11 @@ def _validated_party(index, data):
     validate = validate_resident_id if kind == PartyKind.PERSON else validate_credit_code
     try:
         id_number = validate(data.get("id_number"))
+        phone = validate_phone(data.get("phone"))
     except ValidationError as exc:
         raise ValidationError({"parties": [prefix + m for m in exc.messages]}) from None
     return {"kind": kind, "role": role, "name": name, "id_number": id_number,
-            "phone": (data.get("phone") or "").strip(), "address": (data.get("address") or "").strip()}
+            "phone": phone, "address": (data.get("address") or "").strip()}
 
 
 def find_or_create_party(kind, name, id_number, phone="", address=""):

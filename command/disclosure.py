@@ -13,6 +13,7 @@ from django.db.models import Sum
 
 from cases.choices import MeasureStatus, MoneyKind
 from cases.models import CaseParty, Measure, MoneyEntry
+from execcenter.identifiers import normalise_id_number
 from execcenter.services import audit, client_ip
 from execcenter.validators import parse_case_number
 
@@ -57,7 +58,7 @@ def find_party_case(number, id_number):
     """The (case, party) pair matching both inputs exactly, or None. One query whatever the input, so a
     malformed, unknown or mismatched lookup costs the same."""
     normalised = _normalise_number(number) or (number or "")[:40]
-    id_number = (id_number or "").strip().upper()[:18]
+    id_number = normalise_id_number(id_number)[:18]
     link = (
         CaseParty.objects.select_related("case__court", "party")
         .filter(case__number=normalised, party__id_number=id_number).first()
@@ -108,6 +109,6 @@ def lookup(request, number, id_number, challenge_answer):
     audit(
         None, "disclosure.lookup", court=case.court if case else None, request=request,
         object_type="cases.case", object_id=case.pk if case else "",
-        details={"number": (number or "")[:40], "id_number": _masked((id_number or "").strip().upper()[:18]), "outcome": outcome},
+        details={"number": (number or "")[:40], "id_number": _masked(normalise_id_number(id_number)[:18]), "outcome": outcome},
     )
     return progress(*found) if outcome == "ok" else None

@@ -3,6 +3,7 @@ import copy
 import django_filters
 from django.http import QueryDict
 
+from execcenter.identifiers import normalise_id_number, normalise_phone
 from execcenter.models import Alert, AuditLog, Court
 
 
@@ -40,6 +41,23 @@ class FilterSet(django_filters.FilterSet):
         if "_form_class" not in cls.__dict__:
             cls._form_class = super().get_form_class()
         return cls._form_class
+
+
+class IdentifierFilter(django_filters.CharFilter):
+    """An exact-match filter on an identifier stored folded (execcenter.identifiers): the query value is folded the
+    same way, so `６４０１…` and `640 1…` find what `6401…` finds. `normalise` is one of that module's functions."""
+
+    def __init__(self, *args, normalise=normalise_id_number, **kwargs):
+        self.normalise = normalise
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return super().filter(qs, self.normalise(value) if value else value)
+
+
+class PhoneFilter(IdentifierFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, normalise=normalise_phone, **kwargs)
 
 
 class CourtFilterSet(FilterSet):

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from .identifiers import normalise_case_number, normalise_id_number, normalise_phone
+
 # GB 11643-1999: 17 digits weighted, mod 11 gives the check character.
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_RE = re.compile(r"^[1-9]\d{16}[\dX]$")
+# ASCII only: Python's \d also matches full-width and Arabic-Indic digits, which `int()` then reads as their values.
+_ID_RE = re.compile(r"^[1-9][0-9]{16}[0-9X]$", re.ASCII)
 
 
 def resident_id_check_char(first17):
@@ -17,8 +20,9 @@ def resident_id_check_char(first17):
 
 
 def validate_resident_id(value):
-    """18-digit resident identity number (GB 11643): format, birth date, checksum. Returns it upper-cased."""
-    value = (value or "").strip().upper()
+    """18-digit resident identity number (GB 11643): format, birth date, checksum. Returns it folded to ASCII and
+    upper-cased (execcenter.identifiers), the form it is stored and searched in."""
+    value = normalise_id_number(value)
     if not _ID_RE.match(value):
         raise ValidationError(_("身份证号码应为18位：17位数字加1位校验码（数字或X）"), code="id_format")
     try:
@@ -35,7 +39,7 @@ def validate_resident_id(value):
 # GB 32100-2015: 31-character alphabet without I, O, S, V, Z; weights 3^i mod 31.
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_USCC_RE = re.compile(r"^[1-9A-GY][1-9A-Z]\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_USCC_RE = re.compile(r"^[1-9A-GY][1-9A-Z][0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$", re.ASCII)
 
 
 def credit_code_check_char(first17):
@@ -44,8 +48,9 @@ def credit_code_check_char(first17):
 
 
 def validate_credit_code(value):
-    """18-character unified social credit code (GB 32100): format and checksum. Returns it upper-cased."""
-    value = (value or "").strip().upper()
+    """18-character unified social credit code (GB 32100): format and checksum. Returns it folded to ASCII and
+    upper-cased."""
+    value = normalise_id_number(value)
     if len(value) != 18 or not _USCC_RE.match(value) or any(c not in USCC_CHARS for c in value):
         raise ValidationError(
             _("统一社会信用代码应为18位，由数字和大写字母组成（不含I、O、S、V、Z）"), code="uscc_format"
@@ -58,9 +63,9 @@ def validate_credit_code(value):
 # 《关于人民法院案件案号的若干规定》: （year）court code + type code + sequence + 号.
 CASE_TYPES = ("执恢", "执保", "执异", "执复", "执监", "执协", "执")  # longest first for the regex
 _CASE_RE = re.compile(
-    r"^[（(](?P<year>\d{4})[）)](?P<court>[\u4e00-\u9fa5](?:\d{2}|\d{4})?)(?P<type>"
+    r"^（(?P<year>[0-9]{4})）(?P<court>[\u4e00-\u9fa5](?:[0-9]{2}|[0-9]{4})?)(?P<type>"
     + "|".join(CASE_TYPES)
-    + r")(?P<seq>[1-9]\d{0,6})号$"
+    + r")(?P<seq>[1-9][0-9]{0,6})号$"
 )
 
 
@@ -80,11 +85,13 @@ def format_case_number(year, court_code, type_code, sequence):
 
 
 def parse_case_number(value, check_court=True):
-    """Parse `（2024）宁0105执123号` (half-width brackets accepted) into its parts.
+    """Parse `（2024）宁0105执123号` into its parts after execcenter.identifiers.normalise_case_number (so half-width
+    brackets, full-width digits and stray spaces are accepted). `str()` of the result is the stored form.
 
-    With check_court, the court code must belong to a known court.
+    With check_court, the court code must belong to a known court. Raises ValidationError (code case_number_format,
+    case_number_year, case_number_court).
     """
-    value = (value or "").strip().replace(" ", "")
+    value = normalise_case_number(value)
     m = _CASE_RE.match(value)
     if not m:
         raise ValidationError(
@@ -99,3 +106,16 @@ def parse_case_number(value, check_court=True):
         if not Court.objects.filter(code=m["court"]).exists():
             raise ValidationError(_("案号中的法院代字不存在：%(code)s") % {"code": m["court"]}, code="case_number_court")
     return CaseNumber(year, m["court"], m["type"], int(m["seq"]))
+
+
+# Fixed lines (0951-6012345), mobiles (13951000000), extensions and +86: ASCII digits and hyphens, 20 at most.
+_PHONE_RE = re.compile(r"^\+?[0-9][0-9-]{4,19}$", re.ASCII)
+
+
+def validate_phone(value):
+    """A phone number folded to ASCII (full-width digits and spaces allowed as typed); "" stays "". Raises
+    ValidationError (code phone_format) for anything else."""
+    value = normalise_phone(value)
+    if value and (not _PHONE_RE.match(value) or len(value) > 20):
+        raise ValidationError(_("联系电话格式错误：只能包含数字和连字符（-），5至20位"), code="phone_format")
+    return value

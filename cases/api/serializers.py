@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from execcenter.masking import mask_address, mask_id_number, mask_phone
 from execcenter.models import Court, Officer
-from execcenter.validators import validate_credit_code, validate_resident_id
+from execcenter.validators import validate_credit_code, validate_phone, validate_resident_id
 
 from ..choices import (AuctionItemKind, AuctionOutcome, CaseStatus, CaseTag, CaseType, ClosureType, DishonestGround, MeasureKind,
                        MeasureStatus, PartyKind, PartyRole, ReceiptSource, SuspensionKind)
@@ -74,8 +74,9 @@ class PartyInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PartyKind.choices)
     role = serializers.ChoiceField(choices=PartyRole.choices)
     name = serializers.CharField(max_length=128)
-    id_number = serializers.CharField(max_length=18)
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    # Room for the number as typed (spaces between groups): it is folded to its 18 ASCII characters in validate().
+    id_number = serializers.CharField(max_length=40)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
     def validate(self, attrs):
@@ -84,6 +85,10 @@ class PartyInputSerializer(serializers.Serializer):
             attrs["id_number"] = check(attrs["id_number"])
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"id_number": exc.messages}) from None
+        try:
+            attrs["phone"] = validate_phone(attrs.get("phone"))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"phone": exc.messages}) from None
         return attrs
 
 

@@ -13,6 +13,7 @@ from execcenter.choices import AlertSeverity, PartnerAction, PartnerKind
 from execcenter.exceptions import InvalidTransition, PermissionDenied, RuleViolation
 from execcenter.scope import is_partner
 from execcenter.services import audit, raise_alert, resolve_alerts
+from execcenter.validators import validate_phone
 
 from ..choices import AnswerChannel, LetterStatus, LinkageKind
 from ..models import AssistanceLetter, LinkageUnit
@@ -180,4 +181,5 @@ def unit_counts(court, start=None, end=None, *, townships=None, today=None):
 def register_unit(*, name, kind, court, contact_name="", contact_phone="", partner=None):
     if partner is not None and partner.kind != PartnerKind.LINKAGE:
         raise RuleViolation(_("接口密钥必须是联动单位类型 (partner key must be of kind linkage)"), code="bad_partner_kind")
+    contact_phone = validate_phone(contact_phone)  # stored folded to ASCII (execcenter.identifiers)
     return LinkageUnit.objects.create(name=name, kind=kind, court=court, contact_name=contact_name, contact_phone=contact_phone, partner=partner)
