@@ -195,7 +195,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "execcenter.api.pagination.ColumnOrderingFilter",  # ?ordering= by this table's columns only
     ],
     "DEFAULT_PAGINATION_CLASS": "execcenter.api.pagination.DefaultCursorPagination",
     "PAGE_SIZE": 50,
