@@ -29,6 +29,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("querycontrol/", include("querycontrol.urls")),
     path("command/", include("command.urls")),
+    path("workbench/", include("workbench.urls")),
     path("", include("dashboards.urls")),
 ]
 if settings.DEBUG:

@@ -15,8 +15,8 @@ from execcenter.tasks import HEARTBEAT_KEY
 
 @login_required
 def home(request):
-    """Land on the case list (judges) once it exists; otherwise a simple portal page."""
-    for name in ("cases:case-list",):
+    """Land on my workbench (我的工作台, every role's home page); the case list or a portal page without it."""
+    for name in ("workbench:home", "cases:case-list"):
         try:
             return redirect(reverse(name))
         except NoReverseMatch:

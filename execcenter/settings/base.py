@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "simulator",
     "command",
     "dashboards",
+    "workbench",
 ]
 
 MIDDLEWARE = [

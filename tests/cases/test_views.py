@@ -87,9 +87,9 @@ def test_registered_panels_render_on_the_case_page(login, judge_xixia, monkeypat
     assert f"查控面板 {case.number}" in page
 
 
-def test_home_lands_on_the_case_list(login, judge_xixia):
+def test_home_lands_on_the_workbench(login, judge_xixia):
     response = login(judge_xixia).get("/")
-    assert response.status_code == 302 and response["Location"] == reverse("cases:case-list")
+    assert response.status_code == 302 and response["Location"] == reverse("workbench:home")
 
 
 def test_a_failing_panel_does_not_break_the_case_page(login, judge_xixia, monkeypatch):

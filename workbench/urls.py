@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workbench"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("list/<slug:key>/", views.bucket, name="bucket"),
+]
