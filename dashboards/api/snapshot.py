@@ -13,6 +13,8 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from execcenter.conditional import none_match
+
 from ..screen_access import HEADER, token_allows, user_allows
 from ..snapshots import META_KEY, body_key, etag_key
 
@@ -71,7 +73,7 @@ def snapshot(request, court_code):
         "X-Snapshot-Stale": "1" if age > stale_after() else "0",
         "Access-Control-Expose-Headers": "ETag, X-Snapshot-Age, X-Snapshot-As-Of, X-Snapshot-Stale",
     }
-    if request.headers.get("If-None-Match") == etag:
+    if none_match(request.headers.get("If-None-Match"), etag):
         response = HttpResponse(status=304)
     else:
         entry = cache.get(body_key(court_code))
