@@ -24,6 +24,7 @@ from querycontrol.models import ControlOrder, FoundAsset
 from querycontrol.models.orders import PENDING_STATUSES
 
 from . import rules
+from .flow import move
 from .numbering import next_document_no
 
 FILING_ROLES = ("judge", "officer")
@@ -150,8 +151,7 @@ def file_order(actor, kind, *, case=None, asset=None, target=None, amount=None, 
 
 def _submit(actor, order, case, request):
     _validate(order, case)
-    if not ControlOrder.objects.filter(pk=order.pk, status=OrderStatus.DRAFT).update(
-            status=OrderStatus.SUBMITTED, submitted_at=timezone.now(), term_days=order.term_days):
+    if not move(order.pk, OrderStatus.DRAFT, OrderStatus.SUBMITTED, submitted_at=timezone.now(), term_days=order.term_days):
         raise InvalidTransition(_("只有草稿可以提交 (only drafts can be submitted)"))
     order.status = OrderStatus.SUBMITTED
     add_event(case, "order", _("提交%(kind)s申请：%(inst)s %(amount)s 元") % {
@@ -192,9 +192,9 @@ def approve_order(actor, order, *, note="", request=None):
         raise InvalidTransition(_("该措施不在待审批状态 (the order is not awaiting approval)"))
     _validate(order, case)  # the case may have changed since filing (payments, other orders)
     document_no = next_document_no(case)
-    if not ControlOrder.objects.filter(pk=order.pk, status=OrderStatus.SUBMITTED).update(
-            status=OrderStatus.APPROVED, decided_by=actor, decided_by_label=actor_label(actor)[:64], decided_at=timezone.now(),
-            decision_note=note[:200], document_no=document_no, term_days=order.term_days):
+    if not move(order.pk, OrderStatus.SUBMITTED, OrderStatus.APPROVED, decided_by=actor,
+                decided_by_label=actor_label(actor)[:64], decided_at=timezone.now(), decision_note=note[:200],
+                document_no=document_no, term_days=order.term_days):
         raise InvalidTransition(_("该措施已被他人审批 (the order was decided by someone else)"))
     order.refresh_from_db()
     add_event(case, "order", _("批准%(kind)s：%(inst)s，文书编号 %(no)s") % {
@@ -209,9 +209,8 @@ def reject_order(actor, order, *, note="", request=None):
     check_may_decide(actor, order)
     if not (note or "").strip():
         raise RuleViolation(_("请填写驳回理由 (a reason is required)"), code="reason_required")
-    if not ControlOrder.objects.filter(pk=order.pk, status=OrderStatus.SUBMITTED).update(
-            status=OrderStatus.REJECTED, decided_by=actor, decided_by_label=actor_label(actor)[:64], decided_at=timezone.now(),
-            decision_note=note[:200]):
+    if not move(order.pk, OrderStatus.SUBMITTED, OrderStatus.REJECTED, decided_by=actor,
+                decided_by_label=actor_label(actor)[:64], decided_at=timezone.now(), decision_note=note[:200]):
         raise InvalidTransition(_("该措施不在待审批状态 (the order is not awaiting approval)"))
     order.refresh_from_db()
     add_event(order.case, "order", _("驳回%(kind)s申请：%(note)s") % {"kind": order.get_kind_display(), "note": note}, actor, {"order": order.pk})

@@ -20,6 +20,8 @@ from querycontrol.choices import OrderKind, OrderOutcome, OrderStatus
 from querycontrol.connectors import ControlResult, Party, PermanentConnectorError, TransientConnectorError, get_connector
 from querycontrol.models import ControlOrder
 
+from .flow import may_move, move
+
 ZERO = Decimal("0.00")
 EXPIRY_WARNINGS = (7, 15, 30)  # days before expiry at which an alert is raised (DESIGN.md §4 module 16)
 
@@ -45,8 +47,7 @@ def send(order_id, *, attempt=1, final_attempt=True):
         return None
     now = timezone.now()
     if order.status == OrderStatus.APPROVED:
-        if not ControlOrder.objects.filter(pk=order.pk, status=OrderStatus.APPROVED).update(
-                status=OrderStatus.SENT, sent_at=now, attempts=F("attempts") + 1, updated_at=now):
+        if not move(order.pk, OrderStatus.APPROVED, OrderStatus.SENT, sent_at=now, attempts=F("attempts") + 1, updated_at=now):
             return send(order_id, attempt=attempt, final_attempt=final_attempt)  # a twin moved it; look again
     elif order.status == OrderStatus.SENT:
         ControlOrder.objects.filter(pk=order.pk, status=OrderStatus.SENT).update(attempts=F("attempts") + 1, updated_at=now)
@@ -71,8 +72,8 @@ def send(order_id, *, attempt=1, final_attempt=True):
 
 def _fail(order, message):
     with transaction.atomic():
-        if ControlOrder.objects.filter(pk=order.pk, status=OrderStatus.SENT).update(
-                status=OrderStatus.FAILED, message=message[:200], last_error=message[:200], completed_at=timezone.now()):
+        if move(order.pk, OrderStatus.SENT, OrderStatus.FAILED, message=message[:200], last_error=message[:200],
+                completed_at=timezone.now()):
             add_event(order.case, "order", _("%(kind)s失败：%(msg)s") % {"kind": order.get_kind_display(), "msg": message[:120]},
                       None, {"order": order.pk})
     order.refresh_from_db()
@@ -111,6 +112,9 @@ def apply_result(order_id, result: ControlResult):
             _apply_follow_up(order, result)
         if result.expires_on and order.kind in (OrderKind.FREEZE, OrderKind.SEAL, OrderKind.RENEW):
             order.expires_on = datetime.date.fromisoformat(result.expires_on)
+    # Applied under the row lock taken above, so a plain save is the compare-and-swap here.
+    if not may_move(OrderStatus.SENT, order.status):
+        raise ValueError(f"control order cannot move sent → {order.status}")
     order.completed_at = timezone.now()
     order.save()
     if order.kind == OrderKind.DEDUCT and order.status == OrderStatus.DONE and order.effective_amount > 0:
@@ -204,8 +208,7 @@ def lapse_expired(today=None):
     lapsed = 0
     for order in ControlOrder.objects.holding().filter(expires_on__lt=today).select_related("case"):
         with transaction.atomic():
-            if ControlOrder.objects.filter(pk=order.pk, status=OrderStatus.DONE).update(
-                    status=OrderStatus.LAPSED, updated_at=timezone.now()):
+            if move(order.pk, OrderStatus.DONE, OrderStatus.LAPSED):
                 lapsed += 1
                 add_event(order.case, "order", _("%(kind)s期限届满未续，已失效：%(ref)s") % {
                     "kind": order.get_kind_display(), "ref": order.asset.asset_ref}, None, {"order": order.pk})

@@ -1,0 +1,112 @@
+"""The case account (一案一账户): receipts in, payouts out, never more out than in."""
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from execcenter.exceptions import RuleViolation
+from execcenter.scope import user_of
+from execcenter.services import audit, resolve_alerts
+
+from .. import deadlines
+from ..choices import MoneyKind, PartyRole, ReceiptSource
+from ..models import Case, CaseParty, MoneyEntry
+from .common import CENT, add_event
+
+
+def _refresh_money_totals(case):
+    totals = case.money_entries.values("kind").annotate(total=Sum("amount"))
+    by_kind = {row["kind"]: row["total"] for row in totals}
+    case.recovered_amount = by_kind.get(MoneyKind.RECEIPT) or Decimal("0.00")
+    case.outstanding_amount = max(case.claim_amount - case.recovered_amount, Decimal("0.00"))
+    Case.objects.filter(pk=case.pk).update(
+        recovered_amount=case.recovered_amount, outstanding_amount=case.outstanding_amount, updated_at=timezone.now()
+    )
+
+
+def _check_amount(amount):
+    try:
+        amount = Decimal(amount)
+    except (ArithmeticError, TypeError, ValueError):
+        raise RuleViolation(_("金额格式错误 (amount is not a number)"), code="amount_invalid") from None
+    if not amount.is_finite() or amount <= 0:
+        raise RuleViolation(_("金额必须大于零 (amount must be positive)"), code="amount_not_positive")
+    if amount != amount.quantize(CENT):
+        raise RuleViolation(_("金额最多两位小数 (at most 2 decimal places)"), code="amount_precision")
+    return amount
+
+
+@transaction.atomic
+def record_receipt(case, amount, source=ReceiptSource.VOLUNTARY, *, reference=None, actor=None, note="", request=None):
+    """Book money into the case account. With a `reference` (e.g. "deduct:<order uuid>") it is booked once:
+    a repeat returns the first entry. Returns (entry, created)."""
+    amount = _check_amount(amount)
+    if source not in ReceiptSource.values or source == ReceiptSource.PAYOUT:
+        raise RuleViolation(_("收款来源无效 (invalid receipt source)"), code="invalid_source")
+    if reference:
+        existing = MoneyEntry.objects.filter(reference=reference).first()
+        if existing:
+            return existing, False
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    now = timezone.now()
+    entry = MoneyEntry.objects.create(
+        case=case,
+        kind=MoneyKind.RECEIPT,
+        source=source,
+        amount=amount,
+        occurred_at=now,
+        payout_due=deadlines.payout_due(timezone.localdate(now)),
+        reference=reference,
+        note=note,
+        created_by=user_of(actor),
+    )
+    _refresh_money_totals(case)
+    add_event(case, "money", _("收款 %(amount)s 元（%(source)s）") % {"amount": amount, "source": entry.get_source_display()},
+              actor, {"entry": entry.pk, "amount": str(amount), "source": source})
+    audit(actor, "money.receipt", entry, court=case.court, request=request, details={"amount": str(amount), "reference": reference})
+    return entry, True
+
+
+@transaction.atomic
+def record_payout(case, amount, payee, *, reference=None, actor=None, note="", request=None):
+    """Pay money out of the case account to an applicant. Payouts never exceed receipts: the case row
+    is locked, so concurrent payouts are serialised and the second one sees the first."""
+    amount = _check_amount(amount)
+    if reference:
+        existing = MoneyEntry.objects.filter(reference=reference).first()
+        if existing:
+            return existing, False
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not CaseParty.objects.filter(case=case, party=payee, role=PartyRole.APPLICANT).exists():
+        raise RuleViolation(_("收款人必须是本案申请执行人 (payee must be an applicant of the case)"), code="payee_not_applicant")
+    receipts = list(
+        MoneyEntry.objects.select_for_update().filter(case=case, kind=MoneyKind.RECEIPT).order_by("occurred_at", "id")
+    )
+    available = sum((r.amount - r.paid_out_amount for r in receipts), Decimal("0.00"))
+    if amount > available:
+        raise RuleViolation(
+            _("发放金额 %(amount)s 元超过案款账户可发放余额 %(available)s 元 (payout exceeds the balance)")
+            % {"amount": amount, "available": available},
+            code="payout_exceeds_receipts",
+        )
+    # Allocate to the oldest receipts first, so "overdue payout" means the oldest money still unpaid.
+    left = amount
+    for receipt in receipts:
+        take = min(left, receipt.amount - receipt.paid_out_amount)
+        if take > 0:
+            MoneyEntry.objects.filter(pk=receipt.pk).update(paid_out_amount=F("paid_out_amount") + take)
+            left -= take
+            if receipt.paid_out_amount + take == receipt.amount:
+                resolve_alerts(f"money:payout-overdue:{receipt.pk}")
+        if left == 0:
+            break
+    entry = MoneyEntry.objects.create(
+        case=case, kind=MoneyKind.PAYOUT, source=ReceiptSource.PAYOUT, amount=amount, occurred_at=timezone.now(),
+        payee=payee, reference=reference, note=note, created_by=user_of(actor),
+    )
+    add_event(case, "money", _("发放案款 %(amount)s 元给 %(payee)s") % {"amount": amount, "payee": payee.name}, actor,
+              {"entry": entry.pk, "amount": str(amount)})
+    audit(actor, "money.payout", entry, court=case.court, request=request, details={"amount": str(amount), "payee": payee.pk})
+    return entry, True

@@ -1,0 +1,54 @@
+"""The statutory time limit (审限): extensions approved by a court leader, and the deadline state."""
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from execcenter.choices import Role
+from execcenter.exceptions import PermissionDenied, RuleViolation
+from execcenter.scope import user_of
+from execcenter.services import resolve_alerts
+
+from .. import deadlines
+from ..choices import CaseStatus
+from ..models import DeadlineExtension
+from .common import _fresh, _record, _refuse, _swap
+
+
+@transaction.atomic
+def extend_deadline(case, days, reason, approved_by, approval_document_no, *, actor=None, request=None):
+    """审限延长: only with approval by a court leader (an approver of this court or above), never self-approved."""
+    case = _fresh(case)
+    if case.status == CaseStatus.CLOSED:
+        raise _refuse(case, _("延长审限"))
+    if days <= 0:
+        raise RuleViolation(_("延长天数必须大于零 (days must be positive)"), code="days_not_positive")
+    if approved_by is None or not approved_by.has_role(Role.APPROVER) or not approved_by.court.contains(case.court):
+        raise PermissionDenied(_("延长审限须经本院或上级法院院领导批准 (approval by a court leader required)"))
+    if user_of(actor) is not None and approved_by.user_id == actor.pk:
+        raise PermissionDenied(_("不能批准自己申请的延长 (nobody approves their own request)"))
+    extension_days = case.extension_days + days
+    _swap(case, case.status, extension_days=extension_days,
+          statutory_deadline=deadlines.statutory_deadline(case.filed_on, case.suspended_days, extension_days))
+    ext = DeadlineExtension.objects.create(case=case, days=days, reason=reason, approved_by=approved_by,
+                                           approval_document_no=approval_document_no, requested_by=user_of(actor),
+                                           approved_on=timezone.localdate())
+    resolve_alerts(f"case:{case.pk}:deadline")
+    _record(case, "deadline", _("审限延长 %(days)s 天（%(doc)s，%(who)s 批准）") % {"days": days, "doc": approval_document_no, "who": approved_by.name},
+            actor, "case.extend", request=request, obj=ext, details={"days": days, "approved_by": approved_by.pk})
+    return case
+
+
+def deadline_state(case, today=None):
+    """ok / near (≤ 30 days left) / overdue for a running case; None when closed or suspended (clock stopped)."""
+    from ..choices import DeadlineState
+
+    if case.status in (CaseStatus.CLOSED, CaseStatus.SUSPENDED):
+        return None
+    today = today or timezone.localdate()
+    if case.statutory_deadline < today:
+        return DeadlineState.OVERDUE
+    if case.statutory_deadline <= today + dt.timedelta(days=deadlines.NEAR_DAYS):
+        return DeadlineState.NEAR
+    return DeadlineState.OK
