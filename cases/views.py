@@ -133,6 +133,7 @@ def _render_case(request, case, bound=None, status=200):
         "ledger": getattr(case, "long_pending", None),
         "suspensions": case.suspensions.all(),
         "extensions": case.extensions.select_related("approved_by"),
+        "documents": case.documents.order_by("issued_at", "id"),
         "action_forms": action_forms,
         "panels": _panels(case, request),
     }

@@ -12,6 +12,7 @@ urlpatterns = [
     path("orders/<int:pk>/", views.order_detail, name="order-detail"),
     path("orders/<int:pk>/<slug:decision>/", views.order_decide, name="order-decide"),
     path("orders/<int:pk>/document/<slug:which>.docx", views.order_document, name="order-document"),
+    path("orders/<int:pk>/preview/<slug:which>.docx", views.order_preview, name="order-preview"),
     path("orders/documents.zip", views.documents_batch, name="documents-batch"),
     path("approvals/", views.approval_queue, name="approvals"),
 ]

@@ -5,12 +5,16 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cases.api.personal_data import sees_personal_data
+from cases.document_views import document_response
 from cases.models import Case
 from execcenter.exceptions import DomainError
 from execcenter.scope import has_role, officer_of
@@ -188,27 +192,49 @@ def _docx(content, name):
 
 @login_required
 def order_document(request, pk, which):
+    """The issued ruling / notice: the bytes stored at approval, whatever the case's money has done since.
+    Orders not approved (draft, pending, rejected) have none: 404."""
     order = _order(request, pk)
-    if which not in ("ruling", "notice"):
+    document = documents.issued_document(order, which)
+    if document is None:
         raise Http404
-    # The documents carry full ID numbers: every download is an unmasked read, audited.
+    # The documents carry full ID numbers: every download is an unmasked read, audited (also as document.download).
     audit(request.user, "querycontrol.order.document", order, court=order.court, request=request, details={"document": which})
-    content = documents.ruling_docx(order) if which == "ruling" else documents.notice_docx(order)
-    return _docx(content, documents.filename(order, which))
+    return document_response(request, document)
+
+
+@login_required
+def order_preview(request, pk, which):
+    """A judge's preview of an order not yet decided: 草稿 on every page, no number, nothing stored."""
+    order = _order(request, pk)
+    if which not in documents.WHICH or order.status not in (OrderStatus.DRAFT, OrderStatus.SUBMITTED):
+        raise Http404
+    # policy: switch to require(request.user, "order.preview", order) once execcenter/policy.py lands.
+    if not sees_personal_data(request.user):
+        raise PermissionDenied
+    render_draft = documents.ruling_docx if which == "ruling" else documents.notice_docx
+    audit(request.user, "querycontrol.order.preview", order, court=order.court, request=request, details={"document": which})
+    return _docx(render_draft(order, draft=True), f"草稿-{order.case.number}-{documents.title_of(order, documents.WHICH[which])}.docx")
 
 
 @login_required
 @require_POST
 def documents_batch(request):
+    """One click: issue the documents of every chosen approved order (those missing), and pack them with an index."""
     ids = [int(i) for i in request.POST.getlist("orders") if i.isdigit()]
     orders = list(ControlOrder.objects.visible_to(request.user).filter(pk__in=ids).select_related(
-        "case", "court", "institution", "asset", "respondent"))
+        "case", "court", "institution", "asset", "respondent", "filed_by").order_by("case__number", "id"))
     if not orders:
         raise Http404
+    # policy: switch to require(request.user, "document.download", order) per order once execcenter/policy.py lands.
+    if not sees_personal_data(request.user):
+        raise PermissionDenied
+    with transaction.atomic():
+        by_order = documents.issue_batch(orders, actor=request.user, request=request)
     for order in orders:
         audit(request.user, "querycontrol.order.document", order, court=order.court, request=request, details={"document": "batch"})
-    response = HttpResponse(documents.documents_zip(orders), content_type="application/zip")
-    response["Content-Disposition"] = "attachment; filename=orders-documents.zip"
+    response = HttpResponse(documents.documents_zip(orders, by_order), content_type="application/zip")
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote("控制措施文书.zip")
     return response
 
 

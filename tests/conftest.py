@@ -19,6 +19,12 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Approving an order issues and stores its documents (cases.IssuedDocument): each test gets its own media root.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     # Cached court subtrees and snapshots are keyed by primary keys that differ between tests; the snapshot poll's
     # per-process copy of ETags goes with them.

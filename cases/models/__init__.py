@@ -1,5 +1,6 @@
 from .auctions import AuctionItem, AuctionRound
 from .core import MONEY, Case, CaseEvent, CaseParty, CaseQuerySet, CaseSequence, MoneyEntry, Party
+from .documents import DocumentKind, IssuedDocument
 from .ledger import LongPendingEntry, LongPendingFollowUp, UnclaimedReceipt
 from .measures import Measure
 from .procedure import CaseSuspension, DeadlineExtension, PropertyInvestigation, RequerySchedule
@@ -7,5 +8,5 @@ from .procedure import CaseSuspension, DeadlineExtension, PropertyInvestigation,
 __all__ = [
     "MONEY", "Case", "CaseEvent", "CaseParty", "CaseQuerySet", "CaseSequence", "MoneyEntry", "Party",
     "CaseSuspension", "DeadlineExtension", "PropertyInvestigation", "RequerySchedule", "Measure",
-    "AuctionItem", "AuctionRound", "LongPendingEntry", "LongPendingFollowUp", "UnclaimedReceipt",
+    "AuctionItem", "AuctionRound", "DocumentKind", "IssuedDocument", "LongPendingEntry", "LongPendingFollowUp", "UnclaimedReceipt",
 ]

@@ -19,6 +19,7 @@ from cases.services import add_event, record_receipt
 from execcenter.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
 from execcenter.scope import has_role, is_partner, officer_of, user_of
 from execcenter.services import actor_label, audit
+from querycontrol import documents
 from querycontrol.choices import AssetKind, OrderKind, OrderOutcome, OrderStatus
 from querycontrol.models import ControlOrder, FoundAsset
 from querycontrol.models.orders import PENDING_STATUSES
@@ -200,6 +201,8 @@ def approve_order(actor, order, *, note="", request=None):
     add_event(case, "order", _("批准%(kind)s：%(inst)s，文书编号 %(no)s") % {
         "kind": order.get_kind_display(), "inst": order.institution.name, "no": document_no}, actor, {"order": order.pk})
     audit(actor, "querycontrol.order.approve", order, court=case.court, request=request, details={"note": note})
+    # The ruling and notice take effect now: rendered from this moment's figures, numbered, stored, never redone.
+    documents.issue_order_documents(order, actor=actor, request=request)
     transaction.on_commit(partial(enqueue_send, order.pk))
     return order
 

@@ -126,7 +126,7 @@ def test_batch_documents_come_as_one_zip_with_two_documents_per_order(browser, c
                 judge_xixia.user, "freeze", asset=a, amount=Decimal("10.00"))))
     response = browser(judge_xixia).post("/querycontrol/orders/documents.zip", {"orders": [o.pk for o in orders]})
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
-    assert len(names) == 2 * len(orders) and any("执行裁定书" in n for n in names)
+    assert len(names) == 1 + 2 * len(orders) and "目录.xlsx" in names and any("执行裁定书" in n for n in names)
 
 
 def test_approvers_find_the_approval_queue_in_the_navigation(browser, approver_xixia, judge_xixia, courts):
