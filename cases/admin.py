@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from execcenter.admin import ScopedReadOnlyAdmin
+from execcenter.identifiers import normalise_case_number
 
 from .models import AuctionItem, Case, LongPendingEntry, Measure, MoneyEntry, Party
 
@@ -12,6 +13,10 @@ class CaseAdmin(ScopedReadOnlyAdmin):
     search_fields = ["number"]
     list_select_related = ["court", "assigned_judge"]
     show_full_result_count = False  # a million rows: no COUNT(*) per page
+
+    def get_search_results(self, request, queryset, search_term):
+        # A number typed with half-width brackets or full-width digits searches as the stored form (CaseQuerySet).
+        return super().get_search_results(request, queryset, normalise_case_number(search_term))
 
 
 @admin.register(Party)

@@ -51,6 +51,8 @@ class CaseNumberFormField(forms.CharField):
 
 
 class CaseNumberFilter(django_filters.CharFilter):
+    """A whole case number as typed, normalised; `field_name` may follow a relation (`case__number`)."""
+
     field_class = CaseNumberFormField
 
 
@@ -122,16 +124,16 @@ class CaseFilterSet(FilterSet):
             return queryset
         try:
             # A whole case number is answered by its unique index alone.
-            return queryset.filter(number=str(parse_case_number(value, check_court=False)))
+            return queryset.by_number(str(parse_case_number(value, check_court=False)))
         except ValidationError:
             pass
         if ID_NUMBER_SHAPE.fullmatch(normalise_id_number(value)):
             # resident ID or credit code (typed full-width or with spaces, stored folded): unique index
             parties = Party.objects.filter(id_number=normalise_id_number(value))
         elif any(ch.isdigit() for ch in value):
-            # Part of a case number ("0105执12"): names carry no digits. A trigram index serves it on PostgreSQL
-            # (migration 0006).
-            return queryset.filter(number__contains=value)
+            # Part of a case number ("0105执12", "(2023)宁0105执"): names carry no digits. A trigram index serves it on
+            # PostgreSQL (migration 0006).
+            return queryset.number_contains(value)
         else:
             parties = Party.objects.filter(name__startswith=value)  # the name's pattern index
         return queryset.filter(pk__in=CaseParty.objects.filter(party__in=parties).values("case_id"))

@@ -13,7 +13,7 @@ from django.db.models import Sum
 
 from cases.choices import MeasureStatus, MoneyKind
 from cases.models import CaseParty, Measure, MoneyEntry
-from execcenter.identifiers import normalise_id_number
+from execcenter.identifiers import normalise_case_number, normalise_id_number
 from execcenter.services import audit, client_ip
 from execcenter.validators import parse_case_number
 
@@ -57,7 +57,7 @@ def _normalise_number(raw):
 def find_party_case(number, id_number):
     """The (case, party) pair matching both inputs exactly, or None. One query whatever the input, so a
     malformed, unknown or mismatched lookup costs the same."""
-    normalised = _normalise_number(number) or (number or "")[:40]
+    normalised = _normalise_number(number) or normalise_case_number(number)[:40]
     id_number = normalise_id_number(id_number)[:18]
     link = (
         CaseParty.objects.select_related("case__court", "party")

@@ -1,5 +1,6 @@
 import django_filters
 
+from cases.filtersets import CaseNumberFilter
 from execcenter.filtersets import FilterSet
 
 from .models import AssistanceLetter, Bulletin, Incident, LinkageUnit, Operation, Petition
@@ -17,7 +18,7 @@ class OperationFilterSet(FilterSet):
 
 class IncidentFilterSet(FilterSet):
     court = django_filters.CharFilter(field_name="court__code")
-    case = django_filters.CharFilter(field_name="case__number")
+    case = CaseNumberFilter(field_name="case__number")
     reported_after = django_filters.IsoDateTimeFilter(field_name="reported_at", lookup_expr="gte")
 
     class Meta:
@@ -36,7 +37,7 @@ class LinkageUnitFilterSet(FilterSet):
 
 class AssistanceLetterFilterSet(FilterSet):
     court = django_filters.CharFilter(field_name="court__code")
-    case = django_filters.CharFilter(field_name="case__number")
+    case = CaseNumberFilter(field_name="case__number")
     overdue_on = django_filters.DateFilter(field_name="due_on", lookup_expr="lt", label="due before (overdue on this date)")
 
     class Meta:

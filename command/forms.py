@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from execcenter.identifiers import normalise_case_number
 from execcenter.models import Court, Officer
 
 from .choices import BulletinKind, FieldMeasure, IncidentKind, IncidentSeverity, PetitionStatus
@@ -47,9 +48,13 @@ class OperationForm(ScopedFormMixin, forms.Form):
     target_numbers = forms.CharField(label=_("目标案件（每行一个案号）"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     description = forms.CharField(label=_("行动方案"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, actor=actor, **kwargs)
+        self.actor = actor
+
     def clean_target_numbers(self):
-        numbers = [n.strip() for n in self.cleaned_data["target_numbers"].splitlines() if n.strip()]
-        cases = list(Case.objects.filter(number__in=numbers))
+        numbers = [normalise_case_number(n) for n in self.cleaned_data["target_numbers"].splitlines() if n.strip()]
+        cases = list(Case.objects.visible_to(self.actor).by_numbers(numbers))
         missing = sorted(set(numbers) - {c.number for c in cases})
         if missing:
             raise forms.ValidationError(_("案号不存在：%(n)s") % {"n": "、".join(missing[:5])})
@@ -161,7 +166,7 @@ class PetitionReceiveForm(ScopedFormMixin, forms.Form):
         number = self.cleaned_data["case_number"].strip()
         if not number:
             return None
-        case = Case.objects.visible_to(self.actor).filter(number=number).select_related("court").first()
+        case = Case.objects.visible_to(self.actor).by_number(number).select_related("court").first()
         if case is None:
             raise forms.ValidationError(_("案号不存在或不在您的范围内"))
         return case

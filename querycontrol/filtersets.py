@@ -1,6 +1,7 @@
 """Filters of the query-and-control API: one per model field (tests fail when a field has none)."""
 import django_filters
 
+from cases.filtersets import CaseNumberFilter
 from execcenter.filtersets import FilterSet
 from querycontrol.models import ControlOrder, FoundAsset, Institution, QueryRequest, QueryResult
 
@@ -16,7 +17,7 @@ class InstitutionFilterSet(FilterSet):
 
 class QueryRequestFilterSet(FilterSet):
     court = django_filters.CharFilter(field_name="court__code")
-    case_number = django_filters.CharFilter(field_name="case__number")
+    case_number = CaseNumberFilter(field_name="case__number")
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     started_after = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
@@ -77,7 +78,7 @@ class FoundAssetFilterSet(FilterSet):
 class ControlOrderFilterSet(FilterSet):
     court = django_filters.CharFilter(field_name="court__code")
     institution_code = django_filters.CharFilter(field_name="institution__code")
-    case_number = django_filters.CharFilter(field_name="case__number")
+    case_number = CaseNumberFilter(field_name="case__number")
     expires_before = django_filters.DateFilter(field_name="expires_on", lookup_expr="lte")
     expires_after = django_filters.DateFilter(field_name="expires_on", lookup_expr="gte")
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from execcenter.identifiers import normalise_case_number
 from execcenter.models.scoped import ScopedQuerySet, scoped_queryset
 
 from ..choices import CaseStatus, CaseTag, CaseType, ClosureType, MoneyKind, PartyKind, PartyRole, ReceiptSource
@@ -12,8 +13,23 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
 class CaseQuerySet(ScopedQuerySet):
+    """Case by number: the one lookup every caller uses (`Case.objects.visible_to(user).by_number(typed).first()`), so
+    `(2023)宁0105执1号`, `（２０２３）宁0105执1号` and ` （2023）宁0105执1号` all find `（2023）宁0105执1号`."""
+
     def open(self):
         return self.exclude(status=CaseStatus.CLOSED)
+
+    def by_number(self, number):
+        """The case (0 or 1 rows: `number` is unique) under a whole case number as typed (normalised here)."""
+        return self.filter(number=normalise_case_number(number))
+
+    def by_numbers(self, numbers):
+        """The cases under any of these whole numbers as typed."""
+        return self.filter(number__in={normalise_case_number(n) for n in numbers})
+
+    def number_contains(self, fragment):
+        """Cases whose number contains a part of one as typed: `(2023)宁0105执` finds every （2023）宁0105执…号."""
+        return self.filter(number__contains=normalise_case_number(fragment))
 
 
 class Case(models.Model):

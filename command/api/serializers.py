@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cases.models import Case
+from execcenter.identifiers import normalise_case_number
 from execcenter.models import Court, Officer
 
 from ..choices import FieldMeasure, IncidentKind, IncidentSeverity
@@ -16,6 +17,10 @@ class CaseNumberField(serializers.SlugRelatedField):
 
     def get_queryset(self):
         return Case.objects.visible_to(self.context["request"].user)
+
+    def to_internal_value(self, data):
+        # The number as typed (half-width brackets, full-width digits) is looked up the one way (CaseQuerySet.by_number).
+        return super().to_internal_value(normalise_case_number(data) if isinstance(data, str) else data)
 
 
 class CourtCodeField(serializers.SlugRelatedField):

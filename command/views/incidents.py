@@ -30,7 +30,7 @@ def incident_report(request):
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         number = d.pop("case_number").strip()
-        case = Case.objects.visible_to(request.user).filter(number=number).first() if number else None
+        case = Case.objects.visible_to(request.user).by_number(number).first() if number else None
         if number and case is None:
             form.add_error("case_number", _("案号不存在或不在您的范围内"))
         else:

@@ -39,7 +39,7 @@ def letter_send(request):
     form = LetterForm(request.POST or None, actor=request.user, initial={"case_number": request.GET.get("case", "")})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        case = Case.objects.visible_to(request.user).filter(number=d["case_number"].strip()).first()
+        case = Case.objects.visible_to(request.user).by_number(d["case_number"]).first()
         if case is None:
             form.add_error("case_number", _("案号不存在或不在您的范围内"))
         else:
