@@ -43,6 +43,6 @@ messages: install
 bench-deps:
 	bash scripts/apt-install.sh wrk
 
-# Every benchmark of DESIGN.md §5 (bench/run_all.py: drops and rebuilds the ec_million database).
+# Every benchmark of docs/design.md §5 (bench/run_all.py: drops and rebuilds the ec_million database).
 bench: install bench-deps
 	$(BIN)/python bench/run_all.py

@@ -1,4 +1,4 @@
-"""Case list API benchmark (DESIGN.md §5: filtered and paginated ≤ 50 ms p95 at 1,000,000 cases).
+"""Case list API benchmark (docs/design.md §5: filtered and paginated ≤ 50 ms p95 at 1,000,000 cases).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ec_million .venv/bin/python bench/case_list.py
 

@@ -1,4 +1,4 @@
-"""Fan-out benchmark (DESIGN.md §5): institution queries per second, and one respondent against every
+"""Fan-out benchmark (docs/design.md §5): institution queries per second, and one respondent against every
 institution, each beside the naive baseline of one Celery task per institution.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ec_bench REDIS_URL=redis://127.0.0.1:6379/9 \

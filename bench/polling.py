@@ -1,4 +1,4 @@
-"""Big-screen polling benchmark (DESIGN.md §5): 200 screens polling the snapshot endpoint.
+"""Big-screen polling benchmark (docs/design.md §5): 200 screens polling the snapshot endpoint.
 
     .venv/bin/python bench/polling.py                 # starts gunicorn on 127.0.0.1, runs, stops it
     .venv/bin/python bench/polling.py --url http://127.0.0.1:8000 --screens 200 --seconds 20

@@ -1,4 +1,4 @@
-"""Every benchmark of DESIGN.md §5 in one go (`make bench`), each printing its own table.
+"""Every benchmark of docs/design.md §5 in one go (`make bench`), each printing its own table.
 
     make bench                     # PostgreSQL ec_million (dropped and rebuilt) and Redis db 9 on 127.0.0.1; wrk installed
     BENCH_DATABASE_URL=postgres://… BENCH_REDIS_URL=redis://… make bench

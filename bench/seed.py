@@ -1,4 +1,4 @@
-"""Demo-data generation benchmark (DESIGN.md §5: 1,000,000 cases with their parties in ≤ 5 minutes).
+"""Demo-data generation benchmark (docs/design.md §5: 1,000,000 cases with their parties in ≤ 5 minutes).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ec_seed .venv/bin/python bench/seed.py --cases 1000000
 

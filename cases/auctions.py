@@ -7,7 +7,7 @@
 - Art. 26: after a failed round the item is auctioned again within 30 days, with notice 7 days (movables) /
   15 days (real estate, other rights) before, and a start price cut of at most 20% of the previous one.
 
-Rates (DESIGN.md §3) are functions of a queryset of rounds, so the screens compute them on any scope:
+Rates (docs/design.md §3) are functions of a queryset of rounds, so the screens compute them on any scope:
 deal rate = rounds sold ÷ rounds concluded (sold + unsold); premium rate = Σ(deal − start) ÷ Σ start over sold rounds.
 """
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Derived case dates (DESIGN.md §3)."""
+"""Derived case dates (docs/design.md §3)."""
 import calendar
 import datetime as dt
 

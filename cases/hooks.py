@@ -1,4 +1,4 @@
-"""Questions `cases` must ask of higher apps without importing them (DESIGN.md §2: dependencies point one way).
+"""Questions `cases` must ask of higher apps without importing them (docs/design.md §2: dependencies point one way).
 
 querycontrol registers its answers in its AppConfig.ready():
 

@@ -26,7 +26,7 @@ class IncidentSeverity(models.TextChoices):
     HIGH = "high", _("严重")
 
 
-# Open incidents raise alerts whose severity follows the incident's (DESIGN.md §4 module 37).
+# Open incidents raise alerts whose severity follows the incident's (docs/design.md §4 module 37).
 ALERT_SEVERITY_FOR_INCIDENT = {
     IncidentSeverity.LOW: AlertSeverity.INFO,
     IncidentSeverity.MEDIUM: AlertSeverity.WARNING,

@@ -1,4 +1,4 @@
-"""Quality indicators (质效指标, DESIGN.md §3; big-screen modules 30–35) as pure functions of (court scope, period).
+"""Quality indicators (质效指标, docs/design.md §3; big-screen modules 30–35) as pure functions of (court scope, period).
 
 Each indicator is a numerator over a denominator, computed from real rows, with drill-down to the records
 behind both numbers. Definitions chosen here (each builder's docstring says exactly what it counts):

@@ -10,7 +10,7 @@ PER_PAGE = 6
 
 
 def default_pages():
-    """One page per mechanism group (DESIGN.md §4), at most six modules a page, frame modules excluded."""
+    """One page per mechanism group (docs/design.md §4), at most six modules a page, frame modules excluded."""
     from .registry import all_modules
 
     pages = []

@@ -1,4 +1,4 @@
-"""The module registry: each of the 40 big-screen modules (DESIGN.md §4) is one `Module`.
+"""The module registry: each of the 40 big-screen modules (docs/design.md §4) is one `Module`.
 
 A module is computed in two steps so that all 28 court scopes come from one pass over the data:
 

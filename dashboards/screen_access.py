@@ -21,7 +21,7 @@ def max_age():
 
 
 def scope_prefix(user):
-    """The court-code prefix the user may see: 宁 ⊃ 宁01 ⊃ 宁0105 (codes nest, DESIGN.md §3)."""
+    """The court-code prefix the user may see: 宁 ⊃ 宁01 ⊃ 宁0105 (codes nest, docs/design.md §3)."""
     if getattr(user, "is_superuser", False):
         return ALL_COURTS
     officer = officer_of(user)

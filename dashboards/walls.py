@@ -1,4 +1,4 @@
-"""Masking for anything shown on a wall screen (DESIGN.md §3, §7): a wall is public to the room.
+"""Masking for anything shown on a wall screen (docs/design.md §3, §7): a wall is public to the room.
 
 Alert titles and messages are free text written by other apps; an ID number or a mobile number in
 them is masked with execcenter.masking before it reaches a snapshot.

@@ -1,4 +1,4 @@
-"""Read replicas for the dashboards (DESIGN.md §6: "PostgreSQL with read replicas for the dashboards").
+"""Read replicas for the dashboards (docs/design.md §6: "PostgreSQL with read replicas for the dashboards").
 
 With DATABASE_REPLICA_URL set, settings define a second alias, `replica`. Code that only reads and may lag a few
 seconds behind the primary — the snapshot refresh of the 40 screen modules — runs inside `reading_replica()`, and

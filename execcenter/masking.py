@@ -1,4 +1,4 @@
-"""Masking of personal data for roles (and walls) that do not need it (DESIGN.md §3)."""
+"""Masking of personal data for roles (and walls) that do not need it (docs/design.md §3)."""
 
 
 def mask_id_number(value):

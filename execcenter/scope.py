@@ -1,4 +1,4 @@
-"""The one court-visibility rule (DESIGN.md §2).
+"""The one court-visibility rule (docs/design.md §2).
 
 An officer sees their own court and every court below it; a partner key sees the subtree it was
 issued for; a superuser sees everything. Everything else sees nothing. Records outside the scope

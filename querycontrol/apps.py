@@ -7,7 +7,7 @@ class QueryControlConfig(AppConfig):
     verbose_name = _("网络执行查控")
 
     def ready(self):
-        # cases must not import querycontrol (DESIGN.md §2): we plug into its extension points instead.
+        # cases must not import querycontrol (docs/design.md §2): we plug into its extension points instead.
         from cases import hooks, panels
 
         from .services.queries import property_investigation_done

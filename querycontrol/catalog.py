@@ -16,7 +16,7 @@ from pathlib import Path
 
 from querycontrol.choices import ACTIONS_BY_KIND, TERM_CLASS_BY_KIND, InstitutionCategory as C, InstitutionKind as K
 
-BANK_COUNT = 3815  # "online query of 3,815 commercial banks" (宁夏 report, DESIGN.md §1)
+BANK_COUNT = 3815  # "online query of 3,815 commercial banks" (宁夏 report, docs/design.md §1)
 DIVISIONS_CSV = Path(__file__).resolve().parent / "data" / "divisions.csv"
 
 STATE_BANKS = [

@@ -1,4 +1,4 @@
-"""Per-institution rate limits shared by every worker process (DESIGN.md §7: Celery's `rate_limit` is
+"""Per-institution rate limits shared by every worker process (docs/design.md §7: Celery's `rate_limit` is
 per worker, so four workers would send four times the agreed rate).
 
 Each institution has a token bucket (`rate_per_second`, burst = one second's worth) and a cap on

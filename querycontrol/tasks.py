@@ -2,7 +2,7 @@
 
 All run on the `query` queue (settings CELERY_TASK_ROUTES), take primary keys, ignore results and are
 idempotent; acks_late + reject_on_worker_lost (settings) bring a killed worker's task back.
-Only named transient errors are retried, with exponential backoff and a bound (DESIGN.md §7).
+Only named transient errors are retried, with exponential backoff and a bound (docs/design.md §7).
 """
 from celery import shared_task
 

@@ -2,7 +2,7 @@
 list behind its link come from the same definition and cannot disagree.
 
 A bucket is (key, label, tone, queryset-builder). `today` is the local date in Asia/Shanghai (never the UTC date
-of an aware datetime); the statutory facts come from cases.deadlines (DESIGN.md §3).
+of an aware datetime); the statutory facts come from cases.deadlines (docs/design.md §3).
 """
 import datetime as dt
 from dataclasses import dataclass, field

@@ -2,7 +2,7 @@
 
 At a million cases the list's SQL takes a few milliseconds, but building the ~350 model instances of a 50-case page
 (case, court, judge, party links, parties) and running DRF's per-field machinery over them took ≈ 35 ms on the
-2-core reference machine: most of the 50 ms budget (DESIGN.md §5). So the list reads `values()` rows and formats
+2-core reference machine: most of the 50 ms budget (docs/design.md §5). So the list reads `values()` rows and formats
 every column with the field objects of CaseSerializer and PartySerializer themselves: the output is the
 serializer's, field for field (tests/cases/test_case_rows.py holds the two equal for every persona), and the detail
 view and every write still go through the serializer.

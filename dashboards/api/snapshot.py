@@ -60,7 +60,7 @@ def snapshot(request, court_code):
         return _error(401, "screen_token_invalid", _("大屏凭证无效或已过期，请重新获取 (screen token missing or expired)"))
     etag, meta = _current(court_code)
     if not allowed or (meta is not None and court_code not in meta["courts"]):
-        # Out of scope and unknown courts look the same (DESIGN.md §2: 404, never 403-with-details).
+        # Out of scope and unknown courts look the same (docs/design.md §2: 404, never 403-with-details).
         return _error(404, "not_found", _("未找到该法院的大屏 (no such screen)"))
     if etag is None or meta is None:
         return _error(503, "snapshot_missing", _("大屏数据尚未生成，请稍候 (snapshot not generated yet)"))

@@ -146,7 +146,7 @@ FUNNEL_ORDER = [CaseStatus.FILED, CaseStatus.ASSIGNED, CaseStatus.INVESTIGATING,
 
 @register(3, _("案件流程状态"), ModuleGroup.CASES, ChartKind.FUNNEL, sources=("cases.Case",))
 class StatusFunnel:
-    """Cases by current stage of the life cycle (DESIGN.md §3), closed ones counted for this year."""
+    """Cases by current stage of the life cycle (docs/design.md §3), closed ones counted for this year."""
 
     @staticmethod
     def gather(ctx):

@@ -1,6 +1,6 @@
 """处置 21–23 (auctions), 案款 26 (unclaimed money), 信用惩戒 27–29 (measures), over the cases app's rows.
 
-The auction rates are the cases app's own functions (cases.auctions.deal_rate / premium_rate, DESIGN.md §3),
+The auction rates are the cases app's own functions (cases.auctions.deal_rate / premium_rate, docs/design.md §3),
 called on each scope's rounds, so the screen and the case pages can never disagree on a definition.
 """
 import datetime as dt

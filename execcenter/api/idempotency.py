@@ -1,4 +1,4 @@
-"""`Idempotency-Key` on every POST (DESIGN.md §7): same key + same body → the stored answer, nothing done
+"""`Idempotency-Key` on every POST (docs/design.md §7): same key + same body → the stored answer, nothing done
 twice; same key + different body → 409. Keys are per principal (a user or a partner key)."""
 import hashlib
 import json

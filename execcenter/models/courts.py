@@ -36,7 +36,7 @@ class Court(models.Model):
         return self.name
 
     def subtree_ids(self):
-        """This court and every court below it (the visibility rule, DESIGN.md §2). Cached: courts rarely change."""
+        """This court and every court below it (the visibility rule, docs/design.md §2). Cached: courts rarely change."""
         key = f"court-subtree:{self.pk}"
         ids = cache.get(key)
         if ids is None:

@@ -1,7 +1,7 @@
 """Network queries (网络查询): a request, its chunks of institutions, per-institution results, found assets.
 
 Progress is kept as counters on the request row (updated with F() expressions by the chunk tasks), so
-the browser and the big screen read one row and never the Celery result backend (DESIGN.md §7).
+the browser and the big screen read one row and never the Celery result backend (docs/design.md §7).
 """
 import uuid
 

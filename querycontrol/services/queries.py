@@ -49,7 +49,7 @@ def chunk_size():
 
 
 def check_may_query(actor, case):
-    """A respondent can be queried only within an open case of the requester's scope (DESIGN.md §7)."""
+    """A respondent can be queried only within an open case of the requester's scope (docs/design.md §7)."""
     if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
         raise DomainError(_("案件不存在 (case not found)"), code="not_found", status=404)
     if is_partner(actor):
@@ -118,7 +118,7 @@ def submit_query(actor, case, *, purpose, respondents=None, kinds=None, request=
             QueryChunk.objects.bulk_create(chunks)
             QueryRequest.objects.filter(pk=qr.pk).update(chunks_total=len(chunks), chunks_left=len(chunks))
             qr.chunks_total = qr.chunks_left = len(chunks)
-            # Purpose-bound audit: who queried whose accounts, for which open case, why (DESIGN.md §7).
+            # Purpose-bound audit: who queried whose accounts, for which open case, why (docs/design.md §7).
             for party_id in wanted:
                 party = case_respondents[party_id]
                 audit(actor, "querycontrol.query", qr, court=case.court, request=request, details={

@@ -23,7 +23,7 @@ from querycontrol.models import ControlOrder
 from .flow import may_move, move
 
 ZERO = Decimal("0.00")
-EXPIRY_WARNINGS = (7, 15, 30)  # days before expiry at which an alert is raised (DESIGN.md §4 module 16)
+EXPIRY_WARNINGS = (7, 15, 30)  # days before expiry at which an alert is raised (docs/design.md §4 module 16)
 
 
 def _call(connector, order, attempt):

@@ -1,4 +1,4 @@
-"""Every indicator formula against hand-computed data (DESIGN.md §3), with 执保 / 执恢 apart from 首执."""
+"""Every indicator formula against hand-computed data (docs/design.md §3), with 执保 / 执恢 apart from 首执."""
 import datetime as dt
 from decimal import Decimal
 
