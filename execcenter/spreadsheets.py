@@ -1,6 +1,6 @@
 """The one writer of .xlsx and .csv files: every spreadsheet the product writes goes through here.
 
-What it guarantees (issue 12 §3, DESIGN.md §7 field lessons):
+What it guarantees (issue 12 §3, docs/design.md §7 field lessons):
 - numbers are numbers (money `#,##0.00`, counts `0`), never text; dates and times are real dates in
   Asia/Shanghai (an aware datetime is converted before it is written, so 03:00 Beijing is not "yesterday");
 - text is always a string cell, never a formula: text starting with = + - @, a tab or a CR is written
