@@ -145,5 +145,6 @@ class LedgerStatus(models.TextChoices):
 
 class RequeryStatus(models.TextChoices):
     DUE = "due", _("待查询")
+    RUNNING = "running", _("查询中")
     DONE = "done", _("已查询")
     CANCELLED = "cancelled", _("已取消")

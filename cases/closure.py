@@ -7,6 +7,7 @@ years; a resumed 终本 case is filed again as a 执恢 case (Art. 9/10).
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -126,27 +127,93 @@ def resume_terminated(case, *, reason, actor=None, request=None, on=None):
         origin_case=case, actor=actor, request=request,
     )
     RequerySchedule.objects.filter(case=case, status=RequeryStatus.DUE).update(status=RequeryStatus.CANCELLED)
+    resolve_alerts(f"requery:{case.pk}:")
     _record(case, "status", _("恢复执行，新案号 %(n)s：%(r)s") % {"n": new.number, "r": reason}, actor, "case.resume_terminated",
             request=request, details={"new_case": new.pk, "reason": reason})
     return new
 
 
+REQUERY_PURPOSE = "终本案件定期查询"  # the purpose the audit records for every 终本 re-query (Art. 9)
+
+
 def requeries_due(queryset=None, today=None):
-    """Re-queries due by `today` (screen module 33: 终本 cases due for their 6-monthly re-query)."""
+    """Re-queries due by `today` and not started (screen module 33: 终本 cases due for their 6-monthly re-query)."""
     today = today or timezone.localdate()
     qs = queryset if queryset is not None else RequerySchedule.objects.all()
     return qs.filter(status=RequeryStatus.DUE, due_on__lte=today)
 
 
+def requery_open(case):
+    """A 终本 case whose re-queries still run: closed as 终本 and not resumed (a resumed case is enforced again)."""
+    return (case.status == CaseStatus.CLOSED and case.closure_type == ClosureType.TERMINATED_THIS_ROUND
+            and not case.resumed_cases.exists())
+
+
+def start_requery(requery):
+    """Mark a due round as running (querycontrol calls this in the transaction that saves the query).
+    Compare-and-swap: returns False when the round was started, done or cancelled meanwhile."""
+    return RequerySchedule.objects.filter(pk=requery.pk, status=RequeryStatus.DUE).update(
+        status=RequeryStatus.RUNNING, started_at=timezone.now()) == 1
+
+
+def release_requery(requery, reason):
+    """A running round whose query was cancelled goes back to due, so the next beat run asks again."""
+    return RequerySchedule.objects.filter(pk=requery.pk, status=RequeryStatus.RUNNING).update(
+        status=RequeryStatus.DUE, started_at=None, result=str(reason)[:200]) == 1
+
+
+def _approvers(court):
+    from execcenter.choices import Role
+    from execcenter.models import Officer
+
+    return [o for o in Officer.objects.filter(court=court, user__is_active=True).select_related("user") if o.has_role(Role.APPROVER)]
+
+
 @transaction.atomic
-def complete_requery(requery, *, actor=None, request=None):
-    """Mark a scheduled re-query done (querycontrol calls this when the network query finished). Idempotent."""
-    if RequerySchedule.objects.filter(pk=requery.pk, status=RequeryStatus.DUE).update(
-            status=RequeryStatus.DONE, done_at=timezone.now()) != 1:
-        return False
-    _record(requery.case, "query", _("终本后第 %(n)s 次定期查询已完成") % {"n": requery.round_no}, actor, "case.requery",
-            request=request, obj=requery.case, details={"round": requery.round_no})
-    return True
+def record_requery_result(requery, *, found, found_value, failed, query_ref, actor=None, request=None):
+    """Record what a re-query round found (querycontrol calls this once per finished query of the round).
+
+    found: assets with money or value not frozen by others (count); found_value: their total (Decimal, yuan);
+    failed: institutions that did not answer; query_ref: the query request's id, for the timeline.
+    The first result marks the round done; a later one (re-asking the institutions that failed) adds its finds.
+    When anything was found the judge and the court's approvers get an alert proposing 恢复执行 (Art. 9/10:
+    a resumed case is filed as 执恢 and linked to this one). Returns the round as it stands now.
+    """
+    from execcenter.services import raise_alert
+
+    requery = RequerySchedule.objects.select_for_update().select_related("case__court", "case__assigned_judge").get(pk=requery.pk)
+    case = requery.case
+    now = timezone.now()
+    first = requery.status != RequeryStatus.DONE
+    changes = {"failed_count": failed}
+    if first:
+        changes.update(status=RequeryStatus.DONE, done_at=now, found_count=found, found_value=found_value)
+    else:
+        changes.update(found_count=requery.found_count + found, found_value=requery.found_value + found_value)
+    changes["result"] = (_("发现可供执行财产 %(n)s 项，价值 %(v)s 元") % {"n": changes["found_count"], "v": changes["found_value"]}
+                         if changes["found_count"] else _("未发现可供执行财产"))
+    if failed:
+        changes["result"] += _("；%(f)s 家机构未反馈") % {"f": failed}
+    RequerySchedule.objects.filter(pk=requery.pk).update(**changes)
+    for field, value in changes.items():
+        setattr(requery, field, value)
+    _record(case, "query", _("终本后第 %(n)s 次定期查询：%(r)s") % {"n": requery.round_no, "r": requery.result}, actor,
+            "case.requery", request=request, obj=case,
+            details={"round": requery.round_no, "query_request": query_ref, "found": found, "failed": failed})
+    if found and requery_open(case):
+        judge = case.assigned_judge
+        approvers = _approvers(case.court)
+        raise_alert(
+            kind="requery_assets_found", court=case.court, source=case, link=reverse("cases:case-detail", args=[case.pk]),
+            dedup_key=f"requery:{case.pk}:{requery.round_no}:found",
+            title=_("终本案件 %(n)s 定期查询发现财产，建议恢复执行") % {"n": case.number},
+            message=_("第 %(r)s 次定期查询发现可供执行财产 %(c)s 项（价值 %(v)s 元）。请承办法官 %(j)s 及审批人 %(a)s "
+                      "审查是否恢复执行（立执恢案号，与原案关联）。") % {
+                "r": requery.round_no, "c": requery.found_count, "v": requery.found_value,
+                "j": judge.name if judge else _("（未分案）"), "a": "、".join(o.name for o in approvers) or _("（无）")},
+        )
+    return requery
 
 
-__all__ = ["Condition", "terminate_conditions", "close", "resume_terminated", "requeries_due", "complete_requery"]
+__all__ = ["Condition", "terminate_conditions", "close", "resume_terminated", "requeries_due", "requery_open", "start_requery",
+           "release_requery", "record_requery_result", "REQUERY_PURPOSE"]

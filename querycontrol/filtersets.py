@@ -31,7 +31,7 @@ class QueryRequestFilterSet(FilterSet):
     class Meta:
         model = QueryRequest
         fields = ["uuid", "case", "status", "requested_by", "requested_by_partner", "respondents", "cancel_requested",
-                  "total", "done", "chunks_total", "chunks_left", "active_fingerprint"]
+                  "total", "done", "chunks_total", "chunks_left", "active_fingerprint", "requery", "retry_of"]
 
     def filter_kind(self, queryset, name, value):
         # JSON containment is not portable to SQLite; "all kinds" (empty list) matches every kind.

@@ -64,4 +64,12 @@ def resume_stalled():
     sending.resume_stalled_orders()
 
 
-__all__ = ["query_chunk", "send_order", "refresh_queued", "watch_expiry", "resume_stalled", "order_services"]
+@shared_task(name="querycontrol.tasks.start_due_requeries", ignore_result=True)
+def start_due_requeries():
+    """Beat, every QUERYCONTROL_REQUERY_EVERY_MINUTES: start this run's share of due 终本 re-query rounds."""
+    from .services import requery
+
+    return requery.start_due()
+
+
+__all__ = ["start_due_requeries", "query_chunk", "send_order", "refresh_queued", "watch_expiry", "resume_stalled", "order_services"]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("queries/<int:pk>/", views.query_detail, name="query-detail"),
     path("queries/<int:pk>/progress/", views.query_progress, name="query-progress"),
     path("queries/<int:pk>/cancel/", views.query_cancel, name="query-cancel"),
+    path("queries/<int:pk>/retry/", views.query_retry, name="query-retry"),
     path("orders/new/", views.order_new, name="order-new"),
     path("orders/<int:pk>/", views.order_detail, name="order-detail"),
     path("orders/<int:pk>/<slug:decision>/", views.order_decide, name="order-decide"),

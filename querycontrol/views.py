@@ -21,6 +21,7 @@ from execcenter.scope import has_role, officer_of
 from execcenter.services import audit
 from querycontrol import documents
 from querycontrol.choices import CONTROL_KINDS, AssetKind, OrderKind, OrderStatus
+from cases.closure import REQUERY_PURPOSE, requery_open
 from querycontrol.forms import DecisionForm, OrderForm, QueryStartForm
 from querycontrol.models import ControlOrder, FoundAsset, QueryRequest
 from querycontrol.services import orders as order_services
@@ -32,6 +33,7 @@ def case_panel_context(case, request):
     """What the case page shows in the query-and-control panel (registered in cases.panels)."""
     return {
         "query_form": QueryStartForm(),
+        "requery_form": QueryStartForm(initial={"purpose": REQUERY_PURPOSE}) if requery_open(case) else None,
         "query_requests": QueryRequest.objects.filter(case=case).order_by("-created_at")[:5],
         "orders": ControlOrder.objects.filter(case=case).select_related("institution", "asset").order_by("-created_at")[:20],
         "freeze_allowance": rules.freeze_allowance(case),
@@ -106,6 +108,21 @@ def query_cancel(request, pk):
     except DomainError as exc:
         _fail(request, exc)
     return redirect("querycontrol:query-detail", pk=qr.pk)
+
+
+@login_required
+@require_POST
+def query_retry(request, pk):
+    """Ask again only the institutions that failed in this query (querycontrol.services.queries.retry_failed)."""
+    qr = _query(request, pk)
+    try:
+        retry, created = query_services.retry_failed(request.user, qr, request=request)
+    except DomainError as exc:
+        _fail(request, exc)
+        return redirect("querycontrol:query-detail", pk=qr.pk)
+    if not created:
+        messages.info(request, _("相同的查询正在进行，已为您打开"))
+    return redirect("querycontrol:query-detail", pk=retry.pk)
 
 
 @login_required

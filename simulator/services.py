@@ -41,13 +41,14 @@ def _profile(inst: Institution) -> Profile:
 # --- Query ---------------------------------------------------------------------------------------
 
 def _materialise(inst: Institution, id_number: str, name: str, today) -> list[int]:
-    """Persist the generated holdings on first look, so later orders act on stored balances."""
+    """Persist the generated holdings on first look, so later orders act on stored balances. Accounts the
+    holder opened later (`open_account`) are stored only and answered as well."""
     specs = holdings(id_number, _profile(inst), today)
-    if not specs:
-        return []
     known = dict(
         SimAccount.objects.filter(institution_code=inst.code, holder_id_number=id_number).values_list("asset_ref", "pk")
     )
+    if not specs:
+        return sorted(known.values())
     for spec in specs:
         if spec.asset_ref in known:
             continue
@@ -82,7 +83,8 @@ def _materialise(inst: Institution, id_number: str, name: str, today) -> list[in
                     expires_on=ext.expires_on,
                 )
         known[spec.asset_ref] = account.pk
-    return [known[s.asset_ref] for s in specs]
+    generated = [known[s.asset_ref] for s in specs]
+    return generated + sorted(set(known.values()) - set(generated))
 
 
 def _look(inst: Institution, id_number: str, name: str) -> list[dict]:
@@ -129,6 +131,21 @@ def query_many(codes, id_number: str, name: str, *, request_ref: str, attempt: i
     if slowest:
         time.sleep(slowest)
     return results
+
+
+def open_account(code: str, id_number: str, name: str, balance, *, asset_ref: str = "") -> SimAccount:
+    """The outside world moves on: the holder opens a deposit account at bank `code` holding `balance` yuan
+    (e.g. a 终本 debtor who is paid again). Found by the next query like any generated account. Idempotent
+    per (code, asset_ref)."""
+    inst = _institution(code)
+    balance = _amount(balance, required=True)
+    asset_ref = asset_ref or f"{inst.code}-NEW-{hashlib.sha256(f'{id_number}|{balance}'.encode()).hexdigest()[:12]}"
+    account, _created = SimAccount.objects.get_or_create(
+        institution_code=inst.code, asset_ref=asset_ref,
+        defaults=dict(holder_id_number=id_number, holder_name=name, asset_kind="deposit", description="活期存款（新开户）",
+                      balance=balance, is_cash=True, moved_at=clock.now()),
+    )
+    return account
 
 
 # --- Orders --------------------------------------------------------------------------------------

@@ -81,7 +81,13 @@ class RequerySchedule(models.Model):
     round_no = models.PositiveSmallIntegerField(_("轮次"))
     due_on = models.DateField(_("应查询日期"), db_index=True)
     status = models.CharField(_("状态"), max_length=16, choices=RequeryStatus.choices, default=RequeryStatus.DUE)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The round's result as the network query reported it (querycontrol calls cases.closure.record_requery_result).
+    found_count = models.PositiveIntegerField(_("发现可供执行财产数"), default=0)
+    found_value = models.DecimalField(_("可供执行财产价值"), max_digits=16, decimal_places=2, default=0)
+    failed_count = models.PositiveIntegerField(_("未反馈机构数"), default=0)
+    result = models.CharField(_("查询结果"), max_length=200, blank=True)
 
     objects = scoped_queryset("case__court").as_manager()
 

@@ -4,10 +4,10 @@ Each indicator result is already a rollup of a court's subtree (indicators.evalu
 court and adds subtrees up itself), so these modules are not additive: every scope reads its own result.
 The period is the year to date in Asia/Shanghai.
 """
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import CaseType
+from cases.choices import CaseType, RequeryStatus
 from cases.closure import requeries_due
 from cases.models import RequerySchedule
 from command import indicators
@@ -86,21 +86,29 @@ MoneyRecovery = _single("money_recovery", 32, _("实际执行到位率"))
 @register(33, _("终本合格率与定期查询"), ModuleGroup.QUALITY, ChartKind.KPI, interval=SLOW, additive=False,
           sources=("cases.RequerySchedule",))
 class TerminatedQuality:
-    """终本合格率 this year, and 终本 cases whose 6-monthly re-query is due (cases.closure.requeries_due)."""
+    """终本合格率 this year; 终本 cases whose 6-monthly re-query is due (cases.closure.requeries_due); and the
+    re-query rounds that ran this year (querycontrol.services.requery starts them), with those that found assets."""
 
     @staticmethod
     def gather(ctx):
         out = _per_court(ctx, "terminated_qualified")
-        for r in requeries_due(ctx.scoped(RequerySchedule.objects.all()), ctx.today).order_by().values("case__court").annotate(n=Count("id")):
+        rounds = ctx.scoped(RequerySchedule.objects.all())
+        for r in requeries_due(rounds, ctx.today).order_by().values("case__court").annotate(n=Count("id")):
             out.setdefault(r["case__court"], {})["requery_own"] = r["n"]
+        ran = rounds.filter(status=RequeryStatus.DONE, done_at__gte=ctx.day_start(ctx.year_start))
+        for r in ran.order_by().values("case__court").annotate(n=Count("id"), found=Count("id", filter=Q(found_count__gt=0))):
+            out.setdefault(r["case__court"], {}).update(requery_ran_own=r["n"], requery_found_own=r["found"])
         return out
 
     @staticmethod
     def finish(total, view):
-        due = sum(view.per_court.get(c.pk, {}).get("requery_own", 0) for c in view.ctx.subtree(view.court))
+        def own(key):
+            return sum(view.per_court.get(c.pk, {}).get(key, 0) for c in view.ctx.subtree(view.court))
+
         r = total.get("terminated_qualified")
         return kpi((r["name"], r["value"], "%") if r else (_("终本合格率"), None, "%"),
-                   (_("终本案件"), r["denominator"] if r else 0, _("件")), (_("待定期查询"), due, _("件")))
+                   (_("终本案件"), r["denominator"] if r else 0, _("件")), (_("待定期查询"), own("requery_own"), _("件")),
+                   (_("本年已定期查询"), own("requery_ran_own"), _("次")), (_("查询发现财产"), own("requery_found_own"), _("次")))
 
 
 RANKED = "actual_closure"

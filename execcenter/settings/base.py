@@ -260,4 +260,8 @@ SIMULATOR_LATENCY = env.str("SIMULATOR_LATENCY", default="zero")
 SIMULATOR_BALANCE_MOVE_SECONDS = env.int("SIMULATOR_BALANCE_MOVE_SECONDS", default=3600)
 # Fan-out (querycontrol): institutions per chunk task, and I/O threads per worker process that ask them.
 QUERYCONTROL_CHUNK_SIZE = env.int("QUERYCONTROL_CHUNK_SIZE", default=200)
+# 终本 re-queries: minutes between beat runs, most rounds started per run, most re-query fan-outs in flight at once.
+QUERYCONTROL_REQUERY_EVERY_MINUTES = env.int("QUERYCONTROL_REQUERY_EVERY_MINUTES", default=15)
+QUERYCONTROL_REQUERY_PER_RUN = env.int("QUERYCONTROL_REQUERY_PER_RUN", default=20)
+QUERYCONTROL_REQUERY_MAX_ACTIVE = env.int("QUERYCONTROL_REQUERY_MAX_ACTIVE", default=10)
 QUERYCONTROL_QUERY_THREADS = env.int("QUERYCONTROL_QUERY_THREADS", default=4)

@@ -71,4 +71,7 @@ CELERY_BEAT_SCHEDULE["dashboards-escalate-alerts"] = {"task": "dashboards.tasks.
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE["querycontrol-watch-expiry"] = {"task": "querycontrol.tasks.watch_expiry", "schedule": crontab(hour=6, minute=5)}
+# 终本 re-queries (法〔2016〕373号 Art. 9): a bounded share of the due rounds every few minutes (querycontrol.services.requery).
+CELERY_BEAT_SCHEDULE["querycontrol-start-due-requeries"] = {
+    "task": "querycontrol.tasks.start_due_requeries", "schedule": 60.0 * env.int("QUERYCONTROL_REQUERY_EVERY_MINUTES", default=15)}
 CELERY_BEAT_SCHEDULE["querycontrol-resume-stalled"] = {"task": "querycontrol.tasks.resume_stalled", "schedule": 60.0}

@@ -22,7 +22,7 @@ class QueryRequestSerializer(serializers.ModelSerializer):
         model = QueryRequest
         fields = ["id", "uuid", "case", "case_number", "court", "respondents", "institution_kinds", "purpose",
                   "requested_by_label", "status", "total", "done", "failed", "found", "percent", "cancel_requested",
-                  "created_at", "started_at", "finished_at"]
+                  "created_at", "started_at", "finished_at", "requery", "retry_of"]
         read_only_fields = fields
 
 

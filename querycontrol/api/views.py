@@ -67,7 +67,7 @@ class QueryRequestViewSet(InstitutionScopedMixin, ScopedModelViewSet):
     hidden_from_institutions = True
     ordering_fields = ["id", "created_at", "finished_at"]
     ordering = "-id"
-    partner_actions = {"create": PartnerAction.QUERY, "cancel": PartnerAction.QUERY}
+    partner_actions = {"create": PartnerAction.QUERY, "cancel": PartnerAction.QUERY, "retry": PartnerAction.QUERY}
 
     @extend_schema(request=s.QueryRequestCreateSerializer, responses={201: s.QueryRequestSerializer, 200: s.QueryRequestSerializer})
     def create(self, request, *args, **kwargs):
@@ -83,6 +83,13 @@ class QueryRequestViewSet(InstitutionScopedMixin, ScopedModelViewSet):
     def cancel(self, request, pk=None):
         qr = query_services.cancel_query(request.user, self.get_object(), request=request)
         return Response(self.get_serializer(qr).data)
+
+    @extend_schema(request=None, responses={201: s.QueryRequestSerializer, 200: s.QueryRequestSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        """Ask again only the institutions that failed: 201 with the new request, 200 with the retry already running."""
+        qr, created = query_services.retry_failed(request.user, self.get_object(), request=request)
+        return Response(self.get_serializer(qr).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(responses=s.QueryResultSerializer(many=True))
     @action(detail=True, methods=["get"])

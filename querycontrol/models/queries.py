@@ -44,6 +44,12 @@ class QueryRequest(models.Model):
     chunks_total = models.PositiveIntegerField(default=0)
     chunks_left = models.PositiveIntegerField(default=0)
     cancel_requested = models.BooleanField(_("已请求取消"), default=False)
+    # The 终本 re-query round this query answers (法〔2016〕373号 Art. 9), and the query whose failed institutions
+    # this one asks again; both NULL for an ordinary query.
+    requery = models.ForeignKey("cases.RequerySchedule", verbose_name=_("终本定期查询轮次"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="query_requests")
+    retry_of = models.ForeignKey("self", verbose_name=_("重查原查询"), null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="retries")
     # Set while the request is queued or running, NULL afterwards: the unique index makes a second
     # identical submission (double click, retried POST) find the running one instead of a new fan-out.
     active_fingerprint = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)

@@ -6,6 +6,7 @@ transaction guarded by a compare-and-swap on the chunk's version, so a redeliver
 retried task never writes or counts an answer twice.
 """
 import hashlib
+from decimal import Decimal
 from dataclasses import dataclass
 import math
 import time
@@ -14,16 +15,17 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.choices import PartyRole
+from cases.closure import REQUERY_PURPOSE, record_requery_result, release_requery, requeries_due, requery_open, start_requery
 from cases.models import Case, CaseParty
 from cases.services import add_event
 from execcenter.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
 from execcenter.masking import mask_id_number
-from execcenter.scope import has_role, is_partner
+from execcenter.scope import has_role, is_partner, user_of
 from execcenter.services import actor_label, audit
 from querycontrol.choices import (
     ACTIVE_QUERY_STATUSES,
@@ -48,21 +50,33 @@ def chunk_size():
     return int(getattr(settings, "QUERYCONTROL_CHUNK_SIZE", 200))
 
 
-def check_may_query(actor, case):
-    """A respondent can be queried only within an open case of the requester's scope (docs/design.md §7)."""
-    if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
-        raise DomainError(_("案件不存在 (case not found)"), code="not_found", status=404)
-    if is_partner(actor):
-        if not actor.allows("query"):
-            raise PermissionDenied(_("该 API 密钥无权发起查询 (this key may not start queries)"))
-    elif not has_role(actor, *QUERY_ROLES):
-        raise PermissionDenied(_("只有执行法官或执行员可以发起网络查询 (only judges and officers may query)"))
-    if not case.is_open:
-        raise RuleViolation(_("案件已结案，不能发起查询 (the case is closed)"), code="case_closed")
+def check_may_query(actor, case, purpose=None, *, system=False):
+    """A respondent can be queried only within an open case of the requester's scope (docs/design.md §7).
+
+    The one exception is the 终本 re-query (法〔2016〕373号 Art. 9): a case closed as 终本 and not resumed is
+    queried again every six months, with the purpose REQUERY_PURPOSE, by the beat (`system=True`, no actor:
+    the audit names "system") or by a judge of its court. Raises DomainError 404 / PermissionDenied 403 /
+    RuleViolation 400 `case_closed`.
+    """
+    if not system:
+        if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
+            raise DomainError(_("案件不存在 (case not found)"), code="not_found", status=404)
+        if is_partner(actor):
+            if not actor.allows("query"):
+                raise PermissionDenied(_("该 API 密钥无权发起查询 (this key may not start queries)"))
+        elif not has_role(actor, *QUERY_ROLES):
+            raise PermissionDenied(_("只有执行法官或执行员可以发起网络查询 (only judges and officers may query)"))
+    elif actor is not None or (purpose or "").strip() != REQUERY_PURPOSE:
+        raise PermissionDenied(_("系统只发起终本案件定期查询，且不代表任何人 (the system only runs 终本 re-queries, as nobody)"))
+    if not case.is_open and not ((purpose or "").strip() == REQUERY_PURPOSE and requery_open(case)):
+        raise RuleViolation(_("案件已结案，不能发起查询（终本案件可以“%(p)s”为事由查询） (the case is closed)") % {"p": REQUERY_PURPOSE},
+                            code="case_closed")
 
 
-def fingerprint(case, respondent_ids, kinds):
+def fingerprint(case, respondent_ids, kinds, extra=""):
     raw = f"{case.pk}|{','.join(map(str, sorted(respondent_ids)))}|{','.join(sorted(kinds))}"
+    if extra:
+        raw += f"|{extra}"
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -70,12 +84,14 @@ def _institutions_for(kinds):
     return [i for i in Institution.objects.of_kinds(kinds).only("id", "supported_actions") if i.supports(InstitutionAction.QUERY)]
 
 
-def submit_query(actor, case, *, purpose, respondents=None, kinds=None, request=None):
+def submit_query(actor, case, *, purpose, respondents=None, kinds=None, request=None, system=False, requery=None):
     """Save a query request and fan it out on commit. Returns (query_request, created).
 
-    A second identical submission while the first is queued or running returns the first one.
+    A second identical submission while the first is queued or running returns the first one. `requery` (a
+    due cases.RequerySchedule round of this case) ties the query to the round and marks the round running in
+    the same transaction; a manual query with the re-query purpose on a 终本 case takes its earliest due round.
     """
-    check_may_query(actor, case)
+    check_may_query(actor, case, purpose, system=system)
     purpose = (purpose or "").strip()
     if not purpose:
         raise RuleViolation(_("请填写查询事由 (a purpose is required)"), code="purpose_required")
@@ -94,40 +110,83 @@ def submit_query(actor, case, *, purpose, respondents=None, kinds=None, request=
     institution_ids = [i.pk for i in _institutions_for(kinds)]
     if not institution_ids:
         raise RuleViolation(_("没有可查询的协助单位 (no institution accepts this query)"), code="no_institution")
+    if requery is None and purpose == REQUERY_PURPOSE and not case.is_open:
+        requery = requeries_due(case.requeries.all()).order_by("due_on", "id").first()
+    plan = {party_id: institution_ids for party_id in wanted}
+    key = fingerprint(case, wanted, kinds, f"requery:{requery.pk}" if requery is not None else "")
+    return _save_and_fan_out(actor, case, purpose, plan, kinds, key, request=request, requery=requery)
 
-    key = fingerprint(case, wanted, kinds)
+
+def retry_failed(actor, qr, *, request=None):
+    """Ask again only the institutions that failed or timed out in finished query `qr` (per respondent).
+
+    Same case, purpose and scope rules as the original; a retry already queued or running is returned
+    instead of a second one. Returns (query_request, created). Raises InvalidTransition `nothing_to_retry`
+    when `qr` is still running or every institution answered.
+    """
+    if not QueryRequest.objects.visible_to(actor).filter(pk=qr.pk).exists():
+        raise DomainError(_("查询请求不存在 (query request not found)"), code="not_found", status=404)
+    qr = QueryRequest.objects.select_related("case__court", "requery").get(pk=qr.pk)
+    check_may_query(actor, qr.case, qr.purpose)
+    if qr.is_active:
+        raise InvalidTransition(_("查询尚未结束 (the query is still running)"), code="query_running")
+    plan = {}
+    for party_id, inst_id in failing_institutions(qr).values_list("respondent_id", "institution_id"):
+        plan.setdefault(party_id, []).append(inst_id)
+    if not plan:
+        raise InvalidTransition(_("该查询没有失败的协助单位 (no institution failed)"), code="nothing_to_retry")
+    key = fingerprint(qr.case, plan, qr.institution_kinds, f"retry:{qr.pk}")
+    return _save_and_fan_out(actor, qr.case, qr.purpose, plan, qr.institution_kinds, key, request=request,
+                             requery=qr.requery, retry_of=qr)
+
+
+def _save_and_fan_out(actor, case, purpose, plan, kinds, key, *, request=None, requery=None, retry_of=None):
+    """Save the request and its chunks (plan: {respondent id: [institution ids]}), audit it per respondent and
+    enqueue the chunks on commit. An active request with the same fingerprint `key` is returned instead."""
     existing = QueryRequest.objects.filter(active_fingerprint=key).first()
     if existing:
         return existing, False
     size = chunk_size()
+    respondents = {cp.party_id: cp.party for cp in CaseParty.objects.filter(
+        case=case, role=PartyRole.RESPONDENT, party_id__in=list(plan)).select_related("party")}
     try:
         with transaction.atomic():
+            if requery is not None and retry_of is None and not start_requery(requery):
+                raise InvalidTransition(_("该轮定期查询已开始或已完成 (the round has started already)"), code="requery_started")
             qr = QueryRequest.objects.create(
                 case=case, court=case.court, institution_kinds=kinds, purpose=purpose,
-                requested_by=None if is_partner(actor) else actor,
+                requested_by=None if is_partner(actor) else user_of(actor),
                 requested_by_partner=actor if is_partner(actor) else None,
                 requested_by_label=actor_label(actor)[:64], active_fingerprint=key,
-                total=len(wanted) * len(institution_ids),
+                total=sum(len(ids) for ids in plan.values()), requery=requery, retry_of=retry_of,
             )
-            qr.respondents.set(wanted)
+            qr.respondents.set(sorted(plan))
             chunks = []
-            for party_id in wanted:
-                for n in range(math.ceil(len(institution_ids) / size)):
-                    ids = institution_ids[n * size:(n + 1) * size]
+            for party_id in sorted(plan):
+                ids_all = plan[party_id]
+                for n in range(math.ceil(len(ids_all) / size)):
+                    ids = ids_all[n * size:(n + 1) * size]
                     chunks.append(QueryChunk(request=qr, respondent_id=party_id, seq=len(chunks), institution_ids=ids, pending_ids=ids))
             QueryChunk.objects.bulk_create(chunks)
             QueryRequest.objects.filter(pk=qr.pk).update(chunks_total=len(chunks), chunks_left=len(chunks))
             qr.chunks_total = qr.chunks_left = len(chunks)
-            # Purpose-bound audit: who queried whose accounts, for which open case, why (docs/design.md §7).
-            for party_id in wanted:
-                party = case_respondents[party_id]
+            # Purpose-bound audit: who queried whose accounts, for which case, why (docs/design.md §7).
+            for party_id in sorted(plan):
+                party = respondents[party_id]
                 audit(actor, "querycontrol.query", qr, court=case.court, request=request, details={
                     "case": case.number, "respondent": party.pk, "respondent_name": party.name,
                     "respondent_id_number": mask_id_number(party.id_number), "purpose": purpose,
-                    "institution_kinds": kinds or "all", "institutions": len(institution_ids),
+                    "institution_kinds": kinds or "all", "institutions": len(plan[party_id]),
+                    **({"requery_round": requery.round_no} if requery is not None else {}),
+                    **({"retry_of": retry_of.pk} if retry_of is not None else {}),
                 })
-            add_event(case, "query", _("发起网络查询：%(n)s 名被执行人、%(i)s 家协助单位")
-                      % {"n": len(wanted), "i": len(institution_ids)}, actor, {"query_request": qr.pk})
+            if retry_of is not None:
+                summary = _("重新查询失败的协助单位：%(i)s 家（原查询 #%(q)s）") % {"i": qr.total, "q": retry_of.pk}
+            else:
+                summary = _("发起网络查询：%(n)s 名被执行人、%(i)s 家协助单位") % {"n": len(plan), "i": len(next(iter(plan.values())))}
+            if requery is not None and retry_of is None:
+                summary = _("终本后第 %(r)s 次定期查询：") % {"r": requery.round_no} + summary
+            add_event(case, "query", summary, actor, {"query_request": qr.pk})
             transaction.on_commit(partial(enqueue_chunks, qr.pk))
     except IntegrityError:
         # Lost the race against an identical submission: that one is the fan-out.
@@ -282,7 +341,22 @@ def finish_if_done(request_id):
         add_event(qr.case, "query", _("网络查询%(status)s：反馈 %(done)s 家，失败 %(failed)s 家，发现财产 %(found)s 项") % {
             "status": QueryStatus(status).label, "done": qr.done, "failed": qr.failed, "found": qr.found,
         }, None, {"query_request": qr.pk, "status": status})
+        if qr.requery_id is not None:
+            _finish_requery(qr, status)
     return True
+
+
+def _finish_requery(qr, status):
+    """Hand a re-query round its result: what can be enforced (money or value nobody else froze) and what
+    did not answer. A cancelled first query gives the round back to the beat."""
+    if status == QueryStatus.CANCELLED:
+        if qr.retry_of_id is None:
+            release_requery(qr.requery, _("查询已取消 (cancelled)"))
+        return
+    usable = FoundAsset.objects.filter(request=qr, balance__gt=F("frozen_by_others"))
+    totals = usable.aggregate(n=Count("id"), value=Sum(F("balance") - F("frozen_by_others")))
+    record_requery_result(qr.requery, found=totals["n"], found_value=totals["value"] or Decimal("0.00"),
+                          failed=qr.failed, query_ref=qr.pk)
 
 
 def property_investigation_done(case):

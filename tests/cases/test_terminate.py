@@ -133,11 +133,15 @@ def test_only_a_terminated_case_can_be_resumed_as_resumed_case(courts):
     assert not Case.objects.filter(origin_case=case).exists()
 
 
-def test_requeries_due_and_completion_is_idempotent(ready):
+def test_a_started_round_is_no_longer_due_and_cannot_start_twice(ready):
     closure.close(ready, ClosureType.TERMINATED_THIS_ROUND)
     first = RequerySchedule.objects.get(case=ready, round_no=1)
     assert list(closure.requeries_due(today=first.due_on)) == [first]
-    assert closure.complete_requery(first) is True
-    assert closure.complete_requery(first) is False
+    assert closure.start_requery(first) is True
+    assert closure.start_requery(first) is False
     assert not closure.requeries_due(today=first.due_on).exists()
+    first.refresh_from_db()
+    assert first.status == RequeryStatus.RUNNING and first.started_at is not None
+    assert closure.release_requery(first, "cancelled") is True
+    assert list(closure.requeries_due(today=first.due_on)) == [first]
     assert ready.case_parties.filter(role=PartyRole.RESPONDENT).exists()

@@ -43,6 +43,23 @@ def test_terminated_requery_due_and_petitions(courts, make_case):
     RequerySchedule.objects.create(case=case, round_no=1, due_on=dt.date(2025, 6, 1))
     RequerySchedule.objects.create(case=case, round_no=2, due_on=dt.date(2025, 12, 1))
     assert kpis(get("m33").compute(courts["宁"], NOW))["待定期查询"] == 1
+    assert kpis(get("m33").compute(courts["宁"], NOW))["本年已定期查询"] == 0
+
+
+def test_module_33_counts_the_requery_rounds_that_ran_this_year_and_what_they_found(courts, make_case):
+    case = _closed(make_case, "宁0105", ClosureType.TERMINATED_THIS_ROUND)
+    other = _closed(make_case, "宁0424", ClosureType.TERMINATED_THIS_ROUND)
+    at = dt.datetime(2025, 3, 1, 9, 0, tzinfo=NOW.tzinfo)
+    RequerySchedule.objects.create(case=case, round_no=1, due_on=dt.date(2025, 2, 1), status="done", done_at=at, found_count=2)
+    RequerySchedule.objects.create(case=other, round_no=1, due_on=dt.date(2025, 2, 1), status="done", done_at=at)
+    # Last year's round and a round still running are not "ran this year".
+    RequerySchedule.objects.create(case=other, round_no=2, due_on=dt.date(2024, 8, 1), status="done",
+                                   done_at=dt.datetime(2024, 12, 31, 23, 0, tzinfo=NOW.tzinfo))
+    RequerySchedule.objects.create(case=case, round_no=2, due_on=dt.date(2025, 6, 1), status="running")
+    province = kpis(get("m33").compute(courts["宁"], NOW))
+    assert (province["本年已定期查询"], province["查询发现财产"], province["待定期查询"]) == (2, 1, 0)
+    xixia = kpis(get("m33").compute(courts["宁0105"], NOW))
+    assert (xixia["本年已定期查询"], xixia["查询发现财产"]) == (1, 1)
     Petition.objects.create(court=courts["宁0105"], petitioner="甲", subject="催办", received_on=dt.date(2025, 3, 1),
                             due_on=dt.date(2025, 4, 1), status="closed", closed_on=dt.date(2025, 3, 20))
     Petition.objects.create(court=courts["宁0105"], petitioner="乙", subject="催办", received_on=dt.date(2025, 5, 1), due_on=dt.date(2025, 6, 1))
