@@ -37,15 +37,27 @@ class InstitutionCategory(models.TextChoices):
     COMPANY = "company", _("企业")
 
 
-class InstitutionAction(models.TextChoices):
-    """What an institution can be asked to do. Seal (查封) is the freeze of a non-cash asset."""
 
-    QUERY = "query", _("查询")
+
+class OrderKind(models.TextChoices):
+    """The five order kinds (docs/glossary.md), enumerated here and nowhere else in the product: a seal (查封) is
+    the freeze of a non-cash asset; renew / unfreeze / deduct act on an earlier freeze or seal (the target)."""
+
     FREEZE = "freeze", _("冻结")
     RENEW = "renew", _("续冻")
     UNFREEZE = "unfreeze", _("解冻")
     DEDUCT = "deduct", _("扣划")
     SEAL = "seal", _("查封")
+
+
+# Orders that control an asset (put value on hold); renew / unfreeze / deduct act on one of these (the target).
+CONTROL_KINDS = [OrderKind.FREEZE, OrderKind.SEAL]
+
+# What an institution can be asked to do: a query, or one of the order kinds (built from OrderKind, so the
+# five verbs are listed once).
+InstitutionAction = models.TextChoices(
+    "InstitutionAction", [("QUERY", ("query", _("查询")))] + [(kind.name, (kind.value, kind.label)) for kind in OrderKind],
+)
 
 
 class AssetTermClass(models.TextChoices):
@@ -142,16 +154,6 @@ class QueryResultStatus(models.TextChoices):
     TIMEOUT = "timeout", _("超时")
 
 
-class OrderKind(models.TextChoices):
-    FREEZE = "freeze", _("冻结")
-    RENEW = "renew", _("续冻")
-    UNFREEZE = "unfreeze", _("解冻")
-    DEDUCT = "deduct", _("扣划")
-    SEAL = "seal", _("查封")
-
-
-# Orders that put a measure on an asset; renew / unfreeze / deduct act on one of these (the target).
-CONTROL_KINDS = [OrderKind.FREEZE, OrderKind.SEAL]
 
 
 class OrderStatus(models.TextChoices):

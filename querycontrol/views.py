@@ -127,7 +127,7 @@ def query_retry(request, pk):
 
 @login_required
 def order_new(request):
-    """File an order on a found asset (freeze / seal) or on a freeze (renew / unfreeze / deduct)."""
+    """File an order on a found asset (freeze / seal) or on a control of it (renew / unfreeze / deduct)."""
     kind = OrderKind(request.GET.get("kind") or request.POST.get("kind") or OrderKind.FREEZE)
     asset = target = None
     if kind in CONTROL_KINDS:

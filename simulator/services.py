@@ -18,6 +18,8 @@ from .exceptions import IdempotencyConflict, SimulatedNotFound, SimulatedRefusal
 from .generation import CENT, Profile, holdings
 from .models import SimAccount, SimFreeze, SimRequest
 
+# The orders a simulated institution carries out: the simulator's side of the wire, listed once (its HTTP routes
+# follow it); tests/simulator/test_boundary.py checks it against the product's OrderKind.
 ACTIONS = ("freeze", "renew", "unfreeze", "deduct", "seal")
 
 

@@ -102,7 +102,7 @@ class Connector(ABC):
     to an idempotency key already seen.
 
     Amounts are Decimal yuan. `term_days` is the length of a freeze / seal or of one renewal; the
-    returned `expires_on` is the last day the measure is in force (ISO date).
+    returned `expires_on` is the last day the freeze / seal is in force (ISO date).
     """
 
     @abstractmethod

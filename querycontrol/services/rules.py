@@ -3,7 +3,7 @@
 - No over-freezing (《最高人民法院关于人民法院民事执行中查封、扣押、冻结财产的规定》Art. 19): everything the
   case controls may not exceed the outstanding claim plus costs.
 - Terms (民诉法解释 2022 Art. 485): deposits ≤ 1 year, movables ≤ 2, real estate and other rights ≤ 3;
-  each renewal ≤ the same term and only while the measure is in force.
+  each renewal ≤ the same term and only while the control (freeze / seal) is in force.
 - Deduction only from funds frozen for the same case (a deduction is also a freeze).
 """
 import datetime

@@ -42,3 +42,16 @@ def test_every_design_citation_names_an_existing_section_and_none_cites_the_abse
     assert stale == []
     assert cited >= 30  # the code does cite it (37 citations when it was written)
 
+
+
+def test_glossary_exists_and_design_links_it():
+    assert (ROOT / "docs" / "glossary.md").is_file()
+    assert "glossary.md" in (ROOT / "docs" / "design.md").read_text(encoding="utf-8")
+
+
+def test_glossary_names_every_order_kind_and_status_the_code_has():
+    from querycontrol.choices import OrderKind, OrderStatus
+
+    text = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    missing = [v for v in [*OrderKind.values, *OrderStatus.values] if v not in text]
+    assert missing == []
