@@ -132,6 +132,11 @@ class Case(models.Model):
             setattr(self, field, tag in self.tags)
 
     @property
+    def tag_labels(self):
+        """The tags as the user reads them (涉企, 涉党政机关 …), in the active language; an unknown code as stored."""
+        return [CaseTag(tag).label if tag in CaseTag.values else tag for tag in self.tags]
+
+    @property
     def is_open(self):
         return self.status != CaseStatus.CLOSED
 
