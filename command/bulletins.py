@@ -7,6 +7,7 @@ from io import BytesIO
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import deadlines
@@ -54,7 +55,7 @@ def _overdue_payouts(court, period):
     qs = (MoneyEntry.objects.in_scope(court).filter(kind=MoneyKind.RECEIPT, payout_due__lt=period.end, paid_out_amount__lt=F("amount"))
           .select_related("case__court").order_by("payout_due", "id"))
     rows = [
-        {"number": e.case.number, "court": e.case.court.short_name, "received": str(e.occurred_at.date()), "due": str(e.payout_due),
+        {"number": e.case.number, "court": e.case.court.short_name, "received": str(timezone.localdate(e.occurred_at)), "due": str(e.payout_due),
          "unpaid": str(e.amount - e.paid_out_amount), "days_overdue": (period.end - e.payout_due).days}
         for e in qs[:LEDGER_ROWS]
     ]
@@ -70,7 +71,8 @@ def _operations(court, period):
         if total is None:
             t = operation_tally(op)["total"]
             total = {**t, "amount": str(t["amount"]), "measures": {str(k): v for k, v in t["measures"].items()}}
-        out.append({"name": op.name, "status": op.get_status_display(), "start": str(op.starts_at.date()), "end": str(op.ends_at.date()), **{
+        out.append({"name": op.name, "status": op.get_status_display(), "start": str(timezone.localdate(op.starts_at)),
+                    "end": str(timezone.localdate(op.ends_at)), **{
             k: total[k] for k in ("teams", "cases_worked", "cases_closed", "amount", "detained")}})
     return out
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
+from django.utils import timezone
 
 from cases.choices import MeasureStatus, MoneyKind
 from cases.models import CaseParty, Measure, MoneyEntry
@@ -89,7 +90,7 @@ def progress(case, party):
             for k, d, s in measures
         ],
         "payouts_to_you": [
-            {"on": e.occurred_at.date(), "amount": e.amount} for e in paid_to_party.order_by("occurred_at")
+            {"on": timezone.localdate(e.occurred_at), "amount": e.amount} for e in paid_to_party.order_by("occurred_at")
         ],
         "paid_to_you_total": paid_to_party.aggregate(total=Sum("amount"))["total"] or 0,
     }

@@ -5,6 +5,7 @@ officers did with them (AlertAction), so the history survives later acknowledgem
 """
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from execcenter.models.scoped import ScopedQuerySet, scoped_queryset
@@ -89,7 +90,7 @@ class Shift(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.centre} {self.name} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.centre} {self.name} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
     def officer_on(self, post):
         return self.post_a if post == Post.A else self.post_b

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .identifiers import normalise_case_number, normalise_id_number, normalise_phone
@@ -29,7 +30,7 @@ def validate_resident_id(value):
         born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         raise ValidationError(_("身份证号码中的出生日期无效"), code="id_birth_date") from None
-    if born > dt.date.today() or born.year < 1900:
+    if born > timezone.localdate() or born.year < 1900:
         raise ValidationError(_("身份证号码中的出生日期无效"), code="id_birth_date")
     if resident_id_check_char(value[:17]) != value[17]:
         raise ValidationError(_("身份证号码校验码错误"), code="id_checksum")
@@ -98,7 +99,7 @@ def parse_case_number(value, check_court=True):
             _("案号格式错误，应为“（年份）法院代字+类型代字+序号+号”，例如（2024）宁0105执123号"), code="case_number_format"
         )
     year = int(m["year"])
-    if not 1990 <= year <= dt.date.today().year + 1:
+    if not 1990 <= year <= timezone.localdate().year + 1:
         raise ValidationError(_("案号年份无效：%(year)s") % {"year": year}, code="case_number_year")
     if check_court:
         from execcenter.models import Court

@@ -6,6 +6,7 @@ model refuses a second save; `cases.documents.read` checks the hash on every rea
 """
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from execcenter.models.scoped import ScopedQuerySet
@@ -21,7 +22,7 @@ class DocumentKind(models.TextChoices):
 def document_path(instance, filename):
     """documents/<court code>/<year>/<sha256><ext>: content-addressed, so a file is never overwritten."""
     ext = filename[filename.rfind("."):] if "." in filename else ""
-    return f"documents/{instance.court.code}/{instance.issued_at:%Y}/{instance.sha256}{ext}"
+    return f"documents/{instance.court.code}/{timezone.localtime(instance.issued_at):%Y}/{instance.sha256}{ext}"
 
 
 class IssuedDocument(models.Model):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,7 +44,7 @@ class AuditLog(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
