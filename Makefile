@@ -25,8 +25,10 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo --cases $(CASES)
 
-run: seed
-	$(BIN)/python scripts/run_all.py --host $(HOST) --port $(PORT)
+# run_all.py seeds the demo province in the embedded/dev profile only; with DJANGO_DEBUG=False it makes no demo
+# login or key and collects the static files instead.
+run: migrate
+	$(BIN)/python scripts/run_all.py --host $(HOST) --port $(PORT) --cases $(CASES)
 
 browser-deps:
 	bash scripts/install-browser-deps.sh

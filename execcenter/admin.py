@@ -1,6 +1,10 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from execcenter.models import Alert, AuditLog, Court, Officer, PartnerClient
+from execcenter.services import audit
 
 
 class ScopedReadOnlyAdmin(admin.ModelAdmin):
@@ -65,3 +69,35 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Login lockouts (django-axes): deleting an attempt record is how an administrator unlocks an account or address
+# before the cool-off ends; each unlock leaves an audit row naming who unlocked what.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AuditedAccessAttemptAdmin(AccessAttemptAdmin):
+    actions = [*(AccessAttemptAdmin.actions or []), "unlock"]
+
+    def _audit_unlock(self, request, attempts):
+        for a in attempts:
+            officer = Officer.objects.select_related("court").filter(user__username=a.username).first()
+            audit(request.user, "login.unlocked", court=officer.court if officer else None, request=request,
+                  object_type="auth.user", object_id=(a.username or "")[:64],
+                  details={"username": a.username or "", "ip_address": a.ip_address or "", "failures": a.failures_since_start})
+
+    @admin.action(description=_("解除所选登录锁定"), permissions=["delete"])
+    def unlock(self, request, queryset):
+        attempts = list(queryset)
+        self._audit_unlock(request, attempts)
+        queryset.delete()
+        self.message_user(request, _("已解除 %(n)s 条登录锁定") % {"n": len(attempts)})
+
+    def delete_model(self, request, obj):
+        self._audit_unlock(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self._audit_unlock(request, list(queryset))
+        super().delete_queryset(request, queryset)

@@ -7,4 +7,5 @@ class ExecCenterConfig(AppConfig):
     verbose_name = _("组织与审计")
 
     def ready(self):
+        from execcenter import lockout  # noqa: F401  (audits login lockouts: a signal receiver)
         from execcenter.api import schema  # noqa: F401  (registers the OpenAPI auth extension)

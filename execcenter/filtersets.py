@@ -1,10 +1,34 @@
 import copy
+import datetime
 
 import django_filters
+from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from execcenter.identifiers import normalise_id_number, normalise_phone
 from execcenter.models import Alert, AuditLog, Court
+
+
+class RepresentableDateTimesForm(forms.Form):
+    """Refuses a date-time that parses but cannot be turned into UTC (`9999-12-31T23:59-14:00`, `0001-01-01`): the
+    query would otherwise fail with OverflowError (a 500) when the database adapter converts it (issue 11, point 8).
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            values = [value.start, value.stop] if isinstance(value, slice) else [value]
+            for v in values:
+                if isinstance(v, datetime.datetime):
+                    try:
+                        utc = v.astimezone(datetime.timezone.utc) if v.tzinfo else v
+                        # A day's margin either side: database adapters shift values by their session's time zone.
+                        utc - datetime.timedelta(days=1), utc + datetime.timedelta(days=1)
+                    except OverflowError:
+                        self.add_error(name, _("时间超出可表示的范围 (date/time out of range)"))
+                        break
+        return cleaned
 
 
 class FilterSet(django_filters.FilterSet):
@@ -39,7 +63,8 @@ class FilterSet(django_filters.FilterSet):
     def get_form_class(self):
         cls = type(self)
         if "_form_class" not in cls.__dict__:
-            cls._form_class = super().get_form_class()
+            form_class = super().get_form_class()
+            cls._form_class = type(form_class.__name__, (RepresentableDateTimesForm, form_class), {})
         return cls._form_class
 
 

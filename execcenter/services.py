@@ -3,16 +3,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from execcenter.choices import AlertSeverity, AlertStatus
+from execcenter.clientip import client_ip  # noqa: F401  (re-exported: the one answer to 'who is calling')
 from execcenter.models import Alert, AuditLog, Court
 from execcenter.scope import is_partner, officer_of, user_of
-
-
-def client_ip(request):
-    if request is None:
-        return None
-    # Behind the production proxy the real client is the first X-Forwarded-For hop.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
 
 
 def actor_label(actor):

@@ -13,19 +13,40 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def is_production(env):
+    return env.get("DJANGO_DEBUG", "True").lower() in ("0", "false", "no")
+
+
+def prepare(py, env, cases):
+    """The start-up steps before the processes start (issue 11, point 8).
+
+    Embedded/dev profile: the demo province with its demo logins and keys. Production (DJANGO_DEBUG=False): never
+    a demo login or key (seed_demo refuses there too); static files are collected, because WhiteNoise's manifest
+    storage answers 500 for every page that names a static file missing from the manifest.
+    """
+    if is_production(env):
+        steps = [[py, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"]]
+    else:
+        steps = [[py, "manage.py", "seed_demo", "--cases", str(cases)]]
+    for step in steps:
+        subprocess.run(step, cwd=ROOT, env=env, check=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", default="8000")
+    parser.add_argument("--cases", default="20000", help="demo cases to seed (embedded/dev profile only)")
     args = parser.parse_args()
     py = sys.executable
     env = dict(os.environ, PYTHONUNBUFFERED="1")
+    prepare(py, env, args.cases)
     commands = {
         "web": [py, "manage.py", "runserver", f"{args.host}:{args.port}", "--noreload"],
         "worker": [py, "-m", "celery", "-A", "execcenter", "worker", "-Q", "default,query,screens", "-c", "2", "-l", "INFO"],
         "beat": [py, "-m", "celery", "-A", "execcenter", "beat", "-l", "INFO"],
     }
-    if os.environ.get("DJANGO_DEBUG", "True").lower() in ("0", "false", "no"):
+    if is_production(env):
         commands["web"] = [py, "-m", "gunicorn", "execcenter.wsgi", "-b", f"{args.host}:{args.port}", "-w", "2"]
     procs = {name: subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True) for name, cmd in commands.items()}
     base = f"http://{args.host}:{args.port}"

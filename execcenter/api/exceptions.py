@@ -3,11 +3,12 @@ import math
 
 from django.utils.translation import gettext as _
 from rest_framework import status
-from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import ParseError, Throttled
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from execcenter.bad_requests import body_refusal, malformed_body_message
 from execcenter.exceptions import DomainError
 
 
@@ -20,6 +21,12 @@ def exception_handler(exc, context):
         return Response(body, status=exc.status)
     if isinstance(exc, DjangoValidationError):
         return Response(as_serializer_error(exc), status=status.HTTP_400_BAD_REQUEST)
+    refusal = body_refusal(exc)  # oversized body or too many fields: JSON 413, not Django's HTML 400 page
+    if refusal:
+        code_status, code, message = refusal
+        return Response({"detail": message, "code": code}, status=code_status)
+    if isinstance(exc, ParseError):
+        return Response({"detail": malformed_body_message(exc.detail), "code": "malformed_body"}, status=status.HTTP_400_BAD_REQUEST)
     response = drf_exception_handler(exc, context)
     if isinstance(exc, Throttled) and response is not None:
         # DRF's own text is one language only; partners read both, like every other error here. Retry-After is DRF's.

@@ -3,6 +3,7 @@
 Without DATABASE_URL / REDIS_URL the product runs on SQLite (WAL) + a file cache + Celery's
 filesystem broker, all under var/, so `make run` needs nothing but Python.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -19,6 +20,9 @@ if env_file.exists():
     environ.Env.read_env(str(env_file))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# seed_demo (demo logins with a published password, demo API keys) runs only in the embedded/dev profile. Its own
+# name because test runners force DEBUG off.
+DEMO_DATA_ALLOWED = DEBUG
 
 if DEBUG:
     # Embedded/dev default only: production refuses to start without its own key (below).
@@ -43,6 +47,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",  # before execcenter: execcenter/admin.py re-registers its lockout list with an audited unlock
     "execcenter",
     "cases",
     "querycontrol",
@@ -62,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into its 429 answer (execcenter/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "execcenter.urls"
@@ -145,6 +152,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out account or address before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Login lockout (issue 11): separate budgets per account and per client address within a cool-off window, for the
+# site, the admin and the API's session login alike (all go through django.contrib.auth.authenticate).
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
+# Higher than per account: a court's officers may all come from one NAT address.
+LOGIN_FAILURES_PER_IP = env.int("LOGIN_FAILURES_PER_IP", default=20)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair (execcenter/lockout.py)
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_ACCOUNT
+AXES_HANDLER = "execcenter.lockout.LoginLockoutHandler"
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))  # an administrator can unlock sooner
+AXES_CLIENT_IP_CALLABLE = "execcenter.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "execcenter.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # one right password must not wipe an address's record of guessing other accounts
+# Proxies in front of the app (execcenter/clientip.py): which networks, or how many; neither = the socket address.
+TRUSTED_PROXY_NETWORKS = env.list("TRUSTED_PROXY_NETWORKS", default=[])
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -240,7 +264,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes logs every attempt at INFO; lockouts (WARNING) and the audit rows are what an operator needs.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Seconds after which the last worker heartbeat counts as stale in /healthz.

@@ -8,7 +8,8 @@ import random
 import time
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from execcenter.org import DEMO_PARTNERS, DEMO_PASSWORD, demo_partner_key, create_demo_logins, create_demo_partner, load_courts
 
@@ -22,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--skip-enrich", action="store_true", help="只生成案件与当事人，不生成各模块演示数据")
 
     def handle(self, *args, cases, seed, skip_enrich, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            # Demo logins share one published password and the demo API keys are in the README: in production they
+            # would be open doors (issue 11). Real accounts come from createsuperuser and the admin.
+            raise CommandError("生产配置（DJANGO_DEBUG=False）不生成演示数据、演示账号或演示密钥 "
+                               "(seed_demo refuses to run with DJANGO_DEBUG=False: no demo logins or keys in production)")
         started = time.monotonic()
         courts = load_courts()
         self.stdout.write(f"法院：{len(courts)} 个")
