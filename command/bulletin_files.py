@@ -1,11 +1,12 @@
-"""Writing a bulletin's frozen data as .xlsx (openpyxl) and .docx (python-docx, GB/T 9704 layout: A4,
-title in 小标宋 / 宋体, body 仿宋 三号 16 pt)."""
-from docx import Document
+"""Writing a bulletin's frozen data as .xlsx (execcenter.spreadsheets: numbers as numbers, dates as dates,
+unique sheet names, frozen headers) and .docx (execcenter.docx_layout: GB/T 9704, Chinese fonts on every run)."""
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from execcenter import docx_layout as layout
+from execcenter import spreadsheets as ss
 
 SECTIONS = (
     ("indicators", "质效指标（首次执行）", ["指标", "分子", "分母", "数值", "单位", "目标", "低于目标"],
@@ -24,6 +25,29 @@ OPERATION_COLUMNS = (["行动", "状态", "开始", "结束", "小组", "涉及�
 LINKAGE_COLUMNS = (["协助单位", "推送", "答复", "办结", "待复", "逾期"], ["name", "pushed", "answered", "closed", "pending", "overdue"])
 
 
+# Kinds of the columns of each table, by header (the data holds Decimals as strings, JSON being JSON).
+KINDS = {
+    "分子": ss.NUMBER, "分母": ss.NUMBER, "数值": ss.NUMBER, "数值(%)": ss.NUMBER, "目标": ss.NUMBER, "目标(%)": ss.NUMBER,
+    "名次": ss.INT, "立案日期": ss.DATE, "未结天数": ss.INT, "未执行金额": ss.MONEY, "到账日期": ss.DATE, "应发放日期": ss.DATE,
+    "未发放金额": ss.MONEY, "逾期天数": ss.INT, "开始": ss.DATE, "结束": ss.DATE, "小组": ss.INT, "涉及案件": ss.INT, "执结": ss.INT,
+    "到位金额": ss.MONEY, "拘留": ss.INT, "推送": ss.INT, "答复": ss.INT, "办结": ss.INT, "待复": ss.INT, "逾期": ss.INT,
+}
+
+
+def _typed(value, kind):
+    """'12.50' → Decimal, '3' → 3, '2025-03-01' → date for numeric / date columns; '—' and '' stay text."""
+    if value is None or isinstance(value, (int, Decimal, dt.date)) or kind == ss.TEXT:
+        return value
+    text = str(value)
+    try:
+        if kind == ss.DATE:
+            return dt.date.fromisoformat(text)
+        number = Decimal(text)
+        return int(number) if kind == ss.INT and number == number.to_integral_value() else number
+    except (ValueError, InvalidOperation):
+        return text
+
+
 def _tables(data):
     """Every table of the bulletin as (heading, header row, rows), in the order both files show them."""
     out = [(heading, header, [row(r) for r in data[key]]) for key, heading, header, row in SECTIONS]
@@ -38,46 +62,32 @@ def _tables(data):
     return out
 
 
-def render_xlsx(title, data, stream):
-    wb = Workbook()
-    wb.remove(wb.active)
-    for index, (heading, header, rows) in enumerate(_tables(data), start=1):
-        ws = wb.create_sheet(f"{index:02d}{heading.split('：')[0][:20]}".replace("/", "-"))
-        ws.append([title])
-        ws.append([heading, f"{data['period'][0]} 至 {data['period'][1]}"])
-        ws.append(header)
-        for cell in ws[3]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            ws.append([str(v) if v is not None else "" for v in row])
-    wb.save(stream)
+def sheets(title, data, number=""):
+    """The bulletin as workbook sheets: one per table, named after its heading (made unique by the writer)."""
+    period = f"{data['period'][0]} 至 {data['period'][1]}"
+    out = []
+    for heading, header, rows in _tables(data):
+        kinds = [KINDS.get(h, ss.TEXT) for h in header]
+        columns = [ss.Column(h, k) for h, k in zip(header, kinds)]
+        typed = [[_typed(v, k) for v, k in zip(row, kinds)] for row in rows]
+        out.append(ss.Sheet(heading.split("：")[0], columns, typed, preamble=[title, f"{number}　{heading}　{period}".strip()]))
+    return out
 
 
-def _font(run, name, size, bold=False):
-    run.font.name, run.font.size, run.font.bold = name, Pt(size), bold
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), name)
+def render_xlsx(title, data, number=""):
+    """→ bytes of the .xlsx."""
+    return ss.xlsx_bytes(sheets(title, data, number))
 
 
-def render_docx(title, data, stream):
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = Cm(3.7), Cm(3.5), Cm(2.8), Cm(2.6)
-    head = doc.add_paragraph()
-    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(head.add_run(data["court"]), "宋体", 22, True)
-    heading = doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(heading.add_run(title), "方正小标宋简体", 22)
-    _font(doc.add_paragraph().add_run(f"统计期间：{data['period'][0]} 至 {data['period'][1]}"), "仿宋", 16)
+def render_docx(title, data, number=""):
+    """→ bytes of the .docx: court, title, number, period, then each table under its heading."""
+    doc = layout.new_document()
+    layout.title(doc, data["court"])
+    layout.title(doc, title)
+    if number:
+        layout.paragraph(doc, number, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    layout.paragraph(doc, f"统计期间：{data['period'][0]} 至 {data['period'][1]}", indent=False)
     for heading_text, header, rows in _tables(data):
-        _font(doc.add_paragraph().add_run(heading_text), "黑体", 16)
-        table = doc.add_table(rows=1, cols=len(header))
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, header):
-            cell.text = text
-        for row in rows:
-            cells = table.add_row().cells
-            for cell, value in zip(cells, row):
-                cell.text = "" if value is None else str(value)
-    doc.save(stream)
+        layout.paragraph(doc, heading_text, font=layout.HEADING_FONT, fallback=layout.HEADING_FONT, indent=False)
+        layout.table(doc, header, rows)
+    return layout.to_bytes(doc)

@@ -2,9 +2,7 @@
 the long-pending ledger, overdue payouts, collective operations and linkage letters — as frozen data and
 as .xlsx and .docx files."""
 import datetime as dt
-from io import BytesIO
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -12,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from cases import deadlines
 from cases.choices import CaseType, MoneyKind
-from cases.models import Case, MoneyEntry
+from cases import documents as issued
+from cases.models import Case, DocumentKind, MoneyEntry
+from execcenter.exceptions import RuleViolation
 from execcenter.scope import user_of
 from execcenter.services import audit
 
@@ -108,24 +108,39 @@ def title_for(court, kind, period):
     return _("%(court)s%(y)s年%(m)s月执行工作通报") % {"court": court.short_name, "y": period.start.year, "m": period.start.month}
 
 
+SERIES = {BulletinKind.TEN_DAY: "执调", BulletinKind.MONTHLY: "执通"}
+
+
 @transaction.atomic
 def generate_bulletin(court, kind, period, actor=None, request=None):
-    """Build (or rebuild) the bulletin of a scope and period; idempotent per (kind, court, period)."""
-    data = bulletin_data(court, kind, period)
+    """Issue the bulletin of a scope and period, once: its data frozen, its .xlsx and .docx rendered, numbered
+    in the court's yearly series (（2026）宁01执通3号) and stored as cases.IssuedDocument records. Asking again
+    returns the issued bulletin unchanged. A period that has not ended yet cannot be issued (RuleViolation)."""
+    if period.end >= timezone.localdate():
+        raise RuleViolation(_("统计期间尚未结束，不能签发通报 (the period has not ended yet)"), code="period_not_ended")
     title = title_for(court, kind, period)
-    bulletin, _created = Bulletin.objects.select_for_update().get_or_create(
+    bulletin, created = Bulletin.objects.select_for_update().get_or_create(
         kind=kind, court=court, period_start=period.start, period_end=period.end, defaults={"title": title},
     )
-    bulletin.title, bulletin.data = title, data
+    stored = {d.content_type: d for d in issued.documents_of(bulletin)}
+    if not created and len(stored) == 2:
+        return bulletin
+    data = bulletin.data if stored else bulletin_data(court, kind, period)
+    number = next(iter(stored.values())).number if stored else issued.court_series_number(court, timezone.localdate().year, SERIES[kind])
+    bulletin.title, bulletin.data = title, {**data, "number": number}
     bulletin.generated_by = user_of(actor)
     stem = f"{kind}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-    for field_name, render in (("xlsx", render_xlsx), ("docx", render_docx)):
-        old = getattr(bulletin, field_name)
-        if old:
-            old.delete(save=False)
-        buffer = BytesIO()
-        render(title, data, buffer)
-        getattr(bulletin, field_name).save(f"{stem}.{field_name}", ContentFile(buffer.getvalue()), save=False)
+    for field_name, content_type, render in (("xlsx", issued.XLSX, render_xlsx), ("docx", issued.DOCX, render_docx)):
+        document = stored.get(content_type) or issued.issue(
+            kind=DocumentKind.BULLETIN, number=number, title=title, court=court, source=bulletin, actor=actor, request=request,
+            content=render(title, data, number), filename=f"{title}.{field_name}", content_type=content_type)
+        getattr(bulletin, field_name).name = document.file.name  # the issued file itself, not a copy
     bulletin.save()
-    audit(actor, "bulletin.generate", bulletin, request=request, details={"kind": kind, "period": data["period"]})
+    audit(actor, "bulletin.generate", bulletin, request=request, details={"kind": kind, "period": data["period"], "number": number})
     return bulletin
+
+
+def bulletin_document(bulletin, fmt):
+    """The issued .xlsx / .docx record of a bulletin (None for another format or a bulletin never issued)."""
+    content_type = {"xlsx": issued.XLSX, "docx": issued.DOCX}.get(fmt)
+    return issued.documents_of(bulletin).filter(content_type=content_type).first() if content_type else None

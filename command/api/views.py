@@ -2,7 +2,7 @@
 classes; every change goes through command.services."""
 import datetime as dt
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from cases.choices import CaseType
+from cases.document_views import document_response
 from execcenter.api.permissions import PartnerActionPermission, is_partner
 from execcenter.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from execcenter.choices import PartnerAction, PartnerKind
@@ -20,7 +21,7 @@ from execcenter.models import Court
 
 from .. import indicators as ind
 from .. import services
-from ..bulletins import generate_bulletin
+from ..bulletins import bulletin_document, generate_bulletin
 from ..choices import AnswerChannel
 from ..filtersets import AssistanceLetterFilterSet, BulletinFilterSet, IncidentFilterSet, LinkageUnitFilterSet, OperationFilterSet, PetitionFilterSet
 from ..models import AssistanceLetter, Bulletin, Incident, LinkageUnit, Operation, Petition
@@ -181,11 +182,10 @@ class BulletinViewSet(ScopedModelViewSet):
 
     @action(detail=True, methods=["get"], url_path=r"file/(?P<fmt>xlsx|docx)")
     def file(self, request, pk=None, fmt=None):
-        bulletin = self.get_object()
-        f = getattr(bulletin, fmt)
-        if not f:
+        document = bulletin_document(self.get_object(), fmt)
+        if document is None:
             raise Http404
-        return FileResponse(f.open("rb"), as_attachment=True, filename=f"{bulletin.title}.{fmt}")
+        return document_response(request, document)
 
 
 def _court_param(request):

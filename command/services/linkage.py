@@ -16,6 +16,7 @@ from execcenter.services import audit, raise_alert, resolve_alerts
 from execcenter.validators import validate_phone
 
 from ..choices import AnswerChannel, LetterStatus, LinkageKind
+from ..letter_files import issue_letter
 from ..models import AssistanceLetter, LinkageUnit
 from .common import require_visible
 
@@ -57,6 +58,7 @@ def send_letter(actor, case, unit, *, subject, request_text, due_on=None, reques
                 add_event(case, "assistance_letter", _("向%(unit)s发送协助调查函 %(no)s") % {"unit": unit.name, "no": letter.number},
                           actor, {"letter": letter.pk})
                 audit(actor, "letter.send", letter, request=request, details={"unit": unit.pk, "due_on": str(due_on)})
+                issue_letter(letter, actor=actor, request=request)  # the letter as sent: stored once, never redone
                 return letter
         except IntegrityError:
             continue

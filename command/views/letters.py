@@ -11,6 +11,7 @@ from execcenter.models import Court
 
 from .. import services
 from ..forms import LetterForm
+from ..letter_files import letter_document
 from ..models import AssistanceLetter
 from .common import domain_action, scoped_object
 
@@ -54,7 +55,7 @@ def letter_send(request):
 def letter_detail(request, pk):
     letter = scoped_object(request, AssistanceLetter, pk)
     link = request.build_absolute_uri(reverse("command:letter-answer", args=[services.answer_token(letter)]))
-    return render(request, "command/letter_detail.html", {"letter": letter, "answer_link": link})
+    return render(request, "command/letter_detail.html", {"letter": letter, "answer_link": link, "document": letter_document(letter)})
 
 
 @login_required

@@ -3,16 +3,17 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.document_views import document_response
 from cases.models import Case
 from execcenter.models import Court
 
 from .. import indicators as ind
-from ..bulletins import generate_bulletin
+from ..bulletins import bulletin_document, generate_bulletin
 from ..forms import BulletinForm, IndicatorFilterForm
 from ..models import Bulletin, Petition
 from .common import domain_action, scoped_object
@@ -84,11 +85,12 @@ def bulletin_list(request):
 
 @login_required
 def bulletin_download(request, pk, fmt):
+    """The issued file (bytes and hash as stored at issue), audited."""
     bulletin = scoped_object(request, Bulletin, pk)
-    file = getattr(bulletin, fmt, None) if fmt in ("xlsx", "docx") else None
-    if not file:
+    document = bulletin_document(bulletin, fmt)
+    if document is None:
         raise Http404
-    return FileResponse(file.open("rb"), as_attachment=True, filename=f"{bulletin.title}.{fmt}")
+    return document_response(request, document)
 
 
 @login_required
