@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import deadlines
-from cases.choices import CaseType, MoneyKind
 from cases import documents as issued
+from cases.choices import CaseType, MoneyKind
 from cases.models import Case, DocumentKind, MoneyEntry
 from execcenter.exceptions import RuleViolation
 from execcenter.scope import user_of
