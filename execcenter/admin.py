@@ -3,7 +3,7 @@ from axes.models import AccessAttempt
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from execcenter.models import Alert, AuditLog, Court, Officer, PartnerClient
+from execcenter.models import Alert, AuditLog, Court, Notification, NotificationPreference, Officer, PartnerClient
 from execcenter.services import audit
 
 
@@ -101,3 +101,15 @@ class AuditedAccessAttemptAdmin(AccessAttemptAdmin):
     def delete_queryset(self, request, queryset):
         self._audit_unlock(request, list(queryset))
         super().delete_queryset(request, queryset)
+
+
+@admin.register(Notification)
+class NotificationAdmin(ScopedReadOnlyAdmin):
+    list_display = ["created_at", "recipient", "channel", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["channel", "status", "severity"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["officer", "channels", "quiet_start", "quiet_end"]
+    raw_id_fields = ["officer"]

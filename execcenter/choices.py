@@ -49,3 +49,16 @@ class AlertStatus(models.TextChoices):
     OPEN = "open", _("待处理")
     ACKNOWLEDGED = "acknowledged", _("已确认")
     RESOLVED = "resolved", _("已解除")
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", _("电子邮件")
+    SMS = "sms", _("短信")
+    WEBHOOK = "webhook", _("企业微信/钉钉机器人")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENDING = "sending", _("发送中")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")

@@ -16,3 +16,21 @@ def heartbeat():
 @worker_ready.connect
 def _heartbeat_on_start(**kwargs):
     cache.set(HEARTBEAT_KEY, time.time(), None)
+
+
+@shared_task(name="execcenter.tasks.deliver_notification", ignore_result=True, acks_late=True, soft_time_limit=60, time_limit=90)
+def deliver_notification(pk):
+    """Send one outbox row (idempotent: a row already sent or held by another worker is left alone)."""
+    from .notify import deliver
+
+    deliver(pk)
+
+
+@shared_task(name="execcenter.tasks.flush_notifications", ignore_result=True, soft_time_limit=240, time_limit=300)
+def flush_notifications():
+    """Every minute: rows whose quiet hours ended, retries that are due, rows of a worker that died mid-send —
+    each handed to a worker of its own (one slow gateway does not hold up the sweep)."""
+    from .notify import due
+
+    for pk in due():
+        deliver_notification.delay(pk)

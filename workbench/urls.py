@@ -6,4 +6,6 @@ app_name = "workbench"
 urlpatterns = [
     path("", views.home, name="home"),
     path("list/<slug:key>/", views.bucket, name="bucket"),
+    path("warnings/", views.warning_list, name="warnings"),
+    path("warnings/rules/", views.warning_rules, name="warning-rules"),
 ]

@@ -1,14 +1,21 @@
 """我的工作台: each role's home page, and the lists behind its counts (thin; the counting is in buckets.py)."""
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import Case
+from execcenter.choices import AlertSeverity, Role
+from execcenter.exceptions import DomainError
 from execcenter.scope import officer_of
 
-from . import buckets
+from . import buckets, early_warnings
+from .choices import WarningRuleKind
+from .models import EarlyWarning
 
 
 @login_required
@@ -26,6 +33,12 @@ def home(request):
         context["duty"] = buckets.duty_section(user, officer)
     if "director" in sections:
         context["director"] = buckets.director_section(user, officer, today)
+        context["director"]["ranking"] = early_warnings.ranking(user, limit=10)
+    if officer is not None:
+        mine = early_warnings.open_for(officer)
+        count = mine.count()
+        if count or "judge" in sections:
+            context["warnings"] = {"open": count, "rows": list(mine.order_by("-severity", "raised_at")[:10])}
     return render(request, "workbench/home.html", context)
 
 
@@ -42,3 +55,54 @@ def bucket(request, key):
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     described = None if rows.model is Case else [buckets.describe(row) for row in page]
     return render(request, "workbench/bucket.html", {"definition": definition, "page": page, "rows": described})
+
+
+@login_required
+def warning_list(request):
+    """My open warnings; for a director also the roll-up per court and the ranking of judges in their scope."""
+    officer = officer_of(request.user)
+    if officer is None and not request.user.is_superuser:
+        raise Http404
+    is_director = request.user.is_superuser or officer.has_role(Role.DIRECTOR)
+    mine = early_warnings.open_for(officer).order_by("-severity", "raised_at") if officer else EarlyWarning.objects.none()
+    context = {"mine": Paginator(mine, 50).get_page(request.GET.get("page")), "is_director": is_director}
+    if is_director:
+        context["ranking"] = early_warnings.ranking(request.user, limit=50)
+        context["per_court"] = early_warnings.per_court(request.user)
+        context["kinds"] = WarningRuleKind.choices
+    return render(request, "workbench/warnings.html", context)
+
+
+@login_required
+def warning_rules(request):
+    """The director's page of rules and thresholds for their own court (and the courts below it)."""
+    officer = officer_of(request.user)
+    if officer is None or not officer.has_role(Role.DIRECTOR):
+        raise PermissionDenied(_("只有指挥中心主任可以修改预警规则 (directors only)"))
+    court = officer.court
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        try:
+            days = int(request.POST.get("threshold_days", ""))
+        except ValueError:
+            days = None
+        try:
+            early_warnings.set_rule(request.user, kind, court, days, request.POST.get("severity", ""),
+                                    request.POST.get("enabled") == "on", request=request)
+            messages.success(request, _("已保存，下次评估时生效"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return render(request, "workbench/warning_rules.html", _rules_context(court), status=exc.status)
+        return redirect("workbench:warning-rules")
+    return render(request, "workbench/warning_rules.html", _rules_context(court))
+
+
+def _rules_context(court):
+    rows = []
+    for kind, label in WarningRuleKind.choices:
+        rule = early_warnings.rule_for(kind, court)
+        days, severity = (rule.threshold_days, rule.severity) if rule else early_warnings.RULE_DEFAULTS[kind]
+        rows.append({"kind": kind, "label": label, "threshold_days": days, "severity": severity,
+                     "enabled": rule.enabled if rule else True,
+                     "source": (rule.court.short_name if rule and rule.court_id else _("全省默认"))})
+    return {"court": court, "rows": rows, "severities": AlertSeverity.choices}

@@ -290,3 +290,32 @@ QUERYCONTROL_REQUERY_EVERY_MINUTES = env.int("QUERYCONTROL_REQUERY_EVERY_MINUTES
 QUERYCONTROL_REQUERY_PER_RUN = env.int("QUERYCONTROL_REQUERY_PER_RUN", default=20)
 QUERYCONTROL_REQUERY_MAX_ACTIVE = env.int("QUERYCONTROL_REQUERY_MAX_ACTIVE", default=10)
 QUERYCONTROL_QUERY_THREADS = env.int("QUERYCONTROL_QUERY_THREADS", default=4)
+
+# --- Notifications (execcenter.notify): e-mail, SMS gateway, group-robot webhook ------------------------------------
+# Django's e-mail backend: SMTP in production (EMAIL_HOST/EMAIL_PORT/...); the embedded default writes each message
+# as a file under var/mail, so `make run` needs no mail server.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="执行指挥中心 <noreply@execcenter.local>")
+# Which class sends each channel (execcenter.channels.Channel); swap a gateway here.
+NOTIFY_CHANNELS = {
+    "email": env.str("NOTIFY_EMAIL_CHANNEL", default="execcenter.channels.EmailChannel"),
+    "sms": env.str("NOTIFY_SMS_CHANNEL", default="execcenter.channels.SmsGatewayChannel"),
+    "webhook": env.str("NOTIFY_WEBHOOK_CHANNEL", default="execcenter.channels.WebhookChannel"),
+}
+# The SMS gateway's send URL ({"phone", "text", "ref"} → {"message_id"}); empty: SMS rows fail as "not configured".
+NOTIFY_SMS_URL = env.str("NOTIFY_SMS_URL", default="")
+NOTIFY_SMS_MAX_CHARS = env.int("NOTIFY_SMS_MAX_CHARS", default=300)
+# Seconds one send (SMTP or HTTP) may take before it counts as a transient failure.
+NOTIFY_HTTP_TIMEOUT = env.float("NOTIFY_HTTP_TIMEOUT", default=10.0)
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=6)
+# A row `sending` for longer than this belonged to a worker that died; the sweep gives it back (resent with the same id).
+NOTIFY_CLAIM_SECONDS = env.int("NOTIFY_CLAIM_SECONDS", default=300)
+# Links in messages are made absolute with this; Message-IDs end in this domain.
+NOTIFY_SITE_URL = env.str("NOTIFY_SITE_URL", default="http://localhost:8000")
+NOTIFY_MESSAGE_ID_DOMAIN = env.str("NOTIFY_MESSAGE_ID_DOMAIN", default="execcenter.local")

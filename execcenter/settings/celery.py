@@ -75,3 +75,9 @@ CELERY_BEAT_SCHEDULE["querycontrol-watch-expiry"] = {"task": "querycontrol.tasks
 CELERY_BEAT_SCHEDULE["querycontrol-start-due-requeries"] = {
     "task": "querycontrol.tasks.start_due_requeries", "schedule": 60.0 * env.int("QUERYCONTROL_REQUERY_EVERY_MINUTES", default=15)}
 CELERY_BEAT_SCHEDULE["querycontrol-resume-stalled"] = {"task": "querycontrol.tasks.resume_stalled", "schedule": 60.0}
+
+# Notifications: the outbox sweep (quiet hours ended, retries due, a dead worker's rows) every minute; early warnings
+# per judge evaluated hourly (workbench.early_warnings).
+CELERY_BEAT_SCHEDULE["execcenter-flush-notifications"] = {"task": "execcenter.tasks.flush_notifications", "schedule": 60.0,
+                                                          "options": {"expires": 60}}
+CELERY_BEAT_SCHEDULE["workbench-evaluate-warnings"] = {"task": "workbench.tasks.evaluate_warnings", "schedule": crontab(minute=20)}

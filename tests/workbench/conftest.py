@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cases.choices import CaseStatus, MoneyKind, ReceiptSource
-from cases.models import Case, MoneyEntry
+from cases.models import Case, CaseEvent, MoneyEntry
 from querycontrol.choices import AssetKind, AssetTermClass, InstitutionKind, QueryStatus
 from querycontrol.models import FoundAsset, Institution, QueryRequest
 from tests.factories import CaseFactory, PartyFactory
@@ -26,13 +26,17 @@ def days(n):
 
 @pytest.fixture
 def make_case(courts):
-    def make(judge=None, deadline=None, status=CaseStatus.ASSIGNED, code="宁0105", filed=None, **kw):
+    def make(judge=None, deadline=None, status=CaseStatus.ASSIGNED, code="宁0105", filed=None, last_event=NOW - days(1), **kw):
+        """A case of `judge` with its statutory deadline; its last timeline event at `last_event` (None: no event)."""
         filed = filed or TODAY - days(60)
         extra = {"statutory_deadline": deadline} if deadline is not None else {}
         case = CaseFactory(court=courts[code], filed_on=filed, status=status, assigned_judge=judge, parties=False,
                            notice_sent_on=kw.pop("notice_sent_on", filed + days(2)), **extra, **kw)
         if status == CaseStatus.CLOSED:
             Case.objects.filter(pk=case.pk).update(closed_on=TODAY - days(1), closure_type="completed")
+        if last_event is not None:
+            CaseEvent.objects.create(case=case, kind="note", actor_label="test", summary="办理")
+            CaseEvent.objects.filter(case=case).update(at=last_event)
         return case
 
     return make
@@ -56,5 +60,29 @@ def found_asset():
                                               status=QueryStatus.COMPLETE)
         return FoundAsset.objects.create(request=request, case=case, court=case.court, respondent=PartyFactory(), institution=bank,
                                          kind=AssetKind.DEPOSIT, asset_ref=ref, balance=Decimal("5000.00"), found_at=when)
+
+    return make
+
+
+@pytest.fixture
+def enqueued(monkeypatch):
+    """The outbox rows handed to the worker after commit (instead of a broker): tests deliver them themselves."""
+    from execcenter import notify
+
+    pks = []
+    monkeypatch.setattr(notify, "_enqueue", pks.append)
+    return pks
+
+
+@pytest.fixture
+def email_only():
+    """Give an officer an e-mail address and e-mail as their only channel."""
+    from execcenter.models import NotificationPreference
+
+    def make(officer, address=None):
+        officer.user.email = address or f"{officer.user.username}@court.example"
+        officer.user.save()
+        NotificationPreference.objects.update_or_create(officer=officer, defaults={"channels": ["email"]})
+        return officer
 
     return make
