@@ -216,4 +216,5 @@ class UnclaimedReceiptFilterSet(FilterSet):
     class Meta:
         model = UnclaimedReceipt
         fields = {"court": ["exact"], "amount": RANGE, "received_at": ["gte", "lte"], "payer_name": ["icontains"],
-                  "bank_reference": ["exact"], "matched_case": ["exact"], "matched_at": ["gte", "lte"]}
+                  "bank_reference": ["exact"], "matched_case": ["exact"], "matched_at": ["gte", "lte"], "remark": ["icontains"],
+                  "statement": ["exact"]}

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import document_views, views
+from . import document_views, money_views, views
 
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="case-list"),
     path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/actions/<slug:name>/", views.case_action, name="case-action"),
+    path("money/statements/", money_views.statement_import, name="statements"),
+    path("money/statements/<int:pk>/", money_views.statement_detail, name="statement-detail"),
+    path("money/unclaimed/", money_views.unclaimed_list, name="unclaimed"),
     path("documents/<int:pk>/", document_views.document_download, name="document-download"),
 ]

@@ -164,7 +164,8 @@ class UnclaimedReceiptSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = UnclaimedReceipt
-        fields = ["id", "court_code", "amount", "received_at", "payer_name", "bank_reference", "matched_case", "matched_at"]
+        fields = ["id", "court_code", "amount", "received_at", "payer_name", "remark", "bank_reference", "statement", "matched_case",
+                  "matched_at"]
 
 
 # --- Action inputs ----------------------------------------------------------------------------------------

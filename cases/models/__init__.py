@@ -1,12 +1,12 @@
 from .auctions import AuctionItem, AuctionRound
 from .core import MONEY, Case, CaseEvent, CaseParty, CaseQuerySet, CaseSequence, MoneyEntry, Party
 from .documents import DocumentKind, IssuedDocument
-from .ledger import LongPendingEntry, LongPendingFollowUp, UnclaimedReceipt
+from .ledger import BankStatementImport, LongPendingEntry, LongPendingFollowUp, UnclaimedReceipt
 from .measures import Measure
 from .procedure import CaseSuspension, DeadlineExtension, PropertyInvestigation, RequerySchedule
 
 __all__ = [
     "MONEY", "Case", "CaseEvent", "CaseParty", "CaseQuerySet", "CaseSequence", "MoneyEntry", "Party",
     "CaseSuspension", "DeadlineExtension", "PropertyInvestigation", "RequerySchedule", "Measure",
-    "AuctionItem", "AuctionRound", "DocumentKind", "IssuedDocument", "LongPendingEntry", "LongPendingFollowUp", "UnclaimedReceipt",
+    "AuctionItem", "AuctionRound", "BankStatementImport", "DocumentKind", "IssuedDocument", "LongPendingEntry", "LongPendingFollowUp", "UnclaimedReceipt",
 ]

@@ -52,6 +52,10 @@ class UnclaimedReceipt(models.Model):
     received_at = models.DateTimeField(_("到账时间"), db_index=True)
     payer_name = models.CharField(_("付款人"), max_length=128, blank=True)
     bank_reference = models.CharField(_("银行流水号"), max_length=80, unique=True)
+    # What the payer wrote (附言/用途) and the statement it came from, so that a person can tell whose money it is.
+    remark = models.CharField(_("附言"), max_length=200, blank=True)
+    statement = models.ForeignKey("cases.BankStatementImport", verbose_name=_("对账单导入"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="unclaimed")
     matched_case = models.ForeignKey("cases.Case", verbose_name=_("认领案件"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     matched_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
 
@@ -62,3 +66,33 @@ class UnclaimedReceipt(models.Model):
         verbose_name_plural = _("不明款")
         ordering = ["received_at", "id"]
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="unclaimed_amount_positive")]
+
+
+class BankStatementImport(models.Model):
+    """One import of the court account's bank statement (cases.statements): who imported which file, and what
+    became of each line (booked to a case, parked as 不明款, or recognised as already imported)."""
+
+    court = models.ForeignKey("execcenter.Court", verbose_name=_("法院"), on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(_("文件名"), max_length=200)
+    sha256 = models.CharField(_("文件摘要"), max_length=64, db_index=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    imported_by_label = models.CharField(_("导入人"), max_length=64)
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True, db_index=True)
+    lines = models.PositiveIntegerField(_("明细行数"), default=0)
+    booked = models.PositiveIntegerField(_("入案款账户"), default=0)
+    parked = models.PositiveIntegerField(_("转不明款"), default=0)
+    duplicates = models.PositiveIntegerField(_("重复行"), default=0)
+    booked_amount = models.DecimalField(_("入账金额"), default=0, **MONEY)
+    parked_amount = models.DecimalField(_("不明款金额"), default=0, **MONEY)
+    # [{"line": n, "outcome": "booked"|"parked"|"duplicate", "amount": "…", "case": "案号"|"", "payer": "…"}]
+    report = models.JSONField(_("逐行结果"), default=list, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("银行对账单导入")
+        verbose_name_plural = _("银行对账单导入")
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self):
+        return self.file_name

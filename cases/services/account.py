@@ -39,9 +39,12 @@ def _check_amount(amount):
 
 
 @transaction.atomic
-def record_receipt(case, amount, source=ReceiptSource.VOLUNTARY, *, reference=None, actor=None, note="", request=None):
+def record_receipt(case, amount, source=ReceiptSource.VOLUNTARY, *, reference=None, actor=None, note="", request=None,
+                   received_at=None):
     """Book money into the case account. With a `reference` (e.g. "deduct:<order uuid>") it is booked once:
-    a repeat returns the first entry. Returns (entry, created)."""
+    a repeat returns the first entry. `received_at` (aware datetime, default now) is when the money really reached
+    the account (a bank statement's value date): the 30-day payout clock (法发〔2017〕6号) runs from it, not from
+    the day it was booked. Returns (entry, created)."""
     amount = _check_amount(amount)
     if source not in ReceiptSource.values or source == ReceiptSource.PAYOUT:
         raise RuleViolation(_("收款来源无效 (invalid receipt source)"), code="invalid_source")
@@ -50,7 +53,7 @@ def record_receipt(case, amount, source=ReceiptSource.VOLUNTARY, *, reference=No
         if existing:
             return existing, False
     case = Case.objects.select_for_update().get(pk=case.pk)
-    now = timezone.now()
+    now = received_at or timezone.now()
     entry = MoneyEntry.objects.create(
         case=case,
         kind=MoneyKind.RECEIPT,
