@@ -24,7 +24,7 @@ def assignment_due(filed_on):
 
 
 def long_pending_cutoff(today):
-    """Cases filed on or before this date and still open are long-pending (> 12 months)."""
+    """Cases filed on or before this date and still open are long-pending (12 months or more: cases.predicates)."""
     return add_months(today, -LONG_PENDING_MONTHS)
 
 

@@ -8,7 +8,6 @@ import re
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +16,7 @@ from execcenter.identifiers import normalise_id_number
 from execcenter.models import Court, Officer
 from execcenter.validators import parse_case_number
 
-from . import deadlines
+from . import deadlines, predicates
 from .choices import CaseStatus, CaseTag, DeadlineState
 from .models import (AuctionItem, AuctionRound, Case, CaseEvent, CaseParty, LongPendingEntry, Measure, MoneyEntry, Party,
                      UnclaimedReceipt)
@@ -103,17 +102,14 @@ class CaseFilterSet(FilterSet):
 
     def filter_deadline_state(self, queryset, name, value):
         today = timezone.localdate()
-        running = queryset.exclude(status__in=[CaseStatus.CLOSED, CaseStatus.SUSPENDED])
         if value == DeadlineState.OVERDUE:
-            return running.filter(statutory_deadline__lt=today)
-        near = today + dt.timedelta(days=deadlines.NEAR_DAYS)
+            return queryset.overdue(today)
         if value == DeadlineState.NEAR:
-            return running.filter(statutory_deadline__gte=today, statutory_deadline__lte=near)
-        return running.filter(statutory_deadline__gt=near)
+            return queryset.due_soon(today)
+        return queryset.running().filter(statutory_deadline__gt=today + dt.timedelta(days=deadlines.NEAR_DAYS))
 
     def filter_long_pending(self, queryset, name, value):
-        cutoff = deadlines.long_pending_cutoff(timezone.localdate())
-        long_q = Q(filed_on__lt=cutoff) & ~Q(status=CaseStatus.CLOSED)
+        long_q = predicates.long_pending(timezone.localdate())
         return queryset.filter(long_q) if value else queryset.exclude(long_q)
 
     def filter_text(self, queryset, name, value):
@@ -167,9 +163,7 @@ class MoneyEntryFilterSet(FilterSet):
                   "created_by": ["exact"]}
 
     def filter_overdue(self, queryset, name, value):
-        from django.db.models import F
-
-        overdue = Q(kind="receipt", paid_out_amount__lt=F("amount"), payout_due__lt=timezone.localdate())
+        overdue = predicates.payout_overdue(timezone.localdate())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from execcenter.exceptions import DomainError, InvalidTransition, PermissionDenied
 from execcenter.scope import has_role
 
+from . import predicates
 from .choices import MoneyKind, ReceiptSource
 from .models import Case, MoneyEntry, UnclaimedReceipt
 from .services import record_receipt
@@ -20,8 +21,8 @@ def pending_payouts(queryset=None):
 
 def overdue_payouts(queryset=None, today=None):
     """Receipts not fully paid out 30 days after they came in."""
-    today = today or timezone.localdate()
-    return pending_payouts(queryset).filter(payout_due__lt=today)
+    qs = queryset if queryset is not None else MoneyEntry.objects.all()
+    return qs.filter(predicates.payout_overdue(today or timezone.localdate()))
 
 
 def unclaimed(queryset=None):

@@ -15,7 +15,6 @@ from execcenter.models import Alert
 from execcenter.scope import user_of
 from execcenter.services import raise_alert
 
-from . import deadlines
 from .choices import CaseStatus, LedgerStatus, MeasureStatus
 from .models import Case, LongPendingEntry, LongPendingFollowUp, Measure
 from .money import overdue_payouts, unclaimed
@@ -25,10 +24,9 @@ UNCLAIMED_ALERT_DAYS = 30  # 不明款 unmatched for a month is flagged to the c
 
 
 def long_pending_cases(queryset=None, today=None):
-    """Cases open for more than 12 months (长期未结)."""
-    today = today or timezone.localdate()
+    """Cases open for 12 months or more (长期未结, cases.predicates.long_pending)."""
     qs = queryset if queryset is not None else Case.objects.all()
-    return qs.open().filter(filed_on__lt=deadlines.long_pending_cutoff(today))
+    return qs.long_pending(today)
 
 
 def open_ledger_entries(today=None):
@@ -92,14 +90,13 @@ def _raise_new(prefix, rows, make):
 def scan(today=None):
     """The beat task's work. Returns {alert kind: alerts raised}."""
     today = today or timezone.localdate()
-    near_limit = today + dt.timedelta(days=deadlines.NEAR_DAYS)
-    running = Case.objects.exclude(status__in=[CaseStatus.CLOSED, CaseStatus.SUSPENDED]).select_related("court")
+    cases = Case.objects.select_related("court")
     out = {}
-    out["case.deadline_overdue"] = _raise_new("case:", running.filter(statutory_deadline__lt=today), lambda c: {
+    out["case.deadline_overdue"] = _raise_new("case:", cases.overdue(today), lambda c: {
         "kind": "case.deadline_overdue", "court": c.court, "severity": AlertSeverity.CRITICAL, "source": c,
         "title": _("%(n)s 已超审限（%(d)s 届满）") % {"n": c.number, "d": c.statutory_deadline},
         "dedup_key": f"case:{c.pk}:deadline-overdue:{c.statutory_deadline}", "link": f"/cases/{c.pk}/"})
-    out["case.deadline_near"] = _raise_new("case:", running.filter(statutory_deadline__gte=today, statutory_deadline__lte=near_limit), lambda c: {
+    out["case.deadline_near"] = _raise_new("case:", cases.due_soon(today), lambda c: {
         "kind": "case.deadline_near", "court": c.court, "source": c,
         "title": _("%(n)s 审限将于 %(d)s 届满") % {"n": c.number, "d": c.statutory_deadline},
         "dedup_key": f"case:{c.pk}:deadline-near:{c.statutory_deadline}", "link": f"/cases/{c.pk}/"})

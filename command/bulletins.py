@@ -4,13 +4,13 @@ as .xlsx and .docx files."""
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import deadlines
 from cases import documents as issued
-from cases.choices import CaseType, MoneyKind
+from cases import predicates
+from cases.choices import CaseType
 from cases.models import Case, DocumentKind, MoneyEntry
 from execcenter.exceptions import RuleViolation
 from execcenter.scope import user_of
@@ -38,9 +38,7 @@ def _ranked_courts(court):
 
 
 def _ledger(court, period):
-    cutoff = deadlines.long_pending_cutoff(period.end)
-    qs = (Case.objects.in_scope(court).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=period.end), filed_on__lte=cutoff)
-          .select_related("court", "assigned_judge", "leading_official").order_by("filed_on", "id"))
+    qs = (Case.objects.in_scope(court).long_pending_on(period.end).select_related("court", "assigned_judge", "leading_official").order_by("filed_on", "id"))
     rows = [
         {"number": c.number, "court": c.court.short_name, "filed_on": str(c.filed_on), "days_open": (period.end - c.filed_on).days,
          "judge": c.assigned_judge.name if c.assigned_judge else "", "leader": c.leading_official.name if c.leading_official else "",
@@ -52,8 +50,7 @@ def _ledger(court, period):
 
 def _overdue_payouts(court, period):
     """Receipts not fully paid out by their 30-day due date (法发〔2017〕6号), as of the end of the period."""
-    qs = (MoneyEntry.objects.in_scope(court).filter(kind=MoneyKind.RECEIPT, payout_due__lt=period.end, paid_out_amount__lt=F("amount"))
-          .select_related("case__court").order_by("payout_due", "id"))
+    qs = (MoneyEntry.objects.in_scope(court).filter(predicates.payout_overdue(period.end)).select_related("case__court").order_by("payout_due", "id"))
     rows = [
         {"number": e.case.number, "court": e.case.court.short_name, "received": str(timezone.localdate(e.occurred_at)), "due": str(e.payout_due),
          "unpaid": str(e.amount - e.paid_out_amount), "days_overdue": (period.end - e.payout_due).days}

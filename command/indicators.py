@@ -22,7 +22,7 @@ from typing import Callable
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
-from cases import deadlines
+from cases import deadlines, predicates
 from cases.choices import COERCIVE_MEASURES, CaseType, ClosureType, MeasureKind, MeasureStatus, MoneyKind, PartyRole, ReceiptSource
 from cases.models import Case, CaseParty, Measure, MoneyEntry
 from querycontrol.choices import QueryStatus
@@ -125,7 +125,7 @@ COUNT = ({"n": Count("id")}, lambda row: Decimal(row["n"] or 0))
 
 
 def _closed_q(period):
-    return Q(closed_on__gte=period.start, closed_on__lte=period.end)
+    return predicates.closed_in(period.start, period.end)
 
 
 def _closed_in(qs, period):
@@ -142,8 +142,7 @@ def legal_term_actual_closure(cases, period):
     within it and into whose account money has come (recovered > 0, so property existed). Numerator: the actual
     closures of the period made on or before the statutory deadline."""
     closed = _closed_in(cases, period).filter(closure_type__in=ACTUAL_CLOSURES)
-    overdue_open = cases.filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gt=period.end), filed_on__lte=period.end,
+    overdue_open = cases.open_on(period.end).filter(
         statutory_deadline__gte=period.start, statutory_deadline__lt=period.end, recovered_amount__gt=0,
     )
     return _subset(closed | overdue_open, WITHIN_TERM & _closed_q(period) & Q(closure_type__in=ACTUAL_CLOSURES))
@@ -248,9 +247,9 @@ def _elapsed_days(row):
 
 def long_pending(cases, period):
     """12个月以上未结案数. Numerator: cases open at the end of the period (not closed by then) that were filed
-    more than 12 months before it. Denominator: all cases open at the end of the period (so the share shows too)."""
-    open_at_end = cases.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=period.end), filed_on__lte=period.end)
-    return _subset(open_at_end, Q(filed_on__lte=deadlines.long_pending_cutoff(period.end)))
+    12 months or more before it (cases.predicates.long_pending_on). Denominator: all cases open at the end of the
+    period (so the share shows too)."""
+    return _subset(cases.open_on(period.end), predicates.filed_long_ago(period.end))
 
 
 def voluntary_performance(cases, period):

@@ -48,7 +48,7 @@ def enrich(rng, stdout):
         court = courts.get(code)
         if court is None:
             continue
-        overdue = Case.objects.open().in_scope(court).filter(statutory_deadline__lt=today).select_related("court").order_by("statutory_deadline")[:3]
+        overdue = Case.objects.in_scope(court).overdue(today).select_related("court").order_by("statutory_deadline")[:3]
         for case in overdue:
             days = (today - case.statutory_deadline).days
             _a, made = raise_alert(

@@ -212,7 +212,7 @@ def director_section(user, officer, today=None):
     from dashboards.models import ShiftSwap
 
     today = today or timezone.localdate()
-    long_pending = Case.objects.visible_to(user).open().filter(filed_on__lt=deadlines.long_pending_cutoff(today))
+    long_pending = Case.objects.visible_to(user).long_pending(today)
     ledger_without_plan = LongPendingEntry.objects.visible_to(user).filter(plan="", status="open")
     return {
         "long_pending": long_pending.count(),

@@ -2,11 +2,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from execcenter.identifiers import normalise_case_number
 from execcenter.models.scoped import ScopedQuerySet, scoped_queryset
 
+from .. import predicates
 from ..choices import CaseStatus, CaseTag, CaseType, ClosureType, MoneyKind, PartyKind, PartyRole, ReceiptSource
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -16,8 +18,31 @@ class CaseQuerySet(ScopedQuerySet):
     """Case by number: the one lookup every caller uses (`Case.objects.visible_to(user).by_number(typed).first()`), so
     `(2023)宁0105执1号`, `（２０２３）宁0105执1号` and ` （2023）宁0105执1号` all find `（2023）宁0105执1号`."""
 
+    # The domain predicates, one definition each (cases.predicates); `today` defaults to the Asia/Shanghai date.
     def open(self):
-        return self.exclude(status=CaseStatus.CLOSED)
+        return self.filter(predicates.is_open())
+
+    def open_on(self, day):
+        return self.filter(predicates.open_on(day))
+
+    def running(self):
+        return self.filter(predicates.running())
+
+    def long_pending(self, today=None):
+        return self.filter(predicates.long_pending(today or timezone.localdate()))
+
+    def long_pending_on(self, day):
+        return self.filter(predicates.long_pending_on(day))
+
+    def overdue(self, today=None):
+        return self.filter(predicates.overdue(today or timezone.localdate()))
+
+    def due_soon(self, today=None, days=None):
+        days = predicates.deadlines.NEAR_DAYS if days is None else days
+        return self.filter(predicates.due_soon(today or timezone.localdate(), days))
+
+    def closed_in(self, start, end):
+        return self.filter(predicates.closed_in(start, end))
 
     def by_number(self, number):
         """The case (0 or 1 rows: `number` is unique) under a whole case number as typed (normalised here)."""

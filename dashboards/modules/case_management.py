@@ -5,7 +5,7 @@ from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
-from cases import deadlines
+from cases import deadlines, predicates
 from cases.choices import CaseStatus, ClosureType
 from cases.models import Case
 from execcenter.models import Officer
@@ -23,14 +23,14 @@ def _fact_aggregates(ctx):
     """Every per-court count and sum the case modules (1–6, 8, 9 and 38) show, as FILTERed aggregates of one scan:
     at a million cases each scan of the case table costs ≈ 0.4 s, and this one replaces eight of them."""
     t, m, y = ctx.today, ctx.month_start, ctx.year_start
-    is_open = ~Q(status=CaseStatus.CLOSED)
-    filed_year, closed_year = Q(filed_on__gte=y, filed_on__lte=t), Q(closed_on__gte=y, closed_on__lte=t)
+    is_open = predicates.is_open()
+    filed_year, closed_year = Q(filed_on__gte=y, filed_on__lte=t), predicates.closed_in(y, t)
     aggs = {
         "recv_today": Count("id", filter=Q(filed_on=t)),
         "recv_month": Count("id", filter=Q(filed_on__gte=m, filed_on__lte=t)),
         "recv_year": Count("id", filter=filed_year),
         "closed_today": Count("id", filter=Q(closed_on=t)),
-        "closed_month": Count("id", filter=Q(closed_on__gte=m, closed_on__lte=t)),
+        "closed_month": Count("id", filter=predicates.closed_in(m, t)),
         "closed_year": Count("id", filter=closed_year),
         "open": Count("id", filter=is_open),
     }
@@ -38,14 +38,13 @@ def _fact_aggregates(ctx):
     current = Q(closed_on__isnull=True) | Q(closed_on__gte=y)
     aggs |= {f"status:{s.value}": Count("id", filter=Q(status=s) & current) for s in FUNNEL_ORDER}
     # Module 4: running cases (suspension stops the clock) past or near their statutory deadline.
-    running = is_open & ~Q(status=CaseStatus.SUSPENDED)
     aggs |= {
-        "deadline:overdue": Count("id", filter=running & Q(statutory_deadline__lt=t)),
-        "deadline:within7": Count("id", filter=running & Q(statutory_deadline__gte=t, statutory_deadline__lte=t + dt.timedelta(days=7))),
-        "deadline:within30": Count("id", filter=running & Q(statutory_deadline__gte=t, statutory_deadline__lte=t + dt.timedelta(days=30))),
+        "deadline:overdue": Count("id", filter=predicates.overdue(t)),
+        "deadline:within7": Count("id", filter=predicates.due_soon(t, 7)),
+        "deadline:within30": Count("id", filter=predicates.due_soon(t, deadlines.NEAR_DAYS)),
     }
-    # Module 5: open cases filed more than 12 months ago, by age band.
-    long_open = is_open & Q(filed_on__lte=deadlines.long_pending_cutoff(t))
+    # Module 5: open cases filed 12 months or more ago, by age band.
+    long_open = predicates.long_pending(t)
     aggs |= {"long:total": Count("id", filter=long_open),
              "long:no_leader": Count("id", filter=long_open & Q(leading_official__isnull=True))}
     aggs |= {f"long:b{i}": Count("id", filter=long_open & Q(filed_on__lte=hi) & (Q(filed_on__gt=lo) if lo else Q()))
@@ -86,7 +85,7 @@ def facts(ctx, prefix):
 
 def urgent_open_cases(ctx):
     """Open cases whose clock runs (suspension stops the statutory clock), for the deadline module."""
-    return ctx.scoped(Case.objects.open()).exclude(status=CaseStatus.SUSPENDED)
+    return ctx.scoped(Case.objects.running())
 
 
 def top_per_court(qs, order, fields, n=TOP):
@@ -167,7 +166,7 @@ class StatutoryDeadlines:
         t = ctx.today
         qs = urgent_open_cases(ctx)
         out = facts(ctx, "deadline")
-        soon = qs.filter(statutory_deadline__lte=t + dt.timedelta(days=30))
+        soon = qs.filter(statutory_deadline__lte=t + dt.timedelta(days=deadlines.NEAR_DAYS))  # overdue or due soon
         for r in top_per_court(soon, ["statutory_deadline", "id"],
                                ["number", "statutory_deadline", "assigned_judge__name", "court__short_name"]):
             add_to(out, r["court"], top=[(r["statutory_deadline"].isoformat(), r["number"], r["court__short_name"],
@@ -200,7 +199,7 @@ class LongPending:
 
     @classmethod
     def gather(cls, ctx):
-        qs = ctx.scoped(Case.objects.open()).filter(filed_on__lte=deadlines.long_pending_cutoff(ctx.today))
+        qs = ctx.scoped(Case.objects.long_pending(ctx.today))
         out = facts(ctx, "long")
         for r in top_per_court(qs, ["filed_on", "id"], ["number", "filed_on", "court__short_name", "leading_official__name"]):
             add_to(out, r["court"], top=[(r["filed_on"].isoformat(), r["number"], r["court__short_name"],
@@ -323,7 +322,7 @@ class IntakeTrend:
         qs = ctx.scoped(Case.objects.all()).order_by()
         for r in qs.filter(filed_on__gte=first, filed_on__lte=ctx.today).values("court", "filed_on").annotate(n=Count("id")):
             add_to(out, r["court"], filed={r["filed_on"].isoformat(): r["n"]})
-        for r in qs.filter(closed_on__gte=first, closed_on__lte=ctx.today).values("court", "closed_on").annotate(n=Count("id")):
+        for r in qs.closed_in(first, ctx.today).values("court", "closed_on").annotate(n=Count("id")):
             add_to(out, r["court"], closed={r["closed_on"].isoformat(): r["n"]})
         return out
 

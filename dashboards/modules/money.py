@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from cases import predicates
 from cases.choices import MoneyKind
 from cases.models import MoneyEntry
 
@@ -63,7 +64,7 @@ class PendingPayouts:
     def gather(ctx):
         unpaid = ExpressionWrapper(F("amount") - F("paid_out_amount"), output_field=DecimalField(max_digits=16, decimal_places=2))
         qs = ctx.scoped(MoneyEntry.objects.filter(kind=MoneyKind.RECEIPT, amount__gt=F("paid_out_amount")))
-        overdue = Q(payout_due__lt=ctx.today)
+        overdue = predicates.payout_overdue(ctx.today)
         out = {}
         for r in qs.order_by().values("court").annotate(
             pending=Count("id"), pending_amount=Sum(unpaid),
