@@ -10,8 +10,9 @@ class ScreenLayoutInline(admin.StackedInline):
 
 @admin.register(CommandCentre)
 class CommandCentreAdmin(admin.ModelAdmin):
-    list_display = ["name", "court", "director", "escalate_after_minutes", "checkin_grace_minutes"]
-    raw_id_fields = ["director"]
+    list_display = ["name", "court", "director", "court_leader", "escalate_after_minutes", "warning_escalate_after_minutes",
+                    "checkin_grace_minutes"]
+    raw_id_fields = ["director", "court_leader"]
     inlines = [ScreenLayoutInline]
 
 

@@ -29,8 +29,10 @@ def enrich(rng, stdout):
         if court is None:
             continue
         directors = _officers(court, Role.DIRECTOR)
+        leaders = _officers(court, Role.APPROVER)  # 执行局长 / 分管院领导: the last step of the escalation chain
         centre, _created = CommandCentre.objects.get_or_create(
-            court=court, defaults={"name": f"{court.short_name}执行指挥中心", "director": directors[0] if directors else None})
+            court=court, defaults={"name": f"{court.short_name}执行指挥中心", "director": directors[0] if directors else None,
+                                   "court_leader": leaders[0] if leaders else None})
         ScreenLayout.objects.get_or_create(centre=centre, defaults={"title": f"{court.short_name}执行指挥中心", "pages": default_pages()})
         staff = _officers(court, Role.DUTY) or list(Officer.objects.filter(court=court).order_by("pk"))
         if len(staff) < 2:

@@ -21,8 +21,13 @@ class CommandCentre(models.Model):
     director = models.ForeignKey(
         "execcenter.Officer", verbose_name=_("指挥中心主任"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # How long a critical alert may stay unacknowledged before the director is called in.
+    # 分管院领导: the last step of the escalation chain (A岗 → B岗 → 主任 → 院领导).
+    court_leader = models.ForeignKey(
+        "execcenter.Officer", verbose_name=_("分管院领导"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # How long an alert may stay unacknowledged at one step of the chain before it goes to the next, per severity.
     escalate_after_minutes = models.PositiveIntegerField(_("严重预警升级时限（分钟）"), default=15)
+    warning_escalate_after_minutes = models.PositiveIntegerField(_("一般预警升级时限（分钟）"), default=60)
     # A post not checked in this long after its shift started is a duty gap (issue 5).
     checkin_grace_minutes = models.PositiveIntegerField(_("签到宽限（分钟）"), default=15)
 
@@ -165,3 +170,22 @@ class AlertAction(models.Model):
         if self.pk is not None:
             raise PermissionError("alert history is append-only")
         super().save(*args, **kwargs)
+
+
+class AlertEscalation(models.Model):
+    """Where an open alert stands on the escalation chain (A岗 → B岗 → 指挥中心主任 → 分管院领导).
+
+    `level` is the last step taken (0: none yet); each step is also an AlertAction (escalate) with the officer it went
+    to. Steps are taken by compare-and-swap on `level`, so two beat runs never take the same step twice."""
+
+    alert = models.OneToOneField("execcenter.Alert", on_delete=models.CASCADE, primary_key=True, related_name="escalation")
+    level = models.PositiveSmallIntegerField(_("升级层级"), default=0)
+    stepped_at = models.DateTimeField(_("最近升级时间"), null=True, blank=True)
+    # When the next step is due (null: the chain has ended).
+    next_at = models.DateTimeField(_("下次升级时间"), null=True, blank=True, db_index=True)
+
+    objects = scoped_queryset("alert__court").as_manager()
+
+    class Meta:
+        verbose_name = _("预警升级进度")
+        verbose_name_plural = _("预警升级进度")
