@@ -34,3 +34,11 @@ def flush_notifications():
 
     for pk in due():
         deliver_notification.delay(pk)
+
+
+@shared_task(name="execcenter.tasks.relay_outbox", ignore_result=True)
+def relay_outbox():
+    """Beat, every few seconds: hand waiting outbox messages to the broker (execcenter.outbox)."""
+    from execcenter import outbox
+
+    outbox.relay_pending()

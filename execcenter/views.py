@@ -39,12 +39,18 @@ def _check_cache():
 
 
 def _check_broker():
-    from execcenter.celery import app
+    from execcenter import broker
 
-    with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
-        transport = conn.transport_cls
-    return {"ok": True, "transport": str(transport)}
+    return broker.probe(timeout=2)
+
+
+def _check_outbox():
+    """Task messages committed with a decision but not yet handed to the broker (execcenter.outbox).
+    A backlog is normal for the few seconds of a broker outage; it fails the check past OUTBOX_STALE_SECONDS."""
+    from execcenter import outbox
+
+    waiting, oldest_age = outbox.backlog()
+    return {"ok": oldest_age <= getattr(settings, "OUTBOX_STALE_SECONDS", 60), "waiting": waiting, "oldest_age_s": oldest_age}
 
 
 def _check_worker():
@@ -58,9 +64,10 @@ def _check_worker():
 @never_cache
 @require_GET
 def healthz(request):
-    """Database, broker, cache and the last worker heartbeat; 503 when any is down."""
+    """Database, broker, cache, the outbox backlog and the last worker heartbeat; 503 when any is down."""
     checks = {}
-    for name, check in (("database", _check_database), ("cache", _check_cache), ("broker", _check_broker), ("worker", _check_worker)):
+    for name, check in (("database", _check_database), ("cache", _check_cache), ("broker", _check_broker), ("outbox", _check_outbox),
+                        ("worker", _check_worker)):
         try:
             checks[name] = check()
         except Exception as exc:  # a health check reports every failure, whatever its type

@@ -5,6 +5,7 @@ idempotent; acks_late + reject_on_worker_lost (settings) bring a killed worker's
 Only named transient errors are retried, with exponential backoff and a bound (docs/design.md §7).
 """
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from querycontrol.connectors import TransientConnectorError
 
@@ -13,8 +14,11 @@ from .services import queries as query_services
 from .services import sending
 
 # Backoff caps at 60 s, far below the Redis visibility_timeout (3600 s), so a waiting retry is never
-# handed to a second worker while the first still holds it.
-RETRY = dict(autoretry_for=(TransientConnectorError,), retry_backoff=2, retry_backoff_max=60, retry_jitter=True,
+# handed to a second worker while the first still holds it. A dropped or refused database connection
+# ("too many clients", a restarted server, a terminated backend) is as transient as a busy bank: Django
+# opens a fresh connection for the retry (issue 16). Integrity and data errors are not retried.
+TRANSIENT = (TransientConnectorError, OperationalError, InterfaceError)
+RETRY = dict(autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, retry_jitter=True,
              max_retries=3, ignore_result=True)
 
 
@@ -59,7 +63,8 @@ def watch_expiry():
 
 @shared_task(name="querycontrol.tasks.resume_stalled", ignore_result=True)
 def resume_stalled():
-    """Beat, every minute: re-enqueue chunks and orders whose message was lost."""
+    """Beat, every QUERYCONTROL_SWEEP_SECONDS: re-enqueue chunks and orders whose message or run was lost,
+    finish queries whose last chunk is in (settings: execcenter/settings/celery.py)."""
     query_services.resume_stalled_queries()
     sending.resume_stalled_orders()
 

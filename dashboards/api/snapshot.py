@@ -13,6 +13,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from execcenter import broker
 from execcenter.conditional import none_match
 
 from ..screen_access import HEADER, token_allows, user_allows
@@ -71,7 +72,10 @@ def snapshot(request, court_code):
         "X-Snapshot-Age": f"{age:.1f}",
         "X-Snapshot-As-Of": meta["as_of"],
         "X-Snapshot-Stale": "1" if age > stale_after() else "0",
-        "Access-Control-Expose-Headers": "ETag, X-Snapshot-Age, X-Snapshot-As-Of, X-Snapshot-Stale",
+        # The broker as this process last saw it (a background probe; the poll never waits on it): the
+        # screen says so, because approvals and queries then wait in the outbox (issue 16).
+        "X-Broker": "down" if broker.last_known()["ok"] is False else "up",
+        "Access-Control-Expose-Headers": "ETag, X-Snapshot-Age, X-Snapshot-As-Of, X-Snapshot-Stale, X-Broker",
     }
     if none_match(request.headers.get("If-None-Match"), etag):
         response = HttpResponse(status=304)

@@ -36,12 +36,25 @@ class Court(models.Model):
         return self.name
 
     def subtree_ids(self):
-        """This court and every court below it (the visibility rule, docs/design.md §2). Cached: courts rarely change."""
+        """This court and every court below it (the visibility rule, docs/design.md §2). Cached: courts rarely change.
+
+        The cache only saves a query: with the cache server down the database answers, so filing and
+        approving never depend on Redis being up (issue 16).
+        """
         key = f"court-subtree:{self.pk}"
-        ids = cache.get(key)
+        try:
+            ids = cache.get(key)
+        except Exception:  # the cache backend's own connection error (redis.ConnectionError, timeouts, ...)
+            ids, cache_up = None, False
+        else:
+            cache_up = True
         if ids is None:
             ids = list(Court.objects.filter(code__startswith=self.code).values_list("pk", flat=True))
-            cache.set(key, ids, 300)
+            if cache_up:
+                try:
+                    cache.set(key, ids, 300)
+                except Exception:  # went down in between: the next call asks the database again
+                    pass
         return ids
 
     def contains(self, other):

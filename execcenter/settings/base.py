@@ -136,6 +136,9 @@ if REDIS_URL:
             "BACKEND": "execcenter.cache.RedisCache",  # Django's, reusing its Redis clients (execcenter/cache.py)
             "LOCATION": env.str("REDIS_CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="execcenter"),
+            # A dead or hung Redis must fail a cache call in about a second, not hang the request (issue 16).
+            "OPTIONS": {"socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=1.0),
+                        "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2.0)},
         }
     }
 else:
@@ -270,6 +273,16 @@ LOGGING = {
 
 # Seconds after which the last worker heartbeat counts as stale in /healthz.
 WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=90)
+# /healthz fails when an outbox message (a task committed while the broker was down) waits longer than this.
+OUTBOX_STALE_SECONDS = env.int("OUTBOX_STALE_SECONDS", default=60)
+# Seconds between the web process's background broker probes (what the big screen shows as "broker down").
+BROKER_PROBE_SECONDS = env.int("BROKER_PROBE_SECONDS", default=10)
+# Recovery thresholds of the querycontrol sweep (issue 16; the sweep's interval is in settings/celery.py):
+# a running chunk touches its row every HEARTBEAT seconds; one untouched for CHUNK_STALE lost its worker; an
+# approved or sent order untouched for ORDER_STALE is sent again (the institution dedups by the order's UUID).
+QUERYCONTROL_CHUNK_HEARTBEAT_SECONDS = env.int("QUERYCONTROL_CHUNK_HEARTBEAT_SECONDS", default=5)
+QUERYCONTROL_CHUNK_STALE_SECONDS = env.int("QUERYCONTROL_CHUNK_STALE_SECONDS", default=30)
+QUERYCONTROL_ORDER_STALE_SECONDS = env.int("QUERYCONTROL_ORDER_STALE_SECONDS", default=30)
 
 # --- Network query-and-control connectors (querycontrol/connectors) -------------------------------
 # "simulator": the in-process simulated banks and registries; "http": JSON over HTTP to a gateway.

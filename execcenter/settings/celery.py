@@ -74,7 +74,16 @@ CELERY_BEAT_SCHEDULE["querycontrol-watch-expiry"] = {"task": "querycontrol.tasks
 # 终本 re-queries (法〔2016〕373号 Art. 9): a bounded share of the due rounds every few minutes (querycontrol.services.requery).
 CELERY_BEAT_SCHEDULE["querycontrol-start-due-requeries"] = {
     "task": "querycontrol.tasks.start_due_requeries", "schedule": 60.0 * env.int("QUERYCONTROL_REQUERY_EVERY_MINUTES", default=15)}
-CELERY_BEAT_SCHEDULE["querycontrol-resume-stalled"] = {"task": "querycontrol.tasks.resume_stalled", "schedule": 60.0}
+# Recovery after a fault (issue 16: settled within 60 s): the sweep runs every QUERYCONTROL_SWEEP_SECONDS and
+# re-sends a chunk or order untouched for QUERYCONTROL_CHUNK_STALE_SECONDS / QUERYCONTROL_ORDER_STALE_SECONDS
+# (base settings); worst case after a crash ≈ stale + sweep + the work itself.
+CELERY_BEAT_SCHEDULE["querycontrol-resume-stalled"] = {
+    "task": "querycontrol.tasks.resume_stalled", "schedule": env.float("QUERYCONTROL_SWEEP_SECONDS", default=10.0),
+    "options": {"expires": 30}}
+# Transactional outbox: messages written with a decision while the broker was down go out when it is back.
+CELERY_BEAT_SCHEDULE["execcenter-relay-outbox"] = {
+    "task": "execcenter.tasks.relay_outbox", "schedule": env.float("OUTBOX_RELAY_SECONDS", default=5.0),
+    "options": {"expires": 30}}
 
 # Notifications: the outbox sweep (quiet hours ended, retries due, a dead worker's rows) every minute; early warnings
 # per judge evaluated hourly (workbench.early_warnings).

@@ -16,12 +16,11 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from urllib.parse import quote
 
+from . import validation
 from .base import (
     Connector,
     ConnectorError,
     ConnectorTimeout,
-    ControlResult,
-    FoundAsset,
     Party,
     PermanentConnectorError,
     TransientConnectorError,
@@ -113,7 +112,7 @@ class HTTPConnector(Connector):
             {"party": {"name": party.name, "id_number": party.id_number}, "request_ref": request_ref, "attempt": attempt},
             base=self._base_for(institution_code),
         )
-        return [FoundAsset.from_json(row) for row in data.get("assets", [])]
+        return validation.query_answer(data)
 
     def query_many(self, institution_codes, party: Party, *, request_ref, attempt=1):
         codes = list(dict.fromkeys(institution_codes))
@@ -138,15 +137,23 @@ class HTTPConnector(Connector):
             return self._query_each(codes, party, request_ref=request_ref, attempt=attempt)  # no batch endpoint
         except ConnectorError as exc:
             return {code: type(exc)(str(exc)) for code in codes}
+        answers = data.get("results") if isinstance(data, dict) else None
+        if not isinstance(answers, dict):
+            # The whole body is off-protocol (a proxy's page, a broken gateway): nobody's answer is in it.
+            return {code: TransientConnectorError("invalid batch response: no results object") for code in codes}
         results = {}
         for code in codes:
-            item = (data.get("results") or {}).get(code)
+            item = answers.get(code)
             if item is None:
                 results[code] = TransientConnectorError("no answer for this institution in the batch")
-            elif "error" in item:
+            elif isinstance(item, dict) and isinstance(item.get("error"), dict):
                 results[code] = _error_from_json(item)
             else:
-                results[code] = [FoundAsset.from_json(row) for row in item.get("assets", [])]
+                # One institution's malformed answer fails that institution alone (issue 16).
+                try:
+                    results[code] = validation.query_answer(item)
+                except validation.InvalidAnswer as exc:
+                    results[code] = exc
         return results
 
     def _query_each(self, codes, party, *, request_ref, attempt):
@@ -171,4 +178,4 @@ class HTTPConnector(Connector):
             self._institution_path(institution_code, action), payload,
             idempotency_key=str(idempotency_key), base=self._base_for(institution_code),
         )
-        return ControlResult.from_json(data)
+        return validation.control_result(data)

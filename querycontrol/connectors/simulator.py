@@ -7,12 +7,12 @@ HTTP server in simulator/ know that the simulator exists.
 from simulator import services
 from simulator.exceptions import SimulatedFailure, SimulatedRefusal, SimulatedTimeout, SimulatorError
 
+from . import validation
 from .base import (
     Connector,
     ConnectorError,
     ConnectorTimeout,
     ControlResult,
-    FoundAsset,
     Party,
     PermanentConnectorError,
     TransientConnectorError,
@@ -35,19 +35,26 @@ class SimulatorConnector(Connector):
             rows = services.query(institution_code, party.id_number, party.name, request_ref=request_ref, attempt=attempt)
         except SimulatorError as exc:
             raise translate(exc) from exc
-        return [FoundAsset.from_json(row) for row in rows]
+        return validation.assets(rows)
 
     def query_many(self, institution_codes, party: Party, *, request_ref, attempt=1):
         answers = services.query_many(
             institution_codes, party.id_number, party.name, request_ref=request_ref, attempt=attempt
         )
-        return {
-            code: translate(rows) if isinstance(rows, SimulatorError) else [FoundAsset.from_json(r) for r in rows]
-            for code, rows in answers.items()
-        }
+        return {code: translate(rows) if isinstance(rows, SimulatorError) else _checked(rows) for code, rows in answers.items()}
 
     def _control(self, action, institution_code, asset_ref, **kwargs) -> ControlResult:
         try:
-            return ControlResult.from_json(services.control(action, institution_code, asset_ref, **kwargs))
+            answer = services.control(action, institution_code, asset_ref, **kwargs)
         except SimulatorError as exc:
             raise translate(exc) from exc
+        return validation.control_result(answer)
+
+
+def _checked(rows):
+    """The simulator is held to the same protocol as a gateway: a bad answer fails its institution alone."""
+    try:
+        return validation.assets(rows)
+    except validation.InvalidAnswer as exc:
+        return exc
+

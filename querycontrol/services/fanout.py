@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import close_old_connections
 
-from querycontrol.connectors import ConnectorError, Party, TransientConnectorError
+from querycontrol.connectors import ConnectorError, FoundAsset, Party, TransientConnectorError
+from querycontrol.connectors.validation import InvalidAnswer
 from querycontrol.ratelimit import get_rate_limiter, limits_for
 
 _pool_lock = threading.Lock()
@@ -59,6 +60,8 @@ def _ask_batch(connector, codes, party, request_ref, attempt):
     out = {}
     for code in codes:
         got = answers.get(code, TransientConnectorError("no answer in batch"))
+        if not isinstance(got, ConnectorError) and not (isinstance(got, list) and all(isinstance(a, FoundAsset) for a in got)):
+            got = InvalidAnswer("connector returned no asset list")  # a transport bug, confined to this institution
         out[code] = Answer(error=got, latency_ms=latency) if isinstance(got, ConnectorError) else Answer(assets=got, latency_ms=latency)
     return out
 

@@ -7,7 +7,6 @@ deduction's receipt is booked with reference "deduct:<uuid>", which the case led
 """
 import datetime
 from decimal import Decimal
-from functools import partial
 
 from django.db import transaction
 from django.db.models import F
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 from cases.services import add_event, record_receipt
+from execcenter import outbox
 from execcenter.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
 from execcenter.scope import has_role, is_partner, officer_of, user_of
 from execcenter.services import actor_label, audit
@@ -203,7 +203,7 @@ def approve_order(actor, order, *, note="", request=None):
     audit(actor, "querycontrol.order.approve", order, court=case.court, request=request, details={"note": note})
     # The ruling and notice take effect now: rendered from this moment's figures, numbered, stored, never redone.
     documents.issue_order_documents(order, actor=actor, request=request)
-    transaction.on_commit(partial(enqueue_send, order.pk))
+    enqueue_send(order.pk)
     return order
 
 
@@ -222,9 +222,9 @@ def reject_order(actor, order, *, note="", request=None):
 
 
 def enqueue_send(order_id):
-    from querycontrol.tasks import send_order
-
-    send_order.delay(order_id)
+    """Called inside the approving transaction: the send message is an outbox row committed with the
+    approval, handed to the broker after commit (or by the relay once a down broker is back)."""
+    outbox.enqueue("querycontrol.tasks.send_order", [(order_id,)], fault_point="order.approved")
 
 
 from .sending import apply_result, lapse_expired, send, watch_expiry  # noqa: E402,F401

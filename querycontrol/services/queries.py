@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import math
 import time
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,6 +22,7 @@ from cases.choices import PartyRole
 from cases.closure import REQUERY_PURPOSE, record_requery_result, release_requery, requeries_due, requery_open, start_requery
 from cases.models import Case, CaseParty
 from cases.services import add_event
+from execcenter import faultpoints, outbox
 from execcenter.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
 from execcenter.masking import mask_id_number
 from execcenter.scope import has_role, is_partner, user_of
@@ -144,7 +144,9 @@ def _save_and_fan_out(actor, case, purpose, plan, kinds, key, *, request=None, r
     """Save the request and its chunks (plan: {respondent id: [institution ids]}), audit it per respondent and
     enqueue the chunks on commit. An active request with the same fingerprint `key` is returned instead."""
     existing = QueryRequest.objects.filter(active_fingerprint=key).first()
-    if existing:
+    # A request whose every chunk is in but whose final status was never written (the worker died
+    # between the two) is finished now rather than handed back as if still running (issue 16).
+    if existing and not finish_if_done(existing.pk):
         return existing, False
     size = chunk_size()
     respondents = {cp.party_id: cp.party for cp in CaseParty.objects.filter(
@@ -187,7 +189,7 @@ def _save_and_fan_out(actor, case, purpose, plan, kinds, key, *, request=None, r
             if requery is not None and retry_of is None:
                 summary = _("终本后第 %(r)s 次定期查询：") % {"r": requery.round_no} + summary
             add_event(case, "query", summary, actor, {"query_request": qr.pk})
-            transaction.on_commit(partial(enqueue_chunks, qr.pk))
+            enqueue_chunks(qr.pk)
     except IntegrityError:
         # Lost the race against an identical submission: that one is the fan-out.
         existing = QueryRequest.objects.filter(active_fingerprint=key).first()
@@ -197,14 +199,11 @@ def _save_and_fan_out(actor, case, purpose, plan, kinds, key, *, request=None, r
     return qr, True
 
 
-def enqueue_chunks(request_id, only_ids=None):
-    from querycontrol.tasks import query_chunk
-
-    qs = QueryChunk.objects.filter(request_id=request_id, status=ChunkStatus.PENDING)
-    if only_ids is not None:
-        qs = qs.filter(pk__in=only_ids)
-    for chunk_id in qs.values_list("pk", flat=True):
-        query_chunk.delay(chunk_id)
+def enqueue_chunks(request_id):
+    """Called inside the submitting transaction: one outbox row per chunk task, committed with the
+    request and handed to the broker after commit (or by the relay once a down broker is back)."""
+    ids = QueryChunk.objects.filter(request_id=request_id, status=ChunkStatus.PENDING).values_list("pk", flat=True)
+    outbox.enqueue("querycontrol.tasks.query_chunk", [(chunk_id,) for chunk_id in ids])
 
 
 def cancel_query(actor, qr, *, request=None):
@@ -270,13 +269,23 @@ def process_chunk(chunk_id, *, attempt=1, final_attempt=True):
         "id", "code", "rate_per_second", "max_in_flight")]
     party = Party(name=chunk.respondent.name, id_number=chunk.respondent.id_number)
 
+    beat = {"at": time.monotonic()}
+
     def cancelled():
+        # Called between rounds: also the run's heartbeat, so that the sweep tells a live run (fresh
+        # updated_at) from one whose worker died (stale), and leaves the live one alone.
+        if time.monotonic() - beat["at"] >= heartbeat_seconds():
+            QueryChunk.objects.filter(pk=chunk.pk, version=version).update(updated_at=timezone.now())
+            beat["at"] = time.monotonic()
         return QueryRequest.objects.filter(pk=qr.pk, cancel_requested=True).exists()
+
+    faultpoints.point("query.chunk.claimed")
 
     # Stop asking well before the soft time limit; whatever is unasked stays pending for the next run.
     deadline = time.monotonic() + max(5, int(getattr(settings, "CELERY_TASK_SOFT_TIME_LIMIT", 120)) // 2)
     answers = run_queries(get_connector(), institutions, party, request_ref=str(qr.uuid), attempt=attempt,
                           should_stop=cancelled, deadline=deadline)
+    faultpoints.point("query.chunk.answered")
     now = timezone.now()
     results, assets, retry = [], [], []
     done = failed = 0
@@ -310,6 +319,7 @@ def process_chunk(chunk_id, *, attempt=1, final_attempt=True):
         QueryRequest.objects.filter(pk=qr.pk).update(
             done=F("done") + done, failed=F("failed") + failed, found=F("found") + len(assets),
             chunks_left=F("chunks_left") - (1 if finished else 0))
+    faultpoints.point("query.chunk.written")
     if finished:
         finish_if_done(qr.pk)
         return 0
@@ -325,25 +335,47 @@ def _cancel_chunk(chunk):
 
 
 def finish_if_done(request_id):
-    """When the last chunk is in: complete, partial (failing institutions listed) or cancelled. Once."""
+    """Write the final status once no chunk is pending: complete, partial (failing institutions listed)
+    or cancelled. Returns True when this call finished the request (False: still running, or already final).
+
+    Everything is derived from the chunks and result rows, not from the counters alone, so the last
+    chunk and the sweep (`finish_stranded_queries`) reach the same answer, and exactly one of them writes it.
+    """
     qr = QueryRequest.objects.select_related("case").get(pk=request_id)
-    if qr.chunks_left > 0 or qr.status not in ACTIVE_QUERY_STATUSES:
+    if qr.status not in ACTIVE_QUERY_STATUSES:
         return False
+    if QueryChunk.objects.filter(request_id=request_id, status=ChunkStatus.PENDING).exists():
+        return False
+    by_status = dict(QueryResult.objects.filter(request_id=request_id).values_list("status").annotate(n=Count("id")))
+    done = by_status.get(QueryResultStatus.OK, 0)
+    failed = sum(by_status.values()) - done
+    found = FoundAsset.objects.filter(request_id=request_id).count()
     if qr.cancel_requested:
         status = QueryStatus.CANCELLED
     else:
-        status = QueryStatus.COMPLETE if qr.failed == 0 else QueryStatus.PARTIAL
+        status = QueryStatus.COMPLETE if failed == 0 else QueryStatus.PARTIAL
     with transaction.atomic():
-        if not QueryRequest.objects.filter(pk=qr.pk, status__in=ACTIVE_QUERY_STATUSES, chunks_left=0).update(
-                status=status, finished_at=timezone.now(), active_fingerprint=None):
+        if not (QueryRequest.objects.filter(pk=qr.pk, status__in=ACTIVE_QUERY_STATUSES)
+                .exclude(chunks__status=ChunkStatus.PENDING)
+                .update(status=status, finished_at=timezone.now(), active_fingerprint=None,
+                        done=done, failed=failed, found=found, chunks_left=0)):
             return False
-        qr.status = status
+        qr.status, qr.done, qr.failed, qr.found = status, done, failed, found
         add_event(qr.case, "query", _("网络查询%(status)s：反馈 %(done)s 家，失败 %(failed)s 家，发现财产 %(found)s 项") % {
             "status": QueryStatus(status).label, "done": qr.done, "failed": qr.failed, "found": qr.found,
         }, None, {"query_request": qr.pk, "status": status})
         if qr.requery_id is not None:
             _finish_requery(qr, status)
+    faultpoints.point("query.request.finished")
     return True
+
+
+def finish_stranded_queries():
+    """Sweep: finish every active request with no pending chunk (its last chunk's worker died before
+    writing the final status). Returns how many it finished."""
+    ids = list(QueryRequest.objects.filter(status__in=ACTIVE_QUERY_STATUSES)
+               .exclude(chunks__status=ChunkStatus.PENDING).values_list("pk", flat=True))
+    return sum(1 for pk in ids if finish_if_done(pk))
 
 
 def _finish_requery(qr, status):
@@ -385,12 +417,33 @@ def failing_institutions(qr):
             .select_related("institution", "respondent").order_by("institution__name"))
 
 
+def heartbeat_seconds():
+    """How often a running chunk touches its row (QUERYCONTROL_CHUNK_HEARTBEAT_SECONDS, default 5)."""
+    return int(getattr(settings, "QUERYCONTROL_CHUNK_HEARTBEAT_SECONDS", 5))
+
+
+def chunk_stale_seconds():
+    """A pending chunk untouched this long lost its run (QUERYCONTROL_CHUNK_STALE_SECONDS, default 30):
+    well above the heartbeat and one round of answers (≤ the connector timeout, 10 s)."""
+    return int(getattr(settings, "QUERYCONTROL_CHUNK_STALE_SECONDS", 30))
+
+
 def resume_stalled_queries(older_than=None):
-    """Re-enqueue chunks whose message was lost (a killed worker on the filesystem broker, or Redis
-    holding an unacked message until its visibility timeout). Running them twice is harmless."""
-    older_than = older_than if older_than is not None else timedelta(seconds=2 * int(getattr(settings, "CELERY_TASK_TIME_LIMIT", 180)))
+    """Sweep: re-enqueue chunks whose message or run was lost, and finish requests left without a final
+    status. Running a chunk twice is harmless (compare-and-swap on its version). Returns chunks re-sent.
+
+    A chunk that was started (runs > 0) and has not beaten for `older_than` lost its worker: re-sent.
+    A chunk never started may simply wait its turn in a busy queue, so it is re-sent only when the
+    broker's `query` queue is empty (its message is then gone: a killed worker held it unacked, or the
+    broker restarted without it); that keeps a long queue from being copied on every sweep.
+    """
+    older_than = older_than if older_than is not None else timedelta(seconds=chunk_stale_seconds())
     stale = QueryChunk.objects.filter(status=ChunkStatus.PENDING, updated_at__lt=timezone.now() - older_than,
                                       request__status__in=ACTIVE_QUERY_STATUSES)
+    from execcenter.broker import queue_size
+
+    if queue_size("query") not in (0, None):
+        stale = stale.filter(runs__gt=0)
     ids = list(stale.values_list("pk", flat=True))
     if ids:
         # Touch them so that the next sweep does not send them again while they wait in the queue.
@@ -399,4 +452,5 @@ def resume_stalled_queries(older_than=None):
 
         for chunk_id in ids:
             query_chunk.delay(chunk_id)
+    finish_stranded_queries()
     return len(ids)

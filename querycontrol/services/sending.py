@@ -13,11 +13,13 @@ from django.utils.translation import gettext as _
 
 from cases.choices import ReceiptSource
 from cases.services import add_event, record_receipt
+from execcenter import faultpoints
 from execcenter.choices import AlertSeverity
 from execcenter.scope import is_partner
 from execcenter.services import audit, raise_alert, resolve_alerts
 from querycontrol.choices import OrderKind, OrderOutcome, OrderStatus
 from querycontrol.connectors import ControlResult, Party, PermanentConnectorError, TransientConnectorError, get_connector
+from querycontrol.connectors.validation import InvalidAnswer
 from querycontrol.models import ControlOrder
 
 from .flow import may_move, move
@@ -53,8 +55,11 @@ def send(order_id, *, attempt=1, final_attempt=True):
         ControlOrder.objects.filter(pk=order.pk, status=OrderStatus.SENT).update(attempts=F("attempts") + 1, updated_at=now)
     else:
         return order  # decided, done or failed: nothing to send
+    faultpoints.point("order.send.claimed")
     try:
         result = _call(get_connector(), order, attempt)
+    except InvalidAnswer as exc:
+        return _refuse_answer(order, str(exc))
     except PermanentConnectorError as exc:
         return _fail(order, str(exc))
     except TransientConnectorError as exc:
@@ -67,7 +72,43 @@ def send(order_id, *, attempt=1, final_attempt=True):
                     title=_("协助单位未答复：%(inst)s %(kind)s") % {"inst": order.institution.name, "kind": order.get_kind_display()},
                     message=str(exc), link=f"/querycontrol/orders/{order.pk}/")
         return order
+    faultpoints.point("order.send.answered")
     return apply_result(order.pk, result)
+
+
+def unbelievable(order, result: ControlResult):
+    """Why the institution's answer cannot be true for this order ("" when it can), issue 16.
+
+    A bank never freezes, deducts or releases more than it was asked to: an answer that says so is a
+    fault at the gateway, and storing it would rest the no-over-freezing rule and every later deduction
+    on money nobody holds. A freeze answer must also echo the amount we asked for.
+    """
+    if result.status == "rejected":
+        return ""
+    asked = order.requested_amount
+    if order.kind in (OrderKind.FREEZE, OrderKind.DEDUCT) or (order.kind == OrderKind.UNFREEZE and asked > 0):
+        if order.kind == OrderKind.FREEZE and result.requested_amount != asked:
+            return _("答复的申请金额 %(got)s 与所申请的 %(asked)s 不符 (requested_amount does not match)") % {
+                "got": result.requested_amount, "asked": asked}
+        if result.effective_amount > asked:
+            return _("答复的实际金额 %(got)s 超过申请金额 %(asked)s (effective amount exceeds the request)") % {
+                "got": result.effective_amount, "asked": asked}
+    if result.status == "queued" and order.kind not in (OrderKind.FREEZE, OrderKind.SEAL):
+        return _("只有冻结、查封可以轮候 (only freezes and seals can be queued)")
+    return ""
+
+
+def _refuse_answer(order, reason):
+    """The answer is not believed: the order fails (nothing recorded as held or paid) and a critical alert
+    asks the court to check with the institution what it really did."""
+    order = _fail(order, _("协助单位答复无效：%(reason)s") % {"reason": reason})
+    raise_alert(kind="order_bad_answer", court=order.court, severity=AlertSeverity.CRITICAL, source=order,
+                dedup_key=f"order-bad-answer:{order.uuid}",
+                title=_("协助单位答复无效：%(inst)s %(kind)s") % {"inst": order.institution.name, "kind": order.get_kind_display()},
+                message=_("%(reason)s。请与协助单位核实实际办理情况。") % {"reason": reason},
+                link=f"/querycontrol/orders/{order.pk}/")
+    resolve_alerts(f"order-unanswered:{order.uuid}")
+    return order
 
 
 def _fail(order, message):
@@ -95,6 +136,9 @@ def apply_result(order_id, result: ControlResult):
     order = ControlOrder.objects.select_for_update(of=("self",)).select_related("case", "institution", "asset").get(pk=order_id)
     if order.status != OrderStatus.SENT:
         return order
+    reason = unbelievable(order, result)
+    if reason:
+        return _refuse_answer(order, reason)
     if result.status == "rejected":
         order.status, order.message = OrderStatus.FAILED, (result.message or _("协助单位拒绝"))[:200]
     else:
@@ -121,6 +165,7 @@ def apply_result(order_id, result: ControlResult):
         # Into the case account (一案一账户); booked once per order whatever happens (reference is unique).
         record_receipt(order.case, order.effective_amount, source=ReceiptSource.DEDUCTION, reference=f"deduct:{order.uuid}",
                        note=_("扣划 %(inst)s %(ref)s") % {"inst": order.institution.name, "ref": order.asset.asset_ref})
+    faultpoints.point("order.apply.saved")
     resolve_alerts(f"order-unanswered:{order.uuid}")
     label = order.get_outcome_display() if order.outcome else order.get_status_display()
     add_event(order.case, "order", _("%(kind)s结果：%(label)s，%(inst)s，金额 %(amount)s 元") % {
@@ -133,6 +178,7 @@ def apply_result(order_id, result: ControlResult):
         from querycontrol.tasks import refresh_queued
 
         transaction.on_commit(lambda: refresh_queued.delay(order.institution_id, order.asset.asset_ref))
+    transaction.on_commit(lambda: faultpoints.point("order.applied"))
     return order
 
 
@@ -238,10 +284,18 @@ def watch_expiry(today=None):
     return raised
 
 
+def order_stale_seconds():
+    """QUERYCONTROL_ORDER_STALE_SECONDS (default 30): an approved or sent order untouched this long is sent again."""
+    from django.conf import settings
+
+    return int(getattr(settings, "QUERYCONTROL_ORDER_STALE_SECONDS", 30))
+
+
 def resume_stalled_orders(older_than=None):
     """Re-send approved / sent orders whose message was lost (killed worker, lost filesystem message,
-    or Redis holding it until the visibility timeout). Safe: the institution dedups by the order UUID."""
-    older_than = older_than if older_than is not None else datetime.timedelta(minutes=10)
+    or Redis holding it until the visibility timeout), or whose institution did not answer the last
+    attempt. Safe: the institution dedups by the order UUID, and the answer is applied once."""
+    older_than = older_than if older_than is not None else datetime.timedelta(seconds=order_stale_seconds())
     stale = ControlOrder.objects.filter(status__in=[OrderStatus.APPROVED, OrderStatus.SENT],
                                         updated_at__lt=timezone.now() - older_than)
     ids = list(stale.values_list("pk", flat=True))

@@ -244,6 +244,8 @@
     });
   }
   function headers(res) {
+    state.brokerDown = res.headers.get("X-Broker") === "down";
+    document.getElementById("broker-banner").hidden = !state.brokerDown;
     var asOf = res.headers.get("X-Snapshot-As-Of");
     if (asOf) { state.asOf = asOf; field(document, "as-of").textContent = hhmmss(asOf); }
     return res.headers.get("X-Snapshot-Stale") === "1";
