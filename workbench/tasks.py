@@ -17,3 +17,11 @@ def evaluate_warnings():
         evaluate()
     finally:
         cache.delete(LOCK_KEY)
+
+
+@shared_task(name="workbench.tasks.notify_approvals", ignore_result=True, soft_time_limit=120, time_limit=180)
+def notify_approvals():
+    """Every 5 minutes: tell each approver of a court about the control orders waiting for their decision (once each)."""
+    from .approvals import notify_waiting
+
+    notify_waiting()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from execcenter import notify
 from execcenter.choices import AlertSeverity, Role
 from execcenter.exceptions import InvalidTransition, PermissionDenied, RuleViolation
 from execcenter.scope import has_role, officer_of
@@ -218,6 +219,11 @@ def check_posts(now=None):
                     title=_("%(shift)s %(post)s %(name)s 未按时签到") % {"shift": _shift_label(shift), "post": label, "name": officer.name},
                     dedup_key=f"duty:{shift.pk}:{post}:late:{officer.pk}", source=shift, link="/duty/")
                 raised += made
+                if made:  # the officer who missed it is told in person, not only the wall (once: the alert is raised once)
+                    notify.send(officer, subject=_("【值班】您尚未签到"),
+                                body=_("%(shift)s %(post)s 已开始 %(m)d 分钟，请立即到岗签到。") % {
+                                    "shift": _shift_label(shift), "post": label, "m": int((now - shift.starts_at).total_seconds() // 60)},
+                                severity=AlertSeverity.CRITICAL, link="/duty/", dedup_key=f"duty:{shift.pk}:{post}:late:{officer.pk}", now=now)
     late_ack = Handover.objects.filter(acknowledged_at__isnull=True, shift__ends_at__lte=now).select_related("shift__centre__court")
     for handover in late_ack:
         grace = dt.timedelta(minutes=handover.shift.centre.checkin_grace_minutes)

@@ -90,3 +90,5 @@ CELERY_BEAT_SCHEDULE["execcenter-relay-outbox"] = {
 CELERY_BEAT_SCHEDULE["execcenter-flush-notifications"] = {"task": "execcenter.tasks.flush_notifications", "schedule": 60.0,
                                                           "options": {"expires": 60}}
 CELERY_BEAT_SCHEDULE["workbench-evaluate-warnings"] = {"task": "workbench.tasks.evaluate_warnings", "schedule": crontab(minute=20)}
+CELERY_BEAT_SCHEDULE["workbench-notify-approvals"] = {"task": "workbench.tasks.notify_approvals", "schedule": 300.0,
+                                                      "options": {"expires": 300}}
