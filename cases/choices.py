@@ -148,3 +148,18 @@ class RequeryStatus(models.TextChoices):
     RUNNING = "running", _("查询中")
     DONE = "done", _("已查询")
     CANCELLED = "cancelled", _("已取消")
+
+
+class ApprovalKind(models.TextChoices):
+    """Steps that take effect only after a second person approves (four-eyes; docs/permissions.md)."""
+
+    PAYOUT = "payout", _("案款发放")
+    CLOSURE = "closure", _("结案")
+    EXTENSION = "extension", _("延长执行期限")
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+    WITHDRAWN = "withdrawn", _("已撤回")

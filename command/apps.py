@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CommandConfig(AppConfig):
     name = "command"
     verbose_name = _("指挥调度")
+
+    def ready(self):
+        from . import rules  # noqa: F401  (registers this app's permission rules in execcenter.policy)

@@ -8,4 +8,5 @@ class ExecCenterConfig(AppConfig):
 
     def ready(self):
         from execcenter import lockout  # noqa: F401  (audits login lockouts: a signal receiver)
+        from execcenter import rules  # noqa: F401  (the organisation's permission rules; apps add theirs)
         from execcenter.api import schema  # noqa: F401  (registers the OpenAPI auth extension)

@@ -12,6 +12,8 @@ class Role(models.TextChoices):
     JUDGE = "judge", _("执行法官")
     OFFICER = "officer", _("执行员")
     APPROVER = "approver", _("执行局长")
+    # 院长 (or the vice-president in charge): approves extensions of the statutory deadline (执行期限规定).
+    PRESIDENT = "president", _("院长")
     DUTY = "duty", _("值班员")
     DIRECTOR = "director", _("指挥中心主任")
     AUDITOR = "auditor", _("审计员")
@@ -19,7 +21,7 @@ class Role(models.TextChoices):
 
 
 # Roles whose work needs full ID numbers (documents to banks, approvals); every unmasked read is audited.
-ROLES_SEEING_PERSONAL_DATA = {Role.JUDGE, Role.OFFICER, Role.APPROVER}
+ROLES_SEEING_PERSONAL_DATA = {Role.JUDGE, Role.OFFICER, Role.APPROVER, Role.PRESIDENT}
 
 
 class PartnerKind(models.TextChoices):

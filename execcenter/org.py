@@ -52,6 +52,7 @@ DEMO_OFFICERS = [
     ("xixia_officer", "刘洋", "宁0105", [Role.OFFICER], False),
     ("xixia_approver", "陈刚", "宁0105", [Role.APPROVER], False),
     ("xixia_duty", "何芳", "宁0105", [Role.DUTY], False),
+    ("xixia_president", "吴国强", "宁0105", [Role.PRESIDENT], False),
     ("jingyuan_judge", "马晓东", "宁0424", [Role.JUDGE], False),
     ("jingyuan_approver", "海波", "宁0424", [Role.APPROVER], False),
 ]

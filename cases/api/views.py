@@ -46,8 +46,13 @@ class CaseViewSet(PersonalDataMixin, ScopedModelViewSet):
         request = getattr(self, "request", None)
         return ordering_for(request.query_params if request is not None else {}, "-id")
 
-    partner_actions = {a: W for a in ("create", "assign", "transition", "suspend", "resume", "close", "resume_terminated",
-                                      "extend_deadline", "notice", "debtor_facts", "receipt", "payout", "measures")}
+    policy_read = "case.read"
+    policy_actions = {
+        "create": "case.file", "assign": "case.assign", "transition": "case.transition", "suspend": "case.suspend",
+        "resume": "case.resume", "close": "case.close.request", "resume_terminated": "case.resume_terminated",
+        "extend_deadline": "case.extend.request", "notice": "case.notice", "debtor_facts": "case.debtor_facts",
+        "receipt": "money.receipt", "payout": "money.payout.request", "measures": "measure.impose",
+    }
 
     def list(self, request, *args, **kwargs):
         # Rows, not instances: the serializer's output at a fraction of the cost (cases.api.case_rows).
@@ -159,6 +164,7 @@ class PartyViewSet(PersonalDataMixin, ScopedReadOnlyViewSet):
     queryset = Party.objects.all()
     serializer_class = s.PartySerializer
     filterset_class = PartyFilterSet
+    policy_read = "case.read"
 
 
 class CaseEventViewSet(ScopedReadOnlyViewSet):
@@ -167,6 +173,7 @@ class CaseEventViewSet(ScopedReadOnlyViewSet):
     queryset = CaseEvent.objects.all()
     serializer_class = s.CaseEventSerializer
     filterset_class = CaseEventFilterSet
+    policy_read = "case.read"
 
 
 class MoneyEntryViewSet(ScopedReadOnlyViewSet):
@@ -175,13 +182,15 @@ class MoneyEntryViewSet(ScopedReadOnlyViewSet):
     queryset = MoneyEntry.objects.all()
     serializer_class = s.MoneyEntrySerializer
     filterset_class = MoneyEntryFilterSet
+    policy_read = "money.read"
 
 
 class MeasureViewSet(ScopedReadOnlyViewSet):
     queryset = Measure.objects.all()
     serializer_class = s.MeasureSerializer
     filterset_class = MeasureFilterSet
-    partner_actions = {"end": W, "extend": W}
+    policy_read = "case.read"
+    policy_actions = {"end": "measure.end", "extend": "measure.extend"}
 
     @extend_schema(request=s.MeasureEndSerializer, responses=s.MeasureSerializer)
     @action(detail=True, methods=["post"])
@@ -201,7 +210,8 @@ class AuctionItemViewSet(ScopedModelViewSet):
     queryset = AuctionItem.objects.prefetch_related("rounds")
     serializer_class = s.AuctionItemSerializer
     filterset_class = AuctionItemFilterSet
-    partner_actions = {"create": W, "rounds": W}
+    policy_read = "case.read"
+    policy_actions = {"create": "auction.manage", "rounds": "auction.manage"}
 
     @extend_schema(request=s.AuctionItemCreateSerializer, responses={201: s.AuctionItemSerializer})
     def create(self, request, *args, **kwargs):
@@ -221,7 +231,8 @@ class AuctionRoundViewSet(ScopedReadOnlyViewSet):
     queryset = AuctionRound.objects.all()
     serializer_class = s.AuctionRoundSerializer
     filterset_class = AuctionRoundFilterSet
-    partner_actions = {"conclude": W}
+    policy_read = "case.read"
+    policy_actions = {"conclude": "auction.manage"}
 
     @extend_schema(request=s.AuctionConcludeSerializer, responses=s.AuctionRoundSerializer)
     @action(detail=True, methods=["post"])
@@ -245,7 +256,8 @@ class LongPendingEntryViewSet(ScopedReadOnlyViewSet):
     queryset = LongPendingEntry.objects.select_related("case").prefetch_related("follow_ups")
     serializer_class = s.LongPendingEntrySerializer
     filterset_class = LongPendingEntryFilterSet
-    partner_actions = {"plan": W, "follow_ups": W}
+    policy_read = "case.read"
+    policy_actions = {"plan": "ledger.plan", "follow_ups": "ledger.plan"}
 
     @extend_schema(request=s.LedgerUpdateSerializer, responses=s.LongPendingEntrySerializer)
     @action(detail=True, methods=["post"])
@@ -267,7 +279,8 @@ class UnclaimedReceiptViewSet(ScopedReadOnlyViewSet):
     queryset = UnclaimedReceipt.objects.select_related("court")
     serializer_class = s.UnclaimedReceiptSerializer
     filterset_class = UnclaimedReceiptFilterSet
-    partner_actions = {"match": W}
+    policy_read = "money.read"
+    policy_actions = {"match": "money.match_unclaimed"}
 
     @extend_schema(request=s.MatchUnclaimedSerializer, responses={201: s.MoneyEntrySerializer,
                                                                  409: OpenApiResponse(description="already matched")})

@@ -1,3 +1,4 @@
+from .approvals import ApprovalRequest
 from .auctions import AuctionItem, AuctionRound
 from .core import MONEY, Case, CaseEvent, CaseParty, CaseQuerySet, CaseSequence, MoneyEntry, Party
 from .documents import DocumentKind, IssuedDocument
@@ -9,4 +10,5 @@ __all__ = [
     "MONEY", "Case", "CaseEvent", "CaseParty", "CaseQuerySet", "CaseSequence", "MoneyEntry", "Party",
     "CaseSuspension", "DeadlineExtension", "PropertyInvestigation", "RequerySchedule", "Measure",
     "AuctionItem", "AuctionRound", "BankStatementImport", "DocumentKind", "IssuedDocument", "LongPendingEntry", "LongPendingFollowUp", "UnclaimedReceipt",
+    "ApprovalRequest",
 ]

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from cases.choices import CaseType
 from cases.document_views import document_response
-from execcenter.api.permissions import PartnerActionPermission, is_partner
+from execcenter.api.permissions import is_partner
 from execcenter.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from execcenter.choices import PartnerAction, PartnerKind
 from execcenter.models import Court
@@ -41,6 +41,9 @@ class OperationViewSet(ScopedModelViewSet):
     queryset = Operation.objects.select_related("court").prefetch_related("courts", "target_cases", "teams__members", "teams__court")
     serializer_class = OperationSerializer
     filterset_class = OperationFilterSet
+    policy_read = "operation.read"
+    policy_actions = {"create": "operation.command", "teams": "operation.command", "launch": "operation.command",
+                      "end": "operation.command", "results": "operation.record"}
 
     def perform_create(self, serializer):
         d = serializer.validated_data
@@ -91,6 +94,9 @@ class IncidentViewSet(ScopedModelViewSet):
     queryset = Incident.objects.select_related("court", "case").prefetch_related("events", "dispatches", "photos")
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilterSet
+    policy_read = "incident.read"
+    policy_actions = {"create": "incident.report", "dispatch_help": "incident.dispatch", "updates": "incident.update",
+                      "close": "incident.dispatch"}
 
     def perform_create(self, serializer):
         d = dict(serializer.validated_data)
@@ -120,13 +126,15 @@ class LinkageUnitViewSet(ScopedReadOnlyViewSet):
     queryset = LinkageUnit.objects.select_related("court")
     serializer_class = LinkageUnitSerializer
     filterset_class = LinkageUnitFilterSet
+    policy_read = "letter.read"
 
 
 class AssistanceLetterViewSet(ScopedModelViewSet):
     queryset = AssistanceLetter.objects.select_related("court", "unit", "case")
     serializer_class = AssistanceLetterSerializer
     filterset_class = AssistanceLetterFilterSet
-    partner_actions = {"answer": PartnerAction.ANSWER}
+    policy_read = "letter.read"
+    policy_actions = {"create": "letter.send", "answer": "letter.answer", "close": "letter.manage", "withdraw": "letter.manage"}
 
     def get_queryset(self):
         qs = super().get_queryset()
@@ -167,12 +175,15 @@ class PetitionViewSet(ScopedReadOnlyViewSet):
     queryset = Petition.objects.select_related("court")
     serializer_class = PetitionSerializer
     filterset_class = PetitionFilterSet
+    policy_read = "petition.read"
 
 
 class BulletinViewSet(ScopedModelViewSet):
     queryset = Bulletin.objects.select_related("court")
     serializer_class = BulletinSerializer
     filterset_class = BulletinFilterSet
+    policy_read = "bulletin.read"
+    policy_actions = {"create": "bulletin.issue"}
 
     def perform_create(self, serializer):
         d = serializer.validated_data
@@ -236,7 +247,7 @@ _DOC = {"responses": OpenApiTypes.OBJECT, "parameters": _SCOPE_PARAMS}
 class IndicatorViewSet(ScopedViewSetMixin, viewsets.ViewSet):
     """Indicators of a court scope and period: `?court=宁0105&start=2025-01-01&end=2025-03-31&case_type=执`."""
 
-    permission_classes = [PartnerActionPermission]
+    policy_read = "indicator.read"
 
     def list(self, request):
         court, period, case_type = _court_param(request), _period_param(request), _case_type_param(request)

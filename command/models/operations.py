@@ -37,6 +37,11 @@ class Operation(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=OperationStatus.choices, default=OperationStatus.PLANNED, db_index=True)
     launched_at = models.DateTimeField(_("启动时间"), null=True, blank=True)
     ended_at = models.DateTimeField(_("结束时间（实际）"), null=True, blank=True)
+
+    def policy_court_ids(self):
+        """The courts it belongs to for the visibility rule (execcenter.policy): organiser and participants."""
+        return {self.court_id, *self.courts.values_list("id", flat=True)}
+
     # The final tally, frozen when the operation ends, so the report never changes afterwards.
     summary = models.JSONField(_("总结"), default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -1,10 +1,9 @@
 """REST endpoints of the command centre: alert handling and the duty roster (thin: services do the work)."""
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.generics import GenericAPIView
 
 from execcenter.api.viewsets import ScopedReadOnlyViewSet
 from execcenter.models import Alert
@@ -16,14 +15,20 @@ from .serializers import (AlertWithHistorySerializer, HandoverSerializer, NoteSe
                           ShiftSwapSerializer, SwapRequestSerializer, TakeOverSerializer)
 
 
-class AlertStepView(APIView):
+class AlertStepView(GenericAPIView):
     """POST /api/v1/alerts/<id>/acknowledge|notes|resolve with {"note": "..."}; GET .../history."""
 
     step = None
+    policy_actions = {"post": "alert.handle"}
     STEPS = {"acknowledge": alert_services.acknowledge, "notes": alert_services.add_note, "resolve": alert_services.resolve}
 
+    serializer_class = NoteSerializer
+
+    def get_queryset(self):
+        return Alert.objects.visible_to(self.request.user)
+
     def _alert(self, request, pk):
-        return get_object_or_404(Alert.objects.visible_to(request.user), pk=pk)
+        return self.get_object()  # 404 out of scope, then the policy's 403 / 409 (PolicyPermission)
 
     @extend_schema(request=NoteSerializer, responses=AlertWithHistorySerializer)
     def post(self, request, pk):
@@ -35,16 +40,23 @@ class AlertStepView(APIView):
         return Response(AlertWithHistorySerializer(alert).data)
 
 
-class AlertHistoryView(APIView):
+class AlertHistoryView(GenericAPIView):
+    policy_read = "alert.read"
+
+    def get_queryset(self):
+        return Alert.objects.visible_to(self.request.user).prefetch_related("actions__escalated_to")
+
     @extend_schema(responses=AlertWithHistorySerializer)
     def get(self, request, pk):
-        alert = get_object_or_404(Alert.objects.visible_to(request.user).prefetch_related("actions__escalated_to"), pk=pk)
+        alert = self.get_object()
         return Response(AlertWithHistorySerializer(alert).data)
 
 
 class ShiftViewSet(ScopedReadOnlyViewSet):
     queryset = Shift.objects.select_related("centre__court", "post_a", "post_b")
     serializer_class = ShiftSerializer
+    policy_read = "duty.read"
+    policy_actions = {"check_in": "duty.work", "swaps": "duty.work", "handover": "duty.work", "take_over": "duty.plan"}
     filterset_fields = ["centre", "post_a", "post_b", "name"]
     ordering = "starts_at"
     pagination_class = None
@@ -94,6 +106,8 @@ class ShiftViewSet(ScopedReadOnlyViewSet):
 class ShiftSwapViewSet(ScopedReadOnlyViewSet):
     queryset = ShiftSwap.objects.select_related("shift__centre__court")
     serializer_class = ShiftSwapSerializer
+    policy_read = "duty.read"
+    policy_actions = {"approve": "duty.plan", "reject": "duty.plan"}
     filterset_fields = ["shift", "status", "post"]
 
     @extend_schema(request=None, responses=ShiftSwapSerializer)
@@ -110,6 +124,8 @@ class ShiftSwapViewSet(ScopedReadOnlyViewSet):
 class HandoverViewSet(ScopedReadOnlyViewSet):
     queryset = Handover.objects.select_related("shift__centre__court", "written_by")
     serializer_class = HandoverSerializer
+    policy_read = "duty.read"
+    policy_actions = {"acknowledge": "duty.work"}
     filterset_fields = ["shift"]
 
     @extend_schema(request=None, responses=HandoverSerializer)

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy
 from execcenter.choices import AlertSeverity, AlertStatus, Role
 from execcenter.exceptions import InvalidTransition, PermissionDenied, RuleViolation
 from execcenter.models import Alert
-from execcenter.scope import has_role, officer_of
+from execcenter.policy import require
+from execcenter.scope import officer_of
 from execcenter.services import actor_label, audit
 
 from ..choices import AlertActionKind
@@ -23,13 +24,10 @@ from ..models import AlertAction, AlertEscalation, CommandCentre
 HANDLER_ROLES = (Role.DUTY, Role.DIRECTOR)
 
 
-def _require_handler(actor, alert=None):
-    if has_role(actor, *HANDLER_ROLES):
-        return
-    # Whoever the chain reached (the court's leader, say) may take the alert too.
-    officer = officer_of(actor)
-    if alert is None or officer is None or not alert.actions.filter(kind=AlertActionKind.ESCALATE, escalated_to=officer).exists():
-        raise PermissionDenied(_("只有值班员或指挥中心主任可以处置预警 (duty officers and directors only)"))
+def _require_handler(actor, alert):
+    """Duty officers and directors whose scope holds the alert, or whoever its escalation chain reached
+    (execcenter.policy "alert.handle", dashboards/rules.py)."""
+    require(actor, "alert.handle", alert)
 
 
 def _note_required(note):
@@ -64,7 +62,7 @@ def acknowledge(alert, actor, note, request=None, now=None):
 
 @transaction.atomic
 def add_note(alert, actor, note, request=None):
-    _require_handler(actor)
+    _require_handler(actor, alert)
     note = _note_required(note)
     _record(alert, AlertActionKind.NOTE, actor, note)
     audit(actor, "alert.note", alert, request=request, details={"note": note})
@@ -73,7 +71,7 @@ def add_note(alert, actor, note, request=None):
 
 @transaction.atomic
 def resolve(alert, actor, note, request=None, now=None):
-    _require_handler(actor)
+    _require_handler(actor, alert)
     note = _note_required(note)
     if not Alert.objects.filter(pk=alert.pk).exclude(status=AlertStatus.RESOLVED).update(
         status=AlertStatus.RESOLVED, resolved_at=now or timezone.now()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from execcenter import notify
 from execcenter.choices import AlertSeverity, Role
 from execcenter.exceptions import InvalidTransition, PermissionDenied, RuleViolation
+from execcenter.policy import require
 from execcenter.scope import has_role, officer_of
 from execcenter.services import audit, raise_alert, resolve_alerts
 
@@ -35,12 +36,9 @@ def _post_field(post):
 
 
 def _require_director(actor, centre):
-    officer = officer_of(actor)
-    if getattr(actor, "is_superuser", False):
-        return officer
-    if officer is None or not has_role(actor, Role.DIRECTOR) or not officer.court.contains(centre.court):
-        raise PermissionDenied(_("只有指挥中心主任可以执行此操作 (director only)"))
-    return officer
+    """The director of this centre's court or a court above it (execcenter.policy "duty.plan")."""
+    require(actor, "duty.plan", centre)
+    return officer_of(actor)
 
 
 def _check_officer_of_centre(officer, centre):

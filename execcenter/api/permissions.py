@@ -1,27 +1,61 @@
-from django.utils.translation import gettext_lazy as _
-from rest_framework import permissions
+"""The API asks the one permission policy (execcenter.policy) before every action.
 
-from execcenter.choices import PartnerAction
+Each API view declares what its endpoints are in the policy's terms:
+
+- `policy_read`: the action of every safe (GET/HEAD/OPTIONS) endpoint of the view, e.g. "case.read";
+- `policy_actions`: {DRF action name (or lower-case HTTP method for a plain APIView): policy action} for
+  everything else, e.g. {"create": "case.file", "payout": "money.payout.request"}.
+
+A write endpoint without an entry is refused (deny by default), and tests/permissions walks every route, so a
+new endpoint cannot be forgotten. Partner keys are admitted by the same rules (their kind, actions, subtree and
+institution): the declaration is also what the API says about which keys may call an endpoint.
+"""
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, permissions
+
+from execcenter import policy
+from execcenter.exceptions import PermissionDenied
 from execcenter.scope import is_partner  # noqa: F401  (re-exported: the API modules import it from here)
 
 
-class PartnerActionPermission(permissions.BasePermission):
-    """Partner keys may do only the actions they were issued for.
+def policy_action_of(view, request):
+    """The policy action an API request asks for, or None when the view declares none."""
+    name = getattr(view, "action", None) or request.method.lower()
+    declared = getattr(view, "policy_actions", {}).get(name)
+    if declared is None and request.method in permissions.SAFE_METHODS:
+        declared = getattr(view, "policy_read", None)
+    return declared
 
-    A view declares `partner_actions = {"list": "read", "create": "write_cases", ...}` (by DRF action
-    name); unspecified safe requests need READ and unspecified writes are refused to partners.
+
+class PolicyPermission(permissions.BasePermission):
+    """Route level: may this actor do this kind of action at all (role / key)? Object level: to this record, now?
+
+    Refusals are raised as the policy's own errors so they keep their status: 404 out of scope, 403 not allowed,
+    409 wrong state — each with a Chinese and English message.
     """
 
-    message = _("该 API 密钥无权执行此操作 (this API key is not allowed to do this)")
+    message = _("该接口未声明权限 (this endpoint declares no permission)")
 
     def has_permission(self, request, view):
-        actor = request.user
-        if not is_partner(actor):
-            return bool(actor and actor.is_authenticated)
-        mapping = getattr(view, "partner_actions", {})
-        needed = mapping.get(getattr(view, "action", None))
-        if needed is None:
-            if request.method not in permissions.SAFE_METHODS:
-                return False
-            needed = PartnerAction.READ
-        return actor.allows(needed)
+        action = policy_action_of(view, request)
+        if action is None:
+            raise PermissionDenied(self.message)
+        if not getattr(request.user, "is_authenticated", False) and not policy.rule(action).public:
+            raise exceptions.NotAuthenticated()
+        if request.method == "OPTIONS":
+            return True
+        refusal = policy.explain(request.user, action)
+        if refusal is None:
+            return True
+        if view.kwargs and hasattr(view, "get_object"):
+            # A record's route: a record outside the scope answers 404 whatever the role, so that a refusal never
+            # tells which records exist; get_object() raises that 404, or the object-level refusal.
+            view.get_object()
+        raise refusal.exception()
+
+    def has_object_permission(self, request, view, obj):
+        action = policy_action_of(view, request)
+        if action is None:
+            raise PermissionDenied(self.message)
+        policy.require(request.user, action, obj)
+        return True

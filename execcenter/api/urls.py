@@ -4,7 +4,14 @@ from rest_framework.routers import DefaultRouter
 
 from . import views
 
+class APIRootView(DefaultRouter.APIRootView):
+    """The browsable index of /api/v1/: anyone who may call the API at all may read it."""
+
+    policy_read = "me.read"
+
+
 router = DefaultRouter()
+router.APIRootView = APIRootView
 router.register("courts", views.CourtViewSet, basename="court")
 router.register("alerts", views.AlertViewSet, basename="alert")
 router.register("audit-log", views.AuditLogViewSet, basename="auditlog")

@@ -3,11 +3,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from execcenter.choices import Role
-from execcenter.exceptions import PermissionDenied
 from execcenter.filtersets import AlertFilterSet, AuditLogFilterSet, CourtFilterSet
 from execcenter.models import Alert, AuditLog, Court
-from execcenter.scope import court_ids_for, has_role, officer_of
+from execcenter.scope import court_ids_for, officer_of
 
 from .permissions import is_partner
 from .serializers import AlertSerializer, AuditLogSerializer, CourtSerializer
@@ -18,6 +16,7 @@ class CourtViewSet(ScopedReadOnlyViewSet):
     queryset = Court.objects.select_related("parent")
     serializer_class = CourtSerializer
     filterset_class = CourtFilterSet
+    policy_read = "court.read"
     ordering = "code"
     pagination_class = None
 
@@ -26,6 +25,7 @@ class AlertViewSet(ScopedReadOnlyViewSet):
     queryset = Alert.objects.select_related("court")
     serializer_class = AlertSerializer
     filterset_class = AlertFilterSet
+    policy_read = "alert.read"
 
 
 class AuditLogViewSet(ScopedReadOnlyViewSet):
@@ -34,11 +34,7 @@ class AuditLogViewSet(ScopedReadOnlyViewSet):
     queryset = AuditLog.objects.all()
     serializer_class = AuditLogSerializer
     filterset_class = AuditLogFilterSet
-
-    def get_queryset(self):
-        if is_partner(self.request.user) or not has_role(self.request.user, Role.AUDITOR, Role.DIRECTOR, Role.ADMIN):
-            raise PermissionDenied()
-        return super().get_queryset()
+    policy_read = "audit.read"
 
 
 class MeSerializer(serializers.Serializer):
@@ -50,6 +46,8 @@ class MeSerializer(serializers.Serializer):
 
 
 class MeView(APIView):
+    policy_read = "me.read"
+
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         actor = request.user

@@ -1,13 +1,15 @@
-"""Base API classes: every ViewSet goes through the visibility rule, partner action scopes and
-Idempotency-Key handling, so no view can forget them."""
+"""Base API classes: every ViewSet goes through the visibility rule, the permission policy and Idempotency-Key
+handling, so no view can forget them."""
 from rest_framework import mixins, viewsets
 
 from .idempotency import IdempotentPostMixin
-from .permissions import PartnerActionPermission
+from .permissions import PolicyPermission
 
 
 class ScopedViewSetMixin(IdempotentPostMixin):
-    permission_classes = [PartnerActionPermission]
+    permission_classes = [PolicyPermission]
+    policy_read = None  # e.g. "case.read": every safe endpoint of the view
+    policy_actions = {}  # {DRF action: policy action} for the writes
 
     def get_queryset(self):
         # Out-of-scope records are absent, so retrieve answers 404 (never 403-with-details).

@@ -220,7 +220,7 @@ REST_FRAMEWORK = {
         "execcenter.api.authentication.APIKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["execcenter.api.permissions.PolicyPermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "execcenter.api.pagination.ColumnOrderingFilter",  # ?ordering= by this table's columns only

@@ -9,7 +9,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from execcenter.api.permissions import PartnerActionPermission, is_partner
+from execcenter.api.permissions import PolicyPermission, is_partner
 from execcenter.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from execcenter.choices import PartnerAction
 from querycontrol.connectors import ControlResult
@@ -53,7 +53,8 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     queryset = Institution.objects.all()
     serializer_class = s.InstitutionSerializer
     filterset_class = InstitutionFilterSet
-    permission_classes = [PartnerActionPermission]
+    permission_classes = [PolicyPermission]
+    policy_read = "institution.read"
     ordering_fields = ["id", "code", "name", "kind"]
     ordering = "id"
 
@@ -67,7 +68,8 @@ class QueryRequestViewSet(InstitutionScopedMixin, ScopedModelViewSet):
     hidden_from_institutions = True
     ordering_fields = ["id", "created_at", "finished_at"]
     ordering = "-id"
-    partner_actions = {"create": PartnerAction.QUERY, "cancel": PartnerAction.QUERY, "retry": PartnerAction.QUERY}
+    policy_read = "query.read"
+    policy_actions = {"create": "query.start", "cancel": "query.cancel", "retry": "query.start"}
 
     @extend_schema(request=s.QueryRequestCreateSerializer, responses={201: s.QueryRequestSerializer, 200: s.QueryRequestSerializer})
     def create(self, request, *args, **kwargs):
@@ -102,6 +104,7 @@ class QueryRequestViewSet(InstitutionScopedMixin, ScopedModelViewSet):
 class QueryResultViewSet(InstitutionScopedMixin, ScopedReadOnlyViewSet):
     queryset = QueryResult.objects.select_related("institution")
     serializer_class = s.QueryResultSerializer
+    policy_read = "task.read"
     filterset_class = QueryResultFilterSet
     ordering_fields = ["id", "answered_at", "latency_ms"]
     ordering = "id"
@@ -110,6 +113,7 @@ class QueryResultViewSet(InstitutionScopedMixin, ScopedReadOnlyViewSet):
 class FoundAssetViewSet(InstitutionScopedMixin, ScopedReadOnlyViewSet):
     queryset = FoundAsset.objects.select_related("institution", "respondent")
     serializer_class = s.FoundAssetSerializer
+    policy_read = "task.read"
     filterset_class = FoundAssetFilterSet
     ordering_fields = ["id", "balance", "found_at"]
     ordering = "id"
@@ -123,7 +127,9 @@ class ControlOrderViewSet(InstitutionScopedMixin, ScopedModelViewSet):
     filterset_class = ControlOrderFilterSet
     ordering_fields = ["id", "created_at", "expires_on"]
     ordering = "-id"
-    partner_actions = {"create": PartnerAction.CONTROL, "submit": PartnerAction.CONTROL, "answer": PartnerAction.ANSWER}
+    policy_read = "order.read"
+    policy_actions = {"create": "order.file", "submit": "order.submit", "approve": "order.decide", "reject": "order.decide",
+                      "answer": "order.answer"}
 
     def _done(self, order, code=status.HTTP_200_OK):
         return Response(self.get_serializer(ControlOrder.objects.get(pk=order.pk)).data, status=code)

@@ -19,7 +19,7 @@ class AlertNoteViewSet(ScopedModelViewSet):
 
     queryset = Alert.objects.all()
     serializer_class = NoteSerializer
-    partner_actions = {"create": PartnerAction.WRITE_CASES}
+    policy_actions = {"create": "case.file"}  # judges and officers; case-system keys that write cases
 
     def create(self, request):
         ser = NoteSerializer(data=request.data)

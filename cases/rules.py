@@ -1,0 +1,97 @@
+"""Permission rules of the cases app (registered in execcenter.policy when the app loads).
+
+Changing a case is the owning court's work (own_court): a higher court sees and supervises a lower court's cases
+but acts on one only after it is transferred. Payouts, closures (终本 included) and deadline extensions are
+requested by a judge or officer and take effect when a second person approves (four-eyes): 执行局长 for payouts
+and closures, 院长 for extensions (《最高人民法院关于人民法院办理执行案件若干期限的规定》, 民诉法解释 Art. 482).
+"""
+from django.utils.translation import gettext_lazy as _
+
+from execcenter.choices import PartnerAction, Role
+from execcenter.policy import define
+from execcenter.rules import CASE_SYSTEM, CASE_WORKERS, MONEY_READERS, READERS
+
+from .choices import ApprovalStatus, CaseStatus
+
+W = PartnerAction.WRITE_CASES
+R = PartnerAction.READ
+
+
+def _case_of(record):
+    return getattr(record, "case", None) or record
+
+
+def case_open(record):
+    """Nothing is done to a closed case (the approval and re-query paths have their own rules)."""
+    case = _case_of(record)
+    if getattr(case, "status", None) == CaseStatus.CLOSED:
+        return _("案件已结案，不能办理此事项 (the case is closed)")
+    return None
+
+
+def approval_pending(request):
+    if request.status != ApprovalStatus.PENDING:
+        return _("该审批事项已处理 (already decided)")
+    return case_open(request)
+
+
+def not_requester(actor, request):
+    officer = getattr(actor, "officer", None)
+    if officer is not None and request.requested_by_id == officer.pk:
+        return _("不能审批本人提出的申请（双人审批） (nobody approves their own request)")
+    return None
+
+
+def requester_only(actor, request):
+    officer = getattr(actor, "officer", None)
+    if officer is None or request.requested_by_id != officer.pk:
+        return _("只有申请人可以撤回 (only the requester may withdraw)")
+    return None
+
+
+def _work(action, label, state=case_open, **kw):
+    define(action, label, roles=CASE_WORKERS, own_court=True, state=state,
+           partner_kinds=CASE_SYSTEM, partner_action=W, **kw)
+
+
+# Reading
+define("case.read", _("查看案件、当事人、节点、措施、拍卖"), roles=READERS, admin=True,
+       partner_kinds=CASE_SYSTEM + ("disclosure",), partner_action=R)
+define("money.read", _("查看案款收付"), roles=MONEY_READERS, admin=True, partner_kinds=CASE_SYSTEM, partner_action=R)
+define("approval.read", _("查看审批事项"), roles=MONEY_READERS, admin=True)
+
+# The case's own steps
+_work("case.file", _("立案"), state=None)
+_work("case.assign", _("分案"))
+_work("case.transition", _("推进办案节点"))
+_work("case.notice", _("记录执行通知送达"))
+_work("case.debtor_facts", _("记录被执行人情况"))
+_work("case.suspend", _("中止执行或执行和解"))
+_work("case.resume", _("恢复中止的执行"))
+_work("case.resume_terminated", _("终本案件恢复执行"), state=lambda c: None if c.status == CaseStatus.CLOSED else _(
+    "案件未结案 (the case is not closed)"))
+_work("measure.impose", _("采取失信、限高、强制措施等"))
+_work("measure.end", _("解除、撤销措施"), state=None)
+_work("measure.extend", _("延长失信期限"), state=None)
+_work("auction.manage", _("拍卖标的与拍卖轮次"))
+_work("ledger.plan", _("长期未结案件台账与跟进"), state=None)
+_work("requery.complete", _("登记终本定期查询结果"), state=None)
+_work("money.receipt", _("登记收款"))
+_work("money.match_unclaimed", _("认领不明款"), state=None)
+
+# Four-eyes: requested by a judge or officer of the owning court, decided by someone else of the right role.
+_work("money.payout.request", _("申请发放案款"))
+_work("case.close.request", _("申请结案（含终本）"))
+_work("case.extend.request", _("申请延长执行期限"))
+define("money.payout.approve", _("批准案款发放"), roles=(Role.APPROVER,), own_court=True, state=approval_pending,
+       check=not_requester, basis="法发〔2017〕6号 案款管理")
+define("case.close.approve", _("批准结案（含终本）"), roles=(Role.APPROVER,), own_court=True, state=approval_pending,
+       check=not_requester, basis="法〔2016〕373号 终本规定")
+define("case.extend.approve", _("批准延长执行期限"), roles=(Role.PRESIDENT,), own_court=True, state=approval_pending,
+       check=not_requester, basis="执行期限规定；民诉法解释 Art. 482")
+define("approval.withdraw", _("撤回本人的申请"), roles=CASE_WORKERS, own_court=True, state=approval_pending,
+       check=requester_only)
+# The steps themselves are carried out only by an approval (or by the system): nobody calls them directly.
+define("money.payout", _("发放案款（审批后执行）"))
+define("case.close", _("结案（审批后执行）"))
+define("case.extend", _("延长执行期限（审批后执行）"))
