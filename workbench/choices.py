@@ -13,7 +13,7 @@ class WarningRuleKind(models.TextChoices):
     LEDGER_PLAN_OVERDUE = "ledger_plan_overdue", _("长期未结案件化解计划逾期")
 
 
-# Defaults (days) and why, from DESIGN.md §3–§4; a director changes them per court (WarningRule rows).
+# Defaults (days) and why, from docs/design.md §3–§4; a director changes them per court (WarningRule rows).
 RULE_DEFAULTS = {
     # No case event for 30 days: nothing moved for a month on a running case.
     WarningRuleKind.CASE_IDLE: (30, "warning"),
