@@ -11,7 +11,7 @@ Rates (docs/design.md §3) are functions of a queryset of rounds, so the screens
 deal rate = rounds sold ÷ rounds concluded (sold + unsold); premium rate = Σ(deal − start) ÷ Σ start over sold rounds.
 """
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from execcenter.exceptions import InvalidTransition, RuleViolation
+from execcenter.rounding import ratio, to_cents
 
 from .choices import AuctionItemKind, AuctionItemStatus, AuctionOutcome, CaseStatus
 from .models import AuctionItem, AuctionRound, Case
@@ -40,7 +41,7 @@ ITEM_STATUS_FOR = {
 
 
 def _money(value):
-    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return to_cents(value)
 
 
 @transaction.atomic
@@ -149,7 +150,7 @@ def deal_rate(rounds):
     suspended rounds never concluded, so they count in neither."""
     t = auction_totals(rounds)
     concluded = t["sold"] + t["unsold"]
-    return (Decimal(t["sold"]) / concluded).quantize(Decimal("0.0001")) if concluded else None
+    return ratio(t["sold"], concluded, 4)
 
 
 def premium_rate(rounds):
@@ -157,4 +158,4 @@ def premium_rate(rounds):
     t = auction_totals(rounds)
     if not t["sold"]:
         return None
-    return (Decimal(t["premium_total"]) / Decimal(t["start_total"])).quantize(Decimal("0.0001"))
+    return ratio(t["premium_total"], t["start_total"], 4)

@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from execcenter.rounding import to_cents
+
 from . import deadlines, supervision
 from .choices import (AuctionItemKind, AuctionItemStatus, AuctionOutcome, CaseStatus, ClosureType, DishonestGround, LedgerStatus,
                       MeasureKind, MeasureStatus, PartyKind, PartyRole, SuspensionKind)
@@ -115,7 +117,7 @@ def _measures(rng, today, events):
 
 def _round(item_id, no, start, announced, today_rng, outcome, deal=None, concluded=None):
     starts = _at(announced + dt.timedelta(days=today_rng))
-    return AuctionRound(item_id=item_id, round_no=no, start_price=start, deposit=(start * Decimal("0.10")).quantize(Decimal("0.01")),
+    return AuctionRound(item_id=item_id, round_no=no, start_price=start, deposit=to_cents(start * Decimal("0.10")),
                         announced_on=announced, starts_at=starts, ends_at=starts + dt.timedelta(hours=24), outcome=outcome,
                         deal_price=deal, concluded_on=concluded)
 
@@ -137,20 +139,20 @@ def _auctions(rng, today, events):
     for i, item in enumerate(items):
         notice = 30 if item.kind != AuctionItemKind.MOVABLE else 15
         renotice = 15 if item.kind != AuctionItemKind.MOVABLE else 7
-        start = (item.appraisal_value * Decimal(rng.choice(["0.70", "0.80", "1.00"]))).quantize(Decimal("0.01"))
+        start = to_cents(item.appraisal_value * Decimal(rng.choice(["0.70", "0.80", "1.00"])))
         announced = item.appraised_on + dt.timedelta(days=5)
         first_day = announced + dt.timedelta(days=notice)
         outcome = outcomes[i % len(outcomes)]
         if outcome == AuctionOutcome.SOLD and rng.random() < 0.4:
             # Failed once, then sold 20% cheaper within 30 days (网拍规定 Art. 26).
             rounds.append(_round(item.pk, 1, start, announced, notice, AuctionOutcome.UNSOLD, concluded=first_day + dt.timedelta(days=1)))
-            second = (start * Decimal("0.80")).quantize(Decimal("0.01"))
+            second = to_cents(start * Decimal("0.80"))
             re_announced = first_day + dt.timedelta(days=2)
-            deal = (second * Decimal(1 + rng.random() * 0.3)).quantize(Decimal("0.01"))
+            deal = to_cents(second * Decimal(1 + rng.random() * 0.3))
             rounds.append(_round(item.pk, 2, second, re_announced, renotice, AuctionOutcome.SOLD, deal,
                                  re_announced + dt.timedelta(days=renotice + 1)))
         elif outcome == AuctionOutcome.SOLD:
-            deal = (start * Decimal(1 + rng.random() * 0.5)).quantize(Decimal("0.01"))
+            deal = to_cents(start * Decimal(1 + rng.random() * 0.5))
             rounds.append(_round(item.pk, 1, start, announced, notice, outcome, deal, first_day + dt.timedelta(days=1)))
         elif outcome == AuctionOutcome.PENDING:
             announced = today - dt.timedelta(days=3)

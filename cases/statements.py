@@ -28,6 +28,7 @@ from execcenter.choices import Role
 from execcenter.exceptions import DomainError, PermissionDenied, RuleViolation
 from execcenter.identifiers import fold, normalise_case_number
 from execcenter.models import Court
+from execcenter.rounding import to_cents
 from execcenter.scope import court_ids_for, has_role, user_of
 from execcenter.services import actor_label, audit
 from execcenter.validators import format_case_number
@@ -139,7 +140,7 @@ def _amount(value):
         raise ValueError(_("金额不是数字：%(v)s (amount is not a number)") % {"v": text or _("空")}) from None
     if not amount.is_finite() or amount <= 0:
         raise ValueError(_("金额必须大于零（只导入收款） (amount must be positive)"))
-    if amount != amount.quantize(Decimal("0.01")):
+    if amount != to_cents(amount):
         raise ValueError(_("金额最多两位小数 (at most 2 decimal places)"))
     return amount
 

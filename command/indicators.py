@@ -16,7 +16,7 @@ behind both numbers. Definitions chosen here (each builder's docstring says exac
 """
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Callable
 
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
@@ -26,6 +26,7 @@ from cases import deadlines, predicates
 from cases.choices import COERCIVE_MEASURES, CaseType, ClosureType, MeasureKind, MeasureStatus, MoneyKind, PartyRole, ReceiptSource
 from cases.models import Case, CaseParty, Measure, MoneyEntry
 from querycontrol.choices import QueryStatus
+from execcenter.rounding import percent, ratio
 from querycontrol.models import QueryRequest
 
 from .models import Petition
@@ -299,8 +300,8 @@ def _value(indicator, num, den):
     if not den:
         return None
     if indicator.unit == PCT:
-        return (num * 100 / den).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return (num / den).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return percent(num, den, 2)
+    return ratio(num, den, 1)
 
 
 def _result(indicator, num, den, case_type):

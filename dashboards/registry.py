@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from execcenter.models import Court
+from execcenter.rounding import percent, to_cents
 
 DEFAULT_INTERVAL = 10  # seconds; the beat period of the snapshot refresh
 
@@ -183,16 +184,14 @@ class ScopeView:
 # --- JSON helpers -----------------------------------------------------------------------------
 
 def money(value):
-    """Decimal yuan → '1234.50' (JSON carries money as strings; never float)."""
-    return str((value or Decimal("0")).quantize(Decimal("0.01")))
+    """Decimal yuan → '1234.50' (JSON carries money as strings; never float), 四舍五入 (execcenter.rounding)."""
+    return str(to_cents(value or Decimal("0")))
 
 
 def rate(numerator, denominator, places=1):
-    """Percentage as a string with `places` decimals, or None when the denominator is zero."""
-    if not denominator:
-        return None
-    q = Decimal(1).scaleb(-places)
-    return str((Decimal(numerator) * 100 / Decimal(denominator)).quantize(q))
+    """Percentage as a string with `places` decimals, 四舍五入 (1 of 16 → '6.3'), or None when the denominator is zero."""
+    value = percent(numerator, denominator, places)
+    return None if value is None else str(value)
 
 
 def kpi(*items):

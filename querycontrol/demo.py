@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases.choices import OPEN_STATUSES, PartyRole
 from cases.models import Case
+from execcenter.rounding import to_cents
 from querycontrol.choices import OrderStatus
 from querycontrol.connectors import ControlResult
 from querycontrol.models import ControlOrder, FoundAsset, Institution, QueryChunk, QueryRequest
@@ -99,7 +100,7 @@ def _orders(judge, approver, requests, stdout):
         if not accounts:
             continue
         allowance = order_services.rules.freeze_allowance(case)
-        share = (allowance / 4).quantize(Decimal("0.01"))
+        share = to_cents(allowance / 4)
         if share <= 0:
             continue
         # A freeze that is done, then a deduction from it into the case account.
@@ -107,7 +108,7 @@ def _orders(judge, approver, requests, stdout):
         made.append(frozen)
         if frozen.status == OrderStatus.DONE and frozen.held_amount > 0:
             made.append(_file(judge, approver, "deduct", target=frozen,
-                              amount=(frozen.held_amount / 2).quantize(Decimal("0.01"))))
+                              amount=to_cents(frozen.held_amount / 2)))
         if len(accounts) > 1:
             # Short terms, so that the expiry watch has something to warn about (7 / 15 / 30 days).
             term = (5, 12, 25, 200)[i % 4]

@@ -7,13 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from execcenter.exceptions import RuleViolation
+from execcenter.rounding import to_cents
 from execcenter.scope import user_of
 from execcenter.services import audit, resolve_alerts
 
 from .. import deadlines
 from ..choices import MoneyKind, PartyRole, ReceiptSource
 from ..models import Case, CaseParty, MoneyEntry
-from .common import CENT, add_event
+from .common import add_event
 
 
 def _refresh_money_totals(case):
@@ -33,7 +34,7 @@ def _check_amount(amount):
         raise RuleViolation(_("金额格式错误 (amount is not a number)"), code="amount_invalid") from None
     if not amount.is_finite() or amount <= 0:
         raise RuleViolation(_("金额必须大于零 (amount must be positive)"), code="amount_not_positive")
-    if amount != amount.quantize(CENT):
+    if amount != to_cents(amount):
         raise RuleViolation(_("金额最多两位小数 (at most 2 decimal places)"), code="amount_precision")
     return amount
 

@@ -7,12 +7,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from execcenter.rounding import to_cents
 from execcenter.validators import format_case_number, validate_credit_code, validate_phone, validate_resident_id
 
 from .. import deadlines
 from ..choices import CaseStatus, CaseTag, CaseType, PartyKind, PartyRole
 from ..models import Case, CaseParty, CaseSequence, Party
-from .common import CENT, _record
+from .common import _record
 
 
 def next_sequence(court, case_type, year):
@@ -88,7 +89,7 @@ def file_case(*, court, cause, filed_on, claim_amount, parties, case_type=CaseTy
     one respondent are required (an execution case enforces a claim of one party against another).
     """
     claim_amount = Decimal(claim_amount)
-    if claim_amount < 0 or claim_amount != claim_amount.quantize(CENT):
+    if claim_amount < 0 or claim_amount != to_cents(claim_amount):
         raise ValidationError({"claim_amount": [_("申请执行标的不能为负数，最多两位小数 (claim must be ≥ 0 with 2 decimals)")]})
     if case_type not in CaseType.values:
         raise ValidationError({"case_type": [_("案件类型无效 (invalid case type)")]})

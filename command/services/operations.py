@@ -12,6 +12,7 @@ from cases.services import add_event, record_receipt
 from execcenter.choices import Role
 from execcenter.exceptions import InvalidTransition, RuleViolation
 from execcenter.models import Court
+from execcenter.rounding import to_cents
 from execcenter.scope import user_of
 from execcenter.services import audit
 
@@ -123,7 +124,7 @@ def record_result(actor, operation, team, case, *, case_closed=False, amount_rec
     if case.court_id not in _participating_ids(operation):
         raise RuleViolation(_("案件不属于参战法院 (case outside the participating courts)"), code="case_out_of_scope")
     amount = Decimal(amount_recovered or 0)
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+    if amount < 0 or amount != to_cents(amount):
         raise RuleViolation(_("金额必须为非负数且最多两位小数 (amount must be ≥ 0 with at most 2 decimals)"), code="bad_amount")
     unknown = [m for m in measures if m not in FieldMeasure.values]
     if unknown:

@@ -9,6 +9,7 @@ from cases import deadlines, predicates
 from cases.choices import CaseStatus, ClosureType
 from cases.models import Case
 from execcenter.models import Officer
+from execcenter.rounding import ratio
 
 from ..choices import ChartKind, ModuleGroup
 from ..registry import add_to, kpi, merge, money, register
@@ -260,7 +261,7 @@ class JudgeWorkload:
         return {
             "categories": [names.get(j, j) for j, _n in top],
             "series": [{"name": str(_("在办案件")), "values": [n for _j, n in top]}],
-            **kpi((_("承办法官"), len(judges), _("人")), (_("人均在办"), str(round(count / len(judges), 1)) if judges else None, _("件")),
+            **kpi((_("承办法官"), len(judges), _("人")), (_("人均在办"), str(ratio(count, len(judges), 1)) if judges else None, _("件")),
                   (_("未分案"), total.get("unassigned", 0), _("件"))),
         }
 

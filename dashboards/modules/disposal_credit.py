@@ -13,6 +13,7 @@ from cases import auctions
 from cases.choices import COERCIVE_MEASURES, AuctionItemStatus, AuctionOutcome, MeasureKind, MeasureStatus
 from cases.models import AuctionItem, AuctionRound, Measure, UnclaimedReceipt
 from cases.money import unclaimed
+from execcenter.rounding import round_half_up
 
 from ..choices import ChartKind, ModuleGroup
 from ..registry import add_to, kpi, money, register
@@ -27,7 +28,7 @@ RELIST_DAYS = 30
 
 
 def _percent(fraction):
-    return None if fraction is None else str((fraction * 100).quantize(Decimal("0.01")))
+    return None if fraction is None else str(round_half_up(fraction * 100, 2))
 
 
 def _year_rounds(view):

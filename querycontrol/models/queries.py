@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from execcenter.models.scoped import ScopedQuerySet, scoped_queryset
+from execcenter.rounding import percent
 
 from ..choices import ACTIVE_QUERY_STATUSES, AssetKind, ChunkStatus, QueryResultStatus, QueryStatus
 
@@ -74,7 +75,7 @@ class QueryRequest(models.Model):
 
     @property
     def percent(self):
-        return 100 if not self.total else min(100, round(100 * self.answered / self.total))
+        return 100 if not self.total else min(100, int(percent(self.answered, self.total, 0)))
 
     @property
     def is_active(self):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from execcenter.exceptions import RuleViolation
+from execcenter.rounding import to_cents
 from querycontrol.choices import HOLDING_OUTCOMES, InstitutionAction, OrderKind, OrderOutcome, OrderStatus
 from querycontrol.models import ControlOrder
 from querycontrol.models.orders import PENDING_STATUSES
@@ -57,7 +58,7 @@ def check_amount(amount):
         raise RuleViolation(_("金额无效 (invalid amount)"), code="amount_invalid") from None
     if amount <= 0:
         raise RuleViolation(_("金额必须大于零 (amount must be positive)"), code="amount_not_positive")
-    if amount != amount.quantize(CENT):
+    if amount != to_cents(amount):
         raise RuleViolation(_("金额最多两位小数 (at most 2 decimal places)"), code="amount_precision")
     return amount
 
