@@ -50,7 +50,7 @@ class MatchForm(forms.Form):
 
     def clean_case_number(self):
         number = normalise_case_number(self.cleaned_data["case_number"])
-        case = Case.objects.visible_to(self.user).filter(number=number).first()
+        case = Case.objects.visible_to(self.user).by_number(number).first()
         if case is None:
             raise forms.ValidationError(_("未找到该案号的案件：%(n)s (no such case)") % {"n": number})
         self.case = case

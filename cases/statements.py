@@ -203,7 +203,7 @@ def case_for_reference(court, reference):
     for year, court_code, type_code, seq in CASE_NUMBER_IN_TEXT.findall(normalise_case_number(reference)):
         if court_code != court.code:
             continue
-        case = Case.objects.filter(court=court, number=format_case_number(int(year), court_code, type_code, int(seq))).first()
+        case = Case.objects.filter(court=court).by_number(format_case_number(int(year), court_code, type_code, int(seq))).first()
         if case is not None:
             return case
     return None

@@ -103,3 +103,14 @@ def test_command_api_and_filters_take_the_number_as_typed(api, case, courts, jud
     listed = client.get("/api/v1/assistance-letters/", {"case": full_digits}).json()["results"]
     assert [row["id"] for row in listed] == [created.json()["id"]]
     assert client.get("/api/v1/assistance-letters/", {"case": "不是案号"}).status_code == 400
+
+
+def test_unclaimed_money_match_and_statement_lines_find_the_case_as_typed(case, courts, judge_xixia):
+    from cases.money_views import MatchForm
+    from cases.statements import case_for_reference
+
+    half, full_digits, _spaced = typed_ways(case.number)
+    form = MatchForm({"case_number": full_digits}, user=judge_xixia.user)
+    assert form.is_valid(), form.errors
+    assert form.case == case
+    assert case_for_reference(courts["宁0105"], f"还款 {half}") == case
