@@ -12,6 +12,7 @@ binary float's 1.100000000000000088…).
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from execcenter.rounding import to_cents
 from querycontrol.choices import AssetKind
 
 from .base import ControlResult, FoundAsset, PermanentConnectorError
@@ -41,9 +42,9 @@ def amount(value, name, *, required=True):
         raise InvalidAnswer(f"金额 {name} 无法识别：{str(value)[:40]} ({name} is not a number)") from None
     if not number.is_finite() or number < 0 or number > MAX_AMOUNT:
         raise InvalidAnswer(f"金额 {name} 超出范围：{str(value)[:40]} ({name} out of range)")
-    if number != number.quantize(Decimal("0.01")):
+    if number != to_cents(number):
         raise InvalidAnswer(f"金额 {name} 超过两位小数：{str(value)[:40]} ({name} has more than 2 decimals)")
-    return number.quantize(Decimal("0.01"))
+    return to_cents(number)
 
 
 def _text(value, name, limit, *, required=False):
