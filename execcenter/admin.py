@@ -1,8 +1,10 @@
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from execcenter import partner_keys
 from execcenter.models import Alert, AuditLog, Court, Notification, NotificationPreference, Officer, PartnerClient
 from execcenter.services import audit
 
@@ -41,9 +43,44 @@ class OfficerAdmin(admin.ModelAdmin):
 
 @admin.register(PartnerClient)
 class PartnerClientAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "court", "actions", "institution_code", "key_prefix", "is_active"]
+    """Partner keys are issued here (shown once, on the page that answers the save), rotated and revoked by the
+    actions below, and expire at `expires_at`; every step is audited (execcenter/partner_keys.py)."""
+
+    list_display = ["name", "kind", "court", "actions", "institution_code", "key_prefix", "key_issued_at", "expires_at",
+                    "revoked_at", "is_active"]
     list_filter = ["kind", "is_active"]
-    readonly_fields = ["key_prefix", "key_hash"]
+    exclude = ["key_hash"]
+    readonly_fields = ["key_prefix", "key_issued_at", "revoked_at"]
+    actions = ["rotate_keys", "revoke_keys"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            audit(request.user, "partner.changed", obj, request=request, court=obj.court,
+                  details={"fields": sorted(form.changed_data)})
+        else:
+            request.partner_keys_shown = [(obj, partner_keys.issue_key(obj, request.user, request=request))]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._key_page(request, getattr(request, "partner_keys_shown", []))
+
+    def _key_page(self, request, shown):
+        response = TemplateResponse(request, "admin/execcenter/partnerclient/key_shown.html", {
+            **self.admin_site.each_context(request), "title": _("API 密钥（只显示这一次）"), "shown": shown,
+            "opts": self.model._meta,
+        })
+        response["Cache-Control"] = "no-store"  # the only copy of the raw key must not sit in a cache
+        return response
+
+    @admin.action(description=_("轮换所选系统的 API 密钥（旧密钥立即失效）"), permissions=["change"])
+    def rotate_keys(self, request, queryset):
+        shown = [(c, partner_keys.rotate_key(c, request.user, request=request)) for c in queryset if c.revoked_at is None]
+        return self._key_page(request, shown)
+
+    @admin.action(description=_("吊销所选系统的 API 密钥"), permissions=["change"])
+    def revoke_keys(self, request, queryset):
+        n = sum(partner_keys.revoke_key(c, request.user, request=request) for c in queryset)
+        self.message_user(request, _("已吊销 %(n)s 个 API 密钥") % {"n": n})
 
 
 @admin.register(Alert)

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -37,5 +35,4 @@ urlpatterns = [
     path("workbench/", include("workbench.urls")),
     path("", include("dashboards.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT: stored files (photos, bulletins) go out only through scoped, logged-in views.

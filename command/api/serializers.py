@@ -99,7 +99,8 @@ class IncidentSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "reported_at", "closed_at", "outcome"]
 
     def get_photos(self, obj) -> list[str]:
-        return [p.file.url for p in obj.photos.all()]
+        # Through the scoped download action, never the media directory (execcenter/uploads.py).
+        return [f"/api/v1/incidents/{obj.pk}/photos/{p.pk}/" for p in obj.photos.all()]
 
 
 class TextSerializer(serializers.Serializer):

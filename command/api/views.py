@@ -17,6 +17,7 @@ from cases.document_views import document_response
 from execcenter.api.permissions import is_partner
 from execcenter.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from execcenter.choices import PartnerAction, PartnerKind
+from execcenter.uploads import attachment_response
 from execcenter.models import Court
 
 from .. import indicators as ind
@@ -115,6 +116,16 @@ class IncidentViewSet(ScopedModelViewSet):
         incident = self.get_object()
         services.add_update(request.user, incident, _valid(TextSerializer, request)["text"], request=request)
         return Response(self.get_serializer(self.get_queryset().get(pk=incident.pk)).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_pk>\d+)")
+    def photo(self, request, pk=None, photo_pk=None):
+        """One photo of a visible incident, as a download (attachment, nosniff)."""
+        incident = self.get_object()
+        photo = incident.photos.filter(pk=photo_pk).first()
+        if photo is None:
+            raise Http404
+        ext = photo.file.name.rsplit(".", 1)[-1]
+        return attachment_response(photo.file, f"incident-{incident.pk}-photo-{photo.pk}.{ext}")
 
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):

@@ -11,6 +11,7 @@ from execcenter.choices import Role
 from execcenter.exceptions import InvalidTransition, RuleViolation
 from execcenter.scope import user_of
 from execcenter.services import actor_label, audit, raise_alert, resolve_alerts
+from execcenter.uploads import clean_image
 
 from ..choices import ALERT_SEVERITY_FOR_INCIDENT, IncidentEventKind, IncidentStatus
 from ..models import Dispatch, Incident, IncidentEvent, IncidentPhoto
@@ -19,7 +20,6 @@ from .common import acting_officer, court_in_scope, require_role, require_visibl
 DISPATCHERS = (Role.DUTY, Role.DIRECTOR, Role.ADMIN)
 MAX_PHOTOS = 9
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
-PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic")
 
 
 def _event(incident, kind, actor, note):
@@ -43,14 +43,11 @@ def _raise_incident_alert(incident):
     )
 
 
-def _check_photos(photos):
+def _clean_photos(photos):
+    """The uploads as re-encoded images (execcenter.uploads.clean_image), or RuleViolation before anything is saved."""
     if len(photos) > MAX_PHOTOS:
         raise RuleViolation(_("最多上传%(n)s张照片 (too many photos)") % {"n": MAX_PHOTOS}, code="too_many_photos")
-    for f in photos:
-        if f.size > MAX_PHOTO_BYTES:
-            raise RuleViolation(_("单张照片不得超过10MB (photo too large)"), code="photo_too_large")
-        if getattr(f, "content_type", None) and f.content_type not in PHOTO_TYPES:
-            raise RuleViolation(_("照片格式仅限 JPEG/PNG/WebP/HEIC (unsupported photo type)"), code="photo_type")
+    return [clean_image(f, max_bytes=MAX_PHOTO_BYTES) for f in photos]
 
 
 @transaction.atomic
@@ -67,8 +64,7 @@ def report_incident(actor, *, kind, severity, latitude, longitude, address, desc
         raise RuleViolation(_("事件所属法院不在您的范围内 (court outside your scope)"), code="court_out_of_scope")
     if case is not None:
         require_visible(actor, case)
-    photos = list(photos)
-    _check_photos(photos)
+    photos = _clean_photos(list(photos))
     incident = Incident.objects.create(
         court=court, operation=operation, team=team, case=case, kind=kind, severity=severity,
         latitude=latitude, longitude=longitude, address=address, description=description,

@@ -7,10 +7,11 @@ from django.views.decorators.http import require_POST
 
 from cases.models import Case
 from execcenter.scope import has_role
+from execcenter.uploads import attachment_response
 
 from .. import services
 from ..forms import DispatchForm, IncidentForm
-from ..models import Incident
+from ..models import Incident, IncidentPhoto
 from ..services.incidents import DISPATCHERS
 from .common import domain_action, scoped_object
 
@@ -68,3 +69,13 @@ def incident_update(request, pk, action):
     else:
         services.add_update(request.user, incident, text, request=request)
     return redirect("command:incident-detail", pk)
+
+
+@login_required
+def incident_photo(request, pk, photo_pk):
+    """A photo of an incident in the user's scope (404 otherwise), always as a download (execcenter.uploads)."""
+    photo = IncidentPhoto.objects.visible_to(request.user).filter(incident_id=pk, pk=photo_pk).first()
+    if photo is None:
+        raise Http404
+    ext = photo.file.name.rsplit(".", 1)[-1]
+    return attachment_response(photo.file, f"incident-{pk}-photo-{photo.pk}.{ext}")

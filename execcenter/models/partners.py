@@ -25,6 +25,10 @@ class PartnerClient(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Key lifecycle (execcenter/partner_keys.py): issued or rotated at, optional expiry, revoked at (final).
+    key_issued_at = models.DateTimeField(_("密钥签发时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("密钥到期时间"), null=True, blank=True, help_text=_("留空表示不过期"))
+    revoked_at = models.DateTimeField(_("密钥吊销时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("合作系统")
@@ -46,6 +50,16 @@ class PartnerClient(models.Model):
             self.key_prefix = raw_key.split("_")[1]
         self.key_hash = hash_key(raw_key)
         return raw_key
+
+    def key_state(self, now):
+        """"ok", "revoked", "inactive" or "expired": whether the key may be used at `now` (aware datetime)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if not self.is_active:
+            return "inactive"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return "ok"
 
     def allows(self, action):
         return action in self.actions

@@ -260,6 +260,8 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
 })
 # Largest JSON body accepted by the API (oversized requests answer 413/400, change nothing).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+# Files per request (an incident takes at most 9 photos): more answers 413 before any is stored.
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=10)
 
 LOGGING = {
     "version": 1,

@@ -9,9 +9,11 @@ from command.models import Incident
 from execcenter.exceptions import InvalidTransition, PermissionDenied, RuleViolation
 from execcenter.models import Alert
 
+from tests.images import png_bytes
+
 from .conftest import make_case
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+PNG = png_bytes()
 
 
 def report(actor, **kw):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from command import services
 from command.models import Incident, OperationResult
+from tests.images import png_bytes
 
 from .conftest import make_case
 
@@ -56,7 +57,7 @@ def test_judge_cannot_end_an_operation_from_the_browser(client, running, judge_x
 def test_incident_reported_with_photo_from_the_browser(client, judge_xixia, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(judge_xixia.user)
-    photo = SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 16, content_type="image/png")
+    photo = SimpleUploadedFile("a.png", png_bytes(), content_type="image/png")
     response = client.post("/command/incidents/report/", {"kind": "crowd", "severity": "medium", "latitude": "38.4", "longitude": "106.2",
                                                           "address": "现场", "description": "围堵", "photos": [photo]})
     assert response.status_code == 302
