@@ -115,6 +115,48 @@ def _measures(rng, today, events):
     return len(rows)
 
 
+# Share of this year's 终本 closures made without every record the five conditions ask for (a report order or a
+# consumption restriction missing): real provinces sit near, not at, the 90 % target of 终本合格率.
+UNQUALIFIED_SHARE = 0.06
+
+
+def terminated_this_year(today):
+    """This year's 终本 closures (the period of the screen's headline 终本合格率): the cases whose closing records
+    the demo completes (here the measures, in querycontrol.demo the network query)."""
+    return Case.objects.filter(closure_type=ClosureType.TERMINATED_THIS_ROUND, closed_on__gte=today.replace(month=1, day=1))
+
+
+def _terminated_records(rng, today, events):
+    """Every respondent of this year's 终本 cases ordered to report property and under consumption restriction
+    before the closure (法〔2016〕373号 Art. 1(1)-(2)), but for UNQUALIFIED_SHARE of them. Bulk: at a million cases
+    this is ~80,000 cases."""
+    cases = {c["id"]: c for c in terminated_this_year(today).values("id", "number", "filed_on", "closed_on")}
+    have = set(Measure.objects.filter(case_id__in=cases, kind__in=[MeasureKind.PROPERTY_REPORT_ORDER, MeasureKind.CONSUMPTION_RESTRICTION])
+               .values_list("case_id", "party_id", "kind"))
+    rows = []
+    for case_id, party_id in CaseParty.objects.filter(case_id__in=cases, role=PartyRole.RESPONDENT).order_by("case_id", "id").values_list(
+            "case_id", "party_id"):
+        case = cases[case_id]
+        kinds = [MeasureKind.PROPERTY_REPORT_ORDER, MeasureKind.CONSUMPTION_RESTRICTION]
+        if rng.random() < UNQUALIFIED_SHARE:
+            kinds = kinds[:1]
+        for kind in kinds:
+            if (case_id, party_id, kind) in have:
+                continue
+            decided = min(case["filed_on"] + dt.timedelta(days=rng.randrange(5, 40)), case["closed_on"])
+            m = Measure(case_id=case_id, kind=kind, party_id=party_id, decided_on=decided, starts_on=decided,
+                        document_no=f"{case['number'].rstrip('号')}之{len(rows) % 9 + 1}号")
+            if kind == MeasureKind.PROPERTY_REPORT_ORDER:
+                m.ends_on = decided + dt.timedelta(days=15)
+                m.status, m.ended_on = MeasureStatus.COMPLETED, min(m.ends_on, today)
+            rows.append(m)
+            if len(rows) <= 20000:  # the timeline shows them; beyond that the events only slow the seed down
+                events.append(CaseEvent(case_id=case_id, at=_at(decided), kind="measure", actor_label="系统",
+                                        summary=f"{MeasureKind(kind).label}", details={"kind": kind}))
+    Measure.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
 def _round(item_id, no, start, announced, today_rng, outcome, deal=None, concluded=None):
     starts = _at(announced + dt.timedelta(days=today_rng))
     return AuctionRound(item_id=item_id, round_no=no, start_price=start, deposit=to_cents(start * Decimal("0.10")),
@@ -227,6 +269,7 @@ def enrich(rng, stdout):
     with transaction.atomic():
         events = []
         measures = _measures(rng, today, events)
+        measures += _terminated_records(rng, today, events)
         rounds = _auctions(rng, today, events)
         CaseEvent.objects.bulk_create(events, batch_size=5000)
         suspensions = _suspensions(rng, today)

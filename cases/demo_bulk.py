@@ -45,6 +45,9 @@ CHUNK = 20_000
 CLASSES = 12  # ID-number classes, and the most worker processes that can be used
 MAX_PARTIES, MAX_EVENTS, MAX_MONEY = 3, 2, 2  # per case: the size of each chunk's primary-key blocks
 YEARS_BACK = 3
+CLOSE_EARLIEST = 15  # days from filing to the earliest closing day
+CLOSE_SPAN = 315  # a closed case closed within this many days of its earliest possible closing day
+TERMINATE_EARLIEST = 100  # 终本 more than three months after filing (终本规定 Art. 1(4)), with a week to spare
 CAUSES = ["民间借贷纠纷", "金融借款合同纠纷", "买卖合同纠纷", "劳务合同纠纷", "追索劳动报酬纠纷", "建设工程施工合同纠纷",
           "信用卡纠纷", "租赁合同纠纷", "机动车交通事故责任纠纷", "离婚后财产纠纷", "抚养费纠纷", "服务合同纠纷",
           "承揽合同纠纷", "股权转让纠纷", "物业服务合同纠纷"]
@@ -76,7 +79,7 @@ NULL = r"\N"  # COPY text's NULL
 
 CASE_COLUMNS = ["id", "number", "court_id", "year", "case_type", "sequence", "cause", "origin_body", "origin_document_no",
                 "filed_on", "claim_amount", "recovered_amount", "outstanding_amount", "costs_amount", "status", "closure_type",
-                "closed_on", "assigned_judge_id", "responsible_officer_id", "tags", "is_livelihood", "is_migrant_wages",
+                "closed_on", "notice_sent_on", "assigned_judge_id", "responsible_officer_id", "tags", "is_livelihood", "is_migrant_wages",
                 "is_enterprise", "is_government", "is_financial", "assignment_due", "statutory_deadline", "suspended_days",
                 "suspended_since", "created_at", "updated_at"]
 PARTY_COLUMNS = ["id", "kind", "name", "id_number", "phone", "address", "created_at"]
@@ -261,30 +264,40 @@ class _Plan:
             court, day = self.courts[court_index], days[day_index]
             age = day.age
             claim = (int(math.exp(rng.gauss(10.5, 1.3))) + 500) * 100  # cents
-            recovered, closure, closed_on = 0, "", None
+            recovered, closure, closed_on, closed_index, status = 0, "", None, self.today, None
             if random_() < (0.9 if age > 365 else 0.75 if age > 180 else 0.4 if age > 60 else 0.1):
-                status = CLOSED
                 closure = closure_of[case_type in ENFORCING](random_)
-                closed_on = days[min(day_index + 15 + below(315), self.today)]
-                if closure == COMPLETED:
-                    recovered = claim
-                elif closure == TERMINATED_THIS_ROUND:
-                    recovered = round(claim * random_() * 0.3)
-            else:
+                # Closed on a day between filing and today, never later (clamping a later draw to today put a year's
+                # worth of closures on today: a spike of 1,400 on the 30-day trend). 终本 only after its three months
+                # (终本规定 Art. 1(4)); a case too young for it is still open.
+                earliest = TERMINATE_EARLIEST if closure == TERMINATED_THIS_ROUND else CLOSE_EARLIEST
+                if age >= earliest:
+                    status = CLOSED
+                    closed_index = day_index + earliest + below(min(CLOSE_SPAN, age - earliest) + 1)
+                    closed_on = days[closed_index]
+                    if closure == COMPLETED:
+                        recovered = claim
+                    elif closure == TERMINATED_THIS_ROUND:
+                        recovered = round(claim * random_() * 0.3)
+                else:
+                    closure = ""
+            if status is None:
                 status = open_status(random_)
                 if status in (DISPOSING, CONTROLLING) and random_() < 0.5:
                     recovered = round(claim * random_() * 0.6)
-            judge = NULL
+            judge, notice = NULL, NULL
             if status != FILED:
                 judges = self.judges[court.id]
                 judge = judges[below(len(judges))]
+                # 执行通知 within days of assignment (the first 终本 condition reads it), never after closing or today.
+                notice = days[min(day_index + 3 + below(5), closed_index)].iso
             tags, flags = self.tags[sum(1 << i for i, (_, p) in enumerate(TAGS) if random_() < p)]
             suspended_since = days[self.today - 10 - below(80)].iso if status == SUSPENDED else NULL
             cases.append(
                 f"{case_id}\t{format_case_number(day.year, court.code, case_type, seq)}\t{court.id}\t{day.year}\t{case_type}\t{seq}\t"
                 f"{CAUSES[below(len(CAUSES))]}\t{court.name}\t（{day.year - 1}）{court.code}民初{1 + below(8999)}号\t{day.iso}\t"
                 f"{_yuan(claim)}\t{_yuan(recovered)}\t{_yuan(claim - recovered)}\t{_yuan(claim // 100)}\t{status}\t{closure}\t"
-                f"{closed_on.iso if closed_on else NULL}\t{judge}\t{judge}\t{tags}\t{flags}\t{day.assignment_due}\t"
+                f"{closed_on.iso if closed_on else NULL}\t{notice}\t{judge}\t{judge}\t{tags}\t{flags}\t{day.assignment_due}\t"
                 f"{day.statutory_deadline}\t0\t{suspended_since}\t{now}\t{now}{case_extra}\n"
             )
 

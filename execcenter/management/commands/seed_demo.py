@@ -2,6 +2,10 @@
 
 Apps above execcenter contribute through a `demo.enrich(rng, stdout)` function in their own package
 (found by name, so this lower app never imports a higher one). The same --seed gives the same data.
+
+Any size from 100 to 1,000,000 cases (tests/foundation/test_seed_demo_sizes.py). Atomic per step, so resumable: the
+cases are written in one transaction and each app's demo in its own; a run that failed half-way is completed by
+running it again, and a finished one is left as it is.
 """
 import importlib
 import random
@@ -10,6 +14,7 @@ import time
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from execcenter.org import DEMO_PARTNERS, DEMO_PASSWORD, demo_partner_key, create_demo_logins, create_demo_partner, load_courts
 
@@ -46,7 +51,10 @@ class Command(BaseCommand):
                     if exc.name != f"{config.name}.demo":
                         raise
                     continue
-                module.enrich(random.Random(seed), self.stdout)
+                # One transaction per app: an app whose demo fails leaves none of its rows, so the next run finds no
+                # "already there" marker over half-made data and builds it again (the cases above are atomic too).
+                with transaction.atomic():
+                    module.enrich(random.Random(seed), self.stdout)
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪，用时 {time.monotonic() - started:.1f} 秒"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, name, court, roles in logins:
