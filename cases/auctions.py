@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from execcenter.exceptions import InvalidTransition, RuleViolation
 from execcenter.rounding import ratio, to_cents
 
-from .choices import AuctionItemKind, AuctionItemStatus, AuctionOutcome, CaseStatus
+from . import hooks
+from .choices import AuctionItemKind, AuctionItemStatus, AuctionOutcome, CaseStatus, ReceiptSource
 from .models import AuctionItem, AuctionRound, Case
-from .services import _check_amount, _record
+from .services import _check_amount, _record, record_receipt
 
 FIRST_ROUND_MIN_RATIO = Decimal("0.70")
 NEXT_ROUND_MIN_RATIO = Decimal("0.80")  # a cut of at most 20%
@@ -108,7 +109,8 @@ def list_round(item, *, start_price, deposit, announced_on, starts_at, ends_at, 
 
 @transaction.atomic
 def conclude_round(rnd, outcome, *, deal_price=None, on=None, actor=None, request=None):
-    """Record the result of a round (sold with its deal price, unsold, withdrawn, suspended)."""
+    """Record the result of a round (sold with its deal price, unsold, withdrawn, suspended). A sale books the
+    deal price into the case account; the registered listeners (querycontrol) release the sold asset's seal."""
     rnd = AuctionRound.objects.select_for_update().select_related("item__case__court").get(pk=rnd.pk)
     if rnd.outcome != AuctionOutcome.PENDING:
         raise InvalidTransition(_("本轮拍卖已有结果（%(o)s） (the round has concluded)") % {"o": rnd.get_outcome_display()},
@@ -130,6 +132,13 @@ def conclude_round(rnd, outcome, *, deal_price=None, on=None, actor=None, reques
         summary += _("，成交价 %(p)s 元") % {"p": deal_price}
     _record(rnd.item.case, "auction", summary, actor, "auction.conclude", request=request, obj=rnd,
             details={"round": rnd.pk, "outcome": outcome, "deal_price": str(deal_price) if deal_price is not None else None})
+    if deal_price is not None:
+        # The deal price is the case's money (一案一账户), booked once per round: reference "auction:<round id>".
+        at = timezone.now() if on == timezone.localdate() else timezone.make_aware(dt.datetime.combine(on, dt.time.min))
+        record_receipt(rnd.item.case, deal_price, ReceiptSource.AUCTION, reference=f"auction:{rnd.pk}", actor=actor, request=request,
+                       received_at=at, note=_("%(n)s 拍卖成交") % {"n": rnd.item.name})
+    # querycontrol releases the seal of a sold item (cases.hooks: this app does not know about seals).
+    hooks.auction_concluded(rnd, actor=actor, request=request)
     return rnd
 
 

@@ -27,3 +27,33 @@ def property_investigation_done(case):
     if _property_investigation_checks:
         return all(check(case) for check in _property_investigation_checks)
     return case.investigations.filter(method="network", exhausted=True).exists()
+
+
+# --- Auctions: what sells and what happens after (querycontrol ties items to the seals they sell) -----------
+_auction_listeners = []
+_auction_item_makers = []
+
+
+def register_auction_listener(func):
+    """Register `func(round, actor=None, request=None)`, called in the transaction that records a round's outcome."""
+    if func not in _auction_listeners:
+        _auction_listeners.append(func)
+    return func
+
+
+def auction_concluded(rnd, actor=None, request=None):
+    for func in list(_auction_listeners):
+        func(rnd, actor=actor, request=request)
+
+
+def register_auction_item_maker(func):
+    """Register `func(actor, case, source, **fields) -> AuctionItem`: makes an item from `source` (the id of the
+    seal or freeze it sells), refusing one that may not be sold. The API's item creation goes through it."""
+    if func not in _auction_item_makers:
+        _auction_item_makers.append(func)
+    return func
+
+
+def auction_item_maker():
+    """The registered maker, or None (then items are made by cases.auctions.add_item with no source)."""
+    return _auction_item_makers[0] if _auction_item_makers else None

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -76,10 +77,11 @@ def _rows(content, file_name):
     """Rows of cell values from CSV (UTF-8, or GB18030 as Chinese banks export) or XLSX (first sheet)."""
     if file_name.lower().endswith(".xlsx") or content[:4] == b"PK\x03\x04":
         from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
 
         try:
             book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):  # not a workbook inside
             raise StatementRejected(_("文件不是有效的 XLSX 工作簿 (not a valid XLSX workbook)"),
                                     details={"lines": [{"line": 0, "error": _("文件不是有效的 XLSX 工作簿")}]}) from None
         sheet = book.worksheets[0]
@@ -161,7 +163,10 @@ def parse(content, file_name="statement.csv"):
     for number, row in enumerate(rows[1:], start=2):
         if not any(str(c or "").strip() for c in row):
             continue
-        cell = lambda col: row[header[col]] if header.get(col) is not None and header[col] < len(row) else None  # noqa: E731
+        def cell(col, row=row):
+            index = header.get(col)
+            return row[index] if index is not None and index < len(row) else None
+
         try:
             received_at = _date(cell("date"))
             amount = _amount(cell("amount"))

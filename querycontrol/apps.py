@@ -15,4 +15,8 @@ class QueryControlConfig(AppConfig):
         from .views import case_panel_context
 
         hooks.register_property_investigation_check(property_investigation_done)
+        from .services.auctions import make_item, release_sold
+
+        hooks.register_auction_item_maker(make_item)
+        hooks.register_auction_listener(release_sold)
         panels.register("querycontrol/_case_panel.html", case_panel_context)

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -18,3 +20,11 @@ class OrderForm(forms.Form):
 
 class DecisionForm(forms.Form):
     note = forms.CharField(label=_("审批意见"), max_length=200, required=False)
+
+
+class AuctionItemForm(forms.Form):
+    """转入司法拍卖: the sealed asset becomes an auction item (querycontrol.services.auctions.item_from_control)."""
+
+    name = forms.CharField(label=_("拍品名称"), max_length=128)
+    appraisal_value = forms.DecimalField(label=_("评估价（元）"), max_digits=16, decimal_places=2, min_value=Decimal("0.01"))
+    appraised_on = forms.DateField(label=_("评估日期"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("queries/<int:pk>/retry/", views.query_retry, name="query-retry"),
     path("orders/new/", views.order_new, name="order-new"),
     path("orders/<int:pk>/", views.order_detail, name="order-detail"),
+    path("orders/<int:pk>/auction/", views.order_auction, name="order-auction"),
     path("orders/<int:pk>/<slug:decision>/", views.order_decide, name="order-decide"),
     path("orders/<int:pk>/document/<slug:which>.docx", views.order_document, name="order-document"),
     path("orders/<int:pk>/preview/<slug:which>.docx", views.order_preview, name="order-preview"),

@@ -9,11 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.api.personal_data import sees_personal_data
+from cases.closure import REQUERY_PURPOSE, requery_open
 from cases.document_views import document_response
 from cases.models import Case
 from execcenter.exceptions import DomainError
@@ -21,9 +23,9 @@ from execcenter.scope import has_role, officer_of
 from execcenter.services import audit
 from querycontrol import documents
 from querycontrol.choices import CONTROL_KINDS, AssetKind, OrderKind, OrderStatus
-from cases.closure import REQUERY_PURPOSE, requery_open
-from querycontrol.forms import DecisionForm, OrderForm, QueryStartForm
+from querycontrol.forms import AuctionItemForm, DecisionForm, OrderForm, QueryStartForm
 from querycontrol.models import ControlOrder, FoundAsset, QueryRequest
+from querycontrol.services import auctions as lot_services
 from querycontrol.services import orders as order_services
 from querycontrol.services import queries as query_services
 from querycontrol.services import rules
@@ -169,10 +171,35 @@ def order_detail(request, pk):
     officer = officer_of(request.user)
     may_decide = (order.status == OrderStatus.SUBMITTED and officer is not None and officer.has_role("approver")
                   and officer.court_id == order.court_id and order.filed_by_id != request.user.pk)
+    return _order_page(request, order, may_decide)
+
+
+def _order_page(request, order, may_decide=False, auction_form=None, status=200):
+    may_file = has_role(request.user, "judge", "officer")
+    if auction_form is None and may_file and order.case.is_open and lot_services.auctionable(order):
+        auction_form = AuctionItemForm(initial={"name": order.asset.description or order.asset.asset_ref})
     return render(request, "querycontrol/order_detail.html", {
         "order": order, "may_decide": may_decide, "decision_form": DecisionForm(),
-        "follow_ups": order.follow_ups.order_by("created_at"), "may_file": has_role(request.user, "judge", "officer"),
-    })
+        "follow_ups": order.follow_ups.order_by("created_at"), "may_file": may_file, "auction_form": auction_form,
+        "lots": order.auction_lots.select_related("item", "release_order"),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def order_auction(request, pk):
+    """转入司法拍卖: make an auction item of the asset this seal holds; refusals are shown next to the form."""
+    order = _order(request, pk)
+    form = AuctionItemForm(request.POST)
+    if not form.is_valid():
+        return _order_page(request, order, auction_form=form, status=400)
+    try:
+        lot_services.item_from_control(request.user, order, **form.cleaned_data, request=request)
+    except DomainError as exc:
+        form.add_error(None, str(exc.message))
+        return _order_page(request, order, auction_form=form, status=exc.status)
+    messages.success(request, _("已转入司法拍卖"))
+    return redirect(reverse("cases:case-detail", args=[order.case_id]) + "#auctions")
 
 
 @login_required

@@ -264,8 +264,9 @@ class MeasureExtendSerializer(serializers.Serializer):
 
 class AuctionItemCreateSerializer(serializers.Serializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    control_order = serializers.IntegerField(min_value=1, help_text=_("所拍卖财产的查封/冻结措施（本案、正在生效）"))
     name = serializers.CharField(max_length=128)
-    kind = serializers.ChoiceField(choices=AuctionItemKind.choices)
+    kind = serializers.ChoiceField(choices=AuctionItemKind.choices, required=False, help_text=_("默认按财产类别"))
     appraisal_value = serializers.DecimalField(**POSITIVE)
     appraised_on = serializers.DateField()
 

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from execcenter.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from execcenter.choices import PartnerAction
 
-from .. import auctions, closure, measures, money, services, supervision
+from .. import auctions, closure, hooks, measures, money, services, supervision
 from ..filtersets import (AuctionItemFilterSet, ordering_for, AuctionRoundFilterSet, CaseEventFilterSet, CaseFilterSet, LongPendingEntryFilterSet,
                           MeasureFilterSet, MoneyEntryFilterSet, PartyFilterSet, UnclaimedReceiptFilterSet)
 from ..models import (AuctionItem, AuctionRound, Case, CaseEvent, CaseParty, LongPendingEntry, Measure, MoneyEntry, Party,
@@ -216,7 +216,13 @@ class AuctionItemViewSet(ScopedModelViewSet):
     @extend_schema(request=s.AuctionItemCreateSerializer, responses={201: s.AuctionItemSerializer})
     def create(self, request, *args, **kwargs):
         d = _input(self, s.AuctionItemCreateSerializer)
-        item = auctions.add_item(d.pop("case"), **d, actor=request.user, request=request)
+        # An item sells what the case sealed: querycontrol's maker checks the seal (cases.hooks).
+        maker = hooks.auction_item_maker()
+        case, source = d.pop("case"), d.pop("control_order")
+        if maker is not None:
+            item = maker(request.user, case, source, **d, request=request)
+        else:
+            item = auctions.add_item(case, **d, actor=request.user, request=request)
         return Response(s.AuctionItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.AuctionRoundCreateSerializer, responses={201: s.AuctionRoundSerializer})

@@ -2,3 +2,4 @@
 from .institutions import Institution  # noqa: F401
 from .queries import FoundAsset, QueryChunk, QueryRequest, QueryResult  # noqa: F401,E402
 from .orders import ControlOrder  # noqa: F401,E402
+from .auctions import AuctionLot  # noqa: F401,E402

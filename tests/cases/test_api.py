@@ -183,7 +183,12 @@ class TestAuctionItemAPI(APIViewTestCases.ReadOnly, APIViewTestCases.Create, API
                                  appraisal_value="50000.00", appraised_on=TODAY)
 
     def create_payload(self, courts):
-        return {"case": self.case.pk, "name": "住宅", "kind": "real_estate", "appraisal_value": "800000.00", "appraised_on": str(TODAY)}
+        from tests.querycontrol.conftest import holding_seal
+
+        seal = getattr(self, "seal", None) or holding_seal(self.case)
+        self.seal = seal
+        return {"case": self.case.pk, "control_order": seal.pk, "name": "住宅", "kind": "real_estate", "appraisal_value": "800000.00",
+                "appraised_on": str(TODAY)}
 
     def invalid_payloads(self, courts):
         other = case_in(CaseStatus.DISPOSING, court=courts["宁0424"])

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from cases.choices import PartyRole
 from cases.models import CaseParty
@@ -134,3 +135,35 @@ def _queries_in_this_thread(settings):
     settings.QUERYCONTROL_QUERY_THREADS = 1
     # Debtors move money once per period; a period boundary inside a test would change balances under it.
     settings.SIMULATOR_BALANCE_MOVE_SECONDS = 10**9
+
+
+def propertied_id_number(start=0):
+    """A resident ID whose holder has registered real estate at 银川市不动产登记中心 and > 50,000 at 工商银行."""
+    registry = Profile(code="RE-6401", kind="real_estate", category="local_registry", region_code="640100")
+    for n in range(start, start + 20000):
+        id_number = make_resident_id(n, division="640105", born=dt.date(1971, 7, 7))
+        flats = holdings(id_number, registry, dt.date.today())
+        cash = holdings(id_number, Profile(code="BANK-ICBC", kind="bank", category="state_bank"), dt.date.today())
+        if (flats and all(s.external is None for s in flats)
+                and any(s.is_cash and s.balance > 50000 and s.external is None for s in cash)):
+            return id_number
+    raise AssertionError("no suitable respondent in range")
+
+
+def holding_seal(case, *, value=Decimal("600000.00")):
+    """A seal in force on a flat of `case`'s respondent, written as rows (for tests of what follows a seal, e.g. the
+    auction API; the seal's own filing, approval and sending are tested in test_orders)."""
+    from cases.models import CaseParty
+    from querycontrol.models import ControlOrder, QueryRequest
+
+    inst = Institution.objects.get_or_create(code="RE-6401", defaults=dict(
+        name="银川市不动产登记中心", kind="real_estate", category="local_registry", region_code="640100"))[0]
+    respondent = CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT).first().party
+    qr = QueryRequest.objects.create(case=case, court=case.court, purpose="财产调查", requested_by_label="test", status="complete")
+    asset = FoundAsset.objects.create(request=qr, case=case, court=case.court, respondent=respondent, institution=inst,
+                                      kind="real_estate", asset_ref=f"宁(2020)银川市不动产权第{case.pk:07d}号", balance=value,
+                                      found_at=timezone.now())
+    return ControlOrder.objects.create(case=case, court=case.court, kind="seal", status="done", outcome="sealed", asset=asset,
+                                       institution=inst, respondent=respondent, requested_amount=value, effective_amount=value,
+                                       held_amount=value, term_days=1095, expires_on=timezone.localdate() + dt.timedelta(days=1095),
+                                       filed_by_label="test")

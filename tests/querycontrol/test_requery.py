@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import closure, deadlines
+from cases import closure
 from cases.choices import CaseStatus, ClosureType, RequeryStatus
 from cases.models import Case, RequerySchedule
 from execcenter.exceptions import InvalidTransition, PermissionDenied, RuleViolation
@@ -23,7 +23,7 @@ from simulator.generation import Profile, holdings
 from tests.cases.conftest import satisfy_terminate_conditions
 from tests.factories import make_resident_id
 
-from .conftest import REGISTRIES, BANKS, make_case, rich_id_number, run_fanout
+from .conftest import BANKS, REGISTRIES, make_case, rich_id_number, run_fanout
 
 PURPOSE = closure.REQUERY_PURPOSE
 
@@ -121,7 +121,10 @@ def test_quota_spreads_the_due_rounds_over_the_day_within_the_bounds(settings):
     settings.QUERYCONTROL_REQUERY_EVERY_MINUTES, settings.QUERYCONTROL_REQUERY_PER_RUN = 15, 20
     settings.QUERYCONTROL_REQUERY_MAX_ACTIVE = 10
     day = timezone.localdate()
-    at = lambda h, m: timezone.make_aware(dt.datetime.combine(day, dt.time(h, m)))  # noqa: E731
+
+    def at(h, m):
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(h, m)))
+
     assert requery.runs_left_today(at(0, 0)) == 96 and requery.runs_left_today(at(23, 50)) == 1
     assert requery.quota(675, 0, at(0, 0)) == 8  # 675 overdue rounds over 96 runs: 8 a run, not 675 at once
     assert requery.quota(675, 0, at(23, 0)) == 10  # capped by the fan-outs allowed in flight
@@ -226,9 +229,9 @@ def test_retrying_a_requery_adds_what_the_failed_institutions_had(institutions, 
 def test_a_demo_terminated_case_whose_debtor_gets_money_is_found_by_the_next_round_without_anyone_clicking(
         courts, judge_xixia, approver_xixia, monkeypatch, client):
     """Done-when of issue 14: the beat task and the fan-out run in a real worker; the judge sees the alert."""
+    from querycontrol.tasks import start_due_requeries
     from tests.querycontrol.conftest import make_institutions
     from tests.workers import WorkerProcess, purge_queues, wait_for
-    from querycontrol.tasks import start_due_requeries
 
     make_institutions()
     monkeypatch.setenv("SIMULATOR_BALANCE_MOVE_SECONDS", str(10**9))
