@@ -41,6 +41,10 @@ ITEM_STATUS_FOR = {
 }
 
 
+# Item states from which a (next) round may be listed (list_round).
+RELISTABLE = (AuctionItemStatus.PENDING, AuctionItemStatus.UNSOLD, AuctionItemStatus.SUSPENDED)
+
+
 def _money(value):
     return to_cents(value)
 
@@ -91,7 +95,7 @@ def list_round(item, *, start_price, deposit, announced_on, starts_at, ends_at, 
     item = AuctionItem.objects.select_for_update().select_related("case__court").get(pk=item.pk)
     if item.case.status == CaseStatus.CLOSED:
         raise InvalidTransition(_("已结案件不能拍卖 (the case is closed)"), code="case_closed")
-    if item.status not in (AuctionItemStatus.PENDING, AuctionItemStatus.UNSOLD, AuctionItemStatus.SUSPENDED):
+    if item.status not in RELISTABLE:
         raise InvalidTransition(_("拍品当前状态为「%(s)s」，不能再次上拍 (not allowed in this state)") % {"s": item.get_status_display()},
                                 code="invalid_transition")
     start_price, deposit = _check_amount(start_price), _check_amount(deposit)

@@ -1,11 +1,14 @@
 """Forms of the case page: each validates its fields server-side; the rules themselves are the services'."""
+
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from execcenter.choices import Role
 from execcenter.models import Court, Officer
 
-from .choices import CaseStatus, ClosureType, DishonestGround, MeasureKind, PartyRole, ReceiptSource, SuspensionKind
+from .choices import AuctionOutcome, CaseStatus, ClosureType, DishonestGround, MeasureKind, PartyRole, ReceiptSource, SuspensionKind
 from .models import Party
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -83,3 +86,33 @@ class MeasureForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     note = forms.CharField(label=_("督办情况"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class AuctionRoundForm(forms.Form):
+    """上拍 / 再次拍卖: the 网拍规定 rules (start price, notice, deposit, bidding time) are cases.auctions.check_round's."""
+
+    start_price = forms.DecimalField(label=_("起拍价（元）"), max_digits=16, decimal_places=2, min_value=Decimal("0.01"))
+    deposit = forms.DecimalField(label=_("保证金（元）"), max_digits=16, decimal_places=2, min_value=Decimal("0.01"))
+    announced_on = forms.DateField(label=_("公告日期"), widget=DATE)
+    starts_at = forms.DateTimeField(label=_("竞价开始"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    ends_at = forms.DateTimeField(label=_("竞价结束"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("竞价结束应晚于开始 (bidding must end after it starts)"))
+        return data
+
+
+class AuctionConcludeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("结果"), choices=[c for c in AuctionOutcome.choices if c[0] != AuctionOutcome.PENDING])
+    deal_price = forms.DecimalField(label=_("成交价（元）"), max_digits=16, decimal_places=2, min_value=Decimal("0.01"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == AuctionOutcome.SOLD and not data.get("deal_price"):
+            self.add_error("deal_price", _("成交须填写成交价 (a sale needs its deal price)"))
+        return data

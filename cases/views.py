@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -16,11 +17,11 @@ from execcenter.exceptions import DomainError
 from execcenter.masking import mask_address, mask_id_number, mask_phone
 from execcenter.services import audit
 
-from . import closure, forms, measures, panels, services, supervision
+from . import auctions, closure, forms, measures, panels, services, supervision
 from .api.personal_data import sees_personal_data
-from .choices import CaseStatus, ClosureType
+from .choices import AuctionOutcome, CaseStatus, ClosureType
 from .filtersets import CaseFilterSet, ordering_for
-from .models import AuctionItem, Case, CaseParty
+from .models import AuctionItem, AuctionRound, Case, CaseParty
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 50
@@ -102,7 +103,24 @@ def _parties(case, user, request):
     return rows
 
 
-def _render_case(request, case, bound=None, status=200):
+def _auction_items(case, bound=None):
+    """The case's auction items, each with the form its next step needs (list a round / record the pending one's
+    result); `bound` = (("round", item id) or ("conclude", round id), form) keeps a refused form with its errors."""
+    items = list(AuctionItem.objects.filter(case=case).prefetch_related("rounds"))
+    open_case = case.status != CaseStatus.CLOSED
+    for item in items:
+        rounds = list(item.rounds.all())
+        item.pending_round = next((r for r in rounds if r.outcome == AuctionOutcome.PENDING), None)
+        item.round_form = item.conclude_form = None
+        if open_case and item.status in auctions.RELISTABLE and item.pending_round is None:
+            item.round_form = bound[1] if bound and bound[0] == ("round", item.pk) else forms.AuctionRoundForm(prefix=f"round{item.pk}")
+        if item.pending_round is not None:
+            key = ("conclude", item.pending_round.pk)
+            item.conclude_form = bound[1] if bound and bound[0] == key else forms.AuctionConcludeForm(prefix=f"conclude{item.pending_round.pk}")
+    return items
+
+
+def _render_case(request, case, bound=None, status=200, auction_bound=None):
     user = request.user
     allowed = services.allowed_transitions(case)
     open_case = case.status != CaseStatus.CLOSED
@@ -127,7 +145,7 @@ def _render_case(request, case, bound=None, status=200):
         "events": case.events.order_by("-at", "-id")[:200],
         "money": case.money_entries.select_related("payee").order_by("-occurred_at"),
         "measures": case.measures.select_related("party").order_by("-decided_on", "-id"),
-        "auction_items": AuctionItem.objects.filter(case=case).prefetch_related("rounds"),
+        "auction_items": _auction_items(case, auction_bound),
         "conditions": closure.terminate_conditions(case) if open_case else None,
         "requeries": case.requeries.all(),
         "ledger": getattr(case, "long_pending", None),
@@ -182,3 +200,40 @@ def case_action(request, pk, name):
     if isinstance(result, Case) and result.pk != case.pk:  # resuming a 终本 case opens the new 执恢 case
         return redirect("cases:case-detail", pk=result.pk)
     return redirect("cases:case-detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def auction_round(request, pk, item_id):
+    """上拍: list the item's (next) round; a refused round (网拍规定) is shown next to its form."""
+    case = _visible_case(request, pk)
+    item = get_object_or_404(AuctionItem.objects.filter(case=case), pk=item_id)
+    form = forms.AuctionRoundForm(request.POST, prefix=f"round{item.pk}")
+    if form.is_valid():
+        try:
+            auctions.list_round(item, **form.cleaned_data, actor=request.user, request=request)
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+            return _render_case(request, case, status=exc.status, auction_bound=(("round", item.pk), form))
+        messages.success(request, _("已上拍"))
+        return redirect(reverse("cases:case-detail", args=[case.pk]) + "#auctions")
+    return _render_case(request, case, status=400, auction_bound=(("round", item.pk), form))
+
+
+@login_required
+@require_POST
+def auction_conclude(request, pk, round_id):
+    """Record a round's result (sold books the deal price and releases the seal; withdrawn keeps it)."""
+    case = _visible_case(request, pk)
+    rnd = get_object_or_404(AuctionRound.objects.filter(item__case=case), pk=round_id)
+    form = forms.AuctionConcludeForm(request.POST, prefix=f"conclude{rnd.pk}")
+    if form.is_valid():
+        try:
+            auctions.conclude_round(rnd, form.cleaned_data["outcome"], deal_price=form.cleaned_data["deal_price"],
+                                    actor=request.user, request=request)
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+            return _render_case(request, case, status=exc.status, auction_bound=(("conclude", rnd.pk), form))
+        messages.success(request, _("已登记拍卖结果"))
+        return redirect(reverse("cases:case-detail", args=[case.pk]) + "#auctions")
+    return _render_case(request, case, status=400, auction_bound=(("conclude", rnd.pk), form))

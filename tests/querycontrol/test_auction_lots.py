@@ -144,3 +144,37 @@ def test_the_api_makes_items_only_from_a_seal(world, api, judge_xixia):
     assert made.status_code == 201 and made.json()["kind"] == "real_estate"
     again = client.post("/api/v1/auction-items/", {**body, "control_order": world["seal"].pk}, format="json")
     assert again.status_code == 400 and again.json()["code"] == "already_auctioned"
+
+
+def test_the_browser_puts_a_seal_up_for_auction_lists_rounds_and_records_the_sale(world, client, judge_xixia):
+    from django.urls import reverse
+
+    client.force_login(judge_xixia.user)
+    seal = world["seal"]
+    page = client.get(reverse("querycontrol:order-detail", args=[seal.pk])).content.decode()
+    assert 'id="auction-form"' in page
+    bad = client.post(reverse("querycontrol:order-auction", args=[seal.pk]), {"name": "住宅", "appraisal_value": "-1", "appraised_on": ""})
+    assert bad.status_code == 400 and not AuctionLot.objects.exists()
+    made = client.post(reverse("querycontrol:order-auction", args=[seal.pk]),
+                       {"name": "西夏区住宅", "appraisal_value": "800000.00", "appraised_on": TODAY.isoformat()})
+    assert made.status_code == 302 and made["Location"].endswith("#auctions")
+    item = AuctionLot.objects.get(order=seal).item
+    case_url = reverse("cases:case-detail", args=[world["case"].pk])
+    assert 'id="auction-form"' not in client.get(reverse("querycontrol:order-detail", args=[seal.pk])).content.decode()
+    start = (timezone.localtime() + dt.timedelta(days=31)).replace(second=0, microsecond=0)
+    body = {f"round{item.pk}-start_price": "100000.00", f"round{item.pk}-deposit": "10000.00",  # below 70% of appraisal
+            f"round{item.pk}-announced_on": TODAY.isoformat(), f"round{item.pk}-starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            f"round{item.pk}-ends_at": (start + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")}
+    refused = client.post(reverse("cases:auction-round", args=[world["case"].pk, item.pk]), body)
+    assert refused.status_code == 400 and "不得低于评估价的70%" in refused.content.decode()
+    body.update({f"round{item.pk}-start_price": "560000.00", f"round{item.pk}-deposit": "56000.00"})
+    assert client.post(reverse("cases:auction-round", args=[world["case"].pk, item.pk]), body).status_code == 302
+    rnd = item.rounds.get()
+    no_price = client.post(reverse("cases:auction-conclude", args=[world["case"].pk, rnd.pk]), {f"conclude{rnd.pk}-outcome": "sold"})
+    assert no_price.status_code == 400 and "成交须填写成交价" in no_price.content.decode()
+    sold = client.post(reverse("cases:auction-conclude", args=[world["case"].pk, rnd.pk]),
+                       {f"conclude{rnd.pk}-outcome": "sold", f"conclude{rnd.pk}-deal_price": "600000.00"})
+    assert sold.status_code == 302
+    assert MoneyEntry.objects.get(case=world["case"], source=ReceiptSource.AUCTION).amount == Decimal("600000.00")
+    assert AuctionLot.objects.get(item=item).release_order.status == "submitted"
+    assert "600000.00" in client.get(case_url).content.decode()
