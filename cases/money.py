@@ -4,12 +4,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from execcenter.exceptions import DomainError, InvalidTransition, PermissionDenied
-from execcenter.scope import has_role
+from execcenter.exceptions import InvalidTransition
+from execcenter.policy import require
 
 from . import predicates
 from .choices import MoneyKind, ReceiptSource
-from .models import Case, MoneyEntry, UnclaimedReceipt
+from .models import MoneyEntry, UnclaimedReceipt
 from .services import record_receipt
 
 
@@ -33,16 +33,10 @@ def unclaimed(queryset=None):
 @transaction.atomic
 def match_unclaimed(receipt, case, *, actor=None, request=None):
     """认领不明款: book the money into the case it belongs to (once: the bank reference is the key), with the day
-    the money really arrived (the payout clock runs from it). With an `actor`, both the money and the case must be
-    in their scope (404 otherwise) and their role one that books money (403)."""
-    if actor is not None:
-        from .statements import IMPORT_ROLES
-
-        if not (UnclaimedReceipt.objects.visible_to(actor).filter(pk=receipt.pk).exists()
-                and Case.objects.visible_to(actor).filter(pk=case.pk).exists()):
-            raise DomainError(_("记录不存在 (not found)"), code="not_found", status=404)
-        if not has_role(actor, *IMPORT_ROLES):
-            raise PermissionDenied(_("只有执行法官、执行员或执行局长可以认领不明款 (role required)"))
+    the money really arrived (the payout clock runs from it). execcenter.policy "money.match_unclaimed" on both the
+    money and the case: 404 outside the actor's scope, 403 for another role or court."""
+    require(actor, "money.match_unclaimed", receipt)
+    require(actor, "money.match_unclaimed", case)
     receipt = UnclaimedReceipt.objects.select_for_update().get(pk=receipt.pk)
     if receipt.matched_case_id is not None:
         raise InvalidTransition(_("该笔款项已认领 (already matched)"), code="already_matched")

@@ -78,6 +78,9 @@ _work("ledger.plan", _("长期未结案件台账与跟进"), state=None)
 _work("requery.complete", _("登记终本定期查询结果"), state=None)
 _work("money.receipt", _("登记收款"))
 _work("money.match_unclaimed", _("认领不明款"), state=None)
+# The court's own account: its judges, officers and bureau head import the bank's statement (cases.statements).
+define("money.import_statement", _("导入银行对账单"), roles=(Role.JUDGE, Role.OFFICER, Role.APPROVER), own_court=True,
+       partner_kinds=CASE_SYSTEM, partner_action=W, basis="法发〔2017〕6号 案款管理（一案一账户）")
 
 # Four-eyes: requested by a judge or officer of the owning court, decided by someone else of the right role.
 _work("money.payout.request", _("申请发放案款"))

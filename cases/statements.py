@@ -25,12 +25,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from execcenter.choices import Role
-from execcenter.exceptions import DomainError, PermissionDenied, RuleViolation
+from execcenter.exceptions import RuleViolation
 from execcenter.identifiers import fold, normalise_case_number
 from execcenter.models import Court
+from execcenter.policy import require
 from execcenter.rounding import to_cents
-from execcenter.scope import court_ids_for, has_role, user_of
+from execcenter.scope import user_of
 from execcenter.services import actor_label, audit
 from execcenter.validators import format_case_number
 
@@ -40,7 +40,6 @@ from .services import record_receipt
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_LINES = 20_000
-IMPORT_ROLES = (Role.JUDGE, Role.OFFICER, Role.APPROVER)
 # Header names banks use for each column (compared after fold() and lower()).
 COLUMNS = {
     "date": ("日期", "到账日期", "交易日期", "记账日期", "date"),
@@ -215,10 +214,8 @@ def case_for_reference(court, reference):
 
 
 def check_may_import(actor, court):
-    if court_ids_for(actor) is not None and court.pk not in court_ids_for(actor):
-        raise DomainError(_("法院不存在 (court not found)"), code="not_found", status=404)
-    if not has_role(actor, *IMPORT_ROLES):
-        raise PermissionDenied(_("只有执行法官、执行员或执行局长可以导入对账单 (role required)"))
+    """execcenter.policy "money.import_statement": 404 outside the scope, 403 for another role or another court."""
+    require(actor, "money.import_statement", court)
 
 
 def import_statement(actor, court, content, file_name, *, request=None):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cases import auctions as case_auctions
 from cases.choices import AuctionItemKind, AuctionItemStatus, AuctionOutcome
 from execcenter.exceptions import DomainError, RuleViolation
+from execcenter.policy import require
 from querycontrol.choices import AssetKind, OrderKind
 from querycontrol.models import AuctionLot, ControlOrder
 
@@ -40,10 +41,9 @@ def item_from_control(actor, order, *, name, appraisal_value, appraised_on, kind
     Raises 404 (order out of scope), 403 (role), RuleViolation `not_holding` / `deduct_not_auction` /
     `already_auctioned` / `order_other_case`, and the item's own rules (cases.auctions.add_item).
     """
-    if not ControlOrder.objects.visible_to(actor).filter(pk=order.pk).exists():
-        raise DomainError(_("记录不存在 (not found)"), code="not_found", status=404)
+    require(actor, "order.read", order)
     order = ControlOrder.objects.select_for_update().select_related("asset", "case__court").get(pk=order.pk)
-    order_services.check_may_file(actor, order.case)
+    require(actor, "auction.manage", order.case)
     if case is not None and case.pk != order.case_id:
         raise RuleViolation(_("该查封/冻结不属于本案 (the seal belongs to another case)"), code="order_other_case")
     if not order.is_holding:
