@@ -8,3 +8,4 @@ class DashboardsConfig(AppConfig):
 
     def ready(self):
         from . import rules  # noqa: F401  (registers this app's permission rules in execcenter.policy)
+        from . import screen_access  # noqa: F401  (ends screen tokens on logout, deactivation, role change)

@@ -1,23 +1,38 @@
 """Who may open which screen, answered without the database on the poll path.
 
-The screen page (a normal logged-in request) checks the visibility rule once and hands the browser
-a signed screen token naming the court subtree the user may see (their court's code prefix). Each
-5-second poll then proves access by the signature alone: no session or user row is read, so an
-unchanged poll (304) costs two cache reads and no query. Tokens expire (SCREEN_TOKEN_MAX_AGE) and the
-page renews them through the session, so revoking a user takes effect within that time.
-"""
-from django.conf import settings
-from django.core import signing
+The screen page (a normal logged-in request) checks the visibility rule once and hands the browser a signed screen
+token naming the court subtree the user may see (their court's code prefix) and the login session it was issued
+under. Each 5-second poll then proves access by the signature plus one cache read: is that session's screen grant
+still live? No session or user row is read, so an unchanged poll (304) costs cache reads and no query.
 
+A token ends with the session that issued it (issue 11, point 5): logging out, deactivating the user, or changing
+their roles or court deletes the grant (signal receivers below), and the next poll answers 401. The page then asks
+for a new token through the session; when the session is gone too, the wall shows a duty-login prompt. Grants live
+in the cache: if the cache is flushed, each screen renews its token once through its session and carries on.
+"""
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_out
+from django.core import signing
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from execcenter.models import Officer
 from execcenter.scope import officer_of
 
 SALT = "dashboards.screen-token"
 HEADER = "HTTP_X_SCREEN_TOKEN"
 ALL_COURTS = "*"
+MAX_GRANTS_PER_USER = 50  # screens one person has open at once; older grants beyond that lapse
 
 
 def max_age():
-    return getattr(settings, "SCREEN_TOKEN_MAX_AGE", 24 * 3600)
+    """Seconds a token's signature is valid: never longer than the login session it came from."""
+    return getattr(settings, "SCREEN_TOKEN_MAX_AGE", settings.SESSION_COOKIE_AGE)
 
 
 def scope_prefix(user):
@@ -28,18 +43,40 @@ def scope_prefix(user):
     return officer.court.code if officer is not None else None
 
 
-def issue_token(user):
+def _grant_key(sid):
+    return f"screen-grant:{sid}"
+
+
+def _user_grants_key(user_id):
+    return f"screen-grants-of:{user_id}"
+
+
+def session_id(session_key):
+    # The token is readable by the page's script; the session key (the login cookie's secret) must not be in it.
+    return hashlib.sha256(f"screen:{session_key}".encode()).hexdigest()[:24] if session_key else None
+
+
+def issue_token(user, session_key=None):
+    """A signed token for `user`'s screens, live while the session `session_key` is (None: a session-less grant,
+    for benchmarks and tests, ended only by deactivation or a role change). None if the user sees no court."""
     prefix = scope_prefix(user)
     if prefix is None:
         return None
-    return signing.dumps({"u": user.pk, "p": prefix}, salt=SALT, compress=False)
+    sid = session_id(session_key) or secrets.token_hex(12)
+    cache.set(_grant_key(sid), user.pk, max_age())
+    grants = [g for g in cache.get(_user_grants_key(user.pk), []) if g != sid][-(MAX_GRANTS_PER_USER - 1):]
+    cache.set(_user_grants_key(user.pk), [*grants, sid], max_age())
+    return signing.dumps({"u": user.pk, "p": prefix, "s": sid}, salt=SALT, compress=False)
 
 
 def token_allows(token, court_code):
-    """True / False for a valid token; None when the token is missing, forged or expired."""
+    """True / False for a live token; None when the token is missing, forged, expired or its session ended."""
     try:
         data = signing.loads(token, salt=SALT, max_age=max_age())
     except signing.BadSignature:  # includes SignatureExpired
+        return None
+    sid = data.get("s")
+    if not sid or cache.get(_grant_key(sid)) != data.get("u"):
         return None
     prefix = data.get("p")
     return prefix == ALL_COURTS or court_code.startswith(prefix)
@@ -50,3 +87,55 @@ def user_allows(user, court_code):
         return None
     prefix = scope_prefix(user)
     return prefix is not None and (prefix == ALL_COURTS or court_code.startswith(prefix))
+
+
+def end_session_grant(session_key):
+    sid = session_id(session_key)
+    if sid:
+        cache.delete(_grant_key(sid))
+
+
+def end_user_grants(user_id):
+    """Every screen token of the user stops at its next poll."""
+    sids = cache.get(_user_grants_key(user_id), [])
+    cache.delete_many([_grant_key(s) for s in sids] + [_user_grants_key(user_id)])
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):
+    if request is not None and getattr(request, "session", None) is not None:
+        end_session_grant(request.session.session_key)
+
+
+@receiver(pre_save, sender=get_user_model())
+def _remember_user_state(sender, instance, update_fields=None, **kwargs):
+    if update_fields is not None and not {"is_active", "is_superuser"} & set(update_fields):
+        return  # e.g. last_login on every login: nothing that changes what a screen may show
+    if instance.pk:
+        before = sender.objects.filter(pk=instance.pk).values("is_active", "is_superuser").first()
+        instance._screen_before = before
+
+
+@receiver(post_save, sender=get_user_model())
+def _user_changed(sender, instance, created, **kwargs):
+    before = getattr(instance, "_screen_before", None)
+    if before and (before["is_active"] != instance.is_active or before["is_superuser"] != instance.is_superuser):
+        end_user_grants(instance.pk)
+
+
+@receiver(pre_save, sender=Officer)
+def _remember_officer_scope(sender, instance, **kwargs):
+    if instance.pk:
+        instance._screen_before = sender.objects.filter(pk=instance.pk).values("roles", "court_id").first()
+
+
+@receiver(post_save, sender=Officer)
+def _officer_changed(sender, instance, created, **kwargs):
+    before = getattr(instance, "_screen_before", None)
+    if before and (sorted(before["roles"] or []) != sorted(instance.roles or []) or before["court_id"] != instance.court_id):
+        end_user_grants(instance.user_id)
+
+
+@receiver(post_delete, sender=Officer)
+def _officer_removed(sender, instance, **kwargs):
+    end_user_grants(instance.user_id)

@@ -6,7 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_POST
 from execcenter.choices import AlertSeverity, AlertStatus, Role
 from execcenter.exceptions import DomainError
 from execcenter.models import Alert, Court, Officer
+from execcenter.policy import may
 from execcenter.scope import officer_of
 
 from .choices import Post, SwapStatus
@@ -44,17 +47,25 @@ def my_screen(request):
 def screen(request, court_code):
     court = _visible_court(request, court_code)
     return render(request, "dashboards/screen.html", {
-        "court": court, "token": issue_token(request.user),
+        "court": court, "token": issue_token(request.user, request.session.session_key),
         "parent": court.parent if court.parent and Court.objects.visible_to(request.user).filter(pk=court.parent_id).exists() else None,
     })
 
 
 @never_cache
-@login_required
 def screen_token(request, court_code):
-    """A fresh screen token (the page renews it before it expires, through the session)."""
+    """A fresh screen token through the session (the page renews it when a poll answers 401).
+
+    JSON either way, so the wall can tell "session ended" (401 → it shows the duty-login prompt) from a blip.
+    """
+    if not request.user.is_authenticated:
+        login = f"{reverse('login')}?{urlencode({'next': reverse('dashboards:screen', args=[court_code])})}"
+        return JsonResponse({"code": "login_required", "login_url": login,
+                             "detail": _("值班登录已结束，请重新登录 (the duty login has ended: log in again)")}, status=401)
     _visible_court(request, court_code)
-    return JsonResponse({"token": issue_token(request.user)})
+    if not may(request.user, "screen.view"):
+        return JsonResponse({"code": "permission_denied", "detail": _("您无权查看大屏 (you may not view the screen)")}, status=403)
+    return JsonResponse({"token": issue_token(request.user, request.session.session_key)})
 
 
 # --- alert desk -------------------------------------------------------------------------------

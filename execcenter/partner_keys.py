@@ -1,11 +1,12 @@
 """Partner API key lifecycle (issue 11, point 4): issue, rotate, revoke; each audited with who, from where and the
 partner's court. Only the SHA-256 of a key is stored; the raw key is returned once, to be shown once.
 
-Expiry is a field (`PartnerClient.expires_at`) checked on every request by APIKeyAuthentication.
+Each step requires the policy's "partner_key.manage" (execcenter/rules.py). Expiry is a field (`PartnerClient.expires_at`) checked on every request by APIKeyAuthentication.
 """
 from django.db import transaction
 from django.utils import timezone
 
+from execcenter.policy import require
 from execcenter.services import audit
 
 
@@ -15,6 +16,7 @@ def issue_key(client, actor, *, request=None, action="partner.key_issued"):
 
     Raises ValueError for a revoked client: revocation is final, issue a new client instead.
     """
+    require(actor, "partner_key.manage")
     if client.revoked_at is not None:
         raise ValueError("a revoked partner key cannot be re-issued")
     raw = client.set_key()
@@ -33,6 +35,7 @@ def rotate_key(client, actor, *, request=None):
 @transaction.atomic
 def revoke_key(client, actor, *, request=None):
     """Revoke for good: the key is refused from the next request on. Idempotent (a second revoke changes nothing)."""
+    require(actor, "partner_key.manage")
     if client.revoked_at is not None:
         return False
     client.revoked_at, client.is_active = timezone.now(), False

@@ -253,8 +253,18 @@
 
   // ---- polling: one request at a time, chained timeouts (no overlap, no timer pile-up) ----
   function renewToken() {
-    return fetch(cfg.tokenUrl, { credentials: "same-origin", cache: "no-store" })
-      .then(function (r) { return r.ok ? r.json() : null; }).then(function (j) { if (j && j.token) state.token = j.token; });
+    return fetch(cfg.tokenUrl, { credentials: "same-origin", cache: "no-store" }).then(function (r) {
+      // 401/403: the login session that issued the token has ended (logout, deactivation, role change).
+      if (r.status === 401 || r.status === 403) return r.json().then(sessionEnded, function () { sessionEnded({}); });
+      return r.ok ? r.json().then(function (j) { if (j && j.token) state.token = j.token; }) : null;
+    });
+  }
+  function sessionEnded(j) {
+    // Polling stops and the wall asks for a duty login instead of showing "reconnecting" for ever.
+    state.ended = true;
+    var box = document.getElementById("login-prompt");
+    if (j && j.login_url) box.querySelector("a").href = j.login_url;
+    box.hidden = false;
   }
   function poll() {
     state.polls++;
@@ -270,13 +280,13 @@
       })
       .then(function (r) { state.ok++; state.failures = 0; setStale(r.stale); },
             function () { state.failures++; setStale(true); })
-      .then(function () { clearTimeout(timer); setTimeout(poll, pollMs); });
+      .then(function () { clearTimeout(timer); if (!state.ended) setTimeout(poll, pollMs); });
   }
 
   fetch(cfg.mapUrl).then(function (r) { return r.json(); }).then(function (geo) {
     echarts.registerMap("ningxia", geo); state.mapReady = true;
     if (state.pendingMap) { renderMap(document.querySelector('[data-module="m38"]'), state.pendingMap); state.pendingMap = null; }
   }).catch(function () { /* the map card keeps its figures; the district drawing waits for the next page load */ });
-  setInterval(renewToken, 6 * 3600 * 1000);
+  setInterval(function () { if (!state.ended) renewToken(); }, 6 * 3600 * 1000);
   poll();
 })();

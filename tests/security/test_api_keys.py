@@ -115,3 +115,14 @@ def test_the_per_key_budget_is_atomic_across_processes_on_redis():
                               stdout=subprocess.PIPE, text=True) for _ in range(8)]
     allowed = sum(int(p.communicate(timeout=120)[0].split()[-1]) for p in procs)
     assert allowed == 600
+
+
+def test_only_a_key_manager_may_issue_or_revoke(courts, judge_xixia, case_system_partner):
+    from execcenter import partner_keys
+    from execcenter.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        partner_keys.rotate_key(case_system_partner, judge_xixia.user)
+    with pytest.raises(PermissionDenied):
+        partner_keys.revoke_key(case_system_partner, judge_xixia.user)
+    assert _get(case_system_partner.raw_key).status_code == 200
