@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils import timezone
 
 from .models import AlertAction, CommandCentre, Handover, ScreenLayout, Shift, ShiftSwap
 
@@ -27,6 +28,17 @@ class ShiftAdmin(admin.ModelAdmin):
     list_filter = ["centre", "name"]
     raw_id_fields = ["post_a", "post_b"]
     date_hierarchy = "starts_at"
+
+    def has_change_permission(self, request, obj=None):
+        # An ended shift is the duty record (services.duty refuses swaps and take-overs on it): read-only here too.
+        if obj is not None and obj.ends_at <= timezone.now():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.ends_at <= timezone.now():
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(ShiftSwap)

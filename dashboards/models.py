@@ -92,6 +92,10 @@ class Shift(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"),
             models.UniqueConstraint(fields=["centre", "starts_at"], name="uniq_shift_start_per_centre"),
+            # AB岗 needs two people: one officer on both posts leaves the screen without its backup. (No officer on
+            # two overlapping shifts and no handover before its shift are triggers: migration 0003.)
+            models.CheckConstraint(condition=models.Q(post_a__isnull=True) | models.Q(post_b__isnull=True) | ~models.Q(post_a=models.F("post_b")),
+                                   name="shift_posts_two_officers"),
         ]
 
     def __str__(self):

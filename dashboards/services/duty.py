@@ -5,7 +5,7 @@ when A is away, so both posts must be filled and present for the whole shift.
 """
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,6 +44,26 @@ def _require_director(actor, centre):
 def _check_officer_of_centre(officer, centre):
     if officer is None or officer.court_id != centre.court_id:
         raise RuleViolation(_("值班人员必须是本指挥中心所属法院的干警 (officer must belong to the centre's court)"), code="foreign_officer")
+
+
+def _refuse_past(shift, now):
+    """A shift that has ended is history: who held its posts is what the duty record says (no swap, no take-over)."""
+    if shift.ends_at <= now:
+        raise RuleViolation(_("该班次已结束，不能再变更值班人员 (the shift has ended; its posts cannot change)"), code="shift_ended")
+
+
+def _check_assignable(shift, post, officer):
+    """`officer` may take `post` of `shift`: not already on the other post, not on another shift overlapping this one.
+    The database holds the same two rules (migration 0003: a check constraint and a trigger) for any other path;
+    checked here first for a clear answer."""
+    other = shift.post_b_id if post == Post.A else shift.post_a_id
+    if officer.pk == other:
+        raise RuleViolation(_("A岗与B岗不能是同一人 (posts A and B need two officers)"), code="same_officer")
+    clash = (Shift.objects.filter(starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at)
+             .filter(models.Q(post_a=officer) | models.Q(post_b=officer)).exclude(pk=shift.pk).select_related("centre").first())
+    if clash is not None:
+        raise RuleViolation(_("%(name)s 已在重叠的班次（%(shift)s）值班 (the officer is on an overlapping shift)")
+                            % {"name": officer.name, "shift": _shift_label(clash)}, code="double_booked")
 
 
 # --- roster -----------------------------------------------------------------------------------
@@ -98,12 +118,11 @@ def check_in(shift, actor, now=None):
     return shift
 
 
-def request_swap(shift, post, to_officer, reason, actor):
+def request_swap(shift, post, to_officer, reason, actor, now=None):
     field, _stamp = _post_field(post)
+    _refuse_past(shift, now or timezone.now())
     _check_officer_of_centre(to_officer, shift.centre)
-    other = shift.post_b_id if post == Post.A else shift.post_a_id
-    if to_officer.pk == other:
-        raise RuleViolation(_("A岗与B岗不能是同一人 (posts A and B need two officers)"), code="same_officer")
+    _check_assignable(shift, post, to_officer)
     if not reason.strip():
         raise RuleViolation(_("请填写换班事由 (a reason is required)"), code="reason_required")
     swap = ShiftSwap.objects.create(shift=shift, post=post, from_officer_id=getattr(shift, f"{field}_id"),
@@ -125,8 +144,11 @@ def decide_swap(swap, approve, actor, now=None):
         raise InvalidTransition(_("该换班申请已处理 (already decided)"))
     if approve:
         field, stamp = _post_field(swap.post)
+        _refuse_past(shift, now)
         if getattr(shift, f"{field}_id") != swap.from_officer_id:
             raise InvalidTransition(_("该岗位已换人，申请失效 (the post changed since the request)"))
+        # Checked again at approval: two approved swaps A→X and B→X would otherwise put X on both posts.
+        _check_assignable(shift, swap.post, swap.to_officer)
         _assign(shift, swap.post, swap.to_officer, now)
     audit(actor, "duty.swap_approved" if approve else "duty.swap_rejected", swap, court=shift.centre.court)
     swap.refresh_from_db()
@@ -141,6 +163,8 @@ def take_over(shift, post, officer, actor, reason="", now=None):
     _require_director(actor, shift.centre)
     _check_officer_of_centre(officer, shift.centre)
     field, _stamp = _post_field(post)
+    _refuse_past(shift, now)
+    _check_assignable(shift, post, officer)  # taking over A with B's officer would leave B empty in all but name
     swap = ShiftSwap.objects.create(shift=shift, post=post, from_officer_id=getattr(shift, f"{field}_id"), to_officer=officer,
                                     reason=reason or _("主任指定接岗"), requested_by=actor, status=SwapStatus.APPROVED,
                                     decided_by=actor, decided_at=now)
@@ -152,17 +176,24 @@ def take_over(shift, post, officer, actor, reason="", now=None):
 def _assign(shift, post, officer, now):
     field, stamp = _post_field(post)
     # The new officer must check in themselves; the old one's check-in does not carry over.
-    Shift.objects.filter(pk=shift.pk).update(**{f"{field}_id": officer.pk, stamp: None})
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction survives the refusal
+            Shift.objects.filter(pk=shift.pk).update(**{f"{field}_id": officer.pk, stamp: None})
+    except IntegrityError:  # a concurrent assignment got there first (the database's constraint or trigger)
+        raise RuleViolation(_("值班人员与其他班次或本班次另一岗位冲突 (the roster changed meanwhile: conflict)"),
+                            code="double_booked") from None
     resolve_alerts(f"duty:{shift.pk}:{post}:empty")
     shift.refresh_from_db()
 
 
 # --- handover ---------------------------------------------------------------------------------
 
-def write_handover(shift, handled, open_items, actor):
+def write_handover(shift, handled, open_items, actor, now=None):
     officer = officer_of(actor)
     if officer is None or officer.pk not in (shift.post_a_id, shift.post_b_id):
         raise PermissionDenied(_("只有本班次值班人员可以填写交接班记录 (only the shift's officers hand over)"))
+    if (now or timezone.now()) < shift.starts_at:
+        raise RuleViolation(_("班次尚未开始，不能交班 (a handover needs its shift to have started)"), code="handover_early")
     if not handled.strip():
         raise RuleViolation(_("请填写已处理事项 (what was handled is required)"), code="handled_required")
     handover, created = Handover.objects.get_or_create(
@@ -184,6 +215,8 @@ def acknowledge_handover(handover, actor, now=None):
     following = next_shift(handover.shift)
     if officer is None or following is None or officer.pk not in (following.post_a_id, following.post_b_id):
         raise PermissionDenied(_("只有接班人员可以确认交接 (only the next shift acknowledges)"))
+    if now < following.starts_at - EARLY_CHECKIN or now < handover.shift.starts_at:
+        raise RuleViolation(_("接班班次尚未开始，不能确认交接 (the next shift has not started)"), code="handover_early")
     if not Handover.objects.filter(pk=handover.pk, acknowledged_at__isnull=True).update(acknowledged_by=officer, acknowledged_at=now):
         raise InvalidTransition(_("交接班记录已确认 (already acknowledged)"))
     resolve_alerts(f"duty:handover:{handover.pk}")

@@ -77,7 +77,7 @@ def test_empty_post_raises_alert_and_director_takes_over_at_once(roster, duty_of
     duty.check_posts(NOW)  # night shift starts within 12 h: warned ahead
     gap = Alert.objects.get(kind="duty_gap")
     assert gap.severity == AlertSeverity.WARNING and "B岗" in gap.title
-    duty.take_over(shift, "B", duty_officers[0], director_high.user, "临时顶岗")
+    duty.take_over(shift, "B", duty_officers[0], director_high.user, "临时顶岗", now=NOW)
     shift.refresh_from_db()
     gap.refresh_from_db()
     assert shift.post_b == duty_officers[0] and gap.status == AlertStatus.RESOLVED
@@ -85,18 +85,18 @@ def test_empty_post_raises_alert_and_director_takes_over_at_once(roster, duty_of
 
 def test_swap_needs_the_directors_approval_and_not_the_requesters(roster, duty_officers, director_high):
     a, b, c, d = duty_officers
-    swap = duty.request_swap(roster[0], "A", c, "家中有事", a.user)
+    swap = duty.request_swap(roster[0], "A", c, "家中有事", a.user, now=NOW)
     assert roster[0].post_a == a  # nothing changes before approval
     with pytest.raises(PermissionDenied):
-        duty.decide_swap(swap, True, b.user)  # a duty officer is not the director
-    swap = duty.decide_swap(swap, True, director_high.user)
+        duty.decide_swap(swap, True, b.user, now=NOW)  # a duty officer is not the director
+    swap = duty.decide_swap(swap, True, director_high.user, now=NOW)
     roster[0].refresh_from_db()
     assert swap.status == SwapStatus.APPROVED and roster[0].post_a == c
     with pytest.raises(InvalidTransition):
-        duty.decide_swap(swap, False, director_high.user)
-    own = duty.request_swap(roster[1], "A", a, "互换", director_high.user)
+        duty.decide_swap(swap, False, director_high.user, now=NOW)
+    own = duty.request_swap(roster[1], "A", a, "互换", director_high.user, now=NOW)
     with pytest.raises(PermissionDenied):
-        duty.decide_swap(own, True, director_high.user)
+        duty.decide_swap(own, True, director_high.user, now=NOW)
 
 
 def test_handover_is_acknowledged_only_by_the_next_shift(roster, duty_officers):
