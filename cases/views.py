@@ -44,14 +44,22 @@ class CappedCountPaginator(Paginator):
         return self.count > COUNT_CAP
 
 
-@login_required
-def case_list(request):
+def filtered_cases(request):
+    """(filterset, ordered queryset, sort) of the case list for this request: the reader's scope, the list's
+    filters and sort. The page and its export (cases.exports) both use it, so the file lists what the page does."""
     queryset = Case.objects.visible_to(request.user).select_related("court", "assigned_judge")
-    filterset = CaseFilterSet(request.GET or None, queryset=queryset).limit_choices_to(request.user)
+    params = request.GET.copy()
+    params.pop("format", None)
+    filterset = CaseFilterSet(params or None, queryset=queryset).limit_choices_to(request.user)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset if not filterset.is_bound else queryset.none()
     sort = request.GET.get("sort") or DEFAULT_SORTS.get(ordering_for(request.GET, None), "filed")
     primary = SORTS.get(sort, "-filed_on")
-    qs = qs.order_by(primary, "-id" if primary.startswith("-") else "id")
+    return filterset, qs.order_by(primary, "-id" if primary.startswith("-") else "id"), sort
+
+
+@login_required
+def case_list(request):
+    filterset, qs, sort = filtered_cases(request)
     paginator = CappedCountPaginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "dashboards"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("screen/<str:court_code>/", views.screen, name="screen"),
     path("screen/<str:court_code>/token", views.screen_token, name="screen-token"),
     path("alerts/", views.alert_list, name="alert-list"),
+    path("alerts/export.xlsx", exports.alert_export, name="alert-export"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert-detail"),
     path("duty/", views.duty_page, name="duty"),
     path("duty/shifts/<int:pk>/<str:step>/", views.duty_step, name="duty-step"),

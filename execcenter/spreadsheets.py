@@ -38,6 +38,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 EPOCH = dt.datetime(1899, 12, 30)
+XML_ENTITIES = {"\r": "&#13;"}
 CHUNK = 64 * 1024
 MAX_WIDTH = 60
 
@@ -116,7 +117,8 @@ def _text(ref, value, style=S_DEFAULT):
     if value.startswith(FORMULA_TRIGGERS):
         style = S_QUOTED  # a string cell with quotePrefix: never evaluated, stays text when edited
     space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+    # A literal CR would be read back as LF (XML end-of-line handling): written as a character reference it stays CR.
+    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{escape(value, XML_ENTITIES)}</t></is></c>'
 
 
 def _cell(ref, value, kind):
@@ -226,7 +228,7 @@ def _sheet_parts(sheet, sample, rows):
     header_row = len(sheet.preamble) + 1
     widths = _widths(sheet, sample)
     cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, start=1))
-    yield (HEAD + f'<worksheet {NS} {RNS}><dimension ref="A1"/><sheetViews><sheetView workbookViewId="0">'
+    yield (HEAD + f'<worksheet {NS} {RNS}><sheetViews><sheetView workbookViewId="0">'
            f'<pane ySplit="{header_row}" topLeftCell="A{header_row + 1}" activePane="bottomLeft" state="frozen"/>'
            f'<selection pane="bottomLeft" activeCell="A{header_row + 1}" sqref="A{header_row + 1}"/></sheetView></sheetViews>'
            f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>')

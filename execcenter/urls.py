@@ -5,7 +5,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from dashboards.api.snapshot import snapshot
-from execcenter import views
+from execcenter import export_views, views
 
 # Unreadable bodies (too large, malformed) get a clear 413/400, as JSON for the API (execcenter/bad_requests.py).
 handler400 = "execcenter.bad_requests.bad_request"
@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/screens/<str:court_code>/snapshot", snapshot, name="screen-snapshot"),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("audit-log.xlsx", export_views.audit_log_export, name="audit-log-export"),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),

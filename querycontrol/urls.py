@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "querycontrol"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("queries/<int:pk>/", views.query_detail, name="query-detail"),
     path("queries/<int:pk>/progress/", views.query_progress, name="query-progress"),
     path("queries/<int:pk>/cancel/", views.query_cancel, name="query-cancel"),
+    path("queries/<int:pk>/assets.xlsx", exports.query_assets_export, name="query-assets-export"),
+    path("orders.xlsx", exports.orders_export, name="orders-export"),
     path("queries/<int:pk>/retry/", views.query_retry, name="query-retry"),
     path("orders/new/", views.order_new, name="order-new"),
     path("orders/<int:pk>/", views.order_detail, name="order-detail"),
