@@ -14,6 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ec_million")
 FANOUT_DATABASE = os.environ.get("BENCH_FANOUT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ec_bench")
+EXPORT_DATABASE = os.environ.get("BENCH_EXPORT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ec_export")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 
 STEPS = [
@@ -21,6 +22,7 @@ STEPS = [
     ("case_list.py", [], DATABASE),
     ("polling.py", ["--screens", "200", "--seconds", "20"], DATABASE),
     ("fanout.py", [], FANOUT_DATABASE),
+    ("export.py", ["--cases", "100000"], EXPORT_DATABASE),  # its own 100,000-case database (created when missing)
 ]
 
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from execcenter.admin import ScopedReadOnlyAdmin
 from execcenter.identifiers import normalise_case_number
 
-from .models import AuctionItem, Case, LongPendingEntry, Measure, MoneyEntry, Party
+from .models import AuctionItem, Case, IssuedDocument, LongPendingEntry, Measure, MoneyEntry, Party
 
 
 @admin.register(Case)
@@ -68,3 +68,13 @@ class AuctionItemAdmin(ScopedReadOnlyAdmin):
 class LongPendingEntryAdmin(ScopedReadOnlyAdmin):
     list_display = ["case", "responsible_officer", "leading_official", "cause", "status", "opened_on"]
     list_filter = ["status"]
+
+
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(ScopedReadOnlyAdmin):
+    """Issued documents are records: listed and searchable, never edited or deleted here."""
+
+    list_display = ["number", "title", "kind", "court", "case", "issued_by_label", "issued_at", "sha256"]
+    list_filter = ["kind", "court"]
+    search_fields = ["number"]
+    list_select_related = ["court", "case"]

@@ -74,13 +74,14 @@ def test_pending_and_rejected_orders_have_no_document_only_an_unnumbered_draft_p
     c = browser(judge_xixia)
     for which in ("ruling", "notice"):
         assert c.get(f"/querycontrol/orders/{order.pk}/document/{which}.docx").status_code == 404
-    preview = c.get(f"/querycontrol/orders/{order.pk}/preview/ruling.docx")
-    assert preview.status_code == 200
-    headers = header_texts(preview.content)
-    assert headers and all("草稿" in h for h in headers)  # the page header repeats on every page
-    text = docx_text(preview.content)
-    assert "之一" not in text and "本裁定立即生效" not in text and "批准人" not in text
-    assert_chinese_docx(preview.content)
+    for which in ("ruling", "notice"):
+        preview = c.get(f"/querycontrol/orders/{order.pk}/preview/{which}.docx")
+        assert preview.status_code == 200
+        headers = header_texts(preview.content)
+        assert headers and all("草稿" in h for h in headers)  # the page header repeats on every page
+        text = docx_text(preview.content)
+        assert "之一" not in text and "本裁定立即生效" not in text and "批准人" not in text and "（院印）" not in text
+        assert_chinese_docx(preview.content)
     order_services.reject_order(approver_xixia.user, order, note="证据不足")
     for which in ("ruling", "notice"):
         assert c.get(f"/querycontrol/orders/{order.pk}/document/{which}.docx").status_code == 404
