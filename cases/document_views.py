@@ -1,27 +1,28 @@
 """Downloads of issued documents (电子卷宗): the stored bytes, within the reader's scope.
 
-Out of scope → 404. A document carrying full ID numbers (rulings, notices) is an unmasked read: only a
-role that sees personal data may download it (403 otherwise), and every download is audited.
+Out of scope → 404. A document carrying full ID numbers (rulings, notices) is an unmasked read: only the
+roles of the policy's "document.read" may download it (403 otherwise); letters and bulletins follow their own
+read rules. Every download is audited.
 """
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
+from execcenter.exports import require_page
 from execcenter.services import audit
 
 from . import documents
-from .api.personal_data import sees_personal_data
-from .models import IssuedDocument
+from .models import DocumentKind, IssuedDocument
+
+READ_ACTION = {DocumentKind.RULING: "document.read", DocumentKind.NOTICE: "document.read", DocumentKind.LETTER: "letter.read",
+               DocumentKind.BULLETIN: "bulletin.read"}
 
 
 def document_response(request, document):
     """The stored bytes as an attachment (hash checked), after the personal-data check; audited."""
-    # policy: switch to require(request.user, "document.download", document) once execcenter/policy.py lands.
-    if document.contains_personal_data and not sees_personal_data(request.user):
-        raise PermissionDenied
+    require_page(request.user, "document.read" if document.contains_personal_data else READ_ACTION[document.kind], document)
     content = documents.read(document)
     audit(request.user, "document.download", document, court=document.court, request=request,
           details={"number": document.number, "kind": document.kind, "sha256": document.sha256,

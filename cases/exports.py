@@ -8,10 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 
 from execcenter import spreadsheets as ss
-from execcenter.exports import chunked, export_response
+from execcenter.exports import chunked, export_response, require_page
 from execcenter.masking import mask_id_number
+from execcenter.policy import may
 
-from .api.personal_data import sees_personal_data
 from .choices import CaseStatus, CaseType, ClosureType, LedgerStatus, PartyRole
 from .models import CaseParty, LongPendingEntry
 
@@ -58,9 +58,8 @@ def case_list_export(request):
     from .views import filtered_cases
 
     _filterset, qs, sort = filtered_cases(request)
-    # policy: switch to require(request.user, "case.export") / may(request.user, "personal_data.read") once
-    # execcenter/policy.py lands; until then: login + scope (visible_to) + the personal-data roles.
-    unmasked = sees_personal_data(request.user)
+    require_page(request.user, "case.export")
+    unmasked = may(request.user, "personal_data.read")
     sheet = ss.Sheet("执行案件", CASE_COLUMNS, case_rows(qs, unmasked),
                      preamble=[f"执行案件清单（导出时间 {timezone.localtime():%Y-%m-%d %H:%M}）"])
     return export_response(request, name="执行案件清单", sheet=sheet, action="export.cases", unmasked=unmasked,
@@ -87,7 +86,7 @@ def ledger_rows(queryset, today):
 @login_required
 def long_pending_export(request):
     """长期未结案件台账 (cases open > 12 months) of the reader's scope; `?status=open|resolved|all` (default open)."""
-    # policy: switch to require(request.user, "ledger.export") once execcenter/policy.py lands.
+    require_page(request.user, "ledger.export")
     qs = LongPendingEntry.objects.visible_to(request.user).order_by("case__filed_on", "id")
     status = request.GET.get("status", LedgerStatus.OPEN)
     if status in LedgerStatus.values:

@@ -98,3 +98,7 @@ define("approval.withdraw", _("撤回本人的申请"), roles=CASE_WORKERS, own_
 define("money.payout", _("发放案款（审批后执行）"))
 define("case.close", _("结案（审批后执行）"))
 define("case.extend", _("延长执行期限（审批后执行）"))
+
+# Exports (issue 12): the list a reader sees, every row; ID numbers in them follow personal_data.read.
+define("case.export", _("导出案件清单"), roles=READERS)
+define("ledger.export", _("导出长期未结案件台账"), roles=READERS)

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from execcenter import spreadsheets as ss
 from execcenter.choices import AlertSeverity, AlertStatus
-from execcenter.exports import export_response
+from execcenter.exports import export_response, require_page
 from execcenter.models import Alert
 
 ALERT_COLUMNS = [
@@ -27,7 +27,7 @@ def alert_rows(queryset):
 
 @login_required
 def alert_export(request):
-    # policy: switch to require(request.user, "alert.export") once execcenter/policy.py lands.
+    require_page(request.user, "alert.export")
     qs = Alert.objects.visible_to(request.user).order_by("-raised_at", "-id")
     status = request.GET.get("status", AlertStatus.OPEN)
     if status in AlertStatus.values:

@@ -29,3 +29,4 @@ define("duty.read", _("查看值班表与交接班"), roles=READERS, partner_kin
        partner_action=PartnerAction.READ)
 define("duty.work", _("签到、申请换班、交接班"), roles=DUTY_DESK)
 define("duty.plan", _("排班、审批换班与顶岗"), roles=(Role.DIRECTOR,))
+define("alert.export", _("导出预警清单"), roles=READERS)

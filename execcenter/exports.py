@@ -11,14 +11,26 @@ StreamingHttpResponse. `wants_csv(request)` → bool.
 """
 from urllib.parse import quote
 
-from django.http import StreamingHttpResponse
+from django.core.exceptions import PermissionDenied as PageForbidden
+from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 
 from execcenter import spreadsheets as ss
+from execcenter.policy import NotFound, explain
 from execcenter.services import audit
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK_ROWS = 2000
+
+
+def require_page(actor, action, record=None):
+    """execcenter.policy.require for an HTML or file view: out of scope → 404, not allowed (role or state) → 403."""
+    refusal = explain(actor, action, record)
+    if refusal is None:
+        return
+    if refusal.error is NotFound:
+        raise Http404
+    raise PageForbidden(str(refusal.message))
 
 
 def wants_csv(request):

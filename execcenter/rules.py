@@ -35,3 +35,4 @@ define("personal_data.read", _("查看完整身份证号、电话、住址"),
 define("personal_data.search", _("按身份证号、电话、住址检索"),
        roles=(Role.JUDGE, Role.OFFICER, Role.APPROVER, Role.PRESIDENT),
        partner_kinds=CASE_SYSTEM, partner_action=PartnerAction.WRITE_CASES)
+define("audit.export", _("导出审计日志"), roles=(Role.AUDITOR, Role.DIRECTOR, Role.ADMIN), admin=True)

@@ -6,10 +6,10 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cases.api.personal_data import sees_personal_data
 from execcenter import spreadsheets as ss
-from execcenter.exports import export_response
+from execcenter.exports import export_response, require_page
 from execcenter.masking import mask_id_number
+from execcenter.policy import may
 
 from .choices import AssetKind, OrderKind, OrderOutcome, OrderStatus
 from .filtersets import ControlOrderFilterSet
@@ -35,8 +35,8 @@ def asset_rows(queryset, unmasked):
 def query_assets_export(request, pk):
     """Every asset found by one query (out of scope: 404)."""
     qr = get_object_or_404(QueryRequest.objects.visible_to(request.user).select_related("case", "court"), pk=pk)
-    # policy: switch to require(request.user, "query.export", qr) once execcenter/policy.py lands.
-    unmasked = sees_personal_data(request.user)
+    require_page(request.user, "query.export", qr)
+    unmasked = may(request.user, "personal_data.read")
     qs = FoundAsset.objects.filter(request=qr).order_by("kind", "-balance", "id")
     sheet = ss.Sheet("查询所得财产", ASSET_COLUMNS, asset_rows(qs, unmasked),
                      preamble=[f"{qr.case.number} 网络查控所得财产（查询于 {timezone.localtime(qr.created_at):%Y-%m-%d %H:%M}）"])
@@ -69,13 +69,13 @@ def order_rows(queryset, unmasked):
 @login_required
 def orders_export(request):
     """Control orders of the reader's scope, filtered with the API's filters (kind, status, case_number, …)."""
-    # policy: switch to require(request.user, "order.export") once execcenter/policy.py lands.
+    require_page(request.user, "order.export")
     params = request.GET.copy()
     params.pop("format", None)
     filterset = ControlOrderFilterSet(params, queryset=ControlOrder.objects.visible_to(request.user))
     if not filterset.is_valid():
         return HttpResponseBadRequest(f"筛选条件无效 (invalid filters): {filterset.errors.as_text()}", content_type="text/plain; charset=utf-8")
-    unmasked = sees_personal_data(request.user)
+    unmasked = may(request.user, "personal_data.read")
     sheet = ss.Sheet("控制措施", ORDER_COLUMNS, order_rows(filterset.qs.order_by("-created_at", "-id"), unmasked),
                      preamble=[f"控制措施清单（导出时间 {timezone.localtime():%Y-%m-%d %H:%M}）"])
     return export_response(request, name="控制措施清单", sheet=sheet, action="export.control_orders", unmasked=unmasked)

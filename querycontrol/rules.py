@@ -57,3 +57,14 @@ define("order.answer", _("协助单位答复控制措施"), partner_kinds=GATEWA
 # Rulings and notices carry full ID numbers: only the roles that work with them download them.
 define("document.read", _("下载裁定书、协助执行通知书"), roles=(Role.JUDGE, Role.OFFICER, Role.APPROVER, Role.PRESIDENT),
        partner_kinds=CASE_SYSTEM, partner_action=PartnerAction.READ)
+
+
+def _undecided(order):
+    return None if order.status in (OrderStatus.DRAFT, OrderStatus.SUBMITTED) else _(
+        "只有未审批的措施可以预览草稿 (only orders not yet decided have a draft)")
+
+
+# A draft preview shows what the documents will say (full ID numbers included): the roles that read the documents.
+define("order.preview", _("预览裁定书、通知书草稿"), roles=(Role.JUDGE, Role.OFFICER, Role.APPROVER, Role.PRESIDENT), state=_undecided)
+define("query.export", _("导出查询所得财产"), roles=MONEY_READERS)
+define("order.export", _("导出控制措施清单"), roles=MONEY_READERS)

@@ -5,7 +5,6 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,11 +13,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.api.personal_data import sees_personal_data
 from cases.closure import REQUERY_PURPOSE, requery_open
 from cases.document_views import document_response
 from cases.models import Case
 from execcenter.exceptions import DomainError
+from execcenter.exports import require_page
 from execcenter.scope import has_role, officer_of
 from execcenter.services import audit
 from querycontrol import documents
@@ -253,9 +252,7 @@ def order_preview(request, pk, which):
     order = _order(request, pk)
     if which not in documents.WHICH or order.status not in (OrderStatus.DRAFT, OrderStatus.SUBMITTED):
         raise Http404
-    # policy: switch to require(request.user, "order.preview", order) once execcenter/policy.py lands.
-    if not sees_personal_data(request.user):
-        raise PermissionDenied
+    require_page(request.user, "order.preview", order)
     render_draft = documents.ruling_docx if which == "ruling" else documents.notice_docx
     audit(request.user, "querycontrol.order.preview", order, court=order.court, request=request, details={"document": which})
     return _docx(render_draft(order, draft=True), f"草稿-{order.case.number}-{documents.title_of(order, documents.WHICH[which])}.docx")
@@ -270,9 +267,8 @@ def documents_batch(request):
         "case", "court", "institution", "asset", "respondent", "filed_by").order_by("case__number", "id"))
     if not orders:
         raise Http404
-    # policy: switch to require(request.user, "document.download", order) per order once execcenter/policy.py lands.
-    if not sees_personal_data(request.user):
-        raise PermissionDenied
+    for order in orders:
+        require_page(request.user, "document.read", order)
     with transaction.atomic():
         by_order = documents.issue_batch(orders, actor=request.user, request=request)
     for order in orders:
