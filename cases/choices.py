@@ -163,3 +163,16 @@ class ApprovalStatus(models.TextChoices):
     APPROVED = "approved", _("已批准")
     REJECTED = "rejected", _("已驳回")
     WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class TransferKind(models.TextChoices):
+    ELEVATE = "elevate", _("提级执行")
+    DESIGNATE = "designate", _("指定执行")
+    DELEGATE = "delegate", _("委托执行")
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("待接收法院审批")
+    APPROVED = "approved", _("已移送")
+    REJECTED = "rejected", _("已驳回")
+    WITHDRAWN = "withdrawn", _("已撤回")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from execcenter.choices import Role
 from execcenter.models import Court, Officer
 
-from .choices import AuctionOutcome, CaseStatus, ClosureType, DishonestGround, MeasureKind, PartyRole, ReceiptSource, SuspensionKind
+from .choices import AuctionOutcome, CaseStatus, ClosureType, DishonestGround, MeasureKind, PartyRole, ReceiptSource, SuspensionKind, TransferKind
 from .models import Party
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -116,3 +116,20 @@ class AuctionConcludeForm(forms.Form):
         if data.get("outcome") == AuctionOutcome.SOLD and not data.get("deal_price"):
             self.add_error("deal_price", _("成交须填写成交价 (a sale needs its deal price)"))
         return data
+
+
+class TransferForm(forms.Form):
+    """提级 / 指定 / 委托执行 request (cases.transfers: the court rules of each kind are checked there)."""
+
+    kind = forms.ChoiceField(label=_("移送类型"), choices=TransferKind.choices)
+    to_court = forms.ModelChoiceField(label=_("接收法院"), queryset=Court.objects.none())
+    legal_basis = forms.CharField(label=_("法律依据（不填按移送类型的规定）"), max_length=200, required=False)
+    reason = forms.CharField(label=_("移送理由"), max_length=200)
+
+    def __init__(self, *args, case, user, **kw):
+        super().__init__(*args, **kw)
+        self.fields["to_court"].queryset = Court.objects.exclude(pk=case.court_id).order_by("code")
+
+
+class TransferDecisionForm(forms.Form):
+    note = forms.CharField(label=_("审批意见"), max_length=200, required=False)

@@ -57,3 +57,32 @@ def register_auction_item_maker(func):
 def auction_item_maker():
     """The registered maker, or None (then items are made by cases.auctions.add_item with no source)."""
     return _auction_item_makers[0] if _auction_item_makers else None
+
+
+# --- Transfers between courts: what blocks a move, and what must move with the case -------------------------
+_transfer_blockers = []
+_court_change_listeners = []
+
+
+def register_transfer_blocker(func):
+    """Register `func(case) -> [reason]`: work in flight that must finish before the case may leave its court."""
+    if func not in _transfer_blockers:
+        _transfer_blockers.append(func)
+    return func
+
+
+def transfer_blockers(case):
+    return [reason for func in list(_transfer_blockers) for reason in func(case)]
+
+
+def register_court_change_listener(func):
+    """Register `func(case, old_court, new_court)`, called in the transaction that moves the case: rows that copy
+    the case's court for the screens (query requests, found assets, orders) follow it."""
+    if func not in _court_change_listeners:
+        _court_change_listeners.append(func)
+    return func
+
+
+def court_changed(case, old_court, new_court):
+    for func in list(_court_change_listeners):
+        func(case, old_court, new_court)

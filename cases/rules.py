@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from execcenter.choices import PartnerAction, Role
 from execcenter.policy import define
 from execcenter.rules import CASE_SYSTEM, CASE_WORKERS, MONEY_READERS, READERS
+from execcenter.scope import officer_of
 
-from .choices import ApprovalStatus, CaseStatus
+from .choices import ApprovalStatus, CaseStatus, TransferStatus
 
 W = PartnerAction.WRITE_CASES
 R = PartnerAction.READ
@@ -102,3 +103,24 @@ define("case.extend", _("延长执行期限（审批后执行）"))
 # Exports (issue 12): the list a reader sees, every row; ID numbers in them follow personal_data.read.
 define("case.export", _("导出案件清单"), roles=READERS)
 define("ledger.export", _("导出长期未结案件台账"), roles=READERS)
+
+
+# Transfers between courts (cases.transfers): asked by whoever handles or supervises the case, decided by an
+# approver of the receiving court who did not ask.
+def _transfer_pending(transfer):
+    return None if transfer.status == TransferStatus.PENDING else _("该移送申请已处理 (already decided)")
+
+
+def _receiving_approver(actor, transfer):
+    officer = officer_of(actor)
+    if officer is None or officer.court_id != transfer.to_court_id:
+        return _("只有接收法院的执行局长可以审批移送 (an approver of the receiving court decides)")
+    if transfer.requested_by_id is not None and transfer.requested_by_id == getattr(actor, "pk", None):
+        return _("不能审批本人提出的申请（双人审批） (nobody approves their own request)")
+    return None
+
+
+define("case.transfer.request", _("申请提级、指定或委托执行"), roles=(Role.JUDGE, Role.OFFICER, Role.APPROVER), state=case_open,
+       basis="《关于高级人民法院统一管理执行工作若干问题的规定》第八条；《关于委托执行若干问题的规定》")
+define("case.transfer.decide", _("审批案件移送（接收法院）"), roles=(Role.APPROVER,), state=_transfer_pending,
+       check=_receiving_approver)

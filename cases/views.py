@@ -13,15 +13,25 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from execcenter import policy
 from execcenter.exceptions import DomainError
 from execcenter.masking import mask_address, mask_id_number, mask_phone
 from execcenter.services import audit
 
-from . import auctions, closure, forms, measures, panels, services, supervision
+from . import (
+    auctions,
+    closure,
+    forms,
+    measures,
+    panels,
+    services,
+    supervision,
+    transfers,
+)
 from .api.personal_data import sees_personal_data
 from .choices import AuctionOutcome, CaseStatus, ClosureType
 from .filtersets import CaseFilterSet, ordering_for
-from .models import AuctionItem, AuctionRound, Case, CaseParty
+from .models import AuctionItem, AuctionRound, Case, CaseParty, CaseTransfer
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 50
@@ -87,6 +97,8 @@ ACTIONS = {
     "measure": (forms.MeasureForm, True, lambda c, d, a, r: measures.impose_measure(
         c, d.pop("kind"), **{k: v for k, v in d.items() if v not in (None, "")}, actor=a, request=r)),
     "follow_up": (forms.FollowUpForm, False, lambda c, d, a, r: supervision.add_follow_up(c.long_pending, d["note"], actor=a, request=r)),
+    "transfer": (forms.TransferForm, True, lambda c, d, a, r: transfers.request_transfer(
+        a, c, kind=d["kind"], to_court=d["to_court"], reason=d["reason"], legal_basis=d["legal_basis"], request=r)),
 }
 
 
@@ -137,6 +149,7 @@ def _render_case(request, case, bound=None, status=200, auction_bound=None):
         "resume": allowed["resume"], "close": bool(allowed["close"]), "resume_terminated": allowed["resume_terminated"],
         "notice": open_case, "receipt": open_case, "payout": case.recovered_amount > 0, "measure": open_case,
         "follow_up": hasattr(case, "long_pending"),
+        "transfer": open_case and policy.may(user, "case.transfer.request", case),
     }
     if bound is not None:
         available[bound.prefix] = True  # the refused form stays on the page, with its reason
@@ -161,6 +174,7 @@ def _render_case(request, case, bound=None, status=200, auction_bound=None):
         "extensions": case.extensions.select_related("approved_by"),
         "documents": case.documents.order_by("issued_at", "id"),
         "action_forms": action_forms,
+        "transfers": case.transfers.select_related("from_court", "to_court").order_by("requested_at", "id"),
         "panels": _panels(case, request),
     }
     return render(request, "cases/case_detail.html", context, status=status)
@@ -245,3 +259,43 @@ def auction_conclude(request, pk, round_id):
         messages.success(request, _("已登记拍卖结果"))
         return redirect(reverse("cases:case-detail", args=[case.pk]) + "#auctions")
     return _render_case(request, case, status=400, auction_bound=(("conclude", rnd.pk), form))
+
+
+# --- Transfers between courts (提级 / 指定 / 委托执行) ------------------------------------------------------------
+
+@login_required
+def transfer_list(request):
+    """Transfers seen from either end: pending ones first (the receiving court's approver decides them here)."""
+    rows = (CaseTransfer.objects.visible_to(request.user).select_related("case", "from_court", "to_court")
+            .order_by("status", "-requested_at", "-id")[:200])
+    return render(request, "cases/transfer_list.html", {"transfers": rows})
+
+
+def _transfer_page(request, transfer, form=None, status=200):
+    return render(request, "cases/transfer_detail.html", {
+        "transfer": transfer, "form": form or forms.TransferDecisionForm(),
+        "may_decide": policy.may(request.user, "case.transfer.decide", transfer),
+        "blockers": transfers.blockers(transfer.case) if transfer.status == "pending" else [],
+    }, status=status)
+
+
+@login_required
+def transfer_detail(request, pk):
+    transfer = get_object_or_404(CaseTransfer.objects.visible_to(request.user).select_related("case", "from_court", "to_court"), pk=pk)
+    if request.method != "POST":
+        return _transfer_page(request, transfer)
+    form = forms.TransferDecisionForm(request.POST)
+    decision = request.POST.get("decision")
+    if not form.is_valid() or decision not in ("approve", "reject"):
+        return _transfer_page(request, transfer, form, status=400)
+    try:
+        if decision == "approve":
+            case = transfers.approve_transfer(request.user, transfer, note=form.cleaned_data["note"], request=request)
+            messages.success(request, _("已接收移送，案件现由本院执行"))
+            return redirect("cases:case-detail", pk=case.pk)
+        transfers.reject_transfer(request.user, transfer, note=form.cleaned_data["note"], request=request)
+    except DomainError as exc:
+        form.add_error(None, str(exc.message))
+        return _transfer_page(request, transfer, form, status=exc.status)
+    messages.success(request, _("已驳回移送申请"))
+    return redirect("cases:transfer-detail", pk=transfer.pk)

@@ -19,4 +19,8 @@ class QueryControlConfig(AppConfig):
 
         hooks.register_auction_item_maker(make_item)
         hooks.register_auction_listener(release_sold)
+        from .services.case_moves import follow_case, transfer_blockers
+
+        hooks.register_transfer_blocker(transfer_blockers)
+        hooks.register_court_change_listener(follow_case)
         panels.register("querycontrol/_case_panel.html", case_panel_context)

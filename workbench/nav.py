@@ -25,6 +25,7 @@ class Entry:
 ENTRIES = (
     Entry(_("我的工作台"), "workbench:home", "workbench.view", frozenset({J, O, A, D, C, AU, AD})),
     Entry(_("执行案件"), "cases:case-list", "case.view", frozenset({J, O, A, C, AU, AD})),
+    Entry(_("案件移送"), "cases:transfers", "case.transfer.decide", frozenset({A})),
     Entry(_("案款到账"), "cases:statements", "money.import_statement", frozenset({J, O, A})),
     Entry(_("控制措施审批"), "querycontrol:approvals", "order.decide", frozenset({A})),
     Entry(_("预警处置"), "dashboards:alert-list", "alert.handle", frozenset({D, C})),

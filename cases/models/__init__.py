@@ -5,9 +5,10 @@ from .documents import DocumentKind, IssuedDocument
 from .ledger import BankStatementImport, LongPendingEntry, LongPendingFollowUp, UnclaimedReceipt
 from .measures import Measure
 from .procedure import CaseSuspension, DeadlineExtension, PropertyInvestigation, RequerySchedule
+from .transfers import CaseTransfer
 
 __all__ = [
-    "MONEY", "Case", "CaseEvent", "CaseParty", "CaseQuerySet", "CaseSequence", "MoneyEntry", "Party",
+    "MONEY", "Case", "CaseTransfer", "CaseEvent", "CaseParty", "CaseQuerySet", "CaseSequence", "MoneyEntry", "Party",
     "CaseSuspension", "DeadlineExtension", "PropertyInvestigation", "RequerySchedule", "Measure",
     "AuctionItem", "AuctionRound", "BankStatementImport", "DocumentKind", "IssuedDocument", "LongPendingEntry", "LongPendingFollowUp", "UnclaimedReceipt",
     "ApprovalRequest",
