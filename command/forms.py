@@ -17,7 +17,8 @@ class DisclosureForm(forms.Form):
     case_number = forms.CharField(label=_("案号"), max_length=40, widget=forms.TextInput(attrs={"placeholder": "（2024）宁0105执123号"}))
     # As typed (spaces, full-width digits): command.disclosure folds it to its 18 ASCII characters.
     id_number = forms.CharField(label=_("身份证号码/统一社会信用代码"), max_length=40)
-    challenge = forms.CharField(label=_("验证题答案"), max_length=4)
+    challenge = forms.CharField(label=_("验证码"), max_length=16,
+                                widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}))
 
 
 class LetterAnswerForm(forms.Form):

@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("captcha/", include("captcha.urls")),  # the public lookup's captcha images, drawn here (no outside service)
     path("admin/", admin.site.urls),
     path("api/v1/", include("execcenter.api.urls")),
     # The API's own session login (browsable API); django-axes locks it out like the site and the admin.

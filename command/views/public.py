@@ -18,17 +18,22 @@ def _uniform_failure():
     return HttpResponse(render_to_string("command/disclosure_failed.html"), status=200)
 
 
+def _limited():
+    return HttpResponse(render_to_string("command/disclosure_limited.html"), status=429)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def disclosure_lookup(request):
     if request.method == "GET":
-        form = DisclosureForm()
-        return render(request, "command/disclosure.html", {"form": form, "challenge": disclosure.new_challenge(request.session)})
-    if disclosure.over_rate_limit(request):
-        return HttpResponse(render_to_string("command/disclosure_limited.html"), status=429)
-    form = DisclosureForm(request.POST)
-    data = form.data
-    result = disclosure.lookup(request, data.get("case_number", ""), data.get("id_number", ""), data.get("challenge", ""))
+        return render(request, "command/disclosure.html", {"form": DisclosureForm(), "captcha_key": disclosure.new_challenge()})
+    if disclosure.over_ip_limit(request):
+        return _limited()
+    data = DisclosureForm(request.POST).data
+    outcome, result = disclosure.lookup(request, data.get("case_number", ""), data.get("id_number", ""),
+                                        data.get("captcha_key", ""), data.get("challenge", ""))
+    if outcome == "limited":
+        return _limited()
     if result is None:
         return _uniform_failure()
     return render(request, "command/disclosure_result.html", {"p": result})

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "captcha",  # django-simple-captcha: the public lookup's locally drawn image challenge
     "axes",  # before execcenter: execcenter/admin.py re-registers its lockout list with an audited unlock
     "execcenter",
     "cases",
@@ -172,6 +173,23 @@ AXES_RESET_ON_SUCCESS = False  # one right password must not wipe an address's r
 # Proxies in front of the app (execcenter/clientip.py): which networks, or how many; neither = the socket address.
 TRUSTED_PROXY_NETWORKS = env.list("TRUSTED_PROXY_NETWORKS", default=[])
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Public disclosure lookup (command/disclosure.py): lookups per sliding window per client address, per case number
+# and per ID number (the last two count only lookups whose captcha was solved), the burst of failures across all
+# addresses that alerts the duty desk, and the time every answer takes (so timing tells nothing).
+DISCLOSURE_LIMIT_PER_IP = env.int("DISCLOSURE_LIMIT_PER_IP", default=10)
+DISCLOSURE_WINDOW_PER_IP = env.int("DISCLOSURE_WINDOW_PER_IP", default=600)
+DISCLOSURE_LIMIT_PER_CASE_NUMBER = env.int("DISCLOSURE_LIMIT_PER_CASE_NUMBER", default=10)
+DISCLOSURE_WINDOW_PER_CASE_NUMBER = env.int("DISCLOSURE_WINDOW_PER_CASE_NUMBER", default=86400)
+DISCLOSURE_LIMIT_PER_ID_NUMBER = env.int("DISCLOSURE_LIMIT_PER_ID_NUMBER", default=10)
+DISCLOSURE_WINDOW_PER_ID_NUMBER = env.int("DISCLOSURE_WINDOW_PER_ID_NUMBER", default=86400)
+DISCLOSURE_BURST_FAILURES = env.int("DISCLOSURE_BURST_FAILURES", default=50)
+DISCLOSURE_BURST_WINDOW = env.int("DISCLOSURE_BURST_WINDOW", default=600)
+DISCLOSURE_MIN_SECONDS = env.float("DISCLOSURE_MIN_SECONDS", default=0.4)
+# django-simple-captcha: 5 random letters, distorted, with arcs and dots; valid 5 minutes, used once.
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 5
+CAPTCHA_IMAGE_SIZE = (200, 70)
+CAPTCHA_FONT_SIZE = 44
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,4 +1,7 @@
-"""Public disclosure: a party sees their own case only; every wrong combination looks the same; rate-limited; audited."""
+"""Public disclosure: a party sees their own case only; every wrong combination looks the same; rate-limited; audited.
+(The attacks on it — scripted guessing, forged addresses, timing — are in tests/security/test_disclosure_abuse.py.)"""
+import re
+
 from decimal import Decimal
 
 import pytest
@@ -6,7 +9,7 @@ from django.test import Client
 
 from cases.choices import PartyRole
 from cases.services import record_payout, record_receipt
-from command.disclosure import SESSION_KEY
+from captcha.models import CaptchaStore
 from execcenter.models import AuditLog
 
 from .conftest import make_case
@@ -24,10 +27,21 @@ def case(courts):
     return case
 
 
+@pytest.fixture(autouse=True)
+def _no_time_floor(settings):
+    settings.DISCLOSURE_MIN_SECONDS = 0  # the equal-time floor has its own test
+
+
+def captcha(client):
+    """The key the page hands out and the answer drawn in its image (read from the store, as a person reads it)."""
+    key = re.search(r'name="captcha_key" value="(\w+)"', client.get(URL).content.decode()).group(1)
+    return key, CaptchaStore.objects.get(hashkey=key).response
+
+
 def ask(client, number, id_number, answer=None):
-    client.get(URL)
-    expected = client.session[SESSION_KEY]
-    return client.post(URL, {"case_number": number, "id_number": id_number, "challenge": expected if answer is None else answer})
+    key, expected = captcha(client)
+    return client.post(URL, {"case_number": number, "id_number": id_number, "captcha_key": key,
+                             "challenge": expected if answer is None else answer})
 
 
 def test_applicant_sees_progress_and_their_payouts_but_no_other_party(case):
@@ -63,19 +77,18 @@ def test_every_wrong_combination_gets_the_identical_answer(case, courts):
 def test_challenge_is_single_use(case):
     applicant = case.case_parties.get(role=PartyRole.APPLICANT).party
     client = Client()
-    client.get(URL)
-    answer = client.session[SESSION_KEY]
-    data = {"case_number": case.number, "id_number": applicant.id_number, "challenge": answer}
+    key, answer = captcha(client)
+    data = {"case_number": case.number, "id_number": applicant.id_number, "captcha_key": key, "challenge": answer}
     assert case.number in client.post(URL, data).content.decode()
     assert case.number not in client.post(URL, data).content.decode()
 
 
 def test_lookups_are_rate_limited_per_client_ip(case, settings):
-    from command import disclosure
-
+    limit = settings.DISCLOSURE_LIMIT_PER_IP
     client = Client(REMOTE_ADDR="203.0.113.9")
-    codes = [ask(client, case.number, "x").status_code for _ in range(disclosure.RATE_LIMIT + 1)]
-    assert codes[:-1] == [200] * disclosure.RATE_LIMIT and codes[-1] == 429
+    # Other case numbers and IDs each time: only the address's own limit is reached.
+    codes = [ask(client, f"（2024）宁0105执{9000 + i}号", f"x{i}").status_code for i in range(limit + 1)]
+    assert codes[:-1] == [200] * limit and codes[-1] == 429
     assert ask(Client(REMOTE_ADDR="203.0.113.10"), case.number, "x").status_code == 200
 
 

@@ -15,7 +15,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import timezone
 
-from execcenter.api.throttling import PartnerKeyThrottle, hit
+from execcenter.api.throttling import PartnerKeyThrottle
 from execcenter.choices import PartnerKind
 from execcenter.models import AuditLog, PartnerClient
 from tests.concurrency import run_together
@@ -102,7 +102,7 @@ def test_parallel_requests_never_exceed_the_per_key_rate(twenty_per_minute, case
     assert sorted(statuses) == [200] * 20 + [429] * 40
 
 
-HAMMER = ("import django, sys; django.setup(); from execcenter.api.throttling import hit; "
+HAMMER = ("import django, sys; django.setup(); from execcenter.ratelimit import hit; "
           "print(sum(hit(sys.argv[1], 600, 60)[0] for _ in range(100)))")
 
 
