@@ -8,10 +8,10 @@ through Django's test client in-process:
 - ours: GET /cases/export.xlsx, the streamed response (execcenter.spreadsheets.iter_xlsx, rows read in chunks);
 - naive baseline: what a first implementation does — every case as a model instance with its parties prefetched,
   appended to an openpyxl Workbook, saved to memory, returned whole.
-Each variant runs in its own forked process, twice: once timed (seconds to the first byte and to the last) with
-the peak growth of the process's resident memory (ru_maxrss minus the resident size at its start), once under
-tracemalloc for the peak of Python allocations (tracemalloc slows the run, so that run is not timed).
-The two files are checked to hold the same number of rows.
+Each variant runs in its own forked process, timed (seconds to the first byte and to the last), with the peak
+growth of the process's resident memory (ru_maxrss minus the resident size at its start). With --traced each also
+runs once more under tracemalloc for the peak of Python allocations (slow: that run is not timed). The streamed
+file is checked to hold every case. The load average is printed before and after: the machine may be shared.
 """
 import argparse
 import gc
@@ -148,6 +148,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--user", default="director", help="demo login whose scope is exported (director: the province)")
+    parser.add_argument("--traced", action="store_true", help="also measure peak Python allocations with tracemalloc")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("set DATABASE_URL to a PostgreSQL database (created when missing, topped up to --cases)")
@@ -168,22 +169,22 @@ def main():
     made = generate_cases(args.cases, seed=20241)
     total = Case.objects.count()
     connection.close()
-    print(f"machine: {machine()}\ndatabase: PostgreSQL, {total:,} cases ({made:,} added now); exported as '{args.user}'\n")
+    print(f"machine: {machine()}\ndatabase: PostgreSQL, {total:,} cases ({made:,} added now); exported as '{args.user}'")
+    print(f"load average before: {os.getloadavg()}\n", flush=True)
+    print("| export of the case list | rows | first byte s | total s | file MiB | peak RSS growth MiB | peak Python allocations MiB |")
+    print("|---|---:|---:|---:|---:|---:|---:|", flush=True)
+    labels = {"ours": "streamed .xlsx (execcenter.spreadsheets)", "naive": "baseline: openpyxl Workbook in memory"}
     results = {}
     for variant in ("ours", "naive"):
         timed = run(variant, args.user, traced=False)
-        traced = run(variant, args.user, traced=True)
-        results[variant] = (timed, traced)
-    print("| export of the case list | rows | first byte s | total s | file MiB | peak RSS growth MiB | peak Python allocations MiB |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    labels = {"ours": "streamed .xlsx (execcenter.spreadsheets)", "naive": "baseline: openpyxl Workbook in memory"}
-    for variant, (timed, traced) in results.items():
+        traced = run(variant, args.user, traced=True)["traced_mib"] if args.traced else None
+        results[variant] = timed
         print(f"| {labels[variant]} | {total:,} | {timed['first']:.2f} | {timed['total']:.2f} | {timed['size'] / 2**20:.1f} | "
-              f"{timed['rss_mib']:.0f} | {traced['traced_mib']:.0f} |")
-    ours_t, naive_t = results["ours"][0], results["naive"][0]
+              f"{timed['rss_mib']:.0f} | {f'{traced:.0f}' if traced is not None else '—'} |", flush=True)
+    ours_t, naive_t = results["ours"], results["naive"]
     print(f"\nratio (baseline / ours): time {naive_t['total'] / ours_t['total']:.1f}×, first byte "
-          f"{naive_t['first'] / ours_t['first']:.0f}×, peak RSS growth {naive_t['rss_mib'] / max(ours_t['rss_mib'], 1):.0f}×, "
-          f"peak Python allocations {results['naive'][1]['traced_mib'] / results['ours'][1]['traced_mib']:.0f}×")
+          f"{naive_t['first'] / ours_t['first']:.0f}×, peak RSS growth {naive_t['rss_mib'] / max(ours_t['rss_mib'], 1):.0f}×")
+    print(f"load average after: {os.getloadavg()}", flush=True)
     rows = count_rows(args.user)
     print(f"rows in the streamed file: {rows:,} (cases in scope: {total:,})")
 

@@ -112,22 +112,37 @@ def _col_letter(index):
     return letters
 
 
+# One search finds everything that needs work in a text: characters XML forbids, the three it escapes, and CR.
+SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff&<>\r]")
+FORMULA_FIRST = frozenset("=+-@\t\r")
+SPACE = frozenset(" \t\n\r")
+
+
 def _text(ref, value, style=S_DEFAULT):
-    value = ILLEGAL_XML.sub("", value)
-    if value.startswith(FORMULA_TRIGGERS):
+    if SPECIAL.search(value):
+        # A literal CR would be read back as LF (XML end-of-line handling): written as a character reference it stays CR.
+        value = escape(ILLEGAL_XML.sub("", value), XML_ENTITIES)
+        if not value:
+            return ""
+    if value[0] in FORMULA_FIRST or value.startswith("&#13;"):
         style = S_QUOTED  # a string cell with quotePrefix: never evaluated, stays text when edited
-    space = ' xml:space="preserve"' if value != value.strip() else ""
-    # A literal CR would be read back as LF (XML end-of-line handling): written as a character reference it stays CR.
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{escape(value, XML_ENTITIES)}</t></is></c>'
+    space = ' xml:space="preserve"' if value[0] in SPACE or value[-1] in SPACE else ""
+    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{value}</t></is></c>'
+
+
+_NUMBERS = (int, Decimal, float)
 
 
 def _cell(ref, value, kind):
     """One <c> element; the value decides the cell type, the column kind its number format."""
-    if value is None or value == "":
+    t = type(value)
+    if t is str:
+        return _text(ref, value) if value else ""
+    if value is None:
         return ""
-    if isinstance(value, bool):
+    if t is bool:
         return _text(ref, "是" if value else "否")
-    if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
+    if t in _NUMBERS or isinstance(value, _NUMBERS):
         style = KIND_STYLE.get(kind, S_MONEY if isinstance(value, Decimal) else S_INT if isinstance(value, int) else S_NUMBER)
         if style in (S_DATE, S_DATETIME):
             style = S_NUMBER
@@ -241,7 +256,8 @@ def _sheet_parts(sheet, sample, rows):
     kinds = [c.kind for c in sheet.columns]
     for row in rows:
         r += 1
-        yield f'<row r="{r}">' + "".join(_cell(f"{letters[i]}{r}", v, kinds[i]) for i, v in enumerate(row[:ncols])) + "</row>"
+        n = str(r)
+        yield f'<row r="{n}">' + "".join([_cell(letter + n, v, k) for letter, v, k in zip(letters, row, kinds)]) + "</row>"
     yield f'</sheetData><autoFilter ref="A{header_row}:{last}{max(r, header_row)}"/></worksheet>'
 
 

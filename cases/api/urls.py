@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import documents, views
 
 router = SimpleRouter()
 router.register("cases", views.CaseViewSet, basename="case")
@@ -12,5 +12,6 @@ router.register("auction-items", views.AuctionItemViewSet, basename="auctionitem
 router.register("auction-rounds", views.AuctionRoundViewSet, basename="auctionround")
 router.register("long-pending", views.LongPendingEntryViewSet, basename="longpendingentry")
 router.register("unclaimed-receipts", views.UnclaimedReceiptViewSet, basename="unclaimedreceipt")
+router.register("documents", documents.IssuedDocumentViewSet, basename="issueddocument")
 
 urlpatterns = router.urls

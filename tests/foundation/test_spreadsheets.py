@@ -98,3 +98,23 @@ def test_the_workbook_streams_in_chunks_while_rows_are_produced():
     assert max(len(c) for c in chunks) < 1024 * 1024
     ws = openpyxl.load_workbook(io.BytesIO(b"".join(chunks)), read_only=True).active
     assert sum(1 for _ in ws.iter_rows(values_only=True)) == 30001
+
+
+def test_every_spreadsheet_and_word_file_is_written_by_the_shared_modules():
+    """One writer for all: product code builds no Workbook, docx Document or csv.writer of its own (reading is fine)."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+
+    root = Path(django_settings.BASE_DIR)
+    writers = {root / "execcenter" / "spreadsheets.py", root / "execcenter" / "docx_layout.py"}
+    pattern = re.compile(r"\bWorkbook\(|\bxlsxwriter\b|docx\.Document\(|^\s*from docx import Document|\bcsv\.(writer|DictWriter)\(", re.M)
+    offenders = []
+    for path in root.glob("*/**/*.py"):
+        parts = path.relative_to(root).parts
+        if parts[0] in {".venv", "tests", "bench", "scripts", "var", "node_modules"} or path in writers:
+            continue
+        if pattern.search(path.read_text(encoding="utf-8")):
+            offenders.append(str(path.relative_to(root)))
+    assert offenders == []

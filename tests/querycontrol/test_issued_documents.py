@@ -162,3 +162,19 @@ def test_batch_issues_missing_documents_and_packs_them_with_an_index_sheet(
     assert {r[11] for r in rows if r[11]} == {hashlib.sha256(b).hexdigest() for b in stored.values()}
     assert sheet.freeze_panes == "A3" and isinstance(rows[0][6], float)
     assert not IssuedDocument.objects.filter(source_id=str(pending.pk)).exists()
+
+
+def test_the_case_systems_key_lists_and_fetches_issued_documents_through_the_api(
+        api, case, case_system_partner, bank_partner, judge_xixia, judge_jingyuan, approver_xixia,
+        django_capture_on_commit_callbacks):
+    _approved_freeze(case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks)
+    ruling = case.documents.get(kind="ruling")
+    client = api.as_partner(case_system_partner)
+    listed = client.get(f"/api/v1/documents/?case={case.pk}").json()["results"]
+    assert {d["kind"] for d in listed} == {"ruling", "notice"} and {d["sha256"] for d in listed} == set(
+        case.documents.values_list("sha256", flat=True))
+    response = client.get(f"/api/v1/documents/{ruling.pk}/file/")
+    assert response.status_code == 200 and response.content == issued.read(ruling)
+    assert AuditLog.objects.filter(action="document.download", object_id=str(ruling.pk), partner=case_system_partner).exists()
+    assert api.as_partner(bank_partner).get(f"/api/v1/documents/{ruling.pk}/file/").status_code in (403, 404)
+    assert api.as_officer(judge_jingyuan).get(f"/api/v1/documents/{ruling.pk}/").status_code == 404
