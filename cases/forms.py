@@ -3,12 +3,23 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from execcenter.choices import Role
 from execcenter.models import Court, Officer
 
-from .choices import AuctionOutcome, CaseStatus, ClosureType, DishonestGround, MeasureKind, PartyRole, ReceiptSource, SuspensionKind, TransferKind
+from .choices import (
+    AuctionOutcome,
+    CaseStatus,
+    ClosureType,
+    DishonestGround,
+    MeasureKind,
+    PartyRole,
+    ReceiptSource,
+    SuspensionKind,
+    TransferKind,
+)
 from .models import Party
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -133,3 +144,23 @@ class TransferForm(forms.Form):
 
 class TransferDecisionForm(forms.Form):
     note = forms.CharField(label=_("审批意见"), max_length=200, required=False)
+
+
+class DebtorFactsForm(forms.Form):
+    """Facts about the respondent (失信 eligibility, 终本 condition 5), shown as they stand on the case."""
+
+    dishonest_eligible = forms.BooleanField(label=_("符合纳入失信名单条件"), required=False)
+    whereabouts_unknown = forms.BooleanField(label=_("被执行人下落不明"), required=False)
+    searched_on = forms.DateField(label=_("已依法查找日期"), required=False, widget=DATE)
+    obstructed = forms.BooleanField(label=_("存在妨害执行行为"), required=False)
+
+    def __init__(self, *args, case, user, **kw):
+        kw.setdefault("initial", {"dishonest_eligible": case.dishonest_eligible, "whereabouts_unknown": case.debtor_whereabouts_unknown,
+                                  "searched_on": case.debtor_searched_on, "obstructed": case.debtor_obstructed})
+        super().__init__(*args, **kw)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("searched_on") and data["searched_on"] > timezone.localdate():
+            self.add_error("searched_on", _("查找日期不能晚于今天 (date in the future)"))
+        return data

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import document_views, exports, money_views, views
+from . import document_views, exports, filing_views, money_views, views
 
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="case-list"),
     path("export.xlsx", exports.case_list_export, name="case-export"),
     path("long-pending.xlsx", exports.long_pending_export, name="long-pending-export"),
+    path("new/", filing_views.case_new, name="case-new"),
+    path("parties/lookup/", filing_views.party_lookup, name="party-lookup"),
     path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/actions/<slug:name>/", views.case_action, name="case-action"),
     path("<int:pk>/auctions/<int:item_id>/round/", views.auction_round, name="auction-round"),

@@ -97,6 +97,9 @@ ACTIONS = {
     "measure": (forms.MeasureForm, True, lambda c, d, a, r: measures.impose_measure(
         c, d.pop("kind"), **{k: v for k, v in d.items() if v not in (None, "")}, actor=a, request=r)),
     "follow_up": (forms.FollowUpForm, False, lambda c, d, a, r: supervision.add_follow_up(c.long_pending, d["note"], actor=a, request=r)),
+    "facts": (forms.DebtorFactsForm, True, lambda c, d, a, r: services.record_debtor_facts(
+        c, dishonest_eligible=d["dishonest_eligible"], whereabouts_unknown=d["whereabouts_unknown"], searched_on=d["searched_on"],
+        obstructed=d["obstructed"], actor=a, request=r)),
     "transfer": (forms.TransferForm, True, lambda c, d, a, r: transfers.request_transfer(
         a, c, kind=d["kind"], to_court=d["to_court"], reason=d["reason"], legal_basis=d["legal_basis"], request=r)),
 }
@@ -149,6 +152,7 @@ def _render_case(request, case, bound=None, status=200, auction_bound=None):
         "resume": allowed["resume"], "close": bool(allowed["close"]), "resume_terminated": allowed["resume_terminated"],
         "notice": open_case, "receipt": open_case, "payout": case.recovered_amount > 0, "measure": open_case,
         "follow_up": hasattr(case, "long_pending"),
+        "facts": open_case,
         "transfer": open_case and policy.may(user, "case.transfer.request", case),
     }
     if bound is not None:
