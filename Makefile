@@ -9,7 +9,7 @@ CASES  ?= 20000
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install migrate seed browser-deps bench-deps messages bench
+.PHONY: run test install migrate seed browser-deps bench-deps messages bench faults
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,3 +48,10 @@ bench-deps:
 # Every benchmark of docs/design.md §5 (bench/run_all.py: drops and rebuilds the ec_million database).
 bench: install bench-deps
 	$(BIN)/python bench/run_all.py
+
+# Scripted fault runs (issue 16, faults/run.py): PostgreSQL database ec_faults (dropped and rebuilt), a Redis of its
+# own on a free port, real Celery workers and beat; prints expected vs present, duplicates and time to settle per
+# scenario. A few minutes on 2 cores. FAULTS_ARGS="--scenarios kill-fanout,web-kill --institutions 60" for a subset.
+FAULTS_ARGS ?=
+faults: install
+	$(BIN)/python faults/run.py $(FAULTS_ARGS)

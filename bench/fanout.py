@@ -30,6 +30,7 @@ from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench import results  # noqa: E402
 from bench.machine import describe  # noqa: E402
 from execcenter.tasks import HEARTBEAT_KEY  # noqa: E402
 
@@ -180,8 +181,13 @@ def main():
         if title.startswith("throughput"):
             a, b = ours["answered"] / ours["elapsed"], base["answered"] / base["elapsed"]
             print(f"| {title} | {a:,.0f} q/s | {b:,.0f} q/s | {a / b:.1f}× | {targets[title]} |")
+            results.record(f"fan-out {title}", a, "q/s", baseline=b, better="higher", target=targets[title],
+                           data_size=f"{n_inst:,} institutions × {args.respondents} respondents",
+                           note="baseline: one task per institution")
         else:
             print(f"| {title} | {ours['elapsed']:.2f} s | {base['elapsed']:.2f} s | {base['elapsed'] / ours['elapsed']:.1f}× | {targets[title]} |")
+            results.record(f"fan-out {title}", ours["elapsed"], "s", baseline=base["elapsed"], target=targets[title],
+                           data_size=f"{n_inst:,} institutions", note="baseline: one task per institution")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "execcenter.settings")
+from bench import results  # noqa: E402
+
 MAX_SCREENS, MAX_SECONDS = 1000, 120
 
 
@@ -267,6 +269,15 @@ def main():
     print(f"snapshot vs per-request baseline (p50): {percentile(baseline, 50) / max(realistic['p50'], 1e-9):.0f}× faster "
           f"(target ≥ 20×; p95 target ≤ 20 ms, saturation target ≥ 1,000 polls/s)")
     print(f"saturation load generator: {generator}, on the same machine as the server")
+    size = f"{n_cases:,} cases, {len(courts)} scopes"
+    results.record(f"screen poll p95, {screens} screens every {opts.interval:g} s", realistic["p95"], "ms",
+                   baseline=percentile(baseline, 95), target="≤ 20 ms", data_size=size,
+                   note="baseline: every module computed per request")
+    results.record(f"unchanged polls per second, {screens} screens back-to-back", saturate["rps"], "polls/s",
+                   baseline=1000 / statistics.median(baseline), better="higher", target="≥ 1,000/s", data_size=size,
+                   note=f"load generator: {generator}")
+    results.record("full snapshot refresh (all modules × all scopes)", statistics.median(refresh_times), "s",
+                   target="≤ 10 s", data_size=size)
     print(f"refresh of all modules × all scopes: {', '.join(f'{t:.2f}' for t in refresh_times)} s (target ≤ 10 s); "
           f"slowest modules: {', '.join(f'{c} {t:.2f}s' for c, t in slowest)}")
 

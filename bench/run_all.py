@@ -1,29 +1,71 @@
-"""Every benchmark of docs/design.md §5 in one go (`make bench`), each printing its own table.
+"""Every benchmark of docs/design.md §5 in one go (`make bench`), each printing its own table, then ONE table of
+every figure (figure, value, baseline, ratio, target, data size, machine) written to bench/results/latest.json.
 
     make bench                     # PostgreSQL ec_million (dropped and rebuilt) and Redis db 9 on 127.0.0.1; wrk installed
+    make bench BENCH_CASES=20000   # the same steps at a small size (minutes, not a quarter of an hour)
     BENCH_DATABASE_URL=postgres://… BENCH_REDIS_URL=redis://… make bench
+
+The fault runs' figures (`make faults`, var/faults/latest.json) join the table when present.
 
 Order matters: seed.py builds the 1,000,000-case database that case_list.py and polling.py read; fanout.py makes
 its own respondents in a database of its own. Takes about 15 minutes on 2 cores.
 """
+import argparse
+import datetime as dt
+import json
 import os
+import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ec_million")
 FANOUT_DATABASE = os.environ.get("BENCH_FANOUT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ec_bench")
 EXPORT_DATABASE = os.environ.get("BENCH_EXPORT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ec_export")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 
-STEPS = [
-    ("seed.py", ["--cases", "1000000"], DATABASE),
-    ("case_list.py", [], DATABASE),
-    ("polling.py", ["--screens", "200", "--seconds", "20"], DATABASE),
-    ("fanout.py", [], FANOUT_DATABASE),
-    ("export.py", ["--cases", "100000"], EXPORT_DATABASE),  # its own 100,000-case database (created when missing)
-]
+
+
+def steps(cases):
+    """The full run at 1,000,000 cases; below 100,000 cases every step is shortened to match (a smoke run)."""
+    if cases >= 100_000:
+        return [
+            ("seed.py", ["--cases", str(cases)], DATABASE),
+            ("case_list.py", [], DATABASE),
+            ("polling.py", ["--screens", "200", "--seconds", "20"], DATABASE),
+            ("fanout.py", [], FANOUT_DATABASE),
+            ("export.py", ["--cases", "100000"], EXPORT_DATABASE),  # its own 100,000-case database (created when missing)
+        ]
+    return [
+        ("seed.py", ["--cases", str(cases), "--baseline-cases", "200"], DATABASE),
+        ("case_list.py", [], DATABASE),
+        ("polling.py", ["--screens", "20", "--seconds", "5", "--baseline-samples", "2"], DATABASE),
+        ("fanout.py", ["--respondents", "1", "--baseline-respondents", "1", "--skip-realistic", "--concurrency", "2"],
+         FANOUT_DATABASE),
+        ("export.py", ["--cases", str(min(cases, 5000))], EXPORT_DATABASE),
+    ]
+
+
+def fault_rows():
+    """The fault runs' time to settle, when `make faults` has run (its own machine line and date)."""
+    from bench import results
+
+    path = ROOT / "var" / "faults" / "latest.json"
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    settles = [r["settle_s"] for r in data["rows"] if r.get("settle_s") is not None]
+    if not settles:
+        return []
+    held = all(r["ok"] for r in data["rows"])
+    row = results.record("fault runs: time to settle after the fault clears, median", statistics.median(settles), "s",
+                         target="≤ 60 s", data_size=f"{data['institutions']} institutions, {len(data['rows'])} scenario rows",
+                         note=f"max {max(settles):.1f} s; invariants {'held' if held else 'BROKEN'}; {data['settings']}")
+    row["machine"] = data["machine"]
+    return [row]
 
 
 def ensure_database(url):
@@ -37,12 +79,31 @@ def ensure_database(url):
         subprocess.run(psql + [f'CREATE DATABASE "{db["NAME"]}"'], check=True)
 
 
-def main():
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="every benchmark, one table")
+    parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", "1000000")))
+    parser.add_argument("--only", action="append", help="run only these steps (seed.py, case_list.py, polling.py, fanout.py)")
+    args = parser.parse_args(argv)
+    from bench import results
+
     ensure_database(FANOUT_DATABASE)
-    for script, args, database in STEPS:
-        print(f"\n=== bench/{script} {' '.join(args)}", flush=True)
-        env = {**os.environ, "DATABASE_URL": database, "REDIS_URL": REDIS}
-        subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], cwd=ROOT, env=env, check=True)
+    ensure_database(EXPORT_DATABASE)
+    records = Path(tempfile.mkstemp(prefix="bench-", suffix=".jsonl")[1])
+    for script, step_args, database in steps(args.cases):
+        if args.only and script not in args.only:
+            continue
+        print(f"\n=== bench/{script} {' '.join(step_args)}", flush=True)
+        env = {**os.environ, "DATABASE_URL": database, "REDIS_URL": REDIS, "BENCH_RESULTS_FILE": str(records)}
+        if args.cases < 100_000:
+            env["BENCH_REPEAT"] = "10"
+        subprocess.run([sys.executable, str(ROOT / "bench" / script), *step_args], cwd=ROOT, env=env, check=True)
+    rows = results.load(records) + fault_rows()
+    records.unlink()
+    print("\n=== one table (docs/design.md §5; ratio = times better than the naive baseline)\n")
+    print(results.table(rows))
+    path = results.write_latest(rows, {"date": str(dt.date.today()), "cases": args.cases,
+                                       "full_size": args.cases >= 1_000_000})
+    print(f"\nwritten: {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

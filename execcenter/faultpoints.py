@@ -20,6 +20,7 @@ from pathlib import Path
 # Every point, in the order the paths reach them (tests crash at each; `make faults` arms them by name).
 POINTS = (
     # network query fan-out (querycontrol.services.queries)
+    "query.submitted",          # the request and its chunk messages committed, nothing handed to the broker yet
     "query.chunk.claimed",      # the chunk's run is claimed (version bumped), nothing asked yet
     "query.chunk.answered",     # the institutions answered, nothing written yet
     "query.chunk.written",      # the chunk's answers committed, the request's final status not yet written

@@ -51,3 +51,24 @@ def plan(institution, ref: str, attempt: int) -> Fault:
         latency_ms = high if timeout else low + (high - low) * unit("latency", ref, code, attempt)
         latency_s = latency_ms / 1000.0
     return Fault(latency_s=latency_s, timeout=timeout, failure=failure)
+
+
+# Off-protocol answers a broken gateway gives (issue 16). SIMULATOR_GARBAGE_CODES (comma-separated institution
+# codes) makes those institutions answer one of these, chosen by the code, instead of their accounts.
+GARBAGE = (
+    "OK",
+    [["not", "an", "asset"]],
+    None,
+    [{"asset_ref": "G1", "balance": "100.00"}],
+    [{"asset_ref": "G1", "asset_kind": "deposit", "balance": "一千元"}],
+    [{"asset_ref": "G1", "asset_kind": "deposit", "balance": "12345678901234567890"}],
+)
+
+
+def garbage_for(code: str):
+    """The malformed answer `code` gives, or None when it answers properly."""
+    codes = getattr(settings, "SIMULATOR_GARBAGE_CODES", "") or ""
+    wanted = [c.strip() for c in codes.split(",") if c.strip()]
+    if code not in wanted:
+        return None
+    return GARBAGE[sum(map(ord, code)) % len(GARBAGE)]

@@ -127,7 +127,8 @@ def query_many(codes, id_number: str, name: str, *, request_ref: str, attempt: i
         try:
             fault.raise_timeout()
             fault.raise_failure()
-            results[code] = _look(inst, id_number, name)
+            garbage = faults.garbage_for(code)
+            results[code] = _look(inst, id_number, name) if garbage is None else garbage
         except SimulatorError as exc:
             results[code] = exc
     if slowest:

@@ -314,6 +314,8 @@ QUERYCONTROL_HTTP_TIMEOUT = env.float("QUERYCONTROL_HTTP_TIMEOUT", default=10.0)
 # Simulator latency: "zero" (tests, throughput), "realistic" (each institution's latency profile,
 # timeouts and failures), "failures" (the profile's timeouts and failures without sleeping).
 SIMULATOR_LATENCY = env.str("SIMULATOR_LATENCY", default="zero")
+# Institutions (comma-separated codes) whose simulated gateway answers off-protocol garbage (`make faults`).
+SIMULATOR_GARBAGE_CODES = env.str("SIMULATOR_GARBAGE_CODES", default="")
 # Seconds after the last look at a simulated account before its debtor may move money again (0: never).
 SIMULATOR_BALANCE_MOVE_SECONDS = env.int("SIMULATOR_BALANCE_MOVE_SECONDS", default=3600)
 # Fan-out (querycontrol): institutions per chunk task, and I/O threads per worker process that ask them.

@@ -203,7 +203,7 @@ def enqueue_chunks(request_id):
     """Called inside the submitting transaction: one outbox row per chunk task, committed with the
     request and handed to the broker after commit (or by the relay once a down broker is back)."""
     ids = QueryChunk.objects.filter(request_id=request_id, status=ChunkStatus.PENDING).values_list("pk", flat=True)
-    outbox.enqueue("querycontrol.tasks.query_chunk", [(chunk_id,) for chunk_id in ids])
+    outbox.enqueue("querycontrol.tasks.query_chunk", [(chunk_id,) for chunk_id in ids], fault_point="query.submitted")
 
 
 def cancel_query(actor, qr, *, request=None):

@@ -90,6 +90,14 @@ def test_gateway_garbage_for_one_bank_fails_that_bank_alone_named_and_keeps_its_
     assert QueryResult.objects.filter(request=qr, status="ok").count() == len(institutions) - 2
 
 
+def test_simulated_gateway_garbage_fails_those_institutions_and_no_other(case, judge_xixia, institutions, settings,
+                                                                           django_capture_on_commit_callbacks):
+    settings.SIMULATOR_GARBAGE_CODES = "BANK-CMB,BANK-CIB,VEH-64"
+    qr = query_case(case, judge_xixia, django_capture_on_commit_callbacks)
+    assert qr.status == "partial" and qr.failed == 3
+    assert {r.institution.code for r in query_services.failing_institutions(qr)} == {"BANK-CMB", "BANK-CIB", "VEH-64"}
+
+
 @pytest.fixture
 def found(case, judge_xixia, django_capture_on_commit_callbacks):
     query_case(case, judge_xixia, django_capture_on_commit_callbacks)

@@ -17,7 +17,7 @@ from django.test import override_settings
 from cases.models import MoneyEntry
 from execcenter import faultpoints, outbox
 from execcenter.faultpoints import InjectedCrash
-from querycontrol.models import ControlOrder, FoundAsset, QueryChunk, QueryResult
+from querycontrol.models import ControlOrder, FoundAsset, QueryChunk, QueryRequest, QueryResult
 from querycontrol.services import orders as order_services
 from querycontrol.services import queries as query_services
 from querycontrol.services import sending
@@ -25,7 +25,7 @@ from simulator.models import SimFreeze, SimRequest
 
 from .conftest import deposit, query_case
 
-QUERY_POINTS = [p for p in faultpoints.POINTS if p.startswith("query.")]
+QUERY_POINTS = [p for p in faultpoints.POINTS if p.startswith("query.chunk.") or p == "query.request.finished"]
 ORDER_POINTS = [p for p in faultpoints.POINTS if p.startswith("order.")]
 NOW = dt.timedelta(0)
 
@@ -70,6 +70,18 @@ def test_fanout_crash_at_each_point_is_finished_by_the_sweep_with_every_answer_o
     query_services.resume_stalled_queries(older_than=NOW)
     assert_fanout_settled(qr)
     assert query_services.resume_stalled_queries(older_than=NOW) == 0  # settled: the next sweep has nothing to do
+
+
+@override_settings(QUERYCONTROL_CHUNK_SIZE=4)
+def test_crash_after_submitting_before_the_broker_got_the_chunks_is_sent_by_the_relay(case, judge_xixia,
+                                                                                     django_capture_on_commit_callbacks):
+    with faultpoints.armed("query.submitted"), pytest.raises(InjectedCrash):
+        with django_capture_on_commit_callbacks(execute=True):
+            query_services.submit_query(judge_xixia.user, case, purpose="财产调查")
+    qr = QueryRequest.objects.get()
+    assert outbox.backlog()[0] == qr.chunks_total == 3
+    outbox.relay_pending(min_age_seconds=0)
+    assert_fanout_settled(qr)
 
 
 @override_settings(QUERYCONTROL_CHUNK_SIZE=4)
