@@ -65,10 +65,13 @@ GARBAGE = (
 )
 
 
+PROPER = object()  # garbage_for's answer for an institution that answers properly (None is one of the garbage answers)
+
+
 def garbage_for(code: str):
-    """The malformed answer `code` gives, or None when it answers properly."""
+    """The malformed answer `code` gives, or PROPER when it answers properly."""
     codes = getattr(settings, "SIMULATOR_GARBAGE_CODES", "") or ""
     wanted = [c.strip() for c in codes.split(",") if c.strip()]
     if code not in wanted:
-        return None
+        return PROPER
     return GARBAGE[sum(map(ord, code)) % len(GARBAGE)]

@@ -128,7 +128,7 @@ def query_many(codes, id_number: str, name: str, *, request_ref: str, attempt: i
             fault.raise_timeout()
             fault.raise_failure()
             garbage = faults.garbage_for(code)
-            results[code] = _look(inst, id_number, name) if garbage is None else garbage
+            results[code] = _look(inst, id_number, name) if garbage is faults.PROPER else garbage
         except SimulatorError as exc:
             results[code] = exc
     if slowest:
