@@ -1,4 +1,5 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,4 +24,10 @@ class QueryControlConfig(AppConfig):
 
         hooks.register_transfer_blocker(transfer_blockers)
         hooks.register_court_change_listener(follow_case)
+        if apps.is_installed("simulator"):
+            # The simulator keeps its own records of the institutions it plays; tell it of each one saved.
+            from .connectors.simulator import publish_on_save
+            from .models import Institution
+
+            post_save.connect(publish_on_save, sender=Institution, dispatch_uid="querycontrol.publish_institution")
         panels.register("querycontrol/_case_panel.html", case_panel_context)

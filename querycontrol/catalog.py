@@ -102,21 +102,22 @@ _ETHNIC = re.compile(
     r"傈僳|景颇|怒|独龙|普米|布朗|水|毛南|仫佬|各|达斡尔|鄂温克|鄂伦春|锡伯|朝鲜|塔吉克|柯尔克孜|裕固)族"
 )
 
-# Service profile per category: (requests/s, in flight, latency ms min, max, failure rate, timeout rate).
-# Large banks run big gateways; village banks answer through a provincial platform, slowly.
+# What we may send per category: (requests/s, requests in flight), enforced across all workers by the fan-out.
+# Large banks run big gateways; village banks answer through a provincial platform. (How fast and how reliably
+# a simulated institution answers is the simulator's own business: simulator/institutions.py.)
 PROFILES = {
-    C.STATE_BANK: (200, 64, 50, 300, 0.002, 0.002),
-    C.JOINT_STOCK_BANK: (120, 32, 60, 400, 0.003, 0.003),
-    C.POLICY_BANK: (40, 8, 80, 600, 0.005, 0.005),
-    C.PRIVATE_BANK: (60, 16, 50, 500, 0.005, 0.005),
-    C.FOREIGN_BANK: (30, 8, 100, 800, 0.005, 0.005),
-    C.CITY_BANK: (40, 12, 100, 800, 0.005, 0.008),
-    C.RURAL_COMMERCIAL_BANK: (15, 4, 150, 1500, 0.01, 0.01),
-    C.CREDIT_COOPERATIVE: (10, 3, 200, 2000, 0.01, 0.01),
-    C.VILLAGE_BANK: (5, 2, 200, 2000, 0.015, 0.01),
-    C.NATIONAL_REGISTRY: (100, 32, 100, 800, 0.005, 0.005),
-    C.LOCAL_REGISTRY: (20, 6, 200, 1500, 0.01, 0.01),
-    C.COMPANY: (60, 16, 80, 1000, 0.005, 0.005),
+    C.STATE_BANK: (200, 64),
+    C.JOINT_STOCK_BANK: (120, 32),
+    C.POLICY_BANK: (40, 8),
+    C.PRIVATE_BANK: (60, 16),
+    C.FOREIGN_BANK: (30, 8),
+    C.CITY_BANK: (40, 12),
+    C.RURAL_COMMERCIAL_BANK: (15, 4),
+    C.CREDIT_COOPERATIVE: (10, 3),
+    C.VILLAGE_BANK: (5, 2),
+    C.NATIONAL_REGISTRY: (100, 32),
+    C.LOCAL_REGISTRY: (20, 6),
+    C.COMPANY: (60, 16),
 }
 
 
@@ -130,13 +131,12 @@ class Entry:
     profile: tuple = field(default=())
 
     def as_fields(self) -> dict:
-        rate, in_flight, lat_min, lat_max, fail, timeout = self.profile or PROFILES[self.category]
+        rate, in_flight = self.profile or PROFILES[self.category]
         return dict(
             code=self.code, name=self.name, kind=self.kind, category=self.category, region_code=self.region_code,
             supported_actions=[str(a) for a in ACTIONS_BY_KIND[K(self.kind)]],
             asset_term_class=str(TERM_CLASS_BY_KIND[K(self.kind)]), is_active=True,
-            rate_per_second=rate, max_in_flight=in_flight, latency_min_ms=lat_min, latency_max_ms=lat_max,
-            failure_rate=fail, timeout_rate=timeout,
+            rate_per_second=rate, max_in_flight=in_flight,
         )
 
 
@@ -233,7 +233,7 @@ def _registries() -> list[Entry]:
     ]
     for code, name in payments:
         big = code in ("PAY-ALIPAY", "PAY-TENPAY")
-        out.append(Entry(code, name, K.PAYMENT, C.COMPANY, profile=(150, 48, 50, 300, 0.002, 0.002) if big else ()))
+        out.append(Entry(code, name, K.PAYMENT, C.COMPANY, profile=(150, 48) if big else ()))
     insurers = [
         "中国人寿保险股份有限公司", "中国平安人寿保险股份有限公司", "中国太平洋人寿保险股份有限公司",
         "新华人寿保险股份有限公司", "泰康人寿保险有限责任公司", "太平人寿保险有限公司",

@@ -56,7 +56,7 @@ def region_of(id_number: str) -> str:
 
 @dataclass
 class Profile:
-    """What generation needs to know about an institution (read from querycontrol.Institution)."""
+    """What generation needs to know about an institution (read from the simulator's SimInstitution)."""
 
     code: str
     kind: str

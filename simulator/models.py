@@ -2,11 +2,56 @@
 freeze book. Only the simulator reads these tables; the product reaches them through a connector,
 so a real deployment drops them and talks to gateways instead.
 """
+import datetime
 from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
+
+
+class SimInstitution(models.Model):
+    """The simulator's own record of a bank or registry it plays: what the institution is (told by the product
+    through the connector side, `querycontrol.connectors.simulator.publish`) and how it behaves (latency and
+    failure rates, the simulator's own business). The product's `querycontrol.Institution` is never read here."""
+
+    code = models.CharField(_("机构代码"), max_length=32, unique=True)
+    name = models.CharField(_("机构名称"), max_length=64)
+    kind = models.CharField(_("类别"), max_length=16)
+    category = models.CharField(_("细分类别"), max_length=32, blank=True)
+    region_code = models.CharField(_("所在行政区划"), max_length=6, blank=True)
+    supported_actions = models.JSONField(_("办理的业务"), default=list)
+    # 民诉法解释 Art. 485 as the institution applies it: the longest term of one freeze / seal, in years.
+    term_years = models.PositiveSmallIntegerField(_("最长控制期限(年)"), default=1)
+    is_active = models.BooleanField(_("启用"), default=True)
+    # Behaviour, read only with SIMULATOR_LATENCY=realistic / failures (simulator/faults.py).
+    latency_min_ms = models.PositiveIntegerField(_("模拟最短响应(毫秒)"), default=50)
+    latency_max_ms = models.PositiveIntegerField(_("模拟最长响应(毫秒)"), default=500)
+    failure_rate = models.FloatField(_("模拟故障率"), default=0.0)
+    timeout_rate = models.FloatField(_("模拟超时率"), default=0.0)
+
+    class Meta:
+        verbose_name = _("模拟协助单位")
+        verbose_name_plural = _("模拟协助单位")
+        constraints = [
+            models.CheckConstraint(condition=Q(latency_min_ms__lte=models.F("latency_max_ms")),
+                                   name="sim_institution_latency_min_le_max"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def supports(self, action) -> bool:
+        return str(action) in self.supported_actions
+
+    def max_term_days(self, start: datetime.date) -> int:
+        """Longest term in days of a freeze / seal (or one renewal) starting on `start`: `term_years` calendar
+        years, so a term that spans 29 February is one day longer."""
+        try:
+            end = start.replace(year=start.year + self.term_years)
+        except ValueError:  # 29 February → 28 February in a common year
+            end = start.replace(year=start.year + self.term_years, day=28)
+        return (end - start).days
 
 
 class SimAccount(models.Model):

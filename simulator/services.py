@@ -11,12 +11,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 
-from querycontrol.models import Institution
-
-from . import book, clock, faults
+from . import book, clock, faults, institutions
 from .exceptions import IdempotencyConflict, SimulatedNotFound, SimulatedRefusal, SimulatorError
 from .generation import CENT, Profile, holdings
-from .models import SimAccount, SimFreeze, SimRequest
+from .models import SimAccount, SimFreeze, SimInstitution, SimRequest
 
 # The orders a simulated institution carries out: the simulator's side of the wire, listed once (its HTTP routes
 # follow it); tests/simulator/test_boundary.py checks it against the product's OrderKind.
@@ -25,24 +23,18 @@ ACTIONS = ("freeze", "renew", "unfreeze", "deduct", "seal")
 
 # --- Institutions --------------------------------------------------------------------------------
 
-def _institutions(codes) -> dict[str, Institution]:
-    return {i.code: i for i in Institution.objects.filter(code__in=list(codes), is_active=True)}
+# The simulator's own records of the institutions it plays (simulator/institutions.py), never the product's.
+_institutions = institutions.active
+_institution = institutions.get
 
 
-def _institution(code: str) -> Institution:
-    inst = _institutions([code]).get(code)
-    if inst is None:
-        raise SimulatedNotFound(f"未知或已停用的机构 {code} (unknown or inactive institution)")
-    return inst
-
-
-def _profile(inst: Institution) -> Profile:
+def _profile(inst: SimInstitution) -> Profile:
     return Profile(code=inst.code, kind=inst.kind, category=inst.category, region_code=inst.region_code)
 
 
 # --- Query ---------------------------------------------------------------------------------------
 
-def _materialise(inst: Institution, id_number: str, name: str, today) -> list[int]:
+def _materialise(inst: SimInstitution, id_number: str, name: str, today) -> list[int]:
     """Persist the generated holdings on first look, so later orders act on stored balances. Accounts the
     holder opened later (`open_account`) are stored only and answered as well."""
     specs = holdings(id_number, _profile(inst), today)
@@ -89,7 +81,7 @@ def _materialise(inst: Institution, id_number: str, name: str, today) -> list[in
     return generated + sorted(set(known.values()) - set(generated))
 
 
-def _look(inst: Institution, id_number: str, name: str) -> list[dict]:
+def _look(inst: SimInstitution, id_number: str, name: str) -> list[dict]:
     now, today = clock.now(), clock.today()
     pks = _materialise(inst, id_number, name, today)
     if not pks:

@@ -58,3 +58,24 @@ def _checked(rows):
     except validation.InvalidAnswer as exc:
         return exc
 
+
+def publish(institutions, *, reset_behaviour: bool = False) -> int:
+    """Tell the simulator which institutions exist (it keeps its own records and never reads ours).
+
+    `institutions`: querycontrol Institution rows. Called when the catalogue is loaded and when one
+    institution is saved (querycontrol.apps); the simulator sets how each behaves from its category, and
+    `reset_behaviour` puts that back (a catalogue reload restores tuned profiles). Returns rows written.
+    """
+    from simulator import institutions as sim_institutions
+
+    return sim_institutions.register(
+        [{"code": i.code, "name": i.name, "kind": i.kind, "category": i.category, "region_code": i.region_code,
+          "supported_actions": list(i.supported_actions), "term_years": i.term_years, "is_active": i.is_active}
+         for i in institutions],
+        reset_behaviour=reset_behaviour,
+    )
+
+
+def publish_on_save(sender, instance, **kwargs):
+    """post_save receiver on querycontrol.Institution (connected in querycontrol.apps when the simulator is installed)."""
+    publish([instance])

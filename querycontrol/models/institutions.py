@@ -1,7 +1,6 @@
 """Assisting institutions (查控协助单位): banks and registries that answer network queries and orders."""
 import datetime
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,16 +56,6 @@ class Institution(models.Model):
     # Optional gateway of this institution for the HTTP connector (otherwise the shared base URL).
     gateway_url = models.URLField(_("接口地址"), blank=True)
 
-    # Simulator profile: only the simulator reads these, and only with SIMULATOR_LATENCY=realistic.
-    latency_min_ms = models.PositiveIntegerField(_("模拟最短响应(毫秒)"), default=50)
-    latency_max_ms = models.PositiveIntegerField(_("模拟最长响应(毫秒)"), default=500)
-    failure_rate = models.FloatField(
-        _("模拟故障率"), default=0.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
-    )
-    timeout_rate = models.FloatField(
-        _("模拟超时率"), default=0.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
-    )
-
     objects = InstitutionQuerySet.as_manager()
 
     class Meta:
@@ -74,12 +63,6 @@ class Institution(models.Model):
         verbose_name_plural = _("查控协助单位")
         ordering = ["kind", "code"]
         indexes = [models.Index(fields=["kind", "is_active"], name="institution_kind_active")]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(latency_min_ms__lte=models.F("latency_max_ms")),
-                name="institution_latency_min_le_max",
-            ),
-        ]
 
     def __str__(self):
         return self.name

@@ -11,9 +11,10 @@ from cases.models import MoneyEntry
 from execcenter.exceptions import DomainError, PermissionDenied, RuleViolation
 from execcenter.models import Alert
 from querycontrol.connectors import Party, get_connector
-from querycontrol.models import ControlOrder, Institution
+from querycontrol.models import ControlOrder
 from querycontrol.services import orders as order_services
 from querycontrol.services import sending
+from simulator.models import SimInstitution
 
 from .conftest import deposit, make_case, query_case, send_now
 
@@ -280,7 +281,7 @@ def test_sending_twice_freezes_once(found, judge_xixia, approver_xixia, django_c
 @override_settings(SIMULATOR_LATENCY="failures")
 def test_transient_failure_is_retried_with_the_same_key_and_a_permanent_one_fails_the_order(
         found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks):
-    Institution.objects.filter(pk=found.institution_id).update(failure_rate=1.0)
+    SimInstitution.objects.filter(code=found.institution.code).update(failure_rate=1.0)
     order = file_and_approve(judge_xixia, approver_xixia, "freeze", django_capture_on_commit_callbacks,
                              asset=found, amount=Decimal("30000.00"))
     with pytest.raises(sending.TransientConnectorError):
@@ -291,7 +292,7 @@ def test_transient_failure_is_retried_with_the_same_key_and_a_permanent_one_fail
     order.refresh_from_db()
     assert order.status == "sent"
     assert Alert.objects.filter(kind="order_unanswered", source_id=str(order.pk)).exists()
-    Institution.objects.filter(pk=found.institution_id).update(failure_rate=0.0)
+    SimInstitution.objects.filter(code=found.institution.code).update(failure_rate=0.0)
     sending.send(order.pk, attempt=3)
     order.refresh_from_db()
     assert order.outcome == "frozen"

@@ -8,6 +8,7 @@ from execcenter.exceptions import DomainError, PermissionDenied, RuleViolation
 from execcenter.models import AuditLog
 from querycontrol.models import FoundAsset, Institution, QueryChunk, QueryRequest, QueryResult
 from querycontrol.services import queries as query_services
+from simulator.models import SimInstitution
 from tests.factories import PartyFactory
 
 from .conftest import make_case, query_case, run_fanout
@@ -132,8 +133,8 @@ def test_two_runs_of_the_same_chunk_at_once_record_its_answers_once(case, judge_
 @override_settings(SIMULATOR_LATENCY="failures")
 def test_transient_failures_are_retried_then_recorded_and_the_request_ends_partial_listing_them(
         case, judge_xixia, institutions, django_capture_on_commit_callbacks):
-    Institution.objects.filter(code="BANK-CMB").update(failure_rate=1.0)
-    Institution.objects.filter(code="BANK-CIB").update(timeout_rate=1.0)
+    SimInstitution.objects.filter(code="BANK-CMB").update(failure_rate=1.0)
+    SimInstitution.objects.filter(code="BANK-CIB").update(timeout_rate=1.0)
     with django_capture_on_commit_callbacks():
         qr, _ = query_services.submit_query(judge_xixia.user, case, purpose="财产调查")
     chunk = QueryChunk.objects.get(request=qr)

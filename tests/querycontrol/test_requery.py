@@ -15,10 +15,11 @@ from cases.choices import CaseStatus, ClosureType, RequeryStatus
 from cases.models import Case, RequerySchedule
 from execcenter.exceptions import InvalidTransition, PermissionDenied, RuleViolation
 from execcenter.models import Alert, AuditLog
-from querycontrol.models import Institution, QueryRequest, QueryResult
+from querycontrol.models import QueryRequest, QueryResult
 from querycontrol.services import queries as query_services
 from querycontrol.services import requery
 from simulator import services as simulator
+from simulator.models import SimInstitution
 from simulator.generation import Profile, holdings
 from tests.cases.conftest import satisfy_terminate_conditions
 from tests.factories import make_resident_id
@@ -178,8 +179,8 @@ def test_a_cancelled_requery_gives_the_round_back_to_the_beat(institutions, judg
 
 def test_retry_asks_only_the_institutions_that_failed(institutions, judge_xixia, settings, django_capture_on_commit_callbacks):
     settings.SIMULATOR_LATENCY = "failures"
-    Institution.objects.update(failure_rate=0, timeout_rate=0)
-    Institution.objects.filter(code__in=["BANK-CMB", "VEH-64"]).update(failure_rate=1)
+    SimInstitution.objects.update(failure_rate=0, timeout_rate=0)
+    SimInstitution.objects.filter(code__in=["BANK-CMB", "VEH-64"]).update(failure_rate=1)
     case = make_case(id_number=poor_id_number())
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.INVESTIGATING)
     with django_capture_on_commit_callbacks():
@@ -189,7 +190,7 @@ def test_retry_asks_only_the_institutions_that_failed(institutions, judge_xixia,
     with pytest.raises(InvalidTransition):
         query_services.retry_failed(judge_xixia.user, QueryRequest.objects.create(
             case=case, court=case.court, purpose="x", requested_by_label="x", status="running"))
-    Institution.objects.update(failure_rate=0)
+    SimInstitution.objects.update(failure_rate=0)
     with django_capture_on_commit_callbacks():
         retry, created = query_services.retry_failed(judge_xixia.user, qr)
         again, created_again = query_services.retry_failed(judge_xixia.user, qr)
@@ -207,15 +208,15 @@ def test_retry_asks_only_the_institutions_that_failed(institutions, judge_xixia,
 def test_retrying_a_requery_adds_what_the_failed_institutions_had(institutions, judge_xixia, settings,
                                                                   django_capture_on_commit_callbacks):
     settings.SIMULATOR_LATENCY = "failures"
-    Institution.objects.update(failure_rate=0, timeout_rate=0)
-    Institution.objects.filter(code="BANK-ICBC").update(failure_rate=1)
+    SimInstitution.objects.update(failure_rate=0, timeout_rate=0)
+    SimInstitution.objects.filter(code="BANK-ICBC").update(failure_rate=1)
     case = terminated_case(judge_xixia)
     simulator.open_account("BANK-ICBC", case.respondent.id_number, case.respondent.name, "30000.00")
     start_and_run(django_capture_on_commit_callbacks)
     round_1 = RequerySchedule.objects.get(case=case, round_no=1)
     assert (round_1.status, round_1.found_count, round_1.failed_count) == (RequeryStatus.DONE, 0, 1)
     assert not Alert.objects.filter(kind="requery_assets_found").exists()
-    Institution.objects.update(failure_rate=0)
+    SimInstitution.objects.update(failure_rate=0)
     with django_capture_on_commit_callbacks():
         retry, _ = query_services.retry_failed(judge_xixia.user, QueryRequest.objects.get(case=case))
     run_fanout(retry)
@@ -266,12 +267,12 @@ def test_the_judge_starts_a_requery_and_a_retry_from_the_browser(institutions, j
     qr = QueryRequest.objects.get(case=case)
     assert response.status_code == 302 and response["Location"] == reverse("querycontrol:query-detail", args=[qr.pk])
     settings.SIMULATOR_LATENCY = "failures"
-    Institution.objects.update(failure_rate=0, timeout_rate=0)
-    Institution.objects.filter(code="BANK-BOC").update(failure_rate=1)
+    SimInstitution.objects.update(failure_rate=0, timeout_rate=0)
+    SimInstitution.objects.filter(code="BANK-BOC").update(failure_rate=1)
     run_fanout(qr)
     detail = client.get(reverse("querycontrol:query-detail", args=[qr.pk])).content.decode()
     assert "仅重新查询未反馈的协助单位" in detail
-    Institution.objects.update(failure_rate=0)
+    SimInstitution.objects.update(failure_rate=0)
     with django_capture_on_commit_callbacks():
         response = client.post(reverse("querycontrol:query-retry", args=[qr.pk]))
     retry = QueryRequest.objects.get(retry_of=qr)

@@ -16,7 +16,7 @@ from querycontrol.models import ControlOrder, FoundAsset, Institution, QueryRequ
 from querycontrol.services import orders as order_services
 from querycontrol.services import queries as query_services
 from querycontrol.services import sending
-from simulator.models import SimFreeze, SimRequest
+from simulator.models import SimFreeze, SimInstitution, SimRequest
 from tests.workers import WorkerProcess, purge_queues, wait_for
 
 from .conftest import deposit, make_case, make_institutions, rich_id_number, run_fanout
@@ -32,7 +32,7 @@ def slow_world(courts, monkeypatch):
         institutions.append(Institution.objects.create(code=f"VB-T{n:03d}", name=f"测试村镇银行{n:03d}", kind="bank",
                                                        category="village_bank", region_code="640105",
                                                        rate_per_second=1000, max_in_flight=50))
-    Institution.objects.update(latency_min_ms=300, latency_max_ms=600, failure_rate=0, timeout_rate=0)
+    SimInstitution.objects.update(latency_min_ms=300, latency_max_ms=600, failure_rate=0, timeout_rate=0)
     monkeypatch.setenv("SIMULATOR_LATENCY", "realistic")
     monkeypatch.setenv("QUERYCONTROL_QUERY_THREADS", "4")
     monkeypatch.setenv("SIMULATOR_BALANCE_MOVE_SECONDS", str(10**9))

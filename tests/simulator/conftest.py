@@ -10,6 +10,7 @@ from querycontrol.connectors.simulator import SimulatorConnector
 from querycontrol.models import Institution
 from simulator import clock
 from simulator.generation import Profile, holdings
+from simulator.models import SimInstitution
 
 CASE_A = ("宁0105", "（2026）宁0105执101号")
 CASE_B = ("宁0104", "（2026）宁0104执202号")
@@ -57,28 +58,31 @@ def connector():
     return SimulatorConnector()
 
 
+def played(**fields):
+    """The simulator's own record of an institution the product has just saved (the product tells the
+    simulator through the connector side on save; the simulator tests then tune its behaviour)."""
+    Institution.objects.create(**fields)
+    return SimInstitution.objects.get(code=fields["code"])
+
+
 @pytest.fixture
 def bank(db):
-    return Institution.objects.create(
-        code="BANK-ICBC", name="中国工商银行", kind=InstitutionKind.BANK, category=InstitutionCategory.STATE_BANK,
-        latency_min_ms=20, latency_max_ms=40,
-    )
+    inst = played(code="BANK-ICBC", name="中国工商银行", kind=InstitutionKind.BANK, category=InstitutionCategory.STATE_BANK)
+    inst.latency_min_ms, inst.latency_max_ms = 20, 40
+    inst.save()
+    return inst
 
 
 @pytest.fixture
 def village_bank(db):
-    return Institution.objects.create(
-        code="BANK-V6401221", name="宁夏贺兰回商村镇银行", kind=InstitutionKind.BANK,
-        category=InstitutionCategory.VILLAGE_BANK, region_code="640122",
-    )
+    return played(code="BANK-V6401221", name="宁夏贺兰回商村镇银行", kind=InstitutionKind.BANK,
+                  category=InstitutionCategory.VILLAGE_BANK, region_code="640122")
 
 
 @pytest.fixture
 def registry(db):
-    return Institution.objects.create(
-        code="RE-640100", name="银川市不动产登记中心", kind=InstitutionKind.REAL_ESTATE,
-        category=InstitutionCategory.LOCAL_REGISTRY, region_code="640100",
-    )
+    return played(code="RE-640100", name="银川市不动产登记中心", kind=InstitutionKind.REAL_ESTATE,
+                  category=InstitutionCategory.LOCAL_REGISTRY, region_code="640100")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from querycontrol.connectors import _build, get_connector
 from querycontrol.connectors.http import HTTPConnector
 from querycontrol.connectors.simulator import SimulatorConnector
 from querycontrol.models import Institution
+from simulator.models import SimInstitution
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +84,29 @@ def test_load_institutions_restores_a_changed_profile():
     call_command("load_institutions")
     icbc = Institution.objects.get(code="BANK-ICBC")
     assert (icbc.name, icbc.rate_per_second) == ("中国工商银行", 200)
+
+
+@pytest.mark.django_db
+def test_load_institutions_tells_the_simulator_which_institutions_exist_and_it_sets_their_behaviour():
+    call_command("load_institutions")
+    SimInstitution.objects.filter(code="BANK-ICBC").update(failure_rate=0.9, name="旧名")
+    call_command("load_institutions")  # a reload restores the catalogue on both sides of the connector
+    played = {i.code: i for i in SimInstitution.objects.all()}
+    assert set(played) == set(Institution.objects.values_list("code", flat=True))
+    icbc, village = played["BANK-ICBC"], played["BANK-V6401041"]
+    assert (icbc.name, icbc.failure_rate, icbc.term_years) == ("中国工商银行", 0.002, 1)
+    assert icbc.supported_actions == ["query", "freeze", "renew", "unfreeze", "deduct"]
+    assert village.latency_max_ms > icbc.latency_max_ms  # a village bank answers through a provincial platform
+    assert played["RE-640100"].term_years == 3
+
+
+@pytest.mark.django_db
+def test_an_institution_saved_by_the_product_is_played_by_the_simulator_with_its_changes():
+    inst = Institution.objects.create(code="BANK-T1", name="测试银行", kind="bank", category="city_bank")
+    assert SimInstitution.objects.get(code="BANK-T1").is_active
+    inst.is_active = False
+    inst.save()
+    assert not SimInstitution.objects.get(code="BANK-T1").is_active
 
 
 def test_get_connector_defaults_to_the_simulator(settings):

@@ -9,6 +9,7 @@ import pytest
 
 from querycontrol.connectors import ConnectorTimeout, PermanentConnectorError, TransientConnectorError
 from querycontrol.connectors.http import HTTPConnector
+from querycontrol.models import Institution
 from simulator import faults
 from simulator.http import make_server
 from simulator.models import SimAccount, SimFreeze
@@ -144,8 +145,9 @@ def _party():
 @committed
 def test_an_institution_with_its_own_gateway_is_called_there(bank, village_bank, server):
     """点对点: an institution's own gateway_url wins over the shared base URL (总对总)."""
-    bank.gateway_url = server
-    bank.save()
+    product_side = Institution.objects.get(code=bank.code)  # the gateway address is the product's to know
+    product_side.gateway_url = server
+    product_side.save()
     party, specs = find_holder(bank, lambda s: True)
     shared_is_down = HTTPConnector("http://127.0.0.1:9", timeout=1)
     assert [a.asset_ref for a in shared_is_down.query(bank.code, party, request_ref="r")] == [s.asset_ref for s in specs]

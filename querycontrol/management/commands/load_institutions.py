@@ -1,5 +1,7 @@
 """Load (or refresh) the institution catalogue: 3,815 banks and the registries. Idempotent: rows are
-matched by code, so a rerun updates names and profiles in place and creates nothing twice."""
+matched by code, so a rerun updates names and profiles in place and creates nothing twice. With the simulator
+installed, the simulator is told the same catalogue (it keeps its own records behind the connector)."""
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -8,7 +10,7 @@ from querycontrol.models import Institution
 
 UPDATE_FIELDS = [
     "name", "kind", "category", "region_code", "supported_actions", "asset_term_class", "is_active",
-    "rate_per_second", "max_in_flight", "latency_min_ms", "latency_max_ms", "failure_rate", "timeout_rate",
+    "rate_per_second", "max_in_flight",
 ]
 
 
@@ -24,6 +26,10 @@ def load_institutions() -> tuple[int, int]:
             unique_fields=["code"],
             update_fields=UPDATE_FIELDS,
         )
+        if apps.is_installed("simulator"):  # bulk_create sends no post_save: tell the simulator ourselves
+            from querycontrol.connectors.simulator import publish
+
+            publish(Institution.objects.all(), reset_behaviour=True)
     created = sum(1 for e in entries if e["code"] not in existing)
     return created, len(entries) - created
 
