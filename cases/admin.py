@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from execcenter.admin import ScopedReadOnlyAdmin
+from execcenter.admin import ReadOnlyAdmin, ScopedReadOnlyAdmin
 from execcenter.identifiers import normalise_case_number
 
 from .models import AuctionItem, Case, IssuedDocument, LongPendingEntry, Measure, MoneyEntry, Party
@@ -20,7 +20,7 @@ class CaseAdmin(ScopedReadOnlyAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(ReadOnlyAdmin):
     """Parties belong to no single court; only superusers reach the admin. ID numbers stay masked here."""
 
     list_display = ["name", "kind", "masked_id"]
@@ -32,15 +32,6 @@ class PartyAdmin(admin.ModelAdmin):
         from execcenter.masking import mask_id_number
 
         return mask_id_number(obj.id_number)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MoneyEntry)

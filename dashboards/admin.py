@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils import timezone
 
+from execcenter.admin import ReadOnlyAdmin
+
 from .models import AlertAction, CommandCentre, Handover, ScreenLayout, Shift, ShiftSwap
 
 
@@ -55,17 +57,8 @@ class HandoverAdmin(admin.ModelAdmin):
 
 
 @admin.register(AlertAction)
-class AlertActionAdmin(admin.ModelAdmin):
+class AlertActionAdmin(ReadOnlyAdmin):
     """Read-only: the alert history is append-only."""
 
     list_display = ["at", "alert", "kind", "actor_label", "escalated_to"]
     list_filter = ["kind"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

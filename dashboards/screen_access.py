@@ -32,7 +32,7 @@ MAX_GRANTS_PER_USER = 50  # screens one person has open at once; older grants be
 
 def max_age():
     """Seconds a token's signature is valid: never longer than the login session it came from."""
-    return getattr(settings, "SCREEN_TOKEN_MAX_AGE", settings.SESSION_COOKIE_AGE)
+    return settings.SCREEN_TOKEN_MAX_AGE
 
 
 def scope_prefix(user):

@@ -9,12 +9,9 @@ from execcenter.models import Alert, AuditLog, Court, Notification, Notification
 from execcenter.services import audit
 
 
-class ScopedReadOnlyAdmin(admin.ModelAdmin):
-    """Admin pages of court-owned records: the visibility rule applies here too, and changes go through the
-    services (state machine, money rules, audit), so the admin only looks."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin page that only looks: records whose changes go through the services (state machine, money rules,
+    audit) or that are append-only (audit log, alert history). The one read-only admin of the product."""
 
     def has_add_permission(self, request):
         return False
@@ -24,6 +21,13 @@ class ScopedReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ScopedReadOnlyAdmin(ReadOnlyAdmin):
+    """Admin pages of court-owned records: read-only, and the visibility rule applies here too."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
 
 
 @admin.register(Court)
@@ -91,21 +95,12 @@ class AlertAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyAdmin):
     """Read-only: the audit log is append-only, even for administrators."""
 
     list_display = ["at", "actor_label", "action", "object_type", "object_id", "court", "ip"]
     list_filter = ["action", "object_type"]
     search_fields = ["actor_label", "object_id", "object_repr"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Login lockouts (django-axes): deleting an attempt record is how an administrator unlocks an account or address

@@ -40,7 +40,7 @@ def _probe_in_background():
 
 def last_known():
     """{"ok": True | False | None (not probed yet), "age_s": seconds since the probe}; never blocks."""
-    every = float(getattr(settings, "BROKER_PROBE_SECONDS", 10))
+    every = float(settings.BROKER_PROBE_SECONDS)
     with _lock:
         due = time.monotonic() - _state["checked"] >= every and not _state["probing"]
         if due:

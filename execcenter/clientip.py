@@ -41,8 +41,8 @@ def client_ip(request):
     remote = _ip(request.META.get("REMOTE_ADDR"))
     if remote is None:
         return None
-    networks = _networks(tuple(getattr(settings, "TRUSTED_PROXY_NETWORKS", ()) or ()))
-    count = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    networks = _networks(tuple(settings.TRUSTED_PROXY_NETWORKS or ()))
+    count = int(settings.TRUSTED_PROXY_COUNT or 0)
     if not networks and count <= 0:
         return str(remote)
     hops = [h for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]

@@ -56,7 +56,7 @@ def _marker(name):
     if not base:
         from django.conf import settings
 
-        base = getattr(settings, "VAR_DIR", "/tmp")
+        base = settings.VAR_DIR
     return Path(base) / f"fault-{name}.fired"
 
 

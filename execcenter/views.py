@@ -50,7 +50,7 @@ def _check_outbox():
     from execcenter import outbox
 
     waiting, oldest_age = outbox.backlog()
-    return {"ok": oldest_age <= getattr(settings, "OUTBOX_STALE_SECONDS", 60), "waiting": waiting, "oldest_age_s": oldest_age}
+    return {"ok": oldest_age <= settings.OUTBOX_STALE_SECONDS, "waiting": waiting, "oldest_age_s": oldest_age}
 
 
 def _check_worker():

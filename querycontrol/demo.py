@@ -178,5 +178,5 @@ def _orders(judge, approver, requests, stdout):
             ControlOrder.objects.filter(pk=old.pk).update(expires_on=today - datetime.timedelta(days=1))
         sending.lapse_expired(today)
     sending.watch_expiry(today)
-    if getattr(settings, "DEBUG", False):
+    if settings.DEBUG:
         stdout.write(f"网络查控：控制措施状态 {sorted(set(ControlOrder.objects.values_list('status', flat=True)))}")

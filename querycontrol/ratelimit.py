@@ -185,7 +185,7 @@ def _build(redis_url, var_dir):
 
 
 def get_rate_limiter():
-    return _build(getattr(settings, "QUERYCONTROL_RATELIMIT_REDIS_URL", settings.REDIS_URL), str(settings.VAR_DIR))
+    return _build(settings.QUERYCONTROL_RATELIMIT_REDIS_URL, str(settings.VAR_DIR))
 
 
 def limits_for(institutions):

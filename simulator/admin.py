@@ -5,6 +5,7 @@ from .models import SimAccount, SimFreeze, SimRequest
 
 
 class ReadOnly(admin.ModelAdmin):
+    # The simulator's own (it imports nothing of the product, docs/architecture.md), like execcenter.admin.ReadOnlyAdmin.
     def has_add_permission(self, request):
         return False
 

@@ -34,7 +34,7 @@ class Fault:
 
 
 def mode() -> str:
-    return getattr(settings, "SIMULATOR_LATENCY", "zero")
+    return settings.SIMULATOR_LATENCY
 
 
 def plan(institution, ref: str, attempt: int) -> Fault:

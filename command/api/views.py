@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from cases.choices import CaseType
 from cases.document_views import document_response
 from execcenter.api.permissions import is_partner
-from execcenter.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from execcenter.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin, validated_input
 from execcenter.choices import PartnerAction, PartnerKind
 from execcenter.uploads import attachment_response
 from execcenter.models import Court
@@ -30,12 +30,6 @@ from .serializers import (
     AssistanceLetterSerializer, BulletinSerializer, DispatchSerializer, FieldTeamSerializer, IncidentSerializer,
     LetterAnswerSerializer, LinkageUnitSerializer, OperationResultSerializer, OperationSerializer, PetitionSerializer, TextSerializer,
 )
-
-
-def _valid(serializer_class, request, **kw):
-    s = serializer_class(data=request.data, context={"request": request}, **kw)
-    s.is_valid(raise_exception=True)
-    return s.validated_data
 
 
 class OperationViewSet(ScopedModelViewSet):
@@ -55,7 +49,7 @@ class OperationViewSet(ScopedModelViewSet):
 
     @action(detail=True, methods=["post"])
     def teams(self, request, pk=None):
-        d = _valid(FieldTeamSerializer, request)
+        d = validated_input(self, FieldTeamSerializer)
         team = services.add_team(request.user, self.get_object(), request=request, name=d["name"], court=d["court"], leader=d["leader"],
                                  members=d.get("members", []), vehicle=d.get("vehicle", ""), body_camera_url=d.get("body_camera_url", ""))
         return Response(FieldTeamSerializer(team, context={"request": request}).data, status=status.HTTP_201_CREATED)
@@ -73,7 +67,7 @@ class OperationViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def results(self, request, pk=None):
         op = self.get_object()
-        d = _valid(OperationResultSerializer, request)
+        d = validated_input(self, OperationResultSerializer)
         if d["team"].operation_id != op.pk:
             raise ValidationError({"team": ["小组不属于该行动 (team is not part of this operation)"]})
         result = services.record_result(
@@ -105,7 +99,7 @@ class IncidentViewSet(ScopedModelViewSet):
 
     @action(detail=True, methods=["post"], url_path="dispatch")
     def dispatch_help(self, request, pk=None):
-        d = _valid(DispatchSerializer, request)
+        d = validated_input(self, DispatchSerializer)
         incident = self.get_object()
         services.dispatch_help(request.user, incident, team=d.get("team"), police_liaison=d.get("police_liaison", ""),
                                note=d.get("note", ""), request=request)
@@ -114,7 +108,7 @@ class IncidentViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def updates(self, request, pk=None):
         incident = self.get_object()
-        services.add_update(request.user, incident, _valid(TextSerializer, request)["text"], request=request)
+        services.add_update(request.user, incident, validated_input(self, TextSerializer)["text"], request=request)
         return Response(self.get_serializer(self.get_queryset().get(pk=incident.pk)).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_pk>\d+)")
@@ -129,7 +123,7 @@ class IncidentViewSet(ScopedModelViewSet):
 
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        incident = services.close_incident(request.user, self.get_object(), _valid(TextSerializer, request)["text"], request=request)
+        incident = services.close_incident(request.user, self.get_object(), validated_input(self, TextSerializer)["text"], request=request)
         return Response(self.get_serializer(self.get_queryset().get(pk=incident.pk)).data)
 
 
@@ -161,7 +155,7 @@ class AssistanceLetterViewSet(ScopedModelViewSet):
 
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
-        d = _valid(LetterAnswerSerializer, request)
+        d = validated_input(self, LetterAnswerSerializer)
         letter = services.answer_letter(request.user, self.get_object(), answer_text=d["answer_text"], answered_by=d["answered_by"],
                                         channel=AnswerChannel.PARTNER_API, request=request)
         return Response(self.get_serializer(letter).data)

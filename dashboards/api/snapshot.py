@@ -22,7 +22,7 @@ from ..snapshots import META_KEY, body_key, etag_key
 
 def stale_after():
     # Three missed refreshes (10 s each by default) and the data is called stale.
-    return getattr(settings, "SCREEN_STALE_AFTER_SECONDS", 30)
+    return settings.SCREEN_STALE_AFTER_SECONDS
 
 
 def _error(status, code, message):
@@ -36,7 +36,7 @@ _local = {}
 
 
 def local_seconds():
-    return getattr(settings, "SCREEN_POLL_LOCAL_SECONDS", 1.0)
+    return settings.SCREEN_POLL_LOCAL_SECONDS
 
 
 def _current(court_code):

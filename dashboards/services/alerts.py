@@ -96,7 +96,7 @@ def responsible_centre(court, centres):
 
 def default_escalation_minutes():
     # Used for courts with no command centre on their path (configurable per centre otherwise).
-    return getattr(settings, "DASHBOARDS_ESCALATE_AFTER_MINUTES", 15)
+    return settings.DASHBOARDS_ESCALATE_AFTER_MINUTES
 
 
 # The chain (DESIGN §7: escalation from post A to post B when an alert is not acknowledged; issue 15: then the

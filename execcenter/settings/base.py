@@ -304,6 +304,18 @@ QUERYCONTROL_CHUNK_HEARTBEAT_SECONDS = env.int("QUERYCONTROL_CHUNK_HEARTBEAT_SEC
 QUERYCONTROL_CHUNK_STALE_SECONDS = env.int("QUERYCONTROL_CHUNK_STALE_SECONDS", default=30)
 QUERYCONTROL_ORDER_STALE_SECONDS = env.int("QUERYCONTROL_ORDER_STALE_SECONDS", default=30)
 
+# --- Read by the apps (each once, as settings.NAME) ----------------------------------------------------
+# Minutes an alert may stay unacknowledged at post A before it escalates to post B (dashboards.services.alerts).
+DASHBOARDS_ESCALATE_AFTER_MINUTES = env.int("DASHBOARDS_ESCALATE_AFTER_MINUTES", default=15)
+# Seconds a big-screen link (screen token) stays valid: never longer than the login session (dashboards.screen_access).
+SCREEN_TOKEN_MAX_AGE = env.int("SCREEN_TOKEN_MAX_AGE", default=SESSION_COOKIE_AGE)
+# Seconds after which a module's snapshot is shown with a stale badge (dashboards.api.snapshot).
+SCREEN_STALE_AFTER_SECONDS = env.int("SCREEN_STALE_AFTER_SECONDS", default=30)
+# Seconds each web process keeps a screen's ETag, so unchanged polls skip the cache round trip (float).
+SCREEN_POLL_LOCAL_SECONDS = env.float("SCREEN_POLL_LOCAL_SECONDS", default=1.0)
+# Redis of the per-institution token buckets shared by all workers (querycontrol.ratelimit); default REDIS_URL.
+QUERYCONTROL_RATELIMIT_REDIS_URL = env.str("QUERYCONTROL_RATELIMIT_REDIS_URL", default=REDIS_URL)
+
 # --- Network query-and-control connectors (querycontrol/connectors) -------------------------------
 # "simulator": the in-process simulated banks and registries; "http": JSON over HTTP to a gateway.
 QUERYCONTROL_CONNECTOR = env.str("QUERYCONTROL_CONNECTOR", default="simulator")

@@ -6,8 +6,8 @@ from .base import REDIS_URL, VAR_DIR, env
 
 if REDIS_URL:
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
-    # Must exceed the longest countdown/ETA we ever schedule (retry backoff caps at 10 min), or Redis
-    # redelivers a waiting message to a second worker and it runs twice (CourtListener's lesson).
+    # Must exceed the longest countdown/ETA we ever schedule (retry backoff caps at 60 s, querycontrol.tasks.RETRY),
+    # or Redis redelivers a waiting message to a second worker and it runs twice (CourtListener's lesson).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 else:
     _broker_dir = VAR_DIR / "broker"

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from execcenter.api.permissions import PolicyPermission, is_partner
-from execcenter.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from execcenter.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, validated_input
 from execcenter.choices import PartnerAction
 from querycontrol.connectors import ControlResult
 from querycontrol.filtersets import (ControlOrderFilterSet, FoundAssetFilterSet, InstitutionFilterSet, QueryRequestFilterSet,
@@ -41,10 +41,7 @@ class InstitutionScopedMixin:
         return qs
 
 
-def _input(view, serializer_class):
-    ser = serializer_class(data=view.request.data, context=view.get_serializer_context())
-    ser.is_valid(raise_exception=True)
-    return ser.validated_data
+_input = validated_input  # the body of an action endpoint, validated (400 before any change)
 
 
 class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -44,7 +44,7 @@ def _build(kind: str, base_url: str, timeout: float):
 def get_connector() -> Connector:
     """The connector for the current settings (one shared, thread-safe instance per configuration)."""
     return _build(
-        getattr(settings, "QUERYCONTROL_CONNECTOR", "simulator"),
-        getattr(settings, "QUERYCONTROL_HTTP_BASE_URL", ""),
-        float(getattr(settings, "QUERYCONTROL_HTTP_TIMEOUT", 10.0)),
+        settings.QUERYCONTROL_CONNECTOR,
+        settings.QUERYCONTROL_HTTP_BASE_URL,
+        float(settings.QUERYCONTROL_HTTP_TIMEOUT),
     )

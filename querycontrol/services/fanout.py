@@ -25,7 +25,7 @@ _pool = {"pid": None, "executor": None}
 
 
 def threads():
-    return int(getattr(settings, "QUERYCONTROL_QUERY_THREADS", 4))
+    return int(settings.QUERYCONTROL_QUERY_THREADS)
 
 
 def _executor():

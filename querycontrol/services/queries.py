@@ -40,6 +40,7 @@ from querycontrol.connectors import ConnectorTimeout, Party, get_connector
 from querycontrol.models import FoundAsset, Institution, QueryChunk, QueryRequest, QueryResult
 
 from .fanout import run_queries
+from .stalled import redeliver_stalled
 
 QUERY_ROLES = ("judge", "officer")
 
@@ -47,7 +48,7 @@ QUERY_ROLES = ("judge", "officer")
 def chunk_size():
     # Institutions per task: big enough that per-task overhead is small, small enough that progress
     # moves and a crash repeats little (~20 tasks per respondent against ~3,900 institutions).
-    return int(getattr(settings, "QUERYCONTROL_CHUNK_SIZE", 200))
+    return int(settings.QUERYCONTROL_CHUNK_SIZE)
 
 
 def check_may_query(actor, case, purpose=None, *, system=False):
@@ -282,7 +283,7 @@ def process_chunk(chunk_id, *, attempt=1, final_attempt=True):
     faultpoints.point("query.chunk.claimed")
 
     # Stop asking well before the soft time limit; whatever is unasked stays pending for the next run.
-    deadline = time.monotonic() + max(5, int(getattr(settings, "CELERY_TASK_SOFT_TIME_LIMIT", 120)) // 2)
+    deadline = time.monotonic() + max(5, int(settings.CELERY_TASK_SOFT_TIME_LIMIT) // 2)
     answers = run_queries(get_connector(), institutions, party, request_ref=str(qr.uuid), attempt=attempt,
                           should_stop=cancelled, deadline=deadline)
     faultpoints.point("query.chunk.answered")
@@ -419,13 +420,13 @@ def failing_institutions(qr):
 
 def heartbeat_seconds():
     """How often a running chunk touches its row (QUERYCONTROL_CHUNK_HEARTBEAT_SECONDS, default 5)."""
-    return int(getattr(settings, "QUERYCONTROL_CHUNK_HEARTBEAT_SECONDS", 5))
+    return int(settings.QUERYCONTROL_CHUNK_HEARTBEAT_SECONDS)
 
 
 def chunk_stale_seconds():
     """A pending chunk untouched this long lost its run (QUERYCONTROL_CHUNK_STALE_SECONDS, default 30):
     well above the heartbeat and one round of answers (≤ the connector timeout, 10 s)."""
-    return int(getattr(settings, "QUERYCONTROL_CHUNK_STALE_SECONDS", 30))
+    return int(settings.QUERYCONTROL_CHUNK_STALE_SECONDS)
 
 
 def resume_stalled_queries(older_than=None):
@@ -437,20 +438,13 @@ def resume_stalled_queries(older_than=None):
     broker's `query` queue is empty (its message is then gone: a killed worker held it unacked, or the
     broker restarted without it); that keeps a long queue from being copied on every sweep.
     """
-    older_than = older_than if older_than is not None else timedelta(seconds=chunk_stale_seconds())
-    stale = QueryChunk.objects.filter(status=ChunkStatus.PENDING, updated_at__lt=timezone.now() - older_than,
-                                      request__status__in=ACTIVE_QUERY_STATUSES)
     from execcenter.broker import queue_size
+    from querycontrol.tasks import query_chunk
 
+    owed = QueryChunk.objects.filter(status=ChunkStatus.PENDING, request__status__in=ACTIVE_QUERY_STATUSES)
     if queue_size("query") not in (0, None):
-        stale = stale.filter(runs__gt=0)
-    ids = list(stale.values_list("pk", flat=True))
-    if ids:
-        # Touch them so that the next sweep does not send them again while they wait in the queue.
-        QueryChunk.objects.filter(pk__in=ids).update(updated_at=timezone.now())
-        from querycontrol.tasks import query_chunk
-
-        for chunk_id in ids:
-            query_chunk.delay(chunk_id)
+        owed = owed.filter(runs__gt=0)
+    resent = redeliver_stalled(owed, query_chunk.delay, older_than=older_than if older_than is not None
+                               else timedelta(seconds=chunk_stale_seconds()))
     finish_stranded_queries()
-    return len(ids)
+    return resent

@@ -28,16 +28,16 @@ logger = logging.getLogger(__name__)
 def per_run():
     """Most rounds one beat run starts (a backlog such as the demo's hundreds of overdue rounds is worked off
     over the day instead of in one burst that would crowd out the judges' own queries)."""
-    return int(getattr(settings, "QUERYCONTROL_REQUERY_PER_RUN", 20))
+    return int(settings.QUERYCONTROL_REQUERY_PER_RUN)
 
 
 def max_active():
     """Most re-query fan-outs in flight at once, across all courts."""
-    return int(getattr(settings, "QUERYCONTROL_REQUERY_MAX_ACTIVE", 10))
+    return int(settings.QUERYCONTROL_REQUERY_MAX_ACTIVE)
 
 
 def every_minutes():
-    return int(getattr(settings, "QUERYCONTROL_REQUERY_EVERY_MINUTES", 15))
+    return int(settings.QUERYCONTROL_REQUERY_EVERY_MINUTES)
 
 
 def runs_left_today(now=None):

@@ -23,6 +23,7 @@ from querycontrol.connectors.validation import InvalidAnswer
 from querycontrol.models import ControlOrder
 
 from .flow import may_move, move
+from .stalled import redeliver_stalled
 
 ZERO = Decimal("0.00")
 EXPIRY_WARNINGS = (7, 15, 30)  # days before expiry at which an alert is raised (docs/design.md §4 module 16)
@@ -288,24 +289,18 @@ def order_stale_seconds():
     """QUERYCONTROL_ORDER_STALE_SECONDS (default 30): an approved or sent order untouched this long is sent again."""
     from django.conf import settings
 
-    return int(getattr(settings, "QUERYCONTROL_ORDER_STALE_SECONDS", 30))
+    return int(settings.QUERYCONTROL_ORDER_STALE_SECONDS)
 
 
 def resume_stalled_orders(older_than=None):
     """Re-send approved / sent orders whose message was lost (killed worker, lost filesystem message,
     or Redis holding it until the visibility timeout), or whose institution did not answer the last
     attempt. Safe: the institution dedups by the order UUID, and the answer is applied once."""
-    older_than = older_than if older_than is not None else datetime.timedelta(seconds=order_stale_seconds())
-    stale = ControlOrder.objects.filter(status__in=[OrderStatus.APPROVED, OrderStatus.SENT],
-                                        updated_at__lt=timezone.now() - older_than)
-    ids = list(stale.values_list("pk", flat=True))
-    if ids:
-        ControlOrder.objects.filter(pk__in=ids).update(updated_at=timezone.now())
-        from querycontrol.tasks import send_order
+    from querycontrol.tasks import send_order
 
-        for pk in ids:
-            send_order.delay(pk)
-    return len(ids)
+    owed = ControlOrder.objects.filter(status__in=[OrderStatus.APPROVED, OrderStatus.SENT])
+    return redeliver_stalled(owed, send_order.delay, older_than=older_than if older_than is not None
+                             else datetime.timedelta(seconds=order_stale_seconds()))
 
 
 def answer_order(actor, order, result: ControlResult, *, request=None):
