@@ -27,7 +27,7 @@ def hand_over_to_the_simulator(apps, schema_editor):
 class Migration(migrations.Migration):
 
     # The simulator is optional (a real deployment drops it), so it is a dependency only when installed.
-    dependencies = [('querycontrol', '0003_requery_runs')] + (
+    dependencies = [('querycontrol', '0004_auction_lots')] + (
         [('simulator', '0003_siminstitution')] if 'simulator' in settings.INSTALLED_APPS else []
     )
 
