@@ -70,7 +70,7 @@ PROPER = object()  # garbage_for's answer for an institution that answers proper
 
 def garbage_for(code: str):
     """The malformed answer `code` gives, or PROPER when it answers properly."""
-    codes = getattr(settings, "SIMULATOR_GARBAGE_CODES", "") or ""
+    codes = settings.SIMULATOR_GARBAGE_CODES or ""
     wanted = [c.strip() for c in codes.split(",") if c.strip()]
     if code not in wanted:
         return PROPER
