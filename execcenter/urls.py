@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from dashboards.api.snapshot import snapshot
-from execcenter import export_views, views
+from execcenter import audit_views, export_views, views
 
 # Unreadable bodies (too large, malformed) get a clear 413/400, as JSON for the API (execcenter/bad_requests.py).
 handler400 = "execcenter.bad_requests.bad_request"
@@ -20,6 +20,8 @@ urlpatterns = [
     path("api/v1/screens/<str:court_code>/snapshot", snapshot, name="screen-snapshot"),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report", views.csp_report, name="csp-report"),
+    path("audit/", audit_views.audit_log, name="audit-log"),
     path("audit-log.xlsx", export_views.audit_log_export, name="audit-log-export"),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -30,7 +32,7 @@ urlpatterns = [
     # The API's own session login (browsable API); django-axes locks it out like the site and the admin.
     path("api-auth/", include("rest_framework.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("cases/", include("cases.urls")),
     path("querycontrol/", include("querycontrol.urls")),
     path("command/", include("command.urls")),

@@ -1,14 +1,16 @@
+import logging
 import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from execcenter.tasks import HEARTBEAT_KEY
 
@@ -74,3 +76,11 @@ def healthz(request):
             checks[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:200]}
     ok = all(c["ok"] for c in checks.values())
     return JsonResponse({"status": "ok" if ok else "fail", "checks": checks}, status=200 if ok else 503)
+
+
+@csrf_exempt  # browsers post reports without a CSRF token; nothing is changed, the report is only logged
+@require_POST
+def csp_report(request):
+    """Content-Security-Policy violation reports from browsers: logged (first 4 kB) for the operators, 204."""
+    logging.getLogger("execcenter.csp").warning("CSP violation: %s", request.body[:4096].decode("utf-8", "replace"))
+    return HttpResponse(status=204)

@@ -64,6 +64,24 @@ def _playwright():
     manager.stop()
 
 
+def _wait_for_function(page, expression, timeout=None):
+    """Playwright's wait_for_function evaluates its predicate with eval() inside the page, which the site's
+    Content-Security-Policy (no 'unsafe-eval') refuses; page.evaluate goes through the DevTools protocol instead, so
+    the predicate is polled from here. Same contract: returns once the expression is truthy, else TimeoutError."""
+    import time
+
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    deadline = time.monotonic() + (timeout if timeout is not None else 15_000) / 1000
+    while True:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise PlaywrightTimeoutError(f"wait_for_function timed out: {expression}")
+        page.wait_for_timeout(50)
+
+
 @pytest.fixture
 def browser_page(_playwright, live_server, tmp_path, request):
     """A Page in a fresh Chromium profile (its own user-data dir), pointed at the live server."""
@@ -95,6 +113,7 @@ def browser_page(_playwright, live_server, tmp_path, request):
         return path
 
     page.save_screenshot = save_screenshot
+    page.wait_for_function = lambda expression, timeout=None, **_kw: _wait_for_function(page, expression, timeout)
     page.live_server_url = live_server.url
     try:
         yield page

@@ -33,6 +33,7 @@ ENTRIES = (
     Entry(_("大屏"), "dashboards:my-screen", "screen.view", frozenset({D, C, A})),
     Entry(_("指挥调度"), "command:home", "command.view", frozenset({J, O, D, C, A})),
     Entry(_("质效指标"), "command:indicators", "indicator.view", frozenset({A, C, AU, J})),
+    Entry(_("审计日志"), "audit-log", "audit.read", frozenset({AU, C, AD})),
 )
 
 

@@ -13,10 +13,16 @@ class AuditQuerySet(models.QuerySet):
         raise PermissionError("audit log is append-only")
 
     def visible_to(self, actor):
+        """Rows of the courts the actor sees; rows tied to no court (an anonymous lookup that matched nothing, a
+        lockout of an unknown user name) only to those who see the whole province (the root court's officers)."""
+        from execcenter.models import Court
         from execcenter.scope import court_ids_for
 
         ids = court_ids_for(actor)
-        return self if ids is None else self.filter(court__in=ids)
+        if ids is None:
+            return self
+        sees_root = Court.objects.filter(parent__isnull=True, pk__in=ids).exists()
+        return self.filter(models.Q(court__in=ids) | models.Q(court__isnull=True)) if sees_root else self.filter(court__in=ids)
 
 
 class AuditLog(models.Model):
