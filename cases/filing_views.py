@@ -40,7 +40,7 @@ def _require(request, action, record=None):
 
 class FilingForm(forms.Form):
     cause = forms.CharField(label=gettext_lazy("案由"), max_length=64)
-    filed_on = forms.DateField(label=gettext_lazy("立案日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    filed_on = forms.DateField(label=gettext_lazy("立案日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     claim_amount = forms.DecimalField(label=gettext_lazy("申请执行标的（元）"), max_digits=16, decimal_places=2, min_value=Decimal("0"))
     origin_body = forms.CharField(label=gettext_lazy("执行依据作出机关"), max_length=64, required=False)
     origin_document_no = forms.CharField(label=gettext_lazy("执行依据文号"), max_length=64, required=False)

@@ -22,7 +22,7 @@ from .choices import (
 )
 from .models import Party
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # ISO: a type=date input shows nothing else
 
 
 class AssignForm(forms.Form):

@@ -27,4 +27,4 @@ class AuctionItemForm(forms.Form):
 
     name = forms.CharField(label=_("拍品名称"), max_length=128)
     appraisal_value = forms.DecimalField(label=_("评估价（元）"), max_digits=16, decimal_places=2, min_value=Decimal("0.01"))
-    appraised_on = forms.DateField(label=_("评估日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    appraised_on = forms.DateField(label=_("评估日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
