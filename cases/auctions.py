@@ -14,11 +14,12 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from execcenter.exceptions import InvalidTransition, RuleViolation
+from execcenter.money import MoneySum
 from execcenter.rounding import ratio, to_cents
 
 from . import hooks
@@ -152,9 +153,9 @@ def auction_totals(rounds):
     return rounds.aggregate(
         sold=Count("id", filter=sold),
         unsold=Count("id", filter=Q(outcome=AuctionOutcome.UNSOLD)),
-        deal_total=Sum("deal_price", filter=sold),
-        start_total=Sum("start_price", filter=sold),
-        premium_total=Sum(F("deal_price") - F("start_price"), filter=sold),
+        deal_total=MoneySum("deal_price", filter=sold),
+        start_total=MoneySum("start_price", filter=sold),
+        premium_total=MoneySum(F("deal_price") - F("start_price"), filter=sold),
     )
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from execcenter.choices import Role
 from execcenter.models import Court, Officer
+from execcenter.money import MoneyFormField
 
 from .choices import (
     AuctionOutcome,
@@ -65,13 +66,13 @@ class NoticeForm(forms.Form):
 
 
 class ReceiptForm(forms.Form):
-    amount = forms.DecimalField(label=_("金额（元）"), max_digits=16, decimal_places=2, min_value=0.01)
+    amount = MoneyFormField(label=_("金额（元）"))
     source = forms.ChoiceField(label=_("来源"), choices=[c for c in ReceiptSource.choices if c[0] != ReceiptSource.PAYOUT])
     note = forms.CharField(label=_("备注"), required=False, max_length=200)
 
 
 class PayoutForm(forms.Form):
-    amount = forms.DecimalField(label=_("金额（元）"), max_digits=16, decimal_places=2, min_value=0.01)
+    amount = MoneyFormField(label=_("金额（元）"))
     payee = forms.ModelChoiceField(queryset=Party.objects.none(), label=_("收款人"))
     note = forms.CharField(label=_("备注"), required=False, max_length=200)
 
@@ -85,7 +86,7 @@ class MeasureForm(forms.Form):
     party = forms.ModelChoiceField(queryset=Party.objects.none(), label=_("被执行人"), required=False)
     legal_ground = forms.ChoiceField(label=_("失信情形"), choices=[("", "—")] + list(DishonestGround.choices), required=False)
     ends_on = forms.DateField(label=_("期限/有效期至"), required=False, widget=DATE)
-    amount = forms.DecimalField(label=_("金额（罚款/悬赏）"), max_digits=16, decimal_places=2, min_value=0.01, required=False)
+    amount = MoneyFormField(label=_("金额（罚款/悬赏）"), required=False)
     days = forms.IntegerField(label=_("拘留天数"), min_value=1, max_value=15, required=False)
     holder = forms.CharField(label=_("持令律师"), max_length=64, required=False)
     document_no = forms.CharField(label=_("决定书文号"), max_length=64, required=False)

@@ -109,7 +109,7 @@ def impose_measure(case, kind, *, party=None, decided_on=None, starts_on=None, e
         case=case, kind=kind, party=party, legal_ground=legal_ground if kind == MeasureKind.DISHONEST else "",
         document_no=document_no, decided_on=decided_on, starts_on=starts_on, ends_on=ends_on,
         extension_years=extension_years if kind == MeasureKind.DISHONEST else 0,
-        amount=Decimal(amount) if amount is not None and kind in (MeasureKind.FINE, MeasureKind.REWARD_NOTICE) else None,
+        amount=_check_amount(amount) if amount is not None and kind in (MeasureKind.FINE, MeasureKind.REWARD_NOTICE) else None,
         days=days if kind == MeasureKind.DETENTION else None, holder=holder, note=note, created_by=user_of(actor),
     )
     who = party.name if party else holder

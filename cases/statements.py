@@ -19,8 +19,9 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,8 +29,8 @@ from django.utils.translation import gettext as _
 from execcenter.exceptions import RuleViolation
 from execcenter.identifiers import fold, normalise_case_number
 from execcenter.models import Court
+from execcenter.money import parse_amount
 from execcenter.policy import require
-from execcenter.rounding import to_cents
 from execcenter.scope import user_of
 from execcenter.services import actor_label, audit
 from execcenter.validators import format_case_number
@@ -131,18 +132,14 @@ def _date(value):
 
 
 def _amount(value):
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        text = str(value)
-    else:
-        text = fold(str(value or "")).replace(",", "").replace("¥", "").replace("元", "")
+    if value in (None, ""):
+        raise ValueError(_("金额不是数字：%(v)s (amount is not a number)") % {"v": _("空")})
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(_("金额不是数字：%(v)s (amount is not a number)") % {"v": text or _("空")}) from None
-    if not amount.is_finite() or amount <= 0:
+        amount = parse_amount(value, allow_zero=True, allow_negative=True)  # the one parser: execcenter.money
+    except ValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
+    if amount <= 0:
         raise ValueError(_("金额必须大于零（只导入收款） (amount must be positive)"))
-    if amount != to_cents(amount):
-        raise ValueError(_("金额最多两位小数 (at most 2 decimal places)"))
     return amount
 
 

@@ -17,7 +17,6 @@ import time
 from captcha.models import CaptchaStore
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +26,7 @@ from execcenter.choices import AlertSeverity
 from execcenter.clientip import client_ip
 from execcenter.identifiers import normalise_case_number, normalise_id_number
 from execcenter.models import Court
+from execcenter.money import MoneySum
 from execcenter.ratelimit import hit
 from execcenter.services import audit, raise_alert
 from execcenter.validators import parse_case_number
@@ -140,7 +140,7 @@ def progress(case, party):
         "payouts_to_you": [
             {"on": timezone.localdate(e.occurred_at), "amount": e.amount} for e in paid_to_party.order_by("occurred_at")
         ],
-        "paid_to_you_total": paid_to_party.aggregate(total=Sum("amount"))["total"] or 0,
+        "paid_to_you_total": paid_to_party.aggregate(total=MoneySum("amount"))["total"] or 0,
     }
 
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case
 from execcenter.identifiers import normalise_case_number
 from execcenter.models import Court, Officer
+from execcenter.money import MoneyFormField
 
 from .choices import BulletinKind, FieldMeasure, IncidentKind, IncidentSeverity, PetitionStatus
 from .models import FieldTeam, LinkageUnit
@@ -75,7 +76,7 @@ class ResultForm(forms.Form):
     team = forms.ModelChoiceField(label=_("执行小组"), queryset=FieldTeam.objects.none())
     case_number = forms.CharField(label=_("案号"), max_length=40)
     case_closed = forms.BooleanField(label=_("当场执结"), required=False)
-    amount_recovered = forms.DecimalField(label=_("执行到位金额（元）"), max_digits=16, decimal_places=2, min_value=0, initial=0)
+    amount_recovered = MoneyFormField(label=_("执行到位金额（元）"), allow_zero=True, initial="0")
     book_receipt = forms.BooleanField(label=_("款项已到账，记入案款账户"), required=False)
     measures = forms.MultipleChoiceField(label=_("采取措施"), choices=FieldMeasure.choices, required=False, widget=forms.CheckboxSelectMultiple)
     people_detained = forms.IntegerField(label=_("司法拘留人数"), min_value=0, initial=0)

@@ -26,6 +26,7 @@ from cases import deadlines, predicates
 from cases.choices import COERCIVE_MEASURES, CaseType, ClosureType, MeasureKind, MeasureStatus, MoneyKind, PartyRole, ReceiptSource
 from cases.models import Case, CaseParty, Measure, MoneyEntry
 from querycontrol.choices import QueryStatus
+from execcenter.money import MoneySum
 from execcenter.rounding import percent, ratio
 from querycontrol.models import QueryRequest
 
@@ -96,6 +97,7 @@ class Indicator:
     higher_is_better: bool = True
     typed: bool = True  # computed per case type; False for petitions
     model: str = "cases.case"
+    parts_unit: str = "件"  # what the numerator and denominator count: cases, petitions, or yuan (元)
 
     @property
     def definition(self):
@@ -119,7 +121,7 @@ class Result:
 
 
 def _sum(field_name):
-    return {"total": Sum(field_name)}, lambda row: row["total"] or Decimal("0.00")
+    return {"total": MoneySum(field_name)}, lambda row: row["total"] or Decimal("0.00")
 
 
 COUNT = ({"n": Count("id")}, lambda row: Decimal(row["n"] or 0))
@@ -275,7 +277,7 @@ INDICATORS = {
         Indicator("petitions_handled", "执行信访办结率", PCT, petitions_handled, Decimal("90"), core=True, typed=False, model="command.petition"),
         Indicator("three_year_closure", "三年内整体执结率", PCT, three_year_closure, Decimal("80"), core=True),
         Indicator("actual_closure", "实际执结率", PCT, actual_closure),
-        Indicator("money_recovery", "实际执行到位率", PCT, money_recovery),
+        Indicator("money_recovery", "实际执行到位率", PCT, money_recovery, parts_unit="元"),
         Indicator("completion", "执行完毕率", PCT, completion),
         Indicator("closed_within_term", "法定期限内结案率", PCT, closed_within_term),
         Indicator("average_days", "结案平均用时", "天", average_days, higher_is_better=False),

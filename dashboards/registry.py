@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from execcenter.models import Court
+from execcenter.money import screen_figure
 from execcenter.rounding import percent, to_cents
 
 DEFAULT_INTERVAL = 10  # seconds; the beat period of the snapshot refresh
@@ -194,6 +196,12 @@ def rate(numerator, denominator, places=1):
     return None if value is None else str(value)
 
 
+YUAN = gettext_lazy("元")
+
+
 def kpi(*items):
-    return {"items": [{"label": str(label), "value": value, **({"unit": str(unit)} if unit else {})}
+    """{"items": [{label, value, unit?, display?}]}: an amount (unit 元) also carries the figure the screen shows,
+    "1.5万" / "12.35亿", rounded here half up (execcenter.money.screen_figure), not by the browser's float toFixed."""
+    return {"items": [{"label": str(label), "value": value, **({"unit": str(unit)} if unit else {}),
+                       **({"display": screen_figure(value)} if unit and str(unit) == str(YUAN) and value is not None else {})}
                       for label, value, unit in items]}

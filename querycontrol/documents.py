@@ -21,6 +21,7 @@ from cases.models import DocumentKind
 from execcenter import docx_layout as layout
 from execcenter import spreadsheets as ss
 from execcenter.exceptions import InvalidTransition
+from execcenter.money import format_yuan
 from querycontrol.choices import AssetKind, OrderKind, OrderStatus
 
 # 《中华人民共和国民事诉讼法》(2023) Art. 253: query, freeze, transfer deposits; Art. 255: seal property.
@@ -64,7 +65,7 @@ def _names(parties, role):
 
 
 def _money(value):
-    return f"{value:,.2f}元"
+    return format_yuan(value)  # execcenter.money: "1,234.50元", 四舍五入
 
 
 def _measure(order):

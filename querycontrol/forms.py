@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from execcenter.money import MoneyFormField
 from querycontrol.choices import InstitutionKind
 
 
@@ -13,7 +14,7 @@ class QueryStartForm(forms.Form):
 
 
 class OrderForm(forms.Form):
-    amount = forms.DecimalField(label=_("金额（元）"), max_digits=16, decimal_places=2, min_value=0, required=False)
+    amount = MoneyFormField(label=_("金额（元）"), allow_zero=True, required=False)
     term_days = forms.IntegerField(label=_("期限（天）"), min_value=1, required=False)
     submit_now = forms.BooleanField(label=_("直接提交审批"), initial=True, required=False)
 

@@ -1,6 +1,5 @@
 """Serializers: outputs mask personal data unless the reader's role needs it; inputs validate fields and leave the
 rules to the services (which answer 400 / 409 through DomainError)."""
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from execcenter.api.serializers import MoneyAmountField
 from execcenter.masking import mask_address, mask_id_number, mask_phone
 from execcenter.models import Court, Officer
 from execcenter.validators import validate_credit_code, validate_phone, validate_resident_id
@@ -16,9 +16,6 @@ from ..choices import (AuctionItemKind, AuctionOutcome, CaseStatus, CaseTag, Cas
                        MeasureStatus, PartyKind, PartyRole, ReceiptSource, SuspensionKind)
 from ..models import (AuctionItem, AuctionRound, Case, CaseEvent, CaseParty, LongPendingEntry, LongPendingFollowUp, Measure,
                       MoneyEntry, Party, UnclaimedReceipt)
-
-POSITIVE = {"max_digits": 16, "decimal_places": 2, "min_value": Decimal("0.01")}
-
 
 class PartySerializer(serializers.ModelSerializer):
     """ID number, phone and address are masked unless context["unmasked"]; each unmasked party is noted in
@@ -97,7 +94,7 @@ class CaseCreateSerializer(serializers.Serializer):
     case_type = serializers.ChoiceField(choices=CaseType.choices, default=CaseType.FIRST)
     cause = serializers.CharField(max_length=64)
     filed_on = serializers.DateField()
-    claim_amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=Decimal("0"))
+    claim_amount = MoneyAmountField(allow_zero=True)
     origin_body = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     origin_document_no = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     tags = serializers.ListField(child=serializers.ChoiceField(choices=CaseTag.choices), required=False, default=list)
@@ -225,14 +222,14 @@ class DebtorFactsSerializer(serializers.Serializer):
 
 
 class ReceiptSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(**POSITIVE)
+    amount = MoneyAmountField()
     source = serializers.ChoiceField(choices=[c for c in ReceiptSource.choices if c[0] != ReceiptSource.PAYOUT])
     reference = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class PayoutSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(**POSITIVE)
+    amount = MoneyAmountField()
     payee = serializers.PrimaryKeyRelatedField(queryset=Party.objects.all())
     reference = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -246,7 +243,7 @@ class MeasureCreateSerializer(serializers.Serializer):
     decided_on = serializers.DateField(required=False, allow_null=True, default=None)
     starts_on = serializers.DateField(required=False, allow_null=True, default=None)
     ends_on = serializers.DateField(required=False, allow_null=True, default=None)
-    amount = serializers.DecimalField(required=False, allow_null=True, default=None, **POSITIVE)
+    amount = MoneyAmountField(required=False, allow_null=True, default=None)
     days = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
     holder = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     extension_years = serializers.IntegerField(required=False, default=0, min_value=0, max_value=3)
@@ -267,7 +264,7 @@ class AuctionItemCreateSerializer(serializers.Serializer):
     control_order = serializers.IntegerField(min_value=1, help_text=_("所拍卖财产的查封/冻结措施（本案、正在生效）"))
     name = serializers.CharField(max_length=128)
     kind = serializers.ChoiceField(choices=AuctionItemKind.choices, required=False, help_text=_("默认按财产类别"))
-    appraisal_value = serializers.DecimalField(**POSITIVE)
+    appraisal_value = MoneyAmountField()
     appraised_on = serializers.DateField()
 
     def validate_case(self, case):
@@ -277,8 +274,8 @@ class AuctionItemCreateSerializer(serializers.Serializer):
 
 
 class AuctionRoundCreateSerializer(serializers.Serializer):
-    start_price = serializers.DecimalField(**POSITIVE)
-    deposit = serializers.DecimalField(**POSITIVE)
+    start_price = MoneyAmountField()
+    deposit = MoneyAmountField()
     announced_on = serializers.DateField()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
@@ -286,7 +283,7 @@ class AuctionRoundCreateSerializer(serializers.Serializer):
 
 class AuctionConcludeSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=[c for c in AuctionOutcome.choices if c[0] != AuctionOutcome.PENDING])
-    deal_price = serializers.DecimalField(required=False, allow_null=True, default=None, **POSITIVE)
+    deal_price = MoneyAmountField(required=False, allow_null=True, default=None)
     concluded_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 

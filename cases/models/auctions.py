@@ -5,14 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from execcenter.models.scoped import scoped_queryset
 
 from ..choices import AuctionItemKind, AuctionItemStatus, AuctionOutcome
-from .core import MONEY
+from .core import MoneyField
 
 
 class AuctionItem(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="auction_items")
     name = models.CharField(_("拍品名称"), max_length=128)
     kind = models.CharField(_("财产类别"), max_length=16, choices=AuctionItemKind.choices)
-    appraisal_value = models.DecimalField(_("评估价"), **MONEY)
+    appraisal_value = MoneyField(_("评估价"))
     appraised_on = models.DateField(_("评估日期"))
     status = models.CharField(_("状态"), max_length=16, choices=AuctionItemStatus.choices, default=AuctionItemStatus.PENDING, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -34,13 +34,13 @@ class AuctionRound(models.Model):
 
     item = models.ForeignKey(AuctionItem, on_delete=models.CASCADE, related_name="rounds")
     round_no = models.PositiveSmallIntegerField(_("拍卖轮次"))
-    start_price = models.DecimalField(_("起拍价"), **MONEY)
-    deposit = models.DecimalField(_("保证金"), **MONEY)
+    start_price = MoneyField(_("起拍价"))
+    deposit = MoneyField(_("保证金"))
     announced_on = models.DateField(_("公告日期"))
     starts_at = models.DateTimeField(_("竞价开始"))
     ends_at = models.DateTimeField(_("竞价结束"))
     outcome = models.CharField(_("结果"), max_length=16, choices=AuctionOutcome.choices, default=AuctionOutcome.PENDING, db_index=True)
-    deal_price = models.DecimalField(_("成交价"), null=True, blank=True, **MONEY)
+    deal_price = MoneyField(_("成交价"), null=True, blank=True)
     concluded_on = models.DateField(_("结束日期"), null=True, blank=True, db_index=True)
 
     objects = scoped_queryset("item__case__court").as_manager()

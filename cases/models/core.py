@@ -6,12 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from execcenter.identifiers import normalise_case_number
+from execcenter.money import MONEY, MoneyField  # noqa: F401  (MONEY: re-exported as cases.models.MONEY)
 from execcenter.models.scoped import ScopedQuerySet, scoped_queryset
 
 from .. import predicates
 from ..choices import CaseStatus, CaseTag, CaseType, ClosureType, MoneyKind, PartyKind, PartyRole, ReceiptSource
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
 class CaseQuerySet(ScopedQuerySet):
@@ -69,11 +69,11 @@ class Case(models.Model):
     origin_body = models.CharField(_("执行依据作出机关"), max_length=64, blank=True)
     origin_document_no = models.CharField(_("执行依据文号"), max_length=64, blank=True)
     filed_on = models.DateField(_("立案日期"), db_index=True)
-    claim_amount = models.DecimalField(_("申请执行标的"), **MONEY)
+    claim_amount = MoneyField(_("申请执行标的"))
     # Kept in step with the money ledger by cases.services (never written elsewhere).
-    recovered_amount = models.DecimalField(_("执行到位金额"), default=Decimal("0.00"), **MONEY)
-    outstanding_amount = models.DecimalField(_("未执行金额"), **MONEY)
-    costs_amount = models.DecimalField(_("执行费用"), default=Decimal("0.00"), **MONEY)
+    recovered_amount = MoneyField(_("执行到位金额"), default=Decimal("0.00"))
+    outstanding_amount = MoneyField(_("未执行金额"))
+    costs_amount = MoneyField(_("执行费用"), default=Decimal("0.00"))
     status = models.CharField(_("状态"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.FILED)
     closure_type = models.CharField(_("结案方式"), max_length=24, choices=ClosureType.choices, blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
@@ -243,11 +243,11 @@ class MoneyEntry(models.Model):
     court = models.ForeignKey("execcenter.Court", verbose_name=_("法院"), on_delete=models.PROTECT, related_name="+", editable=False)
     kind = models.CharField(_("方向"), max_length=8, choices=MoneyKind.choices)
     source = models.CharField(_("来源"), max_length=16, choices=ReceiptSource.choices)
-    amount = models.DecimalField(_("金额"), **MONEY)
+    amount = MoneyField(_("金额"))
     occurred_at = models.DateTimeField(_("发生时间"))
     # 法发〔2017〕6号: receipts are to be paid out within 30 days.
     payout_due = models.DateField(_("应发放日期"), null=True, blank=True)
-    paid_out_amount = models.DecimalField(_("已发放金额"), default=Decimal("0.00"), **MONEY)
+    paid_out_amount = MoneyField(_("已发放金额"), default=Decimal("0.00"))
     payee = models.ForeignKey(Party, verbose_name=_("收款人"), null=True, blank=True, on_delete=models.PROTECT)
     # Idempotency: the same deduction (order UUID) or payment reference is booked once.
     reference = models.CharField(_("业务编号"), max_length=80, unique=True, null=True, blank=True)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from execcenter.models.scoped import ScopedQuerySet, scoped_queryset
 
 from ..choices import LedgerStatus
-from .core import MONEY
+from .core import MoneyField
 
 
 class LongPendingEntry(models.Model):
@@ -48,7 +48,7 @@ class UnclaimedReceipt(models.Model):
     """Money that reached the court's account without an identifiable case (不明款) until matched to one."""
 
     court = models.ForeignKey("execcenter.Court", verbose_name=_("法院"), on_delete=models.PROTECT, related_name="+")
-    amount = models.DecimalField(_("金额"), **MONEY)
+    amount = MoneyField(_("金额"))
     received_at = models.DateTimeField(_("到账时间"), db_index=True)
     payer_name = models.CharField(_("付款人"), max_length=128, blank=True)
     bank_reference = models.CharField(_("银行流水号"), max_length=80, unique=True)
@@ -82,8 +82,8 @@ class BankStatementImport(models.Model):
     booked = models.PositiveIntegerField(_("入案款账户"), default=0)
     parked = models.PositiveIntegerField(_("转不明款"), default=0)
     duplicates = models.PositiveIntegerField(_("重复行"), default=0)
-    booked_amount = models.DecimalField(_("入账金额"), default=0, **MONEY)
-    parked_amount = models.DecimalField(_("不明款金额"), default=0, **MONEY)
+    booked_amount = MoneyField(_("入账金额"), default=0)
+    parked_amount = MoneyField(_("不明款金额"), default=0)
     # [{"line": n, "outcome": "booked"|"parked"|"duplicate", "amount": "…", "case": "案号"|"", "payer": "…"}]
     report = models.JSONField(_("逐行结果"), default=list, blank=True)
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from execcenter.models.scoped import scoped_queryset
 
 from ..choices import DishonestGround, MeasureKind, MeasureStatus
-from .core import MONEY
+from .core import MoneyField
 
 
 class Measure(models.Model):
@@ -22,7 +22,7 @@ class Measure(models.Model):
     starts_on = models.DateField(_("起始日期"))
     ends_on = models.DateField(_("届满日期"), null=True, blank=True)
     extension_years = models.PositiveSmallIntegerField(_("延长年数"), default=0)
-    amount = models.DecimalField(_("金额（罚款/悬赏）"), null=True, blank=True, **MONEY)
+    amount = MoneyField(_("金额（罚款/悬赏）"), null=True, blank=True)
     days = models.PositiveSmallIntegerField(_("天数（拘留）"), null=True, blank=True)
     holder = models.CharField(_("持令人（律师）"), max_length=64, blank=True)
     performed_on = models.DateField(_("履行完毕日期"), null=True, blank=True)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from execcenter.models.scoped import scoped_queryset
+from execcenter.money import MoneyField
 
 from ..choices import InvestigationMethod, RequeryStatus, SuspensionKind
 
@@ -85,7 +86,7 @@ class RequerySchedule(models.Model):
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     # The round's result as the network query reported it (querycontrol calls cases.closure.record_requery_result).
     found_count = models.PositiveIntegerField(_("发现可供执行财产数"), default=0)
-    found_value = models.DecimalField(_("可供执行财产价值"), max_digits=16, decimal_places=2, default=0)
+    found_value = MoneyField(_("可供执行财产价值"), default=0)
     failed_count = models.PositiveIntegerField(_("未反馈机构数"), default=0)
     result = models.CharField(_("查询结果"), max_length=200, blank=True)
 

@@ -2,12 +2,12 @@
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from execcenter.exceptions import RuleViolation
-from execcenter.rounding import to_cents
+from execcenter.money import MoneySum, require_amount
 from execcenter.scope import user_of
 from execcenter.services import audit, resolve_alerts
 
@@ -18,7 +18,7 @@ from .common import add_event
 
 
 def _refresh_money_totals(case):
-    totals = case.money_entries.values("kind").annotate(total=Sum("amount"))
+    totals = case.money_entries.values("kind").annotate(total=MoneySum("amount"))
     by_kind = {row["kind"]: row["total"] for row in totals}
     case.recovered_amount = by_kind.get(MoneyKind.RECEIPT) or Decimal("0.00")
     case.outstanding_amount = max(case.claim_amount - case.recovered_amount, Decimal("0.00"))
@@ -28,15 +28,8 @@ def _refresh_money_totals(case):
 
 
 def _check_amount(amount):
-    try:
-        amount = Decimal(amount)
-    except (ArithmeticError, TypeError, ValueError):
-        raise RuleViolation(_("金额格式错误 (amount is not a number)"), code="amount_invalid") from None
-    if not amount.is_finite() or amount <= 0:
-        raise RuleViolation(_("金额必须大于零 (amount must be positive)"), code="amount_not_positive")
-    if amount != to_cents(amount):
-        raise RuleViolation(_("金额最多两位小数 (at most 2 decimal places)"), code="amount_precision")
-    return amount
+    """A positive amount in yuan to the fen (execcenter.money.parse_amount), or RuleViolation."""
+    return require_amount(amount)
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from execcenter.rounding import to_cents
+from execcenter.money import parse_amount
 from execcenter.validators import format_case_number, validate_credit_code, validate_phone, validate_resident_id
 
 from .. import deadlines
@@ -88,9 +88,10 @@ def file_case(*, court, cause, filed_on, claim_amount, parties, case_type=CaseTy
     `parties` is a list of dicts: kind, role, name, id_number, phone, address. At least one applicant and
     one respondent are required (an execution case enforces a claim of one party against another).
     """
-    claim_amount = Decimal(claim_amount)
-    if claim_amount < 0 or claim_amount != to_cents(claim_amount):
-        raise ValidationError({"claim_amount": [_("申请执行标的不能为负数，最多两位小数 (claim must be ≥ 0 with 2 decimals)")]})
+    try:
+        claim_amount = parse_amount(claim_amount, allow_zero=True)
+    except ValidationError:
+        raise ValidationError({"claim_amount": [_("申请执行标的不能为负数，最多两位小数 (claim must be ≥ 0 with 2 decimals)")]}) from None
     if case_type not in CaseType.values:
         raise ValidationError({"case_type": [_("案件类型无效 (invalid case type)")]})
     bad_tags = set(tags) - set(CaseTag.values)

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cases.models import Case
+from execcenter.api.serializers import MoneyAmountField
 from execcenter.identifiers import normalise_case_number
 from execcenter.models import Court, Officer
 
@@ -59,6 +60,7 @@ class OperationResultSerializer(serializers.ModelSerializer):
     team = serializers.PrimaryKeyRelatedField(queryset=FieldTeam.objects.all())
     measures = serializers.ListField(child=serializers.ChoiceField(choices=FieldMeasure.choices), required=False)
     book_receipt = serializers.BooleanField(write_only=True, required=False, default=False)
+    amount_recovered = MoneyAmountField(allow_zero=True, required=False)
 
     class Meta:
         model = OperationResult

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import MONEY
+from execcenter.money import MoneyField
 from execcenter.models.scoped import ScopedQuerySet, scoped_queryset
 
 from ..choices import OperationStatus
@@ -91,7 +91,7 @@ class OperationResult(models.Model):
     team = models.ForeignKey(FieldTeam, verbose_name=_("执行小组"), on_delete=models.PROTECT, related_name="results")
     case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="operation_results")
     case_closed = models.BooleanField(_("当场执结"), default=False)
-    amount_recovered = models.DecimalField(_("执行到位金额"), default=Decimal("0.00"), **MONEY)
+    amount_recovered = MoneyField(_("执行到位金额"), default=Decimal("0.00"))
     measures = models.JSONField(_("采取措施"), default=list, blank=True)
     people_detained = models.PositiveSmallIntegerField(_("司法拘留人数"), default=0)
     note = models.CharField(_("说明"), max_length=200, blank=True)

@@ -12,7 +12,7 @@ from cases.services import add_event, record_receipt
 from execcenter.choices import Role
 from execcenter.exceptions import InvalidTransition, RuleViolation
 from execcenter.models import Court
-from execcenter.rounding import to_cents
+from execcenter.money import MoneySum, require_amount
 from execcenter.scope import user_of
 from execcenter.services import audit
 
@@ -123,9 +123,7 @@ def record_result(actor, operation, team, case, *, case_closed=False, amount_rec
         raise RuleViolation(_("只有本组成员可以录入战果 (only members of the team may record results)"), code="not_team_member")
     if case.court_id not in _participating_ids(operation):
         raise RuleViolation(_("案件不属于参战法院 (case outside the participating courts)"), code="case_out_of_scope")
-    amount = Decimal(amount_recovered or 0)
-    if amount < 0 or amount != to_cents(amount):
-        raise RuleViolation(_("金额必须为非负数且最多两位小数 (amount must be ≥ 0 with at most 2 decimals)"), code="bad_amount")
+    amount = require_amount(amount_recovered or 0, allow_zero=True)
     unknown = [m for m in measures if m not in FieldMeasure.values]
     if unknown:
         raise RuleViolation(_("未知的措施：%(m)s (unknown measure)") % {"m": "、".join(unknown)}, code="bad_measure")
@@ -158,7 +156,7 @@ def operation_tally(operation):
             results=Count("id"),
             cases_worked=Count("case", distinct=True),
             cases_closed=Count("case", filter=Q(case_closed=True), distinct=True),
-            amount=Sum("amount_recovered"),
+            amount=MoneySum("amount_recovered"),
             detained=Sum("people_detained"),
         )
     }

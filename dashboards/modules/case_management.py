@@ -1,7 +1,7 @@
 """管理指挥 modules 1–10: intake, closure and pending cases, deadlines, long-pending, workload."""
 import datetime as dt
 
-from django.db.models import Count, F, Q, Sum, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +9,7 @@ from cases import deadlines, predicates
 from cases.choices import CaseStatus, ClosureType
 from cases.models import Case
 from execcenter.models import Officer
+from execcenter.money import MoneySum
 from execcenter.rounding import ratio
 
 from ..choices import ChartKind, ModuleGroup
@@ -58,8 +59,8 @@ def _fact_aggregates(ctx):
         tagged = Q(**{flag: True})
         aggs |= {f"{flag}:open": Count("id", filter=tagged & is_open), f"{flag}:recv_year": Count("id", filter=tagged & filed_year),
                  f"{flag}:closed_year": Count("id", filter=tagged & closed_year),
-                 f"{flag}:recovered": Sum("recovered_amount", filter=tagged),
-                 f"{flag}:outstanding": Sum("outstanding_amount", filter=tagged & is_open)}
+                 f"{flag}:recovered": MoneySum("recovered_amount", filter=tagged),
+                 f"{flag}:outstanding": MoneySum("outstanding_amount", filter=tagged & is_open)}
     return aggs
 
 

@@ -6,13 +6,14 @@ called on each scope's rounds, so the screen and the case pages can never disagr
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases import auctions
 from cases.choices import COERCIVE_MEASURES, AuctionItemStatus, AuctionOutcome, MeasureKind, MeasureStatus
 from cases.models import AuctionItem, AuctionRound, Measure, UnclaimedReceipt
 from cases.money import unclaimed
+from execcenter.money import MoneySum
 from execcenter.rounding import round_half_up
 
 from ..choices import ChartKind, ModuleGroup
@@ -66,7 +67,7 @@ class AuctionAmounts:
                                                       concluded_on__lte=ctx.today))
         out = {}
         for r in sold.order_by().values("item__case__court").annotate(
-                year=Sum("deal_price"), month=Sum("deal_price", filter=Q(concluded_on__gte=ctx.month_start))):
+                year=MoneySum("deal_price"), month=MoneySum("deal_price", filter=Q(concluded_on__gte=ctx.month_start))):
             add_to(out, r.pop("item__case__court"), year=r["year"] or Decimal(0), month=r["month"] or Decimal(0))
         return out
 
@@ -107,7 +108,7 @@ class Unclaimed:
     def gather(ctx):
         out = {}
         for r in unclaimed(ctx.scoped(UnclaimedReceipt.objects.all())).order_by().values("court").annotate(
-                n=Count("id"), amount=Sum("amount"),
+                n=Count("id"), amount=MoneySum("amount"),
                 over30=Count("id", filter=Q(received_at__lt=ctx.day_start(ctx.today - dt.timedelta(days=30))))):
             add_to(out, r.pop("court"), **r)
         return out
@@ -173,7 +174,7 @@ class Coercive:
     def gather(ctx):
         out = {}
         qs = _measures(ctx, COERCIVE_MEASURES).filter(decided_on__gte=ctx.year_start, decided_on__lte=ctx.today)
-        for r in qs.order_by().values("case__court", "kind").annotate(n=Count("id"), amount=Sum("amount")):
+        for r in qs.order_by().values("case__court", "kind").annotate(n=Count("id"), amount=MoneySum("amount")):
             add_to(out, r["case__court"], **{r["kind"]: r["n"]})
             if r["kind"] == MeasureKind.FINE:
                 add_to(out, r["case__court"], fine_amount=r["amount"] or Decimal(0))

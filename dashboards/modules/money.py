@@ -2,12 +2,13 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases import predicates
 from cases.choices import MoneyKind
 from cases.models import MoneyEntry
+from execcenter.money import MoneySum
 
 from ..choices import ChartKind, ModuleGroup
 from ..registry import add_to, kpi, money, register
@@ -25,12 +26,12 @@ def money_facts(ctx):
         receipt, payout = Q(kind=MoneyKind.RECEIPT), Q(kind=MoneyKind.PAYOUT)
         rows = ctx.scoped(MoneyEntry.objects.filter(occurred_at__gte=y0, occurred_at__lt=t1)).order_by().values(
             "court").annotate(
-            in_today=Sum("amount", filter=receipt & Q(occurred_at__gte=t0)),
-            in_month=Sum("amount", filter=receipt & Q(occurred_at__gte=m0)),
-            in_year=Sum("amount", filter=receipt),
-            out_today=Sum("amount", filter=payout & Q(occurred_at__gte=t0)),
-            out_month=Sum("amount", filter=payout & Q(occurred_at__gte=m0)),
-            out_year=Sum("amount", filter=payout),
+            in_today=MoneySum("amount", filter=receipt & Q(occurred_at__gte=t0)),
+            in_month=MoneySum("amount", filter=receipt & Q(occurred_at__gte=m0)),
+            in_year=MoneySum("amount", filter=receipt),
+            out_today=MoneySum("amount", filter=payout & Q(occurred_at__gte=t0)),
+            out_month=MoneySum("amount", filter=payout & Q(occurred_at__gte=m0)),
+            out_year=MoneySum("amount", filter=payout),
         )
         return {r.pop("court"): {k: v or ZERO for k, v in r.items()} for r in rows}
 
@@ -67,8 +68,8 @@ class PendingPayouts:
         overdue = predicates.payout_overdue(ctx.today)
         out = {}
         for r in qs.order_by().values("court").annotate(
-            pending=Count("id"), pending_amount=Sum(unpaid),
-            overdue=Count("id", filter=overdue), overdue_amount=Sum(unpaid, filter=overdue),
+            pending=Count("id"), pending_amount=MoneySum(unpaid),
+            overdue=Count("id", filter=overdue), overdue_amount=MoneySum(unpaid, filter=overdue),
         ):
             add_to(out, r.pop("court"), **{k: v or (0 if "amount" not in k else ZERO) for k, v in r.items()})
         return out

@@ -14,7 +14,7 @@ from command import indicators
 from command.models import Petition
 
 from ..choices import ChartKind, ModuleGroup
-from ..registry import kpi, register
+from ..registry import kpi, money, register
 
 SLOW = 60  # indicators move slowly and each costs two grouped queries
 
@@ -48,7 +48,11 @@ def _per_court(ctx, *codes):
 
 
 def _rate_kpis(r):
-    return kpi((r["name"], r["value"], r["unit"]), (_("分子"), r["numerator"], ""), (_("分母"), r["denominator"], ""))
+    """The rate, and its numerator and denominator with their unit: yuan to the fen for 实际执行到位率 (module 32
+    showed a float sum, 212710879.120000010, with no unit), cases otherwise."""
+    unit = indicators.INDICATORS[r["code"]].parts_unit
+    shown = money if unit == "元" else str
+    return kpi((r["name"], r["value"], r["unit"]), (_("分子"), shown(r["numerator"]), unit), (_("分母"), shown(r["denominator"]), unit))
 
 
 @register(30, _("“3+1”核心指标"), ModuleGroup.QUALITY, ChartKind.GAUGE, interval=SLOW, additive=False, sources=("command.Petition",))

@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
+from execcenter.money import MoneySum
 from querycontrol.choices import ACTIVE_QUERY_STATUSES, AssetKind, InstitutionKind, OrderKind, OrderOutcome
 from querycontrol.models import ControlOrder, FoundAsset, QueryRequest, QueryResult
 
@@ -78,7 +79,7 @@ class FreezesToday:
         t0, t1 = _today_range(ctx)
         out = {}
         for r in _orders(ctx, kind=OrderKind.FREEZE, completed_at__gte=t0, completed_at__lt=t1).order_by().values("court").annotate(
-                n=Count("id"), requested=Sum("requested_amount"), frozen=Sum("effective_amount"),
+                n=Count("id"), requested=MoneySum("requested_amount"), frozen=MoneySum("effective_amount"),
                 partial=Count("id", filter=Q(outcome=OrderOutcome.PARTIALLY_FROZEN)), queued=Count("id", filter=Q(outcome=OrderOutcome.QUEUED))):
             add_to(out, r.pop("court"), **{k: v if v is not None else Decimal(0) for k, v in r.items()})
         return out
@@ -101,8 +102,8 @@ class Deductions:
         out = {}
         done = _orders(ctx, kind=OrderKind.DEDUCT, outcome=OrderOutcome.DEDUCTED, completed_at__gte=m0, completed_at__lt=t1)
         for r in done.order_by().values("court").annotate(
-                month_n=Count("id"), month=Sum("effective_amount"),
-                today_n=Count("id", filter=Q(completed_at__gte=t0)), today=Sum("effective_amount", filter=Q(completed_at__gte=t0))):
+                month_n=Count("id"), month=MoneySum("effective_amount"),
+                today_n=Count("id", filter=Q(completed_at__gte=t0)), today=MoneySum("effective_amount", filter=Q(completed_at__gte=t0))):
             add_to(out, r.pop("court"), **{k: v if v is not None else Decimal(0) for k, v in r.items()})
         return out
 
@@ -141,7 +142,7 @@ class AssetsByKind:
     def gather(ctx):
         out = {}
         for r in ctx.scoped(FoundAsset.objects.filter(found_at__gte=ctx.day_start(ctx.year_start))).order_by().values(
-                "court", "kind").annotate(n=Count("id"), value=Sum("balance")):
+                "court", "kind").annotate(n=Count("id"), value=MoneySum("balance")):
             add_to(out, r["court"], **{r["kind"]: r["n"], f"{r['kind']}_value": r["value"] or Decimal(0)})
         return out
 

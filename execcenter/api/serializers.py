@@ -1,6 +1,29 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from execcenter.models import Alert, AuditLog, Court
+from execcenter.money import DECIMAL_PLACES, MAX_DIGITS, parse_amount
+
+
+class MoneyAmountField(serializers.DecimalField):
+    """An amount in yuan, parsed by execcenter.money.parse_amount (the forms and the services refuse the same input
+    the same way: more than 2 decimals is a 400, never rounded away); written out as "1234.50". Positive unless
+    `allow_zero`."""
+
+    def __init__(self, *, allow_zero=False, **kwargs):
+        self.allow_zero = allow_zero
+        kwargs.setdefault("max_digits", MAX_DIGITS)
+        kwargs.setdefault("decimal_places", DECIMAL_PLACES)
+        kwargs.setdefault("min_value", Decimal("0") if allow_zero else Decimal("0.01"))
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return parse_amount(data, allow_zero=self.allow_zero)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages, code=exc.code) from None
 
 
 class CourtSerializer(serializers.ModelSerializer):

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cases.models import Case, Party
+from execcenter.api.serializers import MoneyAmountField
 from querycontrol.choices import InstitutionKind, OrderKind
 from querycontrol.models import ControlOrder, FoundAsset, Institution, QueryRequest, QueryResult
 
@@ -89,7 +90,7 @@ class ControlOrderCreateSerializer(serializers.Serializer):
     asset = serializers.PrimaryKeyRelatedField(queryset=FoundAsset.objects.all(), required=False)
     target = serializers.PrimaryKeyRelatedField(queryset=ControlOrder.objects.all(), required=False,
                                                 help_text=_("续冻、解冻、扣划所针对的原冻结/查封"))
-    amount = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, min_value=0)
+    amount = MoneyAmountField(allow_zero=True, required=False)
     term_days = serializers.IntegerField(required=False, min_value=1)
     submit = serializers.BooleanField(default=True, help_text=_("直接提交审批（否则保存为草稿）"))
 
@@ -116,8 +117,8 @@ class AnswerSerializer(serializers.Serializer):
     """An institution's answer to an order it was sent (bank and registry gateways)."""
 
     status = serializers.ChoiceField(choices=["done", "partial", "queued", "rejected"])
-    requested_amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
-    effective_amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
+    requested_amount = MoneyAmountField(allow_zero=True)
+    effective_amount = MoneyAmountField(allow_zero=True)
     expires_on = serializers.DateField(required=False, allow_null=True)
     queue_position = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     institution_ref = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")

@@ -10,9 +10,11 @@ Amounts: Decimal yuan, at most 2 decimal places, 0 ≤ amount ≤ MAX_AMOUNT (wh
 binary float's 1.100000000000000088…).
 """
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from execcenter.rounding import to_cents
+from django.core.exceptions import ValidationError
+
+from execcenter.money import parse_amount
 from querycontrol.choices import AssetKind
 
 from .base import ControlResult, FoundAsset, PermanentConnectorError
@@ -37,14 +39,13 @@ def amount(value, name, *, required=True):
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         raise InvalidAnswer(f"金额 {name} 类型错误 ({name} is not a number)")
     try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise InvalidAnswer(f"金额 {name} 无法识别：{str(value)[:40]} ({name} is not a number)") from None
-    if not number.is_finite() or number < 0 or number > MAX_AMOUNT:
+        # The product's one amount parser (execcenter.money): 2 decimals at most, never rounded away.
+        number = parse_amount(value, allow_zero=True, allow_negative=True)
+    except ValidationError as exc:
+        raise InvalidAnswer(f"金额 {name} 无法识别：{str(value)[:40]}：{exc.messages[0]} ({name} is not an amount)") from None
+    if number < 0 or number > MAX_AMOUNT:
         raise InvalidAnswer(f"金额 {name} 超出范围：{str(value)[:40]} ({name} out of range)")
-    if number != to_cents(number):
-        raise InvalidAnswer(f"金额 {name} 超过两位小数：{str(value)[:40]} ({name} has more than 2 decimals)")
-    return to_cents(number)
+    return number
 
 
 def _text(value, name, limit, *, required=False):

@@ -10,10 +10,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from execcenter.models.scoped import ScopedQuerySet
+from execcenter.money import MoneyField
 
 from ..choices import CONTROL_KINDS, HOLDING_OUTCOMES, OrderKind, OrderOutcome, OrderStatus
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
 
 # Orders that still count against the no-over-freezing limit (查封规定 Art. 19): on their way, or holding.
 PENDING_STATUSES = [OrderStatus.DRAFT, OrderStatus.SUBMITTED, OrderStatus.APPROVED, OrderStatus.SENT]
@@ -52,11 +52,11 @@ class ControlOrder(models.Model):
     # renew / unfreeze / deduct act on an earlier freeze or seal of the same case.
     target = models.ForeignKey("self", verbose_name=_("原冻结/查封"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="follow_ups")
-    requested_amount = models.DecimalField(_("申请金额"), default=0, **MONEY)
+    requested_amount = MoneyField(_("申请金额"), default=0)
     # What the institution actually froze / deducted / released (partial freeze: less than requested).
-    effective_amount = models.DecimalField(_("实际金额"), default=0, **MONEY)
+    effective_amount = MoneyField(_("实际金额"), default=0)
     # Freezes / seals only: what still holds after later deductions and releases.
-    held_amount = models.DecimalField(_("现冻结金额"), default=0, **MONEY)
+    held_amount = MoneyField(_("现冻结金额"), default=0)
     term_days = models.PositiveIntegerField(_("期限(天)"), null=True, blank=True)
     expires_on = models.DateField(_("到期日"), null=True, blank=True, db_index=True)
     queue_position = models.PositiveIntegerField(_("轮候顺位"), null=True, blank=True)

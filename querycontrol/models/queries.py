@@ -10,11 +10,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from execcenter.models.scoped import ScopedQuerySet, scoped_queryset
+from execcenter.money import MoneyField
 from execcenter.rounding import percent
 
 from ..choices import ACTIVE_QUERY_STATUSES, AssetKind, ChunkStatus, QueryResultStatus, QueryStatus
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
 class QueryRequestQuerySet(ScopedQuerySet):
@@ -149,8 +149,8 @@ class FoundAsset(models.Model):
     kind = models.CharField(_("财产类别"), max_length=16, choices=AssetKind.choices, db_index=True)
     asset_ref = models.CharField(_("账号/权证号"), max_length=64)
     description = models.CharField(_("财产描述"), max_length=200, blank=True)
-    balance = models.DecimalField(_("余额/价值"), **MONEY)
-    frozen_by_others = models.DecimalField(_("他案已冻结"), default=0, **MONEY)
+    balance = MoneyField(_("余额/价值"))
+    frozen_by_others = MoneyField(_("他案已冻结"), default=0)
     details = models.JSONField(_("详情"), default=dict, blank=True)
     found_at = models.DateTimeField(_("查询时间"), db_index=True)
 

@@ -17,6 +17,7 @@ from cases.models import Case
 from cases.services import add_event, record_receipt
 from execcenter import outbox
 from execcenter.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
+from execcenter.money import require_amount
 from execcenter.scope import has_role, is_partner, officer_of, user_of
 from execcenter.services import actor_label, audit
 from querycontrol import documents
@@ -138,7 +139,7 @@ def file_order(actor, kind, *, case=None, asset=None, target=None, amount=None, 
         amount = suggested_amount(kind, asset=asset, target=target)
     order = ControlOrder(
         case=case, court=case.court, kind=kind, asset=asset, institution=asset.institution, respondent_id=asset.respondent_id,
-        target=target, requested_amount=Decimal(str(amount or 0)), term_days=term_days, filed_by=user_of(actor),
+        target=target, requested_amount=require_amount(amount or 0, allow_zero=True), term_days=term_days, filed_by=user_of(actor),
         filed_by_label=actor_label(actor)[:64],
     )
     _validate(order, case)

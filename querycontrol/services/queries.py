@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from cases.services import add_event
 from execcenter import faultpoints, outbox
 from execcenter.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
 from execcenter.masking import mask_id_number
+from execcenter.money import MoneySum
 from execcenter.scope import has_role, is_partner, user_of
 from execcenter.services import actor_label, audit
 from querycontrol.choices import (
@@ -387,7 +388,7 @@ def _finish_requery(qr, status):
             release_requery(qr.requery, _("查询已取消 (cancelled)"))
         return
     usable = FoundAsset.objects.filter(request=qr, balance__gt=F("frozen_by_others"))
-    totals = usable.aggregate(n=Count("id"), value=Sum(F("balance") - F("frozen_by_others")))
+    totals = usable.aggregate(n=Count("id"), value=MoneySum(F("balance") - F("frozen_by_others")))
     record_requery_result(qr.requery, found=totals["n"], found_value=totals["value"] or Decimal("0.00"),
                           failed=qr.failed, query_ref=qr.pk)
 

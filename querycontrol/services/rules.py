@@ -9,12 +9,11 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from execcenter.exceptions import RuleViolation
-from execcenter.rounding import to_cents
+from execcenter.money import MoneySum, require_amount
 from querycontrol.choices import HOLDING_OUTCOMES, InstitutionAction, OrderKind, OrderOutcome, OrderStatus
 from querycontrol.models import ControlOrder
 from querycontrol.models.orders import PENDING_STATUSES
@@ -52,15 +51,8 @@ def max_term_days(institution, start=None):
 
 
 def check_amount(amount):
-    try:
-        amount = Decimal(str(amount))
-    except Exception:
-        raise RuleViolation(_("金额无效 (invalid amount)"), code="amount_invalid") from None
-    if amount <= 0:
-        raise RuleViolation(_("金额必须大于零 (amount must be positive)"), code="amount_not_positive")
-    if amount != to_cents(amount):
-        raise RuleViolation(_("金额最多两位小数 (at most 2 decimal places)"), code="amount_precision")
-    return amount
+    """A positive amount in yuan to the fen (execcenter.money.parse_amount), or RuleViolation."""
+    return require_amount(amount)
 
 
 def check_term(institution, term_days, start=None):
@@ -126,7 +118,7 @@ def committed_on_target(target, exclude=None):
     qs = ControlOrder.objects.filter(target=target, kind__in=[OrderKind.DEDUCT, OrderKind.UNFREEZE], status__in=PENDING_STATUSES)
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
-    return qs.aggregate(t=Sum("requested_amount"))["t"] or ZERO
+    return qs.aggregate(t=MoneySum("requested_amount"))["t"] or ZERO
 
 
 def check_within_frozen(order_kind, target, amount, order=None):

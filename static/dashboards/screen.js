@@ -108,7 +108,7 @@
     box.replaceChildren();
     (data.items || []).forEach(function (it) {
       var k = el("div", "kpi"), v = el("div", "v");
-      v.textContent = it.value == null ? "—" : (it.unit === "元" ? yuan(it.value) : it.value);
+      v.textContent = it.value == null ? "—" : (it.display || (it.unit === "元" ? yuan(it.value) : it.value));
       if (it.unit) v.appendChild(el("span", "u", it.unit === "元" ? "元" : it.unit));
       k.appendChild(v); k.appendChild(el("div", "l", it.label)); box.appendChild(k);
     });

@@ -15,7 +15,7 @@ NOTICE_RANGE = "送达日期应在立案日期与今天之间"
 @pytest.mark.parametrize("name, data, message", [
     ("notice", {"notice-sent_on": "2030-01-01"}, NOTICE_RANGE),                      # the input: a date in 2030
     ("notice", {"notice-sent_on": "2001-05-05"}, NOTICE_RANGE),                      # before filing
-    ("receipt", {"receipt-amount": "-5", "receipt-source": "voluntary"}, "确保该值大于或等于"),  # a field error
+    ("receipt", {"receipt-amount": "-5", "receipt-source": "voluntary"}, "金额不能为负数"),  # a field error (execcenter.money)
     ("notice", {"notice-sent_on": "明天"}, "有效的日期"),                              # not a date at all
 ])
 def test_refused_case_action_shows_its_error_once_inside_its_own_form(client, judge_xixia, courts, name, data, message):
