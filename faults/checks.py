@@ -13,7 +13,9 @@ allowed to (it checks what the outside world did, not what the product believes 
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q
+
+from execcenter.money import MoneySum
 
 
 def queries(query_ids):
@@ -68,15 +70,15 @@ def orders(order_ids, *, allow_failed=False):
     # Frozen ≤ balance on every simulated account any order touched.
     refs = set(qs.values_list("asset__asset_ref", flat=True))
     for acc in SimAccount.objects.filter(asset_ref__in=refs):
-        frozen = acc.freezes.filter(status="active").aggregate(s=Sum("frozen_amount"))["s"] or Decimal("0")
+        frozen = acc.freezes.filter(status="active").aggregate(s=MoneySum("frozen_amount"))["s"] or Decimal("0")
         if frozen > acc.balance:
             problems.append(f"account {acc.asset_ref}: frozen {frozen} > balance {acc.balance}")
     deducts = qs.filter(kind="deduct", status="done")
     booked = MoneyEntry.objects.filter(reference__in=[f"deduct:{d.uuid}" for d in deducts])
     if booked.count() != deducts.filter(effective_amount__gt=0).count():
         problems.append(f"{booked.count()} receipts for {deducts.count()} deductions")
-    paid = deducts.aggregate(s=Sum("effective_amount"))["s"] or Decimal("0")
-    received = booked.aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    paid = deducts.aggregate(s=MoneySum("effective_amount"))["s"] or Decimal("0")
+    received = booked.aggregate(s=MoneySum("amount"))["s"] or Decimal("0")
     if paid != received:
         problems.append(f"receipts {received} ≠ deductions {paid}")
     return {"expected": qs.count(), "present": done, "duplicates": duplicates, "problems": problems}
