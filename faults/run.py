@@ -71,6 +71,8 @@ class Run:
 
     def _rich_ids(self):
         """Resident IDs holding > 50,000 yuan at 工商银行 that nobody else froze (the simulator's generation)."""
+        from django.utils import timezone
+
         from simulator.generation import Profile, holdings
         from tests.factories import make_resident_id
 
@@ -79,7 +81,7 @@ class Run:
         while len(out) < 200:
             for n in range(40):
                 id_number = make_resident_id(n, division="640105", born=day)
-                if any(s.is_cash and s.balance > 50000 and s.external is None for s in holdings(id_number, profile, dt.date.today())):
+                if any(s.is_cash and s.balance > 50000 and s.external is None for s in holdings(id_number, profile, timezone.localdate())):
                     out.append(id_number)
                     break
             day += dt.timedelta(days=1)
