@@ -67,11 +67,12 @@ def parse_amount(value, *, allow_zero=False, allow_negative=False):
         raise ValidationError(_("金额格式错误：%(v)s (not an amount)") % {"v": str(value)[:40]}, code="amount_invalid") from None
     if not amount.is_finite():
         raise ValidationError(_("金额格式错误：%(v)s (not an amount)") % {"v": str(value)[:40]}, code="amount_invalid")
+    # Size first: quantizing 1E+100000 to the fen would overflow the decimal context.
+    if abs(amount) >= Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES):
+        raise ValidationError(_("金额过大 (amount too large)"), code="amount_too_large")
     if amount != amount.quantize(CENT, rounding=ROUND_DOWN):
         raise ValidationError(_("金额最多保留两位小数（到分） (at most 2 decimals)"), code="amount_precision")
     amount = to_cents(amount)  # exact here: 2 decimals at most were checked above
-    if abs(amount) >= Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES):
-        raise ValidationError(_("金额过大 (amount too large)"), code="amount_too_large")
     if amount < 0 and not allow_negative:
         raise ValidationError(_("金额不能为负数 (amount must not be negative)"), code="amount_negative")
     if amount == 0 and not allow_zero:
