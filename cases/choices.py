@@ -176,3 +176,10 @@ class TransferStatus(models.TextChoices):
     APPROVED = "approved", _("已移送")
     REJECTED = "rejected", _("已驳回")
     WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class SettlementStatus(models.TextChoices):
+    ACTIVE = "active", _("履行中")
+    PERFORMED = "performed", _("已履行完毕")
+    BREACHED = "breached", _("未按期履行")
+    ENDED = "ended", _("已恢复执行")

@@ -165,3 +165,36 @@ class DebtorFactsForm(forms.Form):
         if data.get("searched_on") and data["searched_on"] > timezone.localdate():
             self.add_error("searched_on", _("查找日期不能晚于今天 (date in the future)"))
         return data
+
+
+class SettlementForm(forms.Form):
+    """执行和解（分期履行）: one instalment per line, "2025-07-01 100000" (cases.settlements checks the plan)."""
+
+    agreed_on = forms.DateField(label=_("和解日期"), widget=DATE)
+    instalments = forms.CharField(label=_("履行计划（每行：日期 金额）"), widget=forms.Textarea(attrs={"rows": 4}))
+    note = forms.CharField(label=_("协议要点"), max_length=200, required=False)
+
+    def clean_instalments(self):
+        import datetime as dt
+        from decimal import InvalidOperation
+
+        from execcenter.identifiers import fold
+
+        rows = []
+        for n, line in enumerate(self.cleaned_data["instalments"].splitlines(), start=1):
+            parts = line.replace(",", " ").replace("，", " ").split()
+            if not parts:
+                continue
+            try:
+                due = dt.date.fromisoformat(fold(parts[0]))
+                amount = Decimal(fold(parts[1]).replace("元", ""))
+            except (IndexError, ValueError, InvalidOperation):
+                raise forms.ValidationError(_("第%(n)s行格式应为“2025-07-01 100000” (line %(n)s: date amount)") % {"n": n}) from None
+            rows.append((due, amount))
+        if not rows:
+            raise forms.ValidationError(_("请至少填写一期履行计划 (at least one instalment)"))
+        return rows
+
+
+class SettlementResumeForm(forms.Form):
+    note = forms.CharField(label=_("申请执行人的申请"), max_length=200)

@@ -1,7 +1,7 @@
 """Periodic case supervision (thin: the rules are in cases.supervision / cases.measures)."""
 from celery import shared_task
 
-from . import measures, supervision
+from . import measures, settlements, supervision
 
 
 @shared_task(name="cases.tasks.scan_cases", ignore_result=True)
@@ -9,4 +9,5 @@ def scan_cases():
     """Beat, hourly: expire measures, keep the long-pending ledger, raise deadline / money / credit alerts.
     Idempotent: alerts are deduplicated and expiry is compare-and-swap, so a repeated run changes nothing."""
     measures.expire_measures()
+    settlements.check_missed()
     return supervision.scan()

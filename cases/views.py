@@ -25,11 +25,12 @@ from . import (
     measures,
     panels,
     services,
+    settlements,
     supervision,
     transfers,
 )
 from .api.personal_data import sees_personal_data
-from .choices import AuctionOutcome, CaseStatus, ClosureType
+from .choices import AuctionOutcome, CaseStatus, ClosureType, SettlementStatus
 from .filtersets import CaseFilterSet, ordering_for
 from .models import AuctionItem, AuctionRound, Case, CaseParty, CaseTransfer
 
@@ -100,6 +101,10 @@ ACTIONS = {
     "facts": (forms.DebtorFactsForm, True, lambda c, d, a, r: services.record_debtor_facts(
         c, dishonest_eligible=d["dishonest_eligible"], whereabouts_unknown=d["whereabouts_unknown"], searched_on=d["searched_on"],
         obstructed=d["obstructed"], actor=a, request=r)),
+    "settlement": (forms.SettlementForm, False, lambda c, d, a, r: settlements.record_settlement(
+        a, c, agreed_on=d["agreed_on"], instalments=d["instalments"], note=d["note"], request=r)),
+    "settlement_resume": (forms.SettlementResumeForm, False,
+                          lambda c, d, a, r: settlements.resume_after_breach(a, c, note=d["note"], request=r)),
     "transfer": (forms.TransferForm, True, lambda c, d, a, r: transfers.request_transfer(
         a, c, kind=d["kind"], to_court=d["to_court"], reason=d["reason"], legal_basis=d["legal_basis"], request=r)),
 }
@@ -153,6 +158,8 @@ def _render_case(request, case, bound=None, status=200, auction_bound=None):
         "notice": open_case, "receipt": open_case, "payout": case.recovered_amount > 0, "measure": open_case,
         "follow_up": hasattr(case, "long_pending"),
         "facts": open_case,
+        "settlement": allowed["suspend"],
+        "settlement_resume": case.settlements.filter(status=SettlementStatus.BREACHED).exists(),
         "transfer": open_case and policy.may(user, "case.transfer.request", case),
     }
     if bound is not None:
@@ -179,6 +186,7 @@ def _render_case(request, case, bound=None, status=200, auction_bound=None):
         "documents": case.documents.order_by("issued_at", "id"),
         "action_forms": action_forms,
         "transfers": case.transfers.select_related("from_court", "to_court").order_by("requested_at", "id"),
+        "settlement_plans": [(p, settlements.schedule(p)) for p in case.settlements.order_by("-agreed_on", "-id")],
         "panels": _panels(case, request),
     }
     return render(request, "cases/case_detail.html", context, status=status)

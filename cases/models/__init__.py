@@ -5,10 +5,11 @@ from .documents import DocumentKind, IssuedDocument
 from .ledger import BankStatementImport, LongPendingEntry, LongPendingFollowUp, UnclaimedReceipt
 from .measures import Measure
 from .procedure import CaseSuspension, DeadlineExtension, PropertyInvestigation, RequerySchedule
+from .settlements import SettlementInstalment, SettlementPlan
 from .transfers import CaseTransfer
 
 __all__ = [
-    "MONEY", "Case", "CaseTransfer", "CaseEvent", "CaseParty", "CaseQuerySet", "CaseSequence", "MoneyEntry", "Party",
+    "MONEY", "Case", "CaseTransfer", "SettlementPlan", "SettlementInstalment", "CaseEvent", "CaseParty", "CaseQuerySet", "CaseSequence", "MoneyEntry", "Party",
     "CaseSuspension", "DeadlineExtension", "PropertyInvestigation", "RequerySchedule", "Measure",
     "AuctionItem", "AuctionRound", "BankStatementImport", "DocumentKind", "IssuedDocument", "LongPendingEntry", "LongPendingFollowUp", "UnclaimedReceipt",
     "ApprovalRequest",
