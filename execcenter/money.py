@@ -113,21 +113,32 @@ class MoneyFormField(forms.CharField):
 class MoneySum(Sum):
     """Σ of an amount in yuan, as Decimal to the fen on every backend; None over no rows (like Sum).
 
-    Each amount becomes whole fen first (ROUND(x × 100): exact integers on SQLite's REAL and PostgreSQL's numeric
-    alike) and the total is divided back to yuan in Python, so a million rows add up to the fen with no float noise.
-    `expression` is a field name or an expression of yuan (e.g. F("amount") - F("paid_out_amount")).
+    PostgreSQL adds numeric exactly. SQLite keeps decimals as REAL, so there each amount becomes whole fen first
+    (ROUND(x × 100): exact integers up to 2**53 fen) and the total is divided back to yuan in Python, so a million
+    rows add up to the fen with no float noise. `expression` is a field name or an expression of yuan
+    (e.g. F("amount") - F("paid_out_amount")).
     """
 
     def __init__(self, expression, **extra):
         expression = F(expression) if isinstance(expression, str) else expression
-        super().__init__(Round(expression * 100), output_field=models.DecimalField(max_digits=22, decimal_places=0), **extra)
+        super().__init__(expression, output_field=models.DecimalField(max_digits=22, decimal_places=DECIMAL_PLACES), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        fen = self.copy()
+        source, *rest = fen.get_source_expressions()  # the amount, then the aggregate's filter and ordering
+        fen.set_source_expressions([Round(source * 100), *rest])
+        return super(MoneySum, fen).as_sqlite(compiler, connection, **extra_context)
 
     def get_db_converters(self, connection):
-        return [*super().get_db_converters(connection), _fen_to_yuan]
+        return [*super().get_db_converters(connection), _fen_to_yuan if connection.vendor == "sqlite" else _to_cents]
 
 
 def _fen_to_yuan(value, expression, connection):
     return None if value is None else to_cents(Decimal(value) / 100)
+
+
+def _to_cents(value, expression, connection):
+    return None if value is None else to_cents(value)
 
 
 def as_money(value):
