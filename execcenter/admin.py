@@ -1,12 +1,16 @@
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from execcenter import partner_keys
 from execcenter.models import Alert, AuditLog, Court, Notification, NotificationPreference, Officer, PartnerClient
 from execcenter.services import audit
+
+User = get_user_model()
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -39,10 +43,44 @@ class CourtAdmin(admin.ModelAdmin):
 
 @admin.register(Officer)
 class OfficerAdmin(admin.ModelAdmin):
+    """Roles and courts decide what an officer may see and do: every change is audited with before and after
+    (and ends the officer's screen tokens, dashboards/screen_access.py)."""
+
     list_display = ["name", "court", "roles", "badge_no"]
     list_filter = ["court"]
     search_fields = ["name", "user__username", "badge_no"]
     raw_id_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        before = Officer.objects.filter(pk=obj.pk).values("roles", "court__code").first() if change else None
+        super().save_model(request, obj, form, change)
+        after = {"roles": list(obj.roles or []), "court__code": obj.court.code}
+        if before is None or sorted(before["roles"] or []) != sorted(after["roles"]) or before["court__code"] != after["court__code"]:
+            audit(request.user, "officer.roles_changed", obj, request=request, court=obj.court,
+                  details={"before": before, "after": after, "username": obj.user.username})
+
+    def delete_model(self, request, obj):
+        audit(request.user, "officer.removed", obj, request=request, court=obj.court,
+              details={"roles": list(obj.roles or []), "username": obj.user.username})
+        super().delete_model(request, obj)
+
+
+# Accounts: activation and administrator rights change what a login may do, so their changes are audited too.
+USER_FLAGS = ("is_active", "is_staff", "is_superuser")
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AuditedUserAdmin(UserAdmin):
+    def save_model(self, request, obj, form, change):
+        before = User.objects.filter(pk=obj.pk).values(*USER_FLAGS).first() if change else None
+        super().save_model(request, obj, form, change)
+        after = {f: getattr(obj, f) for f in USER_FLAGS}
+        if before != after or "groups" in form.changed_data or "user_permissions" in form.changed_data:
+            officer = Officer.objects.select_related("court").filter(user=obj).first()
+            audit(request.user, "user.rights_changed", obj, request=request, court=officer.court if officer else None,
+                  details={"before": before, "after": after, "username": obj.username,
+                           "fields": sorted(set(form.changed_data) & {*USER_FLAGS, "groups", "user_permissions"})})
 
 
 @admin.register(PartnerClient)

@@ -179,3 +179,17 @@ class OrderOutcome(models.TextChoices):
 
 # A freeze / seal that currently holds (or waits in line for) value on an asset.
 HOLDING_OUTCOMES = [OrderOutcome.FROZEN, OrderOutcome.PARTIALLY_FROZEN, OrderOutcome.SEALED]
+
+
+# Purposes offered when starting a network query (the form suggests them; any other purpose must still say
+# something: querycontrol.services.queries.check_purpose refuses junk). The audit records the purpose of each query.
+QUERY_PURPOSES = (
+    _("执行财产调查"),
+    _("核查被执行人存款"),
+    _("核查被执行人不动产、车辆"),
+    _("续行冻结前核查"),
+    _("恢复执行财产调查"),
+    _("执行和解履行核查"),
+    _("终本案件定期查询"),
+)
+

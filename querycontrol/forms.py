@@ -4,11 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from execcenter.money import MoneyFormField
-from querycontrol.choices import InstitutionKind
+from querycontrol.choices import QUERY_PURPOSES, InstitutionKind
 
 
 class QueryStartForm(forms.Form):
-    purpose = forms.CharField(label=_("查询事由"), max_length=200, initial=_("执行财产调查"))
+    purpose = forms.CharField(label=_("查询事由"), max_length=200, initial=_("执行财产调查"),
+                              widget=forms.TextInput(attrs={"list": "query-purposes"}),
+                              help_text=_("从列表选择，可补充具体事由"))
+    purposes = QUERY_PURPOSES  # the template's <datalist>
     institution_kinds = forms.MultipleChoiceField(label=_("查询机构类别（不选为全部）"), choices=InstitutionKind.choices,
                                                   required=False, widget=forms.CheckboxSelectMultiple)
 

@@ -9,6 +9,7 @@ import hashlib
 from decimal import Decimal
 from dataclasses import dataclass
 import math
+import re
 import time
 from datetime import timedelta
 
@@ -86,6 +87,20 @@ def _institutions_for(kinds):
     return [i for i in Institution.objects.of_kinds(kinds).only("id", "supported_actions") if i.supports(InstitutionAction.QUERY)]
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def check_purpose(purpose):
+    """Refuse a purpose that says nothing (issue 11: every external query is audited with why): it needs two Chinese
+    characters (the purposes offered are Chinese, QUERY_PURPOSES) or two English words, and not one character
+    repeated. Raises RuleViolation (400, code `purpose_invalid`)."""
+    says_something = len(_CJK.findall(purpose)) >= 2 or len(_WORD.findall(purpose)) >= 2
+    if not says_something or len(set(purpose.replace(" ", ""))) < 2:
+        raise RuleViolation(_("查询事由无效：请从列表选择并写明具体事由 (the purpose says nothing: choose one and say why)"),
+                            code="purpose_invalid")
+
+
 def submit_query(actor, case, *, purpose, respondents=None, kinds=None, request=None, system=False, requery=None):
     """Save a query request and fan it out on commit. Returns (query_request, created).
 
@@ -97,6 +112,7 @@ def submit_query(actor, case, *, purpose, respondents=None, kinds=None, request=
     purpose = (purpose or "").strip()
     if not purpose:
         raise RuleViolation(_("请填写查询事由 (a purpose is required)"), code="purpose_required")
+    check_purpose(purpose)
     kinds = sorted({str(k) for k in (kinds or [])})
     unknown = set(kinds) - set(InstitutionKind.values)
     if unknown:

@@ -15,6 +15,7 @@ from cases.choices import ReceiptSource
 from cases.services import add_event, record_receipt
 from execcenter import faultpoints
 from execcenter.choices import AlertSeverity
+from execcenter.masking import mask_id_number
 from execcenter.scope import is_partner
 from execcenter.services import audit, raise_alert, resolve_alerts
 from querycontrol.choices import OrderKind, OrderOutcome, OrderStatus
@@ -222,6 +223,10 @@ def refresh_queued(institution_id, asset_ref):
     promoted = 0
     for order in queued:
         party = Party(name=order.respondent.name, id_number=order.respondent.id_number)
+        # An external query like any other (issue 11): who (the system), whose accounts, for which case and why.
+        audit(None, "querycontrol.queued_refresh", order, court=order.court, details={
+            "case": order.case.number, "respondent": order.respondent_id, "respondent_id_number": mask_id_number(party.id_number),
+            "institution": order.institution.code, "asset_ref": asset_ref, "purpose": _("轮候查封、冻结生效核查")})
         try:
             assets = get_connector().query(order.institution.code, party, request_ref=f"queue:{order.uuid}")
         except (TransientConnectorError, PermanentConnectorError):

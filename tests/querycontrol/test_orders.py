@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases.models import MoneyEntry
 from execcenter.exceptions import DomainError, PermissionDenied, RuleViolation
-from execcenter.models import Alert
+from execcenter.models import Alert, AuditLog
 from querycontrol.connectors import Party, get_connector
 from querycontrol.models import ControlOrder
 from querycontrol.services import orders as order_services
@@ -257,6 +257,9 @@ def test_queued_freeze_takes_effect_when_the_earlier_one_is_released(courts, ins
     release = send_now(file_and_approve(judge_xixia, approver_xixia, "unfreeze", django_capture_on_commit_callbacks, target=first))
     assert release.outcome == "released"
     assert sending.refresh_queued(account.institution_id, account.asset_ref) == 2
+    # Each refresh is an external query: audited with the case's court and a purpose (issue 11).
+    refreshes = AuditLog.objects.filter(action="querycontrol.queued_refresh").order_by("id")
+    assert [r.court_id for r in refreshes] == [second.court_id, third.court_id] and all(r.details["purpose"] for r in refreshes)
     second.refresh_from_db()
     third.refresh_from_db()
     first.refresh_from_db()
