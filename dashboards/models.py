@@ -28,6 +28,8 @@ class CommandCentre(models.Model):
     # How long an alert may stay unacknowledged at one step of the chain before it goes to the next, per severity.
     escalate_after_minutes = models.PositiveIntegerField(_("严重预警升级时限（分钟）"), default=15)
     warning_escalate_after_minutes = models.PositiveIntegerField(_("一般预警升级时限（分钟）"), default=60)
+    # Roster planning refuses a plan that puts an officer on more night shifts in a row than this (fatigue rule).
+    max_consecutive_nights = models.PositiveSmallIntegerField(_("最多连续夜班数"), default=2)
     # A post not checked in this long after its shift started is a duty gap (issue 5).
     checkin_grace_minutes = models.PositiveIntegerField(_("签到宽限（分钟）"), default=15)
 
@@ -69,6 +71,21 @@ class ScreenLayout(models.Model):
         from .layouts import validate_pages
 
         validate_pages(self.pages)
+
+
+class Holiday(models.Model):
+    """A public holiday (法定节假日) or a day the director treats as one: roster planning uses its holiday pattern."""
+
+    day = models.DateField(_("日期"), unique=True)
+    name = models.CharField(_("名称"), max_length=32)
+
+    class Meta:
+        verbose_name = _("节假日")
+        verbose_name_plural = _("节假日")
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day} {self.name}"
 
 
 class Shift(models.Model):

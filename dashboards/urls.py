@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exports, views
+from . import exports, roster_views, views
 
 app_name = "dashboards"
 urlpatterns = [
@@ -14,4 +14,8 @@ urlpatterns = [
     path("duty/shifts/<int:pk>/<str:step>/", views.duty_step, name="duty-step"),
     path("duty/handovers/<int:pk>/acknowledge/", views.handover_ack, name="handover-ack"),
     path("duty/swaps/<int:pk>/<str:decision>/", views.swap_decide, name="swap-decide"),
+    path("duty/roster/", roster_views.roster_plan, name="roster"),
+    path("duty/roster/month/", roster_views.roster_month, name="roster-month"),
+    path("duty/roster/shifts/<int:pk>/", roster_views.roster_shift, name="roster-shift"),
+    path("screen-layout/", roster_views.layout_edit, name="layout-edit"),
 ]

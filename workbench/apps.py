@@ -10,3 +10,6 @@ class WorkbenchConfig(AppConfig):
 
     name = "workbench"
     verbose_name = _("我的工作台")
+
+    def ready(self):
+        from . import rules  # noqa: F401  (registers this app's permission rules in execcenter.policy)

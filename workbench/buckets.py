@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -19,6 +19,7 @@ from cases.choices import OPEN_STATUSES, CaseStatus, MoneyKind, RequeryStatus
 from cases.models import Case, LongPendingEntry, MoneyEntry, RequerySchedule
 from execcenter.choices import AlertSeverity, AlertStatus, Role
 from execcenter.models import Alert
+from execcenter.policy import may
 from querycontrol.models import ControlOrder, FoundAsset
 
 # A case whose statutory limit passed more than this long ago is "critically overdue" (严重超审限): the screens'
@@ -172,10 +173,35 @@ def bucket_queryset(key, officer, today=None):
 
 # --- the other roles ------------------------------------------------------------------------------------------
 
+# Steps that wait for a second person (cases.ApprovalRequest) and the action that decides each (cases/rules.py).
+APPROVAL_ACTIONS = {"payout": "money.payout.approve", "closure": "case.close.approve", "extension": "case.extend.approve"}
+
+
+def approvals_waiting(user, officer):
+    """Pending approval requests of my own court that I may decide (my role; never my own request)."""
+    from cases.choices import ApprovalStatus
+    from cases.models import ApprovalRequest
+
+    kinds = [kind for kind, action in APPROVAL_ACTIONS.items() if may(user, action)]
+    return (ApprovalRequest.objects.filter(court=officer.court, status=ApprovalStatus.PENDING, kind__in=kinds)
+            .exclude(requested_by=officer).select_related("case").order_by("requested_at", "id"))
+
+
 def approver_section(user, officer):
-    """What waits for my decision: control orders submitted in my court (four-eyes: my own are listed elsewhere)."""
-    waiting = ControlOrder.objects.visible_to(user).awaiting_approval().filter(court=officer.court)
-    return {"orders_waiting": waiting.exclude(filed_by=user).count(), "url": reverse("querycontrol:approvals")}
+    """What waits for my decision: control orders and approval requests (payout, closure, extension) of my court."""
+    tiles = []
+    if may(user, "order.decide"):
+        waiting = ControlOrder.objects.visible_to(user).awaiting_approval().filter(court=officer.court).exclude(filed_by=user)
+        tiles.append(Bucket("orders_waiting", str(_("控制措施待审批")), "amber", waiting.count(), reverse("querycontrol:approvals")))
+    requests = approvals_waiting(user, officer)
+    from cases.choices import ApprovalKind
+
+    counts = dict(requests.order_by().values_list("kind").annotate(n=Count("pk")))
+    for kind in APPROVAL_ACTIONS:
+        if may(user, APPROVAL_ACTIONS[kind]):
+            tiles.append(Bucket(f"approvals_{kind}", str(ApprovalKind(kind).label) + str(_("待审批")), "amber", counts.get(kind, 0),
+                                reverse("workbench:approvals") + "?" + urlencode({"kind": kind})))
+    return {"tiles": tiles}
 
 
 def duty_section(user, officer, now=None):
@@ -227,21 +253,20 @@ def director_section(user, officer, today=None):
 
 
 def sections_for(user):
-    """Which workbench sections this user gets, in order (a person with several roles gets each)."""
+    """Which workbench sections this user gets, in order (a person with several roles gets each), as the permission
+    policy says: the case worker's buckets, the approver's queue, the duty desk, the director's picture."""
     from execcenter.scope import officer_of
 
-    officer = officer_of(user)
-    if officer is None:
+    if officer_of(user) is None:
         return []
-    roles = set(officer.roles)
     out = []
-    if roles & {Role.JUDGE, Role.OFFICER}:
+    if may(user, "order.file"):
         out.append("judge")
-    if Role.APPROVER in roles:
+    if any(may(user, action) for action in ("order.decide", *APPROVAL_ACTIONS.values())):
         out.append("approver")
-    if Role.DUTY in roles:
+    if may(user, "duty.work"):
         out.append("duty")
-    if Role.DIRECTOR in roles:
+    if may(user, "duty.plan"):
         out.append("director")
     return out
 

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from cases.choices import OPEN_STATUSES, CaseStatus, LedgerStatus, MoneyKind, RequeryStatus
 from cases.models import Case, CaseEvent, LongPendingEntry, MoneyEntry, RequerySchedule
-from execcenter.choices import AlertSeverity, Role
-from execcenter.exceptions import PermissionDenied, RuleViolation
+from execcenter.choices import AlertSeverity
+from execcenter.exceptions import RuleViolation
 from execcenter.models import Court
-from execcenter.scope import officer_of
+from execcenter.policy import require
 from execcenter.services import audit
 from querycontrol.models import ControlOrder
 
@@ -149,23 +149,16 @@ def rule_for(kind, court):
     return WarningRule.objects.filter(kind=kind, court__isnull=True).first()
 
 
-def _may_configure(actor, court):
-    if getattr(actor, "is_superuser", False):
-        return True
-    officer = officer_of(actor)
-    return officer is not None and officer.has_role(Role.DIRECTOR) and officer.court.contains(court)
-
-
 @transaction.atomic
 def set_rule(actor, kind, court, threshold_days, severity, enabled, request=None):
-    """A director sets one rule for their court (and every court below it). Returns the WarningRule.
+    """A director sets one rule for their own court (and every court below it without one). Returns the WarningRule.
 
-    Raises PermissionDenied for anyone but a director of `court` or above; RuleViolation for a threshold outside
+    Raises (execcenter.policy "warning.configure") NotFound for a court outside the actor's scope, PermissionDenied
+    for anyone but a director of that very court; RuleViolation for a threshold outside
     1–3650 days or an unknown kind/severity."""
+    require(actor, "warning.configure", court)
     if kind not in WarningRuleKind.values:
         raise RuleViolation(_("未知的预警规则 (unknown rule)"), code="unknown_rule")
-    if not _may_configure(actor, court):
-        raise PermissionDenied(_("只有本院或上级法院的指挥中心主任可以修改预警规则 (directors only)"))
     if severity not in AlertSeverity.values:
         raise RuleViolation(_("预警级别无效 (invalid severity)"), code="bad_severity")
     if not isinstance(threshold_days, int) or not 1 <= threshold_days <= 3650:

@@ -11,20 +11,34 @@ from django.utils.translation import gettext as _
 from cases.models import Case
 from execcenter.choices import AlertSeverity, Role
 from execcenter.exceptions import DomainError
+from execcenter.policy import NotFound, explain, may
+from execcenter.models import NotificationPreference
 from execcenter.scope import officer_of
+from execcenter.services import audit
 
-from . import buckets, early_warnings
+from . import buckets, early_warnings, nav
 from .choices import WarningRuleKind
 from .models import EarlyWarning
 
 
+def require_page(request, action, record=None):
+    """The policy's answer for an HTML page: 404 outside the scope, 403 when the role may not."""
+    refusal = explain(request.user, action, record)
+    if refusal is None:
+        return
+    if refusal.error is NotFound:
+        raise Http404(refusal.message)
+    raise PermissionDenied(refusal.message)
+
+
 @login_required
 def home(request):
+    require_page(request, "workbench.view")
     user = request.user
     officer = officer_of(user)
     sections = buckets.sections_for(user)
     today = timezone.localdate()
-    context = {"sections": sections, "today": today}
+    context = {"sections": sections, "today": today, "settings_links": nav.entries_for(user, entries=nav.SETTINGS)}
     if "judge" in sections:
         context["judge"] = buckets.judge_buckets(officer, today)
     if "approver" in sections:
@@ -33,8 +47,8 @@ def home(request):
         context["duty"] = buckets.duty_section(user, officer)
     if "director" in sections:
         context["director"] = buckets.director_section(user, officer, today)
-        context["director"]["ranking"] = early_warnings.ranking(user, limit=10)
-    if officer is not None:
+        context["director"]["ranking"] = early_warnings.ranking(user, limit=10) if may(user, "warning.rollup") else None
+    if officer is not None and may(user, "warning.read"):
         mine = early_warnings.open_for(officer)
         count = mine.count()
         if count or "judge" in sections:
@@ -45,6 +59,7 @@ def home(request):
 @login_required
 def bucket(request, key):
     """The rows one of my counts stands for (the same queryset as the count)."""
+    require_page(request, "workbench.view")
     officer = officer_of(request.user)
     if officer is None or "judge" not in buckets.sections_for(request.user) or key not in buckets.DEFINITIONS:
         raise Http404
@@ -60,10 +75,9 @@ def bucket(request, key):
 @login_required
 def warning_list(request):
     """My open warnings; for a director also the roll-up per court and the ranking of judges in their scope."""
+    require_page(request, "warning.read")
     officer = officer_of(request.user)
-    if officer is None and not request.user.is_superuser:
-        raise Http404
-    is_director = request.user.is_superuser or officer.has_role(Role.DIRECTOR)
+    is_director = may(request.user, "warning.rollup")
     mine = early_warnings.open_for(officer).order_by("-severity", "raised_at") if officer else EarlyWarning.objects.none()
     context = {"mine": Paginator(mine, 50).get_page(request.GET.get("page")), "is_director": is_director}
     if is_director:
@@ -77,8 +91,7 @@ def warning_list(request):
 def warning_rules(request):
     """The director's page of rules and thresholds for their own court (and the courts below it)."""
     officer = officer_of(request.user)
-    if officer is None or not officer.has_role(Role.DIRECTOR):
-        raise PermissionDenied(_("只有指挥中心主任可以修改预警规则 (directors only)"))
+    require_page(request, "warning.configure", officer.court if officer else None)
     court = officer.court
     if request.method == "POST":
         kind = request.POST.get("kind", "")
@@ -106,3 +119,39 @@ def _rules_context(court):
                      "enabled": rule.enabled if rule else True,
                      "source": (rule.court.short_name if rule and rule.court_id else _("全省默认"))})
     return {"court": court, "rows": rows, "severities": AlertSeverity.choices}
+
+
+@login_required
+def approvals(request):
+    """The approval requests waiting for my decision (payout, closure, extension), oldest first."""
+    require_page(request, "workbench.view")
+    officer = officer_of(request.user)
+    if officer is None:
+        raise Http404
+    rows = buckets.approvals_waiting(request.user, officer)
+    kind = request.GET.get("kind")
+    if kind in buckets.APPROVAL_ACTIONS:
+        rows = rows.filter(kind=kind)
+    return render(request, "workbench/approvals.html", {"page": Paginator(rows, 50).get_page(request.GET.get("page"))})
+
+
+@login_required
+def preferences(request):
+    """My notification channels, addresses and quiet hours (免打扰; critical messages ignore them)."""
+    from .forms import PreferenceForm
+
+    require_page(request, "notification.configure")
+    officer = officer_of(request.user)
+    if officer is None:
+        raise Http404
+    preference = NotificationPreference.objects.filter(officer=officer).first() or NotificationPreference(officer=officer)
+    form = PreferenceForm(request.POST or None, instance=preference, officer=officer)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            audit(request.user, "notification.configure", officer, court=officer.court, request=request,
+                  details={"channels": form.instance.channels})
+            messages.success(request, _("已保存"))
+            return redirect("workbench:preferences")
+        return render(request, "workbench/preferences.html", {"form": form}, status=400)
+    return render(request, "workbench/preferences.html", {"form": form})

@@ -1,10 +1,13 @@
+import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from execcenter.api.serializers import AlertSerializer
 from execcenter.models import Officer
 
 from ..choices import Post
-from ..models import AlertAction, Handover, Shift, ShiftSwap
+from ..models import AlertAction, CommandCentre, Handover, Shift, ShiftSwap
 
 
 class AlertActionSerializer(serializers.ModelSerializer):
@@ -63,3 +66,29 @@ class HandoverSerializer(serializers.ModelSerializer):
         model = Handover
         fields = ["id", "shift", "handled", "open_items", "written_by_name", "written_at", "acknowledged_at"]
         read_only_fields = ["shift", "written_at", "acknowledged_at"]
+
+
+class RosterPlanSerializer(serializers.Serializer):
+    """A roster plan: the centre, the date range, the weekly pattern (dashboards.services.roster) and holidays."""
+
+    centre = serializers.PrimaryKeyRelatedField(queryset=CommandCentre.objects.all())
+    first_day = serializers.DateField()
+    last_day = serializers.DateField()
+    pattern = serializers.JSONField(help_text='{"slots": [{"name", "start": "HH:MM", "hours"}], "week": {"0".."6", "holiday": [[A, B] | null]}}')
+    holidays = serializers.ListField(child=serializers.DictField(), required=False, default=list,
+                                     help_text='[{"day": "YYYY-MM-DD", "name": "国庆节"}]')
+    replace = serializers.BooleanField(required=False, default=False)
+
+    def validate_holidays(self, value):
+        out = []
+        for item in value:
+            try:
+                out.append((dt.date.fromisoformat(str(item.get("day"))), str(item.get("name") or "")))
+            except ValueError:
+                raise serializers.ValidationError(_("节假日日期格式应为 YYYY-MM-DD (bad holiday date)")) from None
+        return out
+
+
+class ShiftAssignSerializer(serializers.Serializer):
+    post_a = serializers.PrimaryKeyRelatedField(queryset=Officer.objects.all(), allow_null=True)
+    post_b = serializers.PrimaryKeyRelatedField(queryset=Officer.objects.all(), allow_null=True)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("alerts/<int:pk>/notes/", views.AlertStepView.as_view(step="notes"), name="alert-notes"),
     path("alerts/<int:pk>/resolve/", views.AlertStepView.as_view(step="resolve"), name="alert-resolve"),
     path("alerts/<int:pk>/history/", views.AlertHistoryView.as_view(), name="alert-history"),
+    path("rosters/plan/", views.RosterPlanView.as_view(), name="roster-plan"),
     *router.urls,
 ]

@@ -8,11 +8,11 @@ from rest_framework.generics import GenericAPIView
 from execcenter.api.viewsets import ScopedReadOnlyViewSet
 from execcenter.models import Alert
 
-from ..models import Handover, Shift, ShiftSwap
+from ..models import CommandCentre, Handover, Shift, ShiftSwap
 from ..services import alerts as alert_services
-from ..services import duty
-from .serializers import (AlertWithHistorySerializer, HandoverSerializer, NoteSerializer, ShiftSerializer,
-                          ShiftSwapSerializer, SwapRequestSerializer, TakeOverSerializer)
+from ..services import duty, roster
+from .serializers import (AlertWithHistorySerializer, HandoverSerializer, NoteSerializer, RosterPlanSerializer, ShiftAssignSerializer,
+                          ShiftSerializer, ShiftSwapSerializer, SwapRequestSerializer, TakeOverSerializer)
 
 
 class AlertStepView(GenericAPIView):
@@ -56,7 +56,8 @@ class ShiftViewSet(ScopedReadOnlyViewSet):
     queryset = Shift.objects.select_related("centre__court", "post_a", "post_b")
     serializer_class = ShiftSerializer
     policy_read = "duty.read"
-    policy_actions = {"check_in": "duty.work", "swaps": "duty.work", "handover": "duty.work", "take_over": "duty.plan"}
+    policy_actions = {"check_in": "duty.work", "swaps": "duty.work", "handover": "duty.work", "take_over": "duty.plan",
+                      "assign": "duty.plan"}
     filterset_fields = ["centre", "post_a", "post_b", "name"]
     ordering = "starts_at"
     pagination_class = None
@@ -91,6 +92,17 @@ class ShiftViewSet(ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         shift = duty.take_over(self.get_object(), data.validated_data["post"], data.validated_data["officer"], request.user,
                                data.validated_data.get("reason", ""))
+        return Response(ShiftSerializer(shift).data)
+
+    @extend_schema(request=ShiftAssignSerializer, responses=ShiftSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """The director sets posts A and B of a shift not yet started; 400 with the conflicts when the edit breaks a
+        roster rule (dashboards.services.roster), and nothing changes."""
+        data = ShiftAssignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        shift = roster.assign(request.user, self.get_object(), data.validated_data["post_a"], data.validated_data["post_b"],
+                              request=request)
         return Response(ShiftSerializer(shift).data)
 
     @extend_schema(request=HandoverSerializer, responses=HandoverSerializer)
@@ -132,3 +144,25 @@ class HandoverViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         return Response(HandoverSerializer(duty.acknowledge_handover(self.get_object(), request.user)).data)
+
+
+class RosterPlanView(GenericAPIView):
+    """POST /api/v1/rosters/plan/: roster a centre for a date range from a weekly pattern (the director).
+    201 with the new shifts; 400 `roster_conflict` with details.conflicts when any rule is broken (nothing saved)."""
+
+    policy_actions = {"post": "duty.plan"}
+    serializer_class = RosterPlanSerializer
+
+    def get_queryset(self):
+        # The centre is checked against the caller's scope by the service (require "duty.plan": 404 outside it).
+        return CommandCentre.objects.visible_to(self.request.user)
+
+    @extend_schema(request=RosterPlanSerializer, responses=ShiftSerializer(many=True))
+    def post(self, request):
+        data = RosterPlanSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        made = roster.plan(request.user, v["centre"], v["first_day"], v["last_day"], v["pattern"], holidays=v["holidays"],
+                           replace=v["replace"], request=request)
+        shifts = Shift.objects.filter(pk__in=[s.pk for s in made]).select_related("centre__court", "post_a", "post_b").order_by("starts_at")
+        return Response(ShiftSerializer(shifts, many=True).data, status=status.HTTP_201_CREATED)

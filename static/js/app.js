@@ -7,6 +7,9 @@
     if (el && el.form) el.form.submit();
   });
   document.addEventListener("click", function (e) {
+    if (e.target.closest("[data-print]")) window.print();  // the printable month roster
+  });
+  document.addEventListener("click", function (e) {
     var btn = e.target.closest("[data-geolocate]");
     if (!btn || !navigator.geolocation) return;
     navigator.geolocation.getCurrentPosition(function (p) {

@@ -99,7 +99,7 @@ def test_bucket_list_page_shows_the_counted_rows_and_only_to_its_owner(client, m
     ("judge_xixia", "wb-judge"), ("officer_xixia", "wb-judge"), ("approver_xixia", "wb-approver"),
     ("duty_yinchuan", "wb-duty"), ("director_high", "wb-director"),
 ])
-def test_every_role_lands_on_its_workbench(client, request, persona, section):
+def test_every_role_lands_on_its_workbench(db, client, request, persona, section):
     officer = request.getfixturevalue(persona)
     client.force_login(officer.user)
     landing = client.get("/")
@@ -125,26 +125,69 @@ def test_approver_counts_orders_waiting_in_their_court_but_not_their_own(client,
         ControlOrder.objects.create(case=case, court=case.court, kind=OrderKind.FREEZE, status=OrderStatus.SUBMITTED, asset=asset,
                                     institution=asset.institution, respondent=asset.respondent, requested_amount=Decimal("1.00"),
                                     filed_by=who, filed_by_label="x")
+    from cases.models import ApprovalRequest
+
+    ApprovalRequest.objects.create(case=case, court=case.court, kind="payout", requested_by=judge_xixia, reason="发放案款")
+    ApprovalRequest.objects.create(case=case, court=case.court, kind="closure", requested_by=approver_xixia, reason="本人申请")
+    ApprovalRequest.objects.create(case=case, court=case.court, kind="extension", requested_by=judge_xixia, reason="延长")
+    ApprovalRequest.objects.create(case=case, court=case.court, kind="payout", requested_by=judge_xixia, status="approved")
     client.force_login(approver_xixia.user)
-    assert client.get(reverse("workbench:home")).context["approver"]["orders_waiting"] == 1
+    tiles = {b.key: b for b in client.get(reverse("workbench:home")).context["approver"]["tiles"]}
+    # 执行局长 decides orders, payouts and closures (not their own); extensions are the president's.
+    assert {k: b.count for k, b in tiles.items()} == {"orders_waiting": 1, "approvals_payout": 1, "approvals_closure": 0}
+    listed = client.get(tiles["approvals_payout"].url).content.decode()
+    assert "发放案款" in listed and "本人申请" not in listed
 
 
-NAV = {"workbench:home", "cases:case-list", "querycontrol:approvals", "dashboards:alert-list", "dashboards:duty",
-       "dashboards:my-screen", "command:home", "command:indicators"}
+NAV = {"workbench:home", "cases:case-list", "cases:transfers", "cases:statements", "querycontrol:approvals", "dashboards:alert-list", "dashboards:duty",
+       "dashboards:roster", "dashboards:my-screen", "command:home", "command:indicators", "audit-log", "admin:index"}
+EVERYONE = {"workbench:home", "cases:case-list", "dashboards:my-screen", "command:home", "command:indicators"}
 
 
 @pytest.mark.parametrize("persona, expected", [
-    ("judge_xixia", {"workbench:home", "cases:case-list", "command:home", "command:indicators"}),
-    ("approver_xixia", {"workbench:home", "cases:case-list", "querycontrol:approvals", "dashboards:my-screen", "command:home",
-                        "command:indicators"}),
-    ("duty_yinchuan", {"workbench:home", "dashboards:alert-list", "dashboards:duty", "dashboards:my-screen", "command:home"}),
-    ("director_high", NAV - {"querycontrol:approvals"}),
+    ("judge_xixia", EVERYONE | {"cases:statements"}),
+    ("approver_xixia", EVERYONE | {"querycontrol:approvals", "dashboards:alert-list", "cases:transfers", "cases:statements"}),
+    ("duty_yinchuan", EVERYONE | {"dashboards:alert-list", "dashboards:duty"}),
+    ("director_high", EVERYONE | {"dashboards:alert-list", "dashboards:duty", "dashboards:roster", "audit-log"}),
 ])
-def test_navigation_offers_each_role_only_what_it_may_use(client, request, persona, expected):
-    client.force_login(request.getfixturevalue(persona).user)
+def test_navigation_offers_each_role_what_the_policy_lets_it_use(db, client, request, persona, expected):
+    from execcenter.policy import may
+    from workbench.nav import ENTRIES
+
+    user = request.getfixturevalue(persona).user
+    client.force_login(user)
     page = client.get(reverse("workbench:home")).content.decode()
     nav = page.split("<nav>", 1)[1].split("</nav>", 1)[0]
     offered = {name for name in NAV if f'href="{reverse(name)}"' in nav}
     assert offered == expected
+    # The menu is the policy's answer, entry by entry, and every page it offers opens.
+    assert offered == {e.url_name for e in ENTRIES if may(user, e.action)}
+    for name in offered - {"dashboards:my-screen"}:
+        assert client.get(reverse(name)).status_code == 200, name
     # The English switch is on every page.
     assert 'name="language"' in page
+
+
+def test_settings_pages_are_linked_from_the_workbench_for_those_who_may_use_them(client, director_high, judge_xixia):
+    client.force_login(director_high.user)
+    links = dict((label, url) for label, url, _current in client.get(reverse("workbench:home")).context["settings_links"])
+    assert set(links.values()) == {reverse("workbench:warning-rules"), reverse("dashboards:layout-edit"), reverse("workbench:warnings"),
+                                   reverse("workbench:preferences")}
+    client.force_login(judge_xixia.user)
+    links = {url for _label, url, _current in client.get(reverse("workbench:home")).context["settings_links"]}
+    assert links == {reverse("workbench:warnings"), reverse("workbench:preferences")}
+
+
+def test_an_officer_sets_channels_and_quiet_hours_and_a_channel_without_address_is_refused(client, judge_xixia):
+    from execcenter.models import NotificationPreference
+
+    client.force_login(judge_xixia.user)
+    url = reverse("workbench:preferences")
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"channels": ["webhook"], "quiet_start": "22:00"})
+    assert bad.status_code == 400 and not NotificationPreference.objects.exists()
+    ok = client.post(url, {"channels": ["email", "webhook"], "email": "zw@court.example", "webhook_url": "https://robot.example/send?key=1",
+                           "quiet_start": "22:00", "quiet_end": "07:00"})
+    assert ok.status_code == 302
+    pref = NotificationPreference.objects.get(officer=judge_xixia)
+    assert pref.channels == ["email", "webhook"] and str(pref.quiet_start) == "22:00:00"
