@@ -115,6 +115,10 @@ def impose_measure(case, kind, *, party=None, decided_on=None, starts_on=None, e
     who = party.name if party else holder
     _record(case, "measure", _("%(kind)s：%(who)s") % {"kind": measure.get_kind_display(), "who": who}, actor,
             "measure.impose", request=request, obj=measure, details={"measure": measure.pk, "kind": kind})
+    # 限制消费令 and the 失信 decision take effect as numbered, stored documents (cases.measure_documents).
+    from .measure_documents import issue_decision
+
+    issue_decision(measure, actor=actor, request=request)
     return measure
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/actions/<slug:name>/", views.case_action, name="case-action"),
     path("<int:pk>/auctions/<int:item_id>/round/", views.auction_round, name="auction-round"),
     path("<int:pk>/auction-rounds/<int:round_id>/conclude/", views.auction_conclude, name="auction-conclude"),
+    path("<int:pk>/measures/<int:measure_id>/<slug:step>/", views.measure_step, name="measure-step"),
     path("transfers/", views.transfer_list, name="transfers"),
     path("transfers/<int:pk>/", views.transfer_detail, name="transfer-detail"),
     path("money/statements/", money_views.statement_import, name="statements"),

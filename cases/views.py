@@ -30,9 +30,16 @@ from . import (
     transfers,
 )
 from .api.personal_data import sees_personal_data
-from .choices import AuctionOutcome, CaseStatus, ClosureType, SettlementStatus
+from .choices import (
+    AuctionOutcome,
+    CaseStatus,
+    ClosureType,
+    MeasureKind,
+    MeasureStatus,
+    SettlementStatus,
+)
 from .filtersets import CaseFilterSet, ordering_for
-from .models import AuctionItem, AuctionRound, Case, CaseParty, CaseTransfer
+from .models import AuctionItem, AuctionRound, Case, CaseParty, CaseTransfer, Measure
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 50
@@ -148,7 +155,18 @@ def _auction_items(case, bound=None):
     return items
 
 
-def _render_case(request, case, bound=None, status=200, auction_bound=None):
+def _measures(case, error=None):
+    """The case's measures, each active one with the states it may end in (cases.measures.END_STATES) and, after a
+    refused step, the reason (`error` = (measure id, message))."""
+    rows = list(case.measures.select_related("party").order_by("-decided_on", "-id"))
+    for m in rows:
+        m.end_choices = [(s, MeasureStatus(s).label) for s in sorted(measures.END_STATES.get(m.kind, ()))] if m.status == MeasureStatus.ACTIVE else []
+        m.extendable = m.kind == MeasureKind.DISHONEST and m.status == MeasureStatus.ACTIVE and m.ends_on is not None
+        m.error = error[1] if error and error[0] == m.pk else ""
+    return rows
+
+
+def _render_case(request, case, bound=None, status=200, auction_bound=None, measure_error=None):
     user = request.user
     allowed = services.allowed_transitions(case)
     open_case = case.status != CaseStatus.CLOSED
@@ -176,7 +194,7 @@ def _render_case(request, case, bound=None, status=200, auction_bound=None):
         "deadline_state": services.deadline_state(case),
         "events": case.events.order_by("-at", "-id")[:200],
         "money": case.money_entries.select_related("payee").order_by("-occurred_at"),
-        "measures": case.measures.select_related("party").order_by("-decided_on", "-id"),
+        "measures": _measures(case, measure_error),
         "auction_items": _auction_items(case, auction_bound),
         "conditions": closure.terminate_conditions(case) if open_case else None,
         "requeries": case.requeries.all(),
@@ -311,3 +329,27 @@ def transfer_detail(request, pk):
         return _transfer_page(request, transfer, form, status=exc.status)
     messages.success(request, _("已驳回移送申请"))
     return redirect("cases:transfer-detail", pk=transfer.pk)
+
+
+@login_required
+@require_POST
+def measure_step(request, pk, measure_id, step):
+    """End a measure (lift, revoke, complete) or extend a dishonest listing; a refusal is shown in its row."""
+    case = _visible_case(request, pk)
+    measure = get_object_or_404(Measure.objects.filter(case=case), pk=measure_id)
+    try:
+        if step == "end":
+            measures.end_measure(measure, request.POST.get("to_status", ""), note=request.POST.get("note", "")[:200],
+                                 actor=request.user, request=request)
+        elif step == "extend":
+            try:
+                years = int(request.POST.get("years", ""))
+            except ValueError:
+                return _render_case(request, case, status=400, measure_error=(measure.pk, _("请填写延长年数 (years required)")))
+            measures.extend_dishonest(measure, years, actor=request.user, request=request)
+        else:
+            return _render_case(request, case, status=404)
+    except DomainError as exc:
+        return _render_case(request, case, status=exc.status, measure_error=(measure.pk, str(exc.message)))
+    messages.success(request, _("操作已完成"))
+    return redirect(reverse("cases:case-detail", args=[case.pk]) + "#measures")

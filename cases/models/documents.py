@@ -17,6 +17,7 @@ class DocumentKind(models.TextChoices):
     NOTICE = "notice", _("协助执行通知书")
     LETTER = "letter", _("协助调查函")
     BULLETIN = "bulletin", _("调度通报")
+    DECISION = "decision", _("决定书")
 
 
 def document_path(instance, filename):

@@ -143,3 +143,50 @@ def test_no_measures_on_a_closed_case(courts):
     case = case_in(CaseStatus.CLOSED, closure_type=ClosureType.TERMINATED)
     with pytest.raises(InvalidTransition):
         measures.impose_measure(case, MeasureKind.CONSUMPTION_RESTRICTION, party=respondent(case))
+
+
+def test_consumption_restriction_and_dishonest_listing_issue_numbered_decision_documents_once(courts, judge_xixia):
+    """限制消费令 and 纳入失信名单决定书 are records: numbered in the court's series, stored with their hash, never redone."""
+    import io
+
+    from docx import Document
+
+    from cases import documents as issued
+    from cases.measure_documents import issue_decision
+    from cases.models import IssuedDocument
+
+    case = case_in(CaseStatus.INVESTIGATING, court=courts["宁0105"])
+    party = respondent(case)
+    restriction = measures.impose_measure(case, MeasureKind.CONSUMPTION_RESTRICTION, party=party, actor=judge_xixia.user)
+    listing = measures.impose_measure(case, MeasureKind.DISHONEST, party=party, legal_ground="able_but_refuses", actor=judge_xixia.user)
+    year = timezone.localdate().year
+    restriction.refresh_from_db()
+    listing.refresh_from_db()
+    assert (restriction.document_no, listing.document_no) == (f"（{year}）宁0105执限1号", f"（{year}）宁0105执失1号")
+    doc = IssuedDocument.objects.get(source_type="cases.measure", source_id=str(restriction.pk))
+    text = "\n".join(p.text for p in Document(io.BytesIO(issued.read(doc))).paragraphs)
+    assert "限制消费令" in text and party.name in text and case.number in text and doc.number == restriction.document_no
+    assert issue_decision(restriction).pk == doc.pk and IssuedDocument.objects.filter(kind="decision").count() == 2
+    fine = measures.impose_measure(case, MeasureKind.FINE, party=party, amount="1000.00")
+    assert not IssuedDocument.objects.filter(source_id=str(fine.pk), source_type="cases.measure").exists()
+
+
+def test_measures_are_ended_and_extended_from_the_case_page_with_refusals_in_their_row(client, courts, judge_xixia):
+    from django.urls import reverse
+
+    case = case_in(CaseStatus.INVESTIGATING, court=courts["宁0105"])
+    party = respondent(case)
+    listing = measures.impose_measure(case, MeasureKind.DISHONEST, party=party, legal_ground="breaches_report")
+    restriction = measures.impose_measure(case, MeasureKind.CONSUMPTION_RESTRICTION, party=party)
+    client.force_login(judge_xixia.user)
+    step = lambda m, s: reverse("cases:measure-step", args=[case.pk, m.pk, s])  # noqa: E731
+    too_long = client.post(step(listing, "extend"), {"years": "5"})
+    assert too_long.status_code == 400 and "一至三年" in too_long.content.decode()
+    assert client.post(step(listing, "extend"), {"years": "1"}).status_code == 302
+    listing.refresh_from_db()
+    assert listing.extension_years == 1
+    wrong = client.post(step(restriction, "end"), {"to_status": "completed"})
+    assert wrong.status_code == 409
+    assert client.post(step(restriction, "end"), {"to_status": "removed", "note": "已履行"}).status_code == 302
+    restriction.refresh_from_db()
+    assert restriction.status == MeasureStatus.REMOVED
