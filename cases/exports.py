@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 
 from execcenter import spreadsheets as ss
-from execcenter.exports import chunked, export_response, require_page
+from execcenter.exports import chunked, export_response, labels, require_page
 from execcenter.masking import mask_id_number
 from execcenter.policy import may
 
@@ -38,7 +38,7 @@ def _parties_of(case_ids):
 
 def case_rows(queryset, unmasked):
     """One row per case of `queryset` (already scoped, filtered and ordered), values as CASE_COLUMNS says."""
-    types, statuses, closures = dict(CaseType.choices), dict(CaseStatus.choices), dict(ClosureType.choices)
+    types, statuses, closures = labels(CaseType.choices), labels(CaseStatus.choices), labels(ClosureType.choices)
     show = (lambda v: v) if unmasked else mask_id_number
     for chunk in chunked(queryset.values_list(*CASE_FIELDS).iterator(chunk_size=2000)):
         parties = _parties_of([row[0] for row in chunk])
@@ -74,7 +74,7 @@ LEDGER_COLUMNS = [
 
 
 def ledger_rows(queryset, today):
-    statuses = dict(LedgerStatus.choices)
+    statuses = labels(LedgerStatus.choices)
     fields = ["case__number", "case__court__name", "case__filed_on", "opened_on", "responsible_officer__name",
               "leading_official__name", "cause", "plan", "status", "case__outstanding_amount", "resolved_on"]
     for number, court, filed_on, opened_on, responsible, leader, cause, plan, status, outstanding, resolved_on in (

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from execcenter import spreadsheets as ss
 from execcenter.choices import AlertSeverity, AlertStatus
-from execcenter.exports import export_response, require_page
+from execcenter.exports import export_response, labels, require_page
 from execcenter.models import Alert
 
 ALERT_COLUMNS = [
@@ -16,7 +16,7 @@ ALERT_COLUMNS = [
 
 
 def alert_rows(queryset):
-    severities, statuses = dict(AlertSeverity.choices), dict(AlertStatus.choices)
+    severities, statuses = labels(AlertSeverity.choices), labels(AlertStatus.choices)
     fields = ["raised_at", "court__name", "severity", "kind", "title", "message", "status", "acknowledged_by__officer__name",
               "acknowledged_by__username", "acknowledged_at", "action_note", "escalated_at", "resolved_at"]
     for raised, court, severity, kind, title, message, status, ack_name, ack_user, ack_at, note, escalated, resolved in (

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from execcenter import spreadsheets as ss
-from execcenter.exports import export_response, require_page
+from execcenter.exports import export_response, labels, require_page
 from execcenter.masking import mask_id_number
 from execcenter.policy import may
 
@@ -23,7 +23,7 @@ ASSET_COLUMNS = [
 
 
 def asset_rows(queryset, unmasked):
-    kinds = dict(AssetKind.choices)
+    kinds = labels(AssetKind.choices)
     show = (lambda v: v) if unmasked else mask_id_number
     fields = ["kind", "institution__name", "respondent__name", "respondent__id_number", "asset_ref", "description", "balance",
               "frozen_by_others", "found_at"]
@@ -54,7 +54,7 @@ ORDER_COLUMNS = [
 
 
 def order_rows(queryset, unmasked):
-    kinds, statuses, outcomes = dict(OrderKind.choices), dict(OrderStatus.choices), dict(OrderOutcome.choices)
+    kinds, statuses, outcomes = labels(OrderKind.choices), labels(OrderStatus.choices), labels(OrderOutcome.choices)
     show = (lambda v: v) if unmasked else mask_id_number
     fields = ["document_no", "case__number", "court__name", "kind", "status", "outcome", "institution__name", "asset__asset_ref",
               "respondent__name", "respondent__id_number", "requested_amount", "effective_amount", "held_amount", "term_days",

@@ -58,6 +58,9 @@ class IssuedDocument(models.Model):
         ordering = ["issued_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["source_type", "source_id", "kind", "content_type"], name="uniq_document_per_source"),
+            # One number, one instrument: a ruling's 文号 is never given to a second ruling (its notice shares it
+            # under another kind; a bulletin's .xlsx and .docx under another content type).
+            models.UniqueConstraint(fields=["court", "kind", "number", "content_type"], name="uniq_document_number"),
         ]
         indexes = [models.Index(fields=["case", "issued_at"]), models.Index(fields=["number"])]
 
