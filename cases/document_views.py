@@ -17,12 +17,18 @@ from . import documents
 from .models import DocumentKind, IssuedDocument
 
 READ_ACTION = {DocumentKind.RULING: "document.read", DocumentKind.NOTICE: "document.read", DocumentKind.LETTER: "letter.read",
-               DocumentKind.BULLETIN: "bulletin.read"}
+               DocumentKind.BULLETIN: "bulletin.read", DocumentKind.DECISION: "case.read"}
+
+
+def read_action(document):
+    """The policy action that guards a download: full ID numbers need "document.read"; otherwise the kind's own
+    read rule; a kind added later without one falls back to the strictest ("document.read")."""
+    return "document.read" if document.contains_personal_data else READ_ACTION.get(document.kind, "document.read")
 
 
 def document_response(request, document):
     """The stored bytes as an attachment (hash checked), after the personal-data check; audited."""
-    require_page(request.user, "document.read" if document.contains_personal_data else READ_ACTION[document.kind], document)
+    require_page(request.user, read_action(document), document)
     content = documents.read(document)
     audit(request.user, "document.download", document, court=document.court, request=request,
           details={"number": document.number, "kind": document.kind, "sha256": document.sha256,

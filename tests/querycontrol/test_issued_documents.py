@@ -178,3 +178,16 @@ def test_the_case_systems_key_lists_and_fetches_issued_documents_through_the_api
     assert AuditLog.objects.filter(action="document.download", object_id=str(ruling.pk), partner=case_system_partner).exists()
     assert api.as_partner(bank_partner).get(f"/api/v1/documents/{ruling.pk}/file/").status_code in (403, 404)
     assert api.as_officer(judge_jingyuan).get(f"/api/v1/documents/{ruling.pk}/").status_code == 404
+
+
+def test_every_kind_of_issued_document_has_a_read_rule(browser, case, judge_xixia, duty_yinchuan):
+    from cases.document_views import read_action
+    from cases.models import DocumentKind
+    from execcenter.policy import RULES
+
+    for kind in DocumentKind.values:
+        assert read_action(IssuedDocument(kind=kind, contains_personal_data=False)) in RULES
+    decision = issued.issue(kind=DocumentKind.DECISION, number="（2026）宁0105执限1号", title="限制消费令", court=case.court, case=case,
+                            source=case, content=b"PK-test", filename="限制消费令.docx")
+    assert browser(judge_xixia).get(f"/cases/documents/{decision.pk}/").content == b"PK-test"
+    assert browser(duty_yinchuan).get(f"/cases/documents/{decision.pk}/").status_code == 200  # no ID numbers: case readers
