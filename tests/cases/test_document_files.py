@@ -1,0 +1,20 @@
+"""The decisions of measures (限制消费令, 纳入失信名单决定书) are .docx the product writes: like every other kind
+(rulings and notices in tests/querycontrol/test_issued_documents.py, letters and bulletins in
+tests/command/test_bulletin_and_letter_files.py) each run names a Chinese font and the language is zh-CN."""
+from cases import documents as issued
+from cases import measures
+from cases.choices import CaseStatus, MeasureKind
+from cases.models import IssuedDocument
+from tests.cases.conftest import case_in, respondent
+from tests.docx_checks import assert_chinese_docx
+
+
+def test_measure_decisions_have_chinese_fonts_on_every_run(courts, judge_xixia):
+    case = case_in(CaseStatus.INVESTIGATING, court=courts["宁0105"])
+    party = respondent(case)
+    measures.impose_measure(case, MeasureKind.CONSUMPTION_RESTRICTION, party=party, actor=judge_xixia.user)
+    measures.impose_measure(case, MeasureKind.DISHONEST, party=party, legal_ground="able_but_refuses", actor=judge_xixia.user)
+    documents = list(IssuedDocument.objects.filter(kind="decision", case=case))
+    assert len(documents) == 2
+    for document in documents:
+        assert_chinese_docx(issued.read(document))
