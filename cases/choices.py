@@ -183,3 +183,11 @@ class SettlementStatus(models.TextChoices):
     PERFORMED = "performed", _("已履行完毕")
     BREACHED = "breached", _("未按期履行")
     ENDED = "ended", _("已恢复执行")
+
+
+class LedgerStep(models.TextChoices):
+    """一清二查三防: clear the stock, check why it stalled, prevent it recurring."""
+
+    CLEAR = "clear", _("一清（清理存量）")
+    CHECK = "check", _("二查（查明原因）")
+    PREVENT = "prevent", _("三防（防止反弹）")

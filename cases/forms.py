@@ -15,6 +15,7 @@ from .choices import (
     CaseStatus,
     ClosureType,
     DishonestGround,
+    LedgerStep,
     MeasureKind,
     PartyRole,
     ReceiptSource,
@@ -198,3 +199,32 @@ class SettlementForm(forms.Form):
 
 class SettlementResumeForm(forms.Form):
     note = forms.CharField(label=_("申请执行人的申请"), max_length=200)
+
+
+class LedgerForm(forms.Form):
+    """一清: who answers for the long-pending case, who leads it, why it is stuck and the plan."""
+
+    cause = forms.CharField(label=_("未结原因"), max_length=200)
+    plan = forms.CharField(label=_("化解计划"), widget=forms.Textarea(attrs={"rows": 2}))
+    responsible_officer = forms.ModelChoiceField(queryset=Officer.objects.none(), label=_("责任人"))
+    leading_official = forms.ModelChoiceField(queryset=Officer.objects.none(), label=_("包案领导"))
+
+    def __init__(self, *args, case, user, **kw):
+        entry = getattr(case, "long_pending", None)
+        if entry is not None:
+            kw.setdefault("initial", {"cause": entry.cause, "plan": entry.plan, "responsible_officer": entry.responsible_officer_id,
+                                      "leading_official": entry.leading_official_id})
+        super().__init__(*args, **kw)
+        courts = [c.pk for c in Court.objects.all() if case.court.code.startswith(c.code)]
+        officers = Officer.objects.filter(court__in=courts).order_by("name")
+        self.fields["responsible_officer"].queryset = officers
+        self.fields["leading_official"].queryset = officers.filter(
+            pk__in=[o.pk for o in officers if o.has_role(Role.APPROVER, Role.PRESIDENT, Role.DIRECTOR)])
+
+
+class LedgerActionForm(forms.Form):
+    """二查 findings and 三防 follow-ups (with their due date) on the ledger entry."""
+
+    step = forms.ChoiceField(label=_("环节"), choices=LedgerStep.choices)
+    text = forms.CharField(label=_("内容"), max_length=200)
+    due_on = forms.DateField(label=_("完成期限（三防必填）"), required=False, widget=DATE)

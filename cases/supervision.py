@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from execcenter.choices import AlertSeverity
-from execcenter.exceptions import InvalidTransition
+from execcenter.exceptions import InvalidTransition, RuleViolation
 from execcenter.models import Alert
 from execcenter.scope import user_of
 from execcenter.services import raise_alert
 
-from .choices import CaseStatus, LedgerStatus, MeasureStatus
-from .models import Case, LongPendingEntry, LongPendingFollowUp, Measure
+from .choices import CaseStatus, LedgerStatus, LedgerStep, MeasureStatus
+from .models import Case, LongPendingAction, LongPendingEntry, LongPendingFollowUp, Measure
 from .money import overdue_payouts, unclaimed
 from .services import _record, actor_label
 
@@ -65,6 +65,43 @@ def add_follow_up(entry, note, *, actor=None, request=None):
     _record(entry.case, "ledger", _("督办：%(n)s") % {"n": note[:80]}, actor, "ledger.follow_up", request=request, obj=entry,
             details={"follow_up": follow.pk})
     return follow
+
+
+@transaction.atomic
+def add_action(entry, step, text, *, due_on=None, actor=None, request=None):
+    """一清 / 二查 / 三防 item on an open ledger entry. A 三防 follow-up needs a due date, not in the past.
+    Raises RuleViolation / InvalidTransition; returns the LongPendingAction."""
+    entry = LongPendingEntry.objects.select_for_update().select_related("case__court").get(pk=entry.pk)
+    if entry.status != LedgerStatus.OPEN:
+        raise InvalidTransition(_("台账已销号 (the entry is resolved)"), code="entry_resolved")
+    if step not in LedgerStep.values:
+        raise RuleViolation(_("环节无效 (invalid step)"), code="invalid_step")
+    text = (text or "").strip()
+    if not text:
+        raise RuleViolation(_("请填写内容 (text is required)"), code="text_required")
+    if step == LedgerStep.PREVENT and due_on is None:
+        raise RuleViolation(_("三防措施须写明完成期限 (a follow-up needs its due date)"), code="due_required")
+    if due_on is not None and due_on < timezone.localdate():
+        raise RuleViolation(_("完成期限不能早于今天 (due date in the past)"), code="due_in_past")
+    action = LongPendingAction.objects.create(entry=entry, step=step, text=text[:200], due_on=due_on, actor=user_of(actor),
+                                              actor_label=actor_label(actor)[:64])
+    _record(entry.case, "ledger", _("%(s)s：%(t)s") % {"s": LedgerStep(step).label, "t": text[:80]}, actor, "ledger.action",
+            request=request, obj=entry, details={"action": action.pk, "step": step, "due_on": due_on.isoformat() if due_on else None})
+    return action
+
+
+@transaction.atomic
+def complete_action(action, *, actor=None, request=None, on=None):
+    """Mark a 123 item done (once); its overdue alert goes away."""
+    on = on or timezone.localdate()
+    if LongPendingAction.objects.filter(pk=action.pk, done_on__isnull=True).update(done_on=on) != 1:
+        raise InvalidTransition(_("该事项已完成 (already done)"), code="already_done")
+    action = LongPendingAction.objects.select_related("entry__case__court").get(pk=action.pk)
+    Alert.objects.filter(dedup_key=f"ledger-action:{action.pk}:overdue").exclude(status="resolved").update(
+        status="resolved", resolved_at=timezone.now())
+    _record(action.entry.case, "ledger", _("完成：%(t)s") % {"t": action.text[:80]}, actor, "ledger.action_done", request=request,
+            obj=action.entry, details={"action": action.pk})
+    return action
 
 
 def resolve_closed_entries(today=None):
@@ -121,4 +158,10 @@ def scan(today=None):
         "kind": "case.long_pending", "court": e.case.court, "source": e.case,
         "title": _("%(n)s 超过12个月未结，已列入台账") % {"n": e.case.number},
         "dedup_key": f"ledger:{e.pk}", "link": f"/cases/{e.case_id}/"})
+    overdue = LongPendingAction.objects.filter(step=LedgerStep.PREVENT, done_on__isnull=True, due_on__lt=today,
+                                               entry__status=LedgerStatus.OPEN).select_related("entry__case__court")
+    out["ledger.followup_overdue"] = _raise_new("ledger-action:", overdue, lambda a: {
+        "kind": "ledger.followup_overdue", "court": a.entry.case.court, "severity": AlertSeverity.WARNING, "source": a.entry.case,
+        "title": _("%(n)s 三防措施逾期未完成：%(t)s（应于 %(d)s 前）") % {"n": a.entry.case.number, "t": a.text[:40], "d": a.due_on},
+        "dedup_key": f"ledger-action:{a.pk}:overdue", "link": f"/cases/{a.entry.case_id}/"})
     return out

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/auctions/<int:item_id>/round/", views.auction_round, name="auction-round"),
     path("<int:pk>/auction-rounds/<int:round_id>/conclude/", views.auction_conclude, name="auction-conclude"),
     path("<int:pk>/measures/<int:measure_id>/<slug:step>/", views.measure_step, name="measure-step"),
+    path("<int:pk>/ledger-actions/<int:action_id>/done/", views.ledger_action_done, name="ledger-action-done"),
     path("transfers/", views.transfer_list, name="transfers"),
     path("transfers/<int:pk>/", views.transfer_detail, name="transfer-detail"),
     path("money/statements/", money_views.statement_import, name="statements"),

@@ -34,12 +34,21 @@ from .choices import (
     AuctionOutcome,
     CaseStatus,
     ClosureType,
+    LedgerStatus,
     MeasureKind,
     MeasureStatus,
     SettlementStatus,
 )
 from .filtersets import CaseFilterSet, ordering_for
-from .models import AuctionItem, AuctionRound, Case, CaseParty, CaseTransfer, Measure
+from .models import (
+    AuctionItem,
+    AuctionRound,
+    Case,
+    CaseParty,
+    CaseTransfer,
+    LongPendingAction,
+    Measure,
+)
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 50
@@ -108,6 +117,9 @@ ACTIONS = {
     "facts": (forms.DebtorFactsForm, True, lambda c, d, a, r: services.record_debtor_facts(
         c, dishonest_eligible=d["dishonest_eligible"], whereabouts_unknown=d["whereabouts_unknown"], searched_on=d["searched_on"],
         obstructed=d["obstructed"], actor=a, request=r)),
+    "ledger": (forms.LedgerForm, True, lambda c, d, a, r: supervision.update_entry(c.long_pending, **d, actor=a, request=r)),
+    "ledger_action": (forms.LedgerActionForm, False, lambda c, d, a, r: supervision.add_action(
+        c.long_pending, d["step"], d["text"], due_on=d["due_on"], actor=a, request=r)),
     "settlement": (forms.SettlementForm, False, lambda c, d, a, r: settlements.record_settlement(
         a, c, agreed_on=d["agreed_on"], instalments=d["instalments"], note=d["note"], request=r)),
     "settlement_resume": (forms.SettlementResumeForm, False,
@@ -155,6 +167,11 @@ def _auction_items(case, bound=None):
     return items
 
 
+def _ledger_open(case):
+    entry = getattr(case, "long_pending", None)
+    return entry is not None and entry.status == LedgerStatus.OPEN
+
+
 def _measures(case, error=None):
     """The case's measures, each active one with the states it may end in (cases.measures.END_STATES) and, after a
     refused step, the reason (`error` = (measure id, message))."""
@@ -176,6 +193,8 @@ def _render_case(request, case, bound=None, status=200, auction_bound=None, meas
         "notice": open_case, "receipt": open_case, "payout": case.recovered_amount > 0, "measure": open_case,
         "follow_up": hasattr(case, "long_pending"),
         "facts": open_case,
+        "ledger": _ledger_open(case),
+        "ledger_action": _ledger_open(case),
         "settlement": allowed["suspend"],
         "settlement_resume": case.settlements.filter(status=SettlementStatus.BREACHED).exists(),
         "transfer": open_case and policy.may(user, "case.transfer.request", case),
@@ -353,3 +372,18 @@ def measure_step(request, pk, measure_id, step):
         return _render_case(request, case, status=exc.status, measure_error=(measure.pk, str(exc.message)))
     messages.success(request, _("操作已完成"))
     return redirect(reverse("cases:case-detail", args=[case.pk]) + "#measures")
+
+
+@login_required
+@require_POST
+def ledger_action_done(request, pk, action_id):
+    """Mark a 一清二查三防 item done (its overdue alert goes away)."""
+    case = _visible_case(request, pk)
+    action = get_object_or_404(LongPendingAction.objects.filter(entry__case=case), pk=action_id)
+    try:
+        supervision.complete_action(action, actor=request.user, request=request)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(reverse("cases:case-detail", args=[case.pk]) + "#ledger")
+    messages.success(request, _("操作已完成"))
+    return redirect(reverse("cases:case-detail", args=[case.pk]) + "#ledger")

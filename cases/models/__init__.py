@@ -2,7 +2,7 @@ from .approvals import ApprovalRequest
 from .auctions import AuctionItem, AuctionRound
 from .core import MONEY, Case, CaseEvent, CaseParty, CaseQuerySet, CaseSequence, MoneyEntry, Party
 from .documents import DocumentKind, IssuedDocument
-from .ledger import BankStatementImport, LongPendingEntry, LongPendingFollowUp, UnclaimedReceipt
+from .ledger import BankStatementImport, LongPendingAction, LongPendingEntry, LongPendingFollowUp, UnclaimedReceipt
 from .measures import Measure
 from .procedure import CaseSuspension, DeadlineExtension, PropertyInvestigation, RequerySchedule
 from .settlements import SettlementInstalment, SettlementPlan
@@ -11,6 +11,6 @@ from .transfers import CaseTransfer
 __all__ = [
     "MONEY", "Case", "CaseTransfer", "SettlementPlan", "SettlementInstalment", "CaseEvent", "CaseParty", "CaseQuerySet", "CaseSequence", "MoneyEntry", "Party",
     "CaseSuspension", "DeadlineExtension", "PropertyInvestigation", "RequerySchedule", "Measure",
-    "AuctionItem", "AuctionRound", "BankStatementImport", "DocumentKind", "IssuedDocument", "LongPendingEntry", "LongPendingFollowUp", "UnclaimedReceipt",
+    "AuctionItem", "AuctionRound", "BankStatementImport", "DocumentKind", "IssuedDocument", "LongPendingAction", "LongPendingEntry", "LongPendingFollowUp", "UnclaimedReceipt",
     "ApprovalRequest",
 ]

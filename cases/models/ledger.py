@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from execcenter.models.scoped import ScopedQuerySet, scoped_queryset
 
-from ..choices import LedgerStatus
+from ..choices import LedgerStatus, LedgerStep
 from .core import MoneyField
 
 
@@ -42,6 +42,27 @@ class LongPendingFollowUp(models.Model):
         verbose_name = _("督办记录")
         verbose_name_plural = _("督办记录")
         ordering = ["at", "id"]
+
+
+class LongPendingAction(models.Model):
+    """The "123 method" (一清二查三防) on a ledger entry: 一清 items clearing the stock, 二查 findings of the
+    check into why the case stalls, 三防 follow-ups with a due date (overdue ones are alerted by the scan)."""
+
+    entry = models.ForeignKey(LongPendingEntry, on_delete=models.CASCADE, related_name="actions")
+    step = models.CharField(_("环节"), max_length=16, choices=LedgerStep.choices)
+    text = models.CharField(_("内容"), max_length=200)
+    due_on = models.DateField(_("完成期限"), null=True, blank=True, db_index=True)
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(_("登记人"), max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_queryset("entry__case__court").as_manager()
+
+    class Meta:
+        verbose_name = _("一清二查三防")
+        verbose_name_plural = _("一清二查三防")
+        ordering = ["step", "created_at", "id"]
 
 
 class UnclaimedReceipt(models.Model):
