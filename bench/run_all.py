@@ -82,13 +82,14 @@ def ensure_database(url):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="every benchmark, one table")
     parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", "1000000")))
-    parser.add_argument("--only", action="append", help="run only these steps (seed.py, case_list.py, polling.py, fanout.py)")
+    parser.add_argument("--only", action="append", help="run only these steps (seed.py, case_list.py, polling.py, fanout.py, export.py)")
+    parser.add_argument("--records", help="append to (and table) this records file, e.g. to finish an interrupted run")
     args = parser.parse_args(argv)
     from bench import results
 
     ensure_database(FANOUT_DATABASE)
     ensure_database(EXPORT_DATABASE)
-    records = Path(tempfile.mkstemp(prefix="bench-", suffix=".jsonl")[1])
+    records = Path(args.records) if args.records else Path(tempfile.mkstemp(prefix="bench-", suffix=".jsonl")[1])
     for script, step_args, database in steps(args.cases):
         if args.only and script not in args.only:
             continue
@@ -98,7 +99,8 @@ def main(argv=None):
             env["BENCH_REPEAT"] = "10"
         subprocess.run([sys.executable, str(ROOT / "bench" / script), *step_args], cwd=ROOT, env=env, check=True)
     rows = results.load(records) + fault_rows()
-    records.unlink()
+    if not args.records:
+        records.unlink()
     print("\n=== one table (docs/design.md §5; ratio = times better than the naive baseline)\n")
     print(results.table(rows))
     path = results.write_latest(rows, {"date": str(dt.date.today()), "cases": args.cases,

@@ -43,26 +43,33 @@ def _send(row):
     app.send_task(row.task, args=row.args, retry=False)
 
 
-def relay(ids=None, *, limit=1000, min_age_seconds=0):
-    """Send waiting rows (only `ids` when given), oldest first; stop at the first broker error.
+def relay(ids=None, *, limit=None, min_age_seconds=0):
+    """Send waiting rows (only `ids` when given), oldest first, in batches of 1,000; stop at the first broker
+    error. `limit` caps how many are sent in this call (None: all of them).
 
-    Returns (sent, left_error): the number sent, and the error that stopped it ("" when none).
+    Returns (sent, error): the number sent, and the error that stopped it ("" when none).
     """
     qs = OutboxMessage.objects.order_by("id")
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     if min_age_seconds:
         qs = qs.filter(created_at__lt=timezone.now() - timedelta(seconds=min_age_seconds))
-    sent = 0
-    for row in list(qs[:limit]):
-        try:
-            _send(row)
-        except Exception as exc:  # whatever the transport raises, the row stays for the next relay
-            OutboxMessage.objects.filter(pk=row.pk).update(attempts=row.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:200])
-            log.warning("outbox: broker unavailable, %s message(s) wait: %s", qs.count(), exc)
-            return sent, str(exc)
-        OutboxMessage.objects.filter(pk=row.pk).delete()
-        sent += 1
+    sent, last = 0, 0
+    while limit is None or sent < limit:
+        batch = list(qs.filter(pk__gt=last)[: min(1000, limit - sent) if limit else 1000])
+        if not batch:
+            break
+        for row in batch:
+            try:
+                _send(row)
+            except Exception as exc:  # whatever the transport raises, the row stays for the next relay
+                OutboxMessage.objects.filter(pk=row.pk).update(attempts=row.attempts + 1,
+                                                               last_error=f"{type(exc).__name__}: {exc}"[:200])
+                log.warning("outbox: broker unavailable, %s message(s) wait: %s", qs.count(), exc)
+                return sent, str(exc)
+            OutboxMessage.objects.filter(pk=row.pk).delete()
+            sent += 1
+            last = row.pk
     return sent, ""
 
 
@@ -74,7 +81,7 @@ def relay_pending(limit=1000, min_age_seconds=2):
     if connection.vendor == "postgresql":
         with transaction.atomic():
             ids = list(OutboxMessage.objects.select_for_update(skip_locked=True).order_by("id")
-                       .values_list("pk", flat=True)[:limit])
+                       .values_list("pk", flat=True)[:limit])  # the rest: the next relay, a few seconds later
             return relay(ids, limit=limit)
     return relay(None, limit=limit, min_age_seconds=min_age_seconds)
 

@@ -151,3 +151,12 @@ def test_integrity_errors_are_not_retried(monkeypatch, db):
 
     monkeypatch.setattr(tasks.sending, "send", broken)
     assert tasks.send_order.apply(args=(1,)).failed() and calls == [1]
+
+
+def test_after_commit_relay_sends_every_message_of_a_large_fan_out(db, monkeypatch):
+    sent = []
+    monkeypatch.setattr(outbox, "_send", lambda row: sent.append(row.args[0]))
+    with transaction.atomic():
+        ids = outbox.enqueue("querycontrol.tasks.query_chunk", [(n,) for n in range(2500)])
+    assert outbox.relay(ids) == (2500, "")
+    assert sent == list(range(2500)) and not OutboxMessage.objects.exists()
