@@ -59,17 +59,20 @@ def relay(ids=None, *, limit=None, min_age_seconds=0):
         batch = list(qs.filter(pk__gt=last)[: min(1000, limit - sent) if limit else 1000])
         if not batch:
             break
-        for row in batch:
-            try:
+        done = []
+        try:
+            for row in batch:
                 _send(row)
-            except Exception as exc:  # whatever the transport raises, the row stays for the next relay
-                OutboxMessage.objects.filter(pk=row.pk).update(attempts=row.attempts + 1,
-                                                               last_error=f"{type(exc).__name__}: {exc}"[:200])
-                log.warning("outbox: broker unavailable, %s message(s) wait: %s", qs.count(), exc)
-                return sent, str(exc)
-            OutboxMessage.objects.filter(pk=row.pk).delete()
-            sent += 1
-            last = row.pk
+                done.append(row.pk)
+        except Exception as exc:  # whatever the transport raises, the row stays for the next relay
+            OutboxMessage.objects.filter(pk=row.pk).update(attempts=row.attempts + 1,
+                                                           last_error=f"{type(exc).__name__}: {exc}"[:200])
+            log.warning("outbox: broker unavailable, %s message(s) wait: %s", qs.count() - len(done), exc)
+            return sent + len(done), str(exc)
+        finally:
+            OutboxMessage.objects.filter(pk__in=done).delete()  # one statement per batch, also when stopped early
+        sent += len(done)
+        last = batch[-1].pk
     return sent, ""
 
 
