@@ -9,7 +9,7 @@ CASES  ?= 20000
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install migrate seed browser-deps bench-deps messages bench faults
+.PHONY: run test install migrate seed browser-deps bench-deps messages bench faults load
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,3 +55,10 @@ bench: install bench-deps
 FAULTS_ARGS ?=
 faults: install
 	$(BIN)/python faults/run.py $(FAULTS_ARGS)
+
+# Mixed load (issue 16, load/run.py, locust): 200 screens, 50 judges, 5 approvers, 10 partner systems for 10 minutes on
+# loopback against gunicorn + PostgreSQL (ec_faults_load) + its own Redis + workers; per-request p50/p95/p99, errors,
+# connections, invariants. LOAD_ARGS="--seconds 60 --screens 50 --judges 10" for a short run on a shared machine.
+LOAD_ARGS ?=
+load: install
+	$(BIN)/python load/run.py $(LOAD_ARGS)

@@ -43,8 +43,7 @@ def steps(cases):
         ("seed.py", ["--cases", str(cases), "--baseline-cases", "200"], DATABASE),
         ("case_list.py", [], DATABASE),
         ("polling.py", ["--screens", "20", "--seconds", "5", "--baseline-samples", "2"], DATABASE),
-        ("fanout.py", ["--respondents", "1", "--baseline-respondents", "1", "--skip-realistic", "--concurrency", "2"],
-         FANOUT_DATABASE),
+        ("fanout.py", ["--only", "one", "--concurrency", "2"], FANOUT_DATABASE),
         ("export.py", ["--cases", str(min(cases, 5000))], EXPORT_DATABASE),
     ]
 
