@@ -18,3 +18,19 @@ def test_measure_decisions_have_chinese_fonts_on_every_run(courts, judge_xixia):
     assert len(documents) == 2
     for document in documents:
         assert_chinese_docx(issued.read(document))
+
+
+def test_issued_documents_go_through_the_configured_storage_backend(settings, courts, judge_xixia, tmp_path):
+    """Any Django storage (S3-compatible in production): nothing assumes a local file."""
+    from django.core.files.storage import default_storage
+
+    from tests.factories import CaseFactory
+
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    settings.MEDIA_ROOT = tmp_path / "unused"
+    case = CaseFactory(court=courts["宁0105"])
+    document = issued.issue(kind="letter", number="（2026）宁0105执协查9号", title="协助调查函", court=case.court, case=case,
+                            source=case, content=b"PK-bytes", filename="x.docx", actor=judge_xixia.user)
+    assert type(default_storage._wrapped).__name__ == "InMemoryStorage" and default_storage.exists(document.file.name)
+    assert issued.read(IssuedDocument.objects.get(pk=document.pk)) == b"PK-bytes"
+    assert not (tmp_path / "unused").exists()
