@@ -53,15 +53,20 @@ def quiet_until(preference, now):
     return timezone.make_aware(dt.datetime.combine(end_day, end))
 
 
-def send(officer, *, subject, body, dedup_key, severity=AlertSeverity.WARNING, link="", now=None):
+_LOOK_UP = object()
+
+
+def send(officer, *, subject, body, dedup_key, severity=AlertSeverity.WARNING, link="", now=None, preference=_LOOK_UP):
     """Queue a message to `officer` on each of their channels. Returns the rows created now ([] when this cause
     was already queued: calling twice for one cause sends nothing twice).
 
-    A channel the officer has no address for is skipped. Rows are sent after the surrounding transaction commits."""
+    A channel the officer has no address for is skipped. Rows are sent after the surrounding transaction commits.
+    `preference`: the officer's NotificationPreference (or None) when the caller already read it (a batch)."""
     from .channels import get_channel
 
     now = now or timezone.now()
-    preference = preference_of(officer)
+    if preference is _LOOK_UP:
+        preference = preference_of(officer)
     wait = None if severity == AlertSeverity.CRITICAL else quiet_until(preference, now)
     made = []
     for name in channels_for(officer, preference):

@@ -175,13 +175,18 @@ def set_rule(actor, kind, court, threshold_days, severity, enabled, request=None
 # --- evaluation -------------------------------------------------------------------------------------------------
 
 def _notify_new(warnings):
+    """Queue one message per new warning to its officer (officers and their settings read once per run, not per row)."""
     from execcenter import notify
+    from execcenter.models import NotificationPreference, Officer
 
+    ids = {w.officer_id for w in warnings if w.officer_id is not None}
+    officers = Officer.objects.select_related("user").in_bulk(ids)
+    preferences = {p.officer_id: p for p in NotificationPreference.objects.filter(officer__in=ids)}
     for w in warnings:
         if w.officer_id is None:
             continue
-        notify.send(w.officer, subject=_("【预警】%(t)s") % {"t": w.title}, body=w.title, severity=w.severity, link=w.link,
-                    dedup_key=f"warning:{w.pk}")
+        notify.send(officers[w.officer_id], subject=_("【预警】%(t)s") % {"t": w.title}, body=w.title, severity=w.severity,
+                    link=w.link, dedup_key=f"warning:{w.pk}", preference=preferences.get(w.officer_id))
 
 
 def evaluate(now=None):
