@@ -191,3 +191,10 @@ class LedgerStep(models.TextChoices):
     CLEAR = "clear", _("一清（清理存量）")
     CHECK = "check", _("二查（查明原因）")
     PREVENT = "prevent", _("三防（防止反弹）")
+
+
+class LawyerOrderStatus(models.TextChoices):
+    APPLIED = "applied", _("待审批")
+    APPROVED = "approved", _("已签发")
+    REJECTED = "rejected", _("不予准许")
+    RETURNED = "returned", _("已交回")

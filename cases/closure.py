@@ -181,7 +181,7 @@ def record_requery_result(requery, *, found, found_value, failed, query_ref, act
     """
     from execcenter.services import raise_alert
 
-    requery = RequerySchedule.objects.select_for_update().select_related("case__court", "case__assigned_judge").get(pk=requery.pk)
+    requery = RequerySchedule.objects.select_for_update(of=("self",)).select_related("case__court", "case__assigned_judge").get(pk=requery.pk)
     case = requery.case
     now = timezone.now()
     first = requery.status != RequeryStatus.DONE

@@ -228,3 +228,18 @@ class LedgerActionForm(forms.Form):
     step = forms.ChoiceField(label=_("环节"), choices=LedgerStep.choices)
     text = forms.CharField(label=_("内容"), max_length=200)
     due_on = forms.DateField(label=_("完成期限（三防必填）"), required=False, widget=DATE)
+
+
+class LawyerOrderForm(forms.Form):
+    """律师调查令申请, recorded for the applicant's lawyer (cases.lawyer_orders.apply)."""
+
+    applicant = forms.ModelChoiceField(queryset=Party.objects.none(), label=_("申请执行人"))
+    lawyer_name = forms.CharField(label=_("律师姓名"), max_length=64)
+    licence_no = forms.CharField(label=_("律师执业证号"), max_length=32)
+    law_firm = forms.CharField(label=_("律师事务所"), max_length=128)
+    targets = forms.CharField(label=_("调查对象及事项"), max_length=200)
+    reason = forms.CharField(label=_("申请理由"), max_length=200)
+
+    def __init__(self, *args, case, user, **kw):
+        super().__init__(*args, **kw)
+        self.fields["applicant"].queryset = Party.objects.filter(case_parties__case=case, case_parties__role=PartyRole.APPLICANT)

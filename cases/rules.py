@@ -124,3 +124,10 @@ define("case.transfer.request", _("申请提级、指定或委托执行"), roles
        basis="《关于高级人民法院统一管理执行工作若干问题的规定》第八条；《关于委托执行若干问题的规定》")
 define("case.transfer.decide", _("审批案件移送（接收法院）"), roles=(Role.APPROVER,), state=_transfer_pending,
        check=_receiving_approver)
+
+
+# Lawyer investigation orders (cases.lawyer_orders): recorded by the case's judge or officer, issued by an approver of
+# the court who did not record the application.
+_work("lawyer_order.apply", _("登记律师调查令申请及交回"))
+define("lawyer_order.decide", _("签发律师调查令"), roles=(Role.APPROVER,), own_court=True, state=case_open,
+       basis="《最高人民法院关于民事执行中财产调查若干问题的规定》")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/auction-rounds/<int:round_id>/conclude/", views.auction_conclude, name="auction-conclude"),
     path("<int:pk>/measures/<int:measure_id>/<slug:step>/", views.measure_step, name="measure-step"),
     path("<int:pk>/ledger-actions/<int:action_id>/done/", views.ledger_action_done, name="ledger-action-done"),
+    path("<int:pk>/lawyer-orders/<int:app_id>/<slug:step>/", views.lawyer_order_step, name="lawyer-order-step"),
     path("transfers/", views.transfer_list, name="transfers"),
     path("transfers/<int:pk>/", views.transfer_detail, name="transfer-detail"),
     path("money/statements/", money_views.statement_import, name="statements"),

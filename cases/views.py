@@ -22,6 +22,7 @@ from . import (
     auctions,
     closure,
     forms,
+    lawyer_orders,
     measures,
     panels,
     services,
@@ -46,6 +47,7 @@ from .models import (
     Case,
     CaseParty,
     CaseTransfer,
+    LawyerOrderApplication,
     LongPendingAction,
     Measure,
 )
@@ -120,6 +122,7 @@ ACTIONS = {
     "ledger": (forms.LedgerForm, True, lambda c, d, a, r: supervision.update_entry(c.long_pending, **d, actor=a, request=r)),
     "ledger_action": (forms.LedgerActionForm, False, lambda c, d, a, r: supervision.add_action(
         c.long_pending, d["step"], d["text"], due_on=d["due_on"], actor=a, request=r)),
+    "lawyer_order": (forms.LawyerOrderForm, True, lambda c, d, a, r: lawyer_orders.apply(a, c, **d, request=r)),
     "settlement": (forms.SettlementForm, False, lambda c, d, a, r: settlements.record_settlement(
         a, c, agreed_on=d["agreed_on"], instalments=d["instalments"], note=d["note"], request=r)),
     "settlement_resume": (forms.SettlementResumeForm, False,
@@ -193,6 +196,7 @@ def _render_case(request, case, bound=None, status=200, auction_bound=None, meas
         "notice": open_case, "receipt": open_case, "payout": case.recovered_amount > 0, "measure": open_case,
         "follow_up": hasattr(case, "long_pending"),
         "facts": open_case,
+        "lawyer_order": open_case and policy.may(user, "lawyer_order.apply", case),
         "ledger": _ledger_open(case),
         "ledger_action": _ledger_open(case),
         "settlement": allowed["suspend"],
@@ -223,6 +227,8 @@ def _render_case(request, case, bound=None, status=200, auction_bound=None, meas
         "documents": case.documents.order_by("issued_at", "id"),
         "action_forms": action_forms,
         "transfers": case.transfers.select_related("from_court", "to_court").order_by("requested_at", "id"),
+        "lawyer_orders": case.lawyer_orders.select_related("applicant").order_by("-applied_at"),
+        "may_decide_lawyer_orders": policy.may(user, "lawyer_order.decide", case),
         "settlement_plans": [(p, settlements.schedule(p)) for p in case.settlements.order_by("-agreed_on", "-id")],
         "panels": _panels(case, request),
     }
@@ -387,3 +393,27 @@ def ledger_action_done(request, pk, action_id):
         return redirect(reverse("cases:case-detail", args=[case.pk]) + "#ledger")
     messages.success(request, _("操作已完成"))
     return redirect(reverse("cases:case-detail", args=[case.pk]) + "#ledger")
+
+
+@login_required
+@require_POST
+def lawyer_order_step(request, pk, app_id, step):
+    """Approve / reject a lawyer investigation order, or record its return with the findings."""
+    case = _visible_case(request, pk)
+    app = get_object_or_404(LawyerOrderApplication.objects.filter(case=case), pk=app_id)
+    try:
+        if step == "approve":
+            lawyer_orders.approve(request.user, app, valid_days=request.POST.get("valid_days") or lawyer_orders.MAX_VALID_DAYS,
+                                  note=request.POST.get("note", ""), request=request)
+        elif step == "reject":
+            lawyer_orders.reject(request.user, app, note=request.POST.get("note", ""), request=request)
+        elif step == "return":
+            lawyer_orders.record_return(request.user, app, findings=request.POST.get("findings", ""),
+                                        found_assets=bool(request.POST.get("found_assets")), request=request)
+        else:
+            return _render_case(request, case, status=404)
+    except (DomainError, ValueError) as exc:
+        messages.error(request, str(getattr(exc, "message", exc)))
+        return redirect(reverse("cases:case-detail", args=[case.pk]) + "#lawyer-orders")
+    messages.success(request, _("操作已完成"))
+    return redirect(reverse("cases:case-detail", args=[case.pk]) + "#lawyer-orders")

@@ -3,13 +3,14 @@ from .auctions import AuctionItem, AuctionRound
 from .core import MONEY, Case, CaseEvent, CaseParty, CaseQuerySet, CaseSequence, MoneyEntry, Party
 from .documents import DocumentKind, IssuedDocument
 from .ledger import BankStatementImport, LongPendingAction, LongPendingEntry, LongPendingFollowUp, UnclaimedReceipt
+from .lawyer_orders import LawyerOrderApplication
 from .measures import Measure
 from .procedure import CaseSuspension, DeadlineExtension, PropertyInvestigation, RequerySchedule
 from .settlements import SettlementInstalment, SettlementPlan
 from .transfers import CaseTransfer
 
 __all__ = [
-    "MONEY", "Case", "CaseTransfer", "SettlementPlan", "SettlementInstalment", "CaseEvent", "CaseParty", "CaseQuerySet", "CaseSequence", "MoneyEntry", "Party",
+    "MONEY", "Case", "CaseTransfer", "LawyerOrderApplication", "SettlementPlan", "SettlementInstalment", "CaseEvent", "CaseParty", "CaseQuerySet", "CaseSequence", "MoneyEntry", "Party",
     "CaseSuspension", "DeadlineExtension", "PropertyInvestigation", "RequerySchedule", "Measure",
     "AuctionItem", "AuctionRound", "BankStatementImport", "DocumentKind", "IssuedDocument", "LongPendingAction", "LongPendingEntry", "LongPendingFollowUp", "UnclaimedReceipt",
     "ApprovalRequest",

@@ -18,6 +18,7 @@ class DocumentKind(models.TextChoices):
     LETTER = "letter", _("协助调查函")
     BULLETIN = "bulletin", _("调度通报")
     DECISION = "decision", _("决定书")
+    INVESTIGATION_ORDER = "inv_order", _("律师调查令")
 
 
 def document_path(instance, filename):
