@@ -1,6 +1,7 @@
 """The audit log as a streamed .xlsx: for auditors, directors and administrators of the scope (policy action
-"audit.export", as "audit.read" for the API's AuditLogViewSet), filtered like the API (action, object type/id, court, at_after / at_before); the export
-itself is audited."""
+"audit.export", as "audit.read" for the page and the API), with the audit page's own filters (execcenter.audit_views:
+action prefix, actor, object, court subtree, address, Beijing days), so the file lists what the page shows; the
+export itself is audited."""
 import json
 
 from django.contrib.auth.decorators import login_required
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from execcenter import spreadsheets as ss
 from execcenter.exports import export_response, require_page
-from execcenter.filtersets import AuditLogFilterSet
+from execcenter.audit_views import AuditSearchForm, search
 from execcenter.models import AuditLog
 
 AUDIT_COLUMNS = [
@@ -29,11 +30,10 @@ def audit_rows(queryset):
 @login_required
 def audit_log_export(request):
     require_page(request.user, "audit.export")
-    params = request.GET.copy()
-    params.pop("format", None)
-    filterset = AuditLogFilterSet(params, queryset=AuditLog.objects.visible_to(request.user))
-    if not filterset.is_valid():
-        return HttpResponseBadRequest(f"筛选条件无效 (invalid filters): {filterset.errors.as_text()}", content_type="text/plain; charset=utf-8")
-    sheet = ss.Sheet("审计日志", AUDIT_COLUMNS, audit_rows(filterset.qs.order_by("-at", "-id")),
+    form = AuditSearchForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(f"筛选条件无效 (invalid filters): {form.errors.as_text()}", content_type="text/plain; charset=utf-8")
+    rows = search(AuditLog.objects.visible_to(request.user), form.cleaned_data, request.user)
+    sheet = ss.Sheet("审计日志", AUDIT_COLUMNS, audit_rows(rows.order_by("-at", "-id")),
                      preamble=[f"审计日志（导出时间 {timezone.localtime():%Y-%m-%d %H:%M}）"])
     return export_response(request, name="审计日志", sheet=sheet, action="export.audit_log")

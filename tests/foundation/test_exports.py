@@ -103,5 +103,6 @@ def test_audit_log_export_is_for_auditors_only(client, courts, judge_xixia, audi
     ws, rows = _rows(content)
     assert len(rows) == 1 and rows[0][1].value.startswith("=cmd") and rows[0][1].quotePrefix
     assert all(c.data_type != "f" for r in ws.iter_rows() for c in r)
-    assert client.get("/audit-log.xlsx?at_after=not-a-date").status_code == 400
+    assert client.get("/audit-log.xlsx?since=not-a-date").status_code == 400
+    assert "/audit-log.xlsx" in client.get("/audit/").content.decode()  # offered on the audit page, with its filters
     assert AuditLog.objects.filter(action="export.audit_log").count() == 1
