@@ -118,6 +118,9 @@ class TerminatedQuality:
 RANKED = "actual_closure"
 
 
+PEERS_SHOWN = 10  # courts on a basic court's ranking chart
+
+
 @register(34, _("法院排名"), ModuleGroup.QUALITY, ChartKind.BAR, interval=SLOW, additive=False, sources=("cases.Case",))
 class CourtRanking:
     """The courts directly below the scope ranked by 首执实际执结率; a basic court sees its own rank among peers."""
@@ -138,18 +141,24 @@ class CourtRanking:
                 rows = ctx.memo(("peer-ranking", scope.level), lambda s=scope: indicators.ranking(
                     RANKED, period, [c for c in courts if c.level == s.level], results=results))
                 mine = next(r for r in rows if r["court"].pk == scope.pk)
-                out[scope.pk] = {"own": {"rank": mine["rank"], "of": len(rows), "value": mine["value"]}}
+                # Its chart shows the peers around it (the top ten, and itself when lower): a basic court's screen
+                # had a ranking chart with nothing to draw.
+                shown = [r for r in rows[:PEERS_SHOWN] if r["court"].pk != scope.pk][:PEERS_SHOWN - 1] + [mine]
+                shown.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0))
+                out[scope.pk] = {"own": {"rank": mine["rank"], "of": len(rows), "value": mine["value"]},
+                                 "rows": [{"code": r["court"].code, "name": r["court"].short_name, "rank": r["rank"],
+                                           "value": r["value"]} for r in shown]}
         return out
 
     @staticmethod
     def finish(total, view):
+        rows = total.get("rows", [])
+        chart = {"categories": [r["name"] for r in rows], "court_codes": [r["code"] for r in rows],
+                 "series": [{"name": str(_("首执实际执结率(%)")), "values": [r["value"] or 0 for r in rows]}]}
         if "own" in total:
             own = total["own"]
-            return kpi((_("首执实际执结率"), own["value"], "%"), (_("全区同级排名"), own["rank"], f"/{own['of']}"))
-        rows = total.get("rows", [])
-        return {"categories": [r["name"] for r in rows], "court_codes": [r["code"] for r in rows],
-                "series": [{"name": str(_("首执实际执结率(%)")), "values": [r["value"] or 0 for r in rows]}],
-                "columns": [str(_("名次")), str(_("法院")), str(_("执结率%"))],
+            return {**kpi((_("首执实际执结率"), own["value"], "%"), (_("全区同级排名"), own["rank"], f"/{own['of']}")), **chart}
+        return {**chart, "columns": [str(_("名次")), str(_("法院")), str(_("执结率%"))],
                 "rows": [[r["rank"] or "—", r["name"], r["value"] or "—"] for r in rows]}
 
 

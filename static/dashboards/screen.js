@@ -22,6 +22,7 @@
     stage.style.width = w + "px"; stage.style.height = h + "px";
     stage.style.transform = "scale(" + s + ")";
     Object.keys(state.charts).forEach(function (k) { state.charts[k].resize(); });
+    document.querySelectorAll("#stage .card").forEach(function (card) { fitRows(card); });
   }
   var fitTimer = null;
   window.addEventListener("resize", function () { clearTimeout(fitTimer); fitTimer = setTimeout(fit, 150); });
@@ -50,7 +51,15 @@
     if (!c) { c = echarts.init(holder, null, { renderer: "svg" }); state.charts[code] = c; }
     return c;
   }
-  var AXIS = { axisLabel: { color: "#9cc3ea", fontSize: 15 }, axisLine: { lineStyle: { color: "#1d4a7a" } }, splitLine: { lineStyle: { color: "#12335a" } } };
+  // 隆德 and 泾源, two small southern counties, have label anchors (the map's "cp") too close for both names:
+  // each anchor moved away from the other inside its own county (degrees of longitude, latitude), as printed maps do.
+  var MAP_LABEL_NUDGE = { "宁0423": [-0.07, 0.05], "宁0424": [0.02, -0.08] };
+  function niceStep(max, parts) {
+    // The value axis step that shows about `parts` labels up to `max` (1, 2 or 5 × a power of ten, at least 1).
+    var raw = Math.max(max, 1) / Math.max(parts, 1), p = Math.pow(10, Math.floor(Math.log10(raw))), f = raw / p;
+    return Math.max(1, (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p);
+  }
+  var AXIS = { axisLabel: { color: "#9cc3ea", fontSize: 15, hideOverlap: true }, axisLine: { lineStyle: { color: "#1d4a7a" } }, splitLine: { lineStyle: { color: "#12335a" } } };
   var COLORS = ["#38bdf8", "#fbbf24", "#34d399", "#f472b6", "#a78bfa", "#fb923c", "#f87171"];
 
   // ---- stale banner and badges ----
@@ -103,6 +112,22 @@
   }
 
   // ---- renderers per chart kind ----
+  function wrap(text, width) {
+    // A long indicator name on two lines (at most), split where it fits; the rest elided.
+    text = String(text || "");
+    if (text.length <= width) return text;
+    var second = text.slice(width);
+    return text.slice(0, width) + "\n" + (second.length > width ? second.slice(0, width - 1) + "…" : second);
+  }
+  function fitRows(card) {
+    // Rows a card cannot show in full are left out, not cut in half at its bottom edge.
+    var wrap = card.querySelector("[data-table]"); if (!wrap) return;
+    var bottom = wrap.getBoundingClientRect().bottom + 1;
+    wrap.querySelectorAll("tbody tr").forEach(function (tr) {
+      tr.style.display = "";
+      if (tr.getBoundingClientRect().bottom > bottom) tr.style.display = "none";
+    });
+  }
   function renderKpis(card, data) {
     var box = card.querySelector("[data-kpis]"); if (!box) return;
     box.replaceChildren();
@@ -123,14 +148,16 @@
     var tb = el("tbody");
     data.rows.slice(0, 12).forEach(function (r) { var row = el("tr"); r.forEach(function (c) { row.appendChild(el("td", null, c == null ? "—" : c)); }); tb.appendChild(row); });
     t.appendChild(tb); box.appendChild(t);
+    fitRows(card);
   }
-  function chartOption(m, d) {
+  function chartOption(m, d, height) {
     var base = { animation: false, color: COLORS, textStyle: { fontFamily: "Noto Sans CJK SC, Microsoft YaHei, sans-serif" },
                  grid: { left: 60, right: 20, top: 36, bottom: 40 }, tooltip: { trigger: m.chart === "pie" ? "item" : "axis" },
                  legend: { top: 0, textStyle: { color: "#cfe3fa", fontSize: 15 } } };
     if (m.chart === "pie") {
       base.legend = { show: false };
-      base.series = [{ type: "pie", radius: ["30%", "58%"], center: ["50%", "52%"], label: { color: "#cfe3fa", fontSize: 15, formatter: "{b}\n{c} ({d}%)" },
+      base.series = [{ type: "pie", radius: ["30%", "58%"], center: ["50%", "52%"], labelLayout: { hideOverlap: true },
+                       label: { color: "#cfe3fa", fontSize: 15, lineHeight: 21, formatter: "{b}\n{c} ({d}%)" },
                        data: (d.slices || []).filter(function (i) { return Number(i.value) > 0; }).map(function (i) { return { name: i.name, value: Number(i.value) }; }) }];
       return base;
     }
@@ -144,18 +171,26 @@
       return base;
     }
     if (m.chart === "gauge") {
+      // Up to four gauges in a 2×2 grid (in one row they shrank to an 89-pixel strip and their titles ran into
+      // each other); each title wrapped to two lines under its own dial.
       base.series = (d.items || []).slice(0, 4).map(function (it, i, all) {
-        return { type: "gauge", min: 0, max: 100, radius: (90 / all.length + 8) + "%", center: [(100 * (i + 0.5) / all.length) + "%", "60%"],
-                 detail: { formatter: it.value == null ? "—" : "{value}%", color: "#fde68a", fontSize: 20 }, title: { color: "#9cc3ea", fontSize: 14, offsetCenter: [0, "75%"] },
+        var cols = all.length > 2 ? 2 : all.length, rows = Math.ceil(all.length / cols);
+        return { type: "gauge", min: 0, max: 100, radius: (rows > 1 ? 30 : 42) + "%",
+                 center: [(100 * ((i % cols) + 0.5) / cols) + "%", (100 * (Math.floor(i / cols) + 0.5) / rows - (rows > 1 ? 6 : 8)) + "%"],
+                 detail: { formatter: it.value == null ? "—" : "{value}%", color: "#fde68a", fontSize: 18, offsetCenter: [0, "10%"] },
+                 title: { color: "#9cc3ea", fontSize: 13, lineHeight: 19, offsetCenter: [0, rows > 1 ? "92%" : "82%"] },
                  axisLine: { lineStyle: { width: 10, color: [[(Number(it.target) || 0) / 100, "#f87171"], [1, "#34d399"]] } },
                  splitLine: { show: false }, axisTick: { show: false }, axisLabel: { show: false },
-                 data: [{ name: it.label, value: it.value == null ? 0 : Number(it.value) }] };
+                 data: [{ name: wrap(it.label, 12), value: it.value == null ? 0 : Number(it.value) }] };
       });
       delete base.tooltip; return base;
     }
     base.xAxis = Object.assign({}, AXIS, { type: "category", data: d.categories || [],
                                axisLabel: { color: "#9cc3ea", fontSize: 14, interval: 0, rotate: (d.categories || []).length > 4 ? 30 : 0 } });
-    base.yAxis = Object.assign({ type: "value" }, AXIS);
+    // As many value labels as the chart's height holds (a short chart crowded 0, 0.5, 1 … into each other);
+    // counts in whole steps.
+    var peak = Math.max.apply(null, [0].concat.apply([], (d.series || []).map(function (s) { return s.values.map(Number); })));
+    base.yAxis = Object.assign({ type: "value", interval: niceStep(peak, Math.max(1, Math.min(5, Math.floor((height || 200) / 45)))) }, AXIS);
     base.series = (d.series || []).map(function (s) {
       return { type: m.chart === "line" ? "line" : "bar", name: s.name, data: s.values.map(Number), smooth: m.chart === "line", barMaxWidth: 28 };
     });
@@ -169,17 +204,18 @@
     if (code === "m38") return renderMap(card, d);
     if (code === "m39") return renderDuty(card, d);
     if (code === "m40") return renderTicker(card, d);
-    renderKpis(card, d);
+    if (m.chart !== "gauge") renderKpis(card, d);  // a gauge shows its numbers on its dials
+    if (d.columns) renderTable(card, d);  // before the chart: the chart is then drawn into the height the table leaves
     var holder = card.querySelector("[data-chart]");
     if (holder) {
       var chart = chartFor(code, holder);
-      chart.setOption(chartOption(m, d), { notMerge: true });
+      chart.setOption(chartOption(m, d, holder.clientHeight), { notMerge: true });
       if (code === "m02" && !chart.__drill) {
         chart.__drill = true;  // bind once: drill down from a bar to that court's screen
         chart.on("click", function (p) { var codes = state.seen.m02.module.data.court_codes; var c = codes && codes[p.dataIndex]; if (c && c !== cfg.court) location.href = cfg.screenUrl.replace("CODE", encodeURIComponent(c)); });
       }
+      if (Math.abs(chart.getHeight() - holder.clientHeight) > 1) chart.resize();
     }
-    if (d.columns) renderTable(card, d);
   }
   function renderMap(card, d) {
     field(card, "open").textContent = d.open;
@@ -190,12 +226,16 @@
     var max = Math.max.apply(null, [1].concat((d.items || []).map(function (i) { return i.open; })));
     chart.setOption({
       animation: false,
-      tooltip: { formatter: function (p) { var it = p.data; return it ? it.label + "<br>在办 " + it.value + " 件<br>本年到位 " + yuan(it.recovered) + "元" : p.name; } },
+      tooltip: { formatter: function (p) { var it = p.data; return it ? it.court + "<br>在办 " + it.value + " 件<br>本年到位 " + yuan(it.recovered) + "元" : p.name; } },
       visualMap: { min: 0, max: max, left: 10, bottom: 10, calculable: false, itemHeight: 90, textStyle: { color: "#9cc3ea" }, inRange: { color: ["#0c3a66", "#0ea5e9", "#fbbf24"] } },
       series: [{ type: "map", map: "ningxia", nameProperty: "court_code", roam: false, selectedMode: false,
-                 label: { show: true, color: "#e0f2fe", fontSize: 12, formatter: function (p) { return (names[p.name] || "").replace("人民法院", "").replace("法院", ""); } },
+                 labelLayout: { hideOverlap: true },  // Yinchuan's six districts are too close for six names
+                 label: { show: true, color: "#e0f2fe", fontSize: 11, formatter: function (p) {
+                   // 原州 / 彭阳, 隆德 / 泾源: the place without 区/县/市, as on printed maps (the full names collide).
+                   var n = (names[p.name] || "").replace("人民法院", "").replace("法院", "");
+                   return n.length >= 3 ? n.replace(/[区县市]$/, "") : n; } },
                  itemStyle: { borderColor: "#7dd3fc", areaColor: "#0c2a4d" }, emphasis: { itemStyle: { areaColor: "#f59e0b" }, label: { color: "#04101f" } },
-                 data: (d.items || []).map(function (i) { return { name: i.court_code, value: i.open, recovered: i.recovered, label: i.name }; }) }]
+                 data: (d.items || []).map(function (i) { return { name: i.court_code, value: i.open, recovered: i.recovered, court: i.name }; }) }]
     }, { notMerge: true });
     if (!chart.__drill) {
       chart.__drill = true;
@@ -284,6 +324,10 @@
   }
 
   fetch(cfg.mapUrl).then(function (r) { return r.json(); }).then(function (geo) {
+    (geo.features || []).forEach(function (f) {
+      var nudge = MAP_LABEL_NUDGE[f.properties.court_code], cp = f.properties.cp;
+      if (nudge && cp) f.properties.cp = [cp[0] + nudge[0], cp[1] + nudge[1]];
+    });
     echarts.registerMap("ningxia", geo); state.mapReady = true;
     if (state.pendingMap) { renderMap(document.querySelector('[data-module="m38"]'), state.pendingMap); state.pendingMap = null; }
   }).catch(function () { /* the map card keeps its figures; the district drawing waits for the next page load */ });
