@@ -44,6 +44,7 @@ class IncidentEventKind(models.TextChoices):
     REPORTED = "reported", _("上报")
     DISPATCHED = "dispatched", _("调度")
     UPDATE = "update", _("现场反馈")
+    POSITION = "position", _("位置回传")
     CLOSED = "closed", _("处置完毕")
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("incidents/report/", incidents.incident_report, name="incident-report"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident-detail"),
     path("incidents/<int:pk>/photos/<int:photo_pk>/", incidents.incident_photo, name="incident-photo"),
+    path("incidents/<int:pk>/position/", incidents.incident_position, name="incident-position"),
     path("incidents/<int:pk>/<str:action>/", incidents.incident_update, name="incident-update"),
     path("letters/", letters.letter_list, name="letter-list"),
     path("letters/send/", letters.letter_send, name="letter-send"),

@@ -104,3 +104,25 @@ class IncidentEvent(models.Model):
         if self.pk is not None:
             raise PermissionError("incident timeline is append-only")
         super().save(*args, **kwargs)
+
+
+class TeamPosition(models.Model):
+    """A dispatched team's position, reported by its phone page (现场查封 + 远程调度); kept with the incident."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="positions")
+    team = models.ForeignKey("command.FieldTeam", verbose_name=_("小组"), on_delete=models.PROTECT, related_name="positions")
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(_("回传时间"), auto_now_add=True, db_index=True)
+
+    objects = scoped_queryset("incident__court").as_manager()
+
+    class Meta:
+        verbose_name = _("小组位置")
+        verbose_name_plural = _("小组位置")
+        ordering = ["reported_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(latitude__gte=-90, latitude__lte=90), name="team_position_latitude_range"),
+            models.CheckConstraint(condition=models.Q(longitude__gte=-180, longitude__lte=180), name="team_position_longitude_range"),
+        ]

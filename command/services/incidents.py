@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from cases.services import add_event
 from execcenter.choices import Role
-from execcenter.exceptions import InvalidTransition, RuleViolation
+from execcenter.exceptions import InvalidTransition, PermissionDenied, RuleViolation
 from execcenter.scope import user_of
 from execcenter.services import actor_label, audit, raise_alert, resolve_alerts
 from execcenter.uploads import clean_image
@@ -137,3 +137,58 @@ def open_incidents(court):
         Incident.objects.in_scope(court).exclude(status=IncidentStatus.CLOSED)
         .select_related("court", "team").prefetch_related("dispatches__team").order_by("-reported_at")
     )
+
+
+# --- field dispatch on a map (现场查封 + 远程调度) -------------------------------------------------------------------
+
+def teams_of(incident):
+    """The field teams working an incident: the one that reported it and every team dispatched to it."""
+    from ..models import FieldTeam
+
+    ids = set(incident.dispatches.exclude(team__isnull=True).values_list("team_id", flat=True))
+    if incident.team_id:
+        ids.add(incident.team_id)
+    return FieldTeam.objects.filter(pk__in=ids).select_related("leader").order_by("name")
+
+
+@transaction.atomic
+def report_position(actor, incident, team, latitude, longitude, request=None):
+    """A team's phone reports where it is: one TeamPosition and a timeline entry. Only a member or the leader of a
+    team working the incident reports for it, while the incident is open. Coordinates are decimal degrees (WGS 84).
+
+    Raises PermissionDenied (not on that team / team not on the incident), InvalidTransition (closed), RuleViolation
+    (coordinates out of range)."""
+    from ..models import TeamPosition
+
+    require_visible(actor, incident)
+    if incident.status == IncidentStatus.CLOSED:
+        raise InvalidTransition(_("事件已处置完毕 (incident is closed)"))
+    officer = acting_officer(actor)
+    if team.pk not in set(teams_of(incident).values_list("pk", flat=True)):
+        raise PermissionDenied(_("该小组未被调度到此事件 (the team is not on this incident)"))
+    if officer is None or not (team.leader_id == officer.pk or team.members.filter(pk=officer.pk).exists()):
+        raise PermissionDenied(_("只有本小组成员可以回传位置 (only the team's members report its position)"))
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise RuleViolation(_("坐标超出范围 (coordinates out of range)"), code="bad_coordinates")
+    position = TeamPosition.objects.create(incident=incident, team=team, latitude=latitude, longitude=longitude,
+                                           reported_by=user_of(actor))
+    _event(incident, IncidentEventKind.POSITION, actor, _("%(team)s 位置 %(lat)s, %(lng)s") % {
+        "team": team.name, "lat": latitude, "lng": longitude})
+    audit(actor, "incident.position", incident, request=request, details={"team": team.pk})
+    return position
+
+
+def team_positions(incident):
+    """[{"team", "leader", "video", "latitude", "longitude", "at"}]: each working team and its last reported position."""
+    from ..models import TeamPosition
+
+    last = {}
+    for p in TeamPosition.objects.filter(incident=incident).order_by("reported_at", "id"):
+        last[p.team_id] = p
+    out = []
+    for team in teams_of(incident):
+        p = last.get(team.pk)
+        out.append({"team": team.name, "team_id": team.pk, "leader": team.leader.name, "video": team.body_camera_url,
+                    "latitude": float(p.latitude) if p else None, "longitude": float(p.longitude) if p else None,
+                    "at": timezone.localtime(p.reported_at).strftime("%H:%M:%S") if p else None})
+    return out

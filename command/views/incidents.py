@@ -6,13 +6,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.models import Case
+from execcenter.exceptions import DomainError
 from execcenter.scope import has_role
 from execcenter.uploads import attachment_response
 
 from .. import services
 from ..forms import DispatchForm, IncidentForm
 from ..models import Incident, IncidentPhoto
-from ..services.incidents import DISPATCHERS
+from ..services.incidents import DISPATCHERS, team_positions
 from .common import domain_action, scoped_object
 
 
@@ -50,9 +51,13 @@ def incident_detail(request, pk):
         services.dispatch_help(request.user, incident, request=request, **form.cleaned_data)
         messages.success(request, _("已调度"))
         return redirect("command:incident-detail", pk)
+    positions = team_positions(incident)
     return render(request, "command/incident_detail.html", {
         "incident": incident, "form": form, "can_dispatch": has_role(request.user, *DISPATCHERS),
         "events": incident.events.all(), "dispatches": incident.dispatches.select_related("team"), "photos": incident.photos.all(),
+        "positions": positions,
+        "map_data": {"incident": [float(incident.longitude), float(incident.latitude)], "title": str(incident),
+                     "teams": [[p["longitude"], p["latitude"], p["team"]] for p in positions if p["latitude"] is not None]},
     })
 
 
@@ -79,3 +84,37 @@ def incident_photo(request, pk, photo_pk):
         raise Http404
     ext = photo.file.name.rsplit(".", 1)[-1]
     return attachment_response(photo.file, f"incident-{pk}-photo-{photo.pk}.{ext}")
+
+
+@login_required
+def incident_position(request, pk):
+    """The team's phone page: report where the team is (the browser's location, or typed in); the incident page and
+    the wall show the last position of each team."""
+    from decimal import Decimal, InvalidOperation
+
+    from ..services.incidents import report_position, teams_of
+
+    incident = scoped_object(request, Incident, pk)
+    officer = getattr(request.user, "officer", None)
+    teams = [t for t in teams_of(incident) if officer is not None and (t.leader_id == officer.pk or t.members.filter(pk=officer.pk).exists())]
+    if request.method == "POST":
+        team = next((t for t in teams if str(t.pk) == request.POST.get("team")), None)
+        try:
+            lat, lng = Decimal(request.POST.get("latitude", "")), Decimal(request.POST.get("longitude", ""))
+        except InvalidOperation:
+            messages.error(request, _("请填写经纬度 (latitude and longitude are required)"))
+            return render(request, "command/incident_position.html", {"incident": incident, "teams": teams}, status=400)
+        if team is None:
+            messages.error(request, _("只有本小组成员可以回传位置 (only the team's members report its position)"))
+            return render(request, "command/incident_position.html", {"incident": incident, "teams": teams}, status=403)
+        try:
+            report_position(request.user, incident, team, lat.quantize(Decimal("0.000001")), lng.quantize(Decimal("0.000001")),
+                            request=request)
+        except DomainError as exc:
+            if exc.status == 404:
+                raise Http404 from exc
+            messages.error(request, exc.message)
+            return render(request, "command/incident_position.html", {"incident": incident, "teams": teams}, status=exc.status)
+        messages.success(request, _("位置已回传"))
+        return redirect("command:incident-position", pk)
+    return render(request, "command/incident_position.html", {"incident": incident, "teams": teams})

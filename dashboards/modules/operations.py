@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from command.choices import IncidentKind, IncidentSeverity, IncidentStatus, OperationStatus
-from command.models import Dispatch, Incident, Operation
+from command.models import Dispatch, Incident, Operation, TeamPosition
 from command.services.operations import operation_tally
 
 from ..choices import ChartKind, ModuleGroup
@@ -82,7 +82,8 @@ _SEVERITY_RANK = Case(When(severity=IncidentSeverity.HIGH, then=Value(3)), When(
                       default=Value(1), output_field=IntegerField())
 
 
-@register(37, _("现场突发事件"), ModuleGroup.COMMAND, ChartKind.TABLE, sources=("command.Incident", "command.Dispatch"))
+@register(37, _("现场突发事件"), ModuleGroup.COMMAND, ChartKind.TABLE,
+          sources=("command.Incident", "command.Dispatch", "command.TeamPosition"))
 class FieldIncidents:
     """Open incidents by severity, teams dispatched to them, incidents closed today; the open ones listed,
     most severe first, with who was sent (teams, 公安 for the police liaison)."""
@@ -110,10 +111,18 @@ class FieldIncidents:
         top = list(ranked.filter(rank__lte=TABLE_ROWS).values("id", "court", "court__short_name", "kind", "severity",
                                                               "reported_at"))
         names = {}
+        # The last position each dispatched team reported from its phone (command.TeamPosition): "一组 14:05".
+        last_seen = {}
+        for p in TeamPosition.objects.filter(incident__in=[i["id"] for i in top]).order_by("reported_at", "id").values(
+                "incident", "team__name", "reported_at"):
+            last_seen[(p["incident"], p["team__name"])] = timezone.localtime(p["reported_at"]).strftime("%H:%M")
         for d in Dispatch.objects.filter(incident__in=[i["id"] for i in top]).order_by("dispatched_at", "id").values(
                 "incident", "team__name", "police_liaison"):
             who = names.setdefault(d["incident"], [])
-            who += [n for n in (d["team__name"], str(_("公安")) if d["police_liaison"] else None) if n]
+            team = d["team__name"]
+            if team and (d["incident"], team) in last_seen:
+                team = f"{team} {last_seen[(d['incident'], team)]}"
+            who += [n for n in (team, str(_("公安")) if d["police_liaison"] else None) if n]
         for i in top:
             rank = {IncidentSeverity.HIGH: 3, IncidentSeverity.MEDIUM: 2}.get(i["severity"], 1)
             add_to(out, i["court"], rows=[(rank, i["reported_at"].isoformat(), i["id"], i, tuple(dict.fromkeys(names.get(i["id"], ()))))])
