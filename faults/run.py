@@ -49,14 +49,17 @@ class Run:
         from querycontrol.management.commands.load_institutions import load_institutions
         from querycontrol.models import Institution
         from querycontrol.ratelimit import get_rate_limiter
+        from simulator.models import SimInstitution
 
         load_courts()
         load_institutions()
         keep = list(Institution.objects.order_by("id").values_list("code", flat=True)[: self.args.institutions])
         Institution.objects.exclude(code__in=keep).update(is_active=False)
         low, high = self.world.latency
-        Institution.objects.filter(code__in=keep).update(latency_min_ms=low, latency_max_ms=high, failure_rate=0,
-                                                         timeout_rate=0, rate_per_second=1000, max_in_flight=200)
+        Institution.objects.filter(code__in=keep).update(rate_per_second=1000, max_in_flight=200)
+        # How the simulated institutions behave is the simulator's business (its own table, not the product's).
+        SimInstitution.objects.filter(code__in=keep).update(latency_min_ms=low, latency_max_ms=high, failure_rate=0,
+                                                            timeout_rate=0)
         get_rate_limiter().reset(keep)
         court = Court.objects.get(code="宁0105")
         User = get_user_model()
@@ -247,10 +250,11 @@ class Run:
 
     def garbage(self):
         from querycontrol.models import Institution, QueryResult
+        from simulator.models import SimInstitution
 
         codes = list(Institution.objects.filter(is_active=True).order_by("-id").values_list("code", flat=True)[:10])
         garbage, timeouts = codes[:6], codes[6:]
-        Institution.objects.filter(code__in=timeouts).update(timeout_rate=1, latency_min_ms=100, latency_max_ms=300)
+        SimInstitution.objects.filter(code__in=timeouts).update(timeout_rate=1, latency_min_ms=100, latency_max_ms=300)
         w = self.world.workers[0]
         w.kill()
         self.world.workers.remove(w)
@@ -261,8 +265,8 @@ class Run:
         failing = set(QueryResult.objects.filter(request=qr).exclude(status="ok").values_list("institution__code", flat=True))
         extra = [] if failing == set(codes) else [f"failing {sorted(failing)} ≠ expected {sorted(codes)}"]
         self.record("garbage", "6 institutions answer garbage, 4 time out", [qr.pk], settle_s=settle_s, extra=extra)
-        Institution.objects.filter(code__in=timeouts).update(timeout_rate=0, latency_min_ms=self.world.latency[0],
-                                                             latency_max_ms=self.world.latency[1])
+        SimInstitution.objects.filter(code__in=timeouts).update(timeout_rate=0, latency_min_ms=self.world.latency[0],
+                                                                latency_max_ms=self.world.latency[1])
         self.world.restart_worker(self.world.workers[0])
 
     def two_beats(self):

@@ -30,10 +30,14 @@ def sessions(users):
     from django.contrib.sessions.backends.db import SessionStore
     from django.middleware.csrf import _get_new_csrf_string
 
+    from django.utils.module_loading import import_string
+
+    # The backend that logs people in (the first ones may only guard the login, e.g. the lockout's).
+    backend = next(b for b in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(b), "get_user"))
     out = []
     for user in users:
         s = SessionStore()
-        s[SESSION_KEY], s[BACKEND_SESSION_KEY] = str(user.pk), settings.AUTHENTICATION_BACKENDS[0]
+        s[SESSION_KEY], s[BACKEND_SESSION_KEY] = str(user.pk), backend
         s[HASH_SESSION_KEY] = user.get_session_auth_hash()
         s.create()
         out.append({"session": s.session_key, "csrf": _get_new_csrf_string()})
