@@ -9,7 +9,7 @@ CASES  ?= 20000
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install migrate seed browser-deps bench-deps messages bench faults load
+.PHONY: run test lint install migrate seed browser-deps bench-deps messages bench faults load
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ browser-deps:
 
 test: install browser-deps
 	$(BIN)/python -m pytest
+
+# The linter CI runs (configuration in ruff.toml). `ruff format` is configured there too; run it on the files you touch.
+lint: install
+	$(BIN)/ruff check .
 
 # Regenerate the English catalogue after adding strings (msgids are Chinese; needs GNU gettext).
 messages: install

@@ -35,8 +35,8 @@ from bench import results  # noqa: E402
 from bench.machine import describe as machine  # noqa: E402
 from cases.filtersets import CaseFilterSet  # noqa: E402
 from cases.models import Case  # noqa: E402
-from execcenter.org import create_demo_logins  # noqa: E402
 from execcenter.models import Officer  # noqa: E402
+from execcenter.org import create_demo_logins  # noqa: E402
 
 FILTERS = [
     ("no filter", ""),
@@ -99,7 +99,7 @@ def main(repeat=int(os.environ.get("BENCH_REPEAT", "40"))):
             page = f"/cases/?{params}"
             assert client.get(page).status_code == 200, page
             figures = [timed(lambda u=u: client.get(u), repeat) for u in (url, second, page)]
-            base = timed(lambda: naive(officer.user, params), 5)[0]
+            base = timed(lambda officer=officer, params=params: naive(officer.user, params), 5)[0]
             cells = " | ".join(f"{p50:.1f} / {p95:.1f}" for p50, p95 in figures)
             print(f"| {username} | {label} | {cells} | {base:.1f} |", flush=True)
             measured.append((f"{username}: {label}", figures[0], base))

@@ -94,11 +94,10 @@ _serial = [int(time.time() * 10) % 10**7 * 10]
 
 def new_cases(n):
     """Fresh cases with one respondent each (new ID numbers: nothing cached in the simulator)."""
-    from tests.factories import CaseFactory, PartyFactory, make_resident_id
-
     from cases.choices import PartyRole
     from cases.models import CaseParty
     from execcenter.models import Court
+    from tests.factories import CaseFactory, PartyFactory, make_resident_id
 
     court = Court.objects.get(code="宁0105")
     cases = []
@@ -172,7 +171,7 @@ def main():
             r = result[label]
             print(f"  {title:34s} {label:9s} {r['answered']:>7d}/{r['total']:<7d} answered in {r['elapsed']:7.2f} s "
                   f"= {r['answered'] / r['elapsed']:8.0f} queries/s  failed {r['failed']}  {','.join(r['statuses'])}", flush=True)
-    print("\n| scenario | ours (chunks of %d) | baseline (1 task per institution) | ratio | target |" % args.chunk_size)
+    print(f"\n| scenario | ours (chunks of {args.chunk_size}) | baseline (1 task per institution) | ratio | target |")
     print("|---|---|---|---|---|")
     targets = {"throughput, zero latency": "≥ 2,000 q/s", "1 respondent, zero latency": "≤ 5 s",
                "1 respondent, realistic latency": "≤ 30 s"}

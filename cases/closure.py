@@ -15,7 +15,17 @@ from execcenter.exceptions import InvalidTransition, RuleViolation
 from execcenter.services import resolve_alerts
 
 from . import deadlines, hooks
-from .choices import COERCIVE_MEASURES, CaseStatus, CaseType, ClosureType, MeasureKind, MeasureStatus, PartyRole, RequeryStatus, SuspensionKind
+from .choices import (
+    COERCIVE_MEASURES,
+    CaseStatus,
+    CaseType,
+    ClosureType,
+    MeasureKind,
+    MeasureStatus,
+    PartyRole,
+    RequeryStatus,
+    SuspensionKind,
+)
 from .measures import mark_performed
 from .models import RequerySchedule
 from .services import CLOSABLE_FROM, _fresh, _record, _refuse, _swap, file_case

@@ -12,11 +12,34 @@ from django.utils import timezone
 from execcenter.rounding import to_cents
 
 from . import deadlines, supervision
-from .choices import (AuctionItemKind, AuctionItemStatus, AuctionOutcome, CaseStatus, ClosureType, DishonestGround, LedgerStatus,
-                      MeasureKind, MeasureStatus, PartyKind, PartyRole, SuspensionKind)
+from .choices import (
+    AuctionItemKind,
+    AuctionItemStatus,
+    AuctionOutcome,
+    CaseStatus,
+    ClosureType,
+    DishonestGround,
+    LedgerStatus,
+    MeasureKind,
+    MeasureStatus,
+    PartyKind,
+    PartyRole,
+    SuspensionKind,
+)
 from .measures import DETENTION_MAX_DAYS
-from .models import (AuctionItem, AuctionRound, Case, CaseEvent, CaseParty, CaseSuspension, LongPendingEntry, LongPendingFollowUp,
-                     Measure, RequerySchedule, UnclaimedReceipt)
+from .models import (
+    AuctionItem,
+    AuctionRound,
+    Case,
+    CaseEvent,
+    CaseParty,
+    CaseSuspension,
+    LongPendingEntry,
+    LongPendingFollowUp,
+    Measure,
+    RequerySchedule,
+    UnclaimedReceipt,
+)
 
 CST = dt.timezone(dt.timedelta(hours=8))
 MEASURE_CASES = 2000

@@ -116,7 +116,7 @@ def _copy_text(value):
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, dt.datetime):  # naive UTC: Django's SQLite format, and the UTC session time zone on PostgreSQL
-        return str(timezone.make_naive(value, dt.timezone.utc))
+        return str(timezone.make_naive(value, dt.UTC))
     if isinstance(value, (list, dict)):
         return json.dumps(value)
     return str(value)  # TextChoices members: str() is their value

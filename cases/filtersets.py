@@ -18,8 +18,18 @@ from execcenter.validators import parse_case_number
 
 from . import deadlines, predicates
 from .choices import CaseStatus, CaseTag, DeadlineState
-from .models import (AuctionItem, AuctionRound, Case, CaseEvent, CaseParty, LongPendingEntry, Measure, MoneyEntry, Party,
-                     UnclaimedReceipt)
+from .models import (
+    AuctionItem,
+    AuctionRound,
+    Case,
+    CaseEvent,
+    CaseParty,
+    LongPendingEntry,
+    Measure,
+    MoneyEntry,
+    Party,
+    UnclaimedReceipt,
+)
 
 RANGE = ["exact", "gte", "lte"]
 # 18 characters: a resident ID number (17 digits and a check digit or X) or a unified social credit code.

@@ -126,7 +126,6 @@ def generate_bulletin(court, kind, period, actor=None, request=None):
     number = next(iter(stored.values())).number if stored else issued.court_series_number(court, timezone.localdate().year, SERIES[kind])
     bulletin.title, bulletin.data = title, {**data, "number": number}
     bulletin.generated_by = user_of(actor)
-    stem = f"{kind}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     for field_name, content_type, render in (("xlsx", issued.XLSX, render_xlsx), ("docx", issued.DOCX, render_docx)):
         document = stored.get(content_type) or issued.issue(
             kind=DocumentKind.BULLETIN, number=number, title=title, court=court, source=bulletin, actor=actor, request=request,

@@ -15,19 +15,28 @@ behind both numbers. Definitions chosen here (each builder's docstring says exac
   gives no value (None), never 0% or 100%.
 """
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable
 
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
 from cases import deadlines, predicates
-from cases.choices import COERCIVE_MEASURES, CaseType, ClosureType, MeasureKind, MeasureStatus, MoneyKind, PartyRole, ReceiptSource
+from cases.choices import (
+    COERCIVE_MEASURES,
+    CaseType,
+    ClosureType,
+    MeasureKind,
+    MeasureStatus,
+    MoneyKind,
+    PartyRole,
+    ReceiptSource,
+)
 from cases.models import Case, CaseParty, Measure, MoneyEntry
-from querycontrol.choices import QueryStatus
 from execcenter.money import MoneySum
 from execcenter.rounding import percent, ratio
+from querycontrol.choices import QueryStatus
 from querycontrol.models import QueryRequest
 
 from .models import Petition

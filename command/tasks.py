@@ -10,7 +10,6 @@ from execcenter.models import Court
 
 from . import indicators
 from .bulletins import generate_bulletin, period_for
-from .choices import BulletinKind
 from .services import raise_overdue_letter_alerts
 
 

@@ -7,5 +7,7 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("指挥大屏")
 
     def ready(self):
-        from . import rules  # noqa: F401  (registers this app's permission rules in execcenter.policy)
-        from . import screen_access  # noqa: F401  (ends screen tokens on logout, deactivation, role change)
+        from . import (
+            rules,  # noqa: F401  (registers this app's permission rules in execcenter.policy)
+            screen_access,  # noqa: F401  (ends screen tokens on logout, deactivation, role change)
+        )

@@ -150,7 +150,7 @@ def publish(state, courts):
         version = prev.get("version", 0) + (prev.get("hash") != digest)
         screens[court.code] = {"hash": digest, "version": version}
         etag = f'"{version}-{digest}"'
-        body = ('{"version":%d,' % version + content[1:]).encode()
+        body = (f'{{"version":{version},' + content[1:]).encode()
         payload[etag_key(court.code)] = etag
         payload[body_key(court.code)] = {"etag": etag, "body": body}
     # Bodies and ETags in one round trip; a poll that sees the new ETag finds the new body too

@@ -11,7 +11,6 @@ sees a message twice — a worker that died after sending and before recording i
 """
 import json
 import smtplib
-import socket
 import urllib.error
 import urllib.request
 
@@ -58,7 +57,7 @@ class EmailChannel(Channel):
             headers={"Message-ID": f"<{notification.uuid}@{settings.NOTIFY_MESSAGE_ID_DOMAIN}>"})
         try:
             sent = get_connection(timeout=settings.NOTIFY_HTTP_TIMEOUT).send_messages([message])
-        except (OSError, socket.timeout) as exc:  # smtplib's errors are OSError subclasses
+        except (TimeoutError, OSError) as exc:  # smtplib's errors are OSError subclasses
             if isinstance(exc, smtplib.SMTPRecipientsRefused):
                 raise PermanentChannelError(f"recipient refused: {exc}") from exc
             raise TransientChannelError(f"{type(exc).__name__}: {exc}") from exc

@@ -22,7 +22,7 @@ class RepresentableDateTimesForm(forms.Form):
             for v in values:
                 if isinstance(v, datetime.datetime):
                     try:
-                        utc = v.astimezone(datetime.timezone.utc) if v.tzinfo else v
+                        utc = v.astimezone(datetime.UTC) if v.tzinfo else v
                         # A day's margin either side: database adapters shift values by their session's time zone.
                         utc - datetime.timedelta(days=1), utc + datetime.timedelta(days=1)
                     except OverflowError:

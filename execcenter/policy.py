@@ -19,8 +19,8 @@ Actors (docs/design.md §1, §2):
 The order of the checks is fixed so that a refusal reveals nothing: scope first (404 — the record is
 "absent"), then role or key (403), then the record's state (409).
 """
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Optional
 
 from django.utils.translation import gettext_lazy as _
 
@@ -36,8 +36,8 @@ class NotFound(DomainError):
 
 
 # A state or extra check returns None when the action is allowed, else the message to show.
-StateCheck = Callable[[object], Optional[str]]
-ActorCheck = Callable[[object, object], Optional[str]]
+StateCheck = Callable[[object], str | None]
+ActorCheck = Callable[[object, object], str | None]
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,8 @@ class Rule:
     admin: bool = False
     public: bool = False
     own_court: bool = False
-    state: Optional[StateCheck] = None
-    check: Optional[ActorCheck] = None
+    state: StateCheck | None = None
+    check: ActorCheck | None = None
     basis: str = ""
 
     @property

@@ -25,9 +25,9 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 

@@ -42,3 +42,11 @@ def relay_outbox():
     from execcenter import outbox
 
     outbox.relay_pending()
+
+
+@shared_task(name="execcenter.tasks.prune_idempotency_keys", ignore_result=True)
+def prune_idempotency_keys():
+    """Hourly: drop stored Idempotency-Key answers past their time to live (idempotent: deleting twice is nothing)."""
+    from execcenter.api.idempotency import prune_idempotency_records
+
+    prune_idempotency_records()

@@ -42,10 +42,11 @@ class Run:
     # --- setup ----------------------------------------------------------------------------------------------
 
     def seed(self):
+        from django.contrib.auth import get_user_model
+
         from execcenter.choices import PartnerAction, PartnerKind, Role
         from execcenter.models import Court, Officer
         from execcenter.org import create_demo_partner, load_courts
-        from django.contrib.auth import get_user_model
         from querycontrol.management.commands.load_institutions import load_institutions
         from querycontrol.models import Institution
         from querycontrol.ratelimit import get_rate_limiter
@@ -114,12 +115,12 @@ class Run:
 
     def deposits(self, n):
         """n cases, each with a deposit found at 工商银行 (queried in this process, zero latency, one bank)."""
+        from unittest import mock
+
         from django.test import override_settings
 
         from querycontrol.models import FoundAsset
         from querycontrol.services import queries
-
-        from unittest import mock
 
         cases, query_ids = [], []
         # Asked here at zero latency and never handed to the workers: this is the scenario's setup, not its load.

@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from execcenter.admin import ScopedReadOnlyAdmin
-
 from querycontrol.models import ControlOrder, FoundAsset, Institution, QueryRequest, QueryResult
 
 

@@ -8,10 +8,10 @@ class QueryControlConfig(AppConfig):
     verbose_name = _("网络执行查控")
 
     def ready(self):
-        from . import rules  # noqa: F401  (registers this app's permission rules in execcenter.policy)
         # cases must not import querycontrol (docs/design.md §2): we plug into its extension points instead.
         from cases import hooks, panels
 
+        from . import rules  # noqa: F401  (registers this app's permission rules in execcenter.policy)
         from .services.queries import property_investigation_done
         from .views import case_panel_context
 

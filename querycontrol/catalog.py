@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from querycontrol.choices import ACTIONS_BY_KIND, TERM_CLASS_BY_KIND, InstitutionCategory as C, InstitutionKind as K
+from querycontrol.choices import ACTIONS_BY_KIND, TERM_CLASS_BY_KIND
+from querycontrol.choices import InstitutionCategory as C
+from querycontrol.choices import InstitutionKind as K
 
 BANK_COUNT = 3815  # "online query of 3,815 commercial banks" (宁夏 report, docs/design.md §1)
 DIVISIONS_CSV = Path(__file__).resolve().parent / "data" / "divisions.csv"

@@ -136,7 +136,7 @@ def _orders(judge, approver, requests, stdout):
         if share <= 0:
             continue
 
-        def amount(account):
+        def amount(account, share=share, case=case):
             # What is still allowed now: the deduction below counts as a freeze too (查封规定 Art. 19), so a share
             # computed once overshot the allowance on the fourth order (seed_demo --cases 3000 crashed).
             # The case is read afresh: a deduction lowers its outstanding amount, and with it the limit.

@@ -21,7 +21,7 @@ from . import services
 from .exceptions import SimulatedFailure, SimulatedTimeout, SimulatorError
 
 log = logging.getLogger(__name__)
-ROUTE = re.compile(r"^/v1/institutions/(?P<code>[A-Za-z0-9_-]+)/(?P<action>%s)$" % "|".join(("query", *services.ACTIONS)))
+ROUTE = re.compile(rf"^/v1/institutions/(?P<code>[A-Za-z0-9_-]+)/(?P<action>{'|'.join(('query', *services.ACTIONS))})$")
 MAX_BODY = 4 * 1024 * 1024
 
 

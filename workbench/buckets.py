@@ -5,8 +5,8 @@ A bucket is (key, label, tone, queryset-builder). `today` is the local date in A
 of an aware datetime); the statutory facts come from cases.deadlines (docs/design.md §3).
 """
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.db.models import Count, F, Q
 from django.urls import reverse

@@ -12,10 +12,34 @@ from execcenter.masking import mask_address, mask_id_number, mask_phone
 from execcenter.models import Court, Officer
 from execcenter.validators import validate_credit_code, validate_phone, validate_resident_id
 
-from ..choices import (AuctionItemKind, AuctionOutcome, CaseStatus, CaseTag, CaseType, ClosureType, DishonestGround, MeasureKind,
-                       MeasureStatus, PartyKind, PartyRole, ReceiptSource, SuspensionKind)
-from ..models import (AuctionItem, AuctionRound, Case, CaseEvent, CaseParty, LongPendingEntry, LongPendingFollowUp, Measure,
-                      MoneyEntry, Party, UnclaimedReceipt)
+from ..choices import (
+    AuctionItemKind,
+    AuctionOutcome,
+    CaseStatus,
+    CaseTag,
+    CaseType,
+    ClosureType,
+    DishonestGround,
+    MeasureKind,
+    MeasureStatus,
+    PartyKind,
+    PartyRole,
+    ReceiptSource,
+    SuspensionKind,
+)
+from ..models import (
+    AuctionItem,
+    AuctionRound,
+    Case,
+    CaseEvent,
+    CaseParty,
+    LongPendingEntry,
+    LongPendingFollowUp,
+    Measure,
+    MoneyEntry,
+    Party,
+    UnclaimedReceipt,
+)
 
 class PartySerializer(serializers.ModelSerializer):
     """ID number, phone and address are masked unless context["unmasked"]; each unmasked party is noted in

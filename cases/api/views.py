@@ -12,10 +12,30 @@ from execcenter.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, v
 from execcenter.choices import PartnerAction
 
 from .. import auctions, closure, hooks, measures, money, services, supervision
-from ..filtersets import (AuctionItemFilterSet, ordering_for, AuctionRoundFilterSet, CaseEventFilterSet, CaseFilterSet, LongPendingEntryFilterSet,
-                          MeasureFilterSet, MoneyEntryFilterSet, PartyFilterSet, UnclaimedReceiptFilterSet)
-from ..models import (AuctionItem, AuctionRound, Case, CaseEvent, CaseParty, LongPendingEntry, Measure, MoneyEntry, Party,
-                      UnclaimedReceipt)
+from ..filtersets import (
+    AuctionItemFilterSet,
+    AuctionRoundFilterSet,
+    CaseEventFilterSet,
+    CaseFilterSet,
+    LongPendingEntryFilterSet,
+    MeasureFilterSet,
+    MoneyEntryFilterSet,
+    PartyFilterSet,
+    UnclaimedReceiptFilterSet,
+    ordering_for,
+)
+from ..models import (
+    AuctionItem,
+    AuctionRound,
+    Case,
+    CaseEvent,
+    CaseParty,
+    LongPendingEntry,
+    Measure,
+    MoneyEntry,
+    Party,
+    UnclaimedReceipt,
+)
 from . import case_rows
 from . import serializers as s
 from .personal_data import PersonalDataMixin

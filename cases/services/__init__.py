@@ -17,8 +17,17 @@ from .account import _check_amount, _refresh_money_totals, record_payout, record
 from .common import CENT, _fresh, _record, _refuse, _swap, add_event
 from .filing import _validated_party, file_case, find_or_create_party, next_sequence, set_derived_dates
 from .flow import (
-    CLOSABLE_FROM, FLOW, SUSPENDABLE, _check_can_handle, allowed_transitions, assign, record_debtor_facts,
-    record_notice_sent, resume, suspend, transition,
+    CLOSABLE_FROM,
+    FLOW,
+    SUSPENDABLE,
+    _check_can_handle,
+    allowed_transitions,
+    assign,
+    record_debtor_facts,
+    record_notice_sent,
+    resume,
+    suspend,
+    transition,
 )
 from .time_limits import deadline_state, extend_deadline
 

@@ -7,7 +7,18 @@ from execcenter.identifiers import normalise_case_number
 from execcenter.models import Court, Officer
 
 from ..choices import FieldMeasure, IncidentKind, IncidentSeverity
-from ..models import AssistanceLetter, Bulletin, Dispatch, FieldTeam, Incident, IncidentEvent, LinkageUnit, Operation, OperationResult, Petition
+from ..models import (
+    AssistanceLetter,
+    Bulletin,
+    Dispatch,
+    FieldTeam,
+    Incident,
+    IncidentEvent,
+    LinkageUnit,
+    Operation,
+    OperationResult,
+    Petition,
+)
 
 
 class CaseNumberField(serializers.SlugRelatedField):

@@ -16,19 +16,35 @@ from cases.choices import CaseType
 from cases.document_views import document_response
 from execcenter.api.permissions import is_partner
 from execcenter.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin, validated_input
-from execcenter.choices import PartnerAction, PartnerKind
-from execcenter.uploads import attachment_response
+from execcenter.choices import PartnerKind
 from execcenter.models import Court
+from execcenter.uploads import attachment_response
 
 from .. import indicators as ind
 from .. import services
 from ..bulletins import bulletin_document, generate_bulletin
 from ..choices import AnswerChannel
-from ..filtersets import AssistanceLetterFilterSet, BulletinFilterSet, IncidentFilterSet, LinkageUnitFilterSet, OperationFilterSet, PetitionFilterSet
+from ..filtersets import (
+    AssistanceLetterFilterSet,
+    BulletinFilterSet,
+    IncidentFilterSet,
+    LinkageUnitFilterSet,
+    OperationFilterSet,
+    PetitionFilterSet,
+)
 from ..models import AssistanceLetter, Bulletin, Incident, LinkageUnit, Operation, Petition
 from .serializers import (
-    AssistanceLetterSerializer, BulletinSerializer, DispatchSerializer, FieldTeamSerializer, IncidentSerializer,
-    LetterAnswerSerializer, LinkageUnitSerializer, OperationResultSerializer, OperationSerializer, PetitionSerializer, TextSerializer,
+    AssistanceLetterSerializer,
+    BulletinSerializer,
+    DispatchSerializer,
+    FieldTeamSerializer,
+    IncidentSerializer,
+    LetterAnswerSerializer,
+    LinkageUnitSerializer,
+    OperationResultSerializer,
+    OperationSerializer,
+    PetitionSerializer,
+    TextSerializer,
 )
 
 

@@ -1,10 +1,26 @@
 """Domain operations of the command app; views, serializers and tasks call these."""
 from .incidents import add_update, close_incident, dispatch_help, open_incidents, report_incident
 from .linkage import (
-    answer_letter, answer_token, close_letter, letter_from_token, overdue_letters, raise_overdue_letter_alerts,
-    register_unit, send_letter, unit_counts, withdraw_letter,
+    answer_letter,
+    answer_token,
+    close_letter,
+    letter_from_token,
+    overdue_letters,
+    raise_overdue_letter_alerts,
+    register_unit,
+    send_letter,
+    unit_counts,
+    withdraw_letter,
 )
-from .operations import add_team, create_operation, end_operation, launch_operation, operation_tally, record_result, set_target_cases
+from .operations import (
+    add_team,
+    create_operation,
+    end_operation,
+    launch_operation,
+    operation_tally,
+    record_result,
+    set_target_cases,
+)
 from .petitions import close_petition, overdue_petitions, receive_petition, reply_petition
 
 __all__ = [

@@ -2,8 +2,8 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
 
 from execcenter.api.viewsets import ScopedReadOnlyViewSet
 from execcenter.models import Alert
@@ -11,8 +11,17 @@ from execcenter.models import Alert
 from ..models import CommandCentre, Handover, Shift, ShiftSwap
 from ..services import alerts as alert_services
 from ..services import duty, roster
-from .serializers import (AlertWithHistorySerializer, HandoverSerializer, NoteSerializer, RosterPlanSerializer, ShiftAssignSerializer,
-                          ShiftSerializer, ShiftSwapSerializer, SwapRequestSerializer, TakeOverSerializer)
+from .serializers import (
+    AlertWithHistorySerializer,
+    HandoverSerializer,
+    NoteSerializer,
+    RosterPlanSerializer,
+    ShiftAssignSerializer,
+    ShiftSerializer,
+    ShiftSwapSerializer,
+    SwapRequestSerializer,
+    TakeOverSerializer,
+)
 
 
 class AlertStepView(GenericAPIView):

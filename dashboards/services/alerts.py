@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from execcenter.choices import AlertSeverity, AlertStatus, Role
-from execcenter.exceptions import InvalidTransition, PermissionDenied, RuleViolation
+from execcenter.exceptions import InvalidTransition, RuleViolation
 from execcenter.models import Alert
 from execcenter.policy import require
-from execcenter.scope import officer_of
 from execcenter.services import actor_label, audit
 
 from ..choices import AlertActionKind

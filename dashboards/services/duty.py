@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from execcenter import notify
-from execcenter.choices import AlertSeverity, Role
+from execcenter.choices import AlertSeverity
 from execcenter.exceptions import InvalidTransition, PermissionDenied, RuleViolation
 from execcenter.policy import require
-from execcenter.scope import has_role, officer_of
+from execcenter.scope import officer_of
 from execcenter.services import audit, raise_alert, resolve_alerts
 
 from ..choices import ALERT_DUTY_GAP, ALERT_DUTY_NOT_CHECKED_IN, Post, SwapStatus
-from ..models import CommandCentre, Handover, Shift, ShiftSwap
+from ..models import Handover, Shift, ShiftSwap
 
 # Officers may check in this long before their shift starts (arriving early is normal).
 EARLY_CHECKIN = dt.timedelta(minutes=30)

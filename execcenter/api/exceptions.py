@@ -1,6 +1,6 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 import math
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ParseError, Throttled

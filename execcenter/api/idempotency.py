@@ -1,9 +1,12 @@
 """`Idempotency-Key` on every POST (docs/design.md §7): same key + same body → the stored answer, nothing done
 twice; same key + different body → 409. Keys are per principal (a user or a partner key)."""
+import datetime
 import hashlib
 import json
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -15,6 +18,19 @@ from execcenter.models import IdempotencyRecord
 from .permissions import is_partner
 
 HEADER = "Idempotency-Key"
+PRUNE_BATCH = 5000  # rows per DELETE: each batch is a short transaction, so a large backlog never holds a long lock
+
+
+def prune_idempotency_records(now: datetime.datetime | None = None) -> int:
+    """Delete stored answers older than IDEMPOTENCY_KEY_TTL_HOURS (a client retries within minutes; the table
+    would otherwise grow with every POST forever). A key reused after that is a new request. Returns rows deleted."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+    deleted = 0
+    while True:
+        batch = list(IdempotencyRecord.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[:PRUNE_BATCH])
+        if not batch:
+            return deleted
+        deleted += IdempotencyRecord.objects.filter(pk__in=batch).delete()[0]
 
 
 class Replay(APIException):

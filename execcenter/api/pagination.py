@@ -187,6 +187,6 @@ class DefaultCursorPagination(CursorPagination):
                 raise ValueError("the primary key is never null")
         except (TypeError, ValueError, KeyError, AttributeError, UnicodeError, binascii.Error, ValidationError,
                 FieldDoesNotExist, OverflowError):
-            raise NotFound(self.invalid_cursor_message)
+            raise NotFound(self.invalid_cursor_message) from None
         return reverse, position
 

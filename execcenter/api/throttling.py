@@ -13,6 +13,7 @@ from execcenter.ratelimit import hit
 
 from .permissions import is_partner
 
+
 class PartnerKeyThrottle(SimpleRateThrottle):
     """Rate limit per partner API key (browser sessions are not throttled here)."""
 

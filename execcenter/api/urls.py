@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from . import views
 
+
 class APIRootView(DefaultRouter.APIRootView):
     """The browsable index of /api/v1/: anyone who may call the API at all may read it."""
 

@@ -4,6 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from execcenter.choices import CourtLevel
 
+# A day: invalidation on change keeps it right; the time limit only bounds what a missed signal could cost (a
+# queryset.update() on courts sends none; the organisation is changed through save(), by load_courts or the admin).
+SUBTREE_CACHE_SECONDS = 24 * 3600
+
+
+def _subtree_key(court_id) -> str:
+    return f"court-subtree:{court_id}"
+
 
 class CourtQuerySet(models.QuerySet):
     def visible_to(self, actor):
@@ -36,12 +44,13 @@ class Court(models.Model):
         return self.name
 
     def subtree_ids(self):
-        """This court and every court below it (the visibility rule, docs/design.md §2). Cached: courts rarely change.
+        """This court and every court below it (the visibility rule, docs/design.md §2): a list of Court ids.
 
-        The cache only saves a query: with the cache server down the database answers, so filing and
-        approving never depend on Redis being up (issue 16).
+        Cached, and the cache is dropped whenever a court is saved or deleted (`forget_subtrees`), so a new or moved
+        court is in its ancestors' scope at once. The cache only saves a query: with the cache server down the
+        database answers, so filing and approving never depend on Redis being up (issue 16).
         """
-        key = f"court-subtree:{self.pk}"
+        key = _subtree_key(self.pk)
         try:
             ids = cache.get(key)
         except Exception:  # the cache backend's own connection error (redis.ConnectionError, timeouts, ...)
@@ -52,10 +61,24 @@ class Court(models.Model):
             ids = list(Court.objects.filter(code__startswith=self.code).values_list("pk", flat=True))
             if cache_up:
                 try:
-                    cache.set(key, ids, 300)
+                    cache.set(key, ids, SUBTREE_CACHE_SECONDS)
                 except Exception:  # went down in between: the next call asks the database again
                     pass
         return ids
 
     def contains(self, other):
         return other is not None and other.code.startswith(self.code)
+
+
+def forget_subtrees(**kwargs):
+    """post_save / post_delete of a Court: drop every cached subtree. A court added, moved (new parent or code) or
+    removed changes the subtree of each of its ancestors, and courts are few (28 in a province, ~200 at most)."""
+    try:
+        cache.delete_many([_subtree_key(pk) for pk in Court.objects.values_list("pk", flat=True)]
+                          + ([_subtree_key(kwargs["instance"].pk)] if kwargs.get("instance") is not None else []))
+    except Exception:  # the cache server is down: nothing cached can be served from it either
+        pass
+
+
+models.signals.post_save.connect(forget_subtrees, sender=Court, dispatch_uid="court-forget-subtrees-save")
+models.signals.post_delete.connect(forget_subtrees, sender=Court, dispatch_uid="court-forget-subtrees-delete")

@@ -330,6 +330,8 @@ QUERYCONTROL_CHUNK_STALE_SECONDS = env.int("QUERYCONTROL_CHUNK_STALE_SECONDS", d
 QUERYCONTROL_ORDER_STALE_SECONDS = env.int("QUERYCONTROL_ORDER_STALE_SECONDS", default=30)
 
 # --- Read by the apps (each once, as settings.NAME) ----------------------------------------------------
+# Hours a stored Idempotency-Key answer is kept (a client's retry comes within minutes); then pruned hourly.
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=48)
 # Minutes an alert may stay unacknowledged at post A before it escalates to post B (dashboards.services.alerts).
 DASHBOARDS_ESCALATE_AFTER_MINUTES = env.int("DASHBOARDS_ESCALATE_AFTER_MINUTES", default=15)
 # Seconds a big-screen link (screen token) stays valid: never longer than the login session (dashboards.screen_access).

@@ -92,3 +92,6 @@ CELERY_BEAT_SCHEDULE["execcenter-flush-notifications"] = {"task": "execcenter.ta
 CELERY_BEAT_SCHEDULE["workbench-evaluate-warnings"] = {"task": "workbench.tasks.evaluate_warnings", "schedule": crontab(minute=20)}
 CELERY_BEAT_SCHEDULE["workbench-notify-approvals"] = {"task": "workbench.tasks.notify_approvals", "schedule": 300.0,
                                                       "options": {"expires": 300}}
+# The Idempotency-Key table keeps each answer for IDEMPOTENCY_KEY_TTL_HOURS; older ones are pruned hourly.
+CELERY_BEAT_SCHEDULE["execcenter-prune-idempotency-keys"] = {"task": "execcenter.tasks.prune_idempotency_keys",
+                                                             "schedule": crontab(minute=35), "options": {"expires": 3600}}

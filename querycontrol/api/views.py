@@ -11,10 +11,14 @@ from rest_framework.response import Response
 
 from execcenter.api.permissions import PolicyPermission, is_partner
 from execcenter.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, validated_input
-from execcenter.choices import PartnerAction
 from querycontrol.connectors import ControlResult
-from querycontrol.filtersets import (ControlOrderFilterSet, FoundAssetFilterSet, InstitutionFilterSet, QueryRequestFilterSet,
-                                     QueryResultFilterSet)
+from querycontrol.filtersets import (
+    ControlOrderFilterSet,
+    FoundAssetFilterSet,
+    InstitutionFilterSet,
+    QueryRequestFilterSet,
+    QueryResultFilterSet,
+)
 from querycontrol.models import ControlOrder, FoundAsset, Institution, QueryRequest, QueryResult
 from querycontrol.services import orders as order_services
 from querycontrol.services import queries as query_services

@@ -89,7 +89,7 @@ class HTTPConnector(Connector):
             if exc.code == 429 or exc.code >= 500:
                 raise TransientConnectorError(message) from exc
             raise PermanentConnectorError(message) from exc
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             raise ConnectorTimeout(f"no answer within {timeout}s") from exc
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, (TimeoutError, socket.timeout)):

@@ -1,5 +1,5 @@
 # Models of the query-and-control app, one module per concept.
-from .institutions import Institution  # noqa: F401
-from .queries import FoundAsset, QueryChunk, QueryRequest, QueryResult  # noqa: F401,E402
-from .orders import ControlOrder  # noqa: F401,E402
 from .auctions import AuctionLot  # noqa: F401,E402
+from .institutions import Institution  # noqa: F401
+from .orders import ControlOrder  # noqa: F401,E402
+from .queries import FoundAsset, QueryChunk, QueryRequest, QueryResult  # noqa: F401,E402

@@ -55,7 +55,7 @@ def _ask_batch(connector, codes, party, request_ref, attempt):
     try:
         answers = connector.query_many(codes, party, request_ref=request_ref, attempt=attempt)
     except ConnectorError as exc:  # the whole batch failed (gateway down): every member gets the error
-        answers = {code: exc for code in codes}
+        answers = dict.fromkeys(codes, exc)
     latency = int((time.perf_counter() - started) * 1000)
     out = {}
     for code in codes:

@@ -5,16 +5,14 @@ retried, redelivered after a crash or run twice gets the institution's first ans
 applied to our rows in one transaction guarded by `status=SENT`, so it is applied once; and the
 deduction's receipt is booked with reference "deduct:<uuid>", which the case ledger books once.
 """
-import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from cases.services import add_event, record_receipt
+from cases.services import add_event
 from execcenter import outbox
 from execcenter.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
 from execcenter.money import require_amount
@@ -22,7 +20,7 @@ from execcenter.scope import has_role, is_partner, officer_of, user_of
 from execcenter.services import actor_label, audit
 from querycontrol import documents
 from querycontrol.choices import AssetKind, OrderKind, OrderOutcome, OrderStatus
-from querycontrol.models import ControlOrder, FoundAsset
+from querycontrol.models import ControlOrder
 from querycontrol.models.orders import PENDING_STATUSES
 
 from . import rules

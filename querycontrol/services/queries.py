@@ -6,12 +6,12 @@ transaction guarded by a compare-and-swap on the chunk's version, so a redeliver
 retried task never writes or counts an answer twice.
 """
 import hashlib
-from decimal import Decimal
-from dataclasses import dataclass
 import math
 import re
 import time
+from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -20,7 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.choices import PartyRole
-from cases.closure import REQUERY_PURPOSE, record_requery_result, release_requery, requeries_due, requery_open, start_requery
+from cases.closure import (
+    REQUERY_PURPOSE,
+    record_requery_result,
+    release_requery,
+    requeries_due,
+    requery_open,
+    start_requery,
+)
 from cases.models import Case, CaseParty
 from cases.services import add_event
 from execcenter import faultpoints, outbox
@@ -130,7 +137,7 @@ def submit_query(actor, case, *, purpose, respondents=None, kinds=None, request=
         raise RuleViolation(_("没有可查询的协助单位 (no institution accepts this query)"), code="no_institution")
     if requery is None and purpose == REQUERY_PURPOSE and not case.is_open:
         requery = requeries_due(case.requeries.all()).order_by("due_on", "id").first()
-    plan = {party_id: institution_ids for party_id in wanted}
+    plan = dict.fromkeys(wanted, institution_ids)
     key = fingerprint(case, wanted, kinds, f"requery:{requery.pk}" if requery is not None else "")
     return _save_and_fan_out(actor, case, purpose, plan, kinds, key, request=request, requery=requery)
 

@@ -19,7 +19,13 @@ from execcenter.masking import mask_id_number
 from execcenter.scope import is_partner
 from execcenter.services import audit, raise_alert, resolve_alerts
 from querycontrol.choices import OrderKind, OrderOutcome, OrderStatus
-from querycontrol.connectors import ControlResult, Party, PermanentConnectorError, TransientConnectorError, get_connector
+from querycontrol.connectors import (
+    ControlResult,
+    Party,
+    PermanentConnectorError,
+    TransientConnectorError,
+    get_connector,
+)
 from querycontrol.connectors.validation import InvalidAnswer
 from querycontrol.models import ControlOrder
 

@@ -6,13 +6,30 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from cases import auctions
+from cases import auctions, measures, services
 from cases.choices import AuctionOutcome, CaseStatus, MeasureKind, PartyKind, PartyRole
-from cases.filtersets import (AuctionItemFilterSet, AuctionRoundFilterSet, CaseEventFilterSet, CaseFilterSet, LongPendingEntryFilterSet,
-                              MeasureFilterSet, MoneyEntryFilterSet, PartyFilterSet, UnclaimedReceiptFilterSet)
-from cases.models import (AuctionItem, AuctionRound, Case, CaseEvent, LongPendingEntry, Measure, MoneyEntry, Party,
-                          UnclaimedReceipt)
-from cases import measures, services
+from cases.filtersets import (
+    AuctionItemFilterSet,
+    AuctionRoundFilterSet,
+    CaseEventFilterSet,
+    CaseFilterSet,
+    LongPendingEntryFilterSet,
+    MeasureFilterSet,
+    MoneyEntryFilterSet,
+    PartyFilterSet,
+    UnclaimedReceiptFilterSet,
+)
+from cases.models import (
+    AuctionItem,
+    AuctionRound,
+    Case,
+    CaseEvent,
+    LongPendingEntry,
+    Measure,
+    MoneyEntry,
+    Party,
+    UnclaimedReceipt,
+)
 from execcenter.models import AuditLog
 from tests.api_mixins import APIViewTestCases, results
 from tests.cases.conftest import applicant, case_in, respondent

@@ -8,7 +8,6 @@ from collections import defaultdict
 
 import pytest
 from django.db import connection
-from django.db.models import Sum
 
 from cases import demo_bulk
 from cases.demo_bulk import generate_cases

@@ -1,10 +1,8 @@
 """A refused form shows its error once, next to the form, in Chinese — with htmx (boosted) and without
 (issue 13 item 13). Before: htmx ignored the 4xx answer (nothing shown) and without htmx the message was printed
 twice (the template's own alert and form.as_div's list)."""
-import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from cases.choices import CaseStatus, CaseTag
 from tests.cases.conftest import case_in

@@ -6,9 +6,9 @@ import pytest
 
 from cases.choices import CaseStatus, CaseType, MeasureKind, PartyRole
 from cases.models import Measure
+from execcenter.models import Court
 from querycontrol.choices import QueryStatus
 from querycontrol.models import QueryRequest
-from execcenter.models import Court
 from tests.factories import CaseFactory
 
 D = dt.date

@@ -76,7 +76,7 @@ def test_bulletin_workbook_numbers_dates_names_frozen_headers_and_no_formulas(bo
     bulletin = generate_bulletin(book["宁01"], "monthly", ind.Period.month(2025, 3), actor=director_high.user)
     content = issued.read(bulletin_document(bulletin, "xlsx"))
     wb = openpyxl.load_workbook(io.BytesIO(content))
-    assert len(set(n.casefold() for n in wb.sheetnames)) == len(wb.sheetnames) == len(wb.sheetnames)
+    assert len({n.casefold() for n in wb.sheetnames}) == len(wb.sheetnames) == len(wb.sheetnames)
     assert sum(1 for n in wb.sheetnames if n.startswith("排名")) == 4  # four rankings, four distinct names
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A4"  # title, heading and the header row stay on screen

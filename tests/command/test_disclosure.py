@@ -1,15 +1,14 @@
 """Public disclosure: a party sees their own case only; every wrong combination looks the same; rate-limited; audited.
 (The attacks on it — scripted guessing, forged addresses, timing — are in tests/security/test_disclosure_abuse.py.)"""
 import re
-
 from decimal import Decimal
 
 import pytest
+from captcha.models import CaptchaStore
 from django.test import Client
 
 from cases.choices import PartyRole
 from cases.services import record_payout, record_receipt
-from captcha.models import CaptchaStore
 from execcenter.models import AuditLog
 
 from .conftest import make_case

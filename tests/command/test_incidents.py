@@ -8,7 +8,6 @@ from command import services
 from command.models import Incident
 from execcenter.exceptions import InvalidTransition, PermissionDenied, RuleViolation
 from execcenter.models import Alert
-
 from tests.images import png_bytes
 
 from .conftest import make_case

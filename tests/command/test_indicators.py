@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from cases.choices import CaseType, ClosureType as CT, MoneyKind, ReceiptSource
+from cases.choices import CaseType, MoneyKind, ReceiptSource
+from cases.choices import ClosureType as CT
 from cases.closure import terminate_conditions
 from cases.models import MoneyEntry
 from command import indicators as ind
@@ -18,7 +19,7 @@ MARCH = ind.Period.month(2025, 3)
 
 def receipt(case, amount, source):
     MoneyEntry.objects.create(case=case, kind=MoneyKind.RECEIPT, source=source, amount=Decimal(amount),
-                              occurred_at=dt.datetime(2025, 3, 1, tzinfo=dt.timezone.utc))
+                              occurred_at=dt.datetime(2025, 3, 1, tzinfo=dt.UTC))
 
 
 @pytest.fixture

@@ -57,8 +57,8 @@ def test_only_a_director_creates_operations(courts, judge_xixia):
 
 
 def test_intermediate_director_cannot_enlist_courts_outside_own_subtree(courts):
-    from tests.conftest import _officer
     from execcenter.choices import Role
+    from tests.conftest import _officer
 
     yc = _officer(courts, "yc_dir", "宁01", Role.DIRECTOR)
     now = timezone.now()

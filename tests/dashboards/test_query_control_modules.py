@@ -4,7 +4,16 @@ from decimal import Decimal
 
 from cases.models import Party
 from dashboards.registry import get
-from querycontrol.choices import AssetKind, AssetTermClass, InstitutionKind, OrderKind, OrderOutcome, OrderStatus, QueryResultStatus, QueryStatus
+from querycontrol.choices import (
+    AssetKind,
+    AssetTermClass,
+    InstitutionKind,
+    OrderKind,
+    OrderOutcome,
+    OrderStatus,
+    QueryResultStatus,
+    QueryStatus,
+)
 from querycontrol.models import ControlOrder, FoundAsset, Institution, QueryRequest, QueryResult
 from tests.factories import PartyFactory
 

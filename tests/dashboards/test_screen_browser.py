@@ -10,9 +10,8 @@ import pytest
 
 from cases.demo_bulk import generate_cases
 from dashboards import demo
-from execcenter.org import create_demo_logins
 from execcenter.models import Officer
-
+from execcenter.org import create_demo_logins
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,6 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from execcenter.api.viewsets import ScopedModelViewSet
-from execcenter.choices import PartnerAction
 from execcenter.models import Alert
 from execcenter.services import raise_alert
 
@@ -73,3 +72,30 @@ def test_unknown_api_key_is_refused(api, courts):
     api.credentials(HTTP_AUTHORIZATION="Api-Key ec_nope_wrong")
     response = api.post("/notes/", {"title": "甲"}, format="json")
     assert response.status_code == 401
+
+
+def test_stored_answers_past_their_time_to_live_are_pruned_and_the_key_then_counts_as_new(api, judge_xixia, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from execcenter.api.idempotency import prune_idempotency_records
+    from execcenter.models import IdempotencyRecord
+    from execcenter.tasks import prune_idempotency_keys
+
+    settings.IDEMPOTENCY_KEY_TTL_HOURS = 48
+    client = api.as_officer(judge_xixia)
+    client.post("/notes/", {"title": "甲"}, format="json", HTTP_IDEMPOTENCY_KEY="old")
+    client.post("/notes/", {"title": "乙"}, format="json", HTTP_IDEMPOTENCY_KEY="new")
+    IdempotencyRecord.objects.filter(key="old").update(created_at=timezone.now() - dt.timedelta(hours=49))
+    assert prune_idempotency_records() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+    prune_idempotency_keys()  # the beat's task: nothing left to prune, nothing else touched
+    assert IdempotencyRecord.objects.count() == 1
+    again = client.post("/notes/", {"title": "甲"}, format="json", HTTP_IDEMPOTENCY_KEY="old")
+    assert again.status_code == 201 and "Idempotent-Replay" not in again
+    assert Alert.objects.count() == 3
+
+
+def test_the_pruning_task_is_on_the_beat_schedule(settings):
+    assert any(e["task"] == "execcenter.tasks.prune_idempotency_keys" for e in settings.CELERY_BEAT_SCHEDULE.values())

@@ -27,7 +27,7 @@ def _get(client, officer, url):
 
 def _rows(content, first=3):
     ws = openpyxl.load_workbook(io.BytesIO(content)).active
-    return ws, [[c for c in r] for r in ws.iter_rows(min_row=first)]
+    return ws, [list(r) for r in ws.iter_rows(min_row=first)]
 
 
 @pytest.fixture

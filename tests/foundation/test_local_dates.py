@@ -70,7 +70,7 @@ def test_disclosure_shows_the_beijing_date_of_a_payout(courts, settings):
 
 
 def test_audit_log_text_is_in_beijing_time():
-    entry = AuditLog(at=dt.datetime(2025, 12, 31, 16, 15, tzinfo=dt.timezone.utc), actor_label="马建国", action="case.file",
+    entry = AuditLog(at=dt.datetime(2025, 12, 31, 16, 15, tzinfo=dt.UTC), actor_label="马建国", action="case.file",
                      object_type="cases.case", object_id="1")
     assert str(entry).startswith("2026-01-01 00:15")
 
@@ -83,7 +83,7 @@ def offences(source, name="<source>"):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
         func, target = node.func, ast.unparse(node.func.value)
-        if (func.attr == "date" and not node.args and (target.endswith("_at") or target.endswith("now()"))
+        if (func.attr == "date" and not node.args and target.endswith(("_at", "now()"))
                 or func.attr == "today" and target.split(".")[-1] in {"date", "datetime"}
                 or func.attr in {"now", "utcnow"} and target.split(".")[-1] == "datetime"):
             found.append(f"{name}:{node.lineno}: {ast.unparse(node)}")

@@ -52,7 +52,7 @@ def test_the_snapshot_refresh_reads_through_the_replica(with_replica, courts, mo
         return real_atomic(using="default", **kw)
 
     monkeypatch.setattr(snapshots.transaction, "atomic", atomic)
-    summary = snapshots.refresh(dt.datetime(2025, 6, 15, 2, 0, tzinfo=dt.timezone.utc), force=True)
+    summary = snapshots.refresh(dt.datetime(2025, 6, 15, 2, 0, tzinfo=dt.UTC), force=True)
     assert len(summary["computed"]) == 40 and not summary["failed"]
     assert seen and set(seen) == {REPLICA}
     assert len(atomics) == 40 and set(atomics) == {"default"}  # one savepoint per module, on the alias reading_replica() gave

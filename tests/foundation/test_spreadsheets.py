@@ -28,7 +28,7 @@ def _raw(content):
 
 def test_numbers_are_numbers_with_formats_and_dates_are_beijing_dates():
     # 2026-03-01 18:30 UTC is 2026-03-02 02:30 in Beijing: the day a Chinese reader expects.
-    at = dt.datetime(2026, 3, 1, 18, 30, tzinfo=dt.timezone.utc)
+    at = dt.datetime(2026, 3, 1, 18, 30, tzinfo=dt.UTC)
     cols = [ss.Column("金额", ss.MONEY), ss.Column("件数", ss.INT), ss.Column("日期", ss.DATE), ss.Column("时间", ss.DATETIME),
             ss.Column("比率", ss.PERCENT)]
     ws = _book([ss.Sheet("表", cols, [[Decimal("1234.50"), 7, at, at, Decimal("0.905")]])]).active
@@ -63,7 +63,7 @@ def test_no_text_ever_becomes_a_formula_and_illegal_characters_never_break_the_f
 
 def test_sheet_names_are_legal_and_unique():
     names = ss.unique_sheet_names(["排名：执结率", "排名：执结率", "a/b[c]*?", "X" * 40, "x" * 40, ""])
-    assert len(set(n.casefold() for n in names)) == len(names)
+    assert len({n.casefold() for n in names}) == len(names)
     assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
     assert names[0] == "排名：执结率" and names[1] == "排名：执结率（2）"
     wb = _book([ss.Sheet("重复", [ss.Column("a")], [[1]]), ss.Sheet("重复", [ss.Column("a")], [[2]])])

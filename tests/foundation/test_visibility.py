@@ -1,9 +1,9 @@
 import pytest
 
+from cases.models import Case
 from execcenter.models import Alert, Court
 from execcenter.services import raise_alert
 from tests.factories import CaseFactory
-from cases.models import Case
 
 
 @pytest.fixture
@@ -51,6 +51,23 @@ def test_court_subtree_follows_codes(courts):
     assert set(Court.objects.filter(pk__in=yinchuan.subtree_ids()).values_list("code", flat=True)) == {
         "宁01", "宁0104", "宁0105", "宁0106", "宁0121", "宁0122", "宁0181"
     }
+
+
+def test_a_court_added_moved_or_removed_is_in_its_ancestors_scope_at_once(courts):
+    from django.core.cache import cache
+
+    high, yinchuan, shizuishan = (Court.objects.get(code=c) for c in ("宁", "宁01", "宁02"))
+    before = set(yinchuan.subtree_ids())
+    assert cache.get(f"court-subtree:{yinchuan.pk}") is not None  # the answer is cached, so it must be dropped
+    new = Court.objects.create(code="宁0199", name="测试新设法院", short_name="新设", level="basic", parent=yinchuan,
+                               division_code="640199")
+    assert set(yinchuan.subtree_ids()) == before | {new.pk} and new.pk in high.subtree_ids()
+    shizuishan.subtree_ids()
+    new.code, new.parent = "宁0299", shizuishan  # re-coded under another intermediate court
+    new.save()
+    assert new.pk not in yinchuan.subtree_ids() and new.pk in shizuishan.subtree_ids()
+    new.delete()
+    assert new.pk not in shizuishan.subtree_ids() and len(high.subtree_ids()) == 28
 
 
 def test_alerts_follow_the_same_rule(courts, judge_xixia, judge_jingyuan):

@@ -149,3 +149,14 @@ def test_catalogue_covers_every_translatable_string_in_the_code(tmp_path, monkey
     missing = [e.msgid for e in fresh if not e.msgstr.strip() or "fuzzy" in e.flags]
     assert missing == [], "new or changed strings: run makemessages and translate them"
     assert {e.msgid for e in fresh} == {e.msgid for e in _entries()}
+
+
+def test_the_catalogue_tool_reads_entries_flags_and_escapes_through_polib(tmp_path):
+    tool = _po_tool()
+    text = ('msgid ""\nmsgstr ""\n"Language: en\\n"\n\n#: a.py:1\n#, fuzzy, python-format\nmsgid "第%(n)s个"\n'
+            'msgstr "No. %(n)s"\n\nmsgid "两行\\n文本"\nmsgstr ""\n\n#~ msgid "旧"\n#~ msgstr "old"\n')
+    metadata, entries = tool.parse(text)
+    assert metadata["Language"] == "en"
+    assert [(e.msgid, e.msgstr) for e in entries] == [("第%(n)s个", "No. %(n)s"), ("两行\n文本", "")]  # obsolete left out
+    assert tool.problems(entries[0]) == ["fuzzy"] and tool.problems(entries[1]) == ["untranslated"]
+    assert tool.unquote(tool.quote('a "b"\n\tc')) == 'a "b"\n\tc'

@@ -175,7 +175,7 @@ def test_random_gateway_answers_yield_checked_assets_or_a_named_error_per_instit
     got = ScriptedGateway(lambda c: GOOD if c == "GOOD" else script.get(c)).query_many(codes, PARTY, request_ref="r")
     assert set(got) == set(codes)
     assert got["GOOD"][0].balance == Decimal("1234.50")  # the good neighbour always survives
-    for code, answer in got.items():
+    for answer in got.values():
         if isinstance(answer, ConnectorError):
             continue
         for a in answer:

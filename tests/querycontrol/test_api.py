@@ -7,10 +7,9 @@ from django.utils import timezone
 
 from querycontrol.filtersets import ControlOrderFilterSet, FoundAssetFilterSet, QueryRequestFilterSet
 from querycontrol.models import ControlOrder, FoundAsset, Institution, QueryRequest
-from querycontrol.services import orders as order_services
 from tests.api_mixins import APIViewTestCases, results
 
-from .conftest import deposit, make_case, make_institutions, query_case, send_now
+from .conftest import deposit, make_case, make_institutions, query_case
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from .conftest import make_case
 @pytest.mark.django_db
 def test_demo_makes_finished_and_running_queries_orders_in_every_state_and_expiry_alerts(courts):
     create_demo_logins()
-    for n in range(6):
+    for _ in range(6):
         make_case(claim=__import__("decimal").Decimal("300000.00"))
     out = io.StringIO()
     demo.enrich(random.Random(1), out)

@@ -58,7 +58,7 @@ def test_documents_are_issued_once_at_approval_numbered_with_signer_and_time(
     assert [d.kind for d in docs] == ["notice", "ruling"]
     assert {d.number for d in docs} == {f"{case.number}之一"} == {order.document_no}
     assert all(d.issued_by_id == approver_xixia.user.pk and d.issued_by_label == "陈刚" and d.issued_at for d in docs)
-    assert all(d.file.name.startswith(f"documents/宁0105/") for d in docs)
+    assert all(d.file.name.startswith("documents/宁0105/") for d in docs)
     first = [issued.read(d) for d in docs]
     again = order_services.documents.issue_order_documents(order)  # idempotent: nothing re-rendered
     assert sorted(d.pk for d in again) == sorted(d.pk for d in docs) and [issued.read(d) for d in docs] == first

@@ -19,8 +19,8 @@ from querycontrol.models import QueryRequest, QueryResult
 from querycontrol.services import queries as query_services
 from querycontrol.services import requery
 from simulator import services as simulator
-from simulator.models import SimInstitution
 from simulator.generation import Profile, holdings
+from simulator.models import SimInstitution
 from tests.cases.conftest import satisfy_terminate_conditions
 from tests.factories import make_resident_id
 

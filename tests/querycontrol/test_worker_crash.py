@@ -88,7 +88,7 @@ def test_worker_killed_mid_batch_of_orders_freezes_and_deducts_each_exactly_once
         # The worker may pick the fan-out up too; whoever runs a chunk first records it, once.
         with override_settings(QUERYCONTROL_QUERY_THREADS=1, SIMULATOR_LATENCY="zero"):
             run_fanout(qr)
-        wait_for(lambda: not QueryRequest.objects.filter(pk=qr.pk).active().exists(), timeout=60, message="query")
+        wait_for(lambda qr=qr: not QueryRequest.objects.filter(pk=qr.pk).active().exists(), timeout=60, message="query")
         accounts.append(deposit(case))
 
     freezes = [order_services.approve_order(approver_xixia.user, order_services.file_order(

@@ -26,8 +26,8 @@ def test_production_start_up_collects_static_and_pages_render_instead_of_500(tmp
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(PROD, EXECCENTER_VAR_DIR=str(tmp_path), SECURE_SSL_REDIRECT="False")
     # The start-up path of `make run` (scripts/run_all.py) in the production profile: no seed, collectstatic.
-    subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, 'scripts'); import run_all; "
-                    f"run_all.prepare(sys.executable, dict(__import__('os').environ), 10)"],
+    subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, 'scripts'); import run_all; "
+                    "run_all.prepare(sys.executable, dict(__import__('os').environ), 10)"],
                    cwd=ROOT, env=env, check=True, timeout=300)
     assert (tmp_path / "staticfiles" / "staticfiles.json").exists()
     assert not (tmp_path / "execcenter.sqlite3").exists()  # nothing was seeded: no demo login, no demo key

@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from cases.choices import CaseStatus, LedgerStatus
-from cases.models import CaseEvent, LongPendingEntry, MoneyEntry, RequerySchedule
+from cases.models import LongPendingEntry, MoneyEntry, RequerySchedule
 from execcenter import notify
 from execcenter.models import AuditLog, Notification
 from querycontrol.choices import OrderKind, OrderOutcome, OrderStatus

@@ -16,7 +16,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from execcenter.org import DEMO_PARTNERS, DEMO_PASSWORD, demo_partner_key, create_demo_logins, create_demo_partner, load_courts
+from execcenter.org import (
+    DEMO_PARTNERS,
+    DEMO_PASSWORD,
+    create_demo_logins,
+    create_demo_partner,
+    demo_partner_key,
+    load_courts,
+)
 
 
 class Command(BaseCommand):
