@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.i18n import set_language
+from django.views.decorators.cache import cache_page
+from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from dashboards.api.snapshot import snapshot
@@ -26,6 +27,9 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
+    # The English catalogue for the big screen's script (its module data is computed in Chinese once for every
+    # screen and looked up here); cached per language for a day, it changes only with a deployment.
+    path("i18n/catalog.js", cache_page(24 * 3600)(JavaScriptCatalog.as_view(domain="django")), name="javascript-catalog"),
     path("captcha/", include("captcha.urls")),  # the public lookup's captcha images, drawn here (no outside service)
     path("admin/", admin.site.urls),
     path("api/v1/", include("execcenter.api.urls")),

@@ -1,5 +1,8 @@
 """The case account (一案一账户): receipts in, payouts out, never more out than in."""
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
@@ -15,6 +18,14 @@ from .. import deadlines
 from ..choices import MoneyKind, PartyRole, ReceiptSource
 from ..models import Case, CaseParty, MoneyEntry
 from .common import add_event
+
+if TYPE_CHECKING:
+    import datetime as _dt
+
+    from django.http import HttpRequest
+
+    from ..models import Case, Party
+    from .common import Actor
 
 
 def _refresh_money_totals(case):
@@ -33,8 +44,9 @@ def _check_amount(amount):
 
 
 @transaction.atomic
-def record_receipt(case, amount, source=ReceiptSource.VOLUNTARY, *, reference=None, actor=None, note="", request=None,
-                   received_at=None):
+def record_receipt(case: Case, amount: Decimal | str, source: str = ReceiptSource.VOLUNTARY, *,
+                   reference: str | None = None, actor: Actor | None = None, note: str = "",
+                   request: HttpRequest | None = None, received_at: _dt.datetime | None = None) -> tuple[MoneyEntry, bool]:
     """Book money into the case account. With a `reference` (e.g. "deduct:<order uuid>") it is booked once:
     a repeat returns the first entry. `received_at` (aware datetime, default now) is when the money really reached
     the account (a bank statement's value date): the 30-day payout clock (法发〔2017〕6号) runs from it, not from
@@ -67,9 +79,14 @@ def record_receipt(case, amount, source=ReceiptSource.VOLUNTARY, *, reference=No
 
 
 @transaction.atomic
-def record_payout(case, amount, payee, *, reference=None, actor=None, note="", request=None):
-    """Pay money out of the case account to an applicant. Payouts never exceed receipts: the case row
-    is locked, so concurrent payouts are serialised and the second one sees the first."""
+def record_payout(case: Case, amount: Decimal | str, payee: Party, *, reference: str | None = None,
+                  actor: Actor | None = None, note: str = "", request: HttpRequest | None = None) -> tuple[MoneyEntry, bool]:
+    """Pay `amount` yuan (> 0, 2 decimals) out of the case account to `payee`, an applicant of the case.
+
+    Payouts never exceed receipts: the case row is locked, so concurrent payouts are serialised and the second
+    one sees the first; the payout is allocated to the oldest receipts first (法发〔2017〕6号: each receipt is paid
+    out within 30 days). Raises RuleViolation (400) for a bad amount, a payee who is not an applicant, or an
+    amount above the balance. With a `reference` it is booked once. Returns (entry, created)."""
     amount = _check_amount(amount)
     if reference:
         existing = MoneyEntry.objects.filter(reference=reference).first()

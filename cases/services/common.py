@@ -1,6 +1,9 @@
 """What every case operation shares: the timeline event + audit entry pair, the compare-and-swap on the
 status, and the refusal a wrong state gets."""
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,10 +15,20 @@ from execcenter.services import actor_label, audit
 from ..choices import CaseStatus
 from ..models import Case, CaseEvent
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from execcenter.models import PartnerClient
+
+    # Who acts: a logged-in user or a partner's API key; None (in the signatures) is the system (tasks, beat).
+    Actor = User | PartnerClient
+
 CENT = Decimal("0.01")
 
 
-def add_event(case, kind, summary, actor=None, details=None):
+def add_event(case: Case, kind: str, summary: str, actor: Actor | None = None, details: dict | None = None) -> CaseEvent:
+    """Append one event to the case's timeline (`kind`: status, assignment, money, order, …; `summary` ≤ 200
+    characters, cut; `details` JSON-ready). Returns the CaseEvent. No audit entry: `_record` writes both."""
     return CaseEvent.objects.create(
         case=case,
         kind=kind,

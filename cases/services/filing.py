@@ -1,5 +1,8 @@
 """立案: filing a case with gap-free numbering (per court / type / year) and linking its parties."""
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,9 +18,20 @@ from ..choices import CaseStatus, CaseTag, CaseType, PartyKind, PartyRole
 from ..models import Case, CaseParty, CaseSequence, Party
 from .common import _record
 
+if TYPE_CHECKING:
+    import datetime as _dt
 
-def next_sequence(court, case_type, year):
-    """Next number for court / type / year: no gaps, no duplicates under concurrent filing.
+    from django.http import HttpRequest
+
+    from execcenter.models import Court
+
+    from ..models import Case, Party
+    from .common import Actor
+
+
+def next_sequence(court: Court, case_type: str, year: int) -> int:
+    """Next sequence number (1, 2, …) for court / type / year: no gaps, no duplicates under concurrent filing
+    (《关于人民法院案件案号的若干规定》: numbering restarts per court, type and year).
 
     The increment is one UPDATE, so PostgreSQL's row lock (and SQLite's write lock) serialises filers.
     """
@@ -31,7 +45,9 @@ def next_sequence(court, case_type, year):
         return CaseSequence.objects.values_list("last", flat=True).get(pk=seq.pk)
 
 
-def set_derived_dates(case):
+def set_derived_dates(case: Case) -> None:
+    """Set the case's assignment due date (filing + 7 days) and statutory deadline (6 months, suspensions and
+    extensions added) from its filing date, in place; the caller saves."""
     case.assignment_due = deadlines.assignment_due(case.filed_on)
     case.statutory_deadline = deadlines.statutory_deadline(case.filed_on, case.suspended_days, case.extension_days)
 
@@ -60,7 +76,7 @@ def _validated_party(index, data):
             "phone": phone, "address": (data.get("address") or "").strip()}
 
 
-def find_or_create_party(kind, name, id_number, phone="", address=""):
+def find_or_create_party(kind: str, name: str, id_number: str, phone: str = "", address: str = "") -> Party:
     """The same real-world party is one record across cases, found by ID number / credit code.
 
     An existing record keeps its name (the registry of record) and only gains contacts it lacked.
@@ -81,12 +97,17 @@ def find_or_create_party(kind, name, id_number, phone="", address=""):
 
 
 @transaction.atomic
-def file_case(*, court, cause, filed_on, claim_amount, parties, case_type=CaseType.FIRST, origin_body="",
-              origin_document_no="", tags=(), costs_amount=Decimal("0.00"), origin_case=None, actor=None, request=None):
+def file_case(*, court: Court, cause: str, filed_on: _dt.date, claim_amount: Decimal | str, parties: list[dict],
+              case_type: str = CaseType.FIRST, origin_body: str = "", origin_document_no: str = "", tags=(),
+              costs_amount: Decimal = Decimal("0.00"), origin_case: Case | None = None, actor: Actor | None = None,
+              request: HttpRequest | None = None) -> Case:
     """立案: number the case (per court / type / year, no gaps), link its parties and derive its dates.
 
     `parties` is a list of dicts: kind, role, name, id_number, phone, address. At least one applicant and
     one respondent are required (an execution case enforces a claim of one party against another).
+    `claim_amount` in yuan, ≥ 0 with at most 2 decimals; `filed_on` a local date, not in the future.
+    Raises django ValidationError (a dict by field: claim_amount, case_type, tags, filed_on, parties) for bad
+    input, before anything is written. Returns the saved Case, status filed, its number assigned.
     """
     try:
         claim_amount = parse_amount(claim_amount, allow_zero=True)

@@ -1,6 +1,9 @@
 """The case's state machine (FLOW) and the operations that move a case along it: assign, transition,
 suspend / resume, the execution notice and the facts about the respondent."""
+from __future__ import annotations
+
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +17,16 @@ from .. import deadlines
 from ..choices import CaseStatus, ClosureType, SuspensionKind
 from ..models import CaseSuspension
 from .common import _fresh, _record, _refuse, _swap
+
+if TYPE_CHECKING:
+    import datetime as _dt
+
+    from django.http import HttpRequest
+
+    from execcenter.models import Officer
+
+    from ..models import Case
+    from .common import Actor
 
 # --- The state machine --------------------------------------------------------------------------------
 # filed → assigned → investigating → controlling → disposing → closed; suspended (中止 / 和解) and back.
@@ -38,7 +51,7 @@ CLOSABLE_FROM = {
 }
 
 
-def allowed_transitions(case):
+def allowed_transitions(case: Case) -> dict:
     """What may happen to the case now: {"transition": [statuses], "suspend": bool, "resume": bool, "close": [types]}."""
     status = case.status
     return {
@@ -53,8 +66,12 @@ def allowed_transitions(case):
 
 
 @transaction.atomic
-def transition(case, to_status, *, actor=None, request=None, note=""):
-    """Move an open case along the flow (investigating → controlling → disposing, or back to investigating)."""
+def transition(case: Case, to_status: str, *, actor: Actor | None = None, request: HttpRequest | None = None,
+               note: str = "") -> Case:
+    """Move an open case along FLOW (investigating → controlling → disposing, or back to investigating).
+
+    Raises InvalidTransition (409) when the case's state does not allow it or changed meanwhile. Returns the
+    case as saved."""
     case = _fresh(case)
     if to_status not in FLOW.get(case.status, set()) or to_status == CaseStatus.ASSIGNED:
         raise _refuse(case, _("变更为「%(s)s」") % {"s": CaseStatus(to_status).label if to_status in CaseStatus.values else to_status})
@@ -73,8 +90,12 @@ def _check_can_handle(officer, case):
 
 
 @transaction.atomic
-def assign(case, judge, *, actor=None, request=None, responsible_officer=None, leading_official=None):
-    """分案 (within 7 days of filing): a filed case becomes assigned; an open case may be re-assigned."""
+def assign(case: Case, judge: Officer, *, actor: Actor | None = None, request: HttpRequest | None = None,
+           responsible_officer: Officer | None = None, leading_official: Officer | None = None) -> Case:
+    """分案 (within 7 days of filing): a filed case becomes assigned; an open case may be re-assigned.
+
+    Raises RuleViolation (400) when `judge` is not a judge / officer of the case's court or a court above it,
+    InvalidTransition (409) for a closed case. A late assignment is recorded as such (details.late)."""
     case = _fresh(case)
     _check_can_handle(judge, case)
     if case.status == CaseStatus.CLOSED:
@@ -93,7 +114,8 @@ def assign(case, judge, *, actor=None, request=None, responsible_officer=None, l
 
 
 @transaction.atomic
-def record_notice_sent(case, sent_on, *, actor=None, request=None):
+def record_notice_sent(case: Case, sent_on: _dt.date, *, actor: Actor | None = None,
+                       request: HttpRequest | None = None) -> Case:
     """执行通知书 served (within 3 days of assignment): the first 终本 condition reads it."""
     case = _fresh(case)
     if case.status == CaseStatus.CLOSED:
@@ -107,8 +129,9 @@ def record_notice_sent(case, sent_on, *, actor=None, request=None):
 
 
 @transaction.atomic
-def record_debtor_facts(case, *, dishonest_eligible=None, whereabouts_unknown=None, searched_on=None, obstructed=None,
-                        actor=None, request=None):
+def record_debtor_facts(case: Case, *, dishonest_eligible: bool | None = None, whereabouts_unknown: bool | None = None,
+                        searched_on: _dt.date | None = None, obstructed: bool | None = None,
+                        actor: Actor | None = None, request: HttpRequest | None = None) -> Case:
     """Facts about the respondent that decide 失信 eligibility and 终本 condition 5."""
     case = _fresh(case)
     if case.status == CaseStatus.CLOSED:
@@ -125,8 +148,12 @@ def record_debtor_facts(case, *, dishonest_eligible=None, whereabouts_unknown=No
 
 
 @transaction.atomic
-def suspend(case, kind, reason, *, actor=None, request=None, on=None):
-    """中止执行 / 执行和解: the case stands still and its days stop counting against the statutory limit."""
+def suspend(case: Case, kind: str, reason: str, *, actor: Actor | None = None, request: HttpRequest | None = None,
+            on: _dt.date | None = None) -> Case:
+    """中止执行 / 执行和解: the case stands still and its days stop counting against the statutory limit.
+
+    `kind` a SuspensionKind; `on` the local date it starts (default today). Raises RuleViolation for an unknown
+    kind, InvalidTransition (409) unless the case is assigned, investigating, controlling or disposing."""
     case = _fresh(case)
     if kind not in SuspensionKind.values:
         raise RuleViolation(_("中止类型无效 (invalid suspension kind)"), code="invalid_kind")
@@ -143,8 +170,10 @@ def suspend(case, kind, reason, *, actor=None, request=None, on=None):
 
 
 @transaction.atomic
-def resume(case, *, actor=None, request=None, on=None, note=""):
-    """Lift a suspension: the case returns to where it stood and the statutory deadline moves by the days lost."""
+def resume(case: Case, *, actor: Actor | None = None, request: HttpRequest | None = None, on: _dt.date | None = None,
+           note: str = "") -> Case:
+    """Lift a suspension: the case returns to where it stood and the statutory deadline moves by the days lost
+    (whole days from the suspension's start to `on`). Raises InvalidTransition (409) unless suspended."""
     case = _fresh(case)
     if case.status != CaseStatus.SUSPENDED:
         raise _refuse(case, _("恢复执行"))

@@ -1,5 +1,8 @@
 """The statutory time limit (审限): extensions approved by a court leader, and the deadline state."""
+from __future__ import annotations
+
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,10 +18,25 @@ from ..choices import CaseStatus
 from ..models import DeadlineExtension
 from .common import _fresh, _record, _refuse, _swap
 
+if TYPE_CHECKING:
+    import datetime as _dt
+
+    from django.http import HttpRequest
+
+    from execcenter.models import Officer
+
+    from ..models import Case
+    from .common import Actor
+
 
 @transaction.atomic
-def extend_deadline(case, days, reason, approved_by, approval_document_no, *, actor=None, request=None):
-    """审限延长: only with approval by a court leader (an approver of this court or above), never self-approved."""
+def extend_deadline(case: Case, days: int, reason: str, approved_by: Officer, approval_document_no: str, *,
+                    actor: Actor | None = None, request: HttpRequest | None = None) -> Case:
+    """审限延长 by `days` (> 0) calendar days: only with approval by a court leader (an approver of this court or
+    above), never self-approved (《最高人民法院关于人民法院办理执行案件若干期限的规定》).
+
+    Raises RuleViolation for days ≤ 0, PermissionDenied (403) for a missing, out-of-scope or self approval,
+    InvalidTransition (409) for a closed case. Returns the case with its new statutory deadline."""
     case = _fresh(case)
     if case.status == CaseStatus.CLOSED:
         raise _refuse(case, _("延长审限"))
@@ -40,7 +58,7 @@ def extend_deadline(case, days, reason, approved_by, approval_document_no, *, ac
     return case
 
 
-def deadline_state(case, today=None):
+def deadline_state(case: Case, today: _dt.date | None = None) -> str | None:
     """ok / near (≤ 30 days left) / overdue for a running case; None when closed or suspended (clock stopped)."""
     from ..choices import DeadlineState
 

@@ -5,6 +5,20 @@
 (function () {
   "use strict";
   var cfg = JSON.parse(document.getElementById("screen-config").textContent);
+  // The screen follows the page's language like every page: its own words come translated in the config (the
+  // template renders them through gettext), and the modules' data — computed once, in Chinese, for every screen —
+  // is looked up in the English catalogue (Django's JavaScriptCatalog, loaded only for a language other than
+  // Chinese). A string without an entry (a court's name, a case number) is shown as it is.
+  var T = cfg.text || {};
+  var catalog = (window.django && window.django.catalog) || {};
+  function tr(s) { var x = catalog[s]; return typeof x === "string" && x ? x : s; }
+  function translated(v) {
+    if (typeof v === "string") return tr(v);
+    if (Array.isArray(v)) return v.map(translated);
+    if (v && typeof v === "object") { var o = {}; Object.keys(v).forEach(function (k) { o[k] = translated(v[k]); }); return o; }
+    return v;
+  }
+  var translating = Object.keys(catalog).length > 0;
   var params = new URLSearchParams(location.search);
   var pollMs = Math.max(100, parseInt(params.get("poll") || cfg.pollMs, 10));
   var stage = document.getElementById("stage");
@@ -29,8 +43,8 @@
   fit();
 
   // ---- clock (Asia/Shanghai whatever the machine's zone) ----
-  var fmtTime = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
-  var fmtDate = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "long", day: "numeric", weekday: "long" });
+  var fmtTime = new Intl.DateTimeFormat(cfg.locale || "zh-CN", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  var fmtDate = new Intl.DateTimeFormat(cfg.locale || "zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "long", day: "numeric", weekday: "long" });
   function tick() {
     var now = new Date();
     document.getElementById("clock").textContent = fmtTime.format(now);
@@ -44,7 +58,7 @@
   function yuan(v) {
     var n = Number(v);
     if (!isFinite(n)) return "—";
-    return n >= 1e8 ? (n / 1e8).toFixed(2) + "亿" : n >= 1e4 ? (n / 1e4).toFixed(1) + "万" : n.toFixed(2);
+    return n >= 1e8 ? (n / 1e8).toFixed(2) + T.yi : n >= 1e4 ? (n / 1e4).toFixed(1) + T.wan : n.toFixed(2);
   }
   function chartFor(code, holder) {
     var c = state.charts[code];
@@ -74,8 +88,8 @@
     var card = cardEl(code); if (!card) return;
     var b = card.querySelector("[data-badge]"); if (!b) return;
     var m = state.seen[code] && state.seen[code].module;
-    if (m && m.error) { b.textContent = "停留于 " + (m.error.last_ok_at ? hhmmss(m.error.last_ok_at) : "—"); b.className = "badge stale"; b.title = m.error.message; }
-    else if (state.stale) { b.textContent = "过期 " + hhmmss(state.asOf); b.className = "badge stale"; }
+    if (m && m.error) { b.textContent = T.stayed + " " + (m.error.last_ok_at ? hhmmss(m.error.last_ok_at) : "—"); b.className = "badge stale"; b.title = m.error.message; }
+    else if (state.stale) { b.textContent = T.expired + " " + hhmmss(state.asOf); b.className = "badge stale"; }
     else { b.textContent = hhmmss(state.asOf); b.className = "badge"; }
   }
   function cardEl(code) { return state.cards[code] || document.querySelector('[data-module="' + code + '"]'); }
@@ -133,8 +147,9 @@
     box.replaceChildren();
     (data.items || []).forEach(function (it) {
       var k = el("div", "kpi"), v = el("div", "v");
-      v.textContent = it.value == null ? "—" : (it.display || (it.unit === "元" ? yuan(it.value) : it.value));
-      if (it.unit) v.appendChild(el("span", "u", it.unit === "元" ? "元" : it.unit));
+      var money = it.unit === "元" || it.unit === T.yuan;  // the unit as computed, or already translated
+      v.textContent = it.value == null ? "—" : (it.display || (money ? yuan(it.value) : it.value));
+      if (it.unit) v.appendChild(el("span", "u", money ? T.yuan : it.unit));
       k.appendChild(v); k.appendChild(el("div", "l", it.label)); box.appendChild(k);
     });
   }
@@ -199,7 +214,7 @@
   function renderModule(code, m) {
     var card = cardEl(code); if (!card) return;
     var err = card.querySelector("[data-error]");
-    if (err) err.textContent = m.error ? "模块计算失败，显示上次结果：" + m.error.message : "";
+    if (err) err.textContent = m.error ? T.moduleFailed + m.error.message : "";
     var d = m.data; if (!d) return;
     if (code === "m38") return renderMap(card, d);
     if (code === "m39") return renderDuty(card, d);
@@ -219,14 +234,14 @@
   }
   function renderMap(card, d) {
     field(card, "open").textContent = d.open;
-    field(card, "recovered").textContent = yuan(d.recovered) + "元";
+    field(card, "recovered").textContent = yuan(d.recovered) + T.yuan;
     if (!state.mapReady) { state.pendingMap = d; return; }
     var chart = chartFor("m38", card.querySelector("[data-chart]"));
     var names = {}; (d.items || []).forEach(function (i) { names[i.court_code] = i.name; });
     var max = Math.max.apply(null, [1].concat((d.items || []).map(function (i) { return i.open; })));
     chart.setOption({
       animation: false,
-      tooltip: { formatter: function (p) { var it = p.data; return it ? it.court + "<br>在办 " + it.value + " 件<br>本年到位 " + yuan(it.recovered) + "元" : p.name; } },
+      tooltip: { formatter: function (p) { var it = p.data; return it ? it.court + "<br>" + T.openCases + " " + it.value + " " + T.cases + "<br>" + T.recoveredThisYear + " " + yuan(it.recovered) + T.yuan : p.name; } },
       visualMap: { min: 0, max: max, left: 10, bottom: 10, calculable: false, itemHeight: 90, textStyle: { color: "#9cc3ea" }, inRange: { color: ["#0c3a66", "#0ea5e9", "#fbbf24"] } },
       series: [{ type: "map", map: "ningxia", nameProperty: "court_code", roam: false, selectedMode: false,
                  labelLayout: { hideOverlap: true },  // Yinchuan's six districts are too close for six names
@@ -245,36 +260,37 @@
   function post(label, p) {
     var box = el("div", "post" + (p && p.name ? "" : " missing"));
     box.appendChild(el("div", "label", label));
-    box.appendChild(el("div", "name", p && p.name ? p.name : "空岗"));
-    if (p && p.name) box.appendChild(el("div", p.checked_in ? "checked" : "unchecked", p.checked_in ? "已签到 " + p.checked_in_at : "未签到"));
+    box.appendChild(el("div", "name", p && p.name ? p.name : T.vacant));
+    if (p && p.name) box.appendChild(el("div", p.checked_in ? "checked" : "unchecked", p.checked_in ? T.checkedIn + " " + p.checked_in_at : T.notCheckedIn));
     return box;
   }
   function renderDuty(card, d) {
     var box = card.querySelector("[data-duty]"); box.replaceChildren();
-    if (!d.centre) { box.appendChild(el("p", "muted", "本院未设指挥中心值班表")); return; }
+    if (!d.centre) { box.appendChild(el("p", "muted", T.noRoster)); return; }
     var cur = d.current;
-    box.appendChild(post("A岗（主岗）", cur && cur.A)); box.appendChild(post("B岗（副岗）", cur && cur.B));
-    var l1 = el("div", "line"); l1.textContent = cur ? "当前班次：" + cur.name + " " + cur.starts + " — " + cur.ends : "当前无班次"; box.appendChild(l1);
+    box.appendChild(post(T.postA, cur && cur.A)); box.appendChild(post(T.postB, cur && cur.B));
+    var l1 = el("div", "line"); l1.textContent = cur ? T.currentShift + cur.name + " " + cur.starts + " — " + cur.ends : T.noShift; box.appendChild(l1);
     var n = d.next, l2 = el("div", "line");
-    l2.textContent = n ? "下一班：" + n.name + " " + n.starts + "  A岗 " + (n.A.name || "空岗") + " · B岗 " + (n.B.name || "空岗") : "下一班：未排班"; box.appendChild(l2);
-    if (d.handover) { var l3 = el("div", "line"); l3.textContent = "交接待确认：" + d.handover.from + "（" + d.handover.by + "）" + (d.handover.open_items ? " 待办：" + d.handover.open_items : ""); box.appendChild(l3); }
+    l2.textContent = n ? T.nextShift + n.name + " " + n.starts + "  " + T.postAShort + " " + (n.A.name || T.vacant) + " · " + T.postBShort + " " + (n.B.name || T.vacant) : T.nextUnscheduled; box.appendChild(l2);
+    if (d.handover) { var l3 = el("div", "line"); l3.textContent = T.handoverPending + d.handover.from + " (" + d.handover.by + ")" + (d.handover.open_items ? " " + T.openItems + d.handover.open_items : ""); box.appendChild(l3); }
   }
   function renderTicker(card, d) {
     var counts = card.querySelector("[data-counts]"); counts.replaceChildren();
     var c = el("b", "crit", String(d.open.critical || 0)), w = el("b", "warn", String(d.open.warning || 0));
-    counts.append("严重 ", c, "  警告 ", w, "  待处理");
+    counts.append(T.critical + " ", c, "  " + T.warning + " ", w, "  " + T.pending);
     var track = card.querySelector("[data-track]"); track.replaceChildren();
     var rows = (d.rows || []).filter(function (r) { return r.status === "open"; });
-    if (!rows.length) { track.appendChild(el("span", "muted", "当前无待处理预警")); track.style.animation = "none"; return; }
+    if (!rows.length) { track.appendChild(el("span", "muted", T.noAlerts)); track.style.animation = "none"; return; }
     track.style.animation = "";
     for (var rep = 0; rep < 2; rep++) {  // two copies: the track scrolls by half its width and loops seamlessly
-      rows.forEach(function (r) { track.appendChild(el("span", r.severity, "【" + r.court + "】" + r.title + " " + r.at + (r.escalated ? " ⬆已升级" : ""))); });
+      rows.forEach(function (r) { track.appendChild(el("span", r.severity, "【" + r.court + "】" + r.title + " " + r.at + (r.escalated ? " ⬆" + T.escalated : ""))); });
     }
     track.style.setProperty("--ticker-seconds", Math.max(20, rows.length * 8) + "s");
   }
 
   // ---- applying a bundle: only modules whose JSON changed are redrawn ----
   function apply(bundle) {
+    if (translating) bundle = translated(bundle);  // titles, labels, units, series names of every module
     var key = JSON.stringify(bundle.layout);
     if (key !== state.layoutKey) { state.layoutKey = key; buildPages(bundle.layout, bundle.modules); document.getElementById("title").textContent = bundle.layout.title; }
     Object.keys(bundle.modules).forEach(function (code) {
