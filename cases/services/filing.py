@@ -98,7 +98,8 @@ def find_or_create_party(kind: str, name: str, id_number: str, phone: str = "", 
 
 @transaction.atomic
 def file_case(*, court: Court, cause: str, filed_on: _dt.date, claim_amount: Decimal | str, parties: list[dict],
-              case_type: str = CaseType.FIRST, origin_body: str = "", origin_document_no: str = "", tags=(),
+              case_type: str = CaseType.FIRST, origin_body: str = "", origin_document_no: str = "",
+              tags: tuple[str, ...] | list[str] = (),
               costs_amount: Decimal = Decimal("0.00"), origin_case: Case | None = None, actor: Actor | None = None,
               request: HttpRequest | None = None) -> Case:
     """立案: number the case (per court / type / year, no gaps), link its parties and derive its dates.

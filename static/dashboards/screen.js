@@ -55,10 +55,12 @@
   function hhmmss(iso) { return iso ? fmtTime.format(new Date(iso)) : "—"; }
   function field(root, name) { return root.querySelector('[data-field="' + name + '"]'); }
   function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text != null) e.textContent = text; return e; }
+  var compact = new Intl.NumberFormat(cfg.locale || "zh-CN", { notation: "compact", maximumFractionDigits: 2 });
   function yuan(v) {
     var n = Number(v);
     if (!isFinite(n)) return "—";
-    return n >= 1e8 ? (n / 1e8).toFixed(2) + T.yi : n >= 1e4 ? (n / 1e4).toFixed(1) + T.wan : n.toFixed(2);
+    // 万 / 亿 in Chinese, K / M / B in English: the locale's own compact notation.
+    return n >= 1e4 ? compact.format(n) : n.toFixed(2);
   }
   function chartFor(code, holder) {
     var c = state.charts[code];
