@@ -152,7 +152,7 @@ def main(argv=None):
         stop.set()
         world.close()
     rows = list(csv.DictReader(open(out / "stats_stats.csv", encoding="utf-8")))
-    print(f"\n| request | requests | failures | req/s | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|---:|")
+    print("\n| request | requests | failures | req/s | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| {r['Name']} | {r['Request Count']} | {r['Failure Count']} | {float(r['Requests/s']):.1f} | "
               f"{r['50%']} | {r['95%']} | {r['99%']} |")

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from execcenter.choices import AlertSeverity, Role
+from execcenter.choices import AlertSeverity
 from execcenter.exceptions import DomainError
-from execcenter.policy import NotFound, explain, may
 from execcenter.models import NotificationPreference
+from execcenter.policy import NotFound, explain, may
 from execcenter.scope import officer_of
 from execcenter.services import audit
 

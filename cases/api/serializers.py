@@ -41,6 +41,7 @@ from ..models import (
     UnclaimedReceipt,
 )
 
+
 class PartySerializer(serializers.ModelSerializer):
     """ID number, phone and address are masked unless context["unmasked"]; each unmasked party is noted in
     context["revealed"] so the view can audit the read."""

@@ -6,12 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from execcenter.identifiers import normalise_case_number
-from execcenter.money import MONEY, MoneyField  # noqa: F401  (MONEY: re-exported as cases.models.MONEY)
 from execcenter.models.scoped import ScopedQuerySet, scoped_queryset
+from execcenter.money import MONEY, MoneyField  # noqa: F401  (MONEY: re-exported as cases.models.MONEY)
 
 from .. import predicates
 from ..choices import CaseStatus, CaseTag, CaseType, ClosureType, MoneyKind, PartyKind, PartyRole, ReceiptSource
-
 
 
 class CaseQuerySet(ScopedQuerySet):

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from execcenter.money import MoneyField
 from execcenter.models.scoped import ScopedQuerySet, scoped_queryset
+from execcenter.money import MoneyField
 
 from ..choices import OperationStatus
 

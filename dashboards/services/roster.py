@@ -118,7 +118,7 @@ def conflicts(centre, proposed, keep_out=()):
     starts = defaultdict(list)
     for s in proposed + own:
         starts[s[0]].append(s)
-    for at, group in starts.items():
+    for group in starts.values():
         if len(group) > 1:
             found.append(_("%(when)s：本指挥中心已有同一时间开始的班次") % {"when": when(group[0])})
     # An officer on two overlapping shifts (proposed vs proposed, proposed vs existing).

@@ -14,7 +14,6 @@ from execcenter.money import MoneyField
 
 from ..choices import CONTROL_KINDS, HOLDING_OUTCOMES, OrderKind, OrderOutcome, OrderStatus
 
-
 # Orders that still count against the no-over-freezing limit (查封规定 Art. 19): on their way, or holding.
 PENDING_STATUSES = [OrderStatus.DRAFT, OrderStatus.SUBMITTED, OrderStatus.APPROVED, OrderStatus.SENT]
 

@@ -16,7 +16,6 @@ from execcenter.rounding import percent
 from ..choices import ACTIVE_QUERY_STATUSES, AssetKind, ChunkStatus, QueryResultStatus, QueryStatus
 
 
-
 class QueryRequestQuerySet(ScopedQuerySet):
     def active(self):
         return self.filter(status__in=ACTIVE_QUERY_STATUSES)

@@ -5,9 +5,9 @@ nothing is refused."""
 import pytest
 from django.test import Client
 
+from execcenter.exceptions import RuleViolation
 from execcenter.models import AuditLog
 from querycontrol.services.queries import check_purpose
-from execcenter.exceptions import RuleViolation
 from tests.cases.test_api import _case_payload
 from tests.factories import UserFactory
 

@@ -170,7 +170,7 @@ def test_navigation_offers_each_role_what_the_policy_lets_it_use(db, client, req
 
 def test_settings_pages_are_linked_from_the_workbench_for_those_who_may_use_them(client, director_high, judge_xixia):
     client.force_login(director_high.user)
-    links = dict((label, url) for label, url, _current in client.get(reverse("workbench:home")).context["settings_links"])
+    links = {label: url for label, url, _current in client.get(reverse("workbench:home")).context["settings_links"]}
     assert set(links.values()) == {reverse("workbench:warning-rules"), reverse("dashboards:layout-edit"), reverse("workbench:warnings"),
                                    reverse("workbench:preferences")}
     client.force_login(judge_xixia.user)
