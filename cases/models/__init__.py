@@ -2,8 +2,8 @@ from .approvals import ApprovalRequest
 from .auctions import AuctionItem, AuctionRound
 from .core import MONEY, Case, CaseEvent, CaseParty, CaseQuerySet, CaseSequence, MoneyEntry, Party
 from .documents import DocumentKind, IssuedDocument
-from .ledger import BankStatementImport, LongPendingAction, LongPendingEntry, LongPendingFollowUp, UnclaimedReceipt
 from .lawyer_orders import LawyerOrderApplication
+from .ledger import BankStatementImport, LongPendingAction, LongPendingEntry, LongPendingFollowUp, UnclaimedReceipt
 from .measures import Measure
 from .procedure import CaseSuspension, DeadlineExtension, PropertyInvestigation, RequerySchedule
 from .settlements import SettlementInstalment, SettlementPlan
