@@ -9,8 +9,8 @@ from django.http import HttpResponseBadRequest
 from django.utils import timezone
 
 from execcenter import spreadsheets as ss
-from execcenter.exports import export_response, require_page
 from execcenter.audit_views import AuditSearchForm, search
+from execcenter.exports import export_response, require_page
 from execcenter.models import AuditLog
 
 AUDIT_COLUMNS = [

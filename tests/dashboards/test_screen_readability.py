@@ -4,9 +4,6 @@ labels), no table cell is cut off, and a chart with data draws it. Each page is 
 (artifacts/screenshots/) to be looked at."""
 import pytest
 
-from dashboards import snapshots
-from execcenter.models import Officer
-
 from .test_screen_browser import demo_province  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.browser
@@ -14,7 +11,7 @@ pytestmark = pytest.mark.browser
 # Text boxes of one card that intersect by more than this many pixels in both directions overlap for a reader.
 TOLERANCE = 2
 
-PROBLEMS = """(tolerance) => {
+PROBLEMS = r"""(tolerance) => {
   const out = [];
   // The stage is scaled to the screen (screen.js fit()): the tolerance is in design pixels too.
   const tol = tolerance * Math.min(window.innerWidth / 1920, window.innerHeight / 1080);
