@@ -29,7 +29,6 @@ def sessions(users):
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.middleware.csrf import _get_new_csrf_string
-
     from django.utils.module_loading import import_string
 
     # The backend that logs people in (the first ones may only guard the login, e.g. the lockout's).
