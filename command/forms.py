@@ -5,6 +5,7 @@ from cases.models import Case
 from execcenter.identifiers import normalise_case_number
 from execcenter.models import Court, Officer
 from execcenter.money import MoneyFormField
+from execcenter.validators import validate_report_day
 
 from .choices import BulletinKind, FieldMeasure, IncidentKind, IncidentSeverity, PetitionStatus
 from .models import FieldTeam, LinkageUnit
@@ -122,13 +123,13 @@ class LetterForm(ScopedFormMixin, forms.Form):
 class BulletinForm(ScopedFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=BulletinKind.choices)
     court = forms.ModelChoiceField(label=_("法院范围"), queryset=Court.objects.all())
-    day = forms.DateField(label=_("期间内任一日"), widget=forms.DateInput(attrs=DATE))
+    day = forms.DateField(label=_("期间内任一日"), widget=forms.DateInput(attrs=DATE), validators=[validate_report_day])
 
 
 class IndicatorFilterForm(ScopedFormMixin, forms.Form):
     court = forms.ModelChoiceField(label=_("法院范围"), queryset=Court.objects.all(), to_field_name="code")
-    start = forms.DateField(label=_("起"), widget=forms.DateInput(attrs=DATE))
-    end = forms.DateField(label=_("止"), widget=forms.DateInput(attrs=DATE))
+    start = forms.DateField(label=_("起"), widget=forms.DateInput(attrs=DATE), validators=[validate_report_day])
+    end = forms.DateField(label=_("止"), widget=forms.DateInput(attrs=DATE), validators=[validate_report_day])
     case_type = forms.ChoiceField(label=_("案件类型"), choices=[("执", "首次执行"), ("执恢", "恢复执行"), ("执保", "财产保全执行")], initial="执")
 
 

@@ -36,6 +36,7 @@ from cases.choices import (
 from cases.models import Case, CaseParty, Measure, MoneyEntry
 from execcenter.money import MoneySum
 from execcenter.rounding import percent, ratio
+from execcenter.validators import report_day_problem
 from querycontrol.choices import QueryStatus
 from querycontrol.models import QueryRequest
 
@@ -53,6 +54,10 @@ class Period:
     def __post_init__(self):
         if self.end < self.start:
             raise ValueError("period ends before it starts")
+        for day in (self.start, self.end):
+            problem = report_day_problem(day)
+            if problem:
+                raise ValueError(problem)
 
     @classmethod
     def month(cls, year, month):

@@ -39,3 +39,13 @@ def bad_request(request, exception=None):
         return JsonResponse({"detail": message, "code": code}, status=status)
     return HttpResponse(f"<!doctype html><meta charset=utf-8><title>{status}</title><h1>{status}</h1><p>{escape(message)}</p>",
                         status=status)
+
+
+def not_found(request, exception=None):
+    """handler404: an API path that matches no route (`/api/v1/alerts/-5.9e-08/`) answers JSON like every other API
+    error (the schema declares application/json); pages keep Django's own 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("不存在或不在可见范围内 (not found)"), "code": "not_found"}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

@@ -19,6 +19,7 @@ class RepresentableDateTimesForm(forms.Form):
         cleaned = super().clean()
         for name, value in list(cleaned.items()):
             values = [value.start, value.stop] if isinstance(value, slice) else [value]
+            utc_values = []
             for v in values:
                 if isinstance(v, datetime.datetime):
                     try:
@@ -28,6 +29,13 @@ class RepresentableDateTimesForm(forms.Form):
                     except OverflowError:
                         self.add_error(name, _("时间超出可表示的范围 (date/time out of range)"))
                         break
+                    # ISO 8601 allows offsets up to ±23:59, PostgreSQL only ±15:59 ("time zone displacement out of
+                    # range", a 500 for `…+16:00`): the same instant in UTC reaches the database whatever was typed.
+                    v = utc
+                utc_values.append(v)
+            else:
+                if any(isinstance(v, datetime.datetime) for v in values) and name in cleaned:
+                    cleaned[name] = slice(*utc_values) if isinstance(value, slice) else utc_values[0]
         return cleaned
 
 

@@ -10,6 +10,7 @@ from execcenter import audit_views, export_views, views
 
 # Unreadable bodies (too large, malformed) get a clear 413/400, as JSON for the API (execcenter/bad_requests.py).
 handler400 = "execcenter.bad_requests.bad_request"
+handler404 = "execcenter.bad_requests.not_found"  # JSON for unmatched /api/ paths
 
 admin.site.site_header = "执行指挥中心 管理后台"
 admin.site.site_title = "执行指挥中心"

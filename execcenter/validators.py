@@ -120,3 +120,23 @@ def validate_phone(value):
     if value and (not _PHONE_RE.match(value) or len(value) > 20):
         raise ValidationError(_("联系电话格式错误：只能包含数字和连字符（-），5至20位"), code="phone_format")
     return value
+
+
+# Reports (bulletins, indicators) look back up to three years and forward a month from their day: a day near year 1
+# or 9999 took that arithmetic out of the calendar (a 500). Court statistics of this system start well after 1990.
+REPORT_DAYS_FROM = dt.date(1990, 1, 1)
+
+
+def report_day_problem(value):
+    """The message for a report day (bulletin or indicator period bound) outside 1990-01-01 … a year from today,
+    or None."""
+    latest = timezone.localdate() + dt.timedelta(days=366)
+    if REPORT_DAYS_FROM <= value <= latest:
+        return None
+    return _("日期应在 %(first)s 至 %(last)s 之间 (date out of range for a report)") % {"first": REPORT_DAYS_FROM, "last": latest}
+
+
+def validate_report_day(value):
+    problem = report_day_problem(value)
+    if problem:
+        raise ValidationError(problem, code="report_day_out_of_range")

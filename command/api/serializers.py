@@ -5,6 +5,7 @@ from cases.models import Case
 from execcenter.api.serializers import MoneyAmountField
 from execcenter.identifiers import normalise_case_number
 from execcenter.models import Court, Officer
+from execcenter.validators import validate_report_day
 
 from ..choices import FieldMeasure, IncidentKind, IncidentSeverity
 from ..models import (
@@ -150,7 +151,7 @@ class BulletinSerializer(serializers.ModelSerializer):
     court = CourtCodeField()
     period_start = serializers.DateField(read_only=True)
     period_end = serializers.DateField(read_only=True)
-    day = serializers.DateField(write_only=True, help_text=_("期间内任一日"))
+    day = serializers.DateField(write_only=True, help_text=_("期间内任一日"), validators=[validate_report_day])
 
     class Meta:
         model = Bulletin
