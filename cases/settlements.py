@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from execcenter.choices import AlertSeverity
 from execcenter.exceptions import InvalidTransition, RuleViolation
+from execcenter.money import MoneySum
 from execcenter.policy import require
 from execcenter.scope import user_of
 from execcenter.services import raise_alert, resolve_alerts
@@ -76,7 +76,7 @@ def paid_towards(plan):
     """Receipts into the case account from the day of the agreement on (yuan)."""
     start = timezone.make_aware(timezone.datetime.combine(plan.agreed_on, timezone.datetime.min.time()))
     return MoneyEntry.objects.filter(case_id=plan.case_id, kind=MoneyKind.RECEIPT, occurred_at__gte=start).aggregate(
-        s=Sum("amount"))["s"] or ZERO
+        s=MoneySum("amount"))["s"] or ZERO
 
 
 def schedule(plan):

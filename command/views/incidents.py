@@ -92,6 +92,8 @@ def incident_position(request, pk):
     the wall show the last position of each team."""
     from decimal import Decimal, InvalidOperation
 
+    from execcenter.rounding import round_half_up
+
     from ..services.incidents import report_position, teams_of
 
     incident = scoped_object(request, Incident, pk)
@@ -108,7 +110,7 @@ def incident_position(request, pk):
             messages.error(request, _("只有本小组成员可以回传位置 (only the team's members report its position)"))
             return render(request, "command/incident_position.html", {"incident": incident, "teams": teams}, status=403)
         try:
-            report_position(request.user, incident, team, lat.quantize(Decimal("0.000001")), lng.quantize(Decimal("0.000001")),
+            report_position(request.user, incident, team, round_half_up(lat, 6), round_half_up(lng, 6),
                             request=request)
         except DomainError as exc:
             if exc.status == 404:
