@@ -55,6 +55,7 @@
   function hhmmss(iso) { return iso ? fmtTime.format(new Date(iso)) : "—"; }
   function field(root, name) { return root.querySelector('[data-field="' + name + '"]'); }
   function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text != null) e.textContent = text; return e; }
+  var UNIT_SEP = /^zh/.test(cfg.locale || "zh-CN") ? "" : " ";  // 11.8亿元 / 1.18B yuan
   var compact = new Intl.NumberFormat(cfg.locale || "zh-CN", { notation: "compact", maximumFractionDigits: 2 });
   function yuan(v) {
     var n = Number(v);
@@ -236,14 +237,14 @@
   }
   function renderMap(card, d) {
     field(card, "open").textContent = d.open;
-    field(card, "recovered").textContent = yuan(d.recovered) + T.yuan;
+    field(card, "recovered").textContent = yuan(d.recovered) + UNIT_SEP + T.yuan;
     if (!state.mapReady) { state.pendingMap = d; return; }
     var chart = chartFor("m38", card.querySelector("[data-chart]"));
     var names = {}; (d.items || []).forEach(function (i) { names[i.court_code] = i.name; });
     var max = Math.max.apply(null, [1].concat((d.items || []).map(function (i) { return i.open; })));
     chart.setOption({
       animation: false,
-      tooltip: { formatter: function (p) { var it = p.data; return it ? it.court + "<br>" + T.openCases + " " + it.value + " " + T.cases + "<br>" + T.recoveredThisYear + " " + yuan(it.recovered) + T.yuan : p.name; } },
+      tooltip: { formatter: function (p) { var it = p.data; return it ? it.court + "<br>" + T.openCases + " " + it.value + " " + T.cases + "<br>" + T.recoveredThisYear + " " + yuan(it.recovered) + UNIT_SEP + T.yuan : p.name; } },
       visualMap: { min: 0, max: max, left: 10, bottom: 10, calculable: false, itemHeight: 90, textStyle: { color: "#9cc3ea" }, inRange: { color: ["#0c3a66", "#0ea5e9", "#fbbf24"] } },
       series: [{ type: "map", map: "ningxia", nameProperty: "court_code", roam: false, selectedMode: false,
                  labelLayout: { hideOverlap: true },  // Yinchuan's six districts are too close for six names

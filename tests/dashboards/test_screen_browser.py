@@ -134,3 +134,24 @@ def test_led_wall_of_another_aspect_ratio_is_filled(browser_page, log_in, demo_p
     assert sizes and all(abs(float(w) - float(box_w)) <= 2 for w, box_w in sizes if w), sizes
     page.save_screenshot("wall-6656x1792", full_page=False)
     assert page.console_errors == []
+
+
+def test_the_screen_in_english_shows_english_words_and_module_titles(browser_page, log_in, demo_province):
+    """The wall follows the language: its own words and the modules' titles, labels and units come in English;
+    what stays Chinese is data (court and party names, case numbers)."""
+    page = browser_page
+    log_in(page, demo_province.user)
+    # The language a person picks (the switcher's cookie), as every page follows it.
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": page.live_server_url}])
+    _open_screen(page, log_in, demo_province)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    titles = page.locator(".page .card .card-title").all_inner_texts()
+    assert titles and not [t for t in titles if cjk.search(t)]
+    assert not cjk.search(page.locator("#page-title").inner_text())
+    assert not cjk.search(page.locator("[data-module=m40] [data-counts]").inner_text())
+    assert page.locator("[data-module=m39] .post .label").all_inner_texts() == ["Post A (lead)", "Post B (second)"]
+    kpi_labels = page.locator(".page.on .card .kpi .l").all_inner_texts()
+    assert kpi_labels and not [t for t in kpi_labels if cjk.search(t)]
+    page.save_screenshot("1920x1080-en", full_page=False)
+    assert page.console_errors == []
