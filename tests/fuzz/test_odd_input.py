@@ -30,7 +30,7 @@ def test_a_datetime_offset_beyond_pg_range_means_the_same_instant(api, director_
 
     CaseFactory()  # its parties are created at the time of the test
     client = api.as_officer(director_high)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     later = (now + dt.timedelta(hours=1)).astimezone(dt.timezone(dt.timedelta(hours=16)))
     earlier = (now - dt.timedelta(hours=1)).astimezone(dt.timezone(dt.timedelta(hours=-17)))
     assert client.get(f"/api/v1/parties/?created_at__lte={quote(later.isoformat())}").json()["results"]
