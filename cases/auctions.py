@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from execcenter.exceptions import InvalidTransition, RuleViolation
 from execcenter.money import MoneySum
 from execcenter.rounding import ratio, to_cents
+from execcenter.policy import require
 
 from . import hooks
 from .choices import AuctionItemKind, AuctionItemStatus, AuctionOutcome, CaseStatus, ReceiptSource
@@ -52,6 +53,7 @@ def _money(value):
 
 @transaction.atomic
 def add_item(case, *, name, kind, appraisal_value, appraised_on, actor=None, request=None):
+    require(actor, "auction.manage", case)
     case = Case.objects.select_related("court").get(pk=case.pk)
     if case.status == CaseStatus.CLOSED:
         raise InvalidTransition(_("已结案件不能新增拍品 (the case is closed)"), code="case_closed")
@@ -93,6 +95,7 @@ def check_round(item, previous, start_price, deposit, announced_on, starts_at, e
 @transaction.atomic
 def list_round(item, *, start_price, deposit, announced_on, starts_at, ends_at, actor=None, request=None):
     """Put the item up (again). A next round follows only a failed (unsold) or suspended one."""
+    require(actor, "auction.manage", item)
     item = AuctionItem.objects.select_for_update().select_related("case__court").get(pk=item.pk)
     if item.case.status == CaseStatus.CLOSED:
         raise InvalidTransition(_("已结案件不能拍卖 (the case is closed)"), code="case_closed")
@@ -116,6 +119,7 @@ def list_round(item, *, start_price, deposit, announced_on, starts_at, ends_at, 
 def conclude_round(rnd, outcome, *, deal_price=None, on=None, actor=None, request=None):
     """Record the result of a round (sold with its deal price, unsold, withdrawn, suspended). A sale books the
     deal price into the case account; the registered listeners (querycontrol) release the sold asset's seal."""
+    require(actor, "auction.manage", rnd)
     rnd = AuctionRound.objects.select_for_update().select_related("item__case__court").get(pk=rnd.pk)
     if rnd.outcome != AuctionOutcome.PENDING:
         raise InvalidTransition(_("本轮拍卖已有结果（%(o)s） (the round has concluded)") % {"o": rnd.get_outcome_display()},

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from execcenter.exceptions import InvalidTransition, RuleViolation
+from execcenter.policy import require
 from execcenter.services import resolve_alerts
 
 from . import deadlines, hooks
@@ -79,9 +80,12 @@ def _check_completed(case):
 
 
 @transaction.atomic
-def close(case, closure_type, *, actor=None, request=None, note="", on=None):
+def close(case, closure_type, *, actor=None, request=None, note="", on=None, approval=None):
     """结案 with one of the six closure types. 终本 is refused unless every Art. 1 condition holds, and
-    the refusal names each missing one."""
+    the refusal names each missing one. People close a case only through an approved request (cases.approvals,
+    four-eyes: `approval`); without one only the system may call this (policy "case.close")."""
+    if approval is None:
+        require(actor, "case.close", case)
     case = _fresh(case)
     if closure_type not in ClosureType.values:
         raise RuleViolation(_("结案方式无效 (invalid closure type)"), code="invalid_closure_type")
@@ -120,6 +124,7 @@ def close(case, closure_type, *, actor=None, request=None, note="", on=None):
 def resume_terminated(case, *, reason, actor=None, request=None, on=None):
     """恢复执行 of a 终本 case (new property found, applicant's request): a new 执恢 case linked to the old one,
     for what is still outstanding; the old case's remaining re-queries are cancelled."""
+    require(actor, "case.resume_terminated", case)
     case = _fresh(case)
     if case.status != CaseStatus.CLOSED or case.closure_type != ClosureType.TERMINATED_THIS_ROUND:
         raise InvalidTransition(_("只有终结本次执行程序的案件才能恢复执行 (only 终本 cases can be resumed)"), code="not_terminated")

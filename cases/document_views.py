@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from execcenter.exports import require_page
 from execcenter.services import audit
+from execcenter.policy_http import requires
 
 from . import documents
 from .models import DocumentKind, IssuedDocument
@@ -40,7 +41,7 @@ def document_response(request, document):
     return response
 
 
-@login_required
+@requires("document.read", model=IssuedDocument)
 def document_download(request, pk):
     document = get_object_or_404(IssuedDocument.objects.visible_to(request.user).select_related("court"), pk=pk)
     return document_response(request, document)

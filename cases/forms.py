@@ -58,6 +58,13 @@ class CloseForm(forms.Form):
     note = forms.CharField(label=_("说明"), required=False, max_length=200)
 
 
+class ExtendForm(forms.Form):
+    """A request to extend the statutory deadline; the court's 院长 decides (cases.approvals)."""
+
+    days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=180)
+    reason = forms.CharField(label=_("延长理由"), max_length=200)
+
+
 class ResumeTerminatedForm(forms.Form):
     reason = forms.CharField(label=_("恢复执行理由"), max_length=200)
 

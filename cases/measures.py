@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from execcenter.exceptions import InvalidTransition, RuleViolation
 from execcenter.scope import user_of
 from execcenter.services import resolve_alerts
+from execcenter.policy import require
 
 from . import deadlines
 from .choices import CaseStatus, DishonestGround, MeasureKind, MeasureStatus, PartyKind, PartyRole
@@ -98,6 +99,7 @@ def _validate(case, kind, party, *, legal_ground, amount, days, holder, starts_o
 @transaction.atomic
 def impose_measure(case, kind, *, party=None, decided_on=None, starts_on=None, ends_on=None, legal_ground="",
                    document_no="", amount=None, days=None, holder="", extension_years=0, note="", actor=None, request=None):
+    require(actor, "measure.impose", case)
     case = Case.objects.select_for_update().select_related("court").get(pk=case.pk)
     if case.status == CaseStatus.CLOSED:
         raise InvalidTransition(_("已结案件不能采取执行措施 (the case is closed)"), code="case_closed")
@@ -129,6 +131,7 @@ def _locked(measure):
 @transaction.atomic
 def end_measure(measure, to_status, *, actor=None, request=None, on=None, note=""):
     """End an active measure: completed, removed (lifted), revoked or expired, as its kind allows."""
+    require(actor, "measure.end", measure)
     measure = _locked(measure)
     if measure.status != MeasureStatus.ACTIVE:
         raise InvalidTransition(_("该措施已结束（%(s)s），不能再变更 (the measure has ended)") % {"s": measure.get_status_display()},
@@ -149,6 +152,7 @@ def end_measure(measure, to_status, *, actor=None, request=None, on=None, note="
 @transaction.atomic
 def extend_dishonest(measure, years, *, actor=None, request=None):
     """失信规定 Art. 2: aggravated cases extend the listing by one to three years in total."""
+    require(actor, "measure.extend", measure)
     measure = _locked(measure)
     if measure.kind != MeasureKind.DISHONEST or measure.status != MeasureStatus.ACTIVE or measure.ends_on is None:
         raise InvalidTransition(_("只有生效中且有期限的失信名单可以延长 (only an active, fixed-term listing)"), code="not_extendable")

@@ -43,7 +43,7 @@ def match_unclaimed(receipt, case, *, actor=None, request=None):
     if not receipt.court.contains(case.court):
         raise InvalidTransition(_("案件不属于收款法院 (case outside the receiving court)"), code="court_mismatch")
     entry, _created = record_receipt(case, receipt.amount, ReceiptSource.OTHER, reference=f"unclaimed:{receipt.bank_reference}",
-                                     actor=actor, note=_("不明款认领：%(p)s") % {"p": receipt.payer_name}, request=request,
+                                     actor=actor, checked_as="money.match_unclaimed", note=_("不明款认领：%(p)s") % {"p": receipt.payer_name}, request=request,
                                      received_at=receipt.received_at)
     UnclaimedReceipt.objects.filter(pk=receipt.pk).update(matched_case=case, matched_at=timezone.now())
     receipt.matched_case = case

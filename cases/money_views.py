@@ -5,7 +5,6 @@ bad line next to the form (status 400), and nothing was imported.
 """
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from execcenter.exceptions import DomainError
 from execcenter.identifiers import normalise_case_number
 from execcenter.models import Court
 from execcenter.scope import court_ids_for, officer_of
+from execcenter.policy_http import requires
 
 from . import money, statements
 from .models import BankStatementImport, Case, UnclaimedReceipt
@@ -62,7 +62,7 @@ def _statement_page(request, form, status=200, rejected=None):
     return render(request, "cases/statements.html", {"form": form, "imports": imports, "rejected": rejected}, status=status)
 
 
-@login_required
+@requires("money.import_statement")
 def statement_import(request):
     """GET: the upload form and the last imports; POST: import (→ the import's line report) or the refusal."""
     if request.method != "POST":
@@ -81,7 +81,7 @@ def statement_import(request):
     return redirect("cases:statement-detail", pk=run.pk)
 
 
-@login_required
+@requires("money.read", model=BankStatementImport)
 def statement_detail(request, pk):
     run = get_object_or_404(BankStatementImport.objects.visible_to(request.user).select_related("court"), pk=pk)
     return render(request, "cases/statement_detail.html", {"run": run})
@@ -94,7 +94,7 @@ def _unclaimed_page(request, bound=None, status=200):
     return render(request, "cases/unclaimed.html", {"page": page, "rows": rows}, status=status)
 
 
-@login_required
+@requires("money.read")
 def unclaimed_list(request):
     """Unclaimed money of the courts in scope, oldest first, each with a form to match it to a case."""
     if request.method != "POST":

@@ -37,6 +37,7 @@ def approval_pending(request):
 
 
 def not_requester(actor, request):
+    """four-eyes: never the requester"""
     officer = getattr(actor, "officer", None)
     if officer is not None and request.requested_by_id == officer.pk:
         return _("不能审批本人提出的申请（双人审批） (nobody approves their own request)")
@@ -44,6 +45,7 @@ def not_requester(actor, request):
 
 
 def requester_only(actor, request):
+    """the requester only"""
     officer = getattr(actor, "officer", None)
     if officer is None or request.requested_by_id != officer.pk:
         return _("只有申请人可以撤回 (only the requester may withdraw)")
@@ -76,7 +78,6 @@ _work("measure.end", _("解除、撤销措施"), state=None)
 _work("measure.extend", _("延长失信期限"), state=None)
 _work("auction.manage", _("拍卖标的与拍卖轮次"))
 _work("ledger.plan", _("长期未结案件台账与跟进"), state=None)
-_work("requery.complete", _("登记终本定期查询结果"), state=None)
 _work("money.receipt", _("登记收款"))
 _work("money.match_unclaimed", _("认领不明款"), state=None)
 # The court's own account: its judges, officers and bureau head import the bank's statement (cases.statements).
@@ -93,6 +94,9 @@ define("case.close.approve", _("批准结案（含终本）"), roles=(Role.APPRO
        check=not_requester, basis="法〔2016〕373号 终本规定")
 define("case.extend.approve", _("批准延长执行期限"), roles=(Role.PRESIDENT,), own_court=True, state=approval_pending,
        check=not_requester, basis="执行期限规定；民诉法解释 Art. 482")
+# The route of a decision: anyone who decides something; the request's kind then picks the exact rule above.
+define("approval.decide", _("审批（案款发放、结案、延长期限）"), roles=(Role.APPROVER, Role.PRESIDENT), own_court=True,
+       state=approval_pending, check=not_requester)
 define("approval.withdraw", _("撤回本人的申请"), roles=CASE_WORKERS, own_court=True, state=approval_pending,
        check=requester_only)
 # The steps themselves are carried out only by an approval (or by the system): nobody calls them directly.

@@ -237,6 +237,7 @@ def import_statement(actor, court, content, file_name, *, request=None):
             case = case_for_reference(court, line.reference)
             if case is not None:
                 record_receipt(case, line.amount, ReceiptSource.VOLUNTARY, reference=line.key, actor=actor, request=request,
+                               checked_as="money.import_statement",
                                received_at=line.received_at, note=(_("银行对账单：%(p)s %(r)s") % {"p": line.payer, "r": line.reference})[:200])
                 booked_amount += line.amount
                 report.append({**row, "outcome": "booked", "case": case.number})

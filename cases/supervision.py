@@ -14,6 +14,7 @@ from execcenter.exceptions import InvalidTransition, RuleViolation
 from execcenter.models import Alert
 from execcenter.scope import user_of
 from execcenter.services import raise_alert
+from execcenter.policy import require
 
 from .choices import CaseStatus, LedgerStatus, LedgerStep, MeasureStatus
 from .models import Case, LongPendingAction, LongPendingEntry, LongPendingFollowUp, Measure
@@ -45,6 +46,7 @@ def open_ledger_entries(today=None):
 
 @transaction.atomic
 def update_entry(entry, *, cause=None, plan=None, responsible_officer=None, leading_official=None, actor=None, request=None):
+    require(actor, "ledger.plan", entry)
     entry = LongPendingEntry.objects.select_for_update().select_related("case__court").get(pk=entry.pk)
     if entry.status != LedgerStatus.OPEN:
         raise InvalidTransition(_("台账已销号 (the entry is resolved)"), code="entry_resolved")
@@ -60,6 +62,7 @@ def update_entry(entry, *, cause=None, plan=None, responsible_officer=None, lead
 
 @transaction.atomic
 def add_follow_up(entry, note, *, actor=None, request=None):
+    require(actor, "ledger.plan", entry)
     entry = LongPendingEntry.objects.select_related("case__court").get(pk=entry.pk)
     follow = LongPendingFollowUp.objects.create(entry=entry, actor=user_of(actor), actor_label=actor_label(actor)[:64], note=note)
     _record(entry.case, "ledger", _("督办：%(n)s") % {"n": note[:80]}, actor, "ledger.follow_up", request=request, obj=entry,

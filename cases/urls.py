@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/lawyer-orders/<int:app_id>/<slug:step>/", views.lawyer_order_step, name="lawyer-order-step"),
     path("transfers/", views.transfer_list, name="transfers"),
     path("transfers/<int:pk>/", views.transfer_detail, name="transfer-detail"),
+    path("approvals/<int:pk>/<slug:decision>/", views.approval_decide, name="approval-decide"),
     path("money/statements/", money_views.statement_import, name="statements"),
     path("money/statements/<int:pk>/", money_views.statement_detail, name="statement-detail"),
     path("money/unclaimed/", money_views.unclaimed_list, name="unclaimed"),

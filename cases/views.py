@@ -2,23 +2,27 @@
 import logging
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from execcenter import policy
 from execcenter.exceptions import DomainError
+from execcenter.policy import may, require
+from execcenter.policy_http import requires
 from execcenter.masking import mask_address, mask_id_number, mask_phone
 from execcenter.services import audit
 
 from . import (
+    approvals,
     auctions,
     closure,
     forms,
@@ -42,6 +46,7 @@ from .choices import (
 )
 from .filtersets import CaseFilterSet, ordering_for
 from .models import (
+    ApprovalRequest,
     AuctionItem,
     AuctionRound,
     Case,
@@ -79,14 +84,14 @@ def filtered_cases(request):
     queryset = Case.objects.visible_to(request.user).select_related("court", "assigned_judge")
     params = request.GET.copy()
     params.pop("format", None)
-    filterset = CaseFilterSet(params or None, queryset=queryset).limit_choices_to(request.user)
+    filterset = CaseFilterSet(params or None, queryset=queryset, request=request).limit_choices_to(request.user)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset if not filterset.is_bound else queryset.none()
     sort = request.GET.get("sort") or DEFAULT_SORTS.get(ordering_for(request.GET, None), "filed")
     primary = SORTS.get(sort, "-filed_on")
     return filterset, qs.order_by(primary, "-id" if primary.startswith("-") else "id"), sort
 
 
-@login_required
+@requires("case.read")
 def case_list(request):
     filterset, qs, sort = filtered_cases(request)
     paginator = CappedCountPaginator(qs, PAGE_SIZE)
@@ -100,19 +105,22 @@ def case_list(request):
 
 
 ACTIONS = {
-    # name: (form class, needs case/user kwargs, handler(case, data, actor, request))
+    # name: (form class, needs case/user kwargs, handler(case, data, actor, request)); POLICY names each one's rule.
     "assign": (forms.AssignForm, True, lambda c, d, a, r: services.assign(c, d["judge"], actor=a, request=r)),
     "transition": (forms.TransitionForm, False, lambda c, d, a, r: services.transition(c, d["to"], note=d["note"], actor=a, request=r)),
     "suspend": (forms.SuspendForm, False, lambda c, d, a, r: services.suspend(c, d["kind"], d["reason"], actor=a, request=r)),
     "resume": (forms.ResumeForm, False, lambda c, d, a, r: services.resume(c, note=d["note"], actor=a, request=r)),
-    "close": (forms.CloseForm, False, lambda c, d, a, r: closure.close(c, d["closure_type"], note=d["note"], actor=a, request=r)),
+    "close": (forms.CloseForm, False, lambda c, d, a, r: approvals.request_closure(
+        a, c, closure_type=d["closure_type"], note=d["note"], request=r)),
+    "extend": (forms.ExtendForm, False, lambda c, d, a, r: approvals.request_extension(
+        a, c, days=d["days"], reason=d["reason"], request=r)),
     "resume_terminated": (forms.ResumeTerminatedForm, False,
                           lambda c, d, a, r: closure.resume_terminated(c, reason=d["reason"], actor=a, request=r)),
     "notice": (forms.NoticeForm, False, lambda c, d, a, r: services.record_notice_sent(c, d["sent_on"], actor=a, request=r)),
     "receipt": (forms.ReceiptForm, False,
                 lambda c, d, a, r: services.record_receipt(c, d["amount"], d["source"], note=d["note"], actor=a, request=r)),
-    "payout": (forms.PayoutForm, True,
-               lambda c, d, a, r: services.record_payout(c, d["amount"], d["payee"], note=d["note"], actor=a, request=r)),
+    "payout": (forms.PayoutForm, True, lambda c, d, a, r: approvals.request_payout(
+        a, c, amount=d["amount"], payee=d["payee"], note=d["note"], request=r)),
     "measure": (forms.MeasureForm, True, lambda c, d, a, r: measures.impose_measure(
         c, d.pop("kind"), **{k: v for k, v in d.items() if v not in (None, "")}, actor=a, request=r)),
     "follow_up": (forms.FollowUpForm, False, lambda c, d, a, r: supervision.add_follow_up(c.long_pending, d["note"], actor=a, request=r)),
@@ -130,6 +138,16 @@ ACTIONS = {
     "transfer": (forms.TransferForm, True, lambda c, d, a, r: transfers.request_transfer(
         a, c, kind=d["kind"], to_court=d["to_court"], reason=d["reason"], legal_basis=d["legal_basis"], request=r)),
 }
+
+
+POLICY = {
+    "assign": "case.assign", "transition": "case.transition", "suspend": "case.suspend", "resume": "case.resume",
+    "close": "case.close.request", "extend": "case.extend.request", "resume_terminated": "case.resume_terminated",
+    "notice": "case.notice", "receipt": "money.receipt", "payout": "money.payout.request", "measure": "measure.impose",
+    "follow_up": "ledger.plan", "facts": "case.debtor_facts", "ledger": "ledger.plan", "ledger_action": "ledger.plan",
+    "settlement": "case.suspend", "settlement_resume": "case.resume", "transfer": "case.transfer.request",
+}
+REQUESTS = {"close", "extend", "payout"}  # four-eyes: these create an approval request (cases.approvals)
 
 
 def _form(name, case, user, data=None):
@@ -192,8 +210,8 @@ def _render_case(request, case, bound=None, status=200, auction_bound=None, meas
     open_case = case.status != CaseStatus.CLOSED
     available = {
         "assign": allowed["assign"], "transition": bool(allowed["transition"]), "suspend": allowed["suspend"],
-        "resume": allowed["resume"], "close": bool(allowed["close"]), "resume_terminated": allowed["resume_terminated"],
-        "notice": open_case, "receipt": open_case, "payout": case.recovered_amount > 0, "measure": open_case,
+        "resume": allowed["resume"], "close": bool(allowed["close"]), "extend": open_case, "resume_terminated": allowed["resume_terminated"],
+        "notice": open_case, "receipt": open_case, "payout": open_case and case.recovered_amount > 0, "measure": open_case,
         "follow_up": hasattr(case, "long_pending"),
         "facts": open_case,
         "lawyer_order": open_case and policy.may(user, "lawyer_order.apply", case),
@@ -203,6 +221,8 @@ def _render_case(request, case, bound=None, status=200, auction_bound=None, meas
         "settlement_resume": case.settlements.filter(status=SettlementStatus.BREACHED).exists(),
         "transfer": open_case and policy.may(user, "case.transfer.request", case),
     }
+    # Only the forms the policy lets this user use on this case now (the service asks again on submit).
+    available = {name: ok and may(user, POLICY[name], case) for name, ok in available.items()}
     if bound is not None:
         available[bound.prefix] = True  # the refused form stays on the page, with its reason
     action_forms = {name: (bound if bound is not None and bound.prefix == name else _form(name, case, user))
@@ -224,7 +244,9 @@ def _render_case(request, case, bound=None, status=200, auction_bound=None, meas
         "ledger": getattr(case, "long_pending", None),
         "suspensions": case.suspensions.all(),
         "extensions": case.extensions.select_related("approved_by"),
-        "documents": case.documents.order_by("issued_at", "id"),
+        "documents": case.documents.order_by("issued_at", "id") if may(user, "document.read", case) else None,
+        "approvals": case.approval_requests.select_related("requested_by", "decided_by").order_by("-requested_at")[:20],
+        "may_read_money": may(user, "money.read", case),
         "action_forms": action_forms,
         "transfers": case.transfers.select_related("from_court", "to_court").order_by("requested_at", "id"),
         "lawyer_orders": case.lawyer_orders.select_related("applicant").order_by("-applied_at"),
@@ -254,17 +276,18 @@ def _visible_case(request, pk):
     return get_object_or_404(qs.prefetch_related(Prefetch("case_parties")), pk=pk)
 
 
-@login_required
+@requires("case.read")
 def case_detail(request, pk):
     return _render_case(request, _visible_case(request, pk))
 
 
-@login_required
+@requires("case.read")  # each action name is its own rule (POLICY), asked below once the case is loaded
 @require_POST
 def case_action(request, pk, name):
     case = _visible_case(request, pk)
     if name not in ACTIONS:
         return _render_case(request, case, status=404)
+    require(request.user, POLICY[name], case)
     form = _form(name, case, request.user, request.POST)
     if not form.is_valid():
         return _render_case(request, case, bound=form, status=400)
@@ -273,13 +296,13 @@ def case_action(request, pk, name):
     except DomainError as exc:
         form.add_error(None, str(exc.message))
         return _render_case(request, case, bound=form, status=exc.status)
-    messages.success(request, _("操作已完成"))
+    messages.success(request, _("已提交审批，经审批后生效（双人审批）") if name in REQUESTS else _("操作已完成"))
     if isinstance(result, Case) and result.pk != case.pk:  # resuming a 终本 case opens the new 执恢 case
         return redirect("cases:case-detail", pk=result.pk)
     return redirect("cases:case-detail", pk=case.pk)
 
 
-@login_required
+@requires("auction.manage", model=Case)
 @require_POST
 def auction_round(request, pk, item_id):
     """上拍: list the item's (next) round; a refused round (网拍规定) is shown next to its form."""
@@ -297,7 +320,7 @@ def auction_round(request, pk, item_id):
     return _render_case(request, case, status=400, auction_bound=(("round", item.pk), form))
 
 
-@login_required
+@requires("auction.manage", model=Case)
 @require_POST
 def auction_conclude(request, pk, round_id):
     """Record a round's result (sold books the deal price and releases the seal; withdrawn keeps it)."""
@@ -318,7 +341,7 @@ def auction_conclude(request, pk, round_id):
 
 # --- Transfers between courts (提级 / 指定 / 委托执行) ------------------------------------------------------------
 
-@login_required
+@requires("case.read")
 def transfer_list(request):
     """Transfers seen from either end: pending ones first (the receiving court's approver decides them here)."""
     rows = (CaseTransfer.objects.visible_to(request.user).select_related("case", "from_court", "to_court")
@@ -334,7 +357,7 @@ def _transfer_page(request, transfer, form=None, status=200):
     }, status=status)
 
 
-@login_required
+@requires("case.read")
 def transfer_detail(request, pk):
     transfer = get_object_or_404(CaseTransfer.objects.visible_to(request.user).select_related("case", "from_court", "to_court"), pk=pk)
     if request.method != "POST":
@@ -356,7 +379,7 @@ def transfer_detail(request, pk):
     return redirect("cases:transfer-detail", pk=transfer.pk)
 
 
-@login_required
+@requires("measure.end", model=Case)
 @require_POST
 def measure_step(request, pk, measure_id, step):
     """End a measure (lift, revoke, complete) or extend a dishonest listing; a refusal is shown in its row."""
@@ -380,7 +403,7 @@ def measure_step(request, pk, measure_id, step):
     return redirect(reverse("cases:case-detail", args=[case.pk]) + "#measures")
 
 
-@login_required
+@requires("ledger.plan", model=Case)
 @require_POST
 def ledger_action_done(request, pk, action_id):
     """Mark a 一清二查三防 item done (its overdue alert goes away)."""
@@ -417,3 +440,34 @@ def lawyer_order_step(request, pk, app_id, step):
         return redirect(reverse("cases:case-detail", args=[case.pk]) + "#lawyer-orders")
     messages.success(request, _("操作已完成"))
     return redirect(reverse("cases:case-detail", args=[case.pk]) + "#lawyer-orders")
+
+
+DECISIONS = {"approve": "approval.decide", "reject": "approval.decide", "withdraw": "approval.withdraw"}
+
+
+@requires("approval.read")
+@require_POST
+def approval_decide(request, pk, decision):
+    """Approve, reject (with a reason) or withdraw a payout / closure / extension request from the approval queue."""
+    if decision not in DECISIONS:
+        raise Http404
+    approval = get_object_or_404(ApprovalRequest.objects.visible_to(request.user), pk=pk)
+    require(request.user, DECISIONS[decision], approval)
+    note = request.POST.get("note", "").strip()[:200]
+    try:
+        if decision == "approve":
+            approvals.approve(request.user, approval, note=note, request=request)
+            messages.success(request, _("已批准并生效"))
+        elif decision == "reject":
+            approvals.reject(request.user, approval, note=note, request=request)
+            messages.success(request, _("已驳回"))
+        else:
+            approvals.withdraw(request.user, approval, request=request)
+            messages.success(request, _("已撤回"))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    following = request.POST.get("next", "")
+    if following.startswith("/") and url_has_allowed_host_and_scheme(following, allowed_hosts={request.get_host()}):
+        return redirect(following)
+    return redirect("cases:case-detail", pk=approval.case_id)
+

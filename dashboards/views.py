@@ -2,7 +2,6 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,11 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from execcenter.choices import AlertSeverity, AlertStatus, Role
+from execcenter.choices import AlertSeverity, AlertStatus
 from execcenter.exceptions import DomainError
 from execcenter.models import Alert, Court, Officer
 from execcenter.policy import may
 from execcenter.scope import officer_of
+from execcenter.policy import may
+from execcenter.policy_http import requires
 
 from .choices import Post, SwapStatus
 from .models import CommandCentre, Handover, Shift, ShiftSwap
@@ -33,7 +34,7 @@ def _visible_court(request, code):
     return court
 
 
-@login_required
+@requires("screen.view")
 def my_screen(request):
     officer = officer_of(request.user)
     court = officer.court if officer else Court.objects.filter(parent__isnull=True).first()
@@ -43,7 +44,7 @@ def my_screen(request):
 
 
 @never_cache
-@login_required
+@requires("screen.view")
 def screen(request, court_code):
     court = _visible_court(request, court_code)
     return render(request, "dashboards/screen.html", {
@@ -53,7 +54,7 @@ def screen(request, court_code):
 
 
 @never_cache
-def screen_token(request, court_code):
+def screen_token(request, court_code):  # "screen.view", asked inside: the wall needs JSON 401, not a login page
     """A fresh screen token through the session (the page renews it when a poll answers 401).
 
     JSON either way, so the wall can tell "session ended" (401 → it shows the duty-login prompt) from a blip.
@@ -70,7 +71,7 @@ def screen_token(request, court_code):
 
 # --- alert desk -------------------------------------------------------------------------------
 
-@login_required
+@requires("alert.read")
 def alert_list(request):
     status = request.GET.get("status", AlertStatus.OPEN)
     qs = Alert.objects.visible_to(request.user).select_related("court")
@@ -87,7 +88,7 @@ def alert_list(request):
     })
 
 
-@login_required
+@requires("alert.read", model=Alert)
 def alert_detail(request, pk):
     alert = get_object_or_404(Alert.objects.visible_to(request.user).select_related("court"), pk=pk)
     if request.method == "POST":
@@ -108,7 +109,7 @@ def alert_detail(request, pk):
 
 # --- duty roster ------------------------------------------------------------------------------
 
-@login_required
+@requires("duty.read")
 def duty_page(request):
     now = timezone.now()
     officer = officer_of(request.user)
@@ -122,7 +123,7 @@ def duty_page(request):
             "officers": Officer.objects.filter(court=centre.court).order_by("name"),
             "swaps": ShiftSwap.objects.filter(shift__centre=centre, status=SwapStatus.REQUESTED).select_related(
                 "shift", "from_officer", "to_officer"),
-            "is_director": officer is not None and officer.has_role(Role.DIRECTOR) and officer.court.contains(centre.court),
+            "is_director": may(request.user, "duty.plan", centre),
         })
     return render(request, "dashboards/duty.html", {"centres": centres, "me": officer, "posts": Post.choices})
 
@@ -137,7 +138,7 @@ def _run(request, fn, *args):
 
 
 @require_POST
-@login_required
+@requires("duty.work", model=Shift)
 def duty_step(request, pk, step):
     shift = get_object_or_404(Shift.objects.visible_to(request.user).select_related("centre__court"), pk=pk)
     post = request.POST.get("post", "")
@@ -154,14 +155,14 @@ def duty_step(request, pk, step):
 
 
 @require_POST
-@login_required
+@requires("duty.work", model=Handover)
 def handover_ack(request, pk):
     handover = get_object_or_404(Handover.objects.visible_to(request.user), pk=pk)
     return _run(request, duty.acknowledge_handover, handover, request.user)
 
 
 @require_POST
-@login_required
+@requires("duty.plan", model=ShiftSwap)
 def swap_decide(request, pk, decision):
     swap = get_object_or_404(ShiftSwap.objects.visible_to(request.user), pk=pk)
     if decision not in ("approve", "reject"):

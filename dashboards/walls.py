@@ -7,7 +7,8 @@ import re
 
 from execcenter.masking import mask_id_number, mask_phone
 
-_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+# \d matches full-width digits too; the check character may be a full-width Ｘ as typed into a free-text field.
+_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXxＸｘ](?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 

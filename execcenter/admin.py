@@ -6,16 +6,27 @@ from django.contrib.auth.admin import UserAdmin
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from execcenter import partner_keys
+from execcenter import partner_keys, policy
 from execcenter.models import Alert, AuditLog, Court, Notification, NotificationPreference, Officer, PartnerClient
 from execcenter.services import audit
 
 User = get_user_model()
 
+def _admin_site_permission(request):
+    """The admin site asks the one policy ("admin.site": the administrator), not Django's is_staff flag alone."""
+    return request.user.is_active and policy.may(request.user, "admin.site")
+
+
+admin.site.has_permission = _admin_site_permission
+
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """An admin page that only looks: records whose changes go through the services (state machine, money rules,
     audit) or that are append-only (audit log, alert history). The one read-only admin of the product."""
+
+    def has_view_permission(self, request, obj=None):
+        return policy.may(request.user, "admin.site")
 
     def has_add_permission(self, request):
         return False
@@ -41,11 +52,31 @@ class CourtAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "short_name"]
 
 
+class ManagedByPolicyAdmin(admin.ModelAdmin):
+    """Admin pages that change who may do what (officers and their roles, partner keys) ask the policy's
+    `manage_action` for every change, not Django's per-model permissions."""
+
+    manage_action = None
+
+    def has_add_permission(self, request):
+        return policy.may(request.user, self.manage_action)
+
+    def has_change_permission(self, request, obj=None):
+        return policy.may(request.user, self.manage_action)
+
+    def has_delete_permission(self, request, obj=None):
+        return policy.may(request.user, self.manage_action)
+
+    def has_view_permission(self, request, obj=None):
+        return policy.may(request.user, "admin.site")
+
+
 @admin.register(Officer)
-class OfficerAdmin(admin.ModelAdmin):
+class OfficerAdmin(ManagedByPolicyAdmin):
     """Roles and courts decide what an officer may see and do: every change is audited with before and after
     (and ends the officer's screen tokens, dashboards/screen_access.py)."""
 
+    manage_action = "officer.manage"
     list_display = ["name", "court", "roles", "badge_no"]
     list_filter = ["court"]
     search_fields = ["name", "user__username", "badge_no"]
@@ -84,9 +115,11 @@ class AuditedUserAdmin(UserAdmin):
 
 
 @admin.register(PartnerClient)
-class PartnerClientAdmin(admin.ModelAdmin):
+class PartnerClientAdmin(ManagedByPolicyAdmin):
     """Partner keys are issued here (shown once, on the page that answers the save), rotated and revoked by the
     actions below, and expire at `expires_at`; every step is audited (execcenter/partner_keys.py)."""
+
+    manage_action = "partner_key.manage"
 
     list_display = ["name", "kind", "court", "actions", "institution_code", "key_prefix", "key_issued_at", "expires_at",
                     "revoked_at", "is_active"]

@@ -101,18 +101,25 @@ class Refusal:
         return self.error(self.message) if self.message else self.error()
 
 
-def court_id_of(record):
-    """The id of the court that owns `record` (its own court, or its case's), or None for records no court owns."""
-    if record is None:
+# How a record reaches its court when it has none of its own: a round → its item → its case → the court; a
+# handover → its shift → its command centre → the court.
+OWNER_PATHS = ("case", "item", "centre", "shift")
+
+
+def court_id_of(record, depth=0):
+    """The id of the court that owns `record` (its own court, or its case's, centre's, ...), or None for records
+    no court owns (institutions, parties)."""
+    if record is None or depth > 3:
         return None
-    for attr in ("court_id", "case"):
-        value = getattr(record, attr, None)
-        if attr == "court_id" and value is not None:
-            return value
-        if attr == "case" and value is not None:
-            return getattr(value, "court_id", None)
     if type(record).__name__ == "Court":
         return record.pk
+    court_id = getattr(record, "court_id", None)
+    if court_id is not None:
+        return court_id
+    for attr in OWNER_PATHS:
+        owner = getattr(record, attr, None)
+        if owner is not None:
+            return court_id_of(owner, depth + 1)
     return None
 
 

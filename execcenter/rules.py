@@ -22,6 +22,7 @@ CASE_SYSTEM = (PartnerKind.CASE_SYSTEM,)
 
 define("court.read", _("查看法院名录"), roles=READERS, admin=True,
        partner_kinds=PartnerKind.values, partner_action=PartnerAction.READ)
+define("health.read", _("健康检查"), public=True)
 define("me.read", _("查看本人信息"), roles=READERS, admin=True,
        partner_kinds=PartnerKind.values, partner_action=PartnerAction.READ)
 define("audit.read", _("查阅审计日志"), roles=(Role.AUDITOR, Role.DIRECTOR, Role.ADMIN), admin=True)

@@ -2,7 +2,6 @@ import logging
 import time
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
@@ -13,9 +12,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from execcenter.tasks import HEARTBEAT_KEY
+from execcenter.policy_http import requires
 
 
-@login_required
+@requires("me.read")
 def home(request):
     """Land on my workbench (我的工作台, every role's home page); the case list or a portal page without it."""
     for name in ("workbench:home", "cases:case-list"):
@@ -65,6 +65,7 @@ def _check_worker():
 
 @never_cache
 @require_GET
+@requires("health.read", public=True)
 def healthz(request):
     """Database, broker, cache, the outbox backlog and the last worker heartbeat; 503 when any is down."""
     checks = {}

@@ -17,6 +17,7 @@ GATEWAYS = (PartnerKind.INSTITUTION,)
 
 
 def _filed_by_other(actor, order):
+    """four-eyes: never the officer who filed it"""
     if order.filed_by_id is not None and order.filed_by_id == getattr(actor, "pk", None):
         return _("不能审批本人提交的控制措施（双人审批） (nobody approves their own order)")
     return None

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cases import approvals as case_approvals
 from cases.closure import REQUERY_PURPOSE, requery_open
 from cases.document_views import document_response
 from cases.models import Case
@@ -20,6 +21,8 @@ from execcenter.exceptions import DomainError
 from execcenter.exports import require_page
 from execcenter.scope import has_role, officer_of
 from execcenter.services import audit
+from execcenter.policy import may, require
+from execcenter.policy_http import requires
 from querycontrol import documents
 from querycontrol.choices import CONTROL_KINDS, AssetKind, OrderKind, OrderStatus
 from querycontrol.forms import AuctionItemForm, DecisionForm, OrderForm, QueryStartForm
@@ -45,7 +48,7 @@ def _fail(request, exc):
     messages.error(request, str(exc.message))
 
 
-@login_required
+@requires("query.start", model=Case, lookup="case_id")
 @require_POST
 def query_start(request, case_id):
     case = get_object_or_404(Case.objects.visible_to(request.user), pk=case_id)
@@ -80,7 +83,7 @@ def _asset_groups(qr):
     return groups
 
 
-@login_required
+@requires("query.read", model=QueryRequest)
 def query_detail(request, pk):
     qr = _query(request, pk)
     return render(request, "querycontrol/query_detail.html", {
@@ -89,7 +92,7 @@ def query_detail(request, pk):
     })
 
 
-@login_required
+@requires("query.read", model=QueryRequest)
 def query_progress(request, pk):
     """The htmx-polled fragment: counters from our own row (never the Celery result backend)."""
     qr = _query(request, pk)
@@ -99,7 +102,7 @@ def query_progress(request, pk):
     return response
 
 
-@login_required
+@requires("query.cancel", model=QueryRequest)
 @require_POST
 def query_cancel(request, pk):
     qr = _query(request, pk)
@@ -111,7 +114,7 @@ def query_cancel(request, pk):
     return redirect("querycontrol:query-detail", pk=qr.pk)
 
 
-@login_required
+@requires("query.start", model=QueryRequest)
 @require_POST
 def query_retry(request, pk):
     """Ask again only the institutions that failed in this query (querycontrol.services.queries.retry_failed)."""
@@ -126,7 +129,7 @@ def query_retry(request, pk):
     return redirect("querycontrol:query-detail", pk=retry.pk)
 
 
-@login_required
+@requires("order.file")
 def order_new(request):
     """File an order on a found asset (freeze / seal) or on a control of it (renew / unfreeze / deduct)."""
     kind = OrderKind(request.GET.get("kind") or request.POST.get("kind") or OrderKind.FREEZE)
@@ -164,17 +167,14 @@ def _order(request, pk):
         "case", "court", "institution", "asset", "respondent", "target"), pk=pk)
 
 
-@login_required
+@requires("order.read", model=ControlOrder)
 def order_detail(request, pk):
     order = _order(request, pk)
-    officer = officer_of(request.user)
-    may_decide = (order.status == OrderStatus.SUBMITTED and officer is not None and officer.has_role("approver")
-                  and officer.court_id == order.court_id and order.filed_by_id != request.user.pk)
-    return _order_page(request, order, may_decide)
+    return _order_page(request, order, may(request.user, "order.decide", order))
 
 
 def _order_page(request, order, may_decide=False, auction_form=None, status=200):
-    may_file = has_role(request.user, "judge", "officer")
+    may_file = may(request.user, "order.file", order.case)
     if auction_form is None and may_file and order.case.is_open and lot_services.auctionable(order):
         auction_form = AuctionItemForm(initial={"name": order.asset.description or order.asset.asset_ref})
     return render(request, "querycontrol/order_detail.html", {
@@ -184,7 +184,7 @@ def _order_page(request, order, may_decide=False, auction_form=None, status=200)
     }, status=status)
 
 
-@login_required
+@requires("auction.manage", model=ControlOrder)
 @require_POST
 def order_auction(request, pk):
     """转入司法拍卖: make an auction item of the asset this seal holds; refusals are shown next to the form."""
@@ -201,7 +201,7 @@ def order_auction(request, pk):
     return redirect(reverse("cases:case-detail", args=[order.case_id]) + "#auctions")
 
 
-@login_required
+@requires("order.read", model=ControlOrder)
 @require_POST
 def order_decide(request, pk, decision):
     order = _order(request, pk)
@@ -233,7 +233,7 @@ def _docx(content, name):
     return response
 
 
-@login_required
+@requires("document.read", model=ControlOrder)
 def order_document(request, pk, which):
     """The issued ruling / notice: the bytes stored at approval, whatever the case's money has done since.
     Orders not approved (draft, pending, rejected) have none: 404."""
@@ -246,7 +246,7 @@ def order_document(request, pk, which):
     return document_response(request, document)
 
 
-@login_required
+@requires("document.read", model=ControlOrder)
 def order_preview(request, pk, which):
     """A judge's preview of an order not yet decided: 草稿 on every page, no number, nothing stored."""
     order = _order(request, pk)
@@ -258,7 +258,7 @@ def order_preview(request, pk, which):
     return _docx(render_draft(order, draft=True), f"草稿-{order.case.number}-{documents.title_of(order, documents.WHICH[which])}.docx")
 
 
-@login_required
+@requires("document.read")
 @require_POST
 def documents_batch(request):
     """One click: issue the documents of every chosen approved order (those missing), and pack them with an index."""
@@ -278,12 +278,14 @@ def documents_batch(request):
     return response
 
 
-@login_required
+@requires("approval.read")
 def approval_queue(request):
     """Orders awaiting approval in the approver's own court (four-eyes: their own are listed, not decidable)."""
     officer = officer_of(request.user)
-    orders = ControlOrder.objects.none()
-    if officer is not None and officer.has_role("approver"):
-        orders = (ControlOrder.objects.visible_to(request.user).awaiting_approval().filter(court=officer.court)
-                  .select_related("case", "institution", "asset").order_by("submitted_at"))
-    return render(request, "querycontrol/approvals.html", {"orders": orders, "decision_form": DecisionForm()})
+    orders = []
+    if officer is not None and may(request.user, "order.decide"):
+        # Their own court's, and their own filings too: listed so they see them, not decidable (the template asks).
+        orders = list(ControlOrder.objects.visible_to(request.user).awaiting_approval().filter(court=officer.court)
+                      .select_related("case", "institution", "asset").order_by("submitted_at")[:500])
+    return render(request, "querycontrol/approvals.html", {"orders": orders, "decision_form": DecisionForm(),
+                                                           "case_requests": case_approvals.awaiting(request.user)})

@@ -74,6 +74,18 @@ def duty_yinchuan(courts):
 
 
 @pytest.fixture
+def judge_yinchuan(courts):
+    """孙洁, enforcement judge of 银川中院 (宁01): reads 银川's subtree with personal data (and searches by it)."""
+    return _officer(courts, "judge_yinchuan", "宁01", Role.JUDGE, name="孙洁")
+
+
+@pytest.fixture
+def president_xixia(courts):
+    """吴国强, 院长 of 西夏区法院: approves extensions of the statutory deadline."""
+    return _officer(courts, "president_xixia", "宁0105", Role.PRESIDENT, name="吴国强")
+
+
+@pytest.fixture
 def director_high(courts):
     """马建国, command-centre director of the high court (宁): sees the whole province."""
     return _officer(courts, "director_high", "宁", Role.DIRECTOR, Role.DUTY, name="马建国")

@@ -1,7 +1,5 @@
 """我的工作台: each role's home page, and the lists behind its counts (thin; the counting is in buckets.py)."""
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,6 +13,7 @@ from execcenter.models import NotificationPreference
 from execcenter.policy import NotFound, explain, may
 from execcenter.scope import officer_of
 from execcenter.services import audit
+from execcenter.policy_http import requires
 
 from . import buckets, early_warnings, nav
 from .choices import WarningRuleKind
@@ -31,7 +30,7 @@ def require_page(request, action, record=None):
     raise PermissionDenied(refusal.message)
 
 
-@login_required
+@requires("workbench.view")
 def home(request):
     require_page(request, "workbench.view")
     user = request.user
@@ -56,7 +55,7 @@ def home(request):
     return render(request, "workbench/home.html", context)
 
 
-@login_required
+@requires("workbench.view")
 def bucket(request, key):
     """The rows one of my counts stands for (the same queryset as the count)."""
     require_page(request, "workbench.view")
@@ -72,7 +71,7 @@ def bucket(request, key):
     return render(request, "workbench/bucket.html", {"definition": definition, "page": page, "rows": described})
 
 
-@login_required
+@requires("warning.read")
 def warning_list(request):
     """My open warnings; for a director also the roll-up per court and the ranking of judges in their scope."""
     require_page(request, "warning.read")
@@ -87,7 +86,7 @@ def warning_list(request):
     return render(request, "workbench/warnings.html", context)
 
 
-@login_required
+@requires("warning.configure")
 def warning_rules(request):
     """The director's page of rules and thresholds for their own court (and the courts below it)."""
     officer = officer_of(request.user)
@@ -121,7 +120,7 @@ def _rules_context(court):
     return {"court": court, "rows": rows, "severities": AlertSeverity.choices}
 
 
-@login_required
+@requires("workbench.view")
 def approvals(request):
     """The approval requests waiting for my decision (payout, closure, extension), oldest first."""
     require_page(request, "workbench.view")
@@ -135,7 +134,7 @@ def approvals(request):
     return render(request, "workbench/approvals.html", {"page": Paginator(rows, 50).get_page(request.GET.get("page"))})
 
 
-@login_required
+@requires("notification.configure")
 def preferences(request):
     """My notification channels, addresses and quiet hours (免打扰; critical messages ignore them)."""
     from .forms import PreferenceForm

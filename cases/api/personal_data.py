@@ -2,21 +2,15 @@
 import json
 import re
 
-from execcenter.api.permissions import is_partner
-from execcenter.choices import PartnerAction
-from execcenter.scope import officer_of
+from execcenter.policy import may
 from execcenter.services import audit
 
 
 def sees_personal_data(actor):
-    """Judges, officers and approvers (ROLES_SEEING_PERSONAL_DATA) and the case-handling system that supplies the
-    data (a partner key allowed to write cases); superusers administer the system and see it too."""
-    if is_partner(actor):
-        return actor.allows(PartnerAction.WRITE_CASES)
-    if getattr(actor, "is_superuser", False):
-        return True
-    officer = officer_of(actor)
-    return officer is not None and officer.sees_personal_data
+    """Whether `actor` reads full ID numbers, phones and addresses: the policy's "personal_data.read" (judges,
+    officers, approvers, presidents, and the case-handling system that supplies the data). The administrator and
+    every other role see them masked; every unmasked read is audited by the callers."""
+    return may(actor, "personal_data.read")
 
 
 class PersonalDataMixin:

@@ -28,6 +28,7 @@ from ..choices import (
     SuspensionKind,
 )
 from ..models import (
+    ApprovalRequest,
     AuctionItem,
     AuctionRound,
     Case,
@@ -229,10 +230,27 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class ExtendDeadlineSerializer(serializers.Serializer):
-    days = serializers.IntegerField(min_value=1, max_value=366)
+    """A request: the 院长 approves it through /approval-requests/{id}/approve/ (four-eyes)."""
+
+    days = serializers.IntegerField(min_value=1, max_value=180)
     reason = serializers.CharField(max_length=200)
-    approved_by = serializers.PrimaryKeyRelatedField(queryset=Officer.objects.all())  # may sit in a court above
-    approval_document_no = serializers.CharField(max_length=64)
+
+
+class ApprovalRequestSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number", read_only=True)
+    requested_by_name = serializers.CharField(source="requested_by.name", read_only=True, default="")
+    decided_by_name = serializers.CharField(source="decided_by.name", read_only=True, default="")
+
+    class Meta:
+        model = ApprovalRequest
+        fields = ["id", "uid", "case", "case_number", "court", "kind", "status", "payload", "reason", "requested_by",
+                  "requested_by_name", "requested_at", "decided_by", "decided_by_name", "decided_at", "decision_note"]
+        read_only_fields = fields
+
+
+class ApprovalDecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    approval_document_no = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
 
 class NoticeSerializer(serializers.Serializer):

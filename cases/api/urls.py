@@ -11,6 +11,7 @@ router.register("measures", views.MeasureViewSet, basename="measure")
 router.register("auction-items", views.AuctionItemViewSet, basename="auctionitem")
 router.register("auction-rounds", views.AuctionRoundViewSet, basename="auctionround")
 router.register("long-pending", views.LongPendingEntryViewSet, basename="longpendingentry")
+router.register("approval-requests", views.ApprovalRequestViewSet, basename="approvalrequest")
 router.register("unclaimed-receipts", views.UnclaimedReceiptViewSet, basename="unclaimedreceipt")
 router.register("documents", documents.IssuedDocumentViewSet, basename="issueddocument")
 

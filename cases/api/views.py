@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from execcenter.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, validated_input
 from execcenter.choices import PartnerAction
 
-from .. import auctions, closure, hooks, measures, money, services, supervision
+from .. import approvals, auctions, closure, hooks, measures, money, services, supervision
 from ..filtersets import (
     AuctionItemFilterSet,
     AuctionRoundFilterSet,
@@ -25,6 +25,7 @@ from ..filtersets import (
     ordering_for,
 )
 from ..models import (
+    ApprovalRequest,
     AuctionItem,
     AuctionRound,
     Case,
@@ -113,11 +114,17 @@ class CaseViewSet(PersonalDataMixin, ScopedModelViewSet):
         data = _input(self, s.ResumeSerializer)
         return self._done(services.resume(self.get_object(), note=data["note"], **self._ctx()))
 
-    @extend_schema(request=s.CloseSerializer, responses=s.CaseSerializer)
+    def _requested(self, approval):
+        # 202: accepted, takes effect when a second person approves it (/approval-requests/{id}/approve/).
+        return Response(s.ApprovalRequestSerializer(approval).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=s.CloseSerializer, responses={202: s.ApprovalRequestSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
+        """Request closure (终本 included); an approver of the court decides (four-eyes)."""
         data = _input(self, s.CloseSerializer)
-        return self._done(closure.close(self.get_object(), data["closure_type"], note=data["note"], **self._ctx()))
+        return self._requested(approvals.request_closure(request.user, self.get_object(), closure_type=data["closure_type"],
+                                                         note=data["note"], request=request))
 
     @extend_schema(request=s.ReasonSerializer, responses={201: s.CaseSerializer})
     @action(detail=True, methods=["post"], url_path="resume-terminated")
@@ -125,12 +132,13 @@ class CaseViewSet(PersonalDataMixin, ScopedModelViewSet):
         data = _input(self, s.ReasonSerializer)
         return self._done(closure.resume_terminated(self.get_object(), reason=data["reason"], **self._ctx()), status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ExtendDeadlineSerializer, responses=s.CaseSerializer)
+    @extend_schema(request=s.ExtendDeadlineSerializer, responses={202: s.ApprovalRequestSerializer})
     @action(detail=True, methods=["post"], url_path="extend-deadline")
     def extend_deadline(self, request, pk=None):
+        """Request an extension of the statutory deadline; the court's 院长 decides (four-eyes)."""
         d = _input(self, s.ExtendDeadlineSerializer)
-        case = services.extend_deadline(self.get_object(), d["days"], d["reason"], d["approved_by"], d["approval_document_no"], **self._ctx())
-        return self._done(case)
+        return self._requested(approvals.request_extension(request.user, self.get_object(), days=d["days"], reason=d["reason"],
+                                                           request=request))
 
     @extend_schema(request=s.NoticeSerializer, responses=s.CaseSerializer)
     @action(detail=True, methods=["post"])
@@ -158,13 +166,13 @@ class CaseViewSet(PersonalDataMixin, ScopedModelViewSet):
                                                   note=d["note"], **self._ctx())
         return Response(s.MoneyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.PayoutSerializer, responses={201: s.MoneyEntrySerializer})
+    @extend_schema(request=s.PayoutSerializer, responses={202: s.ApprovalRequestSerializer})
     @action(detail=True, methods=["post"])
     def payout(self, request, pk=None):
+        """Request a payout to an applicant; an approver of the court decides (four-eyes, 法发〔2017〕6号)."""
         d = _input(self, s.PayoutSerializer)
-        entry, _created = services.record_payout(self.get_object(), d["amount"], d["payee"], reference=d["reference"] or None,
-                                                 note=d["note"], **self._ctx())
-        return Response(s.MoneyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+        return self._requested(approvals.request_payout(request.user, self.get_object(), amount=d["amount"], payee=d["payee"],
+                                                        reference=d["reference"] or None, note=d["note"], request=request))
 
     @extend_schema(request=s.MeasureCreateSerializer, responses={201: s.MeasureSerializer})
     @action(detail=True, methods=["post"])
@@ -312,3 +320,36 @@ class UnclaimedReceiptViewSet(ScopedReadOnlyViewSet):
         d = _input(self, s.MatchUnclaimedSerializer)
         entry = money.match_unclaimed(self.get_object(), d["case"], actor=request.user, request=request)
         return Response(s.MoneyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class ApprovalRequestViewSet(ScopedReadOnlyViewSet):
+    """Payouts, closures and deadline extensions waiting for (or given) a second person's decision."""
+
+    queryset = ApprovalRequest.objects.select_related("case", "requested_by", "decided_by")
+    serializer_class = s.ApprovalRequestSerializer
+    filterset_fields = ["case", "kind", "status", "court"]
+    ordering_fields = ["id", "requested_at"]
+    ordering = "-id"
+    policy_read = "approval.read"
+    # The route admits approvers and presidents; the record's kind picks the rule (payout/closure/extension.approve).
+    policy_actions = {"approve": "approval.decide", "reject": "approval.decide", "withdraw": "approval.withdraw"}
+
+    @extend_schema(request=s.ApprovalDecisionSerializer, responses=s.ApprovalRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        d = _input(self, s.ApprovalDecisionSerializer)
+        approval, _result = approvals.approve(request.user, self.get_object(), note=d["note"],
+                                              approval_document_no=d["approval_document_no"], request=request)
+        return Response(s.ApprovalRequestSerializer(approval).data)
+
+    @extend_schema(request=s.ApprovalDecisionSerializer, responses=s.ApprovalRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        d = _input(self, s.ApprovalDecisionSerializer)
+        return Response(s.ApprovalRequestSerializer(approvals.reject(request.user, self.get_object(), note=d["note"],
+                                                                     request=request)).data)
+
+    @extend_schema(request=None, responses=s.ApprovalRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return Response(s.ApprovalRequestSerializer(approvals.withdraw(request.user, self.get_object(), request=request)).data)

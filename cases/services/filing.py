@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from execcenter.money import parse_amount
 from execcenter.validators import format_case_number, validate_credit_code, validate_phone, validate_resident_id
+from execcenter.policy import require
 
 from .. import deadlines
 from ..choices import CaseStatus, CaseTag, CaseType, PartyKind, PartyRole
@@ -110,6 +111,7 @@ def file_case(*, court: Court, cause: str, filed_on: _dt.date, claim_amount: Dec
     Raises django ValidationError (a dict by field: claim_amount, case_type, tags, filed_on, parties) for bad
     input, before anything is written. Returns the saved Case, status filed, its number assigned.
     """
+    require(actor, "case.file", court)
     try:
         claim_amount = parse_amount(claim_amount, allow_zero=True)
     except ValidationError:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from execcenter.choices import Role
 from execcenter.exceptions import RuleViolation
 from execcenter.services import resolve_alerts
+from execcenter.policy import require
 
 from .. import deadlines
 from ..choices import CaseStatus, ClosureType, SuspensionKind
@@ -72,6 +73,7 @@ def transition(case: Case, to_status: str, *, actor: Actor | None = None, reques
 
     Raises InvalidTransition (409) when the case's state does not allow it or changed meanwhile. Returns the
     case as saved."""
+    require(actor, "case.transition", case)
     case = _fresh(case)
     if to_status not in FLOW.get(case.status, set()) or to_status == CaseStatus.ASSIGNED:
         raise _refuse(case, _("变更为「%(s)s」") % {"s": CaseStatus(to_status).label if to_status in CaseStatus.values else to_status})
@@ -96,6 +98,7 @@ def assign(case: Case, judge: Officer, *, actor: Actor | None = None, request: H
 
     Raises RuleViolation (400) when `judge` is not a judge / officer of the case's court or a court above it,
     InvalidTransition (409) for a closed case. A late assignment is recorded as such (details.late)."""
+    require(actor, "case.assign", case)
     case = _fresh(case)
     _check_can_handle(judge, case)
     if case.status == CaseStatus.CLOSED:
@@ -117,6 +120,7 @@ def assign(case: Case, judge: Officer, *, actor: Actor | None = None, request: H
 def record_notice_sent(case: Case, sent_on: _dt.date, *, actor: Actor | None = None,
                        request: HttpRequest | None = None) -> Case:
     """执行通知书 served (within 3 days of assignment): the first 终本 condition reads it."""
+    require(actor, "case.notice", case)
     case = _fresh(case)
     if case.status == CaseStatus.CLOSED:
         raise _refuse(case, _("登记执行通知"))
@@ -133,6 +137,7 @@ def record_debtor_facts(case: Case, *, dishonest_eligible: bool | None = None, w
                         searched_on: _dt.date | None = None, obstructed: bool | None = None,
                         actor: Actor | None = None, request: HttpRequest | None = None) -> Case:
     """Facts about the respondent that decide 失信 eligibility and 终本 condition 5."""
+    require(actor, "case.debtor_facts", case)
     case = _fresh(case)
     if case.status == CaseStatus.CLOSED:
         raise _refuse(case, _("登记被执行人情况"))
@@ -154,6 +159,7 @@ def suspend(case: Case, kind: str, reason: str, *, actor: Actor | None = None, r
 
     `kind` a SuspensionKind; `on` the local date it starts (default today). Raises RuleViolation for an unknown
     kind, InvalidTransition (409) unless the case is assigned, investigating, controlling or disposing."""
+    require(actor, "case.suspend", case)
     case = _fresh(case)
     if kind not in SuspensionKind.values:
         raise RuleViolation(_("中止类型无效 (invalid suspension kind)"), code="invalid_kind")
@@ -174,6 +180,7 @@ def resume(case: Case, *, actor: Actor | None = None, request: HttpRequest | Non
            note: str = "") -> Case:
     """Lift a suspension: the case returns to where it stood and the statutory deadline moves by the days lost
     (whole days from the suspension's start to `on`). Raises InvalidTransition (409) unless suspended."""
+    require(actor, "case.resume", case)
     case = _fresh(case)
     if case.status != CaseStatus.SUSPENDED:
         raise _refuse(case, _("恢复执行"))

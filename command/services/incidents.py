@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from cases.services import add_event
 from execcenter.choices import Role
 from execcenter.exceptions import InvalidTransition, PermissionDenied, RuleViolation
+from execcenter.policy import require
 from execcenter.scope import user_of
 from execcenter.services import actor_label, audit, raise_alert, resolve_alerts
 from execcenter.uploads import clean_image
 
 from ..choices import ALERT_SEVERITY_FOR_INCIDENT, IncidentEventKind, IncidentStatus
 from ..models import Dispatch, Incident, IncidentEvent, IncidentPhoto
-from .common import acting_officer, court_in_scope, require_role, require_visible
+from .common import acting_officer, court_in_scope, require_visible
 
 DISPATCHERS = (Role.DUTY, Role.DIRECTOR, Role.ADMIN)
 MAX_PHOTOS = 9
@@ -83,8 +84,8 @@ def report_incident(actor, *, kind, severity, latitude, longitude, address, desc
 @transaction.atomic
 def dispatch_help(actor, incident, *, team=None, police_liaison="", note="", request=None):
     """The duty officer sends a team and/or the police liaison to an open incident."""
-    require_role(actor, *DISPATCHERS)
     require_visible(actor, incident)
+    require(actor, "incident.dispatch", incident)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.status == IncidentStatus.CLOSED:
         raise InvalidTransition(_("事件已处置完毕 (incident is closed)"))
@@ -115,8 +116,8 @@ def add_update(actor, incident, note, request=None):
 
 @transaction.atomic
 def close_incident(actor, incident, outcome, request=None):
-    require_role(actor, *DISPATCHERS)
     require_visible(actor, incident)
+    require(actor, "incident.dispatch", incident)
     if not outcome.strip():
         raise RuleViolation(_("请填写处置结果 (outcome required)"), code="outcome_required")
     changed = Incident.objects.filter(pk=incident.pk).exclude(status=IncidentStatus.CLOSED).update(

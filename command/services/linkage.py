@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from cases.services import add_event
 from execcenter.choices import AlertSeverity, PartnerAction, PartnerKind
+from execcenter.policy import require
 from execcenter.exceptions import InvalidTransition, PermissionDenied, RuleViolation
-from execcenter.scope import is_partner
 from execcenter.services import audit, raise_alert, resolve_alerts
 from execcenter.validators import validate_phone
 
@@ -40,8 +40,7 @@ def send_letter(actor, case, unit, *, subject, request_text, due_on=None, reques
     """Send an assistance letter from a case the actor sees to an active unit registered at the case's
     court or a court above it (a provincial department serves every court of the province)."""
     require_visible(actor, case)
-    if is_partner(actor):
-        raise PermissionDenied()
+    require(actor, "letter.send", case)
     if not unit.is_active or not unit.court.contains(case.court):
         raise RuleViolation(_("该联动单位不对接本案法院 (unit is not registered for this court)"), code="unit_out_of_scope")
     today = timezone.localdate()
@@ -96,8 +95,7 @@ def answer_letter(actor, letter, *, answer_text, answered_by, channel, request=N
 
 def _transition(actor, letter, old, new, action, request=None, **fields):
     require_visible(actor, letter)
-    if is_partner(actor):
-        raise PermissionDenied()
+    require(actor, "letter.manage", letter)
     changed = AssistanceLetter.objects.filter(pk=letter.pk, status=old).update(status=new, **fields)
     if not changed:
         raise InvalidTransition(_("函的状态不允许此操作 (letter state does not allow this)"))

@@ -10,6 +10,7 @@ from cases.choices import ReceiptSource
 from cases.models import Case
 from cases.services import add_event, record_receipt
 from execcenter.choices import Role
+from execcenter.policy import require
 from execcenter.exceptions import InvalidTransition, RuleViolation
 from execcenter.models import Court
 from execcenter.money import MoneySum, require_amount
@@ -18,7 +19,7 @@ from execcenter.services import audit
 
 from ..choices import FieldMeasure, OperationStatus
 from ..models import FieldTeam, Operation, OperationResult
-from .common import acting_officer, court_in_scope, require_role, require_visible
+from .common import acting_officer, court_in_scope, require_visible
 
 COMMANDERS = (Role.DIRECTOR, Role.ADMIN)
 
@@ -34,7 +35,7 @@ def _participating_ids(operation):
 @transaction.atomic
 def create_operation(actor, *, name, court, courts, starts_at, ends_at, target_cases=(), description="", request=None):
     """The director plans an operation for courts within their own scope."""
-    require_role(actor, *COMMANDERS)
+    require(actor, "operation.command")
     if not court_in_scope(actor, court):
         raise RuleViolation(_("只能以本院或下级法院名义组织行动 (organising court outside your scope)"), code="court_out_of_scope")
     courts = list(courts)
@@ -56,8 +57,8 @@ def create_operation(actor, *, name, court, courts, starts_at, ends_at, target_c
 
 def set_target_cases(actor, operation, cases, request=None):
     """Name the cases the operation goes after; only cases of the participating courts."""
-    require_role(actor, *COMMANDERS)
     require_visible(actor, operation)
+    require(actor, "operation.command", operation)
     if operation.status == OperationStatus.ENDED:
         raise InvalidTransition(_("行动已结束 (operation has ended)"))
     _set_targets(operation, cases)
@@ -76,8 +77,8 @@ def _set_targets(operation, cases):
 
 @transaction.atomic
 def add_team(actor, operation, *, name, court, leader, members=(), vehicle="", body_camera_url="", request=None):
-    require_role(actor, *COMMANDERS)
     require_visible(actor, operation)
+    require(actor, "operation.command", operation)
     if operation.status == OperationStatus.ENDED:
         raise InvalidTransition(_("行动已结束，不能再编组 (operation has ended)"))
     allowed = _participating_ids(operation)
@@ -91,8 +92,8 @@ def add_team(actor, operation, *, name, court, leader, members=(), vehicle="", b
 
 
 def launch_operation(actor, operation, request=None):
-    require_role(actor, *COMMANDERS)
     require_visible(actor, operation)
+    require(actor, "operation.command", operation)
     if not operation.teams.exists():
         raise RuleViolation(_("启动前至少编组一个执行小组 (assign at least one team before launch)"), code="no_teams")
     # Compare-and-swap: two directors pressing "launch" launch it once.
@@ -136,6 +137,7 @@ def record_result(actor, operation, team, case, *, case_closed=False, amount_rec
     )
     if book_receipt and amount > 0:
         record_receipt(case, amount, ReceiptSource.OTHER, reference=f"operation-result:{result.pk}", actor=actor,
+                       checked_as="operation.record",
                        note=_("集中执行行动：%(name)s") % {"name": operation.name}, request=request)
     add_event(case, "operation", _("集中执行行动“%(op)s”%(team)s录入战果") % {"op": operation.name, "team": team.name}, actor,
               {"operation": operation.pk, "result": result.pk, "amount": str(amount), "closed": case_closed})
@@ -199,8 +201,8 @@ def _jsonable(tally):
 
 def end_operation(actor, operation, request=None):
     """End a running operation; its tally is frozen as the summary report."""
-    require_role(actor, *COMMANDERS)
     require_visible(actor, operation)
+    require(actor, "operation.command", operation)
     with transaction.atomic():
         changed = Operation.objects.filter(pk=operation.pk, status=OperationStatus.RUNNING).update(
             status=OperationStatus.ENDED, ended_at=timezone.now()

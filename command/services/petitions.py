@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 
 from cases.services import add_event
 from execcenter.choices import Role
+from execcenter.policy import require
 from execcenter.exceptions import InvalidTransition, RuleViolation
 from execcenter.services import audit
 
 from ..choices import PetitionStatus
 from ..models import Petition
-from .common import acting_officer, court_in_scope, require_role, require_visible
+from .common import acting_officer, court_in_scope, require_visible
 
 # Every operational role registers a petition and drafts its reply; the auditor only reads.
 PETITION_HANDLERS = (Role.JUDGE, Role.OFFICER, Role.APPROVER, Role.DUTY, Role.DIRECTOR, Role.ADMIN)
@@ -38,7 +39,7 @@ def receive_petition(actor, *, petitioner, subject, received_on, case=None, cour
     """Register a petition received on `received_on` (not in the future); due 60 days later (Petition.save).
 
     Its court is the case's; without a case, the chosen court, else the receiving officer's own court."""
-    require_role(actor, *PETITION_HANDLERS)
+    require(actor, "petition.receive")
     if case is not None:
         require_visible(actor, case)
         if court is not None and court.pk != case.court_id:
@@ -65,8 +66,8 @@ def receive_petition(actor, *, petitioner, subject, received_on, case=None, cour
 @transaction.atomic
 def reply_petition(actor, petition, reply, request=None):
     """Record (or revise) the reply of an open petition; it stays open until closed."""
-    require_role(actor, *PETITION_HANDLERS)
     require_visible(actor, petition)
+    require(actor, "petition.receive", petition)
     reply = _clean_reply(reply)
     changed = Petition.objects.filter(pk=petition.pk, status=PetitionStatus.OPEN).update(reply=reply)
     if not changed:
@@ -79,8 +80,8 @@ def reply_petition(actor, petition, reply, request=None):
 @transaction.atomic
 def close_petition(actor, petition, reply=None, request=None):
     """Close (办结) an open petition today with its reply: the given one, else the reply already recorded."""
-    require_role(actor, *PETITION_CLOSERS)
     require_visible(actor, petition)
+    require(actor, "petition.close", petition)
     current = Petition.objects.select_for_update().filter(pk=petition.pk).values("status", "reply").first()
     if current is None or current["status"] != PetitionStatus.OPEN:
         raise InvalidTransition(_("该信访已办结 (petition is closed)"))

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -8,7 +7,9 @@ from django.views.decorators.http import require_POST
 from cases.models import Case
 from execcenter.exceptions import DomainError
 from execcenter.scope import has_role
+from execcenter.policy import may, require
 from execcenter.uploads import attachment_response
+from execcenter.policy_http import requires
 
 from .. import services
 from ..forms import DispatchForm, IncidentForm
@@ -17,7 +18,7 @@ from ..services.incidents import DISPATCHERS, team_positions
 from .common import domain_action, scoped_object
 
 
-@login_required
+@requires("incident.read")
 def incident_list(request):
     incidents = Incident.objects.visible_to(request.user).select_related("court", "case")
     if request.GET.get("open"):
@@ -25,7 +26,7 @@ def incident_list(request):
     return render(request, "command/incident_list.html", {"incidents": incidents[:200]})
 
 
-@login_required
+@requires("incident.report")
 @domain_action
 def incident_report(request):
     form = IncidentForm(request.POST or None)
@@ -42,7 +43,7 @@ def incident_report(request):
     return render(request, "command/incident_report.html", {"form": form})
 
 
-@login_required
+@requires("incident.read", model=Incident)
 @domain_action
 def incident_detail(request, pk):
     incident = scoped_object(request, Incident, pk)
@@ -53,7 +54,7 @@ def incident_detail(request, pk):
         return redirect("command:incident-detail", pk)
     positions = team_positions(incident)
     return render(request, "command/incident_detail.html", {
-        "incident": incident, "form": form, "can_dispatch": has_role(request.user, *DISPATCHERS),
+        "incident": incident, "form": form, "can_dispatch": may(request.user, "incident.dispatch", incident),
         "events": incident.events.all(), "dispatches": incident.dispatches.select_related("team"), "photos": incident.photos.all(),
         "positions": positions,
         "map_data": {"incident": [float(incident.longitude), float(incident.latitude)], "title": str(incident),
@@ -61,7 +62,7 @@ def incident_detail(request, pk):
     })
 
 
-@login_required
+@requires("incident.update", model=Incident)
 @require_POST
 @domain_action
 def incident_update(request, pk, action):
@@ -76,7 +77,7 @@ def incident_update(request, pk, action):
     return redirect("command:incident-detail", pk)
 
 
-@login_required
+@requires("incident.read", model=Incident)
 def incident_photo(request, pk, photo_pk):
     """A photo of an incident in the user's scope (404 otherwise), always as a download (execcenter.uploads)."""
     photo = IncidentPhoto.objects.visible_to(request.user).filter(incident_id=pk, pk=photo_pk).first()

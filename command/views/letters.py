@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -8,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from cases.models import Case
 from execcenter.models import Court
+from execcenter.policy_http import requires
 
 from .. import services
 from ..forms import LetterForm
@@ -21,7 +21,7 @@ def _scope_court(request):
     return officer.court if officer else Court.objects.filter(parent__isnull=True).first()
 
 
-@login_required
+@requires("letter.read")
 def letter_list(request):
     letters = AssistanceLetter.objects.visible_to(request.user).select_related("unit", "case")
     status = request.GET.get("status")
@@ -34,7 +34,7 @@ def letter_list(request):
     })
 
 
-@login_required
+@requires("letter.send")
 @domain_action
 def letter_send(request):
     form = LetterForm(request.POST or None, actor=request.user, initial={"case_number": request.GET.get("case", "")})
@@ -51,14 +51,14 @@ def letter_send(request):
     return render(request, "command/form.html", {"form": form, "title": _("发送协助调查函")})
 
 
-@login_required
+@requires("letter.read", model=AssistanceLetter)
 def letter_detail(request, pk):
     letter = scoped_object(request, AssistanceLetter, pk)
     link = request.build_absolute_uri(reverse("command:letter-answer", args=[services.answer_token(letter)]))
     return render(request, "command/letter_detail.html", {"letter": letter, "answer_link": link, "document": letter_document(letter)})
 
 
-@login_required
+@requires("letter.manage", model=AssistanceLetter)
 @require_POST
 @domain_action
 def letter_transition(request, pk, action):

@@ -1,28 +1,27 @@
 """Operations in the browser: list, plan, teams, launch / end, the live tally and the phone-sized field page."""
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.models import Case
-from execcenter.scope import has_role
+from execcenter.policy import may
+from execcenter.policy_http import requires
 
 from .. import services
 from ..forms import OperationForm, ResultForm, TeamForm
 from ..models import Operation
-from ..services.operations import COMMANDERS
 from .common import domain_action, scoped_object
 
 
-@login_required
+@requires("operation.read")
 def operation_list(request):
     ops = Operation.objects.visible_to(request.user).select_related("court").prefetch_related("courts")
-    return render(request, "command/operation_list.html", {"operations": ops, "can_command": has_role(request.user, *COMMANDERS)})
+    return render(request, "command/operation_list.html", {"operations": ops, "can_command": may(request.user, "operation.command")})
 
 
-@login_required
+@requires("operation.command")
 @domain_action
 def operation_create(request):
     form = OperationForm(request.POST or None, actor=request.user)
@@ -35,7 +34,7 @@ def operation_create(request):
     return render(request, "command/form.html", {"form": form, "title": _("新建集中执行行动")})
 
 
-@login_required
+@requires("operation.read", model=Operation)
 @domain_action
 def operation_detail(request, pk):
     op = scoped_object(request, Operation, pk)
@@ -46,12 +45,12 @@ def operation_detail(request, pk):
         return redirect("command:operation-detail", op.pk)
     return render(request, "command/operation_detail.html", {
         "op": op, "tally": services.operation_tally(op), "teams": op.teams.select_related("leader", "court").prefetch_related("members"),
-        "team_form": team_form, "can_command": has_role(request.user, *COMMANDERS),
+        "team_form": team_form, "can_command": may(request.user, "operation.command"),
         "results": op.results.select_related("team", "case")[:50],
     })
 
 
-@login_required
+@requires("operation.read", model=Operation)
 @require_POST
 @domain_action
 def operation_transition(request, pk, action):
@@ -63,7 +62,7 @@ def operation_transition(request, pk, action):
     return redirect("command:operation-detail", op.pk)
 
 
-@login_required
+@requires("operation.record", model=Operation)
 @domain_action
 def operation_field(request, pk):
     """Phone-sized page: a team member records a result in a few taps."""

@@ -3,8 +3,6 @@
 Reading follows the API (any officer, within the visibility rule); every change goes through
 command.services.petitions, which holds the roles, so a refused action reads the same wherever it comes from."""
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,22 +13,22 @@ from django.views.decorators.http import require_POST
 
 from execcenter.exceptions import DomainError
 from execcenter.models import AuditLog
-from execcenter.scope import has_role
+from execcenter.policy import may
+from execcenter.policy_http import requires
 
 from .. import services
 from ..choices import PetitionStatus
 from ..forms import PetitionCloseForm, PetitionFilterForm, PetitionReceiveForm, PetitionReplyForm
 from ..models import Petition
-from ..services.petitions import PETITION_CLOSERS, PETITION_HANDLERS
 from .common import scoped_object
 
 PAGE_SIZE = 50
 
-# name: (form class, roles that may take it, handler(petition, data, actor, request), success message)
+# name: (form class, the policy action it is, handler(petition, data, actor, request), success message)
 ACTIONS = {
-    "reply": (PetitionReplyForm, PETITION_HANDLERS,
+    "reply": (PetitionReplyForm, "petition.receive",
               lambda p, d, a, r: services.reply_petition(a, p, d["reply"], request=r), gettext_lazy("答复意见已保存")),
-    "close": (PetitionCloseForm, PETITION_CLOSERS,
+    "close": (PetitionCloseForm, "petition.close",
               lambda p, d, a, r: services.close_petition(a, p, d["reply"], request=r), gettext_lazy("信访已办结")),
 }
 # Audit actions shown as the petition's history.
@@ -51,7 +49,7 @@ def _filtered(petitions, d):
     return petitions
 
 
-@login_required
+@requires("petition.read")
 def petition_list(request):
     visible = Petition.objects.visible_to(request.user)
     form = PetitionFilterForm(request.GET or None, actor=request.user)
@@ -64,14 +62,12 @@ def petition_list(request):
     return render(request, "command/petition_list.html", {
         "form": form, "page": page, "paginator": page.paginator, "query": params.urlencode(),
         "today": timezone.localdate(), "overdue_count": services.overdue_petitions(visible).count(),
-        "can_receive": has_role(request.user, *PETITION_HANDLERS),
+        "can_receive": may(request.user, "petition.receive"),
     })
 
 
-@login_required
+@requires("petition.receive")
 def petition_receive(request):
-    if not has_role(request.user, *PETITION_HANDLERS):
-        raise PermissionDenied
     initial = {"received_on": timezone.localdate(), "case_number": request.GET.get("case", "")}
     form = PetitionReceiveForm(request.POST or None, actor=request.user, initial=initial)
     status = 200
@@ -95,10 +91,10 @@ def petition_receive(request):
 def _render_petition(request, petition, bound=None, status=200):
     user = request.user
     action_forms = {}
-    for name, (form_class, roles, _handler, _message) in ACTIONS.items():
+    for name, (form_class, action, _handler, _message) in ACTIONS.items():
         if bound is not None and bound.prefix == name:
             action_forms[name] = bound  # the refused form stays on the page, with its reason
-        elif petition.status == PetitionStatus.OPEN and has_role(user, *roles):
+        elif petition.status == PetitionStatus.OPEN and may(user, action, petition):
             action_forms[name] = form_class(prefix=name, initial={"reply": petition.reply})
     history = AuditLog.objects.filter(object_type=Petition._meta.label_lower, object_id=str(petition.pk),
                                       action__in=HISTORY_LABELS).order_by("at", "id")
@@ -108,12 +104,12 @@ def _render_petition(request, petition, bound=None, status=200):
     }, status=status)
 
 
-@login_required
+@requires("petition.read", model=Petition)
 def petition_detail(request, pk):
     return _render_petition(request, scoped_object(request, Petition, pk, "court", "case"))
 
 
-@login_required
+@requires("petition.read", model=Petition)
 @require_POST
 def petition_action(request, pk, action):
     if action not in ACTIONS:

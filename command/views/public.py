@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from execcenter.exceptions import DomainError
+from execcenter.policy_http import requires
 
 from .. import disclosure, services
 from ..choices import AnswerChannel, LetterStatus
@@ -24,6 +25,7 @@ def _limited():
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@requires("disclosure.lookup", public=True)
 def disclosure_lookup(request):
     if request.method == "GET":
         return render(request, "command/disclosure.html", {"form": DisclosureForm(), "captcha_key": disclosure.new_challenge()})
@@ -41,6 +43,7 @@ def disclosure_lookup(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@requires("letter.answer_by_link", public=True)
 def letter_answer(request, token):
     """A linkage unit without an API key answers through the signed link sent with the letter."""
     letter = services.letter_from_token(token)

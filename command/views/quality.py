@@ -2,7 +2,6 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from cases.document_views import document_response
 from cases.models import Case
 from execcenter.models import Court
+from execcenter.policy_http import requires
 
 from .. import indicators as ind
 from ..bulletins import bulletin_document, generate_bulletin
@@ -36,7 +36,7 @@ def _filters(request):
     return form, d["court"], ind.Period(d["start"], d["end"]), d["case_type"]
 
 
-@login_required
+@requires("indicator.read")
 def indicator_overview(request):
     form, court, period, case_type = _filters(request)
     code = request.GET.get("rank", ind.CORE[0])
@@ -51,7 +51,7 @@ def indicator_overview(request):
     })
 
 
-@login_required
+@requires("indicator.read")
 def indicator_drill(request, code):
     if code not in ind.INDICATORS:
         raise Http404
@@ -69,7 +69,7 @@ def indicator_drill(request, code):
     })
 
 
-@login_required
+@requires("bulletin.read")
 @domain_action
 def bulletin_list(request):
     form = BulletinForm(request.POST or None, actor=request.user, initial={"day": timezone.localdate()})
@@ -83,7 +83,7 @@ def bulletin_list(request):
     return render(request, "command/bulletin_list.html", {"bulletins": bulletins, "form": form})
 
 
-@login_required
+@requires("bulletin.read", model=Bulletin)
 def bulletin_download(request, pk, fmt):
     """The issued file (bytes and hash as stored at issue), audited."""
     bulletin = scoped_object(request, Bulletin, pk)
@@ -93,7 +93,7 @@ def bulletin_download(request, pk, fmt):
     return document_response(request, document)
 
 
-@login_required
+@requires("indicator.read")
 def home(request):
     from ..models import AssistanceLetter, Incident, Operation
 

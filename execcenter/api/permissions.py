@@ -45,9 +45,14 @@ class PolicyPermission(permissions.BasePermission):
         if request.method == "OPTIONS":
             return True
         refusal = policy.explain(request.user, action)
+        record_route = bool(view.kwargs) and hasattr(view, "get_object")
         if refusal is None:
+            if record_route and request.method not in permissions.SAFE_METHODS:
+                # Scope (404), role (403) and the record's state (409) are answered before the body is read (400),
+                # so a write to a record outside the scope never learns more than a read would.
+                view.get_object()
             return True
-        if view.kwargs and hasattr(view, "get_object"):
+        if record_route:
             # A record's route: a record outside the scope answers 404 whatever the role, so that a refusal never
             # tells which records exist; get_object() raises that 404, or the object-level refusal.
             view.get_object()

@@ -1,5 +1,8 @@
 """drf-spectacular extensions so the OpenAPI document describes our API-key authentication."""
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+
+from execcenter.choices import PartnerKind, Role
 
 
 class APIKeyAuthenticationScheme(OpenApiAuthenticationExtension):
@@ -59,3 +62,24 @@ def declare_common_responses(result, generator, request, public):
                 if not any(p.get("name") == "Idempotency-Key" and p.get("in") == "header" for p in parameters):
                     parameters.append(dict(IDEMPOTENCY_HEADER))
     return result
+
+
+class PolicyAutoSchema(AutoSchema):
+    """Every operation's description ends with its permission rule: the policy action, who may call it and which
+    partner keys (execcenter.policy; docs/permissions.md). A client reads it in the OpenAPI document."""
+
+    def get_description(self):
+        from execcenter import policy
+        from execcenter.api.permissions import policy_action_of
+
+        description = super().get_description() or ""
+        request = type("Probe", (), {"method": self.method.upper()})()
+        action = policy_action_of(self.view, request)
+        if action is None or action not in policy.RULES:
+            return description
+        rule = policy.rule(action)
+        kinds, needed = policy.partner_may_call(action)
+        roles = "、".join(str(Role(r).label) for r in sorted(rule.roles) if r in Role.values) or "—"
+        keys = "、".join(str(PartnerKind(k).label) for k in kinds) + f"（{needed}）" if kinds else "—"
+        return (f"{description}\n\n权限 (permission): `{action}` {rule.label}；角色 (roles): {roles}；"
+                f"密钥 (API keys): {keys}").strip()

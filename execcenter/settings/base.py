@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A policy or service refusal escaping a browser view becomes its 403/409/404 page (execcenter/policy_http.py).
+    "execcenter.policy_http.PolicyRefusalMiddleware",
     # Last, as django-axes requires: turns a locked-out login into its 429 answer (execcenter/lockout.py).
     "axes.middleware.AxesMiddleware",
 ]
@@ -270,7 +272,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "execcenter.api.pagination.DefaultCursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "execcenter.api.schema.PolicyAutoSchema",  # descriptions carry each endpoint's permission rule
     "DEFAULT_THROTTLE_CLASSES": ["execcenter.api.throttling.PartnerKeyThrottle"],
     "DEFAULT_THROTTLE_RATES": {"partner": env.str("PARTNER_THROTTLE_RATE", default="600/min")},
     "EXCEPTION_HANDLER": "execcenter.api.exceptions.exception_handler",

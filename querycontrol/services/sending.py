@@ -171,7 +171,7 @@ def apply_result(order_id, result: ControlResult):
     order.save()
     if order.kind == OrderKind.DEDUCT and order.status == OrderStatus.DONE and order.effective_amount > 0:
         # Into the case account (一案一账户); booked once per order whatever happens (reference is unique).
-        record_receipt(order.case, order.effective_amount, source=ReceiptSource.DEDUCTION, reference=f"deduct:{order.uuid}",
+        record_receipt(order.case, order.effective_amount, source=ReceiptSource.DEDUCTION, reference=f"deduct:{order.uuid}", checked_as="order.decide",
                        note=_("扣划 %(inst)s %(ref)s") % {"inst": order.institution.name, "ref": order.asset.asset_ref})
     faultpoints.point("order.apply.saved")
     resolve_alerts(f"order-unanswered:{order.uuid}")

@@ -51,7 +51,7 @@ def _case_payload(court_code="宁0105", **kw):
 class TestCaseAPI(APIViewTestCases.ReadOnly, APIViewTestCases.Create, APIViewTestCases.Filter):
     url = "/api/v1/cases/"
     model = Case
-    persona = "duty_yinchuan"
+    persona = "judge_yinchuan"  # searches by ID number: a role that may (cases.filtersets)
     create_persona = "case_system_partner"
     in_scope_court = "宁0105"
     out_of_scope_court = "宁0424"
@@ -276,7 +276,7 @@ def test_transition_action_answers_409_with_the_reason_and_changes_nothing(api, 
     assert Case.objects.get(pk=case.pk).status == CaseStatus.FILED
 
 
-def test_case_life_cycle_through_the_api(api, judge_xixia):
+def test_case_life_cycle_through_the_api(api, judge_xixia, approver_xixia):
     client = api.as_officer(judge_xixia)
     case = case_in(CaseStatus.FILED)
     base = f"/api/v1/cases/{case.pk}"
@@ -288,10 +288,15 @@ def test_case_life_cycle_through_the_api(api, judge_xixia):
     assert r.status_code == 409 and "three_months" in r.json()["details"]["missing"]
     conditions = client.get(f"{base}/terminate-conditions/").json()
     assert {c["code"] for c in conditions if not c["ok"]} >= {"three_months", "notice_and_report_order"}
-    assert client.post(f"{base}/close/", {"closure_type": "completed"}, format="json").json()["closure_type"] == "completed"
+    requested = client.post(f"{base}/close/", {"closure_type": "completed"}, format="json")
+    assert requested.status_code == 202 and requested.json()["status"] == "pending"
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.INVESTIGATING  # nothing happens before the second person
+    approved = api.as_officer(approver_xixia).post(f"/api/v1/approval-requests/{requested.json()['id']}/approve/", {}, format="json")
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert Case.objects.get(pk=case.pk).closure_type == "completed"
 
 
-def test_receipt_and_payout_actions_validate_amounts_and_the_balance(api, judge_xixia):
+def test_receipt_and_payout_actions_validate_amounts_and_the_balance(api, judge_xixia, approver_xixia):
     client = api.as_officer(judge_xixia)
     case = case_in(CaseStatus.DISPOSING)
     base = f"/api/v1/cases/{case.pk}"
@@ -300,7 +305,11 @@ def test_receipt_and_payout_actions_validate_amounts_and_the_balance(api, judge_
     assert client.post(f"{base}/receipt/", {"amount": "100.00", "source": "voluntary"}, format="json").status_code == 201
     r = client.post(f"{base}/payout/", {"amount": "100.01", "payee": applicant(case).pk}, format="json")
     assert r.status_code == 400 and r.json()["code"] == "payout_exceeds_receipts"
-    assert client.post(f"{base}/payout/", {"amount": "100.00", "payee": applicant(case).pk}, format="json").status_code == 201
+    requested = client.post(f"{base}/payout/", {"amount": "100.00", "payee": applicant(case).pk}, format="json")
+    assert requested.status_code == 202 and not MoneyEntry.objects.filter(case=case, kind="payout").exists()
+    r = api.as_officer(approver_xixia).post(f"/api/v1/approval-requests/{requested.json()['id']}/approve/", {}, format="json")
+    assert r.status_code == 200
+    assert MoneyEntry.objects.get(case=case, kind="payout").amount == Decimal("100.00")
 
 
 def test_receipt_repeated_with_the_same_idempotency_key_is_booked_once(api, case_system_partner):
