@@ -6,7 +6,6 @@ read rules. Every download is audited.
 """
 from urllib.parse import quote
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 

@@ -4,13 +4,13 @@
 Rows are read as values in chunks of 2,000 cases with one query for the parties of each chunk, so 100,000
 cases cost ~50 party queries and memory for one chunk (bench/export.py measures it).
 """
-from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 
 from execcenter import spreadsheets as ss
 from execcenter.exports import chunked, export_response, labels, require_page
 from execcenter.masking import mask_id_number
 from execcenter.policy import may
+from execcenter.policy_http import requires
 
 from .choices import CaseStatus, CaseType, ClosureType, LedgerStatus, PartyRole
 from .models import CaseParty, LongPendingEntry
@@ -52,7 +52,7 @@ def case_rows(queryset, unmasked):
                    closures.get(closure, closure or ""), closed_on]
 
 
-@login_required
+@requires("case.export")
 def case_list_export(request):
     """The case list as the reader sees it (same scope, filters and sort), every row, not one page."""
     from .views import filtered_cases
@@ -83,7 +83,7 @@ def ledger_rows(queryset, today):
                cause, plan, statuses.get(status, status), outstanding, resolved_on]
 
 
-@login_required
+@requires("ledger.export")
 def long_pending_export(request):
     """长期未结案件台账 (cases open > 12 months) of the reader's scope; `?status=open|resolved|all` (default open)."""
     require_page(request.user, "ledger.export")

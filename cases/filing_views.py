@@ -7,7 +7,6 @@ number or credit code is already on record, and its name, so that one real-world
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from execcenter.identifiers import normalise_id_number
 from execcenter.policy import require
 from execcenter.scope import officer_of
 from execcenter.services import audit
+from execcenter.policy_http import requires
 
 from .choices import CaseTag, PartyKind, PartyRole
 from .models import Party
@@ -65,7 +65,7 @@ def _page(request, form, party_forms, status=200, party_errors=()):
     return render(request, "cases/case_new.html", {"form": form, "party_forms": party_forms, "party_errors": party_errors}, status=status)
 
 
-@login_required
+@requires("case.file")
 def case_new(request):
     """GET: the filing form (court: the officer's own); POST: file, then the new case's page."""
     officer = officer_of(request.user)
@@ -93,7 +93,7 @@ def case_new(request):
     return redirect("cases:case-detail", pk=case.pk)
 
 
-@login_required
+@requires("personal_data.search")
 def party_lookup(request):
     """GET ?id_number=…: {"found": bool, "name", "kind"} for an exact ID number / credit code already on record.
     A look-up by ID number is a personal-data search (policy "personal_data.search") and is audited."""

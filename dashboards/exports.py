@@ -1,12 +1,12 @@
 """Alerts as a streamed .xlsx (execcenter.exports), filtered like the alert page (status, severity), within
 the reader's scope, audited."""
-from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 
 from execcenter import spreadsheets as ss
 from execcenter.choices import AlertSeverity, AlertStatus
 from execcenter.exports import export_response, labels, require_page
 from execcenter.models import Alert
+from execcenter.policy_http import requires
 
 ALERT_COLUMNS = [
     ss.Column("发生时间", ss.DATETIME), ss.Column("法院", width=24), ss.Column("级别"), ss.Column("类别", width=20),
@@ -25,7 +25,7 @@ def alert_rows(queryset):
                ack_at, note, escalated, resolved]
 
 
-@login_required
+@requires("alert.export")
 def alert_export(request):
     require_page(request.user, "alert.export")
     qs = Alert.objects.visible_to(request.user).order_by("-raised_at", "-id")

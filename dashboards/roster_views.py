@@ -3,7 +3,6 @@ shift's posts, and the screen layout editor with a preview. Thin: dashboards.ser
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from execcenter.models import Officer
 from execcenter.policy import NotFound, explain, may
 from execcenter.scope import officer_of
 from execcenter.services import audit
+from execcenter.policy_http import requires
 
 from .layouts import FRAME, PER_PAGE, pages_for, validate_pages
 from .models import CommandCentre, ScreenLayout, Shift
@@ -83,7 +83,7 @@ def _pattern_from_post(post):
     return {"slots": slots, "week": week}
 
 
-@login_required
+@requires("duty.plan")
 def roster_plan(request):
     _require(request, "duty.plan")
     if not CommandCentre.objects.visible_to(request.user).exists():
@@ -122,7 +122,7 @@ def _month_arg(request):
         return today.replace(day=1)
 
 
-@login_required
+@requires("duty.read")
 def roster_month(request):
     """The month's roster: printable (print stylesheet) and exportable as .xlsx or .csv (?format=)."""
     centre = _centre(request, "duty.read")
@@ -152,7 +152,7 @@ def roster_month(request):
         "can_plan": may(request.user, "duty.plan", centre)})
 
 
-@login_required
+@requires("duty.plan", model=Shift)
 def roster_shift(request, pk):
     """Change who holds posts A and B of one shift (the director; refused on any conflict)."""
     shift = get_object_or_404(Shift.objects.visible_to(request.user).select_related("centre__court", "post_a", "post_b"), pk=pk)
@@ -194,7 +194,7 @@ def _pages_text(pages):
     return "\n".join(f"{p['title']}: {' '.join(p['modules'])}" for p in pages)
 
 
-@login_required
+@requires("screen.layout")
 def layout_edit(request):
     """Which modules on which page and seconds per page, with a preview before saving (the director)."""
     centre = _centre(request, "screen.layout")

@@ -24,6 +24,7 @@ def _desk_or_reached(actor, alert):
 
 define("alert.handle", _("确认、备注、解除预警"), roles=DUTY_DESK + LEADERS, check=_desk_or_reached)
 define("screen.view", _("查看大屏"), roles=READERS, admin=True)
+define("screen.layout", _("编辑大屏布局"), roles=(Role.DIRECTOR,))
 define("duty.read", _("查看值班表与交接班"), roles=READERS, partner_kinds=(PartnerKind.DISPATCH,),
        partner_action=PartnerAction.READ)
 define("duty.work", _("签到、申请换班、交接班"), roles=DUTY_DESK)

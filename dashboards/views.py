@@ -17,7 +17,6 @@ from execcenter.exceptions import DomainError
 from execcenter.models import Alert, Court, Officer
 from execcenter.policy import may
 from execcenter.scope import officer_of
-from execcenter.policy import may
 from execcenter.policy_http import requires
 
 from .choices import Post, SwapStatus
@@ -67,6 +66,9 @@ def screen_token(request, court_code):  # "screen.view", asked inside: the wall 
     if not may(request.user, "screen.view"):
         return JsonResponse({"code": "permission_denied", "detail": _("您无权查看大屏 (you may not view the screen)")}, status=403)
     return JsonResponse({"token": issue_token(request.user, request.session.session_key)})
+
+
+screen_token.policy_action = "screen.view"  # asked inside (screen_access.user_allows): JSON 401 for the wall
 
 
 # --- alert desk -------------------------------------------------------------------------------

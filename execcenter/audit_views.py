@@ -7,7 +7,6 @@ itself audited, so searches of the log are on record too.
 import datetime as dt
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from execcenter.models import AuditLog, Court
 from execcenter.policy import may
 from execcenter.services import audit
+from execcenter.policy_http import requires
 
 PAGE_SIZE = 50
 
@@ -60,7 +60,7 @@ def search(queryset, data, actor):
     return queryset
 
 
-@login_required
+@requires("audit.read")
 def audit_log(request):
     if not may(request.user, "audit.read"):
         return render(request, "execcenter/forbidden.html", status=403)

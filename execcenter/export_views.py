@@ -4,7 +4,6 @@ action prefix, actor, object, court subtree, address, Beijing days), so the file
 export itself is audited."""
 import json
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
 from django.utils import timezone
 
@@ -12,6 +11,7 @@ from execcenter import spreadsheets as ss
 from execcenter.audit_views import AuditSearchForm, search
 from execcenter.exports import export_response, require_page
 from execcenter.models import AuditLog
+from execcenter.policy_http import requires
 
 AUDIT_COLUMNS = [
     ss.Column("时间", ss.DATETIME), ss.Column("操作人"), ss.Column("操作", width=28), ss.Column("对象类型", width=22),
@@ -27,7 +27,7 @@ def audit_rows(queryset):
                json.dumps(details, ensure_ascii=False, sort_keys=True) if details else ""]
 
 
-@login_required
+@requires("audit.export")
 def audit_log_export(request):
     require_page(request.user, "audit.export")
     form = AuditSearchForm(request.GET)

@@ -1,7 +1,6 @@
 """Exports of network query and control as streamed .xlsx (execcenter.exports): the found assets of one query
 and the control orders of the reader's scope (filtered like the API: ControlOrderFilterSet). ID numbers are
 masked unless the role needs them; every export is audited."""
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -10,6 +9,7 @@ from execcenter import spreadsheets as ss
 from execcenter.exports import export_response, labels, require_page
 from execcenter.masking import mask_id_number
 from execcenter.policy import may
+from execcenter.policy_http import requires
 
 from .choices import AssetKind, OrderKind, OrderOutcome, OrderStatus
 from .filtersets import ControlOrderFilterSet
@@ -31,7 +31,7 @@ def asset_rows(queryset, unmasked):
         yield [kinds.get(kind, kind), inst, name, show(id_number), ref, description, balance, frozen, max(balance - frozen, 0), found_at]
 
 
-@login_required
+@requires("query.export", model=QueryRequest)
 def query_assets_export(request, pk):
     """Every asset found by one query (out of scope: 404)."""
     qr = get_object_or_404(QueryRequest.objects.visible_to(request.user).select_related("case", "court"), pk=pk)
@@ -66,7 +66,7 @@ def order_rows(queryset, unmasked):
                ref, name, show(id_number), requested, effective, held, term, expires, filed_by, decided_by, submitted, decided, completed]
 
 
-@login_required
+@requires("order.export")
 def orders_export(request):
     """Control orders of the reader's scope, filtered with the API's filters (kind, status, case_number, …)."""
     require_page(request.user, "order.export")

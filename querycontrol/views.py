@@ -4,7 +4,6 @@ from itertools import groupby
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,9 +18,9 @@ from cases.document_views import document_response
 from cases.models import Case
 from execcenter.exceptions import DomainError
 from execcenter.exports import require_page
-from execcenter.scope import has_role, officer_of
+from execcenter.scope import officer_of
 from execcenter.services import audit
-from execcenter.policy import may, require
+from execcenter.policy import may
 from execcenter.policy_http import requires
 from querycontrol import documents
 from querycontrol.choices import CONTROL_KINDS, AssetKind, OrderKind, OrderStatus

@@ -1,5 +1,6 @@
 """我的工作台: each role's home page, and the lists behind its counts (thin; the counting is in buckets.py)."""
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render

@@ -3,6 +3,7 @@ import json
 import re
 
 from execcenter.policy import may
+from execcenter.scope import is_partner, officer_of
 from execcenter.services import audit
 
 
