@@ -445,7 +445,7 @@ def lawyer_order_step(request, pk, app_id, step):
 DECISIONS = {"approve": "approval.decide", "reject": "approval.decide", "withdraw": "approval.withdraw"}
 
 
-@requires("approval.read")
+@requires("approval.read", model=ApprovalRequest)
 @require_POST
 def approval_decide(request, pk, decision):
     """Approve, reject (with a reason) or withdraw a payout / closure / extension request from the approval queue."""

@@ -13,7 +13,8 @@ def scoped_object(request, model, pk, *related):
 
 
 def domain_action(view):
-    """Run a POST action; a refused rule becomes a message and a redirect back, not a 500."""
+    """Run a POST action; a refused rule (400 / 409) becomes a message and a redirect back, not a 500. A permission
+    refusal (403) or a record outside the scope (404) keeps its status: execcenter.policy_http renders it."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -22,6 +23,8 @@ def domain_action(view):
         except DomainError as exc:
             if exc.status == 404:
                 raise Http404 from exc
+            if exc.status == 403:
+                raise
             messages.error(request, exc.message)
             return redirect(request.META.get("HTTP_REFERER") or request.path)
 

@@ -6,7 +6,6 @@ from django.views.decorators.http import require_POST
 
 from cases.models import Case
 from execcenter.exceptions import DomainError
-from execcenter.scope import has_role
 from execcenter.policy import may, require
 from execcenter.uploads import attachment_response
 from execcenter.policy_http import requires
@@ -69,6 +68,7 @@ def incident_update(request, pk, action):
     if action not in ('close', 'update'):
         raise Http404
     incident = scoped_object(request, Incident, pk)
+    require(request.user, "incident.dispatch" if action == "close" else "incident.update", incident)
     text = request.POST.get("text", "")
     if action == "close":
         services.close_incident(request.user, incident, text, request=request)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from execcenter.exceptions import DomainError
 from execcenter.models import AuditLog
-from execcenter.policy import may
+from execcenter.policy import may, require
 from execcenter.policy_http import requires
 
 from .. import services
@@ -115,7 +115,8 @@ def petition_action(request, pk, action):
     if action not in ACTIONS:
         raise Http404
     petition = scoped_object(request, Petition, pk, "court", "case")
-    form_class, _roles, handler, success = ACTIONS[action]
+    form_class, rule, handler, success = ACTIONS[action]
+    require(request.user, rule, petition)  # 403 / 409 before the form is read (400)
     form = form_class(request.POST, prefix=action)
     if not form.is_valid():
         return _render_petition(request, petition, bound=form, status=400)
