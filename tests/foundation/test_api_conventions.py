@@ -20,6 +20,7 @@ PLAIN_API_VIEWS = {
     "RosterPlanView",  # the centre is required ("duty.plan") by dashboards.services.roster.plan: 404 outside the scope
     "APIRootView",
     "SpectacularAPIView",
+    "SpectacularSwaggerSplitView",  # the Swagger UI page (no data; CSP-friendly split view)
     "SpectacularSwaggerView",
 }
 
