@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from execcenter.exceptions import InvalidTransition, RuleViolation
 from execcenter.money import MoneySum
-from execcenter.rounding import ratio, to_cents
 from execcenter.policy import require
+from execcenter.rounding import ratio, to_cents
 
 from . import hooks
 from .choices import AuctionItemKind, AuctionItemStatus, AuctionOutcome, CaseStatus, ReceiptSource

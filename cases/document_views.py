@@ -10,8 +10,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
 from execcenter.exports import require_page
-from execcenter.services import audit
 from execcenter.policy_http import requires
+from execcenter.services import audit
 
 from . import documents
 from .models import DocumentKind, IssuedDocument

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 from execcenter.exceptions import DomainError
 from execcenter.identifiers import normalise_id_number
 from execcenter.policy import require
+from execcenter.policy_http import requires
 from execcenter.scope import officer_of
 from execcenter.services import audit
-from execcenter.policy_http import requires
 
 from .choices import CaseTag, PartyKind, PartyRole
 from .models import Party

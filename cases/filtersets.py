@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from execcenter.filtersets import FilterSet, IdentifierFilter, PhoneFilter
 from execcenter.exceptions import PermissionDenied
+from execcenter.filtersets import FilterSet, IdentifierFilter, PhoneFilter
 from execcenter.identifiers import normalise_id_number
+from execcenter.models import Court, Officer
 from execcenter.policy import may
 from execcenter.services import audit
-from execcenter.models import Court, Officer
 from execcenter.validators import parse_case_number
 
 from . import deadlines, predicates

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from execcenter.exceptions import InvalidTransition, RuleViolation
+from execcenter.policy import require
 from execcenter.scope import user_of
 from execcenter.services import resolve_alerts
-from execcenter.policy import require
 
 from . import deadlines
 from .choices import CaseStatus, DishonestGround, MeasureKind, MeasureStatus, PartyKind, PartyRole

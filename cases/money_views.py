@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from execcenter.exceptions import DomainError
 from execcenter.identifiers import normalise_case_number
 from execcenter.models import Court
-from execcenter.scope import court_ids_for, officer_of
 from execcenter.policy_http import requires
+from execcenter.scope import court_ids_for, officer_of
 
 from . import money, statements
 from .models import BankStatementImport, Case, UnclaimedReceipt

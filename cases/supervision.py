@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from execcenter.choices import AlertSeverity
 from execcenter.exceptions import InvalidTransition, RuleViolation
 from execcenter.models import Alert
+from execcenter.policy import require
 from execcenter.scope import user_of
 from execcenter.services import raise_alert
-from execcenter.policy import require
 
 from .choices import CaseStatus, LedgerStatus, LedgerStep, MeasureStatus
 from .models import Case, LongPendingAction, LongPendingEntry, LongPendingFollowUp, Measure

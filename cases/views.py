@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 
 from execcenter import policy
 from execcenter.exceptions import DomainError
+from execcenter.masking import mask_address, mask_id_number, mask_phone
 from execcenter.policy import may, require
 from execcenter.policy_http import requires
-from execcenter.masking import mask_address, mask_id_number, mask_phone
 from execcenter.services import audit
 
 from . import (
@@ -418,7 +418,7 @@ def ledger_action_done(request, pk, action_id):
     return redirect(reverse("cases:case-detail", args=[case.pk]) + "#ledger")
 
 
-@login_required
+@requires("case.read", model=Case)
 @require_POST
 def lawyer_order_step(request, pk, app_id, step):
     """Approve / reject a lawyer investigation order, or record its return with the findings."""

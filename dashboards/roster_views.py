@@ -15,9 +15,9 @@ from execcenter import spreadsheets
 from execcenter.exceptions import DomainError
 from execcenter.models import Officer
 from execcenter.policy import NotFound, explain, may
+from execcenter.policy_http import requires
 from execcenter.scope import officer_of
 from execcenter.services import audit
-from execcenter.policy_http import requires
 
 from .layouts import FRAME, PER_PAGE, pages_for, validate_pages
 from .models import CommandCentre, ScreenLayout, Shift

@@ -16,8 +16,8 @@ from execcenter.choices import AlertSeverity, AlertStatus
 from execcenter.exceptions import DomainError
 from execcenter.models import Alert, Court, Officer
 from execcenter.policy import may
-from execcenter.scope import officer_of
 from execcenter.policy_http import requires
+from execcenter.scope import officer_of
 
 from .choices import Post, SwapStatus
 from .models import CommandCentre, Handover, Shift, ShiftSwap

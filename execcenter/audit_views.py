@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from execcenter.models import AuditLog, Court
 from execcenter.policy import may
-from execcenter.services import audit
 from execcenter.policy_http import requires
+from execcenter.services import audit
 
 PAGE_SIZE = 50
 

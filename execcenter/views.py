@@ -11,8 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from execcenter.tasks import HEARTBEAT_KEY
 from execcenter.policy_http import requires
+from execcenter.tasks import HEARTBEAT_KEY
 
 
 @requires("me.read")

@@ -18,10 +18,10 @@ from cases.document_views import document_response
 from cases.models import Case
 from execcenter.exceptions import DomainError
 from execcenter.exports import require_page
-from execcenter.scope import officer_of
-from execcenter.services import audit
 from execcenter.policy import may
 from execcenter.policy_http import requires
+from execcenter.scope import officer_of
+from execcenter.services import audit
 from querycontrol import documents
 from querycontrol.choices import CONTROL_KINDS, AssetKind, OrderKind, OrderStatus
 from querycontrol.forms import AuctionItemForm, DecisionForm, OrderForm, QueryStartForm

@@ -12,9 +12,9 @@ from execcenter.choices import AlertSeverity
 from execcenter.exceptions import DomainError
 from execcenter.models import NotificationPreference
 from execcenter.policy import NotFound, explain, may
+from execcenter.policy_http import requires
 from execcenter.scope import officer_of
 from execcenter.services import audit
-from execcenter.policy_http import requires
 
 from . import buckets, early_warnings, nav
 from .choices import WarningRuleKind

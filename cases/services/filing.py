@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from execcenter.money import parse_amount
-from execcenter.validators import format_case_number, validate_credit_code, validate_phone, validate_resident_id
 from execcenter.policy import require
+from execcenter.validators import format_case_number, validate_credit_code, validate_phone, validate_resident_id
 
 from .. import deadlines
 from ..choices import CaseStatus, CaseTag, CaseType, PartyKind, PartyRole

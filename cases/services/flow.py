@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from execcenter.choices import Role
 from execcenter.exceptions import RuleViolation
-from execcenter.services import resolve_alerts
 from execcenter.policy import require
+from execcenter.services import resolve_alerts
 
 from .. import deadlines
 from ..choices import CaseStatus, ClosureType, SuspensionKind

@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 
     from django.http import HttpRequest
 
-    from execcenter.models import Officer
-
     from ..models import ApprovalRequest, Case
     from .common import Actor
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from cases.services import add_event
 from execcenter.choices import AlertSeverity, PartnerAction, PartnerKind
-from execcenter.policy import require
 from execcenter.exceptions import InvalidTransition, PermissionDenied, RuleViolation
+from execcenter.policy import require
 from execcenter.services import audit, raise_alert, resolve_alerts
 from execcenter.validators import validate_phone
 

@@ -10,10 +10,10 @@ from cases.choices import ReceiptSource
 from cases.models import Case
 from cases.services import add_event, record_receipt
 from execcenter.choices import Role
-from execcenter.policy import require
 from execcenter.exceptions import InvalidTransition, RuleViolation
 from execcenter.models import Court
 from execcenter.money import MoneySum, require_amount
+from execcenter.policy import require
 from execcenter.scope import user_of
 from execcenter.services import audit
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from cases.services import add_event
 from execcenter.choices import Role
-from execcenter.policy import require
 from execcenter.exceptions import InvalidTransition, RuleViolation
+from execcenter.policy import require
 from execcenter.services import audit
 
 from ..choices import PetitionStatus

@@ -7,13 +7,13 @@ from django.views.decorators.http import require_POST
 from cases.models import Case
 from execcenter.exceptions import DomainError
 from execcenter.policy import may, require
-from execcenter.uploads import attachment_response
 from execcenter.policy_http import requires
+from execcenter.uploads import attachment_response
 
 from .. import services
 from ..forms import DispatchForm, IncidentForm
 from ..models import Incident, IncidentPhoto
-from ..services.incidents import DISPATCHERS, team_positions
+from ..services.incidents import team_positions
 from .common import domain_action, scoped_object
 
 
@@ -87,7 +87,7 @@ def incident_photo(request, pk, photo_pk):
     return attachment_response(photo.file, f"incident-{pk}-photo-{photo.pk}.{ext}")
 
 
-@login_required
+@requires("incident.update", model=Incident)
 def incident_position(request, pk):
     """The team's phone page: report where the team is (the browser's location, or typed in); the incident page and
     the wall show the last position of each team."""

@@ -7,6 +7,7 @@ The table test below pins what the policy says for the personas, written out by 
 policy checking itself.
 """
 import re
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
@@ -145,7 +146,7 @@ def _url(route, record):
             continue
         if key in ("pk", "case_id"):
             kwargs[key] = record.pk if record is not None else 999999
-        elif key.endswith("_id") or key.endswith("_pk"):
+        elif key.endswith(("_id", "_pk")):
             kwargs[key] = 0  # a sub-record of the example: the route answers 404 when it lets the request in
         else:
             kwargs[key] = OTHER_KWARGS.get(key, "x")
