@@ -78,7 +78,7 @@ def check_personal_search(request, used):
     if not may(actor, "personal_data.search"):
         raise PermissionDenied(_("您的角色不能按身份证号、电话或住址检索 (your role may not search by personal data)"),
                                code="personal_search_refused")
-    purpose = (request.GET.get("purpose") or "").strip()[:100] or _("案件办理")
+    purpose = (request.GET.get("purpose") or "").strip()[:100] or str(_("案件办理"))
     audit(actor, "personal_data.search", object_type="cases.party", request=request,
           details={"filters": sorted(used), "purpose": purpose, "path": request.path})
 

@@ -14,6 +14,7 @@ EXEMPT = {
     "accounts/": "login and logout themselves (django-axes guards the login)",
     "api-auth/": "DRF's browsable-API login and logout",
     "i18n/setlang/": "the language switch of the current session",
+    "i18n/catalog.js": "the JavaScript translation catalogue (no data)",
     "api/schema/": "the OpenAPI document (no data)",
     "api/docs/": "Swagger UI (no data)",
     "api/v1/screens/<str:court_code>/snapshot": "the wall's poll: a signed screen token issued by 'screen.view' (dashboards/screen_access.py)",
