@@ -40,7 +40,7 @@ def document_response(request, document):
     return response
 
 
-@requires("document.read", model=IssuedDocument)
+@requires("case.read", model=IssuedDocument)  # then the kind's own read rule (read_action) in document_response
 def document_download(request, pk):
     document = get_object_or_404(IssuedDocument.objects.visible_to(request.user).select_related("court"), pk=pk)
     return document_response(request, document)

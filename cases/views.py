@@ -146,6 +146,7 @@ POLICY = {
     "notice": "case.notice", "receipt": "money.receipt", "payout": "money.payout.request", "measure": "measure.impose",
     "follow_up": "ledger.plan", "facts": "case.debtor_facts", "ledger": "ledger.plan", "ledger_action": "ledger.plan",
     "settlement": "case.suspend", "settlement_resume": "case.resume", "transfer": "case.transfer.request",
+    "lawyer_order": "lawyer_order.apply",
 }
 REQUESTS = {"close", "extend", "payout"}  # four-eyes: these create an approval request (cases.approvals)
 
