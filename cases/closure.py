@@ -84,9 +84,9 @@ def close(case, closure_type, *, actor=None, request=None, note="", on=None, app
     """结案 with one of the six closure types. 终本 is refused unless every Art. 1 condition holds, and
     the refusal names each missing one. People close a case only through an approved request (cases.approvals,
     four-eyes: `approval`); without one only the system may call this (policy "case.close")."""
+    case = _fresh(case)
     if approval is None:
         require(actor, "case.close", case)
-    case = _fresh(case)
     if closure_type not in ClosureType.values:
         raise RuleViolation(_("结案方式无效 (invalid closure type)"), code="invalid_closure_type")
     if case.status not in CLOSABLE_FROM[closure_type]:
@@ -124,8 +124,8 @@ def close(case, closure_type, *, actor=None, request=None, note="", on=None, app
 def resume_terminated(case, *, reason, actor=None, request=None, on=None):
     """恢复执行 of a 终本 case (new property found, applicant's request): a new 执恢 case linked to the old one,
     for what is still outstanding; the old case's remaining re-queries are cancelled."""
-    require(actor, "case.resume_terminated", case)
     case = _fresh(case)
+    require(actor, "case.resume_terminated", case)
     if case.status != CaseStatus.CLOSED or case.closure_type != ClosureType.TERMINATED_THIS_ROUND:
         raise InvalidTransition(_("只有终结本次执行程序的案件才能恢复执行 (only 终本 cases can be resumed)"), code="not_terminated")
     if case.resumed_cases.exists():

@@ -90,7 +90,7 @@ def approve(actor, app, *, valid_days=MAX_VALID_DAYS, note="", request=None):
     app.valid_until = today + dt.timedelta(days=int(valid_days))
     app.order_no = issued.court_series_number(app.case.court, today.year, "执调")
     measure = impose_measure(app.case, MeasureKind.INVESTIGATION_ORDER, holder=app.lawyer_name, ends_on=app.valid_until,
-                             document_no=app.order_no, note=app.targets[:200], actor=actor, request=request)
+                             document_no=app.order_no, note=app.targets[:200], actor=actor, request=request, checked_as="lawyer_order.decide")
     LawyerOrderApplication.objects.filter(pk=app.pk).update(
         status=LawyerOrderStatus.APPROVED, decided_by=user_of(actor), decided_by_label=actor_label(actor)[:64], decided_at=timezone.now(),
         decision_note=(note or "")[:200], order_no=app.order_no, valid_until=app.valid_until, measure=measure)

@@ -98,8 +98,12 @@ def _validate(case, kind, party, *, legal_ground, amount, days, holder, starts_o
 
 @transaction.atomic
 def impose_measure(case, kind, *, party=None, decided_on=None, starts_on=None, ends_on=None, legal_ground="",
-                   document_no="", amount=None, days=None, holder="", extension_years=0, note="", actor=None, request=None):
-    require(actor, "measure.impose", case)
+                   document_no="", amount=None, days=None, holder="", extension_years=0, note="", actor=None, request=None,
+                   checked_as=None):
+    # `checked_as`: the policy action a calling service already checked when the measure is part of its own step
+    # (an approved lawyer investigation order is issued as a measure by the approver).
+    if checked_as is None:
+        require(actor, "measure.impose", case)
     case = Case.objects.select_for_update().select_related("court").get(pk=case.pk)
     if case.status == CaseStatus.CLOSED:
         raise InvalidTransition(_("已结案件不能采取执行措施 (the case is closed)"), code="case_closed")

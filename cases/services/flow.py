@@ -73,8 +73,8 @@ def transition(case: Case, to_status: str, *, actor: Actor | None = None, reques
 
     Raises InvalidTransition (409) when the case's state does not allow it or changed meanwhile. Returns the
     case as saved."""
-    require(actor, "case.transition", case)
     case = _fresh(case)
+    require(actor, "case.transition", case)
     if to_status not in FLOW.get(case.status, set()) or to_status == CaseStatus.ASSIGNED:
         raise _refuse(case, _("变更为「%(s)s」") % {"s": CaseStatus(to_status).label if to_status in CaseStatus.values else to_status})
     old = case.status
@@ -98,8 +98,8 @@ def assign(case: Case, judge: Officer, *, actor: Actor | None = None, request: H
 
     Raises RuleViolation (400) when `judge` is not a judge / officer of the case's court or a court above it,
     InvalidTransition (409) for a closed case. A late assignment is recorded as such (details.late)."""
-    require(actor, "case.assign", case)
     case = _fresh(case)
+    require(actor, "case.assign", case)
     _check_can_handle(judge, case)
     if case.status == CaseStatus.CLOSED:
         raise _refuse(case, _("分案"))
@@ -120,8 +120,8 @@ def assign(case: Case, judge: Officer, *, actor: Actor | None = None, request: H
 def record_notice_sent(case: Case, sent_on: _dt.date, *, actor: Actor | None = None,
                        request: HttpRequest | None = None) -> Case:
     """执行通知书 served (within 3 days of assignment): the first 终本 condition reads it."""
-    require(actor, "case.notice", case)
     case = _fresh(case)
+    require(actor, "case.notice", case)
     if case.status == CaseStatus.CLOSED:
         raise _refuse(case, _("登记执行通知"))
     if sent_on < case.filed_on or sent_on > timezone.localdate():
@@ -137,8 +137,8 @@ def record_debtor_facts(case: Case, *, dishonest_eligible: bool | None = None, w
                         searched_on: _dt.date | None = None, obstructed: bool | None = None,
                         actor: Actor | None = None, request: HttpRequest | None = None) -> Case:
     """Facts about the respondent that decide 失信 eligibility and 终本 condition 5."""
-    require(actor, "case.debtor_facts", case)
     case = _fresh(case)
+    require(actor, "case.debtor_facts", case)
     if case.status == CaseStatus.CLOSED:
         raise _refuse(case, _("登记被执行人情况"))
     changes = {}
@@ -159,8 +159,8 @@ def suspend(case: Case, kind: str, reason: str, *, actor: Actor | None = None, r
 
     `kind` a SuspensionKind; `on` the local date it starts (default today). Raises RuleViolation for an unknown
     kind, InvalidTransition (409) unless the case is assigned, investigating, controlling or disposing."""
-    require(actor, "case.suspend", case)
     case = _fresh(case)
+    require(actor, "case.suspend", case)
     if kind not in SuspensionKind.values:
         raise RuleViolation(_("中止类型无效 (invalid suspension kind)"), code="invalid_kind")
     if case.status not in SUSPENDABLE:
@@ -180,8 +180,8 @@ def resume(case: Case, *, actor: Actor | None = None, request: HttpRequest | Non
            note: str = "") -> Case:
     """Lift a suspension: the case returns to where it stood and the statutory deadline moves by the days lost
     (whole days from the suspension's start to `on`). Raises InvalidTransition (409) unless suspended."""
-    require(actor, "case.resume", case)
     case = _fresh(case)
+    require(actor, "case.resume", case)
     if case.status != CaseStatus.SUSPENDED:
         raise _refuse(case, _("恢复执行"))
     on = on or timezone.localdate()

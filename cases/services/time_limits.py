@@ -37,9 +37,9 @@ def extend_deadline(case: Case, days: int, reason: str, *, approval: ApprovalReq
 
     Raises RuleViolation for days ≤ 0, InvalidTransition (409) for a closed case. Returns the case with its new
     statutory deadline."""
+    case = _fresh(case)
     if approval is None:
         require(actor, "case.extend", case)
-    case = _fresh(case)
     if case.status == CaseStatus.CLOSED:
         raise _refuse(case, _("延长审限"))
     if days <= 0:

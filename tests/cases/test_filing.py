@@ -34,7 +34,7 @@ def test_filing_numbers_cases_per_court_type_and_year_without_gaps(courts, judge
     xixia, jinfeng = courts["宁0105"], courts["宁0106"]
     a = _file(xixia, judge_xixia.user)
     b = _file(xixia, judge_xixia.user)
-    c = _file(jinfeng, judge_xixia.user)
+    c = _file(jinfeng)  # 金凤区法院's own filing (a judge files only in their own court: test below)
     d = _file(xixia, judge_xixia.user, case_type=CaseType.PRESERVATION)
     e = _file(xixia, judge_xixia.user, filed_on=dt.date(2025, 1, 2))
     assert [a.number, b.number] == ["（2024）宁0105执1号", "（2024）宁0105执2号"]
@@ -111,3 +111,11 @@ def test_concurrent_filings_are_numbered_without_gaps_or_duplicates_and_share_th
     assert sorted(cases.values_list("sequence", flat=True)) == list(range(1, 11))
     assert Party.objects.filter(id_number__in=[make_resident_id(41), make_credit_code(42)]).count() == 2
     assert CaseParty.objects.filter(case__in=cases).count() == 20
+
+
+def test_a_judge_files_cases_only_in_their_own_court(courts, judge_xixia):
+    from execcenter.policy import NotFound
+
+    with pytest.raises(NotFound):
+        _file(courts["宁0106"], judge_xixia.user)  # a sibling court: outside the judge's scope
+    assert not Case.objects.filter(court=courts["宁0106"]).exists()

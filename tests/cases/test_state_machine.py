@@ -114,21 +114,30 @@ def test_resume_of_a_case_that_is_not_suspended_is_refused(courts, start):
         services.resume(case_in(start))
 
 
-def test_deadline_extension_needs_an_approver_of_the_court_and_moves_the_deadline(courts, judge_xixia, approver_xixia):
+def test_deadline_extension_approved_by_the_president_moves_the_deadline(courts, judge_xixia, president_xixia):
+    from cases import approvals
+
     case = case_in(CaseStatus.INVESTIGATING)
     deadline = case.statutory_deadline
-    services.extend_deadline(case, 90, "案情复杂", approver_xixia, "宁0105执延1号", actor=judge_xixia.user)
+    request = approvals.request_extension(judge_xixia.user, case, days=90, reason="案情复杂")
+    approvals.approve(president_xixia.user, request, approval_document_no="宁0105执延1号")
     case.refresh_from_db()
     assert case.statutory_deadline == deadline + dt.timedelta(days=90)
-    assert DeadlineExtension.objects.get(case=case).approved_by == approver_xixia
+    extension = DeadlineExtension.objects.get(case=case)
+    assert (extension.approved_by, extension.approval_document_no) == (president_xixia, "宁0105执延1号")
 
 
-def test_deadline_extension_without_approver_role_or_self_approved_is_refused(courts, judge_xixia, approver_xixia):
+def test_deadline_extension_is_never_self_approved_nor_by_another_role_nor_called_directly(courts, judge_xixia,
+                                                                                           approver_xixia):
+    from cases import approvals
+
     case = case_in(CaseStatus.INVESTIGATING)
+    request = approvals.request_extension(judge_xixia.user, case, days=30, reason="x")
+    for officer in (judge_xixia, approver_xixia):  # the requester; a bureau head (the president decides)
+        with pytest.raises(PermissionDenied):
+            approvals.approve(officer.user, request)
     with pytest.raises(PermissionDenied):
-        services.extend_deadline(case, 30, "x", judge_xixia, "doc", actor=judge_xixia.user)
-    with pytest.raises(PermissionDenied):
-        services.extend_deadline(case, 30, "x", approver_xixia, "doc", actor=approver_xixia.user)
+        services.extend_deadline(case, 30, "x", actor=judge_xixia.user)
     assert not DeadlineExtension.objects.exists()
 
 
