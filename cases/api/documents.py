@@ -12,9 +12,10 @@ from rest_framework.decorators import action
 
 from execcenter.api.viewsets import ScopedReadOnlyViewSet
 from execcenter.filtersets import FilterSet
+from execcenter.policy import may, require
 
-from ..document_views import document_response
-from ..models import IssuedDocument
+from ..document_views import READ_ACTION, document_response, read_action
+from ..models import DocumentKind, IssuedDocument
 
 
 class IssuedDocumentSerializer(serializers.ModelSerializer):
@@ -41,7 +42,22 @@ class IssuedDocumentViewSet(ScopedReadOnlyViewSet):
     queryset = IssuedDocument.objects.select_related("court").order_by("-issued_at", "-id")
     serializer_class = IssuedDocumentSerializer
     filterset_class = IssuedDocumentFilterSet
-    policy_read = "document.read"
+    # Anyone who reads the court's cases reaches the list; each document then answers to its kind's own read rule
+    # (cases.document_views.read_action: rulings and notices with full ID numbers need "document.read").
+    policy_read = "case.read"
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action != "list":
+            return qs
+        user = self.request.user
+        kinds = [kind for kind in DocumentKind.values if may(user, READ_ACTION.get(kind, "document.read"))]
+        qs = qs.filter(kind__in=kinds)
+        return qs if may(user, "document.read") else qs.exclude(contains_personal_data=True)
+
+    def check_object_permissions(self, request, obj):
+        super().check_object_permissions(request, obj)
+        require(request.user, read_action(obj), obj)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
