@@ -211,7 +211,7 @@ def test_judge_may_not_close(client, three, judge_xixia):
     p = three["宁0105"]
     client.force_login(judge_xixia.user)
     response = client.post(detail(p) + "close/", {"close-reply": "已答复"})
-    assert response.status_code == 403 and "您无权执行此操作" in response.content.decode()
+    assert response.status_code == 403 and "您的角色无权执行此操作" in response.content.decode()
     p.refresh_from_db()
     assert (p.status, p.closed_on, p.reply) == ("open", None, "")
 
@@ -247,7 +247,7 @@ def test_closed_petition_cannot_be_closed_or_replied_again(client, courts, direc
     done = petition(courts, status="closed", closed_on=today() - dt.timedelta(days=3), reply="原答复")
     client.force_login(director_high.user)
     response = client.post(detail(done) + "close/", {"close-reply": "再次办结"})
-    assert response.status_code == 409 and "该信访已办结" in response.content.decode()
+    assert response.status_code == 409 and "信访已办结" in response.content.decode()
     response = client.post(detail(done) + "reply/", {"reply-reply": "改答复"})
     assert response.status_code == 409
     done.refresh_from_db()
