@@ -127,12 +127,19 @@ def test_a_case_is_filed_investigated_frozen_auctioned_and_paid_out_in_the_brows
     assert MoneyEntry.objects.get(case=case, source="auction").amount == Decimal("760000.00")
     assert AuctionLot.objects.get(item=item).release_order.status == "submitted"
 
-    # 7. Payout to the applicant.
+    # 7. Payout to the applicant: the judge requests it, the approver approves it (four-eyes), then it is paid.
     page.fill("[name=payout-amount]", "500000.00")
     page.select_option("[name=payout-payee]", str(applicant.pk))
     submit(page, "form[action$='/actions/payout/']")
+    assert not MoneyEntry.objects.filter(case=case, kind="payout").exists()
+    page.context.clear_cookies()
+    log_in(page, approver_xixia.user)
+    page.goto("/querycontrol/approvals/")
+    with page.expect_navigation():
+        page.locator("form[action*='/cases/approvals/'][action$='/approve/'] button").first.click()
     payout = MoneyEntry.objects.get(case=case, kind="payout")
     assert (payout.amount, payout.payee_id) == (Decimal("500000.00"), applicant.pk)
+    page.goto(f"/cases/{case.pk}/")
     assert "500000.00" in page.content()
 
     assert api_calls == [], api_calls
