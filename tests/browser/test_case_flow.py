@@ -132,9 +132,14 @@ def test_a_case_is_filed_investigated_frozen_auctioned_and_paid_out_in_the_brows
     page.select_option("[name=payout-payee]", str(applicant.pk))
     submit(page, "form[action$='/actions/payout/']")
     assert not MoneyEntry.objects.filter(case=case, kind="payout").exists()
+    from cases.models import ApprovalRequest
+
+    assert ApprovalRequest.objects.filter(case=case, kind="payout", status="pending").exists(), \
+        page.locator("form[action$='/actions/payout/']").inner_text()
     page.context.clear_cookies()
     log_in(page, approver_xixia.user)
     page.goto("/querycontrol/approvals/")
+    assert page.locator("form[action*='/cases/approvals/']").count(), page.locator("main").inner_text()[-600:]
     with page.expect_navigation():
         page.locator("form[action*='/cases/approvals/'][action$='/approve/'] button").first.click()
     payout = MoneyEntry.objects.get(case=case, kind="payout")
