@@ -36,9 +36,10 @@ browser-deps:
 test: install browser-deps
 	$(BIN)/python -m pytest
 
-# The linter CI runs (configuration in ruff.toml). `ruff format` is configured there too; run it on the files you touch.
+# The linter and the formatter CI runs (configuration in ruff.toml): `ruff format .` before committing.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Regenerate the English catalogue after adding strings (msgids are Chinese; needs GNU gettext).
 messages: install

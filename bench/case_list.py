@@ -8,6 +8,7 @@ whole province) and as a basic-court judge — the API's first page, its second 
 browser's case list — and printed beside the naive baseline: the same filters paged by OFFSET, newest first, with a
 COUNT(*) of every matching row.
 """
+
 import os
 import statistics
 import sys
@@ -18,8 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "execcenter.settings")
 # The production profile (DEBUG off, so no query log), in-process: no TLS, so no HTTPS redirect.
-for name, value in (("DJANGO_DEBUG", "False"), ("SECRET_KEY", "bench-case-list-" + "x" * 40), ("ALLOWED_HOSTS", "127.0.0.1,testserver"),
-                    ("SECURE_SSL_REDIRECT", "False")):
+for name, value in (
+    ("DJANGO_DEBUG", "False"),
+    ("SECRET_KEY", "bench-case-list-" + "x" * 40),
+    ("ALLOWED_HOSTS", "127.0.0.1,testserver"),
+    ("SECURE_SSL_REDIRECT", "False"),
+):
     os.environ.setdefault(name, value)
 
 import django  # noqa: E402
@@ -73,9 +78,16 @@ def party_filters():
 
     from cases.models import CaseParty
 
-    link = (CaseParty.objects.filter(case__court__code="宁0105", role="respondent", party__kind="person")
-            .select_related("party").order_by("id").first())
-    return [("q=party name", urlencode({"q": link.party.name})), ("q=ID number", urlencode({"q": link.party.id_number}))]
+    link = (
+        CaseParty.objects.filter(case__court__code="宁0105", role="respondent", party__kind="person")
+        .select_related("party")
+        .order_by("id")
+        .first()
+    )
+    return [
+        ("q=party name", urlencode({"q": link.party.name})),
+        ("q=ID number", urlencode({"q": link.party.id_number})),
+    ]
 
 
 def main(repeat=int(os.environ.get("BENCH_REPEAT", "40"))):
@@ -84,8 +96,10 @@ def main(repeat=int(os.environ.get("BENCH_REPEAT", "40"))):
     filters = FILTERS + party_filters()
     client = Client(HTTP_HOST="127.0.0.1")
     print(f"machine: {machine()}\ncases in database: {Case.objects.count():,}\n")
-    print("| who | filter | API page 1 p50 / p95 ms | API page 2 p50 / p95 ms | browser list p50 / p95 ms "
-          "| baseline: OFFSET paging + COUNT(*), p50 ms |")
+    print(
+        "| who | filter | API page 1 p50 / p95 ms | API page 2 p50 / p95 ms | browser list p50 / p95 ms "
+        "| baseline: OFFSET paging + COUNT(*), p50 ms |"
+    )
     print("|---|---|---:|---:|---:|---:|")
     measured = []
     for username in ("director", "xixia_judge"):
@@ -105,11 +119,18 @@ def main(repeat=int(os.environ.get("BENCH_REPEAT", "40"))):
             measured.append((f"{username}: {label}", figures[0], base))
     size = f"{Case.objects.count():,} cases"
     worst = max(measured, key=lambda m: m[1][1])
-    results.record("case list API page 1, p95 (slowest filter)", worst[1][1], "ms", target="≤ 50 ms", data_size=size,
-                   note=worst[0])
+    results.record(
+        "case list API page 1, p95 (slowest filter)", worst[1][1], "ms", target="≤ 50 ms", data_size=size, note=worst[0]
+    )
     slowest_p50 = max(measured, key=lambda m: m[1][0])
-    results.record("case list API page 1, p50 (slowest filter)", slowest_p50[1][0], "ms", baseline=slowest_p50[2],
-                   data_size=size, note=f"{slowest_p50[0]}; baseline: OFFSET paging + COUNT(*)")
+    results.record(
+        "case list API page 1, p50 (slowest filter)",
+        slowest_p50[1][0],
+        "ms",
+        baseline=slowest_p50[2],
+        data_size=size,
+        note=f"{slowest_p50[0]}; baseline: OFFSET paging + COUNT(*)",
+    )
 
 
 if __name__ == "__main__":

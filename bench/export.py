@@ -13,6 +13,7 @@ growth of the process's resident memory (ru_maxrss minus the resident size at it
 runs once more under tracemalloc for the peak of Python allocations (slow: that run is not timed). The streamed
 file is checked to hold every case. The load average is printed before and after: the machine may be shared.
 """
+
 import argparse
 import gc
 import io
@@ -28,8 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "execcenter.settings")
-for name, value in (("DJANGO_DEBUG", "False"), ("SECRET_KEY", "bench-export-" + "x" * 40), ("ALLOWED_HOSTS", "127.0.0.1,testserver"),
-                    ("SECURE_SSL_REDIRECT", "False")):
+for name, value in (
+    ("DJANGO_DEBUG", "False"),
+    ("SECRET_KEY", "bench-export-" + "x" * 40),
+    ("ALLOWED_HOSTS", "127.0.0.1,testserver"),
+    ("SECURE_SSL_REDIRECT", "False"),
+):
     os.environ.setdefault(name, value)
 
 from bench.machine import describe as machine  # noqa: E402
@@ -40,8 +45,12 @@ def ensure_database():
 
     url = environ.Env().db("DATABASE_URL")
     base = ["psql", "-h", url["HOST"] or "127.0.0.1", "-U", url["USER"] or "postgres", "-q", "-d", "postgres", "-tA"]
-    exists = subprocess.run(base + ["-c", f"SELECT 1 FROM pg_database WHERE datname = '{url['NAME']}'"], capture_output=True,
-                            text=True, check=True).stdout.strip()
+    exists = subprocess.run(
+        base + ["-c", f"SELECT 1 FROM pg_database WHERE datname = '{url['NAME']}'"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     if not exists:
         subprocess.run(base + ["-c", f'CREATE DATABASE "{url["NAME"]}"'], check=True)
 
@@ -78,22 +87,58 @@ def naive(user):
     from cases.models import Case, CaseParty
 
     started = time.perf_counter()
-    cases = list(Case.objects.visible_to(user).select_related("court", "assigned_judge")
-                 .prefetch_related(Prefetch("case_parties", queryset=CaseParty.objects.select_related("party")))
-                 .order_by("-filed_on", "-id"))
+    cases = list(
+        Case.objects.visible_to(user)
+        .select_related("court", "assigned_judge")
+        .prefetch_related(Prefetch("case_parties", queryset=CaseParty.objects.select_related("party")))
+        .order_by("-filed_on", "-id")
+    )
     wb = Workbook()
     ws = wb.active
-    ws.append(["案号", "执行法院", "案件类型", "案由", "申请执行人", "被执行人", "被执行人证件号码", "立案日期", "状态", "承办法官",
-               "申请执行标的", "执行到位金额", "未执行金额", "执行费用", "法定审限届满日", "结案方式", "结案日期"])
+    ws.append(
+        [
+            "案号",
+            "执行法院",
+            "案件类型",
+            "案由",
+            "申请执行人",
+            "被执行人",
+            "被执行人证件号码",
+            "立案日期",
+            "状态",
+            "承办法官",
+            "申请执行标的",
+            "执行到位金额",
+            "未执行金额",
+            "执行费用",
+            "法定审限届满日",
+            "结案方式",
+            "结案日期",
+        ]
+    )
     for c in cases:
         parties = list(c.case_parties.all())
-        ws.append([c.number, c.court.name, c.get_case_type_display(), c.cause,
-                   "、".join(p.party.name for p in parties if p.role == "applicant"),
-                   "、".join(p.party.name for p in parties if p.role == "respondent"),
-                   "、".join(p.party.id_number for p in parties if p.role == "respondent"), str(c.filed_on), c.get_status_display(),
-                   c.assigned_judge.name if c.assigned_judge else "", str(c.claim_amount), str(c.recovered_amount),
-                   str(c.outstanding_amount), str(c.costs_amount), str(c.statutory_deadline), c.get_closure_type_display(),
-                   str(c.closed_on or "")])
+        ws.append(
+            [
+                c.number,
+                c.court.name,
+                c.get_case_type_display(),
+                c.cause,
+                "、".join(p.party.name for p in parties if p.role == "applicant"),
+                "、".join(p.party.name for p in parties if p.role == "respondent"),
+                "、".join(p.party.id_number for p in parties if p.role == "respondent"),
+                str(c.filed_on),
+                c.get_status_display(),
+                c.assigned_judge.name if c.assigned_judge else "",
+                str(c.claim_amount),
+                str(c.recovered_amount),
+                str(c.outstanding_amount),
+                str(c.costs_amount),
+                str(c.statutory_deadline),
+                c.get_closure_type_display(),
+                str(c.closed_on or ""),
+            ]
+        )
     buf = io.BytesIO()
     wb.save(buf)
     content = buf.getvalue()
@@ -118,7 +163,15 @@ def _child(variant, username, traced, queue):
     if traced:
         tracemalloc.stop()
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - start_rss  # KiB on Linux
-    queue.put({"first": first, "total": total, "size": size, "rss_mib": grown / 1024, "traced_mib": peak / 2**20 if peak else None})
+    queue.put(
+        {
+            "first": first,
+            "total": total,
+            "size": size,
+            "rss_mib": grown / 1024,
+            "traced_mib": peak / 2**20 if peak else None,
+        }
+    )
 
 
 def run(variant, username, traced):
@@ -147,7 +200,9 @@ def count_rows(username):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--user", default="director", help="demo login whose scope is exported (director: the province)")
+    parser.add_argument(
+        "--user", default="director", help="demo login whose scope is exported (director: the province)"
+    )
     parser.add_argument("--traced", action="store_true", help="also measure peak Python allocations with tracemalloc")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -169,9 +224,13 @@ def main():
     made = generate_cases(args.cases, seed=20241)
     total = Case.objects.count()
     connection.close()
-    print(f"machine: {machine()}\ndatabase: PostgreSQL, {total:,} cases ({made:,} added now); exported as '{args.user}'")
+    print(
+        f"machine: {machine()}\ndatabase: PostgreSQL, {total:,} cases ({made:,} added now); exported as '{args.user}'"
+    )
     print(f"load average before: {os.getloadavg()}\n", flush=True)
-    print("| export of the case list | rows | first byte s | total s | file MiB | peak RSS growth MiB | peak Python allocations MiB |")
+    print(
+        "| export of the case list | rows | first byte s | total s | file MiB | peak RSS growth MiB | peak Python allocations MiB |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|", flush=True)
     labels = {"ours": "streamed .xlsx (execcenter.spreadsheets)", "naive": "baseline: openpyxl Workbook in memory"}
     results = {}
@@ -179,21 +238,38 @@ def main():
         timed = run(variant, args.user, traced=False)
         traced = run(variant, args.user, traced=True)["traced_mib"] if args.traced else None
         results[variant] = timed
-        print(f"| {labels[variant]} | {total:,} | {timed['first']:.2f} | {timed['total']:.2f} | {timed['size'] / 2**20:.1f} | "
-              f"{timed['rss_mib']:.0f} | {f'{traced:.0f}' if traced is not None else '—'} |", flush=True)
+        print(
+            f"| {labels[variant]} | {total:,} | {timed['first']:.2f} | {timed['total']:.2f} | {timed['size'] / 2**20:.1f} | "
+            f"{timed['rss_mib']:.0f} | {f'{traced:.0f}' if traced is not None else '—'} |",
+            flush=True,
+        )
     ours_t, naive_t = results["ours"], results["naive"]
-    print(f"\nratio (baseline / ours): time {naive_t['total'] / ours_t['total']:.1f}×, first byte "
-          f"{naive_t['first'] / ours_t['first']:.0f}×, peak RSS growth {naive_t['rss_mib'] / max(ours_t['rss_mib'], 1):.0f}×")
+    print(
+        f"\nratio (baseline / ours): time {naive_t['total'] / ours_t['total']:.1f}×, first byte "
+        f"{naive_t['first'] / ours_t['first']:.0f}×, peak RSS growth {naive_t['rss_mib'] / max(ours_t['rss_mib'], 1):.0f}×"
+    )
     print(f"load average after: {os.getloadavg()}", flush=True)
     rows = count_rows(args.user)
     print(f"rows in the streamed file: {rows:,} (cases in scope: {total:,})")
     from bench import results as bench_results
 
     size = f"{total:,} cases"
-    bench_results.record("case-list export (.xlsx), total", ours_t["total"], "s", baseline=naive_t["total"], data_size=size,
-                         note="baseline: openpyxl Workbook in memory")
-    bench_results.record("case-list export, peak RSS growth", ours_t["rss_mib"], "MiB", baseline=naive_t["rss_mib"],
-                         target="bounded (not growing with rows)", data_size=size)
+    bench_results.record(
+        "case-list export (.xlsx), total",
+        ours_t["total"],
+        "s",
+        baseline=naive_t["total"],
+        data_size=size,
+        note="baseline: openpyxl Workbook in memory",
+    )
+    bench_results.record(
+        "case-list export, peak RSS growth",
+        ours_t["rss_mib"],
+        "MiB",
+        baseline=naive_t["rss_mib"],
+        target="bounded (not growing with rows)",
+        data_size=size,
+    )
 
 
 if __name__ == "__main__":

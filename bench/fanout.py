@@ -9,6 +9,7 @@ behind the connector interface. The database is migrated and the institution cat
 every run uses fresh respondents, so nothing is answered from an earlier run.
 Targets: ≥ 2,000 queries/s (zero latency); one respondent ≤ 5 s (zero), ≤ 30 s (realistic).
 """
+
 import argparse
 import datetime
 import os
@@ -36,14 +37,20 @@ from execcenter.tasks import HEARTBEAT_KEY  # noqa: E402
 
 
 def machine():
-    return (f"{describe()} · {connection.vendor} {connection.settings_dict['NAME']} · "
-            f"broker {os.environ.get('REDIS_URL', 'filesystem')}")
+    return (
+        f"{describe()} · {connection.vendor} {connection.settings_dict['NAME']} · "
+        f"broker {os.environ.get('REDIS_URL', 'filesystem')}"
+    )
 
 
 class Worker:
     def __init__(self, concurrency, latency, chunk_size):
-        self.env = dict(os.environ, SIMULATOR_LATENCY=latency, QUERYCONTROL_CHUNK_SIZE=str(chunk_size),
-                        DJANGO_SETTINGS_MODULE="execcenter.settings")
+        self.env = dict(
+            os.environ,
+            SIMULATOR_LATENCY=latency,
+            QUERYCONTROL_CHUNK_SIZE=str(chunk_size),
+            DJANGO_SETTINGS_MODULE="execcenter.settings",
+        )
         self.concurrency = concurrency
 
     def __enter__(self):
@@ -53,9 +60,30 @@ class Worker:
         cache.delete(HEARTBEAT_KEY)
         self.log = open(ROOT / "var" / "bench-worker.log", "ab") if (ROOT / "var").exists() else subprocess.DEVNULL
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "execcenter", "worker", "-Q", "query", "-c", str(self.concurrency),
-             "-n", f"bench-{os.getpid()}@%h", "--without-gossip", "--without-mingle", "-l", "WARNING"],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "execcenter",
+                "worker",
+                "-Q",
+                "query",
+                "-c",
+                str(self.concurrency),
+                "-n",
+                f"bench-{os.getpid()}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 60
         while cache.get(HEARTBEAT_KEY) is None:
             if time.monotonic() > deadline or self.proc.poll() is not None:
@@ -85,7 +113,9 @@ def setup_world():
     from execcenter.models import Court, Officer
 
     user, _ = get_user_model().objects.get_or_create(username="bench_judge")
-    Officer.objects.get_or_create(user=user, defaults={"court": Court.objects.get(code="宁0105"), "name": "基准测试", "roles": ["judge"]})
+    Officer.objects.get_or_create(
+        user=user, defaults={"court": Court.objects.get(code="宁0105"), "name": "基准测试", "roles": ["judge"]}
+    )
     return user
 
 
@@ -125,20 +155,35 @@ def run(user, cases, timeout):
     elapsed = time.perf_counter() - started
     rows = list(QueryRequest.objects.filter(pk__in=ids).values("total", "done", "failed", "status"))
     answered = sum(r["done"] + r["failed"] for r in rows)
-    return {"elapsed": elapsed, "answered": answered, "total": sum(r["total"] for r in rows),
-            "failed": sum(r["failed"] for r in rows), "statuses": sorted({r["status"] for r in rows})}
+    return {
+        "elapsed": elapsed,
+        "answered": answered,
+        "total": sum(r["total"] for r in rows),
+        "failed": sum(r["failed"] for r in rows),
+        "statuses": sorted({r["status"] for r in rows}),
+    }
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--respondents", type=int, default=10, help="respondents for the throughput run")
-    parser.add_argument("--baseline-respondents", type=int, default=2, help="respondents for the baseline throughput run")
+    parser.add_argument(
+        "--baseline-respondents", type=int, default=2, help="respondents for the baseline throughput run"
+    )
     parser.add_argument("--concurrency", type=int, default=4, help="worker processes")
     parser.add_argument("--chunk-size", type=int, default=200, help="institutions per task (ours)")
-    parser.add_argument("--realistic-concurrency", type=int, default=8,
-                        help="worker processes for the realistic-latency run (I/O-bound: more processes than cores)")
-    parser.add_argument("--only", choices=["throughput", "one", "realistic"], action="append",
-                        help="run only these scenarios (repeatable)")
+    parser.add_argument(
+        "--realistic-concurrency",
+        type=int,
+        default=8,
+        help="worker processes for the realistic-latency run (I/O-bound: more processes than cores)",
+    )
+    parser.add_argument(
+        "--only",
+        choices=["throughput", "one", "realistic"],
+        action="append",
+        help="run only these scenarios (repeatable)",
+    )
     parser.add_argument("--skip-realistic", action="store_true")
     parser.add_argument("--timeout", type=int, default=600)
     args = parser.parse_args()
@@ -147,11 +192,21 @@ def main():
 
     n_inst = Institution.objects.active().count()
     print(f"machine: {machine()}")
-    print(f"institutions: {n_inst} · worker processes: {args.concurrency} (realistic latency: {args.realistic_concurrency})"
-          f" · chunk: {args.chunk_size} institutions per task\n", flush=True)
+    print(
+        f"institutions: {n_inst} · worker processes: {args.concurrency} (realistic latency: {args.realistic_concurrency})"
+        f" · chunk: {args.chunk_size} institutions per task\n",
+        flush=True,
+    )
     rows = []
     scenarios = [
-        ("throughput", "throughput, zero latency", "zero", args.respondents, args.baseline_respondents, args.concurrency),
+        (
+            "throughput",
+            "throughput, zero latency",
+            "zero",
+            args.respondents,
+            args.baseline_respondents,
+            args.concurrency,
+        ),
         ("one", "1 respondent, zero latency", "zero", 1, 1, args.concurrency),
         ("realistic", "1 respondent, realistic latency", "realistic", 1, 1, args.realistic_concurrency),
     ]
@@ -169,24 +224,46 @@ def main():
         rows.append((title, result))
         for label in ("chunked", "baseline"):
             r = result[label]
-            print(f"  {title:34s} {label:9s} {r['answered']:>7d}/{r['total']:<7d} answered in {r['elapsed']:7.2f} s "
-                  f"= {r['answered'] / r['elapsed']:8.0f} queries/s  failed {r['failed']}  {','.join(r['statuses'])}", flush=True)
+            print(
+                f"  {title:34s} {label:9s} {r['answered']:>7d}/{r['total']:<7d} answered in {r['elapsed']:7.2f} s "
+                f"= {r['answered'] / r['elapsed']:8.0f} queries/s  failed {r['failed']}  {','.join(r['statuses'])}",
+                flush=True,
+            )
     print(f"\n| scenario | ours (chunks of {args.chunk_size}) | baseline (1 task per institution) | ratio | target |")
     print("|---|---|---|---|---|")
-    targets = {"throughput, zero latency": "≥ 2,000 q/s", "1 respondent, zero latency": "≤ 5 s",
-               "1 respondent, realistic latency": "≤ 30 s"}
+    targets = {
+        "throughput, zero latency": "≥ 2,000 q/s",
+        "1 respondent, zero latency": "≤ 5 s",
+        "1 respondent, realistic latency": "≤ 30 s",
+    }
     for title, result in rows:
         ours, base = result["chunked"], result["baseline"]
         if title.startswith("throughput"):
             a, b = ours["answered"] / ours["elapsed"], base["answered"] / base["elapsed"]
             print(f"| {title} | {a:,.0f} q/s | {b:,.0f} q/s | {a / b:.1f}× | {targets[title]} |")
-            results.record(f"fan-out {title}", a, "q/s", baseline=b, better="higher", target=targets[title],
-                           data_size=f"{n_inst:,} institutions × {args.respondents} respondents",
-                           note="baseline: one task per institution")
+            results.record(
+                f"fan-out {title}",
+                a,
+                "q/s",
+                baseline=b,
+                better="higher",
+                target=targets[title],
+                data_size=f"{n_inst:,} institutions × {args.respondents} respondents",
+                note="baseline: one task per institution",
+            )
         else:
-            print(f"| {title} | {ours['elapsed']:.2f} s | {base['elapsed']:.2f} s | {base['elapsed'] / ours['elapsed']:.1f}× | {targets[title]} |")
-            results.record(f"fan-out {title}", ours["elapsed"], "s", baseline=base["elapsed"], target=targets[title],
-                           data_size=f"{n_inst:,} institutions", note="baseline: one task per institution")
+            print(
+                f"| {title} | {ours['elapsed']:.2f} s | {base['elapsed']:.2f} s | {base['elapsed'] / ours['elapsed']:.1f}× | {targets[title]} |"
+            )
+            results.record(
+                f"fan-out {title}",
+                ours["elapsed"],
+                "s",
+                baseline=base["elapsed"],
+                target=targets[title],
+                data_size=f"{n_inst:,} institutions",
+                note="baseline: one task per institution",
+            )
 
 
 if __name__ == "__main__":

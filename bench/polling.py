@@ -13,6 +13,7 @@ Phases (each bounded in screens and seconds):
               wrk when it is installed (Debian package `wrk`: a C load generator leaves the cores to the server).
 Prints p50/p95/p99, polls/s, the 304 share and the machine it ran on.
 """
+
 import argparse
 import http.client
 import multiprocessing as mp
@@ -47,6 +48,7 @@ def percentile(values, p):
 
 
 # --- client side (runs in worker processes: no Django there) ----------------------------------
+
 
 def _screen(host, port, paths, token, interval, deadline, out, seed):
     rng = random.Random(seed)
@@ -84,7 +86,9 @@ def _client_process(args):
     deadline = time.monotonic() + seconds
     results, threads = [], []
     for i in range(screens):
-        t = threading.Thread(target=_screen, args=(host, port, paths, token, interval, deadline, results, seed * 1000 + i), daemon=True)
+        t = threading.Thread(
+            target=_screen, args=(host, port, paths, token, interval, deadline, results, seed * 1000 + i), daemon=True
+        )
         t.start()
         threads.append(t)
     for t in threads:
@@ -102,9 +106,14 @@ def run_phase(url, paths, token, screens, seconds, interval, processes):
     elapsed = time.monotonic() - started
     ok = [t for t, s in results if s in (200, 304)]
     return {
-        "polls": len(results), "errors": sum(1 for _t, s in results if s not in (200, 304)), "elapsed": elapsed,
-        "rps": len(results) / elapsed if elapsed else 0, "share304": sum(1 for _t, s in results if s == 304) / max(1, len(results)),
-        "p50": percentile(ok, 50) * 1000, "p95": percentile(ok, 95) * 1000, "p99": percentile(ok, 99) * 1000,
+        "polls": len(results),
+        "errors": sum(1 for _t, s in results if s not in (200, 304)),
+        "elapsed": elapsed,
+        "rps": len(results) / elapsed if elapsed else 0,
+        "share304": sum(1 for _t, s in results if s == 304) / max(1, len(results)),
+        "p50": percentile(ok, 50) * 1000,
+        "p95": percentile(ok, 95) * 1000,
+        "p99": percentile(ok, 99) * 1000,
     }
 
 
@@ -135,19 +144,38 @@ def saturate_with_wrk(url, paths, etags, token, connections, seconds):
     itself and measured its own speed. Every connection sends the screen's current ETag, as a screen does."""
     import tempfile
 
-    script = WRK_SCRIPT % {"paths": ",".join(f'"{p}"' for p in paths), "etags": ",".join(f"'{e}'" for e in etags), "token": token}
+    script = WRK_SCRIPT % {
+        "paths": ",".join(f'"{p}"' for p in paths),
+        "etags": ",".join(f"'{e}'" for e in etags),
+        "token": token,
+    }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", f.name, url],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", f.name, url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     os.unlink(f.name)
-    s304, s200, other, duration, p50, p95, p99 = next(line.split()[1:] for line in out.splitlines() if line.startswith("RESULT"))
+    s304, s200, other, duration, p50, p95, p99 = next(
+        line.split()[1:] for line in out.splitlines() if line.startswith("RESULT")
+    )
     polls = int(s304) + int(s200) + int(other)
-    return {"polls": polls, "errors": int(other), "elapsed": float(duration), "rps": polls / float(duration),
-            "share304": int(s304) / max(1, polls), "p50": float(p50), "p95": float(p95), "p99": float(p99)}
+    return {
+        "polls": polls,
+        "errors": int(other),
+        "elapsed": float(duration),
+        "rps": polls / float(duration),
+        "share304": int(s304) / max(1, polls),
+        "p50": float(p50),
+        "p95": float(p95),
+        "p99": float(p99),
+    }
 
 
 # --- server side --------------------------------------------------------------------------------
+
 
 def free_port():
     with socket.socket() as s:
@@ -158,12 +186,32 @@ def free_port():
 def start_server(workers):
     port = free_port()
     proc = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "execcenter.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-         "--worker-class", "gthread", "--threads", "4", "--log-level", "warning", "--keep-alive", "30"],
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "execcenter.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+            "--keep-alive",
+            "30",
+        ],
         # The production profile (DEBUG off) on loopback: no TLS here, so no HTTPS redirect.
         # SECRET_KEY is the one this process signs the screen token with (set in main()).
-        cwd=ROOT, env={"ALLOWED_HOSTS": "127.0.0.1,localhost", **os.environ,
-                       "DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "False"), "SECURE_SSL_REDIRECT": "False"})
+        cwd=ROOT,
+        env={
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            **os.environ,
+            "DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "False"),
+            "SECURE_SSL_REDIRECT": "False",
+        },
+    )
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -175,9 +223,17 @@ def start_server(workers):
 
 
 def machine_info(connection):
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "os": platform.platform(terse=True),
-            "database": f"{connection.vendor} {'.'.join(map(str, connection.Database.version_info if hasattr(connection.Database, 'version_info') else ()))}".strip()}
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+        platform.processor(),
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "os": platform.platform(terse=True),
+        "database": f"{connection.vendor} {'.'.join(map(str, connection.Database.version_info if hasattr(connection.Database, 'version_info') else ()))}".strip(),
+    }
 
 
 def main():
@@ -187,7 +243,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=20, help="length of each polling phase")
     parser.add_argument("--interval", type=float, default=5.0, help="poll interval of a screen in the realistic phase")
     parser.add_argument("--processes", type=int, default=max(2, os.cpu_count() or 2), help="client processes")
-    parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2), help="gunicorn workers when started here")
+    parser.add_argument(
+        "--workers", type=int, default=max(2, os.cpu_count() or 2), help="gunicorn workers when started here"
+    )
     parser.add_argument("--baseline-samples", type=int, default=5)
     opts = parser.parse_args()
     screens, seconds = min(opts.screens, MAX_SCREENS), min(opts.seconds, MAX_SECONDS)
@@ -207,7 +265,9 @@ def main():
     from execcenter.models import Court
 
     courts = list(Court.objects.order_by("code"))
-    user = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.get(username="director")
+    user = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.get(
+        username="director"
+    )
     token = issue_token(user)
     paths = [reverse("screen-snapshot", args=[c.code]) for c in courts]  # already percent-encoded
     n_cases = Case.objects.count()
@@ -255,31 +315,63 @@ def main():
             proc.terminate()
             proc.wait(10)
 
-    print(f"\nmachine: {info['cpu']} · {info['cores']} cores · {info['os']} · Python {info['python']} · {info['database']}")
-    print(f"data: {n_cases:,} cases · {len(courts)} court scopes · {len(summary['computed'])} modules · server {url}"
-          f"{'' if opts.url else f' (gunicorn {opts.workers} workers × 4 threads, started here)'}")
+    print(
+        f"\nmachine: {info['cpu']} · {info['cores']} cores · {info['os']} · Python {info['python']} · {info['database']}"
+    )
+    print(
+        f"data: {n_cases:,} cases · {len(courts)} court scopes · {len(summary['computed'])} modules · server {url}"
+        f"{'' if opts.url else f' (gunicorn {opts.workers} workers × 4 threads, started here)'}"
+    )
     print(f"\n{'measure':<52}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'polls/s':>10}{'304 %':>8}{'errors':>8}")
     print("-" * 108)
-    for name, r in ((f"snapshot, {screens} screens polling every {opts.interval:g} s", realistic),
-                    (f"snapshot, {screens} screens back-to-back (saturation)", saturate)):
-        print(f"{name:<52}{r['p50']:>10.2f}{r['p95']:>10.2f}{r['p99']:>10.2f}{r['rps']:>10.0f}{r['share304'] * 100:>8.1f}{r['errors']:>8}")
-    print(f"{'baseline: all modules computed per request (1 scope)':<52}{percentile(baseline, 50):>10.1f}"
-          f"{percentile(baseline, 95):>10.1f}{percentile(baseline, 99):>10.1f}{1000 / statistics.median(baseline):>10.1f}{'':>8}{'':>8}")
+    for name, r in (
+        (f"snapshot, {screens} screens polling every {opts.interval:g} s", realistic),
+        (f"snapshot, {screens} screens back-to-back (saturation)", saturate),
+    ):
+        print(
+            f"{name:<52}{r['p50']:>10.2f}{r['p95']:>10.2f}{r['p99']:>10.2f}{r['rps']:>10.0f}{r['share304'] * 100:>8.1f}{r['errors']:>8}"
+        )
+    print(
+        f"{'baseline: all modules computed per request (1 scope)':<52}{percentile(baseline, 50):>10.1f}"
+        f"{percentile(baseline, 95):>10.1f}{percentile(baseline, 99):>10.1f}{1000 / statistics.median(baseline):>10.1f}{'':>8}{'':>8}"
+    )
     print("-" * 108)
-    print(f"snapshot vs per-request baseline (p50): {percentile(baseline, 50) / max(realistic['p50'], 1e-9):.0f}× faster "
-          f"(target ≥ 20×; p95 target ≤ 20 ms, saturation target ≥ 1,000 polls/s)")
+    print(
+        f"snapshot vs per-request baseline (p50): {percentile(baseline, 50) / max(realistic['p50'], 1e-9):.0f}× faster "
+        f"(target ≥ 20×; p95 target ≤ 20 ms, saturation target ≥ 1,000 polls/s)"
+    )
     print(f"saturation load generator: {generator}, on the same machine as the server")
     size = f"{n_cases:,} cases, {len(courts)} scopes"
-    results.record(f"screen poll p95, {screens} screens every {opts.interval:g} s", realistic["p95"], "ms",
-                   baseline=percentile(baseline, 95), target="≤ 20 ms", data_size=size,
-                   note="baseline: every module computed per request")
-    results.record(f"unchanged polls per second, {screens} screens back-to-back", saturate["rps"], "polls/s",
-                   baseline=1000 / statistics.median(baseline), better="higher", target="≥ 1,000/s", data_size=size,
-                   note=f"load generator: {generator}")
-    results.record("full snapshot refresh (all modules × all scopes)", statistics.median(refresh_times), "s",
-                   target="≤ 10 s", data_size=size)
-    print(f"refresh of all modules × all scopes: {', '.join(f'{t:.2f}' for t in refresh_times)} s (target ≤ 10 s); "
-          f"slowest modules: {', '.join(f'{c} {t:.2f}s' for c, t in slowest)}")
+    results.record(
+        f"screen poll p95, {screens} screens every {opts.interval:g} s",
+        realistic["p95"],
+        "ms",
+        baseline=percentile(baseline, 95),
+        target="≤ 20 ms",
+        data_size=size,
+        note="baseline: every module computed per request",
+    )
+    results.record(
+        f"unchanged polls per second, {screens} screens back-to-back",
+        saturate["rps"],
+        "polls/s",
+        baseline=1000 / statistics.median(baseline),
+        better="higher",
+        target="≥ 1,000/s",
+        data_size=size,
+        note=f"load generator: {generator}",
+    )
+    results.record(
+        "full snapshot refresh (all modules × all scopes)",
+        statistics.median(refresh_times),
+        "s",
+        target="≤ 10 s",
+        data_size=size,
+    )
+    print(
+        f"refresh of all modules × all scopes: {', '.join(f'{t:.2f}' for t in refresh_times)} s (target ≤ 10 s); "
+        f"slowest modules: {', '.join(f'{c} {t:.2f}s' for c, t in slowest)}"
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ bench/run_all.py), so each script stays runnable on its own (without the variabl
 `better` says which way is good: "lower" for times (ratio = baseline / value), "higher" for rates
 (ratio = value / baseline). The ratio is how many times better than the naive baseline the figure is.
 """
+
 import json
 import os
 from pathlib import Path
@@ -20,8 +21,18 @@ def record(figure, value, unit, *, baseline=None, target="", better="lower", dat
     ratio = None
     if baseline is not None and value:
         ratio = (baseline / value) if better == "lower" else (value / baseline if baseline else None)
-    row = {"figure": figure, "value": value, "unit": unit, "baseline": baseline, "ratio": ratio, "target": target,
-           "better": better, "data_size": data_size, "note": note, "machine": describe()}
+    row = {
+        "figure": figure,
+        "value": value,
+        "unit": unit,
+        "baseline": baseline,
+        "ratio": ratio,
+        "target": target,
+        "better": better,
+        "data_size": data_size,
+        "note": note,
+        "machine": describe(),
+    }
     path = os.environ.get("BENCH_RESULTS_FILE")
     if path:
         with open(path, "a", encoding="utf-8") as f:
@@ -51,12 +62,21 @@ def table(rows):
     head = ["figure", "value", "baseline", "ratio", "target", "data size"] + (["machine"] if len(machines) > 1 else [])
     lines = []
     for r in rows:
-        cells = [r["figure"], _num(r["value"], r["unit"]), _num(r["baseline"], r["unit"]),
-                 "—" if r["ratio"] is None else f"{r['ratio']:,.1f}×", r["target"] or "—", r["data_size"] or "—"]
+        cells = [
+            r["figure"],
+            _num(r["value"], r["unit"]),
+            _num(r["baseline"], r["unit"]),
+            "—" if r["ratio"] is None else f"{r['ratio']:,.1f}×",
+            r["target"] or "—",
+            r["data_size"] or "—",
+        ]
         if len(machines) > 1:
             cells.append(r["machine"])
         lines.append(cells)
-    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" if i == 0 else "---:" if i < 4 else "---" for i in range(len(head))) + "|"]
+    out = [
+        "| " + " | ".join(head) + " |",
+        "|" + "|".join("---" if i == 0 else "---:" if i < 4 else "---" for i in range(len(head))) + "|",
+    ]
     out += ["| " + " | ".join(c) + " |" for c in lines]
     if len(machines) == 1:
         out.append(f"\nmachine: {machines.pop()}")

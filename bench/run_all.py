@@ -10,6 +10,7 @@ The fault runs' figures (`make faults`, var/faults/latest.json) join the table w
 Order matters: seed.py builds the 1,000,000-case database that case_list.py and polling.py read; fanout.py makes
 its own respondents in a database of its own. Takes about 15 minutes on 2 cores.
 """
+
 import argparse
 import datetime as dt
 import json
@@ -28,7 +29,6 @@ EXPORT_DATABASE = os.environ.get("BENCH_EXPORT_DATABASE_URL", "postgres://postgr
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 
 
-
 def steps(cases):
     """The full run at 1,000,000 cases; below 100,000 cases every step is shortened to match (a smoke run)."""
     if cases >= 100_000:
@@ -37,7 +37,11 @@ def steps(cases):
             ("case_list.py", [], DATABASE),
             ("polling.py", ["--screens", "200", "--seconds", "20"], DATABASE),
             ("fanout.py", [], FANOUT_DATABASE),
-            ("export.py", ["--cases", "100000"], EXPORT_DATABASE),  # its own 100,000-case database (created when missing)
+            (
+                "export.py",
+                ["--cases", "100000"],
+                EXPORT_DATABASE,
+            ),  # its own 100,000-case database (created when missing)
         ]
     return [
         ("seed.py", ["--cases", str(cases), "--baseline-cases", "200"], DATABASE),
@@ -60,9 +64,14 @@ def fault_rows():
     if not settles:
         return []
     held = all(r["ok"] for r in data["rows"])
-    row = results.record("fault runs: time to settle after the fault clears, median", statistics.median(settles), "s",
-                         target="≤ 60 s", data_size=f"{data['institutions']} institutions, {len(data['rows'])} scenario rows",
-                         note=f"max {max(settles):.1f} s; invariants {'held' if held else 'BROKEN'}; {data['settings']}")
+    row = results.record(
+        "fault runs: time to settle after the fault clears, median",
+        statistics.median(settles),
+        "s",
+        target="≤ 60 s",
+        data_size=f"{data['institutions']} institutions, {len(data['rows'])} scenario rows",
+        note=f"max {max(settles):.1f} s; invariants {'held' if held else 'BROKEN'}; {data['settings']}",
+    )
     row["machine"] = data["machine"]
     return [row]
 
@@ -73,7 +82,9 @@ def ensure_database(url):
 
     db = environ.Env.db_url_config(url)
     psql = ["psql", "-h", db["HOST"] or "127.0.0.1", "-U", db["USER"] or "postgres", "-d", "postgres", "-Atc"]
-    found = subprocess.run(psql + [f"SELECT 1 FROM pg_database WHERE datname = '{db['NAME']}'"], capture_output=True, text=True, check=True)
+    found = subprocess.run(
+        psql + [f"SELECT 1 FROM pg_database WHERE datname = '{db['NAME']}'"], capture_output=True, text=True, check=True
+    )
     if not found.stdout.strip():
         subprocess.run(psql + [f'CREATE DATABASE "{db["NAME"]}"'], check=True)
 
@@ -81,7 +92,9 @@ def ensure_database(url):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="every benchmark, one table")
     parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", "1000000")))
-    parser.add_argument("--only", action="append", help="run only these steps (seed.py, case_list.py, polling.py, fanout.py, export.py)")
+    parser.add_argument(
+        "--only", action="append", help="run only these steps (seed.py, case_list.py, polling.py, fanout.py, export.py)"
+    )
     parser.add_argument("--records", help="append to (and table) this records file, e.g. to finish an interrupted run")
     args = parser.parse_args(argv)
     from bench import results
@@ -102,8 +115,9 @@ def main(argv=None):
         records.unlink()
     print("\n=== one table (docs/design.md §5; ratio = times better than the naive baseline)\n")
     print(results.table(rows))
-    path = results.write_latest(rows, {"date": str(dt.date.today()), "cases": args.cases,
-                                       "full_size": args.cases >= 1_000_000})
+    path = results.write_latest(
+        rows, {"date": str(dt.date.today()), "cases": args.cases, "full_size": args.cases >= 1_000_000}
+    )
     print(f"\nwritten: {path.relative_to(ROOT)}")
 
 

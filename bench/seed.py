@@ -7,6 +7,7 @@ text by --workers processes, written in order in one transaction, indexes rebuil
 baseline — one ORM save() per case, party, link and event — measured on --baseline-cases cases (a rate; the
 baseline is not run at a million rows). Prints the load average before and after: the machine may be shared.
 """
+
 import argparse
 import datetime as dt
 import os
@@ -47,13 +48,23 @@ def naive_baseline(n):
     started = time.perf_counter()
     for i in range(n):
         case = Case.objects.create(
-            number=format_case_number(1999, court.code, "执", i + 1), court=court, year=1999, case_type="执", sequence=i + 1,
-            cause="民间借贷纠纷", filed_on=today, claim_amount=Decimal("1000.00"), outstanding_amount=Decimal("1000.00"),
-            assignment_due=deadlines.assignment_due(today), statutory_deadline=deadlines.statutory_deadline(today),
+            number=format_case_number(1999, court.code, "执", i + 1),
+            court=court,
+            year=1999,
+            case_type="执",
+            sequence=i + 1,
+            cause="民间借贷纠纷",
+            filed_on=today,
+            claim_amount=Decimal("1000.00"),
+            outstanding_amount=Decimal("1000.00"),
+            assignment_due=deadlines.assignment_due(today),
+            statutory_deadline=deadlines.statutory_deadline(today),
         )
         for role, k in (("applicant", 0), ("respondent", 1)):
             first17 = "640105198001" + f"{(2 * i + k) % 100000:05d}"
-            party, _ = Party.objects.get_or_create(id_number=first17 + resident_id_check_char(first17), defaults={"kind": "person", "name": "测试"})
+            party, _ = Party.objects.get_or_create(
+                id_number=first17 + resident_id_check_char(first17), defaults={"kind": "person", "name": "测试"}
+            )
             CaseParty.objects.create(case=case, party=party, role=role)
         CaseEvent.objects.create(case=case, kind="filed", actor_label="bench", summary="立案")
     return time.perf_counter() - started
@@ -109,17 +120,39 @@ def main():
     print(f"load average (1, 5, 15 min) before: {load_before}  after the bulk run: {load_after}\n")
     print("| method | cases | seconds | cases/s | time for 1,000,000 cases |")
     print("|---|---:|---:|---:|---:|")
-    print(f"| bulk ({workers} worker processes, COPY, indexes rebuilt) | {made:,} | {bulk:.1f} | {rate_bulk:,.0f} | "
-          f"{1_000_000 / rate_bulk / 60:.1f} min |")
-    print(f"| baseline: save() per row | {args.baseline_cases:,} | {baseline:.1f} | {rate_naive:,.0f} | {1_000_000 / rate_naive / 60:.1f} min (extrapolated) |")
-    print(f"\nbulk phases: planning {planned:.1f} s, building and loading {loaded - planned:.1f} s, "
-          f"indexes, constraints and statistics {bulk - loaded:.1f} s")
-    print(f"rows: {counts[0]:,} cases, {counts[1]:,} parties, {counts[2]:,} case-party links; speed-up {rate_bulk / rate_naive:.0f}×")
+    print(
+        f"| bulk ({workers} worker processes, COPY, indexes rebuilt) | {made:,} | {bulk:.1f} | {rate_bulk:,.0f} | "
+        f"{1_000_000 / rate_bulk / 60:.1f} min |"
+    )
+    print(
+        f"| baseline: save() per row | {args.baseline_cases:,} | {baseline:.1f} | {rate_naive:,.0f} | {1_000_000 / rate_naive / 60:.1f} min (extrapolated) |"
+    )
+    print(
+        f"\nbulk phases: planning {planned:.1f} s, building and loading {loaded - planned:.1f} s, "
+        f"indexes, constraints and statistics {bulk - loaded:.1f} s"
+    )
+    print(
+        f"rows: {counts[0]:,} cases, {counts[1]:,} parties, {counts[2]:,} case-party links; speed-up {rate_bulk / rate_naive:.0f}×"
+    )
     size = f"{made:,} cases"
-    results.record("seed: cases written per second", rate_bulk, "cases/s", baseline=rate_naive, better="higher", data_size=size,
-                   note=f"baseline: save() per row, {args.baseline_cases:,} cases")
-    results.record("seed: whole data set", bulk, "s", baseline=made / rate_naive, target="≤ 600 s at 10M cases", data_size=size,
-                   note="baseline extrapolated from save() per row")
+    results.record(
+        "seed: cases written per second",
+        rate_bulk,
+        "cases/s",
+        baseline=rate_naive,
+        better="higher",
+        data_size=size,
+        note=f"baseline: save() per row, {args.baseline_cases:,} cases",
+    )
+    results.record(
+        "seed: whole data set",
+        bulk,
+        "s",
+        baseline=made / rate_naive,
+        target="≤ 600 s at 10M cases",
+        data_size=size,
+        note="baseline extrapolated from save() per row",
+    )
 
 
 if __name__ == "__main__":

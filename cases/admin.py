@@ -8,7 +8,17 @@ from .models import AuctionItem, Case, IssuedDocument, LongPendingEntry, Measure
 
 @admin.register(Case)
 class CaseAdmin(ScopedReadOnlyAdmin):
-    list_display = ["number", "court", "case_type", "status", "closure_type", "filed_on", "claim_amount", "outstanding_amount", "assigned_judge"]
+    list_display = [
+        "number",
+        "court",
+        "case_type",
+        "status",
+        "closure_type",
+        "filed_on",
+        "claim_amount",
+        "outstanding_amount",
+        "assigned_judge",
+    ]
     list_filter = ["status", "case_type", "closure_type", "court"]
     search_fields = ["number"]
     list_select_related = ["court", "assigned_judge"]

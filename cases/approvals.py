@@ -8,6 +8,7 @@ is checked at once by carrying the step out and rolling it back (so the requeste
 a missing 终本 condition now, by the same rules that apply at approval), and checked again when approved, because
 the case may have changed in between. Every request and decision is an audit row and a case event.
 """
+
 import uuid
 from decimal import Decimal
 
@@ -26,11 +27,19 @@ from .models import ApprovalRequest, Case, Party
 from .services import add_event, extend_deadline, record_payout
 from .services.account import _check_amount
 
-APPROVE_ACTION = {ApprovalKind.PAYOUT: "money.payout.approve", ApprovalKind.CLOSURE: "case.close.approve",
-                  ApprovalKind.EXTENSION: "case.extend.approve"}
-REQUEST_ACTION = {ApprovalKind.PAYOUT: "money.payout.request", ApprovalKind.CLOSURE: "case.close.request",
-                  ApprovalKind.EXTENSION: "case.extend.request"}
-MAX_EXTENSION_DAYS = 180  # 执行期限规定: an extension is granted for a stated need, not open-ended; six months at most at once
+APPROVE_ACTION = {
+    ApprovalKind.PAYOUT: "money.payout.approve",
+    ApprovalKind.CLOSURE: "case.close.approve",
+    ApprovalKind.EXTENSION: "case.extend.approve",
+}
+REQUEST_ACTION = {
+    ApprovalKind.PAYOUT: "money.payout.request",
+    ApprovalKind.CLOSURE: "case.close.request",
+    ApprovalKind.EXTENSION: "case.extend.request",
+}
+MAX_EXTENSION_DAYS = (
+    180  # 执行期限规定: an extension is granted for a stated need, not open-ended; six months at most at once
+)
 
 
 class _DryRun(Exception):
@@ -53,13 +62,30 @@ def _effect(approval, actor, request):
     p, case = approval.payload, approval.case
     if approval.kind == ApprovalKind.PAYOUT:
         payee = Party.objects.get(pk=p["payee"])
-        entry, _created = record_payout(case, Decimal(p["amount"]), payee, reference=p.get("reference") or None,
-                                        note=p.get("note", ""), actor=actor, request=request, approval=approval)
+        entry, _created = record_payout(
+            case,
+            Decimal(p["amount"]),
+            payee,
+            reference=p.get("reference") or None,
+            note=p.get("note", ""),
+            actor=actor,
+            request=request,
+            approval=approval,
+        )
         return entry
     if approval.kind == ApprovalKind.CLOSURE:
-        return closure.close(case, p["closure_type"], note=p.get("note", ""), actor=actor, request=request, approval=approval)
-    return extend_deadline(case, int(p["days"]), approval.reason, approval=approval,
-                           approval_document_no=p.get("approval_document_no", ""), actor=actor, request=request)
+        return closure.close(
+            case, p["closure_type"], note=p.get("note", ""), actor=actor, request=request, approval=approval
+        )
+    return extend_deadline(
+        case,
+        int(p["days"]),
+        approval.reason,
+        approval=approval,
+        approval_document_no=p.get("approval_document_no", ""),
+        actor=actor,
+        request=request,
+    )
 
 
 def _trial_of(kind, case, payload, reason):
@@ -67,8 +93,9 @@ def _trial_of(kind, case, payload, reason):
     An extension has nothing to check beyond its request (days, reason) and the case being open."""
     if kind == ApprovalKind.EXTENSION:
         return lambda: None
-    probe = ApprovalRequest(case=case, court_id=case.court_id, kind=kind, payload=payload, reason=reason,
-                            status=ApprovalStatus.APPROVED)
+    probe = ApprovalRequest(
+        case=case, court_id=case.court_id, kind=kind, payload=payload, reason=reason, status=ApprovalStatus.APPROVED
+    )
     return lambda: _effect(probe, None, None)
 
 
@@ -79,13 +106,25 @@ def _request(actor, case, kind, payload, reason, request):
     _trial(_trial_of(kind, case, payload, reason))
     try:
         with transaction.atomic():
-            approval = ApprovalRequest.objects.create(case=case, court_id=case.court_id, kind=kind, payload=payload,
-                                                      reason=reason[:200], requested_by=officer_of(actor))
+            approval = ApprovalRequest.objects.create(
+                case=case,
+                court_id=case.court_id,
+                kind=kind,
+                payload=payload,
+                reason=reason[:200],
+                requested_by=officer_of(actor),
+            )
     except IntegrityError:
-        raise InvalidTransition(_("本案已有同类事项待审批 (a request of this kind is already pending)"),
-                                code="approval_pending") from None
-    add_event(case, "approval", _("申请%(kind)s，待审批") % {"kind": approval.get_kind_display()}, actor,
-              {"approval": approval.pk, **payload})
+        raise InvalidTransition(
+            _("本案已有同类事项待审批 (a request of this kind is already pending)"), code="approval_pending"
+        ) from None
+    add_event(
+        case,
+        "approval",
+        _("申请%(kind)s，待审批") % {"kind": approval.get_kind_display()},
+        actor,
+        {"approval": approval.pk, **payload},
+    )
     audit(actor, f"approval.request.{kind}", approval, court=case.court, request=request, details=payload)
     return approval
 
@@ -108,8 +147,10 @@ def request_closure(actor, case, *, closure_type, note="", request=None):
 def request_extension(actor, case, *, days, reason, request=None):
     """申请延长执行期限 by `days` (1–180) for `reason`; a 院长 of the case's court decides."""
     if not isinstance(days, int) or not 0 < days <= MAX_EXTENSION_DAYS:
-        raise RuleViolation(_("延长天数须为 1 至 %(max)s 天 (days must be 1–%(max)s)") % {"max": MAX_EXTENSION_DAYS},
-                            code="days_out_of_range")
+        raise RuleViolation(
+            _("延长天数须为 1 至 %(max)s 天 (days must be 1–%(max)s)") % {"max": MAX_EXTENSION_DAYS},
+            code="days_out_of_range",
+        )
     if not (reason or "").strip():
         raise RuleViolation(_("请说明延长理由 (a reason is required)"), code="reason_required")
     return _request(actor, case, ApprovalKind.EXTENSION, {"days": days}, reason.strip(), request)
@@ -117,11 +158,17 @@ def request_extension(actor, case, *, days, reason, request=None):
 
 def _decide(actor, approval, status, note, request, extra=None):
     approval = ApprovalRequest.objects.select_for_update().select_related("case__court").get(pk=approval.pk)
-    require(actor, APPROVE_ACTION[approval.kind] if status != ApprovalStatus.WITHDRAWN else "approval.withdraw", approval)
+    require(
+        actor, APPROVE_ACTION[approval.kind] if status != ApprovalStatus.WITHDRAWN else "approval.withdraw", approval
+    )
     payload = dict(approval.payload, **(extra or {}))
     changed = ApprovalRequest.objects.filter(pk=approval.pk, status=ApprovalStatus.PENDING).update(
-        status=status, decided_by=officer_of(actor), decided_at=timezone.now(), decision_note=(note or "")[:200],
-        payload=payload)
+        status=status,
+        decided_by=officer_of(actor),
+        decided_at=timezone.now(),
+        decision_note=(note or "")[:200],
+        payload=payload,
+    )
     if not changed:  # the row is locked, so only a status already moved on gets here
         raise InvalidTransition(_("该审批事项已处理 (already decided)"))
     approval.refresh_from_db()
@@ -135,8 +182,14 @@ def approve(actor, approval, *, note="", approval_document_no="", request=None):
     extra = {"approval_document_no": approval_document_no} if approval_document_no else None
     approval = _decide(actor, approval, ApprovalStatus.APPROVED, note, request, extra)
     result = _effect(approval, actor, request)
-    audit(actor, f"approval.approve.{approval.kind}", approval, court=approval.court, request=request,
-          details={"requested_by": approval.requested_by_id, "note": note})
+    audit(
+        actor,
+        f"approval.approve.{approval.kind}",
+        approval,
+        court=approval.court,
+        request=request,
+        details={"requested_by": approval.requested_by_id, "note": note},
+    )
     return approval, result
 
 
@@ -146,9 +199,21 @@ def reject(actor, approval, *, note, request=None):
     if not (note or "").strip():
         raise RuleViolation(_("请填写驳回理由 (a reason is required)"), code="note_required")
     approval = _decide(actor, approval, ApprovalStatus.REJECTED, note, request)
-    add_event(approval.case, "approval", _("%(kind)s申请被驳回：%(note)s") % {"kind": approval.get_kind_display(), "note": note},
-              actor, {"approval": approval.pk})
-    audit(actor, f"approval.reject.{approval.kind}", approval, court=approval.court, request=request, details={"note": note})
+    add_event(
+        approval.case,
+        "approval",
+        _("%(kind)s申请被驳回：%(note)s") % {"kind": approval.get_kind_display(), "note": note},
+        actor,
+        {"approval": approval.pk},
+    )
+    audit(
+        actor,
+        f"approval.reject.{approval.kind}",
+        approval,
+        court=approval.court,
+        request=request,
+        details={"note": note},
+    )
     return approval
 
 
@@ -162,8 +227,12 @@ def withdraw(actor, approval, *, request=None):
 
 def awaiting(actor):
     """Pending requests `actor` may decide now (the approval queue), oldest first."""
-    qs = ApprovalRequest.objects.visible_to(actor).filter(status=ApprovalStatus.PENDING).select_related(
-        "case", "court", "requested_by").order_by("requested_at", "id")
+    qs = (
+        ApprovalRequest.objects.visible_to(actor)
+        .filter(status=ApprovalStatus.PENDING)
+        .select_related("case", "court", "requested_by")
+        .order_by("requested_at", "id")
+    )
     from execcenter.policy import may
 
     return [a for a in qs[:500] if may(actor, APPROVE_ACTION[a.kind], a)]

@@ -10,6 +10,7 @@
 Rates (docs/design.md §3) are functions of a queryset of rounds, so the screens compute them on any scope:
 deal rate = rounds sold ÷ rounds concluded (sold + unsold); premium rate = Σ(deal − start) ÷ Σ start over sold rounds.
 """
+
 import datetime as dt
 from decimal import Decimal
 
@@ -60,9 +61,19 @@ def add_item(case, *, name, kind, appraisal_value, appraised_on, actor=None, req
     if kind not in AuctionItemKind.values:
         raise RuleViolation(_("财产类别无效 (invalid item kind)"), code="invalid_kind")
     appraisal_value = _check_amount(appraisal_value)
-    item = AuctionItem.objects.create(case=case, name=name, kind=kind, appraisal_value=appraisal_value, appraised_on=appraised_on)
-    _record(case, "auction", _("新增拍品：%(n)s（评估价 %(v)s 元）") % {"n": name, "v": appraisal_value}, actor,
-            "auction.item", request=request, obj=item, details={"item": item.pk})
+    item = AuctionItem.objects.create(
+        case=case, name=name, kind=kind, appraisal_value=appraisal_value, appraised_on=appraised_on
+    )
+    _record(
+        case,
+        "auction",
+        _("新增拍品：%(n)s（评估价 %(v)s 元）") % {"n": name, "v": appraisal_value},
+        actor,
+        "auction.item",
+        request=request,
+        obj=item,
+        details={"item": item.pk},
+    )
     return item
 
 
@@ -71,23 +82,34 @@ def check_round(item, previous, start_price, deposit, announced_on, starts_at, e
     if previous is None:
         floor = _money(item.appraisal_value * FIRST_ROUND_MIN_RATIO)
         if start_price < floor:
-            raise RuleViolation(_("首次拍卖起拍价不得低于评估价的70%%（最低 %(f)s 元） (start ≥ 70%% of appraisal, Art. 10)") % {"f": floor},
-                                code="start_price_too_low")
+            raise RuleViolation(
+                _("首次拍卖起拍价不得低于评估价的70%%（最低 %(f)s 元） (start ≥ 70%% of appraisal, Art. 10)")
+                % {"f": floor},
+                code="start_price_too_low",
+            )
         notice = NOTICE_DAYS[item.kind]
     else:
         floor = _money(previous.start_price * NEXT_ROUND_MIN_RATIO)
         if start_price < floor:
-            raise RuleViolation(_("再次拍卖起拍价降幅不得超过前次起拍价的20%%（最低 %(f)s 元） (cut ≤ 20%%, Art. 26)") % {"f": floor},
-                                code="price_cut_too_deep")
+            raise RuleViolation(
+                _("再次拍卖起拍价降幅不得超过前次起拍价的20%%（最低 %(f)s 元） (cut ≤ 20%%, Art. 26)") % {"f": floor},
+                code="price_cut_too_deep",
+            )
         latest = previous.concluded_on + dt.timedelta(days=NEXT_ROUND_WITHIN_DAYS)
         if timezone.localdate(starts_at) > latest:
-            raise RuleViolation(_("流拍后应在30日内再次拍卖（最迟 %(d)s） (next round within 30 days, Art. 26)") % {"d": latest},
-                                code="next_round_too_late")
+            raise RuleViolation(
+                _("流拍后应在30日内再次拍卖（最迟 %(d)s） (next round within 30 days, Art. 26)") % {"d": latest},
+                code="next_round_too_late",
+            )
         notice = RENOTICE_DAYS[item.kind]
     if (timezone.localdate(starts_at) - announced_on).days < notice:
-        raise RuleViolation(_("拍卖公告期不足 %(n)s 日 (notice period too short, Art. 12/26)") % {"n": notice}, code="notice_too_short")
+        raise RuleViolation(
+            _("拍卖公告期不足 %(n)s 日 (notice period too short, Art. 12/26)") % {"n": notice}, code="notice_too_short"
+        )
     if not _money(start_price * DEPOSIT_MIN) <= deposit <= _money(start_price * DEPOSIT_MAX):
-        raise RuleViolation(_("保证金应为起拍价的5%%至20%% (deposit 5–20%% of start price, Art. 17)"), code="deposit_out_of_range")
+        raise RuleViolation(
+            _("保证金应为起拍价的5%%至20%% (deposit 5–20%% of start price, Art. 17)"), code="deposit_out_of_range"
+        )
     if ends_at - starts_at < MIN_BIDDING:
         raise RuleViolation(_("竞价时间不得少于24小时 (bidding ≥ 24 hours, Art. 20)"), code="bidding_too_short")
 
@@ -100,18 +122,35 @@ def list_round(item, *, start_price, deposit, announced_on, starts_at, ends_at, 
     if item.case.status == CaseStatus.CLOSED:
         raise InvalidTransition(_("已结案件不能拍卖 (the case is closed)"), code="case_closed")
     if item.status not in RELISTABLE:
-        raise InvalidTransition(_("拍品当前状态为「%(s)s」，不能再次上拍 (not allowed in this state)") % {"s": item.get_status_display()},
-                                code="invalid_transition")
+        raise InvalidTransition(
+            _("拍品当前状态为「%(s)s」，不能再次上拍 (not allowed in this state)") % {"s": item.get_status_display()},
+            code="invalid_transition",
+        )
     start_price, deposit = _check_amount(start_price), _check_amount(deposit)
     rounds = list(item.rounds.order_by("round_no"))
     # The 20% / 30-day rules run from the last failed round; a suspended round is resumed at its own price floor.
     failed = [r for r in rounds if r.outcome == AuctionOutcome.UNSOLD]
     check_round(item, failed[-1] if failed else None, start_price, deposit, announced_on, starts_at, ends_at)
-    rnd = AuctionRound.objects.create(item=item, round_no=len(rounds) + 1, start_price=start_price, deposit=deposit,
-                                      announced_on=announced_on, starts_at=starts_at, ends_at=ends_at)
+    rnd = AuctionRound.objects.create(
+        item=item,
+        round_no=len(rounds) + 1,
+        start_price=start_price,
+        deposit=deposit,
+        announced_on=announced_on,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
     AuctionItem.objects.filter(pk=item.pk).update(status=AuctionItemStatus.LISTED)
-    _record(item.case, "auction", _("%(n)s 第%(r)s次拍卖，起拍价 %(p)s 元") % {"n": item.name, "r": rnd.round_no, "p": start_price},
-            actor, "auction.round", request=request, obj=rnd, details={"round": rnd.pk, "start_price": str(start_price)})
+    _record(
+        item.case,
+        "auction",
+        _("%(n)s 第%(r)s次拍卖，起拍价 %(p)s 元") % {"n": item.name, "r": rnd.round_no, "p": start_price},
+        actor,
+        "auction.round",
+        request=request,
+        obj=rnd,
+        details={"round": rnd.pk, "start_price": str(start_price)},
+    )
     return rnd
 
 
@@ -122,8 +161,10 @@ def conclude_round(rnd, outcome, *, deal_price=None, on=None, actor=None, reques
     require(actor, "auction.manage", rnd)
     rnd = AuctionRound.objects.select_for_update().select_related("item__case__court").get(pk=rnd.pk)
     if rnd.outcome != AuctionOutcome.PENDING:
-        raise InvalidTransition(_("本轮拍卖已有结果（%(o)s） (the round has concluded)") % {"o": rnd.get_outcome_display()},
-                                code="round_concluded")
+        raise InvalidTransition(
+            _("本轮拍卖已有结果（%(o)s） (the round has concluded)") % {"o": rnd.get_outcome_display()},
+            code="round_concluded",
+        )
     if outcome not in ITEM_STATUS_FOR:
         raise RuleViolation(_("拍卖结果无效 (invalid outcome)"), code="invalid_outcome")
     if outcome == AuctionOutcome.SOLD:
@@ -133,19 +174,41 @@ def conclude_round(rnd, outcome, *, deal_price=None, on=None, actor=None, reques
     else:
         deal_price = None
     on = on or timezone.localdate()
-    AuctionRound.objects.filter(pk=rnd.pk, outcome=AuctionOutcome.PENDING).update(outcome=outcome, deal_price=deal_price, concluded_on=on)
+    AuctionRound.objects.filter(pk=rnd.pk, outcome=AuctionOutcome.PENDING).update(
+        outcome=outcome, deal_price=deal_price, concluded_on=on
+    )
     AuctionItem.objects.filter(pk=rnd.item_id).update(status=ITEM_STATUS_FOR[outcome])
     rnd.outcome, rnd.deal_price, rnd.concluded_on = outcome, deal_price, on
     summary = _("%(n)s 第%(r)s次拍卖：%(o)s") % {"n": rnd.item.name, "r": rnd.round_no, "o": rnd.get_outcome_display()}
     if deal_price is not None:
         summary += _("，成交价 %(p)s 元") % {"p": deal_price}
-    _record(rnd.item.case, "auction", summary, actor, "auction.conclude", request=request, obj=rnd,
-            details={"round": rnd.pk, "outcome": outcome, "deal_price": str(deal_price) if deal_price is not None else None})
+    _record(
+        rnd.item.case,
+        "auction",
+        summary,
+        actor,
+        "auction.conclude",
+        request=request,
+        obj=rnd,
+        details={
+            "round": rnd.pk,
+            "outcome": outcome,
+            "deal_price": str(deal_price) if deal_price is not None else None,
+        },
+    )
     if deal_price is not None:
         # The deal price is the case's money (一案一账户), booked once per round: reference "auction:<round id>".
         at = timezone.now() if on == timezone.localdate() else timezone.make_aware(dt.datetime.combine(on, dt.time.min))
-        record_receipt(rnd.item.case, deal_price, ReceiptSource.AUCTION, reference=f"auction:{rnd.pk}", actor=actor, request=request,
-                       received_at=at, note=_("%(n)s 拍卖成交") % {"n": rnd.item.name})
+        record_receipt(
+            rnd.item.case,
+            deal_price,
+            ReceiptSource.AUCTION,
+            reference=f"auction:{rnd.pk}",
+            actor=actor,
+            request=request,
+            received_at=at,
+            note=_("%(n)s 拍卖成交") % {"n": rnd.item.name},
+        )
     # querycontrol releases the seal of a sold item (cases.hooks: this app does not know about seals).
     hooks.auction_concluded(rnd, actor=actor, request=request)
     return rnd

@@ -1,4 +1,5 @@
 """Derived case dates (docs/design.md §3)."""
+
 import calendar
 import datetime as dt
 
@@ -30,6 +31,7 @@ def long_pending_cutoff(today):
 
 def payout_due(received_on):
     return received_on + dt.timedelta(days=PAYOUT_DAYS)
+
 
 DISHONEST_YEARS = 2  # 失信规定 Art. 2: 纳入失信名单期限为二年
 DISHONEST_MAX_EXTENSION_YEARS = 3  # 情节严重的可以延长一至三年

@@ -15,6 +15,7 @@ ID numbers are unique by construction across chunks: chunk k draws only ID numbe
 class are built in order by one process, which remembers what it made. So the same seed gives the same data
 whatever the number of processes. Running it again only tops the province up to N cases.
 """
+
 import datetime as dt
 import io
 import json
@@ -48,47 +49,152 @@ YEARS_BACK = 3
 CLOSE_EARLIEST = 15  # days from filing to the earliest closing day
 CLOSE_SPAN = 315  # a closed case closed within this many days of its earliest possible closing day
 TERMINATE_EARLIEST = 100  # 终本 more than three months after filing (终本规定 Art. 1(4)), with a week to spare
-CAUSES = ["民间借贷纠纷", "金融借款合同纠纷", "买卖合同纠纷", "劳务合同纠纷", "追索劳动报酬纠纷", "建设工程施工合同纠纷",
-          "信用卡纠纷", "租赁合同纠纷", "机动车交通事故责任纠纷", "离婚后财产纠纷", "抚养费纠纷", "服务合同纠纷",
-          "承揽合同纠纷", "股权转让纠纷", "物业服务合同纠纷"]
-CASE_TYPE_WEIGHTS = [(CaseType.FIRST, 80), (CaseType.RESUMED, 7), (CaseType.PRESERVATION, 8), (CaseType.OBJECTION, 2),
-                     (CaseType.REVIEW, 1), (CaseType.SUPERVISION, 1), (CaseType.COORDINATION, 1)]
-CLOSURE_WEIGHTS = [(ClosureType.COMPLETED, 45), (ClosureType.TERMINATED_THIS_ROUND, 35), (ClosureType.TERMINATED, 8),
-                   (ClosureType.WITHDRAWN, 5), (ClosureType.NOT_ENFORCED, 4), (ClosureType.REJECTED, 3)]
+CAUSES = [
+    "民间借贷纠纷",
+    "金融借款合同纠纷",
+    "买卖合同纠纷",
+    "劳务合同纠纷",
+    "追索劳动报酬纠纷",
+    "建设工程施工合同纠纷",
+    "信用卡纠纷",
+    "租赁合同纠纷",
+    "机动车交通事故责任纠纷",
+    "离婚后财产纠纷",
+    "抚养费纠纷",
+    "服务合同纠纷",
+    "承揽合同纠纷",
+    "股权转让纠纷",
+    "物业服务合同纠纷",
+]
+CASE_TYPE_WEIGHTS = [
+    (CaseType.FIRST, 80),
+    (CaseType.RESUMED, 7),
+    (CaseType.PRESERVATION, 8),
+    (CaseType.OBJECTION, 2),
+    (CaseType.REVIEW, 1),
+    (CaseType.SUPERVISION, 1),
+    (CaseType.COORDINATION, 1),
+]
+CLOSURE_WEIGHTS = [
+    (ClosureType.COMPLETED, 45),
+    (ClosureType.TERMINATED_THIS_ROUND, 35),
+    (ClosureType.TERMINATED, 8),
+    (ClosureType.WITHDRAWN, 5),
+    (ClosureType.NOT_ENFORCED, 4),
+    (ClosureType.REJECTED, 3),
+]
 OTHER_CLOSURE_WEIGHTS = [(ClosureType.COMPLETED, 60), (ClosureType.REJECTED, 25), (ClosureType.WITHDRAWN, 15)]
-OPEN_STATUS_WEIGHTS = [(CaseStatus.FILED, 5), (CaseStatus.ASSIGNED, 10), (CaseStatus.INVESTIGATING, 35),
-                       (CaseStatus.CONTROLLING, 25), (CaseStatus.DISPOSING, 15), (CaseStatus.SUSPENDED, 10)]
+OPEN_STATUS_WEIGHTS = [
+    (CaseStatus.FILED, 5),
+    (CaseStatus.ASSIGNED, 10),
+    (CaseStatus.INVESTIGATING, 35),
+    (CaseStatus.CONTROLLING, 25),
+    (CaseStatus.DISPOSING, 15),
+    (CaseStatus.SUSPENDED, 10),
+]
 # Plain strings of the choices used per row (an enum member's attribute lookup costs more than the row's f-string).
-CLOSED, FILED, SUSPENDED, DISPOSING, CONTROLLING = (s.value for s in (CaseStatus.CLOSED, CaseStatus.FILED, CaseStatus.SUSPENDED,
-                                                                     CaseStatus.DISPOSING, CaseStatus.CONTROLLING))
+CLOSED, FILED, SUSPENDED, DISPOSING, CONTROLLING = (
+    s.value
+    for s in (CaseStatus.CLOSED, CaseStatus.FILED, CaseStatus.SUSPENDED, CaseStatus.DISPOSING, CaseStatus.CONTROLLING)
+)
 COMPLETED, TERMINATED_THIS_ROUND = ClosureType.COMPLETED.value, ClosureType.TERMINATED_THIS_ROUND.value
-ENFORCING = {CaseType.FIRST.value, CaseType.RESUMED.value, CaseType.PRESERVATION.value}  # the other types close differently
-PERSON, ORGANISATION, APPLICANT, RESPONDENT = PartyKind.PERSON.value, PartyKind.ORGANISATION.value, PartyRole.APPLICANT.value, PartyRole.RESPONDENT.value
-RECEIPT, PAYOUT, DEDUCTION, VOLUNTARY, PAYOUT_SOURCE = (MoneyKind.RECEIPT.value, MoneyKind.PAYOUT.value, ReceiptSource.DEDUCTION.value,
-                                                        ReceiptSource.VOLUNTARY.value, ReceiptSource.PAYOUT.value)
-TAGS = [(CaseTag.LIVELIHOOD, 0.12), (CaseTag.MIGRANT_WAGES, 0.05), (CaseTag.ENTERPRISE, 0.25), (CaseTag.GOVERNMENT, 0.02),
-        (CaseTag.FINANCIAL, 0.15)]  # the order of Case.is_livelihood … is_financial
+ENFORCING = {
+    CaseType.FIRST.value,
+    CaseType.RESUMED.value,
+    CaseType.PRESERVATION.value,
+}  # the other types close differently
+PERSON, ORGANISATION, APPLICANT, RESPONDENT = (
+    PartyKind.PERSON.value,
+    PartyKind.ORGANISATION.value,
+    PartyRole.APPLICANT.value,
+    PartyRole.RESPONDENT.value,
+)
+RECEIPT, PAYOUT, DEDUCTION, VOLUNTARY, PAYOUT_SOURCE = (
+    MoneyKind.RECEIPT.value,
+    MoneyKind.PAYOUT.value,
+    ReceiptSource.DEDUCTION.value,
+    ReceiptSource.VOLUNTARY.value,
+    ReceiptSource.PAYOUT.value,
+)
+TAGS = [
+    (CaseTag.LIVELIHOOD, 0.12),
+    (CaseTag.MIGRANT_WAGES, 0.05),
+    (CaseTag.ENTERPRISE, 0.25),
+    (CaseTag.GOVERNMENT, 0.02),
+    (CaseTag.FINANCIAL, 0.15),
+]  # the order of Case.is_livelihood … is_financial
 JUDGES_PER_COURT = {CourtLevel.HIGH: 4, CourtLevel.INTERMEDIATE: 6, CourtLevel.BASIC: 10}
 COURT_WEIGHT = {CourtLevel.HIGH: 1, CourtLevel.INTERMEDIATE: 8, CourtLevel.BASIC: 40}
-SURNAME_PAIRS = list(PersonNames.last_names.items()) if isinstance(PersonNames.last_names, dict) else [(n, 1) for n in PersonNames.last_names]
+SURNAME_PAIRS = (
+    list(PersonNames.last_names.items())
+    if isinstance(PersonNames.last_names, dict)
+    else [(n, 1) for n in PersonNames.last_names]
+)
 GIVEN = list(PersonNames.first_names)
 CITIES = ["宁夏", "银川", "石嘴山", "吴忠", "固原", "中卫"]
 BIRTH_START, BIRTH_DAYS = dt.date(1950, 1, 1), 365 * 52
 CST = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai has no DST: a fixed offset is exact
 NULL = r"\N"  # COPY text's NULL
 
-CASE_COLUMNS = ["id", "number", "court_id", "year", "case_type", "sequence", "cause", "origin_body", "origin_document_no",
-                "filed_on", "claim_amount", "recovered_amount", "outstanding_amount", "costs_amount", "status", "closure_type",
-                "closed_on", "notice_sent_on", "assigned_judge_id", "responsible_officer_id", "tags", "is_livelihood", "is_migrant_wages",
-                "is_enterprise", "is_government", "is_financial", "assignment_due", "statutory_deadline", "suspended_days",
-                "suspended_since", "created_at", "updated_at"]
+CASE_COLUMNS = [
+    "id",
+    "number",
+    "court_id",
+    "year",
+    "case_type",
+    "sequence",
+    "cause",
+    "origin_body",
+    "origin_document_no",
+    "filed_on",
+    "claim_amount",
+    "recovered_amount",
+    "outstanding_amount",
+    "costs_amount",
+    "status",
+    "closure_type",
+    "closed_on",
+    "notice_sent_on",
+    "assigned_judge_id",
+    "responsible_officer_id",
+    "tags",
+    "is_livelihood",
+    "is_migrant_wages",
+    "is_enterprise",
+    "is_government",
+    "is_financial",
+    "assignment_due",
+    "statutory_deadline",
+    "suspended_days",
+    "suspended_since",
+    "created_at",
+    "updated_at",
+]
 PARTY_COLUMNS = ["id", "kind", "name", "id_number", "phone", "address", "created_at"]
 LINK_COLUMNS = ["id", "case_id", "party_id", "role"]
 EVENT_COLUMNS = ["id", "case_id", "at", "kind", "actor_id", "actor_label", "summary", "details"]
-MONEY_COLUMNS = ["id", "case_id", "court_id", "kind", "source", "amount", "occurred_at", "payout_due", "paid_out_amount",
-                 "payee_id", "reference", "note", "created_by_id"]
-TABLES = [(Case, CASE_COLUMNS), (Party, PARTY_COLUMNS), (CaseParty, LINK_COLUMNS), (CaseEvent, EVENT_COLUMNS),
-          (MoneyEntry, MONEY_COLUMNS)]
+MONEY_COLUMNS = [
+    "id",
+    "case_id",
+    "court_id",
+    "kind",
+    "source",
+    "amount",
+    "occurred_at",
+    "payout_due",
+    "paid_out_amount",
+    "payee_id",
+    "reference",
+    "note",
+    "created_by_id",
+]
+TABLES = [
+    (Case, CASE_COLUMNS),
+    (Party, PARTY_COLUMNS),
+    (CaseParty, LINK_COLUMNS),
+    (CaseEvent, EVENT_COLUMNS),
+    (MoneyEntry, MONEY_COLUMNS),
+]
 
 
 def _weighted(pairs):
@@ -154,7 +260,13 @@ def ensure_judges(rng):
     if to_make:
         users = User.objects.bulk_create([User(username=u, password=password) for _, u in to_make])
         officers = [
-            Officer(user=user, court=court, name=_person_name(rng.random), roles=[Role.JUDGE.value], badge_no=f"{court.division_code}{i:03d}")
+            Officer(
+                user=user,
+                court=court,
+                name=_person_name(rng.random),
+                roles=[Role.JUDGE.value],
+                badge_no=f"{court.division_code}{i:03d}",
+            )
             for i, ((court, _), user) in enumerate(zip(to_make, users))
         ]
         for officer in Officer.objects.bulk_create(officers):
@@ -185,15 +297,22 @@ class _Plan:
         self.courts = list(Court.objects.all())
         self.basic_divisions = [c.division_code for c in self.courts if c.level == CourtLevel.BASIC]
         self.basic_division = {c.id: c.division_code if c.level == CourtLevel.BASIC else None for c in self.courts}
-        self.judges = ensure_judges(random.Random(f"{seed}:judges"))  # its own stream: existing judges must not shift the cases
+        self.judges = ensure_judges(
+            random.Random(f"{seed}:judges")
+        )  # its own stream: existing judges must not shift the cases
         self.addresses = {c.id: f"宁夏回族自治区{c.short_name.replace('法院', '')}" for c in self.courts}
         span = 365 * YEARS_BACK
         start = today - dt.timedelta(days=span)
-        self.days = [_Day(start + dt.timedelta(days=i), today) for i in range(span + 31)]  # paid-out dates run past today
+        self.days = [
+            _Day(start + dt.timedelta(days=i), today) for i in range(span + 31)
+        ]  # paid-out dates run past today
         self.today = span
 
         # Court, type and filing date of every case, then numbers per court/type/year in filing order.
-        court, ctype = _weighted([(i, COURT_WEIGHT[c.level]) for i, c in enumerate(self.courts)]), _weighted(CASE_TYPE_WEIGHTS)
+        court, ctype = (
+            _weighted([(i, COURT_WEIGHT[c.level]) for i, c in enumerate(self.courts)]),
+            _weighted(CASE_TYPE_WEIGHTS),
+        )
         draw = rng.random
         plan = sorted((int(span * draw() ** 0.8), court(draw), ctype(draw)) for _ in range(count))
         self.seqs = seqs = {(s.court_id, s.case_type, s.year): s.last for s in CaseSequence.objects.all()}
@@ -210,7 +329,9 @@ class _Plan:
         self.tags = []  # by bit mask: (JSON text, the five is_* columns)
         for mask in range(1 << len(TAGS)):
             chosen = [tag.value for i, (tag, _) in enumerate(TAGS) if mask >> i & 1]
-            self.tags.append((json.dumps(sorted(chosen)), "\t".join("1" if mask >> i & 1 else "0" for i in range(len(TAGS)))))
+            self.tags.append(
+                (json.dumps(sorted(chosen)), "\t".join("1" if mask >> i & 1 else "0" for i in range(len(TAGS))))
+            )
         self.closed_event = {c.value: (f"结案：{c.label}", json.dumps({"closure_type": c.value})) for c in ClosureType}
         self.now = _copy_text(now)
         self.columns, self.extra = zip(*(_extra_columns(model, set(columns), now) for model, columns in TABLES))
@@ -231,8 +352,15 @@ class _Plan:
         open_status = _weighted(OPEN_STATUS_WEIGHTS)
         first_case = k * CHUNK
         case_id = self.first_id[Case] + first_case
-        party_id, link_id, event_id, money_id = (self.first_id[model] + first_case * per_case - 1 for model, per_case in
-                                                 ((Party, MAX_PARTIES), (CaseParty, MAX_PARTIES), (CaseEvent, MAX_EVENTS), (MoneyEntry, MAX_MONEY)))
+        party_id, link_id, event_id, money_id = (
+            self.first_id[model] + first_case * per_case - 1
+            for model, per_case in (
+                (Party, MAX_PARTIES),
+                (CaseParty, MAX_PARTIES),
+                (CaseEvent, MAX_EVENTS),
+                (MoneyEntry, MAX_MONEY),
+            )
+        )
         days, now, births = self.days, self.now, self.births
         case_extra, party_extra, _, _, money_extra = self.extra
         cases, parties, links, events, money = [], [], [], [], []
@@ -252,15 +380,20 @@ class _Plan:
                     break
             if organisation:
                 kind, phone = ORGANISATION, f"0951-{1000000 + below(9000000)}"
-                name = (CITIES[below(len(CITIES))] + CompanyNames.company_prefixes[below(len(CompanyNames.company_prefixes))]
-                        + CompanyNames.company_suffixes[below(len(CompanyNames.company_suffixes))])
+                name = (
+                    CITIES[below(len(CITIES))]
+                    + CompanyNames.company_prefixes[below(len(CompanyNames.company_prefixes))]
+                    + CompanyNames.company_suffixes[below(len(CompanyNames.company_suffixes))]
+                )
             else:
                 kind, name, phone = PERSON, _person_name(random_), f"1{'3589'[below(4)]}{10**8 + below(9 * 10**8)}"
             party_id += 1
-            parties.append(f"{party_id}\t{kind}\t{name}\t{number}\t{phone}\t{self.addresses[court.id]}{1 + below(299)}号\t{now}{party_extra}\n")
+            parties.append(
+                f"{party_id}\t{kind}\t{name}\t{number}\t{phone}\t{self.addresses[court.id]}{1 + below(299)}号\t{now}{party_extra}\n"
+            )
             return party_id
 
-        for day_index, court_index, case_type, seq in self.plan[first_case:first_case + CHUNK]:
+        for day_index, court_index, case_type, seq in self.plan[first_case : first_case + CHUNK]:
             court, day = self.courts[court_index], days[day_index]
             age = day.age
             claim = (int(math.exp(rng.gauss(10.5, 1.3))) + 500) * 100  # cents
@@ -329,13 +462,17 @@ class _Plan:
                 paid = recovered if status == CLOSED or random_() < 0.8 else 0
                 source = (DEDUCTION, VOLUNTARY)[below(2)]
                 money_id += 1
-                money.append(f"{money_id}\t{case_id}\t{court.id}\t{RECEIPT}\t{source}\t{_yuan(recovered)}\t{received.at10}\t"
-                             f"{received.payout_due}\t{_yuan(paid)}\t{NULL}\t{NULL}\t\t{NULL}{money_extra}\n")
+                money.append(
+                    f"{money_id}\t{case_id}\t{court.id}\t{RECEIPT}\t{source}\t{_yuan(recovered)}\t{received.at10}\t"
+                    f"{received.payout_due}\t{_yuan(paid)}\t{NULL}\t{NULL}\t\t{NULL}{money_extra}\n"
+                )
                 if paid:
                     paid_at = days[received_index + 1 + below(24)]
                     money_id += 1
-                    money.append(f"{money_id}\t{case_id}\t{court.id}\t{PAYOUT}\t{PAYOUT_SOURCE}\t{_yuan(paid)}\t"
-                                 f"{paid_at.at10}\t{NULL}\t0.00\t{applicant}\t{NULL}\t\t{NULL}{money_extra}\n")
+                    money.append(
+                        f"{money_id}\t{case_id}\t{court.id}\t{PAYOUT}\t{PAYOUT_SOURCE}\t{_yuan(paid)}\t"
+                        f"{paid_at.at10}\t{NULL}\t0.00\t{applicant}\t{NULL}\t\t{NULL}{money_extra}\n"
+                    )
             if status == CLOSED:
                 summary, details = self.closed_event[closure]
                 event_id += 1
@@ -419,19 +556,26 @@ def _drop_indexes(cur, tables):
     them back: PostgreSQL builds an index from all rows at once far faster than it maintains it row by row, and checks
     a foreign key with one join instead of one trigger per row (its manual: "Populating a Database"). Partial indexes
     stay: they are small, and a re-created predicate would read back differently from the migration's."""
-    cur.execute("""SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
-                   WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('f', 'u') ORDER BY contype, conname""", [tables])
+    cur.execute(
+        """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+                   WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('f', 'u') ORDER BY contype, conname""",
+        [tables],
+    )
     constraints = cur.fetchall()  # foreign keys first
-    cur.execute("""SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index
+    cur.execute(
+        """SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index
                    WHERE indrelid = ANY(%s::regclass[]) AND NOT indisprimary AND indpred IS NULL
-                     AND indexrelid NOT IN (SELECT conindid FROM pg_constraint) ORDER BY 1""", [tables])
+                     AND indexrelid NOT IN (SELECT conindid FROM pg_constraint) ORDER BY 1""",
+        [tables],
+    )
     indexes = cur.fetchall()
     for table, name, _ in constraints:
         cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _ in indexes:
         cur.execute(f"DROP INDEX {name}")
     return [definition for _, definition in indexes] + [
-        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for table, name, definition in reversed(constraints)]
+        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for table, name, definition in reversed(constraints)
+    ]
 
 
 def _update_sequences(plan, last_ids):
@@ -484,11 +628,17 @@ def generate_cases(n, seed=20241, stdout=None, today=None, workers=None):
         with transaction.atomic():
             with connection.cursor() as cur:
                 if postgres:  # explicit keys: keep other writers out while we load
-                    cur.execute(f"LOCK TABLE {', '.join(tables)} IN {'ACCESS EXCLUSIVE' if rebuild else 'EXCLUSIVE'} MODE")
+                    cur.execute(
+                        f"LOCK TABLE {', '.join(tables)} IN {'ACCESS EXCLUSIVE' if rebuild else 'EXCLUSIVE'} MODE"
+                    )
                 if Case.objects.count() != existing or any(
-                        (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1 != plan.first_id[model] for model, _ in TABLES):
-                    raise RuntimeError("生成演示案件期间有其他写入，请重新运行 / cases were written while demo cases were "
-                                       "being planned; run again")
+                    (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1 != plan.first_id[model]
+                    for model, _ in TABLES
+                ):
+                    raise RuntimeError(
+                        "生成演示案件期间有其他写入，请重新运行 / cases were written while demo cases were "
+                        "being planned; run again"
+                    )
                 rebuild_sql = _drop_indexes(cur, tables) if rebuild else []
                 for tables_data, last in chunks:
                     for (model, columns), extra, data in zip(TABLES, plan.columns, tables_data):

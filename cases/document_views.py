@@ -4,6 +4,7 @@ Out of scope → 404. A document carrying full ID numbers (rulings, notices) is 
 roles of the policy's "document.read" may download it (403 otherwise); letters and bulletins follow their own
 read rules. Every download is audited.
 """
+
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -16,8 +17,13 @@ from execcenter.services import audit
 from . import documents
 from .models import DocumentKind, IssuedDocument
 
-READ_ACTION = {DocumentKind.RULING: "document.read", DocumentKind.NOTICE: "document.read", DocumentKind.LETTER: "letter.read",
-               DocumentKind.BULLETIN: "bulletin.read", DocumentKind.DECISION: "case.read"}
+READ_ACTION = {
+    DocumentKind.RULING: "document.read",
+    DocumentKind.NOTICE: "document.read",
+    DocumentKind.LETTER: "letter.read",
+    DocumentKind.BULLETIN: "bulletin.read",
+    DocumentKind.DECISION: "case.read",
+}
 
 
 def read_action(document):
@@ -30,9 +36,19 @@ def document_response(request, document):
     """The stored bytes as an attachment (hash checked), after the personal-data check; audited."""
     require_page(request.user, read_action(document), document)
     content = documents.read(document)
-    audit(request.user, "document.download", document, court=document.court, request=request,
-          details={"number": document.number, "kind": document.kind, "sha256": document.sha256,
-                   "personal_data": document.contains_personal_data})
+    audit(
+        request.user,
+        "document.download",
+        document,
+        court=document.court,
+        request=request,
+        details={
+            "number": document.number,
+            "kind": document.kind,
+            "sha256": document.sha256,
+            "personal_data": document.contains_personal_data,
+        },
+    )
     response = HttpResponse(content, content_type=document.content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(document.filename)}"
     response["ETag"] = f'"{document.sha256}"'

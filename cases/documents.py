@@ -7,6 +7,7 @@ record untouched. `read(document)` → bytes, checked against the recorded hash 
 when the stored file was altered). `court_series_number(court, year, code)` → next number of a court's
 yearly series, e.g. （2026）宁01执通3号 (call inside the issuing transaction).
 """
+
 import hashlib
 
 from django.core.files.base import ContentFile
@@ -38,29 +39,60 @@ def documents_of(obj):
     return IssuedDocument.objects.filter(source_type=source_type, source_id=source_id)
 
 
-def issue(*, kind, number, title, court, source, content, filename, content_type=DOCX, case=None, actor=None,
-          personal_data=False, request=None):
+def issue(
+    *,
+    kind,
+    number,
+    title,
+    court,
+    source,
+    content,
+    filename,
+    content_type=DOCX,
+    case=None,
+    actor=None,
+    personal_data=False,
+    request=None,
+):
     """Store `content` (bytes) as the issued document `kind` of `source`; returns the record (the existing
     one when this source already has its document of this kind and type: issuing twice changes nothing)."""
     source_type, source_id = source_key(source)
     with transaction.atomic():
-        existing = IssuedDocument.objects.filter(source_type=source_type, source_id=source_id, kind=kind,
-                                                 content_type=content_type).first()
+        existing = IssuedDocument.objects.filter(
+            source_type=source_type, source_id=source_id, kind=kind, content_type=content_type
+        ).first()
         if existing is not None:
             return existing
         digest = hashlib.sha256(content).hexdigest()
         document = IssuedDocument(
-            kind=kind, number=number, title=title[:128], case=case, court=court, source_type=source_type, source_id=source_id,
-            filename=filename[:200], content_type=content_type, size=len(content), sha256=digest,
-            contains_personal_data=personal_data, issued_by=user_of(actor), issued_by_label=actor_label(actor)[:64],
+            kind=kind,
+            number=number,
+            title=title[:128],
+            case=case,
+            court=court,
+            source_type=source_type,
+            source_id=source_id,
+            filename=filename[:200],
+            content_type=content_type,
+            size=len(content),
+            sha256=digest,
+            contains_personal_data=personal_data,
+            issued_by=user_of(actor),
+            issued_by_label=actor_label(actor)[:64],
             issued_at=timezone.now(),
         )
         # The file is written before the row: a rolled-back issue leaves an unreferenced, content-addressed
         # file behind (harmless), never a row without its file.
         document.file.save(filename, ContentFile(content), save=False)
         document.save()
-        audit(actor, "document.issue", document, court=court, request=request,
-              details={"kind": kind, "number": number, "sha256": digest, "source": f"{source_type}:{source_id}"})
+        audit(
+            actor,
+            "document.issue",
+            document,
+            court=court,
+            request=request,
+            details={"kind": kind, "number": number, "sha256": digest, "source": f"{source_type}:{source_id}"},
+        )
     return document
 
 
@@ -69,8 +101,11 @@ def read(document):
     with document.file.open("rb") as fh:
         content = fh.read()
     if hashlib.sha256(content).hexdigest() != document.sha256:
-        raise DocumentIntegrityError(_("文书文件已被改动，与签发时的校验值不符 (stored document does not match its hash)"),
-                                     code="document_tampered", status=500)
+        raise DocumentIntegrityError(
+            _("文书文件已被改动，与签发时的校验值不符 (stored document does not match its hash)"),
+            code="document_tampered",
+            status=500,
+        )
     return content
 
 
@@ -79,6 +114,10 @@ def court_series_number(court, year, code):
     Locks the court row so that two issues never share a number."""
     Court.objects.select_for_update().filter(pk=court.pk).first()
     prefix = f"（{year}）{court.code}{code}"
-    used = IssuedDocument.objects.filter(court=court, number__startswith=prefix).values_list("number", flat=True).distinct()
-    seq = max((int(n[len(prefix):-1]) for n in used if n[len(prefix):-1].isdigit()), default=0) + 1
+    used = (
+        IssuedDocument.objects.filter(court=court, number__startswith=prefix)
+        .values_list("number", flat=True)
+        .distinct()
+    )
+    seq = max((int(n[len(prefix) : -1]) for n in used if n[len(prefix) : -1].isdigit()), default=0) + 1
     return f"{prefix}{seq}号"

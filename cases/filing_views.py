@@ -4,6 +4,7 @@ Validation is the service's: a refused filing comes back with each error next to
 name the party by position) and status 400; nothing is saved. The look-up answers whether a party with that ID
 number or credit code is already on record, and its name, so that one real-world party stays one record.
 """
+
 from decimal import Decimal
 
 from django import forms
@@ -40,15 +41,23 @@ def _require(request, action, record=None):
 
 class FilingForm(forms.Form):
     cause = forms.CharField(label=gettext_lazy("案由"), max_length=64)
-    filed_on = forms.DateField(label=gettext_lazy("立案日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    claim_amount = forms.DecimalField(label=gettext_lazy("申请执行标的（元）"), max_digits=16, decimal_places=2, min_value=Decimal("0"))
+    filed_on = forms.DateField(
+        label=gettext_lazy("立案日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    claim_amount = forms.DecimalField(
+        label=gettext_lazy("申请执行标的（元）"), max_digits=16, decimal_places=2, min_value=Decimal("0")
+    )
     origin_body = forms.CharField(label=gettext_lazy("执行依据作出机关"), max_length=64, required=False)
     origin_document_no = forms.CharField(label=gettext_lazy("执行依据文号"), max_length=64, required=False)
-    tags = forms.MultipleChoiceField(label=gettext_lazy("标签"), choices=CaseTag.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    tags = forms.MultipleChoiceField(
+        label=gettext_lazy("标签"), choices=CaseTag.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
 
 class PartyForm(forms.Form):
-    role = forms.ChoiceField(label=gettext_lazy("诉讼地位"), choices=[("", "—")] + list(PartyRole.choices), required=False)
+    role = forms.ChoiceField(
+        label=gettext_lazy("诉讼地位"), choices=[("", "—")] + list(PartyRole.choices), required=False
+    )
     kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=PartyKind.choices, required=False)
     id_number = forms.CharField(label=gettext_lazy("身份证号码/统一社会信用代码"), max_length=40, required=False)
     name = forms.CharField(label=gettext_lazy("名称"), max_length=128, required=False)
@@ -58,11 +67,19 @@ class PartyForm(forms.Form):
 
 def _party_forms(data=None):
     initial = [{"role": PartyRole.APPLICANT}, {"role": PartyRole.RESPONDENT}]
-    return [PartyForm(data, prefix=f"p{i}", initial=initial[i] if i < len(initial) and data is None else None) for i in range(PARTY_ROWS)]
+    return [
+        PartyForm(data, prefix=f"p{i}", initial=initial[i] if i < len(initial) and data is None else None)
+        for i in range(PARTY_ROWS)
+    ]
 
 
 def _page(request, form, party_forms, status=200, party_errors=()):
-    return render(request, "cases/case_new.html", {"form": form, "party_forms": party_forms, "party_errors": party_errors}, status=status)
+    return render(
+        request,
+        "cases/case_new.html",
+        {"form": form, "party_forms": party_forms, "party_errors": party_errors},
+        status=status,
+    )
 
 
 @requires("case.file")
@@ -77,7 +94,9 @@ def case_new(request):
     form, party_forms = FilingForm(request.POST), _party_forms(request.POST)
     if not (form.is_valid() and all(p.is_valid() for p in party_forms)):
         return _page(request, form, party_forms, status=400)
-    parties = [p.cleaned_data for p in party_forms if any((p.cleaned_data.get("name"), p.cleaned_data.get("id_number")))]
+    parties = [
+        p.cleaned_data for p in party_forms if any((p.cleaned_data.get("name"), p.cleaned_data.get("id_number")))
+    ]
     try:
         case = file_case(court=officer.court, actor=request.user, request=request, parties=parties, **form.cleaned_data)
     except ValidationError as exc:
@@ -100,12 +119,18 @@ def party_lookup(request):
     _require(request, "personal_data.search")
     id_number = normalise_id_number(request.GET.get("id_number", ""))
     if len(id_number) != 18:
-        return JsonResponse({"found": False, "error": _("请输入18位身份证号码或统一社会信用代码 (18 characters)")}, status=400)
+        return JsonResponse(
+            {"found": False, "error": _("请输入18位身份证号码或统一社会信用代码 (18 characters)")}, status=400
+        )
     party = Party.objects.filter(id_number=id_number).first()
-    audit(request.user, "personal_data.search", party, request=request, object_type="cases.party",
-          details={"page": "filing", "found": party is not None})
+    audit(
+        request.user,
+        "personal_data.search",
+        party,
+        request=request,
+        object_type="cases.party",
+        details={"page": "filing", "found": party is not None},
+    )
     if party is None:
         return JsonResponse({"found": False})
     return JsonResponse({"found": True, "name": party.name, "kind": party.kind})
-
-

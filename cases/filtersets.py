@@ -2,6 +2,7 @@
 
 Each model field has a filter (tests/api_mixins.py checks it); date and money fields get ranges.
 """
+
 import datetime as dt
 import re
 
@@ -76,11 +77,18 @@ def check_personal_search(request, used):
         return  # no request: the product's own code filtering (a task, a report), not a reader searching
     actor = getattr(request, "user", None)
     if not may(actor, "personal_data.search"):
-        raise PermissionDenied(_("您的角色不能按身份证号、电话或住址检索 (your role may not search by personal data)"),
-                               code="personal_search_refused")
+        raise PermissionDenied(
+            _("您的角色不能按身份证号、电话或住址检索 (your role may not search by personal data)"),
+            code="personal_search_refused",
+        )
     purpose = (request.GET.get("purpose") or "").strip()[:100] or str(_("案件办理"))
-    audit(actor, "personal_data.search", object_type="cases.party", request=request,
-          details={"filters": sorted(used), "purpose": purpose, "path": request.path})
+    audit(
+        actor,
+        "personal_data.search",
+        object_type="cases.party",
+        request=request,
+        details={"filters": sorted(used), "purpose": purpose, "path": request.path},
+    )
 
 
 class PersonalSearchMixin:
@@ -101,9 +109,15 @@ class PersonalSearchMixin:
 
 class CaseFilterSet(PersonalSearchMixin, FilterSet):
     number = CaseNumberFilter(field_name="number")
-    court = django_filters.CharFilter(field_name="court__code", label=_("法院代字（含下级法院）"), method="filter_court")
-    tags = django_filters.MultipleChoiceFilter(choices=CaseTag.choices, method="filter_tags", label=_("标签"), distinct=False)
-    deadline_state = django_filters.ChoiceFilter(choices=DeadlineState.choices, method="filter_deadline_state", label=_("审限状态"))
+    court = django_filters.CharFilter(
+        field_name="court__code", label=_("法院代字（含下级法院）"), method="filter_court"
+    )
+    tags = django_filters.MultipleChoiceFilter(
+        choices=CaseTag.choices, method="filter_tags", label=_("标签"), distinct=False
+    )
+    deadline_state = django_filters.ChoiceFilter(
+        choices=DeadlineState.choices, method="filter_deadline_state", label=_("审限状态")
+    )
     long_pending = django_filters.BooleanFilter(method="filter_long_pending", label=_("长期未结"))
     q = django_filters.CharFilter(method="filter_text", label=_("案号/当事人名称/证件号码"))
     cause = django_filters.CharFilter(lookup_expr="icontains")
@@ -118,14 +132,37 @@ class CaseFilterSet(PersonalSearchMixin, FilterSet):
     class Meta:
         model = Case
         fields = {
-            "court_id": ["exact"], "year": ["exact"], "case_type": ["exact"], "sequence": ["exact"], "closure_type": ["exact"],
-            "origin_body": ["exact"], "origin_document_no": ["exact"], "filed_on": RANGE, "claim_amount": RANGE,
-            "recovered_amount": RANGE, "outstanding_amount": RANGE, "costs_amount": RANGE, "closed_on": RANGE,
-            "is_livelihood": ["exact"], "is_migrant_wages": ["exact"], "is_enterprise": ["exact"], "is_government": ["exact"],
-            "is_financial": ["exact"], "assignment_due": RANGE, "statutory_deadline": RANGE, "suspended_days": RANGE,
-            "extension_days": RANGE, "suspended_since": RANGE, "status_before_suspension": ["exact"], "notice_sent_on": RANGE,
-            "dishonest_eligible": ["exact"], "debtor_whereabouts_unknown": ["exact"], "debtor_searched_on": RANGE,
-            "debtor_obstructed": ["exact"], "created_at": ["gte", "lte"], "updated_at": ["gte", "lte"],
+            "court_id": ["exact"],
+            "year": ["exact"],
+            "case_type": ["exact"],
+            "sequence": ["exact"],
+            "closure_type": ["exact"],
+            "origin_body": ["exact"],
+            "origin_document_no": ["exact"],
+            "filed_on": RANGE,
+            "claim_amount": RANGE,
+            "recovered_amount": RANGE,
+            "outstanding_amount": RANGE,
+            "costs_amount": RANGE,
+            "closed_on": RANGE,
+            "is_livelihood": ["exact"],
+            "is_migrant_wages": ["exact"],
+            "is_enterprise": ["exact"],
+            "is_government": ["exact"],
+            "is_financial": ["exact"],
+            "assignment_due": RANGE,
+            "statutory_deadline": RANGE,
+            "suspended_days": RANGE,
+            "extension_days": RANGE,
+            "suspended_since": RANGE,
+            "status_before_suspension": ["exact"],
+            "notice_sent_on": RANGE,
+            "dishonest_eligible": ["exact"],
+            "debtor_whereabouts_unknown": ["exact"],
+            "debtor_searched_on": RANGE,
+            "debtor_obstructed": ["exact"],
+            "created_at": ["gte", "lte"],
+            "updated_at": ["gte", "lte"],
         }
 
     def limit_choices_to(self, actor):
@@ -189,14 +226,26 @@ class PartyFilterSet(PersonalSearchMixin, FilterSet):
 
     class Meta:
         model = Party
-        fields = {"kind": ["exact"], "id_number": ["exact"], "phone": ["exact"], "address": ["icontains"], "created_at": ["gte", "lte"]}
+        fields = {
+            "kind": ["exact"],
+            "id_number": ["exact"],
+            "phone": ["exact"],
+            "address": ["icontains"],
+            "created_at": ["gte", "lte"],
+        }
 
 
 class CaseEventFilterSet(FilterSet):
     class Meta:
         model = CaseEvent
-        fields = {"case": ["exact"], "kind": ["exact"], "actor": ["exact"], "actor_label": ["exact"], "at": ["gte", "lte"],
-                  "summary": ["icontains"]}
+        fields = {
+            "case": ["exact"],
+            "kind": ["exact"],
+            "actor": ["exact"],
+            "actor_label": ["exact"],
+            "at": ["gte", "lte"],
+            "summary": ["icontains"],
+        }
 
 
 class MoneyEntryFilterSet(FilterSet):
@@ -204,9 +253,20 @@ class MoneyEntryFilterSet(FilterSet):
 
     class Meta:
         model = MoneyEntry
-        fields = {"case": ["exact"], "court": ["exact"], "kind": ["exact"], "source": ["exact"], "amount": RANGE, "occurred_at": ["gte", "lte"],
-                  "payout_due": RANGE, "paid_out_amount": RANGE, "payee": ["exact"], "reference": ["exact"], "note": ["icontains"],
-                  "created_by": ["exact"]}
+        fields = {
+            "case": ["exact"],
+            "court": ["exact"],
+            "kind": ["exact"],
+            "source": ["exact"],
+            "amount": RANGE,
+            "occurred_at": ["gte", "lte"],
+            "payout_due": RANGE,
+            "paid_out_amount": RANGE,
+            "payee": ["exact"],
+            "reference": ["exact"],
+            "note": ["icontains"],
+            "created_by": ["exact"],
+        }
 
     def filter_overdue(self, queryset, name, value):
         overdue = predicates.payout_overdue(timezone.localdate())
@@ -216,10 +276,27 @@ class MoneyEntryFilterSet(FilterSet):
 class MeasureFilterSet(FilterSet):
     class Meta:
         model = Measure
-        fields = {"case": ["exact"], "kind": ["exact"], "status": ["exact"], "party": ["exact"], "legal_ground": ["exact"],
-                  "document_no": ["exact"], "decided_on": RANGE, "starts_on": RANGE, "ends_on": RANGE, "extension_years": ["exact"],
-                  "amount": RANGE, "days": ["exact"], "holder": ["exact"], "performed_on": RANGE, "removal_due": RANGE,
-                  "ended_on": RANGE, "note": ["icontains"], "created_by": ["exact"], "created_at": ["gte", "lte"]}
+        fields = {
+            "case": ["exact"],
+            "kind": ["exact"],
+            "status": ["exact"],
+            "party": ["exact"],
+            "legal_ground": ["exact"],
+            "document_no": ["exact"],
+            "decided_on": RANGE,
+            "starts_on": RANGE,
+            "ends_on": RANGE,
+            "extension_years": ["exact"],
+            "amount": RANGE,
+            "days": ["exact"],
+            "holder": ["exact"],
+            "performed_on": RANGE,
+            "removal_due": RANGE,
+            "ended_on": RANGE,
+            "note": ["icontains"],
+            "created_by": ["exact"],
+            "created_at": ["gte", "lte"],
+        }
 
 
 class AuctionItemFilterSet(FilterSet):
@@ -227,8 +304,14 @@ class AuctionItemFilterSet(FilterSet):
 
     class Meta:
         model = AuctionItem
-        fields = {"case": ["exact"], "kind": ["exact"], "appraisal_value": RANGE, "appraised_on": RANGE, "status": ["exact"],
-                  "created_at": ["gte", "lte"]}
+        fields = {
+            "case": ["exact"],
+            "kind": ["exact"],
+            "appraisal_value": RANGE,
+            "appraised_on": RANGE,
+            "status": ["exact"],
+            "created_at": ["gte", "lte"],
+        }
 
 
 class AuctionRoundFilterSet(FilterSet):
@@ -236,9 +319,18 @@ class AuctionRoundFilterSet(FilterSet):
 
     class Meta:
         model = AuctionRound
-        fields = {"item": ["exact"], "round_no": ["exact"], "start_price": RANGE, "deposit": RANGE, "announced_on": RANGE,
-                  "starts_at": ["gte", "lte"], "ends_at": ["gte", "lte"], "outcome": ["exact"], "deal_price": RANGE,
-                  "concluded_on": RANGE}
+        fields = {
+            "item": ["exact"],
+            "round_no": ["exact"],
+            "start_price": RANGE,
+            "deposit": RANGE,
+            "announced_on": RANGE,
+            "starts_at": ["gte", "lte"],
+            "ends_at": ["gte", "lte"],
+            "outcome": ["exact"],
+            "deal_price": RANGE,
+            "concluded_on": RANGE,
+        }
 
 
 class LongPendingEntryFilterSet(FilterSet):
@@ -246,8 +338,16 @@ class LongPendingEntryFilterSet(FilterSet):
 
     class Meta:
         model = LongPendingEntry
-        fields = {"case": ["exact"], "responsible_officer": ["exact"], "leading_official": ["exact"], "cause": ["icontains"],
-                  "plan": ["icontains"], "status": ["exact"], "opened_on": RANGE, "resolved_on": RANGE}
+        fields = {
+            "case": ["exact"],
+            "responsible_officer": ["exact"],
+            "leading_official": ["exact"],
+            "cause": ["icontains"],
+            "plan": ["icontains"],
+            "status": ["exact"],
+            "opened_on": RANGE,
+            "resolved_on": RANGE,
+        }
 
 
 class UnclaimedReceiptFilterSet(FilterSet):
@@ -255,6 +355,14 @@ class UnclaimedReceiptFilterSet(FilterSet):
 
     class Meta:
         model = UnclaimedReceipt
-        fields = {"court": ["exact"], "amount": RANGE, "received_at": ["gte", "lte"], "payer_name": ["icontains"],
-                  "bank_reference": ["exact"], "matched_case": ["exact"], "matched_at": ["gte", "lte"], "remark": ["icontains"],
-                  "statement": ["exact"]}
+        fields = {
+            "court": ["exact"],
+            "amount": RANGE,
+            "received_at": ["gte", "lte"],
+            "payer_name": ["icontains"],
+            "bank_reference": ["exact"],
+            "matched_case": ["exact"],
+            "matched_at": ["gte", "lte"],
+            "remark": ["icontains"],
+            "statement": ["exact"],
+        }

@@ -35,12 +35,18 @@ class AssignForm(forms.Form):
         # The case's own court or a court above it (cases.services._check_can_handle says the same).
         courts = [c.pk for c in Court.objects.all() if case.court.code.startswith(c.code)]
         officers = Officer.objects.filter(court__in=courts).order_by("name")
-        self.fields["judge"].queryset = officers.filter(pk__in=[o.pk for o in officers if o.has_role(Role.JUDGE, Role.OFFICER)])
+        self.fields["judge"].queryset = officers.filter(
+            pk__in=[o.pk for o in officers if o.has_role(Role.JUDGE, Role.OFFICER)]
+        )
 
 
 class TransitionForm(forms.Form):
-    to = forms.ChoiceField(label=_("变更为"), choices=[(s, CaseStatus(s).label) for s in (
-        CaseStatus.INVESTIGATING, CaseStatus.CONTROLLING, CaseStatus.DISPOSING)])
+    to = forms.ChoiceField(
+        label=_("变更为"),
+        choices=[
+            (s, CaseStatus(s).label) for s in (CaseStatus.INVESTIGATING, CaseStatus.CONTROLLING, CaseStatus.DISPOSING)
+        ],
+    )
     note = forms.CharField(label=_("说明"), required=False, max_length=200)
 
 
@@ -75,7 +81,9 @@ class NoticeForm(forms.Form):
 
 class ReceiptForm(forms.Form):
     amount = MoneyFormField(label=_("金额（元）"))
-    source = forms.ChoiceField(label=_("来源"), choices=[c for c in ReceiptSource.choices if c[0] != ReceiptSource.PAYOUT])
+    source = forms.ChoiceField(
+        label=_("来源"), choices=[c for c in ReceiptSource.choices if c[0] != ReceiptSource.PAYOUT]
+    )
     note = forms.CharField(label=_("备注"), required=False, max_length=200)
 
 
@@ -86,13 +94,17 @@ class PayoutForm(forms.Form):
 
     def __init__(self, *args, case, user, **kw):
         super().__init__(*args, **kw)
-        self.fields["payee"].queryset = Party.objects.filter(case_parties__case=case, case_parties__role=PartyRole.APPLICANT)
+        self.fields["payee"].queryset = Party.objects.filter(
+            case_parties__case=case, case_parties__role=PartyRole.APPLICANT
+        )
 
 
 class MeasureForm(forms.Form):
     kind = forms.ChoiceField(label=_("措施"), choices=MeasureKind.choices)
     party = forms.ModelChoiceField(queryset=Party.objects.none(), label=_("被执行人"), required=False)
-    legal_ground = forms.ChoiceField(label=_("失信情形"), choices=[("", "—")] + list(DishonestGround.choices), required=False)
+    legal_ground = forms.ChoiceField(
+        label=_("失信情形"), choices=[("", "—")] + list(DishonestGround.choices), required=False
+    )
     ends_on = forms.DateField(label=_("期限/有效期至"), required=False, widget=DATE)
     amount = MoneyFormField(label=_("金额（罚款/悬赏）"), required=False)
     days = forms.IntegerField(label=_("拘留天数"), min_value=1, max_value=15, required=False)
@@ -101,7 +113,9 @@ class MeasureForm(forms.Form):
 
     def __init__(self, *args, case, user, **kw):
         super().__init__(*args, **kw)
-        self.fields["party"].queryset = Party.objects.filter(case_parties__case=case, case_parties__role=PartyRole.RESPONDENT)
+        self.fields["party"].queryset = Party.objects.filter(
+            case_parties__case=case, case_parties__role=PartyRole.RESPONDENT
+        )
 
 
 class FollowUpForm(forms.Form):
@@ -114,11 +128,17 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 class AuctionRoundForm(forms.Form):
     """上拍 / 再次拍卖: the 网拍规定 rules (start price, notice, deposit, bidding time) are cases.auctions.check_round's."""
 
-    start_price = forms.DecimalField(label=_("起拍价（元）"), max_digits=16, decimal_places=2, min_value=Decimal("0.01"))
+    start_price = forms.DecimalField(
+        label=_("起拍价（元）"), max_digits=16, decimal_places=2, min_value=Decimal("0.01")
+    )
     deposit = forms.DecimalField(label=_("保证金（元）"), max_digits=16, decimal_places=2, min_value=Decimal("0.01"))
     announced_on = forms.DateField(label=_("公告日期"), widget=DATE)
-    starts_at = forms.DateTimeField(label=_("竞价开始"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
-    ends_at = forms.DateTimeField(label=_("竞价结束"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    starts_at = forms.DateTimeField(
+        label=_("竞价开始"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
+    ends_at = forms.DateTimeField(
+        label=_("竞价结束"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
 
     def clean(self):
         data = super().clean()
@@ -128,8 +148,12 @@ class AuctionRoundForm(forms.Form):
 
 
 class AuctionConcludeForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("结果"), choices=[c for c in AuctionOutcome.choices if c[0] != AuctionOutcome.PENDING])
-    deal_price = forms.DecimalField(label=_("成交价（元）"), max_digits=16, decimal_places=2, min_value=Decimal("0.01"), required=False)
+    outcome = forms.ChoiceField(
+        label=_("结果"), choices=[c for c in AuctionOutcome.choices if c[0] != AuctionOutcome.PENDING]
+    )
+    deal_price = forms.DecimalField(
+        label=_("成交价（元）"), max_digits=16, decimal_places=2, min_value=Decimal("0.01"), required=False
+    )
 
     def clean(self):
         data = super().clean()
@@ -164,8 +188,15 @@ class DebtorFactsForm(forms.Form):
     obstructed = forms.BooleanField(label=_("存在妨害执行行为"), required=False)
 
     def __init__(self, *args, case, user, **kw):
-        kw.setdefault("initial", {"dishonest_eligible": case.dishonest_eligible, "whereabouts_unknown": case.debtor_whereabouts_unknown,
-                                  "searched_on": case.debtor_searched_on, "obstructed": case.debtor_obstructed})
+        kw.setdefault(
+            "initial",
+            {
+                "dishonest_eligible": case.dishonest_eligible,
+                "whereabouts_unknown": case.debtor_whereabouts_unknown,
+                "searched_on": case.debtor_searched_on,
+                "obstructed": case.debtor_obstructed,
+            },
+        )
         super().__init__(*args, **kw)
 
     def clean(self):
@@ -197,7 +228,9 @@ class SettlementForm(forms.Form):
                 due = dt.date.fromisoformat(fold(parts[0]))
                 amount = Decimal(fold(parts[1]).replace("元", ""))
             except (IndexError, ValueError, InvalidOperation):
-                raise forms.ValidationError(_("第%(n)s行格式应为“2025-07-01 100000” (line %(n)s: date amount)") % {"n": n}) from None
+                raise forms.ValidationError(
+                    _("第%(n)s行格式应为“2025-07-01 100000” (line %(n)s: date amount)") % {"n": n}
+                ) from None
             rows.append((due, amount))
         if not rows:
             raise forms.ValidationError(_("请至少填写一期履行计划 (at least one instalment)"))
@@ -219,14 +252,22 @@ class LedgerForm(forms.Form):
     def __init__(self, *args, case, user, **kw):
         entry = getattr(case, "long_pending", None)
         if entry is not None:
-            kw.setdefault("initial", {"cause": entry.cause, "plan": entry.plan, "responsible_officer": entry.responsible_officer_id,
-                                      "leading_official": entry.leading_official_id})
+            kw.setdefault(
+                "initial",
+                {
+                    "cause": entry.cause,
+                    "plan": entry.plan,
+                    "responsible_officer": entry.responsible_officer_id,
+                    "leading_official": entry.leading_official_id,
+                },
+            )
         super().__init__(*args, **kw)
         courts = [c.pk for c in Court.objects.all() if case.court.code.startswith(c.code)]
         officers = Officer.objects.filter(court__in=courts).order_by("name")
         self.fields["responsible_officer"].queryset = officers
         self.fields["leading_official"].queryset = officers.filter(
-            pk__in=[o.pk for o in officers if o.has_role(Role.APPROVER, Role.PRESIDENT, Role.DIRECTOR)])
+            pk__in=[o.pk for o in officers if o.has_role(Role.APPROVER, Role.PRESIDENT, Role.DIRECTOR)]
+        )
 
 
 class LedgerActionForm(forms.Form):
@@ -249,4 +290,6 @@ class LawyerOrderForm(forms.Form):
 
     def __init__(self, *args, case, user, **kw):
         super().__init__(*args, **kw)
-        self.fields["applicant"].queryset = Party.objects.filter(case_parties__case=case, case_parties__role=PartyRole.APPLICANT)
+        self.fields["applicant"].queryset = Party.objects.filter(
+            case_parties__case=case, case_parties__role=PartyRole.APPLICANT
+        )

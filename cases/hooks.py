@@ -7,6 +7,7 @@ querycontrol registers its answers in its AppConfig.ready():
 
 Until a check is registered, the answer falls back to the case's own PropertyInvestigation records.
 """
+
 _property_investigation_checks = []
 
 

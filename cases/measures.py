@@ -4,6 +4,7 @@ Sources: 失信规定 = 《最高人民法院关于公布失信被执行人名�
 及有关消费的若干规定》(2015); 民诉法 = 《民事诉讼法》(2023) Art. 118 (拘留 ≤ 15 日; 罚款 individual ≤ 100,000 元,
 organisation 50,000–1,000,000 元), 刑法 Art. 313 (拒执罪, referred to the police).
 """
+
 import datetime as dt
 from decimal import Decimal
 
@@ -56,7 +57,9 @@ def _validate(case, kind, party, *, legal_ground, amount, days, holder, starts_o
     """Per-kind rules; returns the computed ends_on."""
     if kind != MeasureKind.INVESTIGATION_ORDER:
         if party is None or not CaseParty.objects.filter(case=case, party=party, role=PartyRole.RESPONDENT).exists():
-            raise _rule(_("措施对象必须是本案被执行人 (the measure must name a respondent of the case)"), "party_not_respondent")
+            raise _rule(
+                _("措施对象必须是本案被执行人 (the measure must name a respondent of the case)"), "party_not_respondent"
+            )
     if ends_on is not None and ends_on < starts_on:
         raise _rule(_("届满日期不能早于起始日期 (end before start)"), "end_before_start")
     if kind == MeasureKind.DISHONEST:
@@ -78,9 +81,14 @@ def _validate(case, kind, party, *, legal_ground, amount, days, holder, starts_o
     if kind == MeasureKind.FINE:
         amount = _check_amount(amount if amount is not None else 0)
         if party.kind == PartyKind.PERSON and amount > FINE_PERSON_MAX:
-            raise _rule(_("对个人的罚款不得超过十万元 (fine on a person ≤ 100,000, 民诉法 Art. 118)"), "fine_out_of_range")
+            raise _rule(
+                _("对个人的罚款不得超过十万元 (fine on a person ≤ 100,000, 民诉法 Art. 118)"), "fine_out_of_range"
+            )
         if party.kind == PartyKind.ORGANISATION and not FINE_ORG_MIN <= amount <= FINE_ORG_MAX:
-            raise _rule(_("对单位的罚款为五万元以上一百万元以下 (fine on an organisation 50,000–1,000,000)"), "fine_out_of_range")
+            raise _rule(
+                _("对单位的罚款为五万元以上一百万元以下 (fine on an organisation 50,000–1,000,000)"),
+                "fine_out_of_range",
+            )
         return ends_on
     if kind == MeasureKind.REWARD_NOTICE:
         _check_amount(amount if amount is not None else 0)
@@ -97,9 +105,25 @@ def _validate(case, kind, party, *, legal_ground, amount, days, holder, starts_o
 
 
 @transaction.atomic
-def impose_measure(case, kind, *, party=None, decided_on=None, starts_on=None, ends_on=None, legal_ground="",
-                   document_no="", amount=None, days=None, holder="", extension_years=0, note="", actor=None, request=None,
-                   checked_as=None):
+def impose_measure(
+    case,
+    kind,
+    *,
+    party=None,
+    decided_on=None,
+    starts_on=None,
+    ends_on=None,
+    legal_ground="",
+    document_no="",
+    amount=None,
+    days=None,
+    holder="",
+    extension_years=0,
+    note="",
+    actor=None,
+    request=None,
+    checked_as=None,
+):
     # `checked_as`: the policy action a calling service already checked when the measure is part of its own step
     # (an approved lawyer investigation order is issued as a measure by the approver).
     if checked_as is None:
@@ -109,18 +133,47 @@ def impose_measure(case, kind, *, party=None, decided_on=None, starts_on=None, e
         raise InvalidTransition(_("已结案件不能采取执行措施 (the case is closed)"), code="case_closed")
     decided_on = decided_on or timezone.localdate()
     starts_on = starts_on or decided_on
-    ends_on = _validate(case, kind, party, legal_ground=legal_ground, amount=amount, days=days, holder=holder,
-                        starts_on=starts_on, ends_on=ends_on, extension_years=extension_years)
+    ends_on = _validate(
+        case,
+        kind,
+        party,
+        legal_ground=legal_ground,
+        amount=amount,
+        days=days,
+        holder=holder,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        extension_years=extension_years,
+    )
     measure = Measure.objects.create(
-        case=case, kind=kind, party=party, legal_ground=legal_ground if kind == MeasureKind.DISHONEST else "",
-        document_no=document_no, decided_on=decided_on, starts_on=starts_on, ends_on=ends_on,
+        case=case,
+        kind=kind,
+        party=party,
+        legal_ground=legal_ground if kind == MeasureKind.DISHONEST else "",
+        document_no=document_no,
+        decided_on=decided_on,
+        starts_on=starts_on,
+        ends_on=ends_on,
         extension_years=extension_years if kind == MeasureKind.DISHONEST else 0,
-        amount=_check_amount(amount) if amount is not None and kind in (MeasureKind.FINE, MeasureKind.REWARD_NOTICE) else None,
-        days=days if kind == MeasureKind.DETENTION else None, holder=holder, note=note, created_by=user_of(actor),
+        amount=_check_amount(amount)
+        if amount is not None and kind in (MeasureKind.FINE, MeasureKind.REWARD_NOTICE)
+        else None,
+        days=days if kind == MeasureKind.DETENTION else None,
+        holder=holder,
+        note=note,
+        created_by=user_of(actor),
     )
     who = party.name if party else holder
-    _record(case, "measure", _("%(kind)s：%(who)s") % {"kind": measure.get_kind_display(), "who": who}, actor,
-            "measure.impose", request=request, obj=measure, details={"measure": measure.pk, "kind": kind})
+    _record(
+        case,
+        "measure",
+        _("%(kind)s：%(who)s") % {"kind": measure.get_kind_display(), "who": who},
+        actor,
+        "measure.impose",
+        request=request,
+        obj=measure,
+        details={"measure": measure.pk, "kind": kind},
+    )
     # 限制消费令 and the 失信 decision take effect as numbered, stored documents (cases.measure_documents).
     from .measure_documents import issue_decision
 
@@ -138,18 +191,33 @@ def end_measure(measure, to_status, *, actor=None, request=None, on=None, note="
     require(actor, "measure.end", measure)
     measure = _locked(measure)
     if measure.status != MeasureStatus.ACTIVE:
-        raise InvalidTransition(_("该措施已结束（%(s)s），不能再变更 (the measure has ended)") % {"s": measure.get_status_display()},
-                                code="measure_ended")
+        raise InvalidTransition(
+            _("该措施已结束（%(s)s），不能再变更 (the measure has ended)") % {"s": measure.get_status_display()},
+            code="measure_ended",
+        )
     if to_status not in END_STATES[measure.kind]:
-        raise InvalidTransition(_("「%(k)s」不能变更为「%(s)s」 (not allowed for this measure)")
-                                % {"k": measure.get_kind_display(), "s": MeasureStatus(to_status).label if to_status in MeasureStatus.values else to_status},
-                                code="invalid_transition")
+        raise InvalidTransition(
+            _("「%(k)s」不能变更为「%(s)s」 (not allowed for this measure)")
+            % {
+                "k": measure.get_kind_display(),
+                "s": MeasureStatus(to_status).label if to_status in MeasureStatus.values else to_status,
+            },
+            code="invalid_transition",
+        )
     on = on or timezone.localdate()
     Measure.objects.filter(pk=measure.pk, status=MeasureStatus.ACTIVE).update(status=to_status, ended_on=on)
     measure.status, measure.ended_on = to_status, on
     resolve_alerts(f"measure:{measure.pk}:")
-    _record(measure.case, "measure", _("%(kind)s %(s)s") % {"kind": measure.get_kind_display(), "s": MeasureStatus(to_status).label},
-            actor, "measure.end", request=request, obj=measure, details={"measure": measure.pk, "to": to_status, "note": note})
+    _record(
+        measure.case,
+        "measure",
+        _("%(kind)s %(s)s") % {"kind": measure.get_kind_display(), "s": MeasureStatus(to_status).label},
+        actor,
+        "measure.end",
+        request=request,
+        obj=measure,
+        details={"measure": measure.pk, "to": to_status, "note": note},
+    )
     return measure
 
 
@@ -159,15 +227,27 @@ def extend_dishonest(measure, years, *, actor=None, request=None):
     require(actor, "measure.extend", measure)
     measure = _locked(measure)
     if measure.kind != MeasureKind.DISHONEST or measure.status != MeasureStatus.ACTIVE or measure.ends_on is None:
-        raise InvalidTransition(_("只有生效中且有期限的失信名单可以延长 (only an active, fixed-term listing)"), code="not_extendable")
+        raise InvalidTransition(
+            _("只有生效中且有期限的失信名单可以延长 (only an active, fixed-term listing)"), code="not_extendable"
+        )
     total = measure.extension_years + years
     if years < 1 or total > deadlines.DISHONEST_MAX_EXTENSION_YEARS:
-        raise RuleViolation(_("失信期限累计只能延长一至三年 (extension of 1–3 years in total)"), code="extension_out_of_range")
+        raise RuleViolation(
+            _("失信期限累计只能延长一至三年 (extension of 1–3 years in total)"), code="extension_out_of_range"
+        )
     ends_on = _dishonest_end(measure.starts_on, measure.legal_ground, total)
     Measure.objects.filter(pk=measure.pk).update(extension_years=total, ends_on=ends_on)
     measure.extension_years, measure.ends_on = total, ends_on
-    _record(measure.case, "measure", _("失信期限延长 %(y)s 年至 %(d)s") % {"y": years, "d": ends_on}, actor, "measure.extend",
-            request=request, obj=measure, details={"measure": measure.pk, "years": years})
+    _record(
+        measure.case,
+        "measure",
+        _("失信期限延长 %(y)s 年至 %(d)s") % {"y": years, "d": ends_on},
+        actor,
+        "measure.extend",
+        request=request,
+        obj=measure,
+        details={"measure": measure.pk, "years": years},
+    )
     return measure
 
 
@@ -175,11 +255,19 @@ def mark_performed(case, on, *, actor=None, request=None):
     """The obligation was performed: the dishonest listing and the consumption restriction must be lifted
     within 3 working days (失信规定 Art. 10; 限高规定 Art. 9). The deadline is set here; lifting is a separate act."""
     due = deadlines.add_working_days(on, deadlines.REMOVAL_WORKING_DAYS)
-    count = Measure.objects.filter(case=case, kind__in=LIFTED_ON_PERFORMANCE, status=MeasureStatus.ACTIVE,
-                                   performed_on__isnull=True).update(performed_on=on, removal_due=due)
+    count = Measure.objects.filter(
+        case=case, kind__in=LIFTED_ON_PERFORMANCE, status=MeasureStatus.ACTIVE, performed_on__isnull=True
+    ).update(performed_on=on, removal_due=due)
     if count:
-        _record(case, "measure", _("已履行完毕，%(n)s 项信用惩戒应于 %(d)s 前删除/解除") % {"n": count, "d": due}, actor,
-                "measure.performed", request=request, details={"count": count, "removal_due": due.isoformat()})
+        _record(
+            case,
+            "measure",
+            _("已履行完毕，%(n)s 项信用惩戒应于 %(d)s 前删除/解除") % {"n": count, "d": due},
+            actor,
+            "measure.performed",
+            request=request,
+            details={"count": count, "removal_due": due.isoformat()},
+        )
     return count
 
 
@@ -187,9 +275,22 @@ def expire_measures(today=None):
     """Beat: a fixed-term listing, an investigation order or a reward notice past its end date expires."""
     today = today or timezone.localdate()
     kinds = [MeasureKind.DISHONEST, MeasureKind.INVESTIGATION_ORDER, MeasureKind.REWARD_NOTICE]
-    due = list(Measure.objects.filter(kind__in=kinds, status=MeasureStatus.ACTIVE, ends_on__lt=today).select_related("case__court"))
+    due = list(
+        Measure.objects.filter(kind__in=kinds, status=MeasureStatus.ACTIVE, ends_on__lt=today).select_related(
+            "case__court"
+        )
+    )
     for measure in due:
-        if Measure.objects.filter(pk=measure.pk, status=MeasureStatus.ACTIVE).update(status=MeasureStatus.EXPIRED, ended_on=today):
-            _record(measure.case, "measure", _("%(k)s 已到期") % {"k": measure.get_kind_display()}, None, "measure.expire",
-                    obj=measure, details={"measure": measure.pk})
+        if Measure.objects.filter(pk=measure.pk, status=MeasureStatus.ACTIVE).update(
+            status=MeasureStatus.EXPIRED, ended_on=today
+        ):
+            _record(
+                measure.case,
+                "measure",
+                _("%(k)s 已到期") % {"k": measure.get_kind_display()},
+                None,
+                "measure.expire",
+                obj=measure,
+                details={"measure": measure.pk},
+            )
     return len(due)

@@ -1,4 +1,5 @@
 """Questions about case money the screens and alerts ask (一案一账户, 法发〔2017〕6号: payout within 30 days)."""
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -42,9 +43,17 @@ def match_unclaimed(receipt, case, *, actor=None, request=None):
         raise InvalidTransition(_("该笔款项已认领 (already matched)"), code="already_matched")
     if not receipt.court.contains(case.court):
         raise InvalidTransition(_("案件不属于收款法院 (case outside the receiving court)"), code="court_mismatch")
-    entry, _created = record_receipt(case, receipt.amount, ReceiptSource.OTHER, reference=f"unclaimed:{receipt.bank_reference}",
-                                     actor=actor, checked_as="money.match_unclaimed", note=_("不明款认领：%(p)s") % {"p": receipt.payer_name}, request=request,
-                                     received_at=receipt.received_at)
+    entry, _created = record_receipt(
+        case,
+        receipt.amount,
+        ReceiptSource.OTHER,
+        reference=f"unclaimed:{receipt.bank_reference}",
+        actor=actor,
+        checked_as="money.match_unclaimed",
+        note=_("不明款认领：%(p)s") % {"p": receipt.payer_name},
+        request=request,
+        received_at=receipt.received_at,
+    )
     UnclaimedReceipt.objects.filter(pk=receipt.pk).update(matched_case=case, matched_at=timezone.now())
     receipt.matched_case = case
     return entry

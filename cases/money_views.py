@@ -3,6 +3,7 @@
 Thin: the rules are in cases.statements and cases.money. A refused file is shown again with one error per
 bad line next to the form (status 400), and nothing was imported.
 """
+
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -27,7 +28,9 @@ class StatementForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         ids = court_ids_for(user)
-        self.fields["court"].queryset = Court.objects.order_by("code") if ids is None else Court.objects.filter(pk__in=ids).order_by("code")
+        self.fields["court"].queryset = (
+            Court.objects.order_by("code") if ids is None else Court.objects.filter(pk__in=ids).order_by("code")
+        )
         officer = officer_of(user)
         if officer is not None:
             self.fields["court"].initial = officer.court_id
@@ -35,7 +38,9 @@ class StatementForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > statements.MAX_BYTES:
-            raise forms.ValidationError(_("文件超过 %(m)s MB (file too large)") % {"m": statements.MAX_BYTES // 1024 // 1024})
+            raise forms.ValidationError(
+                _("文件超过 %(m)s MB (file too large)") % {"m": statements.MAX_BYTES // 1024 // 1024}
+            )
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("只接受 .csv 或 .xlsx 文件 (CSV or XLSX only)"))
         return upload
@@ -59,7 +64,9 @@ class MatchForm(forms.Form):
 
 def _statement_page(request, form, status=200, rejected=None):
     imports = BankStatementImport.objects.visible_to(request.user).select_related("court")[:20]
-    return render(request, "cases/statements.html", {"form": form, "imports": imports, "rejected": rejected}, status=status)
+    return render(
+        request, "cases/statements.html", {"form": form, "imports": imports, "rejected": rejected}, status=status
+    )
 
 
 @requires("money.import_statement")
@@ -72,12 +79,17 @@ def statement_import(request):
         return _statement_page(request, form, status=400)
     upload = form.cleaned_data["file"]
     try:
-        run = statements.import_statement(request.user, form.cleaned_data["court"], upload.read(), upload.name, request=request)
+        run = statements.import_statement(
+            request.user, form.cleaned_data["court"], upload.read(), upload.name, request=request
+        )
     except DomainError as exc:
         form.add_error(None, str(exc.message))
         return _statement_page(request, form, status=exc.status, rejected=exc.details.get("lines"))
-    messages.success(request, _("对账单已导入：入账 %(b)s 笔，不明款 %(p)s 笔，重复 %(d)s 笔") % {
-        "b": run.booked, "p": run.parked, "d": run.duplicates})
+    messages.success(
+        request,
+        _("对账单已导入：入账 %(b)s 笔，不明款 %(p)s 笔，重复 %(d)s 笔")
+        % {"b": run.booked, "p": run.parked, "d": run.duplicates},
+    )
     return redirect("cases:statement-detail", pk=run.pk)
 
 
@@ -88,9 +100,15 @@ def statement_detail(request, pk):
 
 
 def _unclaimed_page(request, bound=None, status=200):
-    qs = money.unclaimed(UnclaimedReceipt.objects.visible_to(request.user)).select_related("court").order_by("received_at", "id")
+    qs = (
+        money.unclaimed(UnclaimedReceipt.objects.visible_to(request.user))
+        .select_related("court")
+        .order_by("received_at", "id")
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    rows = [(r, bound if bound is not None and bound.receipt.pk == r.pk else MatchForm(prefix=f"m{r.pk}")) for r in page]
+    rows = [
+        (r, bound if bound is not None and bound.receipt.pk == r.pk else MatchForm(prefix=f"m{r.pk}")) for r in page
+    ]
     return render(request, "cases/unclaimed.html", {"page": page, "rows": rows}, status=status)
 
 

@@ -8,6 +8,7 @@
 The case page (cases.views) renders each template with `case`, the request and whatever the function returns
 as top-level context keys; a panel that raises is logged and replaced by a notice.
 """
+
 PANELS = []
 
 
@@ -20,4 +21,3 @@ def register(template_name, context_function):
 
 def unregister(template_name):
     PANELS[:] = [p for p in PANELS if p[0] != template_name]
-

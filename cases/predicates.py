@@ -8,6 +8,7 @@ command.bulletins). "Long-pending" was written six times and the copies disagree
 ledger and the case filter, `<=` in the indicator, the bulletin and the wall), so a case filed exactly 12 months ago
 was on the screen but not in the ledger. Days are Asia/Shanghai dates (timezone.localdate()).
 """
+
 import datetime as dt
 
 from django.db.models import F, Q

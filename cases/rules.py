@@ -5,6 +5,7 @@ but acts on one only after it is transferred. Payouts, closures (终本 included
 requested by a judge or officer and take effect when a second person approves (four-eyes): 执行局长 for payouts
 and closures, 院长 for extensions (《最高人民法院关于人民法院办理执行案件若干期限的规定》, 民诉法解释 Art. 482).
 """
+
 from django.utils.translation import gettext_lazy as _
 
 from execcenter.choices import PartnerAction, Role
@@ -53,13 +54,27 @@ def requester_only(actor, request):
 
 
 def _work(action, label, state=case_open, **kw):
-    define(action, label, roles=CASE_WORKERS, own_court=True, state=state,
-           partner_kinds=CASE_SYSTEM, partner_action=W, **kw)
+    define(
+        action,
+        label,
+        roles=CASE_WORKERS,
+        own_court=True,
+        state=state,
+        partner_kinds=CASE_SYSTEM,
+        partner_action=W,
+        **kw,
+    )
 
 
 # Reading
-define("case.read", _("查看案件、当事人、节点、措施、拍卖"), roles=READERS, admin=True,
-       partner_kinds=CASE_SYSTEM + ("disclosure",), partner_action=R)
+define(
+    "case.read",
+    _("查看案件、当事人、节点、措施、拍卖"),
+    roles=READERS,
+    admin=True,
+    partner_kinds=CASE_SYSTEM + ("disclosure",),
+    partner_action=R,
+)
 define("money.read", _("查看案款收付"), roles=MONEY_READERS, admin=True, partner_kinds=CASE_SYSTEM, partner_action=R)
 define("approval.read", _("查看审批事项"), roles=MONEY_READERS, admin=True)
 
@@ -71,8 +86,11 @@ _work("case.notice", _("记录执行通知送达"))
 _work("case.debtor_facts", _("记录被执行人情况"))
 _work("case.suspend", _("中止执行或执行和解"))
 _work("case.resume", _("恢复中止的执行"))
-_work("case.resume_terminated", _("终本案件恢复执行"), state=lambda c: None if c.status == CaseStatus.CLOSED else _(
-    "案件未结案 (the case is not closed)"))
+_work(
+    "case.resume_terminated",
+    _("终本案件恢复执行"),
+    state=lambda c: None if c.status == CaseStatus.CLOSED else _("案件未结案 (the case is not closed)"),
+)
 _work("measure.impose", _("采取失信、限高、强制措施等"))
 _work("measure.end", _("解除、撤销措施"), state=None)
 _work("measure.extend", _("延长失信期限"), state=None)
@@ -81,24 +99,64 @@ _work("ledger.plan", _("长期未结案件台账与跟进"), state=None)
 _work("money.receipt", _("登记收款"))
 _work("money.match_unclaimed", _("认领不明款"), state=None)
 # The court's own account: its judges, officers and bureau head import the bank's statement (cases.statements).
-define("money.import_statement", _("导入银行对账单"), roles=(Role.JUDGE, Role.OFFICER, Role.APPROVER), own_court=True,
-       partner_kinds=CASE_SYSTEM, partner_action=W, basis="法发〔2017〕6号 案款管理（一案一账户）")
+define(
+    "money.import_statement",
+    _("导入银行对账单"),
+    roles=(Role.JUDGE, Role.OFFICER, Role.APPROVER),
+    own_court=True,
+    partner_kinds=CASE_SYSTEM,
+    partner_action=W,
+    basis="法发〔2017〕6号 案款管理（一案一账户）",
+)
 
 # Four-eyes: requested by a judge or officer of the owning court, decided by someone else of the right role.
 _work("money.payout.request", _("申请发放案款"))
 _work("case.close.request", _("申请结案（含终本）"))
 _work("case.extend.request", _("申请延长执行期限"))
-define("money.payout.approve", _("批准案款发放"), roles=(Role.APPROVER,), own_court=True, state=approval_pending,
-       check=not_requester, basis="法发〔2017〕6号 案款管理")
-define("case.close.approve", _("批准结案（含终本）"), roles=(Role.APPROVER,), own_court=True, state=approval_pending,
-       check=not_requester, basis="法〔2016〕373号 终本规定")
-define("case.extend.approve", _("批准延长执行期限"), roles=(Role.PRESIDENT,), own_court=True, state=approval_pending,
-       check=not_requester, basis="执行期限规定；民诉法解释 Art. 482")
+define(
+    "money.payout.approve",
+    _("批准案款发放"),
+    roles=(Role.APPROVER,),
+    own_court=True,
+    state=approval_pending,
+    check=not_requester,
+    basis="法发〔2017〕6号 案款管理",
+)
+define(
+    "case.close.approve",
+    _("批准结案（含终本）"),
+    roles=(Role.APPROVER,),
+    own_court=True,
+    state=approval_pending,
+    check=not_requester,
+    basis="法〔2016〕373号 终本规定",
+)
+define(
+    "case.extend.approve",
+    _("批准延长执行期限"),
+    roles=(Role.PRESIDENT,),
+    own_court=True,
+    state=approval_pending,
+    check=not_requester,
+    basis="执行期限规定；民诉法解释 Art. 482",
+)
 # The route of a decision: anyone who decides something; the request's kind then picks the exact rule above.
-define("approval.decide", _("审批（案款发放、结案、延长期限）"), roles=(Role.APPROVER, Role.PRESIDENT), own_court=True,
-       state=approval_pending, check=not_requester)
-define("approval.withdraw", _("撤回本人的申请"), roles=CASE_WORKERS, own_court=True, state=approval_pending,
-       check=requester_only)
+define(
+    "approval.decide",
+    _("审批（案款发放、结案、延长期限）"),
+    roles=(Role.APPROVER, Role.PRESIDENT),
+    own_court=True,
+    state=approval_pending,
+    check=not_requester,
+)
+define(
+    "approval.withdraw",
+    _("撤回本人的申请"),
+    roles=CASE_WORKERS,
+    own_court=True,
+    state=approval_pending,
+    check=requester_only,
+)
 # The steps themselves are carried out only by an approval (or by the system): nobody calls them directly.
 define("money.payout", _("发放案款（审批后执行）"))
 define("case.close", _("结案（审批后执行）"))
@@ -124,14 +182,30 @@ def _receiving_approver(actor, transfer):
     return None
 
 
-define("case.transfer.request", _("申请提级、指定或委托执行"), roles=(Role.JUDGE, Role.OFFICER, Role.APPROVER), state=case_open,
-       basis="《关于高级人民法院统一管理执行工作若干问题的规定》第八条；《关于委托执行若干问题的规定》")
-define("case.transfer.decide", _("审批案件移送（接收法院）"), roles=(Role.APPROVER,), state=_transfer_pending,
-       check=_receiving_approver)
+define(
+    "case.transfer.request",
+    _("申请提级、指定或委托执行"),
+    roles=(Role.JUDGE, Role.OFFICER, Role.APPROVER),
+    state=case_open,
+    basis="《关于高级人民法院统一管理执行工作若干问题的规定》第八条；《关于委托执行若干问题的规定》",
+)
+define(
+    "case.transfer.decide",
+    _("审批案件移送（接收法院）"),
+    roles=(Role.APPROVER,),
+    state=_transfer_pending,
+    check=_receiving_approver,
+)
 
 
 # Lawyer investigation orders (cases.lawyer_orders): recorded by the case's judge or officer, issued by an approver of
 # the court who did not record the application.
 _work("lawyer_order.apply", _("登记律师调查令申请及交回"))
-define("lawyer_order.decide", _("签发律师调查令"), roles=(Role.APPROVER,), own_court=True, state=case_open,
-       basis="《最高人民法院关于民事执行中财产调查若干问题的规定》")
+define(
+    "lawyer_order.decide",
+    _("签发律师调查令"),
+    roles=(Role.APPROVER,),
+    own_court=True,
+    state=case_open,
+    basis="《最高人民法院关于民事执行中财产调查若干问题的规定》",
+)

@@ -8,6 +8,7 @@ alerts the judge: on the applicant's request the court resumes enforcement (Art.
 judgment, cases.services.resume). A plan paid in full is performed, and the case may be closed as 执行完毕
 (cases.closure allows it after a settlement).
 """
+
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -57,26 +58,51 @@ def record_settlement(actor, case, *, agreed_on, instalments, note="", request=N
     if not rows:
         raise RuleViolation(_("请至少填写一期履行计划 (at least one instalment)"), code="no_instalments")
     if rows[0][0] < agreed_on:
-        raise RuleViolation(_("履行日期不能早于和解日期 (an instalment is due before the agreement)"), code="due_before_agreement")
+        raise RuleViolation(
+            _("履行日期不能早于和解日期 (an instalment is due before the agreement)"), code="due_before_agreement"
+        )
     if SettlementPlan.objects.filter(case=case, status=SettlementStatus.ACTIVE).exists():
-        raise InvalidTransition(_("本案已有履行中的和解协议 (a settlement is already running)"), code="settlement_active")
+        raise InvalidTransition(
+            _("本案已有履行中的和解协议 (a settlement is already running)"), code="settlement_active"
+        )
     total = sum((a for _d, a in rows), ZERO)
-    case = suspend(case, SuspensionKind.SETTLEMENT, (_("执行和解，分%(n)s期履行，共 %(t)s 元") % {"n": len(rows), "t": total})[:200],
-                   actor=actor, request=request, on=agreed_on)
-    plan = SettlementPlan.objects.create(case=case, agreed_on=agreed_on, total=total, note=(note or "")[:200], created_by=user_of(actor))
+    case = suspend(
+        case,
+        SuspensionKind.SETTLEMENT,
+        (_("执行和解，分%(n)s期履行，共 %(t)s 元") % {"n": len(rows), "t": total})[:200],
+        actor=actor,
+        request=request,
+        on=agreed_on,
+    )
+    plan = SettlementPlan.objects.create(
+        case=case, agreed_on=agreed_on, total=total, note=(note or "")[:200], created_by=user_of(actor)
+    )
     SettlementInstalment.objects.bulk_create(
-        SettlementInstalment(plan=plan, seq=n, due_on=due, amount=amount) for n, (due, amount) in enumerate(rows, start=1))
-    _record(case, "settlement", _("执行和解：%(n)s期，共 %(t)s 元，首期 %(d)s") % {"n": len(rows), "t": total, "d": rows[0][0]},
-            actor, "case.settlement", request=request, obj=plan,
-            details={"plan": plan.pk, "instalments": [[d.isoformat(), str(a)] for d, a in rows]})
+        SettlementInstalment(plan=plan, seq=n, due_on=due, amount=amount)
+        for n, (due, amount) in enumerate(rows, start=1)
+    )
+    _record(
+        case,
+        "settlement",
+        _("执行和解：%(n)s期，共 %(t)s 元，首期 %(d)s") % {"n": len(rows), "t": total, "d": rows[0][0]},
+        actor,
+        "case.settlement",
+        request=request,
+        obj=plan,
+        details={"plan": plan.pk, "instalments": [[d.isoformat(), str(a)] for d, a in rows]},
+    )
     return plan
 
 
 def paid_towards(plan):
     """Receipts into the case account from the day of the agreement on (yuan)."""
     start = timezone.make_aware(timezone.datetime.combine(plan.agreed_on, timezone.datetime.min.time()))
-    return MoneyEntry.objects.filter(case_id=plan.case_id, kind=MoneyKind.RECEIPT, occurred_at__gte=start).aggregate(
-        s=MoneySum("amount"))["s"] or ZERO
+    return (
+        MoneyEntry.objects.filter(case_id=plan.case_id, kind=MoneyKind.RECEIPT, occurred_at__gte=start).aggregate(
+            s=MoneySum("amount")
+        )["s"]
+        or ZERO
+    )
 
 
 def schedule(plan):
@@ -96,8 +122,9 @@ def check_missed(today=None):
     and not fully paid is breached and the judge is alerted once per instalment. Returns {"breached", "performed"}."""
     today = today or timezone.localdate()
     out = {"breached": 0, "performed": 0}
-    for plan in SettlementPlan.objects.filter(status__in=[SettlementStatus.ACTIVE, SettlementStatus.BREACHED]).select_related(
-            "case__court", "case__assigned_judge"):
+    for plan in SettlementPlan.objects.filter(
+        status__in=[SettlementStatus.ACTIVE, SettlementStatus.BREACHED]
+    ).select_related("case__court", "case__assigned_judge"):
         rows = schedule(plan)
         if all(r.paid == r.amount for r in rows):
             SettlementPlan.objects.filter(pk=plan.pk).update(status=SettlementStatus.PERFORMED)
@@ -108,16 +135,29 @@ def check_missed(today=None):
         if not missed:
             continue
         if plan.status == SettlementStatus.ACTIVE:
-            SettlementPlan.objects.filter(pk=plan.pk, status=SettlementStatus.ACTIVE).update(status=SettlementStatus.BREACHED)
+            SettlementPlan.objects.filter(pk=plan.pk, status=SettlementStatus.ACTIVE).update(
+                status=SettlementStatus.BREACHED
+            )
             out["breached"] += 1
         first = missed[0]
         judge = plan.case.assigned_judge
         raise_alert(
-            kind="settlement.missed", court=plan.case.court, severity=AlertSeverity.WARNING, source=plan.case,
-            dedup_key=f"settlement:{plan.pk}:missed:{first.seq}", link=reverse("cases:case-detail", args=[plan.case_id]),
+            kind="settlement.missed",
+            court=plan.case.court,
+            severity=AlertSeverity.WARNING,
+            source=plan.case,
+            dedup_key=f"settlement:{plan.pk}:missed:{first.seq}",
+            link=reverse("cases:case-detail", args=[plan.case_id]),
             title=_("%(n)s 和解协议第%(s)s期未按期履行") % {"n": plan.case.number, "s": first.seq},
-            message=_("应于 %(d)s 履行 %(a)s 元，尚欠 %(o)s 元。请承办法官 %(j)s 告知申请执行人：可申请恢复执行原生效法律文书。") % {
-                "d": first.due_on, "a": first.amount, "o": first.outstanding, "j": judge.name if judge else _("（未分案）")},
+            message=_(
+                "应于 %(d)s 履行 %(a)s 元，尚欠 %(o)s 元。请承办法官 %(j)s 告知申请执行人：可申请恢复执行原生效法律文书。"
+            )
+            % {
+                "d": first.due_on,
+                "a": first.amount,
+                "o": first.outstanding,
+                "j": judge.name if judge else _("（未分案）"),
+            },
         )
     return out
 

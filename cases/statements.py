@@ -12,6 +12,7 @@ line and changes nothing. Re-importing a statement (or an overlapping one) books
 a key (the bank's transaction id, or the line's content and its occurrence number within the file), and a key
 already booked or parked is reported as a duplicate.
 """
+
 import csv
 import datetime as dt
 import hashlib
@@ -50,8 +51,16 @@ COLUMNS = {
     "transaction_id": ("流水号", "交易流水号", "银行流水号", "transactionid", "transaction_id"),
 }
 REQUIRED = ("date", "amount", "payer", "reference")
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y-%m-%d%H:%M:%S", "%Y-%m-%d%H:%M", "%Y/%m/%d%H:%M:%S",
-                "%Y/%m/%d%H:%M")
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y%m%d",
+    "%Y年%m月%d日",
+    "%Y-%m-%d%H:%M:%S",
+    "%Y-%m-%d%H:%M",
+    "%Y/%m/%d%H:%M:%S",
+    "%Y/%m/%d%H:%M",
+)
 # A case number inside free text, after normalise_case_number: （2024）宁0105执123号 (the 号 is often left out).
 CASE_NUMBER_IN_TEXT = re.compile(r"（(\d{4})）([\u4e00-\u9fff]\d{0,4})(执[恢保异复监协]?)(\d{1,7})")
 
@@ -82,8 +91,10 @@ def _rows(content, file_name):
         try:
             book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):  # not a workbook inside
-            raise StatementRejected(_("文件不是有效的 XLSX 工作簿 (not a valid XLSX workbook)"),
-                                    details={"lines": [{"line": 0, "error": _("文件不是有效的 XLSX 工作簿")}]}) from None
+            raise StatementRejected(
+                _("文件不是有效的 XLSX 工作簿 (not a valid XLSX workbook)"),
+                details={"lines": [{"line": 0, "error": _("文件不是有效的 XLSX 工作簿")}]},
+            ) from None
         sheet = book.worksheets[0]
         return [list(r) for r in sheet.iter_rows(values_only=True)]
     for encoding in ("utf-8-sig", "gb18030"):
@@ -93,8 +104,10 @@ def _rows(content, file_name):
         except UnicodeDecodeError:
             continue
     else:
-        raise StatementRejected(_("无法识别文件编码，请使用 UTF-8 或 GBK 的 CSV (unknown encoding)"),
-                                details={"lines": [{"line": 0, "error": _("无法识别文件编码")}]})
+        raise StatementRejected(
+            _("无法识别文件编码，请使用 UTF-8 或 GBK 的 CSV (unknown encoding)"),
+            details={"lines": [{"line": 0, "error": _("无法识别文件编码")}]},
+        )
     return list(csv.reader(io.StringIO(text)))
 
 
@@ -146,19 +159,24 @@ def _amount(value):
 def parse(content, file_name="statement.csv"):
     """Every line of the file, checked. Returns [Line]; raises StatementRejected listing every bad line."""
     if len(content) > MAX_BYTES:
-        raise StatementRejected(_("文件超过 %(m)s MB (file too large)") % {"m": MAX_BYTES // 1024 // 1024},
-                                details={"lines": [{"line": 0, "error": _("文件过大")}]})
+        raise StatementRejected(
+            _("文件超过 %(m)s MB (file too large)") % {"m": MAX_BYTES // 1024 // 1024},
+            details={"lines": [{"line": 0, "error": _("文件过大")}]},
+        )
     rows = _rows(content, file_name)
     header = _header(rows[0]) if rows else {}
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         labels = "、".join(COLUMNS[c][0] for c in missing)
-        raise StatementRejected(_("首行缺少列：%(c)s（需要：日期、金额、付款人、附言） (missing columns)") % {"c": labels},
-                                details={"lines": [{"line": 1, "error": _("缺少列：%(c)s") % {"c": labels}}]})
+        raise StatementRejected(
+            _("首行缺少列：%(c)s（需要：日期、金额、付款人、附言） (missing columns)") % {"c": labels},
+            details={"lines": [{"line": 1, "error": _("缺少列：%(c)s") % {"c": labels}}]},
+        )
     lines, errors = [], []
     for number, row in enumerate(rows[1:], start=2):
         if not any(str(c or "").strip() for c in row):
             continue
+
         def cell(col, row=row):
             index = header.get(col)
             return row[index] if index is not None and index < len(row) else None
@@ -169,18 +187,32 @@ def parse(content, file_name="statement.csv"):
             payer = str(cell("payer") or "").strip()
             if not payer:
                 raise ValueError(_("付款人不能为空 (payer is required)"))
-            lines.append(Line(number, received_at, amount, payer[:128], str(cell("reference") or "").strip()[:200],
-                              fold(str(cell("transaction_id") or ""))[:64]))
+            lines.append(
+                Line(
+                    number,
+                    received_at,
+                    amount,
+                    payer[:128],
+                    str(cell("reference") or "").strip()[:200],
+                    fold(str(cell("transaction_id") or ""))[:64],
+                )
+            )
         except ValueError as exc:
             errors.append({"line": number, "error": str(exc)})
     if len(lines) + len(errors) > MAX_LINES:
-        raise StatementRejected(_("明细超过 %(m)s 行 (too many lines)") % {"m": MAX_LINES},
-                                details={"lines": [{"line": 0, "error": _("行数过多")}]})
+        raise StatementRejected(
+            _("明细超过 %(m)s 行 (too many lines)") % {"m": MAX_LINES},
+            details={"lines": [{"line": 0, "error": _("行数过多")}]},
+        )
     if errors:
-        raise StatementRejected(_("对账单有 %(n)s 行无法导入，未导入任何一行 (bad lines: nothing imported)") % {"n": len(errors)},
-                                details={"lines": errors})
+        raise StatementRejected(
+            _("对账单有 %(n)s 行无法导入，未导入任何一行 (bad lines: nothing imported)") % {"n": len(errors)},
+            details={"lines": errors},
+        )
     if not lines:
-        raise StatementRejected(_("对账单没有明细行 (no lines)"), details={"lines": [{"line": 0, "error": _("没有明细行")}]})
+        raise StatementRejected(
+            _("对账单没有明细行 (no lines)"), details={"lines": [{"line": 0, "error": _("没有明细行")}]}
+        )
     return lines
 
 
@@ -204,7 +236,11 @@ def case_for_reference(court, reference):
     for year, court_code, type_code, seq in CASE_NUMBER_IN_TEXT.findall(normalise_case_number(reference)):
         if court_code != court.code:
             continue
-        case = Case.objects.filter(court=court).by_number(format_case_number(int(year), court_code, type_code, int(seq))).first()
+        case = (
+            Case.objects.filter(court=court)
+            .by_number(format_case_number(int(year), court_code, type_code, int(seq)))
+            .first()
+        )
         if case is not None:
             return case
     return None
@@ -224,35 +260,84 @@ def import_statement(actor, court, content, file_name, *, request=None):
     with transaction.atomic():
         # One import per court account at a time: a second import of the same file waits and then finds duplicates.
         Court.objects.select_for_update().filter(pk=court.pk).first()
-        known = set(MoneyEntry.objects.filter(reference__in=[ln.key for ln in lines]).values_list("reference", flat=True))
-        known |= set(UnclaimedReceipt.objects.filter(bank_reference__in=[ln.key for ln in lines]).values_list("bank_reference", flat=True))
-        run = BankStatementImport.objects.create(court=court, file_name=file_name[:200], sha256=digest, imported_by=user_of(actor),
-                                                 imported_by_label=actor_label(actor)[:64], lines=len(lines))
+        known = set(
+            MoneyEntry.objects.filter(reference__in=[ln.key for ln in lines]).values_list("reference", flat=True)
+        )
+        known |= set(
+            UnclaimedReceipt.objects.filter(bank_reference__in=[ln.key for ln in lines]).values_list(
+                "bank_reference", flat=True
+            )
+        )
+        run = BankStatementImport.objects.create(
+            court=court,
+            file_name=file_name[:200],
+            sha256=digest,
+            imported_by=user_of(actor),
+            imported_by_label=actor_label(actor)[:64],
+            lines=len(lines),
+        )
         report, booked_amount, parked_amount = [], Decimal("0.00"), Decimal("0.00")
         for line in lines:
-            row = {"line": line.number, "amount": str(line.amount), "payer": line.payer, "date": timezone.localdate(line.received_at).isoformat()}
+            row = {
+                "line": line.number,
+                "amount": str(line.amount),
+                "payer": line.payer,
+                "date": timezone.localdate(line.received_at).isoformat(),
+            }
             if line.key in known:
                 report.append({**row, "outcome": "duplicate", "case": ""})
                 continue
             case = case_for_reference(court, line.reference)
             if case is not None:
-                record_receipt(case, line.amount, ReceiptSource.VOLUNTARY, reference=line.key, actor=actor, request=request,
-                               checked_as="money.import_statement",
-                               received_at=line.received_at, note=(_("银行对账单：%(p)s %(r)s") % {"p": line.payer, "r": line.reference})[:200])
+                record_receipt(
+                    case,
+                    line.amount,
+                    ReceiptSource.VOLUNTARY,
+                    reference=line.key,
+                    actor=actor,
+                    request=request,
+                    checked_as="money.import_statement",
+                    received_at=line.received_at,
+                    note=(_("银行对账单：%(p)s %(r)s") % {"p": line.payer, "r": line.reference})[:200],
+                )
                 booked_amount += line.amount
                 report.append({**row, "outcome": "booked", "case": case.number})
             else:
-                UnclaimedReceipt.objects.create(court=court, amount=line.amount, received_at=line.received_at, payer_name=line.payer,
-                                                bank_reference=line.key, remark=line.reference, statement=run)
+                UnclaimedReceipt.objects.create(
+                    court=court,
+                    amount=line.amount,
+                    received_at=line.received_at,
+                    payer_name=line.payer,
+                    bank_reference=line.key,
+                    remark=line.reference,
+                    statement=run,
+                )
                 parked_amount += line.amount
                 report.append({**row, "outcome": "parked", "case": ""})
             known.add(line.key)
         counts = {o: sum(1 for r in report if r["outcome"] == o) for o in ("booked", "parked", "duplicate")}
         BankStatementImport.objects.filter(pk=run.pk).update(
-            booked=counts["booked"], parked=counts["parked"], duplicates=counts["duplicate"], booked_amount=booked_amount,
-            parked_amount=parked_amount, report=report)
+            booked=counts["booked"],
+            parked=counts["parked"],
+            duplicates=counts["duplicate"],
+            booked_amount=booked_amount,
+            parked_amount=parked_amount,
+            report=report,
+        )
         run.refresh_from_db()
-        audit(actor, "money.statement_import", run, court=court, request=request, details={
-            "file": file_name[:200], "sha256": digest, "lines": len(lines), **counts,
-            "booked_amount": str(booked_amount), "parked_amount": str(parked_amount)})
+        audit(
+            actor,
+            "money.statement_import",
+            run,
+            court=court,
+            request=request,
+            details={
+                "file": file_name[:200],
+                "sha256": digest,
+                "lines": len(lines),
+                **counts,
+                "booked_amount": str(booked_amount),
+                "parked_amount": str(parked_amount),
+            },
+        )
     return run

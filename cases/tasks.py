@@ -1,4 +1,5 @@
 """Periodic case supervision (thin: the rules are in cases.supervision / cases.measures)."""
+
 from celery import shared_task
 
 from . import measures, settlements, supervision

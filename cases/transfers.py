@@ -16,6 +16,7 @@ approvals, and through cases.hooks whatever higher apps copy (query requests, fo
 Work in flight (orders awaiting approval or at the institution, running queries, pending approvals) blocks a move.
 The transfer row keeps the history: previous court and number, new court and number, who asked and who approved.
 """
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,13 +51,24 @@ def _check_courts(kind, case, to_court, requester_court):
     if kind == TransferKind.ELEVATE and not (to_court.contains(from_court)):
         raise RuleViolation(_("提级执行只能移送上级法院 (elevation goes to a superior court)"), code="not_superior")
     if kind == TransferKind.DESIGNATE:
-        if requester_court is None or not (requester_court.contains(from_court) and requester_court.contains(to_court)
-                                           and requester_court.pk != from_court.pk):
-            raise RuleViolation(_("指定执行须由原执行法院和被指定法院的共同上级法院决定 (designation is decided by a common superior court)"),
-                                code="not_designating_court")
+        if requester_court is None or not (
+            requester_court.contains(from_court)
+            and requester_court.contains(to_court)
+            and requester_court.pk != from_court.pk
+        ):
+            raise RuleViolation(
+                _(
+                    "指定执行须由原执行法院和被指定法院的共同上级法院决定 (designation is decided by a common superior court)"
+                ),
+                code="not_designating_court",
+            )
     if kind == TransferKind.DELEGATE and (to_court.contains(from_court) or from_court.contains(to_court)):
-        raise RuleViolation(_("委托执行应委托财产所在地的其他法院，而非上下级法院 (delegate to another court, not a superior or inferior one)"),
-                            code="delegate_in_line")
+        raise RuleViolation(
+            _(
+                "委托执行应委托财产所在地的其他法院，而非上下级法院 (delegate to another court, not a superior or inferior one)"
+            ),
+            code="delegate_in_line",
+        )
 
 
 @transaction.atomic
@@ -78,11 +90,26 @@ def request_transfer(actor, case, *, kind, to_court, reason, legal_basis="", req
     if CaseTransfer.objects.filter(case=case, status=TransferStatus.PENDING).exists():
         raise InvalidTransition(_("本案已有待审批的移送申请 (a transfer is already pending)"), code="transfer_pending")
     transfer = CaseTransfer.objects.create(
-        case=case, kind=kind, from_court=case.court, to_court=to_court, legal_basis=(legal_basis or DEFAULT_BASIS[kind]).strip()[:200],
-        reason=reason[:200], requested_by=user_of(actor), requested_by_label=actor_label(actor)[:64], previous_number=case.number)
-    _record(case, "transfer", _("申请%(k)s至%(c)s：%(r)s") % {"k": TransferKind(kind).label, "c": to_court.name, "r": reason},
-            actor, "case.transfer.request", request=request, obj=transfer,
-            details={"transfer": transfer.pk, "kind": kind, "to_court": to_court.code, "legal_basis": transfer.legal_basis})
+        case=case,
+        kind=kind,
+        from_court=case.court,
+        to_court=to_court,
+        legal_basis=(legal_basis or DEFAULT_BASIS[kind]).strip()[:200],
+        reason=reason[:200],
+        requested_by=user_of(actor),
+        requested_by_label=actor_label(actor)[:64],
+        previous_number=case.number,
+    )
+    _record(
+        case,
+        "transfer",
+        _("申请%(k)s至%(c)s：%(r)s") % {"k": TransferKind(kind).label, "c": to_court.name, "r": reason},
+        actor,
+        "case.transfer.request",
+        request=request,
+        obj=transfer,
+        details={"transfer": transfer.pk, "kind": kind, "to_court": to_court.code, "legal_basis": transfer.legal_basis},
+    )
     return transfer
 
 
@@ -99,15 +126,24 @@ def approve_transfer(actor, transfer, *, note="", request=None):
     """The receiving court's approver accepts: the case moves (see the module docstring). Returns the case.
     Raises 404/403/409 (policy "case.transfer.decide": an approver of the receiving court, not the requester,
     the request still pending) and InvalidTransition `transfer_blocked` naming the work in flight."""
-    transfer = CaseTransfer.objects.select_for_update().select_related("case__court", "to_court", "from_court").get(pk=transfer.pk)
+    transfer = (
+        CaseTransfer.objects.select_for_update()
+        .select_related("case__court", "to_court", "from_court")
+        .get(pk=transfer.pk)
+    )
     require(actor, "case.transfer.decide", transfer)
     case = Case.objects.select_for_update().select_related("court").get(pk=transfer.case_id)
     if case.court_id != transfer.from_court_id or case.status == CaseStatus.CLOSED:
-        raise InvalidTransition(_("案件已不在原执行法院或已结案 (the case has changed meanwhile)"), code="stale_transfer")
+        raise InvalidTransition(
+            _("案件已不在原执行法院或已结案 (the case has changed meanwhile)"), code="stale_transfer"
+        )
     reasons = blockers(case)
     if reasons:
-        raise InvalidTransition(_("案件尚有未办结事项，不能移送：%(r)s (work in flight)") % {"r": "；".join(reasons)},
-                                code="transfer_blocked", details={"blockers": reasons})
+        raise InvalidTransition(
+            _("案件尚有未办结事项，不能移送：%(r)s (work in flight)") % {"r": "；".join(reasons)},
+            code="transfer_blocked",
+            details={"blockers": reasons},
+        )
     old_court, new_court, old_number = case.court, transfer.to_court, case.number
     changes = {"court": new_court, "updated_at": timezone.now()}
     new_number = ""
@@ -125,15 +161,37 @@ def approve_transfer(actor, transfer, *, note="", request=None):
     Alert.objects.filter(source_type="cases.case", source_id=str(case.pk)).update(court=new_court)
     hooks.court_changed(case, old_court, new_court)
     CaseTransfer.objects.filter(pk=transfer.pk, status=TransferStatus.PENDING).update(
-        status=TransferStatus.APPROVED, decided_by=user_of(actor), decided_by_label=actor_label(actor)[:64], decided_at=timezone.now(),
-        decision_note=(note or "")[:200], new_number=new_number)
+        status=TransferStatus.APPROVED,
+        decided_by=user_of(actor),
+        decided_by_label=actor_label(actor)[:64],
+        decided_at=timezone.now(),
+        decision_note=(note or "")[:200],
+        new_number=new_number,
+    )
     case.refresh_from_db()
-    summary = _("%(k)s：由%(a)s移送%(b)s") % {"k": transfer.get_kind_display(), "a": old_court.name, "b": new_court.name}
+    summary = _("%(k)s：由%(a)s移送%(b)s") % {
+        "k": transfer.get_kind_display(),
+        "a": old_court.name,
+        "b": new_court.name,
+    }
     if new_number:
         summary += _("，新案号 %(n)s（原案号 %(o)s）") % {"n": new_number, "o": old_number}
-    _record(case, "transfer", summary, actor, "case.transfer.approve", request=request, obj=transfer,
-            details={"transfer": transfer.pk, "from": old_court.code, "to": new_court.code, "previous_number": old_number,
-                     "new_number": new_number})
+    _record(
+        case,
+        "transfer",
+        summary,
+        actor,
+        "case.transfer.approve",
+        request=request,
+        obj=transfer,
+        details={
+            "transfer": transfer.pk,
+            "from": old_court.code,
+            "to": new_court.code,
+            "previous_number": old_number,
+            "new_number": new_number,
+        },
+    )
     return case
 
 
@@ -143,12 +201,24 @@ def reject_transfer(actor, transfer, *, note, request=None):
     require(actor, "case.transfer.decide", transfer)
     if not (note or "").strip():
         raise RuleViolation(_("请填写驳回理由 (a reason is required)"), code="reason_required")
-    CaseTransfer.objects.filter(pk=transfer.pk).update(status=TransferStatus.REJECTED, decided_by=user_of(actor),
-                                                       decided_by_label=actor_label(actor)[:64], decided_at=timezone.now(),
-                                                       decision_note=note.strip()[:200])
-    _record(transfer.case, "transfer", _("%(c)s驳回%(k)s申请：%(n)s") % {"c": transfer.to_court.name, "k": transfer.get_kind_display(),
-                                                                      "n": note.strip()}, actor, "case.transfer.reject",
-            request=request, obj=transfer, details={"transfer": transfer.pk})
+    CaseTransfer.objects.filter(pk=transfer.pk).update(
+        status=TransferStatus.REJECTED,
+        decided_by=user_of(actor),
+        decided_by_label=actor_label(actor)[:64],
+        decided_at=timezone.now(),
+        decision_note=note.strip()[:200],
+    )
+    _record(
+        transfer.case,
+        "transfer",
+        _("%(c)s驳回%(k)s申请：%(n)s")
+        % {"c": transfer.to_court.name, "k": transfer.get_kind_display(), "n": note.strip()},
+        actor,
+        "case.transfer.reject",
+        request=request,
+        obj=transfer,
+        details={"transfer": transfer.pk},
+    )
     transfer.refresh_from_db()
     return transfer
 
@@ -158,4 +228,12 @@ def receiving_courts(case):
     return Court.objects.exclude(pk=case.court_id).order_by("code")
 
 
-__all__ = ["request_transfer", "approve_transfer", "reject_transfer", "blockers", "receiving_courts", "DEFAULT_BASIS", "NEW_NUMBER"]
+__all__ = [
+    "request_transfer",
+    "approve_transfer",
+    "reject_transfer",
+    "blockers",
+    "receiving_courts",
+    "DEFAULT_BASIS",
+    "NEW_NUMBER",
+]

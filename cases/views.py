@@ -1,4 +1,5 @@
 """Browser pages for judges and approvers: the case list and the case page with the actions allowed now."""
+
 import logging
 
 from django.contrib import messages
@@ -62,8 +63,14 @@ PAGE_SIZE = 50
 # Counting a million rows for a pager costs more than the page itself: count at most COUNT_CAP + 1 rows
 # (one bounded subquery) and show "10000+" beyond it; narrower filters give exact counts.
 COUNT_CAP = 10_000
-SORTS = {"filed": "-filed_on", "filed_asc": "filed_on", "deadline": "statutory_deadline", "claim": "-claim_amount",
-         "outstanding": "-outstanding_amount", "number": "number"}
+SORTS = {
+    "filed": "-filed_on",
+    "filed_asc": "filed_on",
+    "deadline": "statutory_deadline",
+    "claim": "-claim_amount",
+    "outstanding": "-outstanding_amount",
+    "number": "number",
+}
 # Without a chosen sort, a deadline-state or long-pending list is shown in its index's order (most urgent first).
 DEFAULT_SORTS = {("statutory_deadline", "id"): "deadline", ("filed_on", "id"): "filed_asc"}
 
@@ -85,7 +92,13 @@ def filtered_cases(request):
     params = request.GET.copy()
     params.pop("format", None)
     filterset = CaseFilterSet(params or None, queryset=queryset, request=request).limit_choices_to(request.user)
-    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset if not filterset.is_bound else queryset.none()
+    qs = (
+        filterset.qs
+        if filterset.is_bound and filterset.is_valid()
+        else queryset
+        if not filterset.is_bound
+        else queryset.none()
+    )
     sort = request.GET.get("sort") or DEFAULT_SORTS.get(ordering_for(request.GET, None), "filed")
     primary = SORTS.get(sort, "-filed_on")
     return filterset, qs.order_by(primary, "-id" if primary.startswith("-") else "id"), sort
@@ -98,54 +111,146 @@ def case_list(request):
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "cases/case_list.html", {
-        "filter": filterset, "page": page, "paginator": paginator, "sort": sort, "sorts": SORTS, "query": params.urlencode(),
-        "count_cap": COUNT_CAP,
-    })
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "paginator": paginator,
+            "sort": sort,
+            "sorts": SORTS,
+            "query": params.urlencode(),
+            "count_cap": COUNT_CAP,
+        },
+    )
 
 
 ACTIONS = {
     # name: (form class, needs case/user kwargs, handler(case, data, actor, request)); POLICY names each one's rule.
     "assign": (forms.AssignForm, True, lambda c, d, a, r: services.assign(c, d["judge"], actor=a, request=r)),
-    "transition": (forms.TransitionForm, False, lambda c, d, a, r: services.transition(c, d["to"], note=d["note"], actor=a, request=r)),
-    "suspend": (forms.SuspendForm, False, lambda c, d, a, r: services.suspend(c, d["kind"], d["reason"], actor=a, request=r)),
+    "transition": (
+        forms.TransitionForm,
+        False,
+        lambda c, d, a, r: services.transition(c, d["to"], note=d["note"], actor=a, request=r),
+    ),
+    "suspend": (
+        forms.SuspendForm,
+        False,
+        lambda c, d, a, r: services.suspend(c, d["kind"], d["reason"], actor=a, request=r),
+    ),
     "resume": (forms.ResumeForm, False, lambda c, d, a, r: services.resume(c, note=d["note"], actor=a, request=r)),
-    "close": (forms.CloseForm, False, lambda c, d, a, r: approvals.request_closure(
-        a, c, closure_type=d["closure_type"], note=d["note"], request=r)),
-    "extend": (forms.ExtendForm, False, lambda c, d, a, r: approvals.request_extension(
-        a, c, days=d["days"], reason=d["reason"], request=r)),
-    "resume_terminated": (forms.ResumeTerminatedForm, False,
-                          lambda c, d, a, r: closure.resume_terminated(c, reason=d["reason"], actor=a, request=r)),
-    "notice": (forms.NoticeForm, False, lambda c, d, a, r: services.record_notice_sent(c, d["sent_on"], actor=a, request=r)),
-    "receipt": (forms.ReceiptForm, False,
-                lambda c, d, a, r: services.record_receipt(c, d["amount"], d["source"], note=d["note"], actor=a, request=r)),
-    "payout": (forms.PayoutForm, True, lambda c, d, a, r: approvals.request_payout(
-        a, c, amount=d["amount"], payee=d["payee"], note=d["note"], request=r)),
-    "measure": (forms.MeasureForm, True, lambda c, d, a, r: measures.impose_measure(
-        c, d.pop("kind"), **{k: v for k, v in d.items() if v not in (None, "")}, actor=a, request=r)),
-    "follow_up": (forms.FollowUpForm, False, lambda c, d, a, r: supervision.add_follow_up(c.long_pending, d["note"], actor=a, request=r)),
-    "facts": (forms.DebtorFactsForm, True, lambda c, d, a, r: services.record_debtor_facts(
-        c, dishonest_eligible=d["dishonest_eligible"], whereabouts_unknown=d["whereabouts_unknown"], searched_on=d["searched_on"],
-        obstructed=d["obstructed"], actor=a, request=r)),
-    "ledger": (forms.LedgerForm, True, lambda c, d, a, r: supervision.update_entry(c.long_pending, **d, actor=a, request=r)),
-    "ledger_action": (forms.LedgerActionForm, False, lambda c, d, a, r: supervision.add_action(
-        c.long_pending, d["step"], d["text"], due_on=d["due_on"], actor=a, request=r)),
+    "close": (
+        forms.CloseForm,
+        False,
+        lambda c, d, a, r: approvals.request_closure(a, c, closure_type=d["closure_type"], note=d["note"], request=r),
+    ),
+    "extend": (
+        forms.ExtendForm,
+        False,
+        lambda c, d, a, r: approvals.request_extension(a, c, days=d["days"], reason=d["reason"], request=r),
+    ),
+    "resume_terminated": (
+        forms.ResumeTerminatedForm,
+        False,
+        lambda c, d, a, r: closure.resume_terminated(c, reason=d["reason"], actor=a, request=r),
+    ),
+    "notice": (
+        forms.NoticeForm,
+        False,
+        lambda c, d, a, r: services.record_notice_sent(c, d["sent_on"], actor=a, request=r),
+    ),
+    "receipt": (
+        forms.ReceiptForm,
+        False,
+        lambda c, d, a, r: services.record_receipt(c, d["amount"], d["source"], note=d["note"], actor=a, request=r),
+    ),
+    "payout": (
+        forms.PayoutForm,
+        True,
+        lambda c, d, a, r: approvals.request_payout(
+            a, c, amount=d["amount"], payee=d["payee"], note=d["note"], request=r
+        ),
+    ),
+    "measure": (
+        forms.MeasureForm,
+        True,
+        lambda c, d, a, r: measures.impose_measure(
+            c, d.pop("kind"), **{k: v for k, v in d.items() if v not in (None, "")}, actor=a, request=r
+        ),
+    ),
+    "follow_up": (
+        forms.FollowUpForm,
+        False,
+        lambda c, d, a, r: supervision.add_follow_up(c.long_pending, d["note"], actor=a, request=r),
+    ),
+    "facts": (
+        forms.DebtorFactsForm,
+        True,
+        lambda c, d, a, r: services.record_debtor_facts(
+            c,
+            dishonest_eligible=d["dishonest_eligible"],
+            whereabouts_unknown=d["whereabouts_unknown"],
+            searched_on=d["searched_on"],
+            obstructed=d["obstructed"],
+            actor=a,
+            request=r,
+        ),
+    ),
+    "ledger": (
+        forms.LedgerForm,
+        True,
+        lambda c, d, a, r: supervision.update_entry(c.long_pending, **d, actor=a, request=r),
+    ),
+    "ledger_action": (
+        forms.LedgerActionForm,
+        False,
+        lambda c, d, a, r: supervision.add_action(
+            c.long_pending, d["step"], d["text"], due_on=d["due_on"], actor=a, request=r
+        ),
+    ),
     "lawyer_order": (forms.LawyerOrderForm, True, lambda c, d, a, r: lawyer_orders.apply(a, c, **d, request=r)),
-    "settlement": (forms.SettlementForm, False, lambda c, d, a, r: settlements.record_settlement(
-        a, c, agreed_on=d["agreed_on"], instalments=d["instalments"], note=d["note"], request=r)),
-    "settlement_resume": (forms.SettlementResumeForm, False,
-                          lambda c, d, a, r: settlements.resume_after_breach(a, c, note=d["note"], request=r)),
-    "transfer": (forms.TransferForm, True, lambda c, d, a, r: transfers.request_transfer(
-        a, c, kind=d["kind"], to_court=d["to_court"], reason=d["reason"], legal_basis=d["legal_basis"], request=r)),
+    "settlement": (
+        forms.SettlementForm,
+        False,
+        lambda c, d, a, r: settlements.record_settlement(
+            a, c, agreed_on=d["agreed_on"], instalments=d["instalments"], note=d["note"], request=r
+        ),
+    ),
+    "settlement_resume": (
+        forms.SettlementResumeForm,
+        False,
+        lambda c, d, a, r: settlements.resume_after_breach(a, c, note=d["note"], request=r),
+    ),
+    "transfer": (
+        forms.TransferForm,
+        True,
+        lambda c, d, a, r: transfers.request_transfer(
+            a, c, kind=d["kind"], to_court=d["to_court"], reason=d["reason"], legal_basis=d["legal_basis"], request=r
+        ),
+    ),
 }
 
 
 POLICY = {
-    "assign": "case.assign", "transition": "case.transition", "suspend": "case.suspend", "resume": "case.resume",
-    "close": "case.close.request", "extend": "case.extend.request", "resume_terminated": "case.resume_terminated",
-    "notice": "case.notice", "receipt": "money.receipt", "payout": "money.payout.request", "measure": "measure.impose",
-    "follow_up": "ledger.plan", "facts": "case.debtor_facts", "ledger": "ledger.plan", "ledger_action": "ledger.plan",
-    "settlement": "case.suspend", "settlement_resume": "case.resume", "transfer": "case.transfer.request",
+    "assign": "case.assign",
+    "transition": "case.transition",
+    "suspend": "case.suspend",
+    "resume": "case.resume",
+    "close": "case.close.request",
+    "extend": "case.extend.request",
+    "resume_terminated": "case.resume_terminated",
+    "notice": "case.notice",
+    "receipt": "money.receipt",
+    "payout": "money.payout.request",
+    "measure": "measure.impose",
+    "follow_up": "ledger.plan",
+    "facts": "case.debtor_facts",
+    "ledger": "ledger.plan",
+    "ledger_action": "ledger.plan",
+    "settlement": "case.suspend",
+    "settlement_resume": "case.resume",
+    "transfer": "case.transfer.request",
     "lawyer_order": "lawyer_order.apply",
 }
 REQUESTS = {"close", "extend", "payout"}  # four-eyes: these create an approval request (cases.approvals)
@@ -163,10 +268,16 @@ def _parties(case, user, request):
     rows = []
     for cp in CaseParty.objects.filter(case=case).select_related("party").order_by("role", "id"):
         p = cp.party
-        rows.append({"role": cp.get_role_display(), "name": p.name, "kind": p.get_kind_display(),
-                     "id_number": p.id_number if unmasked else mask_id_number(p.id_number),
-                     "phone": p.phone if unmasked else mask_phone(p.phone),
-                     "address": p.address if unmasked else mask_address(p.address)})
+        rows.append(
+            {
+                "role": cp.get_role_display(),
+                "name": p.name,
+                "kind": p.get_kind_display(),
+                "id_number": p.id_number if unmasked else mask_id_number(p.id_number),
+                "phone": p.phone if unmasked else mask_phone(p.phone),
+                "address": p.address if unmasked else mask_address(p.address),
+            }
+        )
     if unmasked and rows:
         audit(user, "personal_data.read", case, court=case.court, request=request, details={"page": "case_detail"})
     return rows
@@ -182,10 +293,18 @@ def _auction_items(case, bound=None):
         item.pending_round = next((r for r in rounds if r.outcome == AuctionOutcome.PENDING), None)
         item.round_form = item.conclude_form = None
         if open_case and item.status in auctions.RELISTABLE and item.pending_round is None:
-            item.round_form = bound[1] if bound and bound[0] == ("round", item.pk) else forms.AuctionRoundForm(prefix=f"round{item.pk}")
+            item.round_form = (
+                bound[1]
+                if bound and bound[0] == ("round", item.pk)
+                else forms.AuctionRoundForm(prefix=f"round{item.pk}")
+            )
         if item.pending_round is not None:
             key = ("conclude", item.pending_round.pk)
-            item.conclude_form = bound[1] if bound and bound[0] == key else forms.AuctionConcludeForm(prefix=f"conclude{item.pending_round.pk}")
+            item.conclude_form = (
+                bound[1]
+                if bound and bound[0] == key
+                else forms.AuctionConcludeForm(prefix=f"conclude{item.pending_round.pk}")
+            )
     return items
 
 
@@ -199,7 +318,11 @@ def _measures(case, error=None):
     refused step, the reason (`error` = (measure id, message))."""
     rows = list(case.measures.select_related("party").order_by("-decided_on", "-id"))
     for m in rows:
-        m.end_choices = [(s, MeasureStatus(s).label) for s in sorted(measures.END_STATES.get(m.kind, ()))] if m.status == MeasureStatus.ACTIVE else []
+        m.end_choices = (
+            [(s, MeasureStatus(s).label) for s in sorted(measures.END_STATES.get(m.kind, ()))]
+            if m.status == MeasureStatus.ACTIVE
+            else []
+        )
         m.extendable = m.kind == MeasureKind.DISHONEST and m.status == MeasureStatus.ACTIVE and m.ends_on is not None
         m.error = error[1] if error and error[0] == m.pk else ""
     return rows
@@ -210,9 +333,17 @@ def _render_case(request, case, bound=None, status=200, auction_bound=None, meas
     allowed = services.allowed_transitions(case)
     open_case = case.status != CaseStatus.CLOSED
     available = {
-        "assign": allowed["assign"], "transition": bool(allowed["transition"]), "suspend": allowed["suspend"],
-        "resume": allowed["resume"], "close": bool(allowed["close"]), "extend": open_case, "resume_terminated": allowed["resume_terminated"],
-        "notice": open_case, "receipt": open_case, "payout": open_case and case.recovered_amount > 0, "measure": open_case,
+        "assign": allowed["assign"],
+        "transition": bool(allowed["transition"]),
+        "suspend": allowed["suspend"],
+        "resume": allowed["resume"],
+        "close": bool(allowed["close"]),
+        "extend": open_case,
+        "resume_terminated": allowed["resume_terminated"],
+        "notice": open_case,
+        "receipt": open_case,
+        "payout": open_case and case.recovered_amount > 0,
+        "measure": open_case,
         "follow_up": hasattr(case, "long_pending"),
         "facts": open_case,
         "lawyer_order": open_case and policy.may(user, "lawyer_order.apply", case),
@@ -226,8 +357,11 @@ def _render_case(request, case, bound=None, status=200, auction_bound=None, meas
     available = {name: ok and may(user, POLICY[name], case) for name, ok in available.items()}
     if bound is not None:
         available[bound.prefix] = True  # the refused form stays on the page, with its reason
-    action_forms = {name: (bound if bound is not None and bound.prefix == name else _form(name, case, user))
-                    for name, ok in available.items() if ok}
+    action_forms = {
+        name: (bound if bound is not None and bound.prefix == name else _form(name, case, user))
+        for name, ok in available.items()
+        if ok
+    }
     if "transition" in action_forms and allowed["transition"]:
         action_forms["transition"].fields["to"].choices = [(s, CaseStatus(s).label) for s in allowed["transition"]]
     if "close" in action_forms and allowed["close"]:
@@ -273,7 +407,9 @@ def _panels(case, request):
 
 
 def _visible_case(request, pk):
-    qs = Case.objects.visible_to(request.user).select_related("court", "assigned_judge", "responsible_officer", "leading_official")
+    qs = Case.objects.visible_to(request.user).select_related(
+        "court", "assigned_judge", "responsible_officer", "leading_official"
+    )
     return get_object_or_404(qs.prefetch_related(Prefetch("case_parties")), pk=pk)
 
 
@@ -330,8 +466,13 @@ def auction_conclude(request, pk, round_id):
     form = forms.AuctionConcludeForm(request.POST, prefix=f"conclude{rnd.pk}")
     if form.is_valid():
         try:
-            auctions.conclude_round(rnd, form.cleaned_data["outcome"], deal_price=form.cleaned_data["deal_price"],
-                                    actor=request.user, request=request)
+            auctions.conclude_round(
+                rnd,
+                form.cleaned_data["outcome"],
+                deal_price=form.cleaned_data["deal_price"],
+                actor=request.user,
+                request=request,
+            )
         except DomainError as exc:
             form.add_error(None, str(exc.message))
             return _render_case(request, case, status=exc.status, auction_bound=(("conclude", rnd.pk), form))
@@ -342,25 +483,37 @@ def auction_conclude(request, pk, round_id):
 
 # --- Transfers between courts (提级 / 指定 / 委托执行) ------------------------------------------------------------
 
+
 @requires("case.read")
 def transfer_list(request):
     """Transfers seen from either end: pending ones first (the receiving court's approver decides them here)."""
-    rows = (CaseTransfer.objects.visible_to(request.user).select_related("case", "from_court", "to_court")
-            .order_by("status", "-requested_at", "-id")[:200])
+    rows = (
+        CaseTransfer.objects.visible_to(request.user)
+        .select_related("case", "from_court", "to_court")
+        .order_by("status", "-requested_at", "-id")[:200]
+    )
     return render(request, "cases/transfer_list.html", {"transfers": rows})
 
 
 def _transfer_page(request, transfer, form=None, status=200):
-    return render(request, "cases/transfer_detail.html", {
-        "transfer": transfer, "form": form or forms.TransferDecisionForm(),
-        "may_decide": policy.may(request.user, "case.transfer.decide", transfer),
-        "blockers": transfers.blockers(transfer.case) if transfer.status == "pending" else [],
-    }, status=status)
+    return render(
+        request,
+        "cases/transfer_detail.html",
+        {
+            "transfer": transfer,
+            "form": form or forms.TransferDecisionForm(),
+            "may_decide": policy.may(request.user, "case.transfer.decide", transfer),
+            "blockers": transfers.blockers(transfer.case) if transfer.status == "pending" else [],
+        },
+        status=status,
+    )
 
 
 @requires("case.read")
 def transfer_detail(request, pk):
-    transfer = get_object_or_404(CaseTransfer.objects.visible_to(request.user).select_related("case", "from_court", "to_court"), pk=pk)
+    transfer = get_object_or_404(
+        CaseTransfer.objects.visible_to(request.user).select_related("case", "from_court", "to_court"), pk=pk
+    )
     if request.method != "POST":
         return _transfer_page(request, transfer)
     form = forms.TransferDecisionForm(request.POST)
@@ -388,13 +541,20 @@ def measure_step(request, pk, measure_id, step):
     measure = get_object_or_404(Measure.objects.filter(case=case), pk=measure_id)
     try:
         if step == "end":
-            measures.end_measure(measure, request.POST.get("to_status", ""), note=request.POST.get("note", "")[:200],
-                                 actor=request.user, request=request)
+            measures.end_measure(
+                measure,
+                request.POST.get("to_status", ""),
+                note=request.POST.get("note", "")[:200],
+                actor=request.user,
+                request=request,
+            )
         elif step == "extend":
             try:
                 years = int(request.POST.get("years", ""))
             except ValueError:
-                return _render_case(request, case, status=400, measure_error=(measure.pk, _("请填写延长年数 (years required)")))
+                return _render_case(
+                    request, case, status=400, measure_error=(measure.pk, _("请填写延长年数 (years required)"))
+                )
             measures.extend_dishonest(measure, years, actor=request.user, request=request)
         else:
             return _render_case(request, case, status=404)
@@ -427,13 +587,23 @@ def lawyer_order_step(request, pk, app_id, step):
     app = get_object_or_404(LawyerOrderApplication.objects.filter(case=case), pk=app_id)
     try:
         if step == "approve":
-            lawyer_orders.approve(request.user, app, valid_days=request.POST.get("valid_days") or lawyer_orders.MAX_VALID_DAYS,
-                                  note=request.POST.get("note", ""), request=request)
+            lawyer_orders.approve(
+                request.user,
+                app,
+                valid_days=request.POST.get("valid_days") or lawyer_orders.MAX_VALID_DAYS,
+                note=request.POST.get("note", ""),
+                request=request,
+            )
         elif step == "reject":
             lawyer_orders.reject(request.user, app, note=request.POST.get("note", ""), request=request)
         elif step == "return":
-            lawyer_orders.record_return(request.user, app, findings=request.POST.get("findings", ""),
-                                        found_assets=bool(request.POST.get("found_assets")), request=request)
+            lawyer_orders.record_return(
+                request.user,
+                app,
+                findings=request.POST.get("findings", ""),
+                found_assets=bool(request.POST.get("found_assets")),
+                request=request,
+            )
         else:
             return _render_case(request, case, status=404)
     except (DomainError, ValueError) as exc:
@@ -471,4 +641,3 @@ def approval_decide(request, pk, decision):
     if following.startswith("/") and url_has_allowed_host_and_scheme(following, allowed_hosts={request.get_host()}):
         return redirect(following)
     return redirect("cases:case-detail", pk=approval.case_id)
-

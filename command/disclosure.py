@@ -11,6 +11,7 @@ case number exists. Guessing is bounded (issue 11, point 3):
 - a burst of failures, or a case number or ID number hitting its limit, raises an alert on the duty desk;
 - every lookup is audited with the ID number masked.
 """
+
 import hashlib
 import time
 
@@ -83,17 +84,27 @@ def _over_target_limits(number, id_number):
 def _alert_duty_desk(title, dedup, court=None):
     court = court or Court.objects.filter(parent__isnull=True).order_by("pk").first()
     if court is not None:
-        raise_alert(kind="disclosure_abuse", court=court, title=title, dedup_key=dedup, severity=AlertSeverity.WARNING,
-                    message=_("执行公开查询出现异常的集中失败或针对同一案号/证件号的反复查询，请核查来源地址（审计日志 disclosure.lookup）。"),
-                    link="/audit/?action=disclosure.lookup")
+        raise_alert(
+            kind="disclosure_abuse",
+            court=court,
+            title=title,
+            dedup_key=dedup,
+            severity=AlertSeverity.WARNING,
+            message=_(
+                "执行公开查询出现异常的集中失败或针对同一案号/证件号的反复查询，请核查来源地址（审计日志 disclosure.lookup）。"
+            ),
+            link="/audit/?action=disclosure.lookup",
+        )
 
 
 def _count_failure():
     """A burst of failed lookups across all addresses (a distributed attack) raises one alert per window."""
     n, window = settings.DISCLOSURE_BURST_FAILURES, settings.DISCLOSURE_BURST_WINDOW
     if not hit("disclosure:failures", n, window)[0]:
-        _alert_duty_desk(_("执行公开查询失败激增（%(n)s 次 / %(m)s 分钟）") % {"n": n, "m": window // 60},
-                         f"disclosure-burst:{int(time.time() // window)}")
+        _alert_duty_desk(
+            _("执行公开查询失败激增（%(n)s 次 / %(m)s 分钟）") % {"n": n, "m": window // 60},
+            f"disclosure-burst:{int(time.time() // window)}",
+        )
 
 
 def _normalise_number(raw):
@@ -110,7 +121,8 @@ def find_party_case(number, id_number):
     id_number = normalise_id_number(id_number)[:18]
     link = (
         CaseParty.objects.select_related("case__court", "party")
-        .filter(case__number=normalised, party__id_number=id_number).first()
+        .filter(case__number=normalised, party__id_number=id_number)
+        .first()
     )
     return (link.case, link.party) if link else None
 
@@ -118,8 +130,10 @@ def find_party_case(number, id_number):
 def progress(case, party):
     """What the party may see of their own case: no other party's name, ID or address appears here."""
     measures = (
-        Measure.objects.filter(case=case).exclude(status=MeasureStatus.REVOKED)
-        .order_by("decided_on", "id").values_list("kind", "decided_on", "status")
+        Measure.objects.filter(case=case)
+        .exclude(status=MeasureStatus.REVOKED)
+        .order_by("decided_on", "id")
+        .values_list("kind", "decided_on", "status")
     )
     paid_to_party = MoneyEntry.objects.filter(case=case, kind=MoneyKind.PAYOUT, payee=party)
     return {
@@ -134,7 +148,11 @@ def progress(case, party):
         "claim_amount": case.claim_amount,
         "recovered_amount": case.recovered_amount,
         "measures": [
-            {"kind": Measure(kind=k).get_kind_display(), "decided_on": d, "status": Measure(status=s).get_status_display()}
+            {
+                "kind": Measure(kind=k).get_kind_display(),
+                "decided_on": d,
+                "status": Measure(status=s).get_status_display(),
+            }
             for k, d, s in measures
         ],
         "payouts_to_you": [
@@ -167,14 +185,20 @@ def lookup(request, number, id_number, captcha_key, captcha_answer):
         outcome = "ok" if found else "no_match"
     case = found[0] if found and outcome == "ok" else None
     audit(
-        None, "disclosure.lookup", court=case.court if case else None, request=request,
-        object_type="cases.case", object_id=case.pk if case else "",
+        None,
+        "disclosure.lookup",
+        court=case.court if case else None,
+        request=request,
+        object_type="cases.case",
+        object_id=case.pk if case else "",
         details={"number": (number or "")[:40], "id_number": _masked(id_key), "outcome": outcome, "over": over},
     )
     if over:
-        _alert_duty_desk(_("执行公开查询：同一%(what)s查询次数已达上限") % {"what": _("案号") if "number" in over else _("证件号")},
-                         f"disclosure-target:{_digest(number_key if 'number' in over else id_key)}:{timezone.localdate()}",
-                         court=found[0].court if found else None)
+        _alert_duty_desk(
+            _("执行公开查询：同一%(what)s查询次数已达上限") % {"what": _("案号") if "number" in over else _("证件号")},
+            f"disclosure-target:{_digest(number_key if 'number' in over else id_key)}:{timezone.localdate()}",
+            court=found[0].court if found else None,
+        )
     elif outcome != "ok":
         _count_failure()
     result = ("ok", progress(*found)) if outcome == "ok" else (("limited", None) if over else ("failed", None))

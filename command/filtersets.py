@@ -13,7 +13,17 @@ class OperationFilterSet(FilterSet):
 
     class Meta:
         model = Operation
-        fields = ["name", "court", "status", "starts_at", "ends_at", "launched_at", "ended_at", "created_by", "created_at"]
+        fields = [
+            "name",
+            "court",
+            "status",
+            "starts_at",
+            "ends_at",
+            "launched_at",
+            "ended_at",
+            "created_by",
+            "created_at",
+        ]
 
 
 class IncidentFilterSet(FilterSet):
@@ -23,8 +33,21 @@ class IncidentFilterSet(FilterSet):
 
     class Meta:
         model = Incident
-        fields = ["court", "operation", "team", "case", "kind", "severity", "status", "reported_by", "reported_at", "closed_at",
-                  "address", "latitude", "longitude"]
+        fields = [
+            "court",
+            "operation",
+            "team",
+            "case",
+            "kind",
+            "severity",
+            "status",
+            "reported_by",
+            "reported_at",
+            "closed_at",
+            "address",
+            "latitude",
+            "longitude",
+        ]
 
 
 class LinkageUnitFilterSet(FilterSet):
@@ -38,12 +61,27 @@ class LinkageUnitFilterSet(FilterSet):
 class AssistanceLetterFilterSet(FilterSet):
     court = django_filters.CharFilter(field_name="court__code")
     case = CaseNumberFilter(field_name="case__number")
-    overdue_on = django_filters.DateFilter(field_name="due_on", lookup_expr="lt", label="due before (overdue on this date)")
+    overdue_on = django_filters.DateFilter(
+        field_name="due_on", lookup_expr="lt", label="due before (overdue on this date)"
+    )
 
     class Meta:
         model = AssistanceLetter
-        fields = ["number", "case", "court", "unit", "status", "due_on", "sent_by", "sent_at", "answered_via", "answered_at",
-                  "closed_at", "answered_by", "subject"]
+        fields = [
+            "number",
+            "case",
+            "court",
+            "unit",
+            "status",
+            "due_on",
+            "sent_by",
+            "sent_at",
+            "answered_via",
+            "answered_at",
+            "closed_at",
+            "answered_by",
+            "subject",
+        ]
 
 
 class BulletinFilterSet(FilterSet):

@@ -16,11 +16,16 @@ DATE = {"type": "date"}
 
 
 class DisclosureForm(forms.Form):
-    case_number = forms.CharField(label=_("案号"), max_length=40, widget=forms.TextInput(attrs={"placeholder": "（2024）宁0105执123号"}))
+    case_number = forms.CharField(
+        label=_("案号"), max_length=40, widget=forms.TextInput(attrs={"placeholder": "（2024）宁0105执123号"})
+    )
     # As typed (spaces, full-width digits): command.disclosure folds it to its 18 ASCII characters.
     id_number = forms.CharField(label=_("身份证号码/统一社会信用代码"), max_length=40)
-    challenge = forms.CharField(label=_("验证码"), max_length=16,
-                                widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}))
+    challenge = forms.CharField(
+        label=_("验证码"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}),
+    )
 
 
 class LetterAnswerForm(forms.Form):
@@ -37,7 +42,9 @@ class ScopedFormMixin:
             if isinstance(field, (forms.ModelChoiceField, forms.ModelMultipleChoiceField)):
                 model = field.queryset.model
                 if model is Officer:
-                    field.queryset = Officer.objects.filter(court__in=Court.objects.visible_to(actor)).select_related("court")
+                    field.queryset = Officer.objects.filter(court__in=Court.objects.visible_to(actor)).select_related(
+                        "court"
+                    )
                 elif hasattr(model.objects, "visible_to"):
                     field.queryset = model.objects.visible_to(actor)
 
@@ -48,7 +55,9 @@ class OperationForm(ScopedFormMixin, forms.Form):
     courts = forms.ModelMultipleChoiceField(label=_("参战法院"), queryset=Court.objects.all())
     starts_at = forms.DateTimeField(label=_("开始时间"), widget=forms.DateTimeInput(attrs=DT))
     ends_at = forms.DateTimeField(label=_("结束时间"), widget=forms.DateTimeInput(attrs=DT))
-    target_numbers = forms.CharField(label=_("目标案件（每行一个案号）"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    target_numbers = forms.CharField(
+        label=_("目标案件（每行一个案号）"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     description = forms.CharField(label=_("行动方案"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, actor=None, **kwargs):
@@ -79,7 +88,9 @@ class ResultForm(forms.Form):
     case_closed = forms.BooleanField(label=_("当场执结"), required=False)
     amount_recovered = MoneyFormField(label=_("执行到位金额（元）"), allow_zero=True, initial="0")
     book_receipt = forms.BooleanField(label=_("款项已到账，记入案款账户"), required=False)
-    measures = forms.MultipleChoiceField(label=_("采取措施"), choices=FieldMeasure.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    measures = forms.MultipleChoiceField(
+        label=_("采取措施"), choices=FieldMeasure.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
     people_detained = forms.IntegerField(label=_("司法拘留人数"), min_value=0, initial=0)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
@@ -130,15 +141,22 @@ class IndicatorFilterForm(ScopedFormMixin, forms.Form):
     court = forms.ModelChoiceField(label=_("法院范围"), queryset=Court.objects.all(), to_field_name="code")
     start = forms.DateField(label=_("起"), widget=forms.DateInput(attrs=DATE), validators=[validate_report_day])
     end = forms.DateField(label=_("止"), widget=forms.DateInput(attrs=DATE), validators=[validate_report_day])
-    case_type = forms.ChoiceField(label=_("案件类型"), choices=[("执", "首次执行"), ("执恢", "恢复执行"), ("执保", "财产保全执行")], initial="执")
+    case_type = forms.ChoiceField(
+        label=_("案件类型"), choices=[("执", "首次执行"), ("执恢", "恢复执行"), ("执保", "财产保全执行")], initial="执"
+    )
 
 
 class PetitionFilterForm(ScopedFormMixin, forms.Form):
     """Filters of the petition list; the court choices are the user's scope, so a court outside it is invalid."""
 
     status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部"))] + PetitionStatus.choices, required=False)
-    court = forms.ModelChoiceField(label=_("法院（含下级）"), queryset=Court.objects.all(), to_field_name="code", required=False,
-                                   empty_label=_("全部"))
+    court = forms.ModelChoiceField(
+        label=_("法院（含下级）"),
+        queryset=Court.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("全部"),
+    )
     received_from = forms.DateField(label=_("受理日期起"), required=False, widget=forms.DateInput(attrs=DATE))
     received_to = forms.DateField(label=_("受理日期止"), required=False, widget=forms.DateInput(attrs=DATE))
     overdue = forms.BooleanField(label=_("只看逾期未办结"), required=False)
@@ -155,10 +173,18 @@ class PetitionReceiveForm(ScopedFormMixin, forms.Form):
     petitioner = forms.CharField(label=_("信访人"), max_length=64)
     subject = forms.CharField(label=_("信访事项"), max_length=200)
     received_on = forms.DateField(label=_("受理日期"), widget=forms.DateInput(attrs=DATE))
-    case_number = forms.CharField(label=_("关联案号"), max_length=40, required=False,
-                                  widget=forms.TextInput(attrs={"placeholder": "（2024）宁0105执123号"}))
-    court = forms.ModelChoiceField(label=_("法院"), queryset=Court.objects.all(), required=False,
-                                   help_text=_("有关联案件时为案件所属法院；不填则为本院"))
+    case_number = forms.CharField(
+        label=_("关联案号"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "（2024）宁0105执123号"}),
+    )
+    court = forms.ModelChoiceField(
+        label=_("法院"),
+        queryset=Court.objects.all(),
+        required=False,
+        help_text=_("有关联案件时为案件所属法院；不填则为本院"),
+    )
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, actor=actor, **kwargs)
@@ -180,5 +206,9 @@ class PetitionReplyForm(forms.Form):
 
 
 class PetitionCloseForm(forms.Form):
-    reply = forms.CharField(label=_("答复意见"), max_length=REPLY_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 5}),
-                            help_text=_("办结日期为今天，计入执行信访办结率"))
+    reply = forms.CharField(
+        label=_("答复意见"),
+        max_length=REPLY_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("办结日期为今天，计入执行信访办结率"),
+    )

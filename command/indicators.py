@@ -14,6 +14,7 @@ behind both numbers. Definitions chosen here (each builder's docstring says exac
 - Percentages are numerator ÷ denominator × 100, rounded half-up to 2 places; an empty denominator
   gives no value (None), never 0% or 100%.
 """
+
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -160,14 +161,18 @@ def legal_term_actual_closure(cases, period):
     closures of the period made on or before the statutory deadline."""
     closed = _closed_in(cases, period).filter(closure_type__in=ACTUAL_CLOSURES)
     overdue_open = cases.open_on(period.end).filter(
-        statutory_deadline__gte=period.start, statutory_deadline__lt=period.end, recovered_amount__gt=0,
+        statutory_deadline__gte=period.start,
+        statutory_deadline__lt=period.end,
+        recovered_amount__gt=0,
     )
     return _subset(closed | overdue_open, WITHIN_TERM & _closed_q(period) & Q(closure_type__in=ACTUAL_CLOSURES))
 
 
 def _all_respondents_have(kind):
     """No respondent of the case lacks a (non-revoked) measure of `kind` — as cases.closure.terminate_conditions."""
-    has_measure = Measure.objects.filter(case=OuterRef("case"), party=OuterRef("party"), kind=kind).exclude(status=MeasureStatus.REVOKED)
+    has_measure = Measure.objects.filter(case=OuterRef("case"), party=OuterRef("party"), kind=kind).exclude(
+        status=MeasureStatus.REVOKED
+    )
     lacking = CaseParty.objects.filter(case=OuterRef("pk"), role=PartyRole.RESPONDENT).exclude(Exists(has_measure))
     return ~Exists(lacking)
 
@@ -175,21 +180,32 @@ def _all_respondents_have(kind):
 def terminated_qualified_q():
     """The five conditions of 法〔2016〕373号 Art. 1 as one filter, evaluated at the closure date (SQL twin of
     cases.closure.terminate_conditions, which a test keeps in step)."""
-    months = (ExtractYear("closed_on") - ExtractYear("filed_on")) * 12 + ExtractMonth("closed_on") - ExtractMonth("filed_on")
-    coercive = Measure.objects.filter(case=OuterRef("pk"), kind__in=COERCIVE_MEASURES).exclude(status=MeasureStatus.REVOKED)
+    months = (
+        (ExtractYear("closed_on") - ExtractYear("filed_on")) * 12 + ExtractMonth("closed_on") - ExtractMonth("filed_on")
+    )
+    coercive = Measure.objects.filter(case=OuterRef("pk"), kind__in=COERCIVE_MEASURES).exclude(
+        status=MeasureStatus.REVOKED
+    )
     # Condition 3 as querycontrol answers it for cases.hooks: a finished (complete or partial) network query
     # covering every respondent, and at least one respondent.
     queried = QueryRequest.respondents.through.objects.filter(
-        queryrequest__case=OuterRef("case"), party=OuterRef("party"), queryrequest__status__in=[QueryStatus.COMPLETE, QueryStatus.PARTIAL]
+        queryrequest__case=OuterRef("case"),
+        party=OuterRef("party"),
+        queryrequest__status__in=[QueryStatus.COMPLETE, QueryStatus.PARTIAL],
     )
     respondents = CaseParty.objects.filter(case=OuterRef("pk"), role=PartyRole.RESPONDENT)
     return (
-        Q(notice_sent_on__isnull=False) & _all_respondents_have(MeasureKind.PROPERTY_REPORT_ORDER)
+        Q(notice_sent_on__isnull=False)
+        & _all_respondents_have(MeasureKind.PROPERTY_REPORT_ORDER)
         & _all_respondents_have(MeasureKind.CONSUMPTION_RESTRICTION)
         & (Q(dishonest_eligible=False) | _all_respondents_have(MeasureKind.DISHONEST))
-        & Exists(respondents) & ~Exists(respondents.exclude(Exists(queried)))
+        & Exists(respondents)
+        & ~Exists(respondents.exclude(Exists(queried)))
         # closed_on > add_months(filed_on, 3), in whole calendar months then days (matches add_months' clamping).
-        & (Q(_months__gt=deadlines.TERMINATE_MIN_MONTHS) | Q(_months=deadlines.TERMINATE_MIN_MONTHS, _cday__gt=F("_fday")))
+        & (
+            Q(_months__gt=deadlines.TERMINATE_MIN_MONTHS)
+            | Q(_months=deadlines.TERMINATE_MIN_MONTHS, _cday__gt=F("_fday"))
+        )
         & (Q(debtor_whereabouts_unknown=False) | Q(debtor_searched_on__isnull=False))
         & (Q(debtor_obstructed=False) | Exists(coercive))
     ), {"_months": months, "_cday": ExtractDay("closed_on"), "_fday": ExtractDay("filed_on")}
@@ -232,8 +248,13 @@ def money_recovery(cases, period):
     """实际执行到位率. Over the cases closed in the period: amount recovered into the case accounts ÷ amount applied
     for (申请执行标的), in yuan. Drill-down: the closed cases (denominator) and those with money recovered."""
     closed = _closed_in(cases, period)
-    return Parts(numerator=closed, denominator=closed, num_agg=_sum("recovered_amount"), den_agg=_sum("claim_amount"),
-                 num_drill=closed.filter(recovered_amount__gt=0))
+    return Parts(
+        numerator=closed,
+        denominator=closed,
+        num_agg=_sum("recovered_amount"),
+        den_agg=_sum("claim_amount"),
+        num_drill=closed.filter(recovered_amount__gt=0),
+    )
 
 
 def completion(cases, period):
@@ -253,8 +274,11 @@ def average_days(cases, period):
     closed = _closed_in(cases, period)
     days = ExpressionWrapper(F("closed_on") - F("filed_on"), output_field=DurationField())
     # Σ days = Σ (closed − filed) − Σ suspended days; both sums add up across courts, so ranking can group by court.
-    return Parts(numerator=closed, denominator=closed,
-                 num_agg=({"elapsed": Sum(days), "suspended": Sum("suspended_days")}, _elapsed_days))
+    return Parts(
+        numerator=closed,
+        denominator=closed,
+        num_agg=({"elapsed": Sum(days), "suspended": Sum("suspended_days")}, _elapsed_days),
+    )
 
 
 def _elapsed_days(row):
@@ -276,8 +300,13 @@ def voluntary_performance(cases, period):
     completed = _closed_in(cases, period).filter(closure_type=ClosureType.COMPLETED)
     receipts = MoneyEntry.objects.filter(case=OuterRef("pk"), kind=MoneyKind.RECEIPT)
     voluntary = completed.filter(
-        Exists(receipts), ~Exists(receipts.exclude(source=ReceiptSource.VOLUNTARY)),
-        ~Exists(Measure.objects.filter(case=OuterRef("pk"), kind__in=COERCIVE_MEASURES).exclude(status=MeasureStatus.REVOKED)),
+        Exists(receipts),
+        ~Exists(receipts.exclude(source=ReceiptSource.VOLUNTARY)),
+        ~Exists(
+            Measure.objects.filter(case=OuterRef("pk"), kind__in=COERCIVE_MEASURES).exclude(
+                status=MeasureStatus.REVOKED
+            )
+        ),
     )
     return Parts(numerator=voluntary, denominator=completed)
 
@@ -286,9 +315,27 @@ PCT = "%"
 INDICATORS = {
     i.code: i
     for i in (
-        Indicator("legal_term_actual_closure", "有财产可供执行案件法定期限内实际执结率", PCT, legal_term_actual_closure, Decimal("90"), core=True),
-        Indicator("terminated_qualified", "无财产可供执行案件终本合格率", PCT, terminated_qualified, Decimal("90"), core=True),
-        Indicator("petitions_handled", "执行信访办结率", PCT, petitions_handled, Decimal("90"), core=True, typed=False, model="command.petition"),
+        Indicator(
+            "legal_term_actual_closure",
+            "有财产可供执行案件法定期限内实际执结率",
+            PCT,
+            legal_term_actual_closure,
+            Decimal("90"),
+            core=True,
+        ),
+        Indicator(
+            "terminated_qualified", "无财产可供执行案件终本合格率", PCT, terminated_qualified, Decimal("90"), core=True
+        ),
+        Indicator(
+            "petitions_handled",
+            "执行信访办结率",
+            PCT,
+            petitions_handled,
+            Decimal("90"),
+            core=True,
+            typed=False,
+            model="command.petition",
+        ),
         Indicator("three_year_closure", "三年内整体执结率", PCT, three_year_closure, Decimal("80"), core=True),
         Indicator("actual_closure", "实际执结率", PCT, actual_closure),
         Indicator("money_recovery", "实际执行到位率", PCT, money_recovery, parts_unit="元"),
@@ -303,6 +350,7 @@ CORE = [code for code, i in INDICATORS.items() if i.core]
 
 
 # --- evaluation ---------------------------------------------------------------------------------------
+
 
 def _base(indicator, court_ids, case_type):
     if indicator.model == "command.petition":
@@ -323,8 +371,17 @@ def _value(indicator, num, den):
 def _result(indicator, num, den, case_type):
     value = _value(indicator, num, den)
     below = bool(indicator.target is not None and value is not None and value < indicator.target)
-    return Result(indicator.code, indicator.name, indicator.unit, num, den, value, indicator.target,
-                  case_type if indicator.typed else None, below)
+    return Result(
+        indicator.code,
+        indicator.name,
+        indicator.unit,
+        num,
+        den,
+        value,
+        indicator.target,
+        case_type if indicator.typed else None,
+        below,
+    )
 
 
 def _parts(indicator, court_ids, period, case_type):
@@ -373,7 +430,7 @@ def _grouped_parts(parts, num_agg, den_agg):
     num_aggs = {f"num_{k}": a if parts.num_q is None else _filtered(a, parts.num_q) for k, a in num_agg[0].items()}
     den_aggs = {f"den_{k}": a for k, a in den_agg[0].items()}
     rows = _grouped(parts.denominator, ({**num_aggs, **den_aggs}, None))
-    pick = lambda row, prefix: {k[len(prefix):]: v for k, v in row.items() if k.startswith(prefix)}  # noqa: E731
+    pick = lambda row, prefix: {k[len(prefix) :]: v for k, v in row.items() if k.startswith(prefix)}  # noqa: E731
     return ({c: pick(r, "num_") for c, r in rows.items()}, {c: pick(r, "den_") for c, r in rows.items()})
 
 
@@ -454,7 +511,10 @@ def check_targets(court, period, case_types=IMPLEMENTATION_TYPES):
             below.append(result)
             label = f"{CaseType(result.case_type).label} " if result.case_type else ""
             raise_alert(
-                kind="indicator_below_target", court=court, severity=AlertSeverity.WARNING, dedup_key=key,
+                kind="indicator_below_target",
+                court=court,
+                severity=AlertSeverity.WARNING,
+                dedup_key=key,
                 title=f"{court.short_name} {label}{result.name} {result.value}% 低于目标 {result.target}%",
                 message=f"{period}：{result.numerator} / {result.denominator}",
                 link=f"/command/indicators/?court={court.code}&start={period.start}&end={period.end}",

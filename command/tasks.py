@@ -1,4 +1,5 @@
 """Beat tasks of the command app: thin, idempotent, they call services and take primary keys."""
+
 import datetime as dt
 from functools import partial
 
@@ -40,4 +41,6 @@ def scheduled_bulletins(kind):
     period = period_for(kind, timezone.localdate())
     with transaction.atomic():
         for court_id in Court.objects.values_list("pk", flat=True):
-            transaction.on_commit(partial(generate_bulletin_task.delay, court_id, kind, str(period.start), str(period.end)))
+            transaction.on_commit(
+                partial(generate_bulletin_task.delay, court_id, kind, str(period.start), str(period.end))
+            )

@@ -13,8 +13,15 @@ class ScreenLayoutInline(admin.StackedInline):
 
 @admin.register(CommandCentre)
 class CommandCentreAdmin(admin.ModelAdmin):
-    list_display = ["name", "court", "director", "court_leader", "escalate_after_minutes", "warning_escalate_after_minutes",
-                    "checkin_grace_minutes"]
+    list_display = [
+        "name",
+        "court",
+        "director",
+        "court_leader",
+        "escalate_after_minutes",
+        "warning_escalate_after_minutes",
+        "checkin_grace_minutes",
+    ]
     raw_id_fields = ["director", "court_leader"]
     inlines = [ScreenLayoutInline]
 

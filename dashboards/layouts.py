@@ -1,4 +1,5 @@
 """Screen layouts: the carousel pages of a command centre's screen, and the always-visible frame."""
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ def default_pages():
     for group in ModuleGroup:
         codes = [m.code for m in all_modules().values() if m.group == group and m.code not in FRAME]
         for i in range(0, len(codes), PER_PAGE):
-            pages.append({"title": str(group.label), "modules": codes[i:i + PER_PAGE]})
+            pages.append({"title": str(group.label), "modules": codes[i : i + PER_PAGE]})
     return pages
 
 

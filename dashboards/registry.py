@@ -11,6 +11,7 @@ A module is computed in two steps so that all 28 court scopes come from one pass
 So `compute(scope, now)` and the all-scopes refresh run the same code, and additive figures never
 get re-queried per court (the high court's numbers are the sum of its subtree's).
 """
+
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -48,8 +49,14 @@ class Module:
         return ctx.finish(self, self.gather(ctx), scope)
 
     def meta(self):
-        return {"code": self.code, "number": self.number, "title": str(self.title), "group": self.group,
-                "chart": self.chart, "interval": self.interval}
+        return {
+            "code": self.code,
+            "number": self.number,
+            "title": str(self.title),
+            "group": self.group,
+            "chart": self.chart,
+            "interval": self.interval,
+        }
 
 
 def register(number, title, group, chart, *, interval=DEFAULT_INTERVAL, sources=(), additive=True):
@@ -59,8 +66,18 @@ def register(number, title, group, chart, *, interval=DEFAULT_INTERVAL, sources=
         code = f"m{number:02d}"
         if code in _MODULES:
             raise ValueError(f"module {code} registered twice")
-        _MODULES[code] = Module(code=code, number=number, title=title, group=group, chart=chart,
-                                gather=obj.gather, finish=obj.finish, interval=interval, sources=tuple(sources), additive=additive)
+        _MODULES[code] = Module(
+            code=code,
+            number=number,
+            title=title,
+            group=group,
+            chart=chart,
+            gather=obj.gather,
+            finish=obj.finish,
+            interval=interval,
+            sources=tuple(sources),
+            additive=additive,
+        )
         return obj
 
     return wrap
@@ -77,6 +94,7 @@ def get(code):
 
 
 # --- merging partial figures -----------------------------------------------------------------
+
 
 def merge(a, b):
     """Add two partial results: numbers add, dicts merge key by key, lists concatenate."""
@@ -103,6 +121,7 @@ def add_to(per_court, court_id, **values):
 
 
 # --- context: time, courts, memoised shared queries ---------------------------------------------
+
 
 class Context:
     """One refresh: the time, the court tree, and queries several modules share (memoised)."""
@@ -185,6 +204,7 @@ class ScopeView:
 
 # --- JSON helpers -----------------------------------------------------------------------------
 
+
 def money(value):
     """Decimal yuan → '1234.50' (JSON carries money as strings; never float), 四舍五入 (execcenter.rounding)."""
     return str(to_cents(value or Decimal("0")))
@@ -202,6 +222,14 @@ YUAN = gettext_lazy("元")
 def kpi(*items):
     """{"items": [{label, value, unit?, display?}]}: an amount (unit 元) also carries the figure the screen shows,
     "1.5万" / "12.35亿", rounded here half up (execcenter.money.screen_figure), not by the browser's float toFixed."""
-    return {"items": [{"label": str(label), "value": value, **({"unit": str(unit)} if unit else {}),
-                       **({"display": screen_figure(value)} if unit and str(unit) == str(YUAN) and value is not None else {})}
-                      for label, value, unit in items]}
+    return {
+        "items": [
+            {
+                "label": str(label),
+                "value": value,
+                **({"unit": str(unit)} if unit else {}),
+                **({"display": screen_figure(value)} if unit and str(unit) == str(YUAN) and value is not None else {}),
+            }
+            for label, value, unit in items
+        ]
+    }

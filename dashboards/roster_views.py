@@ -1,5 +1,6 @@
 """The director's pages: roster planning from a weekly pattern, the month view (printable, .xlsx/.csv), editing one
 shift's posts, and the screen layout editor with a preview. Thin: dashboards.services.roster and layouts decide."""
+
 import datetime as dt
 
 from django.contrib import messages
@@ -24,8 +25,15 @@ from .models import CommandCentre, ScreenLayout, Shift
 from .registry import all_modules
 from .services import roster
 
-WEEKDAYS = (gettext_lazy("周一"), gettext_lazy("周二"), gettext_lazy("周三"), gettext_lazy("周四"), gettext_lazy("周五"),
-            gettext_lazy("周六"), gettext_lazy("周日"))
+WEEKDAYS = (
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+)
 WEEK_ROWS = [(str(d), label) for d, label in enumerate(WEEKDAYS)] + [("holiday", gettext_lazy("节假日"))]
 DEFAULT_SLOTS = [{"name": "白班", "start": "08:00", "hours": 12}, {"name": "夜班", "start": "20:00", "hours": 12}]
 
@@ -64,13 +72,22 @@ def _parse_holidays(text):
         try:
             out.append((dt.date.fromisoformat(day), name.strip() or _("节假日")))
         except ValueError:
-            raise DomainError(_("第 %(n)d 行日期格式应为 YYYY-MM-DD (bad holiday date)") % {"n": n}, status=400) from None
+            raise DomainError(
+                _("第 %(n)d 行日期格式应为 YYYY-MM-DD (bad holiday date)") % {"n": n}, status=400
+            ) from None
     return out
 
 
 def _pattern_from_post(post):
-    slots = [{"name": post.get(f"slot{i}_name", ""), "start": post.get(f"slot{i}_start", ""), "hours": post.get(f"slot{i}_hours", "")}
-             for i in range(2) if post.get(f"slot{i}_name")]
+    slots = [
+        {
+            "name": post.get(f"slot{i}_name", ""),
+            "start": post.get(f"slot{i}_start", ""),
+            "hours": post.get(f"slot{i}_hours", ""),
+        }
+        for i in range(2)
+        if post.get(f"slot{i}_name")
+    ]
     week = {}
     for key, _label in WEEK_ROWS:
         day = []
@@ -91,8 +108,14 @@ def roster_plan(request):
         return render(request, "dashboards/roster_plan.html", {"centre": None})
     centre = _centre(request, "duty.plan")
     officers = list(Officer.objects.filter(court=centre.court).order_by("name"))
-    context = {"centre": centre, "officers": officers, "week_rows": WEEK_ROWS, "slots": DEFAULT_SLOTS, "post": request.POST,
-               "conflicts": []}
+    context = {
+        "centre": centre,
+        "officers": officers,
+        "week_rows": WEEK_ROWS,
+        "slots": DEFAULT_SLOTS,
+        "post": request.POST,
+        "conflicts": [],
+    }
     if request.method == "POST":
         try:
             first = dt.date.fromisoformat(request.POST.get("first_day", ""))
@@ -101,9 +124,16 @@ def roster_plan(request):
             messages.error(request, _("请填写开始和结束日期 (first and last day are required)"))
             return render(request, "dashboards/roster_plan.html", context, status=400)
         try:
-            made = roster.plan(request.user, centre, first, last, _pattern_from_post(request.POST),
-                               holidays=_parse_holidays(request.POST.get("holidays")), replace=request.POST.get("replace") == "on",
-                               request=request)
+            made = roster.plan(
+                request.user,
+                centre,
+                first,
+                last,
+                _pattern_from_post(request.POST),
+                holidays=_parse_holidays(request.POST.get("holidays")),
+                replace=request.POST.get("replace") == "on",
+                request=request,
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
             context["conflicts"] = exc.details.get("conflicts", [])
@@ -132,38 +162,74 @@ def roster_month(request):
         d["weekday_label"] = WEEKDAYS[d["weekday"]]
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "csv"):
-        columns = [spreadsheets.Column(_("日期"), spreadsheets.DATE), spreadsheets.Column(_("星期")), spreadsheets.Column(_("节假日")),
-                   spreadsheets.Column(_("班次")), spreadsheets.Column(_("时间")), spreadsheets.Column(_("A岗")), spreadsheets.Column(_("B岗"))]
-        rows = [(d["day"], str(WEEKDAYS[d["weekday"]]), d["holiday"], s["name"], f"{s['start']}–{s['end']}", s["A"] or "", s["B"] or "")
-                for d in days for s in d["shifts"]]
+        columns = [
+            spreadsheets.Column(_("日期"), spreadsheets.DATE),
+            spreadsheets.Column(_("星期")),
+            spreadsheets.Column(_("节假日")),
+            spreadsheets.Column(_("班次")),
+            spreadsheets.Column(_("时间")),
+            spreadsheets.Column(_("A岗")),
+            spreadsheets.Column(_("B岗")),
+        ]
+        rows = [
+            (
+                d["day"],
+                str(WEEKDAYS[d["weekday"]]),
+                d["holiday"],
+                s["name"],
+                f"{s['start']}–{s['end']}",
+                s["A"] or "",
+                s["B"] or "",
+            )
+            for d in days
+            for s in d["shifts"]
+        ]
         sheet = spreadsheets.Sheet(f"{first:%Y-%m}", columns, rows, preamble=[f"{centre.name} {first:%Y年%m月}值班表"])
         name = f"roster-centre{centre.pk}-{first:%Y-%m}.{fmt}"  # ASCII: a header value, whatever the court code
         if fmt == "xlsx":
-            response = HttpResponse(spreadsheets.xlsx_bytes([sheet]),
-                                    content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            response = HttpResponse(
+                spreadsheets.xlsx_bytes([sheet]),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
         else:
             response = StreamingHttpResponse(spreadsheets.iter_csv(sheet), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     previous = (first - dt.timedelta(days=1)).replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
-    return render(request, "dashboards/roster_month.html", {
-        "centre": centre, "first": first, "days": days, "previous": previous, "following": following,
-        "can_plan": may(request.user, "duty.plan", centre)})
+    return render(
+        request,
+        "dashboards/roster_month.html",
+        {
+            "centre": centre,
+            "first": first,
+            "days": days,
+            "previous": previous,
+            "following": following,
+            "can_plan": may(request.user, "duty.plan", centre),
+        },
+    )
 
 
 @requires("duty.plan", model=Shift)
 def roster_shift(request, pk):
     """Change who holds posts A and B of one shift (the director; refused on any conflict)."""
-    shift = get_object_or_404(Shift.objects.visible_to(request.user).select_related("centre__court", "post_a", "post_b"), pk=pk)
+    shift = get_object_or_404(
+        Shift.objects.visible_to(request.user).select_related("centre__court", "post_a", "post_b"), pk=pk
+    )
     _require(request, "duty.plan", shift.centre)
     officers = list(Officer.objects.filter(court=shift.centre.court).order_by("name"))
     context = {"shift": shift, "officers": officers, "conflicts": []}
     if request.method == "POST":
         by_pk = {str(o.pk): o for o in officers}
         try:
-            roster.assign(request.user, shift, by_pk.get(request.POST.get("post_a", "")), by_pk.get(request.POST.get("post_b", "")),
-                          request=request)
+            roster.assign(
+                request.user,
+                shift,
+                by_pk.get(request.POST.get("post_a", "")),
+                by_pk.get(request.POST.get("post_b", "")),
+                request=request,
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
             context["conflicts"] = exc.details.get("conflicts", [])
@@ -176,6 +242,7 @@ def roster_shift(request, pk):
 
 # --- screen layouts ------------------------------------------------------------------------------------------------
 
+
 def _pages_from_text(text):
     """'标题: m01 m02 m03' per line → [{"title", "modules"}] (ValidationError for a line without a title)."""
     pages = []
@@ -186,7 +253,9 @@ def _pages_from_text(text):
         title, sep, codes = line.replace("：", ":").partition(":")
         if not sep or not title.strip():
             raise ValidationError(_("第 %(n)d 行应为“标题: 模块 模块 …” (title: modules)") % {"n": n})
-        pages.append({"title": title.strip(), "modules": [c.strip() for c in codes.replace(",", " ").split() if c.strip()]})
+        pages.append(
+            {"title": title.strip(), "modules": [c.strip() for c in codes.replace(",", " ").split() if c.strip()]}
+        )
     return pages
 
 
@@ -201,10 +270,24 @@ def layout_edit(request):
     layout = ScreenLayout.objects.filter(centre=centre).first()
     modules = {code: m.meta() for code, m in all_modules().items()}
     text = request.POST.get("pages") if request.method == "POST" else _pages_text(pages_for(layout))
-    title = request.POST.get("title", layout.title if layout else "") if request.method == "POST" else (layout.title if layout else "")
-    seconds = request.POST.get("page_seconds") if request.method == "POST" else str(layout.page_seconds if layout else 20)
-    context = {"centre": centre, "text": text, "title": title, "seconds": seconds, "modules": modules, "frame": FRAME,
-               "per_page": PER_PAGE, "preview": None}
+    title = (
+        request.POST.get("title", layout.title if layout else "")
+        if request.method == "POST"
+        else (layout.title if layout else "")
+    )
+    seconds = (
+        request.POST.get("page_seconds") if request.method == "POST" else str(layout.page_seconds if layout else 20)
+    )
+    context = {
+        "centre": centre,
+        "text": text,
+        "title": title,
+        "seconds": seconds,
+        "modules": modules,
+        "frame": FRAME,
+        "per_page": PER_PAGE,
+        "preview": None,
+    }
     if request.method == "POST":
         try:
             pages = _pages_from_text(text)
@@ -213,14 +296,26 @@ def layout_edit(request):
             if not 5 <= seconds_value <= 600:
                 raise ValidationError(_("每页停留 5 至 600 秒 (5–600 seconds a page)"))
         except (ValidationError, ValueError) as exc:
-            messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else _("每页停留秒数应为整数 (seconds must be a number)"))
+            messages.error(
+                request,
+                "；".join(exc.messages)
+                if isinstance(exc, ValidationError)
+                else _("每页停留秒数应为整数 (seconds must be a number)"),
+            )
             return render(request, "dashboards/layout_edit.html", context, status=400)
         context["preview"] = [{"title": p["title"], "modules": [modules[c] for c in p["modules"]]} for p in pages]
         if request.POST.get("step") == "save":
-            ScreenLayout.objects.update_or_create(centre=centre, defaults={"pages": pages, "page_seconds": seconds_value,
-                                                                           "title": (title or "")[:64]})
-            audit(request.user, "screen.layout", centre, court=centre.court, request=request,
-                  details={"pages": len(pages), "page_seconds": seconds_value})
+            ScreenLayout.objects.update_or_create(
+                centre=centre, defaults={"pages": pages, "page_seconds": seconds_value, "title": (title or "")[:64]}
+            )
+            audit(
+                request.user,
+                "screen.layout",
+                centre,
+                court=centre.court,
+                request=request,
+                details={"pages": len(pages), "page_seconds": seconds_value},
+            )
             messages.success(request, _("已保存，大屏将在下一次刷新时按新布局轮播"))
             return redirect(f"{request.path}?centre={centre.pk}")
     return render(request, "dashboards/layout_edit.html", context)

@@ -10,6 +10,7 @@ their roles or court deletes the grant (signal receivers below), and the next po
 for a new token through the session; when the session is gone too, the wall shows a duty-login prompt. Grants live
 in the cache: if the cache is flushed, each screen renews its token once through its session and carries on.
 """
+
 import hashlib
 import secrets
 
@@ -64,7 +65,7 @@ def issue_token(user, session_key=None):
         return None
     sid = session_id(session_key) or secrets.token_hex(12)
     cache.set(_grant_key(sid), user.pk, max_age())
-    grants = [g for g in cache.get(_user_grants_key(user.pk), []) if g != sid][-(MAX_GRANTS_PER_USER - 1):]
+    grants = [g for g in cache.get(_user_grants_key(user.pk), []) if g != sid][-(MAX_GRANTS_PER_USER - 1) :]
     cache.set(_user_grants_key(user.pk), [*grants, sid], max_age())
     return signing.dumps({"u": user.pk, "p": prefix, "s": sid}, salt=SALT, compress=False)
 
@@ -132,7 +133,9 @@ def _remember_officer_scope(sender, instance, **kwargs):
 @receiver(post_save, sender=Officer)
 def _officer_changed(sender, instance, created, **kwargs):
     before = getattr(instance, "_screen_before", None)
-    if before and (sorted(before["roles"] or []) != sorted(instance.roles or []) or before["court_id"] != instance.court_id):
+    if before and (
+        sorted(before["roles"] or []) != sorted(instance.roles or []) or before["court_id"] != instance.court_id
+    ):
         end_user_grants(instance.user_id)
 
 

@@ -10,6 +10,7 @@ Cache layout (keys are per court code):
 A bundle holds only what changes when the figures change (values, errors), so an unchanged screen
 keeps its ETag and polls answer 304; the refresh time travels in response headers instead.
 """
+
 import hashlib
 import json
 import logging
@@ -107,8 +108,16 @@ def _compute_and_publish(now, force, only, alias):
     cache.set(STATE_KEY, state, None)
     screens = publish(state, courts)
     duration = time.monotonic() - started
-    cache.set(META_KEY, {"at": time.time(), "as_of": _iso(now), "duration": duration,
-                         "courts": sorted(c.code for c in courts.values())}, None)
+    cache.set(
+        META_KEY,
+        {
+            "at": time.time(),
+            "as_of": _iso(now),
+            "duration": duration,
+            "courts": sorted(c.code for c in courts.values()),
+        },
+        None,
+    )
     return {"computed": computed, "failed": failed, "screens": screens, "duration": duration, "timings": timings}
 
 
@@ -136,12 +145,19 @@ def publish(state, courts):
             entry = state.get(code)
             if entry is None or (court.code not in entry.get("values", {}) and not entry.get("error")):
                 continue
-            modules[code] = {**metas[code], "data": entry["values"].get(court.code),
-                             "changed_at": entry.get("changed", {}).get(court.code), "error": entry.get("error")}
+            modules[code] = {
+                **metas[code],
+                "data": entry["values"].get(court.code),
+                "changed_at": entry.get("changed", {}).get(court.code),
+                "error": entry.get("error"),
+            }
         bundle = {
             "court": {"code": court.code, "name": court.name, "short_name": court.short_name, "level": court.level},
-            "layout": {"title": (layout.title if layout else "") or f"{court.short_name}执行指挥中心",
-                       "pages": pages, "page_seconds": layout.page_seconds if layout else 20},
+            "layout": {
+                "title": (layout.title if layout else "") or f"{court.short_name}执行指挥中心",
+                "pages": pages,
+                "page_seconds": layout.page_seconds if layout else 20,
+            },
             "modules": modules,
         }
         content = json.dumps(bundle, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -1,4 +1,5 @@
 """Beat tasks of the screens queue: thin wrappers over snapshots and services (idempotent)."""
+
 import logging
 
 from celery import shared_task

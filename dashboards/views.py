@@ -1,4 +1,5 @@
 """HTML views: the big screen, the duty officers' alert desk and the duty roster page (thin)."""
+
 import datetime as dt
 
 from django.contrib import messages
@@ -46,10 +47,17 @@ def my_screen(request):
 @requires("screen.view")
 def screen(request, court_code):
     court = _visible_court(request, court_code)
-    return render(request, "dashboards/screen.html", {
-        "court": court, "token": issue_token(request.user, request.session.session_key),
-        "parent": court.parent if court.parent and Court.objects.visible_to(request.user).filter(pk=court.parent_id).exists() else None,
-    })
+    return render(
+        request,
+        "dashboards/screen.html",
+        {
+            "court": court,
+            "token": issue_token(request.user, request.session.session_key),
+            "parent": court.parent
+            if court.parent and Court.objects.visible_to(request.user).filter(pk=court.parent_id).exists()
+            else None,
+        },
+    )
 
 
 @never_cache
@@ -60,11 +68,19 @@ def screen_token(request, court_code):  # "screen.view", asked inside: the wall 
     """
     if not request.user.is_authenticated:
         login = f"{reverse('login')}?{urlencode({'next': reverse('dashboards:screen', args=[court_code])})}"
-        return JsonResponse({"code": "login_required", "login_url": login,
-                             "detail": _("值班登录已结束，请重新登录 (the duty login has ended: log in again)")}, status=401)
+        return JsonResponse(
+            {
+                "code": "login_required",
+                "login_url": login,
+                "detail": _("值班登录已结束，请重新登录 (the duty login has ended: log in again)"),
+            },
+            status=401,
+        )
     _visible_court(request, court_code)
     if not may(request.user, "screen.view"):
-        return JsonResponse({"code": "permission_denied", "detail": _("您无权查看大屏 (you may not view the screen)")}, status=403)
+        return JsonResponse(
+            {"code": "permission_denied", "detail": _("您无权查看大屏 (you may not view the screen)")}, status=403
+        )
     return JsonResponse({"token": issue_token(request.user, request.session.session_key)})
 
 
@@ -72,6 +88,7 @@ screen_token.policy_action = "screen.view"  # asked inside (screen_access.user_a
 
 
 # --- alert desk -------------------------------------------------------------------------------
+
 
 @requires("alert.read")
 def alert_list(request):
@@ -83,19 +100,29 @@ def alert_list(request):
     if severity in AlertSeverity.values:
         qs = qs.filter(severity=severity)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "dashboards/alerts.html", {
-        "page": page, "status": status, "severity": severity, "statuses": AlertStatus.choices,
-        "severities": AlertSeverity.choices,
-        "escalated": alert_services.escalated_to_me(request.user).select_related("court")[:20],
-    })
+    return render(
+        request,
+        "dashboards/alerts.html",
+        {
+            "page": page,
+            "status": status,
+            "severity": severity,
+            "statuses": AlertStatus.choices,
+            "severities": AlertSeverity.choices,
+            "escalated": alert_services.escalated_to_me(request.user).select_related("court")[:20],
+        },
+    )
 
 
 @requires("alert.read", model=Alert)
 def alert_detail(request, pk):
     alert = get_object_or_404(Alert.objects.visible_to(request.user).select_related("court"), pk=pk)
     if request.method == "POST":
-        step = {"acknowledge": alert_services.acknowledge, "note": alert_services.add_note,
-                "resolve": alert_services.resolve}.get(request.POST.get("step"))
+        step = {
+            "acknowledge": alert_services.acknowledge,
+            "note": alert_services.add_note,
+            "resolve": alert_services.resolve,
+        }.get(request.POST.get("step"))
         if step is None:
             raise Http404
         try:
@@ -104,12 +131,18 @@ def alert_detail(request, pk):
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("dashboards:alert-detail", pk=alert.pk)
-    return render(request, "dashboards/alert_detail.html", {
-        "alert": alert, "actions": alert.actions.select_related("escalated_to"),
-    })
+    return render(
+        request,
+        "dashboards/alert_detail.html",
+        {
+            "alert": alert,
+            "actions": alert.actions.select_related("escalated_to"),
+        },
+    )
 
 
 # --- duty roster ------------------------------------------------------------------------------
+
 
 @requires("duty.read")
 def duty_page(request):
@@ -117,16 +150,23 @@ def duty_page(request):
     officer = officer_of(request.user)
     centres = []
     for centre in CommandCentre.objects.visible_to(request.user).select_related("court", "director"):
-        shifts = list(Shift.objects.filter(centre=centre, ends_at__gte=now - dt.timedelta(hours=12),
-                                           starts_at__lte=now + dt.timedelta(days=3))
-                      .select_related("post_a", "post_b", "handover__written_by", "handover__acknowledged_by"))
-        centres.append({
-            "centre": centre, "shifts": shifts, "now": now,
-            "officers": Officer.objects.filter(court=centre.court).order_by("name"),
-            "swaps": ShiftSwap.objects.filter(shift__centre=centre, status=SwapStatus.REQUESTED).select_related(
-                "shift", "from_officer", "to_officer"),
-            "is_director": may(request.user, "duty.plan", centre),
-        })
+        shifts = list(
+            Shift.objects.filter(
+                centre=centre, ends_at__gte=now - dt.timedelta(hours=12), starts_at__lte=now + dt.timedelta(days=3)
+            ).select_related("post_a", "post_b", "handover__written_by", "handover__acknowledged_by")
+        )
+        centres.append(
+            {
+                "centre": centre,
+                "shifts": shifts,
+                "now": now,
+                "officers": Officer.objects.filter(court=centre.court).order_by("name"),
+                "swaps": ShiftSwap.objects.filter(shift__centre=centre, status=SwapStatus.REQUESTED).select_related(
+                    "shift", "from_officer", "to_officer"
+                ),
+                "is_director": may(request.user, "duty.plan", centre),
+            }
+        )
     return render(request, "dashboards/duty.html", {"centres": centres, "me": officer, "posts": Post.choices})
 
 
@@ -147,7 +187,14 @@ def duty_step(request, pk, step):
     if step == "check-in":
         return _run(request, duty.check_in, shift, request.user)
     if step == "handover":
-        return _run(request, duty.write_handover, shift, request.POST.get("handled", ""), request.POST.get("open_items", ""), request.user)
+        return _run(
+            request,
+            duty.write_handover,
+            shift,
+            request.POST.get("handled", ""),
+            request.POST.get("open_items", ""),
+            request.user,
+        )
     officer = get_object_or_404(Officer.objects.filter(court=shift.centre.court), pk=request.POST.get("officer") or 0)
     if step == "swap":
         return _run(request, duty.request_swap, shift, post, officer, request.POST.get("reason", ""), request.user)

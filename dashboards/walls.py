@@ -3,6 +3,7 @@
 Alert titles and messages are free text written by other apps; an ID number or a mobile number in
 them is masked with execcenter.masking before it reaches a snapshot.
 """
+
 import re
 
 from execcenter.masking import mask_id_number, mask_phone

@@ -12,13 +12,13 @@ from execcenter.services import audit
 
 User = get_user_model()
 
+
 def _admin_site_permission(request):
     """The admin site asks the one policy ("admin.site": the administrator), not Django's is_staff flag alone."""
     return request.user.is_active and policy.may(request.user, "admin.site")
 
 
 admin.site.has_permission = _admin_site_permission
-
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -86,13 +86,29 @@ class OfficerAdmin(ManagedByPolicyAdmin):
         before = Officer.objects.filter(pk=obj.pk).values("roles", "court__code").first() if change else None
         super().save_model(request, obj, form, change)
         after = {"roles": list(obj.roles or []), "court__code": obj.court.code}
-        if before is None or sorted(before["roles"] or []) != sorted(after["roles"]) or before["court__code"] != after["court__code"]:
-            audit(request.user, "officer.roles_changed", obj, request=request, court=obj.court,
-                  details={"before": before, "after": after, "username": obj.user.username})
+        if (
+            before is None
+            or sorted(before["roles"] or []) != sorted(after["roles"])
+            or before["court__code"] != after["court__code"]
+        ):
+            audit(
+                request.user,
+                "officer.roles_changed",
+                obj,
+                request=request,
+                court=obj.court,
+                details={"before": before, "after": after, "username": obj.user.username},
+            )
 
     def delete_model(self, request, obj):
-        audit(request.user, "officer.removed", obj, request=request, court=obj.court,
-              details={"roles": list(obj.roles or []), "username": obj.user.username})
+        audit(
+            request.user,
+            "officer.removed",
+            obj,
+            request=request,
+            court=obj.court,
+            details={"roles": list(obj.roles or []), "username": obj.user.username},
+        )
         super().delete_model(request, obj)
 
 
@@ -109,9 +125,19 @@ class AuditedUserAdmin(UserAdmin):
         after = {f: getattr(obj, f) for f in USER_FLAGS}
         if before != after or "groups" in form.changed_data or "user_permissions" in form.changed_data:
             officer = Officer.objects.select_related("court").filter(user=obj).first()
-            audit(request.user, "user.rights_changed", obj, request=request, court=officer.court if officer else None,
-                  details={"before": before, "after": after, "username": obj.username,
-                           "fields": sorted(set(form.changed_data) & {*USER_FLAGS, "groups", "user_permissions"})})
+            audit(
+                request.user,
+                "user.rights_changed",
+                obj,
+                request=request,
+                court=officer.court if officer else None,
+                details={
+                    "before": before,
+                    "after": after,
+                    "username": obj.username,
+                    "fields": sorted(set(form.changed_data) & {*USER_FLAGS, "groups", "user_permissions"}),
+                },
+            )
 
 
 @admin.register(PartnerClient)
@@ -121,8 +147,18 @@ class PartnerClientAdmin(ManagedByPolicyAdmin):
 
     manage_action = "partner_key.manage"
 
-    list_display = ["name", "kind", "court", "actions", "institution_code", "key_prefix", "key_issued_at", "expires_at",
-                    "revoked_at", "is_active"]
+    list_display = [
+        "name",
+        "kind",
+        "court",
+        "actions",
+        "institution_code",
+        "key_prefix",
+        "key_issued_at",
+        "expires_at",
+        "revoked_at",
+        "is_active",
+    ]
     list_filter = ["kind", "is_active"]
     exclude = ["key_hash"]
     readonly_fields = ["key_prefix", "key_issued_at", "revoked_at"]
@@ -131,8 +167,14 @@ class PartnerClientAdmin(ManagedByPolicyAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
-            audit(request.user, "partner.changed", obj, request=request, court=obj.court,
-                  details={"fields": sorted(form.changed_data)})
+            audit(
+                request.user,
+                "partner.changed",
+                obj,
+                request=request,
+                court=obj.court,
+                details={"fields": sorted(form.changed_data)},
+            )
         else:
             request.partner_keys_shown = [(obj, partner_keys.issue_key(obj, request.user, request=request))]
 
@@ -140,16 +182,24 @@ class PartnerClientAdmin(ManagedByPolicyAdmin):
         return self._key_page(request, getattr(request, "partner_keys_shown", []))
 
     def _key_page(self, request, shown):
-        response = TemplateResponse(request, "admin/execcenter/partnerclient/key_shown.html", {
-            **self.admin_site.each_context(request), "title": _("API 密钥（只显示这一次）"), "shown": shown,
-            "opts": self.model._meta,
-        })
+        response = TemplateResponse(
+            request,
+            "admin/execcenter/partnerclient/key_shown.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("API 密钥（只显示这一次）"),
+                "shown": shown,
+                "opts": self.model._meta,
+            },
+        )
         response["Cache-Control"] = "no-store"  # the only copy of the raw key must not sit in a cache
         return response
 
     @admin.action(description=_("轮换所选系统的 API 密钥（旧密钥立即失效）"), permissions=["change"])
     def rotate_keys(self, request, queryset):
-        shown = [(c, partner_keys.rotate_key(c, request.user, request=request)) for c in queryset if c.revoked_at is None]
+        shown = [
+            (c, partner_keys.rotate_key(c, request.user, request=request)) for c in queryset if c.revoked_at is None
+        ]
         return self._key_page(request, shown)
 
     @admin.action(description=_("吊销所选系统的 API 密钥"), permissions=["change"])
@@ -186,9 +236,19 @@ class AuditedAccessAttemptAdmin(AccessAttemptAdmin):
     def _audit_unlock(self, request, attempts):
         for a in attempts:
             officer = Officer.objects.select_related("court").filter(user__username=a.username).first()
-            audit(request.user, "login.unlocked", court=officer.court if officer else None, request=request,
-                  object_type="auth.user", object_id=(a.username or "")[:64],
-                  details={"username": a.username or "", "ip_address": a.ip_address or "", "failures": a.failures_since_start})
+            audit(
+                request.user,
+                "login.unlocked",
+                court=officer.court if officer else None,
+                request=request,
+                object_type="auth.user",
+                object_id=(a.username or "")[:64],
+                details={
+                    "username": a.username or "",
+                    "ip_address": a.ip_address or "",
+                    "failures": a.failures_since_start,
+                },
+            )
 
     @admin.action(description=_("解除所选登录锁定"), permissions=["delete"])
     def unlock(self, request, queryset):

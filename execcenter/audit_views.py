@@ -4,6 +4,7 @@ Who may: the policy's "audit.read" (auditors, directors, administrators). What t
 rows of their courts' subtree (and, for the province, rows tied to no court). Opening the page with a filter is
 itself audited, so searches of the log are on record too.
 """
+
 import datetime as dt
 
 from django import forms
@@ -21,7 +22,9 @@ PAGE_SIZE = 50
 
 
 class AuditSearchForm(forms.Form):
-    action = forms.CharField(label=_("操作"), required=False, max_length=48, help_text=_("前缀匹配，如 login. 或 personal_data"))
+    action = forms.CharField(
+        label=_("操作"), required=False, max_length=48, help_text=_("前缀匹配，如 login. 或 personal_data")
+    )
     actor = forms.CharField(label=_("操作人"), required=False, max_length=64)
     object_type = forms.CharField(label=_("对象类型"), required=False, max_length=48)
     object_id = forms.CharField(label=_("对象"), required=False, max_length=64)
@@ -56,7 +59,9 @@ def search(queryset, data, actor):
     if data.get("since"):
         queryset = queryset.filter(at__gte=dt.datetime.combine(data["since"], dt.time.min, tzinfo=tz))
     if data.get("until"):
-        queryset = queryset.filter(at__lt=dt.datetime.combine(data["until"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+        queryset = queryset.filter(
+            at__lt=dt.datetime.combine(data["until"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        )
     return queryset
 
 
@@ -70,7 +75,13 @@ def audit_log(request):
         rows = search(rows, form.cleaned_data, request.user)
         filters = {k: str(v) for k, v in form.cleaned_data.items() if v}
         if filters:
-            audit(request.user, "audit.search", request=request, object_type="execcenter.auditlog", details={"filters": filters})
+            audit(
+                request.user,
+                "audit.search",
+                request=request,
+                object_type="execcenter.auditlog",
+                details={"filters": filters},
+            )
     elif form.is_bound:
         rows = rows.none()
     page = Paginator(rows.order_by("-at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))

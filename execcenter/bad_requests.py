@@ -4,6 +4,7 @@ API error. Nothing is changed: the body is refused before any view code runs on 
 
 Used by the API's exception handler and by Django's handler400 (bodies read outside DRF: forms, CSRF checks).
 """
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponse, JsonResponse
@@ -15,7 +16,11 @@ def body_refusal(exc):
     """(status, code, message) for an unreadable-body exception, or None for any other exception."""
     if isinstance(exc, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        return 413, "body_too_large", _("请求体过大：上限为 %(n)s 字节 (request body too large: at most %(n)s bytes)") % {"n": limit}
+        return (
+            413,
+            "body_too_large",
+            _("请求体过大：上限为 %(n)s 字节 (request body too large: at most %(n)s bytes)") % {"n": limit},
+        )
     if isinstance(exc, TooManyFieldsSent):
         return 413, "too_many_fields", _("表单字段过多 (too many form fields)")
     if isinstance(exc, TooManyFilesSent):
@@ -37,8 +42,10 @@ def bad_request(request, exception=None):
     status, code, message = refusal or (400, "bad_request", _("请求无效 (bad request)"))
     if _wants_json(request):
         return JsonResponse({"detail": message, "code": code}, status=status)
-    return HttpResponse(f"<!doctype html><meta charset=utf-8><title>{status}</title><h1>{status}</h1><p>{escape(message)}</p>",
-                        status=status)
+    return HttpResponse(
+        f"<!doctype html><meta charset=utf-8><title>{status}</title><h1>{status}</h1><p>{escape(message)}</p>",
+        status=status,
+    )
 
 
 def not_found(request, exception=None):

@@ -4,6 +4,7 @@
 background probe at most every BROKER_PROBE_SECONDS, so the big screen's poll — which must stay free
 of blocking I/O — can say "broker down" without ever waiting on a dead broker (issue 16).
 """
+
 import threading
 import time
 

@@ -1,4 +1,5 @@
 """The Celery app. Each app's tasks.py is auto-discovered; beat entries are added in settings."""
+
 import os
 
 from celery import Celery

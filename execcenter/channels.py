@@ -9,6 +9,7 @@ A channel's `send(notification)` returns the receiver's reference, or raises:
 Every request carries the notification's UUID (e-mail Message-ID, `Idempotency-Key` header), so a receiver that
 sees a message twice — a worker that died after sending and before recording it — can drop the repeat.
 """
+
 import json
 import smtplib
 import urllib.error
@@ -52,9 +53,12 @@ class EmailChannel(Channel):
 
     def send(self, notification):
         message = EmailMessage(
-            subject=notification.subject, body=_with_link(notification), to=[notification.address],
+            subject=notification.subject,
+            body=_with_link(notification),
+            to=[notification.address],
             from_email=settings.DEFAULT_FROM_EMAIL,
-            headers={"Message-ID": f"<{notification.uuid}@{settings.NOTIFY_MESSAGE_ID_DOMAIN}>"})
+            headers={"Message-ID": f"<{notification.uuid}@{settings.NOTIFY_MESSAGE_ID_DOMAIN}>"},
+        )
         try:
             sent = get_connection(timeout=settings.NOTIFY_HTTP_TIMEOUT).send_messages([message])
         except (TimeoutError, OSError) as exc:  # smtplib's errors are OSError subclasses
@@ -75,8 +79,12 @@ def _with_link(notification):
 
 def post_json(url, payload, idempotency_key, timeout):
     """POST JSON; the parsed answer. Maps failures to Transient (network, 5xx, 429) or Permanent (other 4xx)."""
-    request = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"), method="POST",
-                                     headers={"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": idempotency_key})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+        method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": idempotency_key},
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
@@ -103,8 +111,12 @@ class SmsGatewayChannel(Channel):
         if not settings.NOTIFY_SMS_URL:
             raise PermanentChannelError("NOTIFY_SMS_URL is not configured")
         text = f"{notification.subject} {notification.body}"[: settings.NOTIFY_SMS_MAX_CHARS]
-        answer = post_json(settings.NOTIFY_SMS_URL, {"phone": notification.address, "text": text, "ref": str(notification.uuid)},
-                           str(notification.uuid), settings.NOTIFY_HTTP_TIMEOUT)
+        answer = post_json(
+            settings.NOTIFY_SMS_URL,
+            {"phone": notification.address, "text": text, "ref": str(notification.uuid)},
+            str(notification.uuid),
+            settings.NOTIFY_HTTP_TIMEOUT,
+        )
         if not answer.get("message_id"):
             raise TransientChannelError(f"the SMS gateway gave no message id: {answer}")
         return str(answer["message_id"])

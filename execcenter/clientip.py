@@ -12,6 +12,7 @@ proxies we trust:
 
 Returns a normalised IP string, or None when the request has no usable socket address (e.g. a test request).
 """
+
 import ipaddress
 from functools import lru_cache
 

@@ -7,6 +7,7 @@ comparison sent the screen poll's full 25 KB bundle every 5 s to every screen be
 
 Used by the screen poll (dashboards.api.snapshot) and by the static files (execcenter.static.WeakETagWhiteNoise).
 """
+
 from django.utils.http import parse_etags
 
 

@@ -5,6 +5,7 @@ seconds behind the primary — the snapshot refresh of the 40 screen modules —
 this router sends its reads there. Everything else (every write, and the reads of services that read their own
 writes or take row locks: case state, money, control orders) stays on the primary, as without a replica.
 """
+
 import contextlib
 import contextvars
 

@@ -12,6 +12,7 @@ Shapes: `new_document(draft=False)` → python-docx Document (A4, margins 37/35/
 the .docx, after `finish(doc)` has given every run in body, tables, headers and footers its fonts.
 Sizes are in points: 二号 22 pt (title), 三号 16 pt (body).
 """
+
 import io
 
 from docx import Document
@@ -20,15 +21,15 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-TITLE_FONT = "方正小标宋简体"   # GB/T 9704 §7.3.1: title in 小标宋
+TITLE_FONT = "方正小标宋简体"  # GB/T 9704 §7.3.1: title in 小标宋
 TITLE_FALLBACK = "宋体"
-BODY_FONT = "仿宋_GB2312"       # GB/T 9704 §7.3.2 body: 仿宋 三号
+BODY_FONT = "仿宋_GB2312"  # GB/T 9704 §7.3.2 body: 仿宋 三号
 BODY_FALLBACK = "仿宋"
-HEADING_FONT = "黑体"           # first-level headings: 黑体
+HEADING_FONT = "黑体"  # first-level headings: 黑体
 LANGUAGE = "zh-CN"
-TITLE_SIZE = 22                 # 二号
-BODY_SIZE = 16                  # 三号
-LINE_PITCH = 28.9               # 22 lines per page on the type area (GB/T 9704 §5.2.2)
+TITLE_SIZE = 22  # 二号
+BODY_SIZE = 16  # 三号
+LINE_PITCH = 28.9  # 22 lines per page on the type area (GB/T 9704 §5.2.2)
 DRAFT_MARK = "草稿"
 
 _FONT_ATTRS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
@@ -64,7 +65,11 @@ def _chinese_defaults(doc):
     for style in styles.findall(qn("w:style")):
         style_rpr = style.find(qn("w:rPr"))
         if style_rpr is not None and style_rpr.find(qn("w:rFonts")) is not None:
-            east = HEADING_FONT if "Heading" in (style.get(qn("w:styleId")) or "") or "Title" in (style.get(qn("w:styleId")) or "") else BODY_FONT
+            east = (
+                HEADING_FONT
+                if "Heading" in (style.get(qn("w:styleId")) or "") or "Title" in (style.get(qn("w:styleId")) or "")
+                else BODY_FONT
+            )
             _set_fonts(style_rpr, east, BODY_FALLBACK)
     theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
     if theme_lang is not None:
@@ -104,7 +109,9 @@ def style_run(run, font=BODY_FONT, fallback=BODY_FALLBACK, size=BODY_SIZE, bold=
     return run
 
 
-def paragraph(doc, text, *, font=BODY_FONT, fallback=BODY_FALLBACK, size=BODY_SIZE, align=None, indent=True, bold=False):
+def paragraph(
+    doc, text, *, font=BODY_FONT, fallback=BODY_FALLBACK, size=BODY_SIZE, align=None, indent=True, bold=False
+):
     """One paragraph of one run with fixed 28.9 pt lines; `indent` = two characters on the first line."""
     p = doc.add_paragraph()
     p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -119,7 +126,15 @@ def paragraph(doc, text, *, font=BODY_FONT, fallback=BODY_FALLBACK, size=BODY_SI
 
 
 def title(doc, text):
-    return paragraph(doc, text, font=TITLE_FONT, fallback=TITLE_FALLBACK, size=TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    return paragraph(
+        doc,
+        text,
+        font=TITLE_FONT,
+        fallback=TITLE_FALLBACK,
+        size=TITLE_SIZE,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+    )
 
 
 def table(doc, header, rows, *, size=12):
@@ -137,8 +152,14 @@ def table(doc, header, rows, *, size=12):
 def _all_runs(doc):
     parts = [doc.element.body]
     for section in doc.sections:
-        for hf in (section.header, section.footer, section.first_page_header, section.first_page_footer,
-                   section.even_page_header, section.even_page_footer):
+        for hf in (
+            section.header,
+            section.footer,
+            section.first_page_header,
+            section.first_page_footer,
+            section.even_page_header,
+            section.even_page_footer,
+        ):
             if not hf.is_linked_to_previous:
                 parts.append(hf._element)
     for part in parts:

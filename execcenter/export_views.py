@@ -2,6 +2,7 @@
 "audit.export", as "audit.read" for the page and the API), with the audit page's own filters (execcenter.audit_views:
 action prefix, actor, object, court subtree, address, Beijing days), so the file lists what the page shows; the
 export itself is audited."""
+
 import json
 
 from django.http import HttpResponseBadRequest
@@ -14,17 +15,34 @@ from execcenter.models import AuditLog
 from execcenter.policy_http import requires
 
 AUDIT_COLUMNS = [
-    ss.Column("时间", ss.DATETIME), ss.Column("操作人"), ss.Column("操作", width=28), ss.Column("对象类型", width=22),
-    ss.Column("对象", width=14), ss.Column("对象描述", width=36), ss.Column("法院", width=24), ss.Column("来源地址", width=16),
+    ss.Column("时间", ss.DATETIME),
+    ss.Column("操作人"),
+    ss.Column("操作", width=28),
+    ss.Column("对象类型", width=22),
+    ss.Column("对象", width=14),
+    ss.Column("对象描述", width=36),
+    ss.Column("法院", width=24),
+    ss.Column("来源地址", width=16),
     ss.Column("详情", width=60),
 ]
 
 
 def audit_rows(queryset):
     fields = ["at", "actor_label", "action", "object_type", "object_id", "object_repr", "court__name", "ip", "details"]
-    for at, actor, action, object_type, object_id, object_repr, court, ip, details in queryset.values_list(*fields).iterator(chunk_size=2000):
-        yield [at, actor, action, object_type, object_id, object_repr, court or "", ip or "",
-               json.dumps(details, ensure_ascii=False, sort_keys=True) if details else ""]
+    for at, actor, action, object_type, object_id, object_repr, court, ip, details in queryset.values_list(
+        *fields
+    ).iterator(chunk_size=2000):
+        yield [
+            at,
+            actor,
+            action,
+            object_type,
+            object_id,
+            object_repr,
+            court or "",
+            ip or "",
+            json.dumps(details, ensure_ascii=False, sort_keys=True) if details else "",
+        ]
 
 
 @requires("audit.export")
@@ -32,8 +50,14 @@ def audit_log_export(request):
     require_page(request.user, "audit.export")
     form = AuditSearchForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest(f"筛选条件无效 (invalid filters): {form.errors.as_text()}", content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(
+            f"筛选条件无效 (invalid filters): {form.errors.as_text()}", content_type="text/plain; charset=utf-8"
+        )
     rows = search(AuditLog.objects.visible_to(request.user), form.cleaned_data, request.user)
-    sheet = ss.Sheet("审计日志", AUDIT_COLUMNS, audit_rows(rows.order_by("-at", "-id")),
-                     preamble=[f"审计日志（导出时间 {timezone.localtime():%Y-%m-%d %H:%M}）"])
+    sheet = ss.Sheet(
+        "审计日志",
+        AUDIT_COLUMNS,
+        audit_rows(rows.order_by("-at", "-id")),
+        preamble=[f"审计日志（导出时间 {timezone.localtime():%Y-%m-%d %H:%M}）"],
+    )
     return export_response(request, name="审计日志", sheet=sheet, action="export.audit_log")

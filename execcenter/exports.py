@@ -9,6 +9,7 @@ Shapes: `rows_in_chunks(queryset, size)` → iterator of lists of rows (a querys
 database cursor in chunks); `export_response(request, *, name, sheet, action, filters, unmasked)` →
 StreamingHttpResponse. `wants_csv(request)` → bool.
 """
+
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied as PageForbidden
@@ -64,12 +65,21 @@ def clean_filters(request):
 def export_response(request, *, name, sheet, action, unmasked=False, court=None, details=None):
     """Audit the export, then stream `sheet` (an ss.Sheet whose rows are a generator) as `name`.xlsx / .csv."""
     fmt = "csv" if wants_csv(request) else "xlsx"
-    audit(request.user, action, court=court, request=request, object_type="export", object_id=name[:64],
-          details={"filters": clean_filters(request), "format": fmt, "unmasked": bool(unmasked), **(details or {})})
+    audit(
+        request.user,
+        action,
+        court=court,
+        request=request,
+        object_type="export",
+        object_id=name[:64],
+        details={"filters": clean_filters(request), "format": fmt, "unmasked": bool(unmasked), **(details or {})},
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{name}-{stamp}.{fmt}"
     if fmt == "csv":
-        response = StreamingHttpResponse((line.encode("utf-8") for line in ss.iter_csv(sheet)), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            (line.encode("utf-8") for line in ss.iter_csv(sheet)), content_type="text/csv; charset=utf-8"
+        )
     else:
         response = StreamingHttpResponse(ss.iter_xlsx([sheet]), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"

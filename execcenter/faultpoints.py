@@ -12,6 +12,7 @@ Actions: `raise` (InjectedCrash every time), `kill` (SIGKILL this process every 
 the first process that reaches the point; a marker file in EC_FAULT_DIR, default VAR_DIR, keeps the
 restarted or redelivered worker from dying again).
 """
+
 import contextlib
 import os
 import signal
@@ -20,17 +21,17 @@ from pathlib import Path
 # Every point, in the order the paths reach them (tests crash at each; `make faults` arms them by name).
 POINTS = (
     # network query fan-out (querycontrol.services.queries)
-    "query.submitted",          # the request and its chunk messages committed, nothing handed to the broker yet
-    "query.chunk.claimed",      # the chunk's run is claimed (version bumped), nothing asked yet
-    "query.chunk.answered",     # the institutions answered, nothing written yet
-    "query.chunk.written",      # the chunk's answers committed, the request's final status not yet written
-    "query.request.finished",   # the request's final status committed
+    "query.submitted",  # the request and its chunk messages committed, nothing handed to the broker yet
+    "query.chunk.claimed",  # the chunk's run is claimed (version bumped), nothing asked yet
+    "query.chunk.answered",  # the institutions answered, nothing written yet
+    "query.chunk.written",  # the chunk's answers committed, the request's final status not yet written
+    "query.request.finished",  # the request's final status committed
     # control orders (querycontrol.services.orders / sending)
-    "order.approved",           # the approval committed, the send message not yet handed to the broker
-    "order.send.claimed",       # APPROVED → SENT committed, the institution not yet called
-    "order.send.answered",      # the institution answered, the answer not yet applied
-    "order.apply.saved",        # inside the applying transaction: order saved, receipt booked, not committed
-    "order.applied",            # the answer committed
+    "order.approved",  # the approval committed, the send message not yet handed to the broker
+    "order.send.claimed",  # APPROVED → SENT committed, the institution not yet called
+    "order.send.answered",  # the institution answered, the answer not yet applied
+    "order.apply.saved",  # inside the applying transaction: order saved, receipt booked, not committed
+    "order.applied",  # the answer committed
 )
 
 

@@ -9,6 +9,7 @@ filters, search, the public disclosure page, lookups), and is validated after th
 
 Shapes: every function takes any value (None → "") and returns a str; none of them raises.
 """
+
 import re
 import unicodedata
 

@@ -6,6 +6,7 @@ Axes compares one number with one limit; `LoginLockoutHandler.get_failures` maps
 LOGIN_FAILURES_PER_ACCOUNT times, or this address LOGIN_FAILURES_PER_IP times" onto that number, so the rest of
 axes (records, cool-off, admin, `axes_reset`) is used as it is.
 """
+
 from axes.handlers.database import AxesDatabaseHandler
 from axes.signals import user_locked_out
 from django.conf import settings
@@ -38,8 +39,10 @@ class LoginLockoutHandler(AxesDatabaseHandler):
 
 def lockout_message():
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return _("登录失败次数过多，该账号或来源地址已锁定 %(m)s 分钟；如需提前解锁请联系系统管理员。"
-             "(Too many failed logins: this account or address is locked for %(m)s minutes; an administrator can unlock it.)") % {"m": minutes}
+    return _(
+        "登录失败次数过多，该账号或来源地址已锁定 %(m)s 分钟；如需提前解锁请联系系统管理员。"
+        "(Too many failed logins: this account or address is locked for %(m)s minutes; an administrator can unlock it.)"
+    ) % {"m": minutes}
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -47,7 +50,9 @@ def lockout_response(request, original_response=None, credentials=None):
     message = lockout_message()
     if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"detail": message, "code": "login_locked"}, status=429)
-    return render(request, "registration/login.html", {"locked": message, "next": request.POST.get("next", "")}, status=429)
+    return render(
+        request, "registration/login.html", {"locked": message, "next": request.POST.get("next", "")}, status=429
+    )
 
 
 @receiver(user_locked_out)
@@ -61,7 +66,11 @@ def audit_lockout(sender, request, username, ip_address, **kwargs):
         return
     officer = Officer.objects.select_related("court").filter(user__username=username).first() if username else None
     audit(
-        None, "login.locked_out", court=officer.court if officer else None, request=request,
-        object_type="auth.user", object_id=(username or "")[:64],
+        None,
+        "login.locked_out",
+        court=officer.court if officer else None,
+        request=request,
+        object_type="auth.user",
+        object_id=(username or "")[:64],
         details={"username": (username or "")[:150], "path": request.path[:200]},
     )

@@ -10,6 +10,7 @@ decimals as REAL, `Sum("amount")` was a float sum the screen printed as `2127108
 - MoneySum: Σ of an amount as Decimal to the fen on every backend (exact whole-fen integers in SQL).
 - format_yuan / format_wan: "1,234.50元", "21,271.09万元"; rounding is execcenter.rounding's 四舍五入.
 """
+
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django import forms
@@ -64,7 +65,9 @@ def parse_amount(value, *, allow_zero=False, allow_negative=False):
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise ValidationError(_("金额格式错误：%(v)s (not an amount)") % {"v": str(value)[:40]}, code="amount_invalid") from None
+        raise ValidationError(
+            _("金额格式错误：%(v)s (not an amount)") % {"v": str(value)[:40]}, code="amount_invalid"
+        ) from None
     if not amount.is_finite():
         raise ValidationError(_("金额格式错误：%(v)s (not an amount)") % {"v": str(value)[:40]}, code="amount_invalid")
     # Size first: quantizing 1E+100000 to the fen would overflow the decimal context.
@@ -121,7 +124,9 @@ class MoneySum(Sum):
 
     def __init__(self, expression, **extra):
         expression = F(expression) if isinstance(expression, str) else expression
-        super().__init__(expression, output_field=models.DecimalField(max_digits=22, decimal_places=DECIMAL_PLACES), **extra)
+        super().__init__(
+            expression, output_field=models.DecimalField(max_digits=22, decimal_places=DECIMAL_PLACES), **extra
+        )
 
     def as_sqlite(self, compiler, connection, **extra_context):
         fen = self.copy()

@@ -9,6 +9,7 @@ after the commit (`deliver`), retries transient failures with backoff, and never
   critical messages go at once.
 - Retries: transient errors retry after 1, 2, 4 … minutes (capped at 30), at most NOTIFY_MAX_ATTEMPTS times.
 """
+
 import datetime as dt
 import logging
 from functools import partial
@@ -30,7 +31,11 @@ def preference_of(officer):
 
 def channels_for(officer, preference):
     """The channels this officer receives on: their chosen ones, or e-mail and SMS by default."""
-    chosen = preference.channels if preference and preference.channels else [NotificationChannel.EMAIL, NotificationChannel.SMS]
+    chosen = (
+        preference.channels
+        if preference and preference.channels
+        else [NotificationChannel.EMAIL, NotificationChannel.SMS]
+    )
     return [c for c in chosen if c in NotificationChannel.values]
 
 
@@ -38,7 +43,12 @@ def quiet_until(preference, now):
     """The end of the quiet hours `now` falls in (an aware datetime), or None outside them.
 
     Quiet hours may cross midnight (22:00–07:00). Local time is Asia/Shanghai."""
-    if preference is None or preference.quiet_start is None or preference.quiet_end is None or preference.quiet_start == preference.quiet_end:
+    if (
+        preference is None
+        or preference.quiet_start is None
+        or preference.quiet_end is None
+        or preference.quiet_start == preference.quiet_end
+    ):
         return None
     local = timezone.localtime(now)
     t, start, end = local.time(), preference.quiet_start, preference.quiet_end
@@ -76,8 +86,17 @@ def send(officer, *, subject, body, dedup_key, severity=AlertSeverity.WARNING, l
         try:
             with transaction.atomic():
                 row = Notification.objects.create(
-                    recipient=officer, court_id=officer.court_id, channel=name, address=address, severity=severity,
-                    subject=subject[:160], body=body, link=link, dedup_key=f"{dedup_key}:{name}"[:160], not_before=wait or now)
+                    recipient=officer,
+                    court_id=officer.court_id,
+                    channel=name,
+                    address=address,
+                    severity=severity,
+                    subject=subject[:160],
+                    body=body,
+                    link=link,
+                    dedup_key=f"{dedup_key}:{name}"[:160],
+                    not_before=wait or now,
+                )
         except IntegrityError:  # this cause was queued before (or concurrently): one message per cause
             continue
         made.append(row)
@@ -103,7 +122,8 @@ def deliver(pk, now=None):
     now = now or timezone.now()
     # Claim by compare-and-swap: only the worker that moved the row from pending to sending calls the channel.
     claimed = Notification.objects.filter(pk=pk, status=NotificationStatus.PENDING, not_before__lte=now).update(
-        status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+        status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
     row = Notification.objects.filter(pk=pk).select_related("recipient").first()
     if not claimed or row is None:
         return row.status if row else None
@@ -112,15 +132,20 @@ def deliver(pk, now=None):
     except TransientChannelError as exc:
         final = row.attempts >= settings.NOTIFY_MAX_ATTEMPTS
         Notification.objects.filter(pk=pk, status=NotificationStatus.SENDING).update(
-            status=NotificationStatus.FAILED if final else NotificationStatus.PENDING, last_error=str(exc)[:300],
-            not_before=now + _backoff(row.attempts))
+            status=NotificationStatus.FAILED if final else NotificationStatus.PENDING,
+            last_error=str(exc)[:300],
+            not_before=now + _backoff(row.attempts),
+        )
         log.warning("notification %s: attempt %s failed: %s", pk, row.attempts, exc)
     except PermanentChannelError as exc:
-        Notification.objects.filter(pk=pk, status=NotificationStatus.SENDING).update(status=NotificationStatus.FAILED, last_error=str(exc)[:300])
+        Notification.objects.filter(pk=pk, status=NotificationStatus.SENDING).update(
+            status=NotificationStatus.FAILED, last_error=str(exc)[:300]
+        )
         log.warning("notification %s failed for good: %s", pk, exc)
     else:
         Notification.objects.filter(pk=pk, status=NotificationStatus.SENDING).update(
-            status=NotificationStatus.SENT, sent_at=timezone.now(), external_ref=ref[:128], last_error="")
+            status=NotificationStatus.SENT, sent_at=timezone.now(), external_ref=ref[:128], last_error=""
+        )
     row.refresh_from_db()
     return row.status
 
@@ -130,9 +155,14 @@ def due(now=None, limit=500):
     died); the latter are given back to pending first."""
     now = now or timezone.now()
     stale = now - dt.timedelta(seconds=settings.NOTIFY_CLAIM_SECONDS)
-    Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=stale).update(status=NotificationStatus.PENDING)
-    return list(Notification.objects.filter(status=NotificationStatus.PENDING, not_before__lte=now)
-                .order_by("not_before", "id").values_list("pk", flat=True)[:limit])
+    Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=stale).update(
+        status=NotificationStatus.PENDING
+    )
+    return list(
+        Notification.objects.filter(status=NotificationStatus.PENDING, not_before__lte=now)
+        .order_by("not_before", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def flush(now=None):

@@ -1,4 +1,5 @@
 """Loading the organisation: the demo province's courts (from the reference CSV) and demo logins."""
+
 import csv
 from pathlib import Path
 
@@ -65,11 +66,15 @@ def create_demo_logins(password=DEMO_PASSWORD):
     courts = {c.code: c for c in Court.objects.all()}
     out = []
     for username, name, code, roles, staff in DEMO_OFFICERS:
-        user, created = User.objects.get_or_create(username=username, defaults={"is_staff": staff, "is_superuser": staff})
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"is_staff": staff, "is_superuser": staff}
+        )
         if created:
             user.set_password(password)
             user.save()
-        Officer.objects.update_or_create(user=user, defaults={"court": courts[code], "name": name, "roles": [str(r) for r in roles]})
+        Officer.objects.update_or_create(
+            user=user, defaults={"court": courts[code], "name": name, "roles": [str(r) for r in roles]}
+        )
         out.append((username, name, courts[code].short_name, [Role(r).label for r in roles]))
     return out
 
@@ -85,7 +90,12 @@ def create_demo_partner(name, kind, court_code, actions, institution_code="", ra
 
 
 DEMO_PARTNERS = [
-    ("执行办案系统", PartnerKind.CASE_SYSTEM, "宁", [PartnerAction.READ, PartnerAction.WRITE_CASES, PartnerAction.QUERY, PartnerAction.CONTROL]),
+    (
+        "执行办案系统",
+        PartnerKind.CASE_SYSTEM,
+        "宁",
+        [PartnerAction.READ, PartnerAction.WRITE_CASES, PartnerAction.QUERY, PartnerAction.CONTROL],
+    ),
     ("执行公开系统", PartnerKind.DISCLOSURE, "宁", [PartnerAction.READ]),
 ]
 

@@ -10,6 +10,7 @@ broker is down the request still succeeds, the rows stay, and beat's `execcenter
 (every OUTBOX_RELAY_SECONDS, itself delivered by the broker, so it runs as soon as the broker is back)
 sends whatever is left, oldest first.
 """
+
 import logging
 from datetime import timedelta
 
@@ -65,8 +66,9 @@ def relay(ids=None, *, limit=None, min_age_seconds=0):
                 _send(row)
                 done.append(row.pk)
         except Exception as exc:  # whatever the transport raises, the row stays for the next relay
-            OutboxMessage.objects.filter(pk=row.pk).update(attempts=row.attempts + 1,
-                                                           last_error=f"{type(exc).__name__}: {exc}"[:200])
+            OutboxMessage.objects.filter(pk=row.pk).update(
+                attempts=row.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:200]
+            )
             log.warning("outbox: broker unavailable, %s message(s) wait: %s", qs.count() - len(done), exc)
             return sent + len(done), str(exc)
         finally:
@@ -83,8 +85,11 @@ def relay_pending(limit=1000, min_age_seconds=2):
     do not both send them."""
     if connection.vendor == "postgresql":
         with transaction.atomic():
-            ids = list(OutboxMessage.objects.select_for_update(skip_locked=True).order_by("id")
-                       .values_list("pk", flat=True)[:limit])  # the rest: the next relay, a few seconds later
+            ids = list(
+                OutboxMessage.objects.select_for_update(skip_locked=True)
+                .order_by("id")
+                .values_list("pk", flat=True)[:limit]
+            )  # the rest: the next relay, a few seconds later
             return relay(ids, limit=limit)
     return relay(None, limit=limit, min_age_seconds=min_age_seconds)
 
@@ -94,5 +99,3 @@ def backlog():
     oldest = OutboxMessage.objects.order_by("id").values_list("created_at", flat=True).first()
     n = OutboxMessage.objects.count() if oldest else 0
     return n, (round((timezone.now() - oldest).total_seconds(), 1) if oldest else 0)
-
-

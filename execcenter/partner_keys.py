@@ -3,6 +3,7 @@ partner's court. Only the SHA-256 of a key is stored; the raw key is returned on
 
 Each step requires the policy's "partner_key.manage" (execcenter/rules.py). Expiry is a field (`PartnerClient.expires_at`) checked on every request by APIKeyAuthentication.
 """
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,8 +23,17 @@ def issue_key(client, actor, *, request=None, action="partner.key_issued"):
     raw = client.set_key()
     client.key_issued_at = timezone.now()
     client.save()
-    audit(actor, action, client, request=request, court=client.court,
-          details={"key_prefix": client.key_prefix, "expires_at": client.expires_at.isoformat() if client.expires_at else None})
+    audit(
+        actor,
+        action,
+        client,
+        request=request,
+        court=client.court,
+        details={
+            "key_prefix": client.key_prefix,
+            "expires_at": client.expires_at.isoformat() if client.expires_at else None,
+        },
+    )
     return raw
 
 
@@ -40,5 +50,12 @@ def revoke_key(client, actor, *, request=None):
         return False
     client.revoked_at, client.is_active = timezone.now(), False
     client.save(update_fields=["revoked_at", "is_active"])
-    audit(actor, "partner.key_revoked", client, request=request, court=client.court, details={"key_prefix": client.key_prefix})
+    audit(
+        actor,
+        "partner.key_revoked",
+        client,
+        request=request,
+        court=client.court,
+        details={"key_prefix": client.key_prefix},
+    )
     return True

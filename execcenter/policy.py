@@ -19,6 +19,7 @@ Actors (docs/design.md §1, §2):
 The order of the checks is fixed so that a refusal reveals nothing: scope first (404 — the record is
 "absent"), then role or key (403), then the record's state (409).
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -71,15 +72,38 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def define(action, label, *, roles=(), partner_kinds=(), partner_action="", admin=False, public=False, own_court=False,
-           state=None, check=None, basis=""):
+def define(
+    action,
+    label,
+    *,
+    roles=(),
+    partner_kinds=(),
+    partner_action="",
+    admin=False,
+    public=False,
+    own_court=False,
+    state=None,
+    check=None,
+    basis="",
+):
     """Register the rule of `action` ("<area>.<verb>"); each action is defined once (ValueError otherwise)."""
     if action in RULES:
         raise ValueError(f"permission rule {action!r} defined twice")
     if bool(partner_kinds) != bool(partner_action):
         raise ValueError(f"{action}: partner_kinds and partner_action go together")
-    RULES[action] = Rule(action, label, frozenset(str(r) for r in roles), frozenset(str(k) for k in partner_kinds),
-                         str(partner_action), admin, public, own_court, state, check, basis)
+    RULES[action] = Rule(
+        action,
+        label,
+        frozenset(str(r) for r in roles),
+        frozenset(str(k) for k in partner_kinds),
+        str(partner_action),
+        admin,
+        public,
+        own_court,
+        state,
+        check,
+        basis,
+    )
     return RULES[action]
 
 
@@ -157,7 +181,11 @@ def explain(actor, action, record=None):
     if is_partner(actor):
         refusal = _partner_refusal(r, actor, record)
     elif getattr(actor, "is_superuser", False):
-        refusal = None if r.admin else Refusal(PermissionDenied, _("系统管理员不办理案件业务 (administrators do no case work)"))
+        refusal = (
+            None
+            if r.admin
+            else Refusal(PermissionDenied, _("系统管理员不办理案件业务 (administrators do no case work)"))
+        )
     else:
         refusal = _officer_refusal(r, actor, record)
     if refusal is not None:
@@ -182,7 +210,9 @@ def _partner_refusal(r, actor, record):
 def _officer_refusal(r, actor, record):
     officer = officer_of(actor)
     if officer is None or not r.roles.intersection(officer.roles):
-        return Refusal(PermissionDenied, _("您的角色无权执行此操作：%(what)s (your role may not do this)") % {"what": r.label})
+        return Refusal(
+            PermissionDenied, _("您的角色无权执行此操作：%(what)s (your role may not do this)") % {"what": r.label}
+        )
     if r.own_court and record is not None:
         court_id = court_id_of(record)
         if court_id is not None and court_id != officer.court_id:

@@ -8,6 +8,7 @@
 - `PolicyRefusalMiddleware` turns a policy or service refusal that escapes a view (execcenter.exceptions.DomainError)
   into a page with its status (403 / 409 / 404) and its Chinese/English message, instead of a 500.
 """
+
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,7 @@ from execcenter.exceptions import DomainError
 def requires(action, *, model=None, lookup="pk", public=False):
     """Decorate an HTML view with the policy action its route stands for; `model` + `lookup` name the URL's record
     (checked with it); `public` views need no login (the rule must be public too)."""
+
     def decorate(view):
         @wraps(view)
         def checked(request, *args, **kwargs):
@@ -35,13 +37,16 @@ def requires(action, *, model=None, lookup="pk", public=False):
         wrapped.policy_action = action
         wrapped.policy_model = model
         return wrapped
+
     return decorate
 
 
 def load(request, queryset, action, **lookup):
     """The record of `queryset` matching `lookup` that the user may see (404 otherwise), once the policy allows
     `action` on it now (403 / 409 otherwise)."""
-    record = get_object_or_404(queryset.visible_to(request.user) if hasattr(queryset, "visible_to") else queryset, **lookup)
+    record = get_object_or_404(
+        queryset.visible_to(request.user) if hasattr(queryset, "visible_to") else queryset, **lookup
+    )
     policy.require(request.user, action, record)
     return record
 
@@ -58,5 +63,9 @@ class PolicyRefusalMiddleware:
             return None  # the API answers DomainError itself (execcenter.api.exceptions)
         if exception.status == 404:
             raise Http404(str(exception.message))
-        return render(request, "execcenter/refused.html", {"message": exception.message, "status": exception.status},
-                      status=exception.status)
+        return render(
+            request,
+            "execcenter/refused.html",
+            {"message": exception.message, "status": exception.status},
+            status=exception.status,
+        )

@@ -5,6 +5,7 @@ On Redis the whole check-and-count is one Lua script (a sorted set of hit times,
 exactly `limit` hits pass in any `window` seconds whatever the number of processes or threads. Without Redis (the
 embedded default: one web process) the same window is kept in the cache under a lock held by the process.
 """
+
 import threading
 import time
 import uuid

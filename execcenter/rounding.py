@@ -6,6 +6,7 @@ rounded here, so the wall, the bulletins, the indicators and the documents agree
 
 Shapes: numbers in are int, Decimal or str (never float: money is never a float here); numbers out are Decimal.
 """
+
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 ROUNDING = ROUND_HALF_UP

@@ -1,4 +1,5 @@
 """Organisation-wide services: the audit log and alerts. Every app writes through these."""
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -81,6 +82,8 @@ def raise_alert(*, kind, court, title, dedup_key, severity=AlertSeverity.WARNING
 
 def resolve_alerts(dedup_prefix):
     """Close alerts whose cause went away (e.g. the freeze was renewed)."""
-    return Alert.objects.filter(dedup_key__startswith=dedup_prefix).exclude(status=AlertStatus.RESOLVED).update(
-        status=AlertStatus.RESOLVED, resolved_at=timezone.now()
+    return (
+        Alert.objects.filter(dedup_key__startswith=dedup_prefix)
+        .exclude(status=AlertStatus.RESOLVED)
+        .update(status=AlertStatus.RESOLVED, resolved_at=timezone.now())
     )

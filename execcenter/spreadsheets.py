@@ -20,6 +20,7 @@ Shapes: `Column(header, kind=TEXT|INT|MONEY|NUMBER|PERCENT|DATE|DATETIME, width=
 and preamble are lines above the header (title, period); `xlsx_bytes(sheets)` → bytes;
 `iter_xlsx(sheets)` → iterator of bytes; `iter_csv(sheet)` → iterator of str (UTF-8 with BOM first).
 """
+
 import csv
 import datetime as dt
 import io
@@ -143,7 +144,9 @@ def _cell(ref, value, kind):
     if t is bool:
         return _text(ref, "是" if value else "否")
     if t in _NUMBERS or isinstance(value, _NUMBERS):
-        style = KIND_STYLE.get(kind, S_MONEY if isinstance(value, Decimal) else S_INT if isinstance(value, int) else S_NUMBER)
+        style = KIND_STYLE.get(
+            kind, S_MONEY if isinstance(value, Decimal) else S_INT if isinstance(value, int) else S_NUMBER
+        )
         if style in (S_DATE, S_DATETIME):
             style = S_NUMBER
         return f'<c r="{ref}" s="{style}"><v>{value}</v></c>'
@@ -184,41 +187,60 @@ HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
 def _content_types(n):
-    sheets = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
-                     f'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, n + 1))
-    return (HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-            '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-            f'{sheets}</Types>')
+    sheets = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+        f'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for i in range(1, n + 1)
+    )
+    return (
+        HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+        f"{sheets}</Types>"
+    )
 
 
 def _workbook(names):
-    sheets = "".join(f'<sheet name={quoteattr(name)} sheetId="{i}" r:id="rId{i}"/>' for i, name in enumerate(names, start=1))
-    return HEAD + f'<workbook {NS} {RNS}><bookViews><workbookView/></bookViews><sheets>{sheets}</sheets></workbook>'
+    sheets = "".join(
+        f'<sheet name={quoteattr(name)} sheetId="{i}" r:id="rId{i}"/>' for i, name in enumerate(names, start=1)
+    )
+    return HEAD + f"<workbook {NS} {RNS}><bookViews><workbookView/></bookViews><sheets>{sheets}</sheets></workbook>"
 
 
 def _workbook_rels(n):
-    rels = "".join(f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-                   f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, n + 1))
-    rels += (f'<Relationship Id="rId{n + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
-             'Target="styles.xml"/>')
-    return HEAD + f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>'
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        f'Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, n + 1)
+    )
+    rels += (
+        f'<Relationship Id="rId{n + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+        'Target="styles.xml"/>'
+    )
+    return (
+        HEAD
+        + f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>'
+    )
 
 
-ROOT_RELS = (HEAD + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-             '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
-             '</Relationships>')
+ROOT_RELS = (
+    HEAD + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+    "</Relationships>"
+)
 
 
 def _core(created):
-    return (HEAD + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>执行指挥中心</dc:creator><dc:language>zh-CN</dc:language>'
-            f'<dcterms:created xsi:type="dcterms:W3CDTF">{created}</dcterms:created></cp:coreProperties>')
+    return (
+        HEAD + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>执行指挥中心</dc:creator><dc:language>zh-CN</dc:language>'
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{created}</dcterms:created></cp:coreProperties>'
+    )
 
 
 def _widths(sheet, sample):
@@ -243,21 +265,31 @@ def _sheet_parts(sheet, sample, rows):
     header_row = len(sheet.preamble) + 1
     widths = _widths(sheet, sample)
     cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, start=1))
-    yield (HEAD + f'<worksheet {NS} {RNS}><sheetViews><sheetView workbookViewId="0">'
-           f'<pane ySplit="{header_row}" topLeftCell="A{header_row + 1}" activePane="bottomLeft" state="frozen"/>'
-           f'<selection pane="bottomLeft" activeCell="A{header_row + 1}" sqref="A{header_row + 1}"/></sheetView></sheetViews>'
-           f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>')
+    yield (
+        HEAD + f'<worksheet {NS} {RNS}><sheetViews><sheetView workbookViewId="0">'
+        f'<pane ySplit="{header_row}" topLeftCell="A{header_row + 1}" activePane="bottomLeft" state="frozen"/>'
+        f'<selection pane="bottomLeft" activeCell="A{header_row + 1}" sqref="A{header_row + 1}"/></sheetView></sheetViews>'
+        f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
+    )
     r = 0
     for r, line in enumerate(sheet.preamble, start=1):
         yield f'<row r="{r}">{_text(f"A{r}", str(line), S_TITLE if r == 1 else S_DEFAULT)}</row>'
     r = header_row
     letters = [_col_letter(i) for i in range(ncols)]
-    yield f'<row r="{r}">' + "".join(_text(f"{letters[i]}{r}", c.header, S_HEADER) for i, c in enumerate(sheet.columns)) + "</row>"
+    yield (
+        f'<row r="{r}">'
+        + "".join(_text(f"{letters[i]}{r}", c.header, S_HEADER) for i, c in enumerate(sheet.columns))
+        + "</row>"
+    )
     kinds = [c.kind for c in sheet.columns]
     for row in rows:
         r += 1
         n = str(r)
-        yield f'<row r="{n}">' + "".join([_cell(letter + n, v, k) for letter, v, k in zip(letters, row, kinds)]) + "</row>"
+        yield (
+            f'<row r="{n}">'
+            + "".join([_cell(letter + n, v, k) for letter, v, k in zip(letters, row, kinds)])
+            + "</row>"
+        )
     yield f'</sheetData><autoFilter ref="A{header_row}:{last}{max(r, header_row)}"/></worksheet>'
 
 

@@ -3,6 +3,7 @@
 WhiteNoise 6 answers 304 only when If-None-Match equals its ETag byte for byte, so a proxy's weak tag or a list
 re-sent every script and stylesheet of the screen in full.
 """
+
 from whitenoise.middleware import WhiteNoiseMiddleware
 from whitenoise.responders import StaticFile
 

@@ -18,7 +18,9 @@ def _heartbeat_on_start(**kwargs):
     cache.set(HEARTBEAT_KEY, time.time(), None)
 
 
-@shared_task(name="execcenter.tasks.deliver_notification", ignore_result=True, acks_late=True, soft_time_limit=60, time_limit=90)
+@shared_task(
+    name="execcenter.tasks.deliver_notification", ignore_result=True, acks_late=True, soft_time_limit=60, time_limit=90
+)
 def deliver_notification(pk):
     """Send one outbox row (idempotent: a row already sent or held by another worker is left alone)."""
     from .notify import deliver

@@ -9,6 +9,7 @@ An upload's declared content type and file name prove nothing about its content:
 - `attachment_response(...)` serves a stored file as a download (Content-Disposition: attachment, nosniff,
   private caching), so even a file that slipped through would not be rendered by the browser.
 """
+
 import io
 import uuid
 
@@ -38,8 +39,12 @@ def clean_image(uploaded, *, max_bytes=MAX_IMAGE_BYTES, max_pixels=MAX_IMAGE_PIX
     Pillow can decode as JPEG/PNG/WebP, or has more than `max_pixels` pixels.
     """
     if uploaded.size > max_bytes:
-        raise RuleViolation(_("单张照片不得超过%(mb)sMB (photo too large)") % {"mb": max_bytes // (1024 * 1024)}, code="photo_too_large")
-    not_an_image = RuleViolation(_("照片须为 JPEG、PNG 或 WebP 图片 (the file is not a JPEG, PNG or WebP image)"), code="photo_type")
+        raise RuleViolation(
+            _("单张照片不得超过%(mb)sMB (photo too large)") % {"mb": max_bytes // (1024 * 1024)}, code="photo_too_large"
+        )
+    not_an_image = RuleViolation(
+        _("照片须为 JPEG、PNG 或 WebP 图片 (the file is not a JPEG, PNG or WebP image)"), code="photo_type"
+    )
     uploaded.seek(0)
     try:
         with Image.open(uploaded) as probe:
@@ -67,8 +72,12 @@ def clean_image(uploaded, *, max_bytes=MAX_IMAGE_BYTES, max_pixels=MAX_IMAGE_PIX
 def attachment_response(fieldfile, download_name):
     """FileResponse for a stored file: always a download, never sniffed or shared by caches."""
     ext = fieldfile.name.rsplit(".", 1)[-1].lower()
-    response = FileResponse(fieldfile.open("rb"), as_attachment=True, filename=download_name,
-                            content_type=CONTENT_TYPES.get(ext, "application/octet-stream"))
+    response = FileResponse(
+        fieldfile.open("rb"),
+        as_attachment=True,
+        filename=download_name,
+        content_type=CONTENT_TYPES.get(ext, "application/octet-stream"),
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

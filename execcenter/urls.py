@@ -30,7 +30,9 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     # The English catalogue for the big screen's script (its module data is computed in Chinese once for every
     # screen and looked up here); cached per language for a day, it changes only with a deployment.
-    path("i18n/catalog.js", cache_page(24 * 3600)(JavaScriptCatalog.as_view(domain="django")), name="javascript-catalog"),
+    path(
+        "i18n/catalog.js", cache_page(24 * 3600)(JavaScriptCatalog.as_view(domain="django")), name="javascript-catalog"
+    ),
     path("captcha/", include("captcha.urls")),  # the public lookup's captcha images, drawn here (no outside service)
     path("admin/", admin.site.urls),
     path("api/v1/", include("execcenter.api.urls")),

@@ -1,4 +1,5 @@
 """Validators for identity numbers and case numbers, each refusing with a clear Chinese message."""
+
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -96,7 +97,8 @@ def parse_case_number(value, check_court=True):
     m = _CASE_RE.match(value)
     if not m:
         raise ValidationError(
-            _("案号格式错误，应为“（年份）法院代字+类型代字+序号+号”，例如（2024）宁0105执123号"), code="case_number_format"
+            _("案号格式错误，应为“（年份）法院代字+类型代字+序号+号”，例如（2024）宁0105执123号"),
+            code="case_number_format",
         )
     year = int(m["year"])
     if not 1990 <= year <= timezone.localdate().year + 1:
@@ -105,7 +107,9 @@ def parse_case_number(value, check_court=True):
         from execcenter.models import Court
 
         if not Court.objects.filter(code=m["court"]).exists():
-            raise ValidationError(_("案号中的法院代字不存在：%(code)s") % {"code": m["court"]}, code="case_number_court")
+            raise ValidationError(
+                _("案号中的法院代字不存在：%(code)s") % {"code": m["court"]}, code="case_number_court"
+            )
     return CaseNumber(year, m["court"], m["type"], int(m["seq"]))
 
 
@@ -133,7 +137,10 @@ def report_day_problem(value):
     latest = timezone.localdate() + dt.timedelta(days=366)
     if REPORT_DAYS_FROM <= value <= latest:
         return None
-    return _("日期应在 %(first)s 至 %(last)s 之间 (date out of range for a report)") % {"first": REPORT_DAYS_FROM, "last": latest}
+    return _("日期应在 %(first)s 至 %(last)s 之间 (date out of range for a report)") % {
+        "first": REPORT_DAYS_FROM,
+        "last": latest,
+    }
 
 
 def validate_report_day(value):

@@ -69,8 +69,13 @@ def _check_worker():
 def healthz(request):
     """Database, broker, cache, the outbox backlog and the last worker heartbeat; 503 when any is down."""
     checks = {}
-    for name, check in (("database", _check_database), ("cache", _check_cache), ("broker", _check_broker), ("outbox", _check_outbox),
-                        ("worker", _check_worker)):
+    for name, check in (
+        ("database", _check_database),
+        ("cache", _check_cache),
+        ("broker", _check_broker),
+        ("outbox", _check_outbox),
+        ("worker", _check_worker),
+    ):
         try:
             checks[name] = check()
         except Exception as exc:  # a health check reports every failure, whatever its type

@@ -10,6 +10,7 @@
 The bank side is read from the simulator's own tables: the run is the one place besides the simulator's tests
 allowed to (it checks what the outside world did, not what the product believes it did).
 """
+
 from collections import Counter
 from decimal import Decimal
 
@@ -66,8 +67,11 @@ def orders(order_ids, *, allow_failed=False):
             n = SimFreeze.objects.filter(account__asset_ref=o.asset.asset_ref, case_number=o.case.number).count()
             if n != 1:
                 problems.append(f"freeze #{o.pk}: {n} freezes at the bank")
-        if o.status == "failed" and o.message.startswith("协助单位答复无效") and not Alert.objects.filter(
-                dedup_key=f"order-bad-answer:{o.uuid}").exists():
+        if (
+            o.status == "failed"
+            and o.message.startswith("协助单位答复无效")
+            and not Alert.objects.filter(dedup_key=f"order-bad-answer:{o.uuid}").exists()
+        ):
             problems.append(f"order #{o.pk}: refused answer without its alert")
     # Frozen ≤ balance on every simulated account any order touched.
     refs = set(qs.values_list("asset__asset_ref", flat=True))
@@ -108,8 +112,10 @@ def active_work(query_ids=(), order_ids=()):
     from querycontrol.choices import ACTIVE_QUERY_STATUSES
     from querycontrol.models import ControlOrder, QueryRequest
 
-    return (QueryRequest.objects.filter(pk__in=query_ids, status__in=ACTIVE_QUERY_STATUSES).count()
-            + ControlOrder.objects.filter(pk__in=order_ids, status__in=["approved", "sent"]).count())
+    return (
+        QueryRequest.objects.filter(pk__in=query_ids, status__in=ACTIVE_QUERY_STATUSES).count()
+        + ControlOrder.objects.filter(pk__in=order_ids, status__in=["approved", "sent"]).count()
+    )
 
 
 def answered(query_ids):
@@ -122,5 +128,3 @@ def count_status(order_ids, status):
     from querycontrol.models import ControlOrder
 
     return ControlOrder.objects.filter(Q(pk__in=order_ids) & Q(status=status)).count()
-
-

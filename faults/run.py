@@ -12,6 +12,7 @@ with the table (execcenter/settings: QUERYCONTROL_SWEEP_SECONDS, *_STALE_SECONDS
 
 Exit status 0 only when every invariant of every scenario held.
 """
+
 import argparse
 import datetime as dt
 import json
@@ -28,8 +29,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from faults.world import ROOT, World, free_port, wait_until  # noqa: E402
 
-SCENARIOS = ["kill-fanout", "kill-orders", "redis-restart", "pg-terminate", "duplicate-delivery", "garbage",
-             "two-beats", "web-kill"]
+SCENARIOS = [
+    "kill-fanout",
+    "kill-orders",
+    "redis-restart",
+    "pg-terminate",
+    "duplicate-delivery",
+    "garbage",
+    "two-beats",
+    "web-kill",
+]
 SETTLE_LIMIT = 240  # seconds a scenario may take to settle before it counts as failed
 
 
@@ -59,8 +68,9 @@ class Run:
         low, high = self.world.latency
         Institution.objects.filter(code__in=keep).update(rate_per_second=1000, max_in_flight=200)
         # How the simulated institutions behave is the simulator's business (its own table, not the product's).
-        SimInstitution.objects.filter(code__in=keep).update(latency_min_ms=low, latency_max_ms=high, failure_rate=0,
-                                                            timeout_rate=0)
+        SimInstitution.objects.filter(code__in=keep).update(
+            latency_min_ms=low, latency_max_ms=high, failure_rate=0, timeout_rate=0
+        )
         get_rate_limiter().reset(keep)
         court = Court.objects.get(code="宁0105")
         User = get_user_model()
@@ -69,8 +79,11 @@ class Run:
         self.approver = User.objects.create_user("fault_approver", password="x")
         Officer.objects.create(user=self.approver, court=court, name="陈刚", roles=[Role.APPROVER.value])
         self.partner, self.partner_key = create_demo_partner(
-            "故障演练办案系统", PartnerKind.CASE_SYSTEM, "宁01",
-            [PartnerAction.READ, PartnerAction.WRITE_CASES, PartnerAction.QUERY, PartnerAction.CONTROL])
+            "故障演练办案系统",
+            PartnerKind.CASE_SYSTEM,
+            "宁01",
+            [PartnerAction.READ, PartnerAction.WRITE_CASES, PartnerAction.QUERY, PartnerAction.CONTROL],
+        )
         self.rich = self._rich_ids()
 
     def _rich_ids(self):
@@ -85,7 +98,10 @@ class Run:
         while len(out) < 200:
             for n in range(40):
                 id_number = make_resident_id(n, division="640105", born=day)
-                if any(s.is_cash and s.balance > 50000 and s.external is None for s in holdings(id_number, profile, timezone.localdate())):
+                if any(
+                    s.is_cash and s.balance > 50000 and s.external is None
+                    for s in holdings(id_number, profile, timezone.localdate())
+                ):
                     out.append(id_number)
                     break
             day += dt.timedelta(days=1)
@@ -99,10 +115,16 @@ class Run:
 
         self.n += 1
         claim = Decimal("100000.00")
-        case = CaseFactory(court=Court.objects.get(code="宁0105"), claim_amount=claim, outstanding_amount=claim, parties=False)
+        case = CaseFactory(
+            court=Court.objects.get(code="宁0105"), claim_amount=claim, outstanding_amount=claim, parties=False
+        )
         CaseParty.objects.create(case=case, party=PartyFactory(), role=PartyRole.APPLICANT)
         for k in range(respondents):
-            id_number = next(self.rich) if rich else make_resident_id(self.n * 10 + k, born=dt.date(1960, 1, 1) + dt.timedelta(days=self.n))
+            id_number = (
+                next(self.rich)
+                if rich
+                else make_resident_id(self.n * 10 + k, born=dt.date(1960, 1, 1) + dt.timedelta(days=self.n))
+            )
             CaseParty.objects.create(case=case, party=PartyFactory(id_number=id_number), role=PartyRole.RESPONDENT)
         return case
 
@@ -124,8 +146,10 @@ class Run:
 
         cases, query_ids = [], []
         # Asked here at zero latency and never handed to the workers: this is the scenario's setup, not its load.
-        with override_settings(SIMULATOR_LATENCY="zero", QUERYCONTROL_QUERY_THREADS=1), \
-                mock.patch("querycontrol.services.queries.enqueue_chunks"):
+        with (
+            override_settings(SIMULATOR_LATENCY="zero", QUERYCONTROL_QUERY_THREADS=1),
+            mock.patch("querycontrol.services.queries.enqueue_chunks"),
+        ):
             for _ in range(n):
                 case = self.case(rich=True)
                 qr, _c = queries.submit_query(self.judge, case, purpose="故障演练：控制前查询", kinds=["bank"])
@@ -136,8 +160,11 @@ class Run:
         self.settle(query_ids, [])
         out = []
         for case in cases:
-            asset = (FoundAsset.objects.filter(case=case, institution__code="BANK-ICBC", kind="deposit")
-                     .order_by("frozen_by_others", "-balance").first())
+            asset = (
+                FoundAsset.objects.filter(case=case, institution__code="BANK-ICBC", kind="deposit")
+                .order_by("frozen_by_others", "-balance")
+                .first()
+            )
             if asset is None:
                 raise RuntimeError(f"no deposit found for {case.number}")
             out.append(asset)
@@ -146,23 +173,36 @@ class Run:
     def freezes(self, assets, amount="40000.00"):
         from querycontrol.services import orders
 
-        return [orders.approve_order(self.approver, orders.file_order(self.judge, "freeze", asset=a, amount=Decimal(amount))).pk
-                for a in assets]
+        return [
+            orders.approve_order(
+                self.approver, orders.file_order(self.judge, "freeze", asset=a, amount=Decimal(amount))
+            ).pk
+            for a in assets
+        ]
 
     def deductions(self, freeze_ids, amount="25000.00"):
         from querycontrol.models import ControlOrder
         from querycontrol.services import orders
 
-        return [orders.approve_order(self.approver, orders.file_order(
-            self.judge, "deduct", target=ControlOrder.objects.get(pk=pk), amount=Decimal(amount))).pk for pk in freeze_ids]
+        return [
+            orders.approve_order(
+                self.approver,
+                orders.file_order(self.judge, "deduct", target=ControlOrder.objects.get(pk=pk), amount=Decimal(amount)),
+            ).pk
+            for pk in freeze_ids
+        ]
 
     # --- measuring --------------------------------------------------------------------------------------------
 
     def settle(self, query_ids, order_ids):
         from faults import checks
 
-        return wait_until(lambda: checks.active_work(query_ids, order_ids) == 0 and not checks.nothing_in_between(),
-                          SETTLE_LIMIT, interval=0.5, what="work settled")
+        return wait_until(
+            lambda: checks.active_work(query_ids, order_ids) == 0 and not checks.nothing_in_between(),
+            SETTLE_LIMIT,
+            interval=0.5,
+            what="work settled",
+        )
 
     def record(self, scenario, fault, query_ids=(), order_ids=(), settle_s=None, allow_failed=False, extra=None):
         from faults import checks
@@ -174,10 +214,19 @@ class Run:
             parts.append(("orders", checks.orders(order_ids, allow_failed=allow_failed)))
         problems = [p for _k, part in parts for p in part["problems"]] + checks.nothing_in_between() + (extra or [])
         for kind, part in parts:
-            self.rows.append({"scenario": scenario, "fault": fault, "work": kind, "expected": part["expected"],
-                              "present": part["present"], "duplicates": part["duplicates"],
-                              "settle_s": None if settle_s is None else round(settle_s, 1), "ok": not problems,
-                              "problems": problems[:5]})
+            self.rows.append(
+                {
+                    "scenario": scenario,
+                    "fault": fault,
+                    "work": kind,
+                    "expected": part["expected"],
+                    "present": part["present"],
+                    "duplicates": part["duplicates"],
+                    "settle_s": None if settle_s is None else round(settle_s, 1),
+                    "ok": not problems,
+                    "problems": problems[:5],
+                }
+            )
         print(f"  {scenario}: {'OK' if not problems else 'FAILED ' + '; '.join(problems[:5])}", flush=True)
 
     def wait_progress(self, query_ids, fraction):
@@ -185,7 +234,9 @@ class Run:
         from querycontrol.models import QueryRequest
 
         total = sum(QueryRequest.objects.filter(pk__in=query_ids).values_list("total", flat=True))
-        wait_until(lambda: checks.answered(query_ids) >= total * fraction, 120, interval=0.1, what=f"{fraction:.0%} answered")
+        wait_until(
+            lambda: checks.answered(query_ids) >= total * fraction, 120, interval=0.1, what=f"{fraction:.0%} answered"
+        )
 
     # --- scenarios --------------------------------------------------------------------------------------------
 
@@ -194,7 +245,9 @@ class Run:
         qr = self.fanout(5)
         self.wait_progress([qr.pk], 0.15)
         self.world.restart_worker(w)  # SIGKILL of the worker and its pool, then a fresh one
-        self.record("kill-fanout", "SIGKILL worker at 15% of a 5-respondent fan-out", [qr.pk], settle_s=self.settle([qr.pk], []))
+        self.record(
+            "kill-fanout", "SIGKILL worker at 15% of a 5-respondent fan-out", [qr.pk], settle_s=self.settle([qr.pk], [])
+        )
 
     def kill_orders(self):
         from faults import checks
@@ -218,8 +271,13 @@ class Run:
         self.wait_progress([qr.pk], 0.15)
         self.world.redis.restart()  # returns once Redis answers again: the fault has cleared
         settled = self.settle([qr.pk], ids)
-        self.record("redis-restart", "Redis (broker + cache) SIGKILLed and restarted empty mid fan-out and mid 20 freezes",
-                    [qr.pk], ids, settle_s=settled)
+        self.record(
+            "redis-restart",
+            "Redis (broker + cache) SIGKILLed and restarted empty mid fan-out and mid 20 freezes",
+            [qr.pk],
+            ids,
+            settle_s=settled,
+        )
 
     def pg_terminate(self):
         assets = self.deposits(20)
@@ -227,8 +285,13 @@ class Run:
         ids = self.freezes(assets)
         self.wait_progress([qr.pk], 0.15)
         terminated = self.world.terminate_connections()
-        self.record("pg-terminate", f"pg_terminate_backend on the workers' {terminated} connections mid-run",
-                    [qr.pk], ids, settle_s=self.settle([qr.pk], ids))
+        self.record(
+            "pg-terminate",
+            f"pg_terminate_backend on the workers' {terminated} connections mid-run",
+            [qr.pk],
+            ids,
+            settle_s=self.settle([qr.pk], ids),
+        )
 
     def duplicate_delivery(self):
         from querycontrol.models import QueryChunk
@@ -244,8 +307,13 @@ class Run:
             query_chunk.delay(pk)
         started = time.monotonic()
         self.settle([qr.pk], ids)
-        self.record("duplicate-delivery", "every send and chunk task delivered twice, two workers", [qr.pk], ids,
-                    settle_s=time.monotonic() - started)
+        self.record(
+            "duplicate-delivery",
+            "every send and chunk task delivered twice, two workers",
+            [qr.pk],
+            ids,
+            settle_s=time.monotonic() - started,
+        )
         second.stop()
         self.world.workers.remove(second)
 
@@ -263,11 +331,14 @@ class Run:
         self.world.wait_worker_ready()
         qr = self.fanout(2)
         settle_s = self.settle([qr.pk], [])
-        failing = set(QueryResult.objects.filter(request=qr).exclude(status="ok").values_list("institution__code", flat=True))
+        failing = set(
+            QueryResult.objects.filter(request=qr).exclude(status="ok").values_list("institution__code", flat=True)
+        )
         extra = [] if failing == set(codes) else [f"failing {sorted(failing)} ≠ expected {sorted(codes)}"]
         self.record("garbage", "6 institutions answer garbage, 4 time out", [qr.pk], settle_s=settle_s, extra=extra)
-        SimInstitution.objects.filter(code__in=timeouts).update(timeout_rate=0, latency_min_ms=self.world.latency[0],
-                                                                latency_max_ms=self.world.latency[1])
+        SimInstitution.objects.filter(code__in=timeouts).update(
+            timeout_rate=0, latency_min_ms=self.world.latency[0], latency_max_ms=self.world.latency[1]
+        )
         self.world.restart_worker(self.world.workers[0])
 
     def two_beats(self):
@@ -279,8 +350,13 @@ class Run:
         self.settle([qr.pk], ids)
         elapsed = time.monotonic() - started
         time.sleep(max(0, self.args.beat_seconds - elapsed))  # both beats keep sweeping over settled work
-        self.record("two-beats", f"two beat processes at once for {max(self.args.beat_seconds, elapsed):.0f} s", [qr.pk], ids,
-                    settle_s=elapsed)
+        self.record(
+            "two-beats",
+            f"two beat processes at once for {max(self.args.beat_seconds, elapsed):.0f} s",
+            [qr.pk],
+            ids,
+            settle_s=elapsed,
+        )
         second.stop()
         self.world.beats.remove(second)
 
@@ -291,11 +367,16 @@ class Run:
         case = self.case(2)
         self.world.start_web(port, {"EC_FAULT_POINTS": "query.submitted=kill-once"})
         body = json.dumps({"case": case.pk, "purpose": "故障演练：接口幂等"}).encode()
-        headers = {"Content-Type": "application/json", "Authorization": f"Api-Key {self.partner_key}",
-                   "Idempotency-Key": f"fault-web-kill-{case.pk}"}
+        headers = {
+            "Content-Type": "application/json",
+            "Authorization": f"Api-Key {self.partner_key}",
+            "Idempotency-Key": f"fault-web-kill-{case.pk}",
+        }
 
         def post():
-            req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/query-requests/", data=body, headers=headers, method="POST")
+            req = urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/v1/query-requests/", data=body, headers=headers, method="POST"
+            )
             with urllib.request.urlopen(req, timeout=30) as r:
                 return r.status, json.loads(r.read()), r.headers.get("Idempotent-Replay")
 
@@ -311,8 +392,13 @@ class Run:
         if len(qr_ids) != 1 or answer.get("id") != qr_ids[0] or replay != "true":
             extra.append(f"requests {qr_ids}, retry answered {status} id {answer.get('id')} replay={replay}")
         settle_s = self.settle(qr_ids, [])
-        self.record("web-kill", "web killed after committing an Idempotency-Key POST, client retries", qr_ids,
-                    settle_s=settle_s, extra=extra)
+        self.record(
+            "web-kill",
+            "web killed after committing an Idempotency-Key POST, client retries",
+            qr_ids,
+            settle_s=settle_s,
+            extra=extra,
+        )
         self.world.web.stop()
         self.world.web = None
 
@@ -321,20 +407,35 @@ def settings_line():
     from django.conf import settings
 
     beat = settings.CELERY_BEAT_SCHEDULE
-    return (f"sweep every {beat['querycontrol-resume-stalled']['schedule']:.0f} s; chunk stale after "
-            f"{settings.QUERYCONTROL_CHUNK_STALE_SECONDS} s (heartbeat {settings.QUERYCONTROL_CHUNK_HEARTBEAT_SECONDS} s); "
-            f"order stale after {settings.QUERYCONTROL_ORDER_STALE_SECONDS} s; outbox relay every "
-            f"{beat['execcenter-relay-outbox']['schedule']:.0f} s; Redis visibility timeout "
-            f"{settings.CELERY_BROKER_TRANSPORT_OPTIONS.get('visibility_timeout')} s")
+    return (
+        f"sweep every {beat['querycontrol-resume-stalled']['schedule']:.0f} s; chunk stale after "
+        f"{settings.QUERYCONTROL_CHUNK_STALE_SECONDS} s (heartbeat {settings.QUERYCONTROL_CHUNK_HEARTBEAT_SECONDS} s); "
+        f"order stale after {settings.QUERYCONTROL_ORDER_STALE_SECONDS} s; outbox relay every "
+        f"{beat['execcenter-relay-outbox']['schedule']:.0f} s; Redis visibility timeout "
+        f"{settings.CELERY_BROKER_TRANSPORT_OPTIONS.get('visibility_timeout')} s"
+    )
 
 
 def table(rows):
     head = ["scenario", "fault", "work", "expected", "present", "dup", "settle s", "invariants"]
-    lines = [[r["scenario"], r["fault"], r["work"], str(r["expected"]), str(r["present"]), str(r["duplicates"]),
-              "—" if r["settle_s"] is None else f"{r['settle_s']:.1f}", "hold" if r["ok"] else "BROKEN"] for r in rows]
+    lines = [
+        [
+            r["scenario"],
+            r["fault"],
+            r["work"],
+            str(r["expected"]),
+            str(r["present"]),
+            str(r["duplicates"]),
+            "—" if r["settle_s"] is None else f"{r['settle_s']:.1f}",
+            "hold" if r["ok"] else "BROKEN",
+        ]
+        for r in rows
+    ]
     widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(head)]
-    out = ["| " + " | ".join(h.ljust(w) for h, w in zip(head, widths)) + " |",
-           "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out = [
+        "| " + " | ".join(h.ljust(w) for h, w in zip(head, widths)) + " |",
+        "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+    ]
     out += ["| " + " | ".join(c.ljust(w) for c, w in zip(line, widths)) + " |" for line in lines]
     return "\n".join(out)
 
@@ -365,16 +466,28 @@ def main(argv=None):
         world.worker("worker-1")
         world.wait_worker_ready()
         world.beat("beat-1")
-        print(f"fault runs: {args.institutions} institutions, Redis on port {world.redis.port}, database {args.database}",
-              flush=True)
+        print(
+            f"fault runs: {args.institutions} institutions, Redis on port {world.redis.port}, database {args.database}",
+            flush=True,
+        )
         for name in wanted:
             print(f"- {name}", flush=True)
             try:
                 getattr(run, name.replace("-", "_"))()
             except Exception as exc:  # a scenario that cannot finish is reported as broken, the others still run
-                run.rows.append({"scenario": name, "fault": f"did not finish: {type(exc).__name__}: {exc}"[:120], "work": "—",
-                                 "expected": "—", "present": "—", "duplicates": "—", "settle_s": None, "ok": False,
-                                 "problems": [str(exc)[:200]]})
+                run.rows.append(
+                    {
+                        "scenario": name,
+                        "fault": f"did not finish: {type(exc).__name__}: {exc}"[:120],
+                        "work": "—",
+                        "expected": "—",
+                        "present": "—",
+                        "duplicates": "—",
+                        "settle_s": None,
+                        "ok": False,
+                        "problems": [str(exc)[:200]],
+                    }
+                )
                 print(f"  {name}: FAILED {exc}", flush=True)
     finally:
         world.close()
@@ -384,12 +497,22 @@ def main(argv=None):
     print()
     print(table(run.rows))
     print()
-    print(f"settle: median {statistics.median(settles):.1f} s, max {max(settles):.1f} s over {len(settles)} rows" if settles else "")
+    print(
+        f"settle: median {statistics.median(settles):.1f} s, max {max(settles):.1f} s over {len(settles)} rows"
+        if settles
+        else ""
+    )
     print(f"settings: {settings_line()}")
     print(f"machine: {describe()}; wall time {time.monotonic() - started:.0f} s")
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.json).write_text(json.dumps({"rows": run.rows, "settings": settings_line(), "machine": describe(),
-                                           "institutions": args.institutions}, ensure_ascii=False, indent=1, default=str))
+    Path(args.json).write_text(
+        json.dumps(
+            {"rows": run.rows, "settings": settings_line(), "machine": describe(), "institutions": args.institutions},
+            ensure_ascii=False,
+            indent=1,
+            default=str,
+        )
+    )
     return 0 if run.rows and all(r["ok"] for r in run.rows) else 1
 
 

@@ -5,6 +5,7 @@ Every process gets the same environment (DATABASE_URL, REDIS_URL, the simulator'
 process — which files and approves through the services, as a user would through the web — and the workers
 share one database, one broker and one cache.
 """
+
 import os
 import signal
 import socket
@@ -44,8 +45,9 @@ class Proc:
     def start(self, extra_env=None):
         env = {**self.env, **(extra_env or {})}
         self._log = open(self.log_path, "ab")
-        self.p = subprocess.Popen(self.argv, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
+        self.p = subprocess.Popen(
+            self.argv, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         return self
 
     @property
@@ -70,8 +72,24 @@ class Redis(Proc):
     """redis-server on its own port, nothing persisted: a restart loses every queued message, as a crash would."""
 
     def __init__(self, port, log_dir):
-        super().__init__(f"redis-{port}", ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                           "--appendonly", "no", "--protected-mode", "no"], dict(os.environ), log_dir)
+        super().__init__(
+            f"redis-{port}",
+            [
+                "redis-server",
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "no",
+            ],
+            dict(os.environ),
+            log_dir,
+        )
         self.port = port
 
     def start(self, extra_env=None):
@@ -132,8 +150,24 @@ class World:
         os.environ.update({k: v for k, v in self.env.items() if k not in ("PYTHONUNBUFFERED",)})
 
     def worker(self, name, extra_env=None):
-        argv = [sys.executable, "-m", "celery", "-A", "execcenter", "worker", "-Q", "default,query,screens", "-c", "2",
-                "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "-l", "WARNING"]
+        argv = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "execcenter",
+            "worker",
+            "-Q",
+            "default,query,screens",
+            "-c",
+            "2",
+            "-n",
+            f"{name}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "WARNING",
+        ]
         proc = Proc(name, argv, self.env, self.log_dir).start(extra_env)
         self.workers.append(proc)
         return proc
@@ -154,14 +188,35 @@ class World:
         return new
 
     def beat(self, name):
-        argv = [sys.executable, "-m", "celery", "-A", "execcenter", "beat", "-s", str(self.log_dir / "var" / f"beat-{name}"),
-                "-l", "WARNING"]
+        argv = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "execcenter",
+            "beat",
+            "-s",
+            str(self.log_dir / "var" / f"beat-{name}"),
+            "-l",
+            "WARNING",
+        ]
         proc = Proc(name, argv, self.env, self.log_dir).start()
         self.beats.append(proc)
         return proc
 
     def start_web(self, port, extra_env=None):
-        argv = [sys.executable, "-m", "gunicorn", "execcenter.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "--timeout", "60"]
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "execcenter.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "1",
+            "--timeout",
+            "60",
+        ]
         self.web = Proc("web", argv, self.env, self.log_dir).start(extra_env)
         import urllib.request
 
@@ -192,13 +247,17 @@ class World:
         base = ["-h", "127.0.0.1", "-U", "postgres"]
         subprocess.run(["dropdb", *base, "--if-exists", "--force", self.database], check=True, capture_output=True)
         subprocess.run(["createdb", *base, self.database], check=True, capture_output=True)
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=self.env, check=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=self.env, check=True
+        )
 
     def terminate_connections(self):
         """pg_terminate_backend on every other connection to the run's database (the workers', beat's, web's)."""
         from django.db import connection
 
         with connection.cursor() as cur:
-            cur.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                        "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            cur.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
             return cur.fetchone()[0]

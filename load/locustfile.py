@@ -5,6 +5,7 @@ Celery workers started by load/run.py, which writes the credentials this file re
 Expected refusals (a freeze on an asset someone else already controls, an order another approver decided first)
 are counted as successes of their kind, not errors: they are the product answering correctly under contention.
 """
+
 import json
 import os
 import random
@@ -37,8 +38,9 @@ class Screen(HttpUser):
         headers = {"X-Screen-Token": CONFIG["screen_token"]}
         if self.etag:
             headers["If-None-Match"] = self.etag
-        with self.client.get(f"/api/v1/screens/{self.court}/snapshot", headers=headers, name="screen poll",
-                             catch_response=True) as r:
+        with self.client.get(
+            f"/api/v1/screens/{self.court}/snapshot", headers=headers, name="screen poll", catch_response=True
+        ) as r:
             if r.status_code in (200, 304):
                 self.etag = r.headers.get("ETag", self.etag)
                 r.success()
@@ -54,8 +56,13 @@ class _Officer(HttpUser):
         self.csrf = login["csrf"]
 
     def post(self, path, data, name, ok=(200, 201)):
-        with self.client.post(path, json=data, headers={"X-CSRFToken": self.csrf, "Referer": self.host + "/"}, name=name,
-                              catch_response=True) as r:
+        with self.client.post(
+            path,
+            json=data,
+            headers={"X-CSRFToken": self.csrf, "Referer": self.host + "/"},
+            name=name,
+            catch_response=True,
+        ) as r:
             if r.status_code in ok:
                 r.success()
             else:
@@ -86,8 +93,12 @@ class Judge(_Officer):
         if asset is None:
             return
         # 400 already_controlled / over_freeze: another judge got there first — the rule holding, not an error.
-        self.post("/api/v1/control-orders/", {"kind": "freeze", "asset": asset, "amount": "1000.00"}, "file freeze",
-                  ok=(201, 400))
+        self.post(
+            "/api/v1/control-orders/",
+            {"kind": "freeze", "asset": asset, "amount": "1000.00"},
+            "file freeze",
+            ok=(201, 400),
+        )
 
 
 class Approver(_Officer):
@@ -105,7 +116,9 @@ class Approver(_Officer):
         if rows:
             order = random.choice(rows)
             # 409: decided by another approver a moment ago (the compare-and-swap holding).
-            self.post(f"/api/v1/control-orders/{order['id']}/approve/", {"note": "同意"}, "approve order", ok=(200, 409, 400))
+            self.post(
+                f"/api/v1/control-orders/{order['id']}/approve/", {"note": "同意"}, "approve order", ok=(200, 409, 400)
+            )
 
 
 class Partner(HttpUser):
@@ -119,8 +132,13 @@ class Partner(HttpUser):
     @task(1)
     def start_query(self):
         case = random.choice(CONFIG["cases"])
-        with self.client.post("/api/v1/query-requests/", json={"case": case, "purpose": "负载测试：财产调查"},
-                              headers=self.headers, name="start query", catch_response=True) as r:
+        with self.client.post(
+            "/api/v1/query-requests/",
+            json={"case": case, "purpose": "负载测试：财产调查"},
+            headers=self.headers,
+            name="start query",
+            catch_response=True,
+        ) as r:
             if r.status_code in (200, 201):
                 self.mine.append(r.json()["id"])
                 r.success()
@@ -132,4 +150,6 @@ class Partner(HttpUser):
     @task(3)
     def read_query(self):
         if self.mine:
-            self.client.get(f"/api/v1/query-requests/{random.choice(self.mine)}/", headers=self.headers, name="read query")
+            self.client.get(
+                f"/api/v1/query-requests/{random.choice(self.mine)}/", headers=self.headers, name="read query"
+            )

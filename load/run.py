@@ -9,6 +9,7 @@ faults/checks.py once the work has settled.
 
 Exit status 0 only when every invariant held and no request failed unexpectedly.
 """
+
 import argparse
 import csv
 import json
@@ -66,16 +67,29 @@ def setup(run, args, config_path):
 
     judges, approvers = officers("judge", 10, Role.JUDGE.value), officers("approver", 5, Role.APPROVER.value)
     director = User.objects.create_user("load_director", password="x")
-    Officer.objects.create(user=director, court=Court.objects.get(code="宁"), name="主任", roles=[Role.DIRECTOR.value, Role.DUTY.value])
-    keys = [create_demo_partner(f"负载测试办案系统{k}", PartnerKind.CASE_SYSTEM, "宁01",
-                                [PartnerAction.READ, PartnerAction.QUERY])[1] for k in range(3)]
+    Officer.objects.create(
+        user=director, court=Court.objects.get(code="宁"), name="主任", roles=[Role.DIRECTOR.value, Role.DUTY.value]
+    )
+    keys = [
+        create_demo_partner(
+            f"负载测试办案系统{k}", PartnerKind.CASE_SYSTEM, "宁01", [PartnerAction.READ, PartnerAction.QUERY]
+        )[1]
+        for k in range(3)
+    ]
     assets = run.deposits(args.assets)
     snapshots.refresh(force=True)
     config = {
-        "screens": args.screens, "judges": args.judges, "approvers": args.approvers, "partners": args.partners,
-        "courts": list(Court.objects.values_list("code", flat=True)), "screen_token": issue_token(director),
-        "assets": [a.pk for a in assets], "cases": [a.case_id for a in assets], "partner_keys": keys,
-        "judge_logins": sessions(judges), "approver_logins": sessions(approvers),
+        "screens": args.screens,
+        "judges": args.judges,
+        "approvers": args.approvers,
+        "partners": args.partners,
+        "courts": list(Court.objects.values_list("code", flat=True)),
+        "screen_token": issue_token(director),
+        "assets": [a.pk for a in assets],
+        "cases": [a.case_id for a in assets],
+        "partner_keys": keys,
+        "judge_logins": sessions(judges),
+        "approver_logins": sessions(approvers),
     }
     Path(config_path).write_text(json.dumps(config, ensure_ascii=False))
     return config
@@ -131,13 +145,37 @@ def main(argv=None):
         watcher = threading.Thread(target=watch_connections, args=(stop, seen), daemon=True)
         watcher.start()
         users = args.screens + args.judges + args.approvers + args.partners
-        print(f"load: {users} users ({args.screens} screens, {args.judges} judges, {args.approvers} approvers, "
-              f"{args.partners} partners) for {args.seconds} s against http://127.0.0.1:{port}", flush=True)
-        subprocess.run([sys.executable, "-m", "locust", "-f", str(ROOT / "load" / "locustfile.py"), "--headless",
-                        "-u", str(users), "-r", str(max(10, users // 10)), "-t", f"{args.seconds}s",
-                        "--host", f"http://127.0.0.1:{port}", "--csv", str(out / "stats"), "--only-summary",
-                        "--loglevel", "WARNING"],
-                       cwd=ROOT, env={**world.env, "LOAD_CONFIG": str(out / "config.json")}, check=False)
+        print(
+            f"load: {users} users ({args.screens} screens, {args.judges} judges, {args.approvers} approvers, "
+            f"{args.partners} partners) for {args.seconds} s against http://127.0.0.1:{port}",
+            flush=True,
+        )
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "locust",
+                "-f",
+                str(ROOT / "load" / "locustfile.py"),
+                "--headless",
+                "-u",
+                str(users),
+                "-r",
+                str(max(10, users // 10)),
+                "-t",
+                f"{args.seconds}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(out / "stats"),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env={**world.env, "LOAD_CONFIG": str(out / "config.json")},
+            check=False,
+        )
         stop.set()
         from faults import checks
         from querycontrol.models import ControlOrder, QueryRequest
@@ -153,11 +191,15 @@ def main(argv=None):
     rows = list(csv.DictReader(open(out / "stats_stats.csv", encoding="utf-8")))
     print("\n| request | requests | failures | req/s | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['Name']} | {r['Request Count']} | {r['Failure Count']} | {float(r['Requests/s']):.1f} | "
-              f"{r['50%']} | {r['95%']} | {r['99%']} |")
+        print(
+            f"| {r['Name']} | {r['Request Count']} | {r['Failure Count']} | {float(r['Requests/s']):.1f} | "
+            f"{r['50%']} | {r['95%']} | {r['99%']} |"
+        )
     failures = sum(int(r["Failure Count"]) for r in rows if r["Name"] == "Aggregated")
-    print(f"\nqueries {parts[0]['present']}/{parts[0]['expected']} answered, orders {parts[1]['present']} done of "
-          f"{parts[1]['expected']}; settled {settle_s:.1f} s after the load stopped")
+    print(
+        f"\nqueries {parts[0]['present']}/{parts[0]['expected']} answered, orders {parts[1]['present']} done of "
+        f"{parts[1]['expected']}; settled {settle_s:.1f} s after the load stopped"
+    )
     print(f"PostgreSQL connections: at most {seen.get('max', '?')} of max_connections {seen.get('limit', '?')}")
     print(f"invariants: {'hold' if not problems else 'BROKEN: ' + '; '.join(problems[:5])}")
     from bench.machine import describe

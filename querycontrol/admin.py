@@ -13,7 +13,18 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 @admin.register(QueryRequest)
 class QueryRequestAdmin(ScopedReadOnlyAdmin):
-    list_display = ["id", "case", "court", "status", "total", "done", "failed", "found", "requested_by_label", "created_at"]
+    list_display = [
+        "id",
+        "case",
+        "court",
+        "status",
+        "total",
+        "done",
+        "failed",
+        "found",
+        "requested_by_label",
+        "created_at",
+    ]
     list_filter = ["status", "court"]
     search_fields = ["case__number", "purpose"]
     raw_id_fields = ["case", "respondents", "requested_by", "requested_by_partner"]
@@ -38,8 +49,18 @@ class FoundAssetAdmin(ScopedReadOnlyAdmin):
 class ControlOrderAdmin(ScopedReadOnlyAdmin):
     """Read-only: state changes go through the services (four-eyes, the law, exactly-once)."""
 
-    list_display = ["id", "case", "kind", "status", "outcome", "institution", "requested_amount", "effective_amount",
-                    "held_amount", "expires_on"]
+    list_display = [
+        "id",
+        "case",
+        "kind",
+        "status",
+        "outcome",
+        "institution",
+        "requested_amount",
+        "effective_amount",
+        "held_amount",
+        "expires_on",
+    ]
     list_filter = ["kind", "status", "outcome"]
     search_fields = ["case__number", "document_no", "uuid"]
     raw_id_fields = ["case", "asset", "institution", "respondent", "target", "filed_by", "decided_by"]

@@ -1,8 +1,10 @@
 """Choices of the query-and-control app (TextChoices; Chinese labels are the msgids)."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # --- Institutions ---------------------------------------------------------------------------------
+
 
 class InstitutionKind(models.TextChoices):
     """Who answers a network query (网络执行查控: 总对总 + 点对点 assisting institutions)."""
@@ -36,8 +38,6 @@ class InstitutionCategory(models.TextChoices):
     COMPANY = "company", _("企业")
 
 
-
-
 class OrderKind(models.TextChoices):
     """The five order kinds (docs/glossary.md), enumerated here and nowhere else in the product: a seal (查封) is
     the freeze of a non-cash asset; renew / unfreeze / deduct act on an earlier freeze or seal (the target)."""
@@ -55,7 +55,8 @@ CONTROL_KINDS = [OrderKind.FREEZE, OrderKind.SEAL]
 # What an institution can be asked to do: a query, or one of the order kinds (built from OrderKind, so the
 # five verbs are listed once).
 InstitutionAction = models.TextChoices(
-    "InstitutionAction", [("QUERY", ("query", _("查询")))] + [(kind.name, (kind.value, kind.label)) for kind in OrderKind],
+    "InstitutionAction",
+    [("QUERY", ("query", _("查询")))] + [(kind.name, (kind.value, kind.label)) for kind in OrderKind],
 )
 
 
@@ -116,6 +117,7 @@ TERM_CLASS_BY_KIND = {
 
 # --- Queries and control orders (fan-out, orders) -------------------------------------------------
 
+
 class AssetKind(models.TextChoices):
     """Kinds of asset an institution reports (connectors.FoundAsset.asset_kind)."""
 
@@ -151,8 +153,6 @@ class QueryResultStatus(models.TextChoices):
     OK = "ok", _("已反馈")
     FAILED = "failed", _("失败")
     TIMEOUT = "timeout", _("超时")
-
-
 
 
 class OrderStatus(models.TextChoices):
@@ -191,4 +191,3 @@ QUERY_PURPOSES = (
     _("执行和解履行核查"),
     _("终本案件定期查询"),
 )
-

@@ -4,6 +4,7 @@ Through the services, with the in-process simulator: a few finished query reques
 results, one still running, control orders in every state, freezes expiring within 7 / 15 / 30 days
 (alerts raised by the expiry watch). Idempotent: a second run finds the demo requests and stops.
 """
+
 import datetime
 from decimal import Decimal
 from unittest import mock
@@ -33,8 +34,11 @@ def _user(username):
 
 
 def _cases(court_code, count, rng):
-    ids = list(Case.objects.filter(court__code=court_code, status__in=OPEN_STATUSES,
-                                   case_parties__role=PartyRole.RESPONDENT).values_list("pk", flat=True)[:200])
+    ids = list(
+        Case.objects.filter(
+            court__code=court_code, status__in=OPEN_STATUSES, case_parties__role=PartyRole.RESPONDENT
+        ).values_list("pk", flat=True)[:200]
+    )
     rng.shuffle(ids)
     return list(Case.objects.filter(pk__in=ids[:count]))
 
@@ -76,8 +80,10 @@ def enrich(rng, stdout):
         stdout.write("网络查控：西夏区法院可用案件不足，跳过")
         return
     # Fast and deterministic: no simulated latency, one thread, and nothing handed to a worker.
-    with override_settings(SIMULATOR_LATENCY="zero", QUERYCONTROL_QUERY_THREADS=1), \
-            mock.patch("querycontrol.services.queries.enqueue_chunks"):
+    with (
+        override_settings(SIMULATOR_LATENCY="zero", QUERYCONTROL_QUERY_THREADS=1),
+        mock.patch("querycontrol.services.queries.enqueue_chunks"),
+    ):
         finished = []
         for case in cases[:4]:
             qr, _ = query_services.submit_query(judge, case, purpose=PURPOSE)
@@ -97,31 +103,50 @@ def _terminated_queries(today):
     Without them the screen's headline 终本合格率 read 0.00 %."""
     from cases.demo import terminated_this_year
 
-    cases = list(terminated_this_year(today).exclude(query_requests__status__in=[QueryStatus.COMPLETE, QueryStatus.PARTIAL])
-                 .values_list("id", "court_id", "closed_on"))
+    cases = list(
+        terminated_this_year(today)
+        .exclude(query_requests__status__in=[QueryStatus.COMPLETE, QueryStatus.PARTIAL])
+        .values_list("id", "court_id", "closed_on")
+    )
     respondents = {}
-    for case_id, party_id in CaseParty.objects.filter(case_id__in=[c[0] for c in cases], role=PartyRole.RESPONDENT).values_list(
-            "case_id", "party_id"):
+    for case_id, party_id in CaseParty.objects.filter(
+        case_id__in=[c[0] for c in cases], role=PartyRole.RESPONDENT
+    ).values_list("case_id", "party_id"):
         respondents.setdefault(case_id, []).append(party_id)
     total = Institution.objects.count()
     requests = []
     for case_id, court_id, closed_on in cases:
         finished = datetime.datetime.combine(closed_on - datetime.timedelta(days=20), datetime.time(15), CST)
-        requests.append(QueryRequest(case_id=case_id, court_id=court_id, purpose=TERMINATED_PURPOSE, requested_by_label="承办法官",
-                                     status=QueryStatus.COMPLETE, total=total, done=total, started_at=finished - datetime.timedelta(minutes=9),
-                                     finished_at=finished))
+        requests.append(
+            QueryRequest(
+                case_id=case_id,
+                court_id=court_id,
+                purpose=TERMINATED_PURPOSE,
+                requested_by_label="承办法官",
+                status=QueryStatus.COMPLETE,
+                total=total,
+                done=total,
+                started_at=finished - datetime.timedelta(minutes=9),
+                finished_at=finished,
+            )
+        )
     made = QueryRequest.objects.bulk_create(requests, batch_size=5000)
     if made and made[0].pk is None:  # backends that do not return keys from a bulk insert
         made = list(QueryRequest.objects.filter(purpose=TERMINATED_PURPOSE, case_id__in=[c[0] for c in cases]))
     Through = QueryRequest.respondents.through
-    Through.objects.bulk_create([Through(queryrequest_id=qr.pk, party_id=p) for qr in made for p in respondents.get(qr.case_id, [])],
-                                batch_size=5000)
+    Through.objects.bulk_create(
+        [Through(queryrequest_id=qr.pk, party_id=p) for qr in made for p in respondents.get(qr.case_id, [])],
+        batch_size=5000,
+    )
     return len(made)
 
 
 def _cash(case, n):
-    return list(FoundAsset.objects.filter(case=case, kind="deposit", balance__gt=2000, frozen_by_others=0)
-                .order_by("-balance")[:n])
+    return list(
+        FoundAsset.objects.filter(case=case, kind="deposit", balance__gt=2000, frozen_by_others=0).order_by("-balance")[
+            :n
+        ]
+    )
 
 
 def _orders(judge, approver, requests, stdout):
@@ -141,17 +166,16 @@ def _orders(judge, approver, requests, stdout):
             # computed once overshot the allowance on the fourth order (seed_demo --cases 3000 crashed).
             # The case is read afresh: a deduction lowers its outstanding amount, and with it the limit.
             return min(share, account.available, order_services.rules.freeze_allowance(Case.objects.get(pk=case.pk)))
+
         # A freeze that is done, then a deduction from it into the case account.
         frozen = _file(judge, approver, "freeze", asset=accounts[0], amount=amount(accounts[0]))
         made.append(frozen)
         if frozen.status == OrderStatus.DONE and frozen.held_amount > 0:
-            made.append(_file(judge, approver, "deduct", target=frozen,
-                              amount=to_cents(frozen.held_amount / 2)))
+            made.append(_file(judge, approver, "deduct", target=frozen, amount=to_cents(frozen.held_amount / 2)))
         if len(accounts) > 1 and amount(accounts[1]) > 0:
             # Short terms, so that the expiry watch has something to warn about (7 / 15 / 30 days).
             term = (5, 12, 25, 200)[i % 4]
-            made.append(_file(judge, approver, "freeze", asset=accounts[1], amount=amount(accounts[1]),
-                              term_days=term))
+            made.append(_file(judge, approver, "freeze", asset=accounts[1], amount=amount(accounts[1]), term_days=term))
         if len(accounts) > 2 and amount(accounts[2]) > 0:
             state = i % 4
             kw = dict(asset=accounts[2], amount=amount(accounts[2]))
@@ -164,13 +188,21 @@ def _orders(judge, approver, requests, stdout):
                 made.append(order_services.reject_order(approver, order, note="请先核实账户余额"))
             else:
                 with mock.patch("querycontrol.services.orders.enqueue_send"):
-                    made.append(order_services.approve_order(approver, order_services.file_order(judge, "freeze", **kw)))
+                    made.append(
+                        order_services.approve_order(approver, order_services.file_order(judge, "freeze", **kw))
+                    )
         if len(accounts) > 3 and i == 0 and amount(accounts[3]) > 0:
             # The bank refuses (its answer through the gateway path): a failed order.
             order = _file(judge, approver, "freeze", send=False, asset=accounts[3], amount=amount(accounts[3]))
             ControlOrder.objects.filter(pk=order.pk).update(status=OrderStatus.SENT)
-            made.append(sending.apply_result(order.pk, ControlResult("rejected", order.requested_amount, Decimal("0.00"),
-                                                                     message="账户已销户 (account closed)")))
+            made.append(
+                sending.apply_result(
+                    order.pk,
+                    ControlResult(
+                        "rejected", order.requested_amount, Decimal("0.00"), message="账户已销户 (account closed)"
+                    ),
+                )
+            )
     # One freeze whose term ran out unrenewed: its expiry moved into the past to stand for time passing.
     old = next((o for o in made if o.kind == "freeze" and o.status == OrderStatus.DONE and o.held_amount > 0), None)
     if old is not None:

@@ -8,6 +8,7 @@ never numbered, never stored.
 
 Layout after GB/T 9704-2012 via execcenter.docx_layout (A4, 小标宋 二号 title, 仿宋 三号 body, zh-CN).
 """
+
 import io
 import zipfile
 
@@ -33,8 +34,11 @@ BASIS = {
     OrderKind.SEAL: "《中华人民共和国民事诉讼法》第二百五十五条、《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第四百八十五条",
 }
 NOTICE_TITLE = {
-    OrderKind.FREEZE: "协助冻结存款通知书", OrderKind.RENEW: "协助续行冻结通知书", OrderKind.UNFREEZE: "协助解除冻结通知书",
-    OrderKind.DEDUCT: "协助扣划存款通知书", OrderKind.SEAL: "协助查封通知书",
+    OrderKind.FREEZE: "协助冻结存款通知书",
+    OrderKind.RENEW: "协助续行冻结通知书",
+    OrderKind.UNFREEZE: "协助解除冻结通知书",
+    OrderKind.DEDUCT: "协助扣划存款通知书",
+    OrderKind.SEAL: "协助查封通知书",
 }
 CASH = {AssetKind.DEPOSIT, AssetKind.PAYMENT, AssetKind.PROVIDENT_FUND, AssetKind.SECURITIES, AssetKind.INSURANCE}
 # Statuses in which the order has taken effect (approved, then sent and answered): the only ones with documents.
@@ -89,8 +93,10 @@ def _amounts(order):
     """The amount the court may control, explained: claim outstanding + costs (查封规定 Art. 19)."""
     case = order.case
     outstanding, costs = case.outstanding_amount or 0, case.costs_amount or 0
-    return (f"截至本裁定作出之日，本案未执行金额{_money(outstanding)}，执行费用{_money(costs)}，"
-            f"合计{_money(outstanding + costs)}，为本院可控制财产价值的上限（{OVER_FREEZE_BASIS}）。")
+    return (
+        f"截至本裁定作出之日，本案未执行金额{_money(outstanding)}，执行费用{_money(costs)}，"
+        f"合计{_money(outstanding + costs)}，为本院可控制财产价值的上限（{OVER_FREEZE_BASIS}）。"
+    )
 
 
 def responsible_officer(order):
@@ -130,9 +136,12 @@ def ruling_docx(order, *, draft=False):
     for p in parties[PartyRole.RESPONDENT]:
         _para(doc, f"被执行人：{p.name}，证件号码{p.id_number}。", indent=False)
     case = order.case
-    _para(doc, f"本院在执行申请执行人{_names(parties, PartyRole.APPLICANT)}与被执行人{_names(parties, PartyRole.RESPONDENT)}"
-               f"{case.cause}一案（{case.number}）中，依据{case.origin_body}{case.origin_document_no}法律文书，"
-               f"被执行人未履行确定的义务。{_amounts(order)}依照{BASIS[order.kind]}之规定，裁定如下：")
+    _para(
+        doc,
+        f"本院在执行申请执行人{_names(parties, PartyRole.APPLICANT)}与被执行人{_names(parties, PartyRole.RESPONDENT)}"
+        f"{case.cause}一案（{case.number}）中，依据{case.origin_body}{case.origin_document_no}法律文书，"
+        f"被执行人未履行确定的义务。{_amounts(order)}依照{BASIS[order.kind]}之规定，裁定如下：",
+    )
     _para(doc, _measure(order) + "。")
     _para(doc, "本裁定立即生效。" if not draft else "（草稿：经批准后方生效）")
     _signature(doc, order, draft)
@@ -147,9 +156,12 @@ def notice_docx(order, *, draft=False):
     parties = _parties(order)
     ruling = "（草稿，未编号）" if draft else order.document_no
     _para(doc, f"{order.institution.name}：", indent=False)
-    _para(doc, f"关于申请执行人{_names(parties, PartyRole.APPLICANT)}与被执行人{_names(parties, PartyRole.RESPONDENT)}"
-               f"{order.case.cause}一案（{order.case.number}），本院作出的{ruling}执行裁定书已经发生法律效力。"
-               f"依照{BASIS[order.kind]}之规定，请协助执行下列事项：")
+    _para(
+        doc,
+        f"关于申请执行人{_names(parties, PartyRole.APPLICANT)}与被执行人{_names(parties, PartyRole.RESPONDENT)}"
+        f"{order.case.cause}一案（{order.case.number}），本院作出的{ruling}执行裁定书已经发生法律效力。"
+        f"依照{BASIS[order.kind]}之规定，请协助执行下列事项：",
+    )
     _para(doc, _measure(order) + "。")
     _para(doc, f"被执行人：{order.respondent.name}，证件号码：{order.respondent.id_number}。")
     if order.kind in (OrderKind.FREEZE, OrderKind.SEAL, OrderKind.RENEW):
@@ -182,10 +194,21 @@ def issue_order_documents(order, actor=None, request=None):
         if existing is not None:
             out.append(existing)
             continue
-        out.append(issued.issue(
-            kind=kind, number=order.document_no, title=title_of(order, kind), court=order.court, case=order.case, source=order,
-            content=RENDER[kind](order), filename=filename(order, which), actor=actor, personal_data=True, request=request,
-        ))
+        out.append(
+            issued.issue(
+                kind=kind,
+                number=order.document_no,
+                title=title_of(order, kind),
+                court=order.court,
+                case=order.case,
+                source=order,
+                content=RENDER[kind](order),
+                filename=filename(order, which),
+                actor=actor,
+                personal_data=True,
+                request=request,
+            )
+        )
     return out
 
 
@@ -196,9 +219,18 @@ def issued_document(order, which):
 
 
 INDEX_COLUMNS = [
-    ss.Column("序号", ss.INT), ss.Column("文号"), ss.Column("案号"), ss.Column("措施"), ss.Column("协助单位"),
-    ss.Column("被执行人"), ss.Column("金额", ss.MONEY), ss.Column("文书"), ss.Column("文件名"), ss.Column("签发人"),
-    ss.Column("签发时间", ss.DATETIME), ss.Column("SHA-256", width=68),
+    ss.Column("序号", ss.INT),
+    ss.Column("文号"),
+    ss.Column("案号"),
+    ss.Column("措施"),
+    ss.Column("协助单位"),
+    ss.Column("被执行人"),
+    ss.Column("金额", ss.MONEY),
+    ss.Column("文书"),
+    ss.Column("文件名"),
+    ss.Column("签发人"),
+    ss.Column("签发时间", ss.DATETIME),
+    ss.Column("SHA-256", width=68),
 ]
 
 
@@ -219,20 +251,52 @@ def _index_rows(orders, documents_by_order):
         docs = documents_by_order.get(order.pk)
         if not docs:
             n += 1
-            yield [n, "", order.case.number, order.get_kind_display(), order.institution.name, order.respondent.name,
-                   order.requested_amount, _("未批准，无文书（%(status)s）") % {"status": order.get_status_display()}, "", "", None, ""]
+            yield [
+                n,
+                "",
+                order.case.number,
+                order.get_kind_display(),
+                order.institution.name,
+                order.respondent.name,
+                order.requested_amount,
+                _("未批准，无文书（%(status)s）") % {"status": order.get_status_display()},
+                "",
+                "",
+                None,
+                "",
+            ]
             continue
         for d in docs:
             n += 1
-            yield [n, d.number, order.case.number, order.get_kind_display(), order.institution.name, order.respondent.name,
-                   order.requested_amount, d.title, d.filename, d.issued_by_label, d.issued_at, d.sha256]
+            yield [
+                n,
+                d.number,
+                order.case.number,
+                order.get_kind_display(),
+                order.institution.name,
+                order.respondent.name,
+                order.requested_amount,
+                d.title,
+                d.filename,
+                d.issued_by_label,
+                d.issued_at,
+                d.sha256,
+            ]
 
 
 def documents_zip(orders, documents_by_order):
     """One zip: the stored bytes of every issued document and 目录.xlsx indexing them (文号, case, measure,
     file, signer, time, SHA-256), orders without documents listed with the reason."""
-    index = ss.xlsx_bytes([ss.Sheet("文书目录", INDEX_COLUMNS, list(_index_rows(orders, documents_by_order)),
-                                    preamble=[_("控制措施文书批量生成目录")])])
+    index = ss.xlsx_bytes(
+        [
+            ss.Sheet(
+                "文书目录",
+                INDEX_COLUMNS,
+                list(_index_rows(orders, documents_by_order)),
+                preamble=[_("控制措施文书批量生成目录")],
+            )
+        ]
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("目录.xlsx", index)

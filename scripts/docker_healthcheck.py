@@ -6,6 +6,7 @@
 
 Stdlib only and no Django import, so a probe costs a few milliseconds, not a settings load.
 """
+
 import glob
 import os
 import sys

@@ -2,6 +2,7 @@
 
 If any of them exits, the others are stopped too, so a half-running system is never left behind.
 """
+
 import argparse
 import os
 import signal
@@ -43,7 +44,20 @@ def main():
     prepare(py, env, args.cases)
     commands = {
         "web": [py, "manage.py", "runserver", f"{args.host}:{args.port}", "--noreload"],
-        "worker": [py, "-m", "celery", "-A", "execcenter", "worker", "-Q", "default,query,screens", "-c", "2", "-l", "INFO"],
+        "worker": [
+            py,
+            "-m",
+            "celery",
+            "-A",
+            "execcenter",
+            "worker",
+            "-Q",
+            "default,query,screens",
+            "-c",
+            "2",
+            "-l",
+            "INFO",
+        ],
         "beat": [py, "-m", "celery", "-A", "execcenter", "beat", "-l", "INFO"],
     }
     if is_production(env):

@@ -1,4 +1,5 @@
 """Read-only views of the simulated world, for demos and for looking into a test run."""
+
 from django.contrib import admin
 
 from .models import SimAccount, SimFreeze, SimRequest

@@ -9,6 +9,7 @@ Bank-side rules enforced here, whatever the court asks:
 - a renewal is accepted only while the freeze is still in force; a lapsed freeze stops counting
   (民诉法解释 Art. 485).
 """
+
 import datetime
 from decimal import Decimal
 
@@ -47,6 +48,7 @@ def _activate(freeze, amount, starts_on):
 
 
 # --- Time passing ------------------------------------------------------------------------------
+
 
 def sweep(account: SimAccount, now: datetime.datetime, today: datetime.date) -> None:
     """Bring the account up to `now`: lapsed terms end, the debtor moves money, the queue moves up."""
@@ -106,6 +108,7 @@ def promote(account: SimAccount, effective_on: datetime.date) -> None:
 
 # --- Orders ------------------------------------------------------------------------------------
 
+
 def place(account, kind, requested, *, term_days, court_code, case_number, today) -> dict:
     """A freeze (money, by amount) or a seal (the whole asset)."""
     freeze = SimFreeze(
@@ -128,14 +131,22 @@ def place(account, kind, requested, *, term_days, court_code, case_number, today
         freeze.save()
         position = _queue_position(freeze)
         return _result(
-            "queued", requested, ZERO, freeze=freeze, position=position,
+            "queued",
+            requested,
+            ZERO,
+            freeze=freeze,
+            position=position,
             message=f"已有在先冻结/查封，轮候第{position}位 (queued behind earlier freezes, position {position})",
         )
     amount = min(available, requested)
     _activate(freeze, amount, today)
     if amount < requested:
         return _result(
-            "partial", requested, amount, freeze=freeze, expires_on=freeze.expires_on,
+            "partial",
+            requested,
+            amount,
+            freeze=freeze,
+            expires_on=freeze.expires_on,
             message=f"可用余额不足，实际冻结{amount}元 (insufficient balance: froze {amount})",
         )
     return _result("done", requested, amount, freeze=freeze, expires_on=freeze.expires_on)
@@ -155,7 +166,9 @@ def renew(account, *, term_days, max_term_days, court_code, case_number, today) 
     for freeze in active:
         # Each renewal ≤ the term of its class, counted from the day after the current expiry (Art. 485).
         if term_days > max_term_days(freeze.expires_on + datetime.timedelta(days=1)):
-            return _result("rejected", ZERO, ZERO, message="续冻期限超过法定最长期限 (renewal term exceeds the legal maximum)")
+            return _result(
+                "rejected", ZERO, ZERO, message="续冻期限超过法定最长期限 (renewal term exceeds the legal maximum)"
+            )
     for freeze in active:
         freeze.expires_on += datetime.timedelta(days=term_days)
         freeze.term_days += term_days
@@ -167,9 +180,13 @@ def renew(account, *, term_days, max_term_days, court_code, case_number, today) 
 
 def unfreeze(account, amount, *, court_code, case_number, today) -> dict:
     """Release `amount` (None: everything) of this case's freezes; cancels its queued ones too."""
-    mine = [f for f in account.freezes.filter(status__in=[S.ACTIVE, S.QUEUED]) if f.matches_case(court_code, case_number)]
+    mine = [
+        f for f in account.freezes.filter(status__in=[S.ACTIVE, S.QUEUED]) if f.matches_case(court_code, case_number)
+    ]
     if not mine:
-        return _result("rejected", amount or ZERO, ZERO, message="本案在该账户无冻结 (no freeze of this case on the account)")
+        return _result(
+            "rejected", amount or ZERO, ZERO, message="本案在该账户无冻结 (no freeze of this case on the account)"
+        )
     active = [f for f in mine if f.status == S.ACTIVE]
     held = sum((f.frozen_amount for f in active), ZERO)
     to_release = held if amount is None or account.is_cash is False else min(amount, held)
@@ -196,7 +213,9 @@ def deduct(account, amount, *, court_code, case_number, today) -> dict:
     active = [f for f in account.freezes.filter(status=S.ACTIVE) if f.matches_case(court_code, case_number)]
     frozen = sum((f.frozen_amount for f in active), ZERO)
     if frozen <= 0:
-        return _result("rejected", amount, ZERO, message="本案在该账户无冻结款项，不能扣划 (no funds frozen for this case)")
+        return _result(
+            "rejected", amount, ZERO, message="本案在该账户无冻结款项，不能扣划 (no funds frozen for this case)"
+        )
     take_total = min(amount, frozen)
     left = take_total
     for freeze in active:  # the earliest freeze is spent first
@@ -212,7 +231,10 @@ def deduct(account, amount, *, court_code, case_number, today) -> dict:
     promote(account, today)
     if take_total < amount:
         return _result(
-            "partial", amount, take_total, freeze=active[0],
+            "partial",
+            amount,
+            take_total,
+            freeze=active[0],
             message=f"本案冻结款项仅{take_total}元，已全部扣划 (only {take_total} frozen for this case; all deducted)",
         )
     return _result("done", amount, take_total, freeze=active[0])

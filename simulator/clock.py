@@ -1,6 +1,7 @@
 """The simulator's notion of 'now'. Tests (and demos) move it forward to let terms lapse and
 debtors move money, without touching the product's own clock.
 """
+
 import datetime
 
 from django.utils import timezone

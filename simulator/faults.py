@@ -5,6 +5,7 @@ timeouts and failures without sleeping) or "realistic" (sleep the latency too). 
 (reference, institution, attempt): a test can predict which call fails, and a retry (attempt + 1) gets
 a fresh draw, as a retry against a real bank would.
 """
+
 import time
 from dataclasses import dataclass
 

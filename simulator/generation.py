@@ -3,6 +3,7 @@
 hold nothing for a given person, big and local banks are likelier, and a fraction of accounts start
 with another court's freeze. Nothing here touches the database.
 """
+
 import datetime
 import hashlib
 from dataclasses import dataclass, field
@@ -95,9 +96,7 @@ def hit_probability(inst: Profile, holder_region: str) -> float:
             "private_bank": 0.04,
             "policy_bank": 0.002,
             "foreign_bank": 0.004,
-        }.get(inst.category) or (
-            0.25 if same_city else 0.04 if same_province else 0.0004
-        )
+        }.get(inst.category) or (0.25 if same_city else 0.04 if same_province else 0.0004)
     if inst.kind in ("real_estate", "provident_fund"):
         return 0.45 if same_city else 0.04 if same_province else 0.005
     if inst.kind == "payment":

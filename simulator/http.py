@@ -10,6 +10,7 @@ free port in a thread.
 
 Errors answer {"error": {"type": "timeout|transient|permanent", "message"}} with 504 / 503 / 4xx.
 """
+
 import json
 import logging
 import re
@@ -26,7 +27,13 @@ MAX_BODY = 4 * 1024 * 1024
 
 
 def error_json(exc: SimulatorError) -> dict:
-    kind = "timeout" if isinstance(exc, SimulatedTimeout) else "transient" if isinstance(exc, SimulatedFailure) else "permanent"
+    kind = (
+        "timeout"
+        if isinstance(exc, SimulatedTimeout)
+        else "transient"
+        if isinstance(exc, SimulatedFailure)
+        else "permanent"
+    )
     return {"error": {"type": kind, "message": str(exc)}}
 
 
@@ -78,8 +85,11 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         if self.path == "/v1/query-batch":
             party = body["party"]
             answers = services.query_many(
-                body["institution_codes"], party["id_number"], party.get("name", ""),
-                request_ref=body["request_ref"], attempt=attempt,
+                body["institution_codes"],
+                party["id_number"],
+                party.get("name", ""),
+                request_ref=body["request_ref"],
+                attempt=attempt,
             )
             results = {
                 code: error_json(rows) if isinstance(rows, SimulatorError) else {"assets": rows}
@@ -92,11 +102,15 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         code, action = match["code"], match["action"]
         if action == "query":
             party = body["party"]
-            rows = services.query(code, party["id_number"], party.get("name", ""), request_ref=body["request_ref"], attempt=attempt)
+            rows = services.query(
+                code, party["id_number"], party.get("name", ""), request_ref=body["request_ref"], attempt=attempt
+            )
             return self._send(200, {"assets": rows})
         term_days = body.get("term_days")
         response = services.control(
-            action, code, body["asset_ref"],
+            action,
+            code,
+            body["asset_ref"],
             amount=body.get("amount"),
             term_days=int(term_days) if term_days is not None else None,
             case_number=body["case_number"],

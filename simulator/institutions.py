@@ -5,6 +5,7 @@ The product tells the simulator which institutions exist through `register` (cal
 the boundary by `querycontrol.connectors.simulator.publish`); how each one behaves — how fast it answers, how often
 it fails or times out — is the simulator's business, set from the institution's category below.
 """
+
 from collections.abc import Iterable
 
 from django.db import transaction

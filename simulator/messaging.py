@@ -7,6 +7,7 @@ answer without keeping the message twice, and can be told to fail the next N req
 
 Run it with `MessagingGateway(port=0).start()` (tests: a free port of its own) and stop with `.stop()`.
 """
+
 import json
 import threading
 import uuid

@@ -2,6 +2,7 @@
 freeze book. Only the simulator reads these tables; the product reaches them through a connector,
 so a real deployment drops them and talks to gateways instead.
 """
+
 import datetime
 from decimal import Decimal
 
@@ -34,8 +35,9 @@ class SimInstitution(models.Model):
         verbose_name = _("模拟协助单位")
         verbose_name_plural = _("模拟协助单位")
         constraints = [
-            models.CheckConstraint(condition=Q(latency_min_ms__lte=models.F("latency_max_ms")),
-                                   name="sim_institution_latency_min_le_max"),
+            models.CheckConstraint(
+                condition=Q(latency_min_ms__lte=models.F("latency_max_ms")), name="sim_institution_latency_min_le_max"
+            ),
         ]
 
     def __str__(self):

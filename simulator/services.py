@@ -4,6 +4,7 @@ Answers are JSON-ready dicts (the same shape the HTTP server sends); refusals an
 exceptions in `exceptions.py`. The connectors in querycontrol/connectors/ are the only callers
 besides the HTTP server and the tests.
 """
+
 import hashlib
 import json
 import time
@@ -33,6 +34,7 @@ def _profile(inst: SimInstitution) -> Profile:
 
 
 # --- Query ---------------------------------------------------------------------------------------
+
 
 def _materialise(inst: SimInstitution, id_number: str, name: str, today) -> list[int]:
     """Persist the generated holdings on first look, so later orders act on stored balances. Accounts the
@@ -136,14 +138,23 @@ def open_account(code: str, id_number: str, name: str, balance, *, asset_ref: st
     balance = _amount(balance, required=True)
     asset_ref = asset_ref or f"{inst.code}-NEW-{hashlib.sha256(f'{id_number}|{balance}'.encode()).hexdigest()[:12]}"
     account, _created = SimAccount.objects.get_or_create(
-        institution_code=inst.code, asset_ref=asset_ref,
-        defaults=dict(holder_id_number=id_number, holder_name=name, asset_kind="deposit", description="活期存款（新开户）",
-                      balance=balance, is_cash=True, moved_at=clock.now()),
+        institution_code=inst.code,
+        asset_ref=asset_ref,
+        defaults=dict(
+            holder_id_number=id_number,
+            holder_name=name,
+            asset_kind="deposit",
+            description="活期存款（新开户）",
+            balance=balance,
+            is_cash=True,
+            moved_at=clock.now(),
+        ),
     )
     return account
 
 
 # --- Orders --------------------------------------------------------------------------------------
+
 
 def _amount(value, *, required: bool) -> Decimal | None:
     if value is None and not required:
@@ -168,9 +179,7 @@ def _fingerprint(action, asset_ref, amount, term_days, case_number, court_code) 
 def _stored(code, key, fingerprint):
     prior = SimRequest.objects.filter(institution_code=code, key=key).first()
     if prior is not None and prior.fingerprint != fingerprint:
-        raise IdempotencyConflict(
-            "幂等键已用于不同的请求 (idempotency key already used for a different request)"
-        )
+        raise IdempotencyConflict("幂等键已用于不同的请求 (idempotency key already used for a different request)")
     return prior.response if prior is not None else None
 
 
@@ -208,7 +217,9 @@ def control(
     response = _stored(inst.code, idempotency_key, fingerprint)
     if response is None:
         try:
-            response = _apply(inst, action, asset_ref, amount, term_days, case_number, court_code, idempotency_key, fingerprint)
+            response = _apply(
+                inst, action, asset_ref, amount, term_days, case_number, court_code, idempotency_key, fingerprint
+            )
         except IntegrityError:
             # A concurrent call with the same key won the race; its answer is the answer.
             response = _stored(inst.code, idempotency_key, fingerprint)
@@ -241,7 +252,9 @@ def _apply(inst, action, asset_ref, amount, term_days, case_number, court_code, 
         if action == "freeze":
             response = book.place(account, SimFreeze.Kind.FREEZE, amount, term_days=term_days, today=today, **who)
         elif action == "seal":
-            response = book.place(account, SimFreeze.Kind.SEAL, account.balance, term_days=term_days, today=today, **who)
+            response = book.place(
+                account, SimFreeze.Kind.SEAL, account.balance, term_days=term_days, today=today, **who
+            )
         elif action == "renew":
             response = book.renew(account, term_days=term_days, max_term_days=inst.max_term_days, today=today, **who)
         elif action == "unfreeze":
@@ -256,12 +269,15 @@ def _apply(inst, action, asset_ref, amount, term_days, case_number, court_code, 
 
 # --- Housekeeping --------------------------------------------------------------------------------
 
+
 def sweep_all() -> int:
     """Let every account with a freeze catch up with time (terms lapse, queues move). Returns count."""
     now, today = clock.now(), clock.today()
-    ids = SimFreeze.objects.filter(status__in=[SimFreeze.Status.ACTIVE, SimFreeze.Status.QUEUED]).values_list(
-        "account_id", flat=True
-    ).distinct()
+    ids = (
+        SimFreeze.objects.filter(status__in=[SimFreeze.Status.ACTIVE, SimFreeze.Status.QUEUED])
+        .values_list("account_id", flat=True)
+        .distinct()
+    )
     count = 0
     for pk in list(ids):
         with transaction.atomic():

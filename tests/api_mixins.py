@@ -28,6 +28,7 @@ Usage (in tests/<area>/test_api_*.py):
 Only subclasses whose names start with `Test` are collected; the mixins themselves are not.
 Every test here can fail: each asserts on ids it created, never on "whatever came back".
 """
+
 import uuid
 
 import pytest

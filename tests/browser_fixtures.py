@@ -11,6 +11,7 @@ Fixtures:
 
 Mark each browser test `@pytest.mark.browser` (registered in pytest.ini) so `-m "not browser"` skips them.
 """
+
 import os
 import re
 import shutil
@@ -100,8 +101,14 @@ def browser_page(_playwright, live_server, tmp_path, request):
     page = context.pages[0] if context.pages else context.new_page()
 
     errors: list[str] = []
-    page.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text} @ {msg.location.get('url', '')}")
-            if msg.type == "error" else None)
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(f"console.{msg.type}: {msg.text} @ {msg.location.get('url', '')}")
+            if msg.type == "error"
+            else None
+        ),
+    )
     page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
     page.console_errors = errors
 
@@ -131,13 +138,17 @@ def log_in():
         client = Client()
         client.force_login(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        page.context.add_cookies([{
-            "name": settings.SESSION_COOKIE_NAME,
-            "value": cookie.value,
-            "url": page.live_server_url,
-            "httpOnly": True,
-            "sameSite": "Lax",
-        }])
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": cookie.value,
+                    "url": page.live_server_url,
+                    "httpOnly": True,
+                    "sameSite": "Lax",
+                }
+            ]
+        )
         return page
 
     return _log_in

@@ -1,4 +1,5 @@
 """Run the same call in several threads at the same instant, for the tests of row locks on PostgreSQL."""
+
 import threading
 
 from django.db import connections

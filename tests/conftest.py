@@ -1,4 +1,5 @@
 """Shared fixtures: the courts, personas (so a failing test reads as a sentence) and API clients."""
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -42,7 +43,9 @@ def courts(db):
 
 def _officer(courts, username, code, *roles, name=None):
     user = UserFactory(username=username)
-    return OfficerFactory(user=user, court=courts[code], roles=[str(r) for r in roles], **({"name": name} if name else {}))
+    return OfficerFactory(
+        user=user, court=courts[code], roles=[str(r) for r in roles], **({"name": name} if name else {})
+    )
 
 
 @pytest.fixture
@@ -99,7 +102,9 @@ def auditor_high(courts):
 @pytest.fixture
 def bank_partner(courts):
     """The ICBC gateway: an institution-scoped key that reads and answers only its own tasks."""
-    client, key = create_demo_partner("工商银行网关", PartnerKind.INSTITUTION, "宁", [PartnerAction.READ, PartnerAction.ANSWER], "BANK-ICBC")
+    client, key = create_demo_partner(
+        "工商银行网关", PartnerKind.INSTITUTION, "宁", [PartnerAction.READ, PartnerAction.ANSWER], "BANK-ICBC"
+    )
     client.raw_key = key
     return client
 
@@ -108,7 +113,9 @@ def bank_partner(courts):
 def case_system_partner(courts):
     """银川中院's case-handling system: reads and writes cases within 银川's subtree."""
     client, key = create_demo_partner(
-        "银川中院办案系统", PartnerKind.CASE_SYSTEM, "宁01",
+        "银川中院办案系统",
+        PartnerKind.CASE_SYSTEM,
+        "宁01",
         [PartnerAction.READ, PartnerAction.WRITE_CASES, PartnerAction.QUERY, PartnerAction.CONTROL],
     )
     client.raw_key = key

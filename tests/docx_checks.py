@@ -1,6 +1,7 @@
 """Checks on .docx bytes read straight from the package XML (not through python-docx, which would hide
 what a run lacks): every run in body, headers and footers names an East Asian font and no theme font,
 and the language is zh-CN in the defaults, the settings and the core properties."""
+
 import io
 import zipfile
 
@@ -29,8 +30,13 @@ def runs_without_chinese_font(content):
                 fonts = run.find("w:rPr/w:rFonts", NS)
                 lang = run.find("w:rPr/w:lang", NS)
                 text = "".join(run.itertext())
-                if (fonts is None or not fonts.get(_w("eastAsia")) or any(fonts.get(_w(a)) for a in THEME_ATTRS)
-                        or lang is None or lang.get(_w("eastAsia")) != "zh-CN"):
+                if (
+                    fonts is None
+                    or not fonts.get(_w("eastAsia"))
+                    or any(fonts.get(_w(a)) for a in THEME_ATTRS)
+                    or lang is None
+                    or lang.get(_w("eastAsia")) != "zh-CN"
+                ):
                     bad.append((part, text))
         assert total > 0, "a document without runs proves nothing"
     return bad
@@ -45,8 +51,12 @@ def document_language(content):
     rpr = styles.find("w:docDefaults/w:rPrDefault/w:rPr", NS)
     theme_lang = settings.find("w:themeFontLang", NS)
     language = core.split("<dc:language>")[1].split("</dc:language>")[0] if "<dc:language>" in core else ""
-    return (rpr.find("w:lang", NS).get(_w("eastAsia")), theme_lang.get(_w("eastAsia")) if theme_lang is not None else None,
-            language, rpr.find("w:rFonts", NS).get(_w("eastAsia")))
+    return (
+        rpr.find("w:lang", NS).get(_w("eastAsia")),
+        theme_lang.get(_w("eastAsia")) if theme_lang is not None else None,
+        language,
+        rpr.find("w:rFonts", NS).get(_w("eastAsia")),
+    )
 
 
 def assert_chinese_docx(content):
@@ -60,7 +70,9 @@ def docx_text(content):
     """All text of body, tables, headers and footers, in document order per part."""
     out = []
     with zipfile.ZipFile(io.BytesIO(content)) as zf:
-        for part in sorted(n for n in zf.namelist() if n == "word/document.xml" or n.startswith(("word/header", "word/footer"))):
+        for part in sorted(
+            n for n in zf.namelist() if n == "word/document.xml" or n.startswith(("word/header", "word/footer"))
+        ):
             root = etree.fromstring(zf.read(part))
             out.append("\n".join("".join(p.itertext()) for p in root.iter(_w("p"))))
     return "\n".join(out)

@@ -1,4 +1,5 @@
 """factory_boy factories shared by every test area. Courts come from the reference CSV (fixture `courts`)."""
+
 import datetime as dt
 from decimal import Decimal
 

@@ -1,4 +1,5 @@
 """Small real images for upload tests (Pillow draws them; nothing is read from disk)."""
+
 import io
 
 from PIL import Image

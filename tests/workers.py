@@ -3,6 +3,7 @@
 The worker is pointed at the test database by name and shares the broker and cache with the test
 process, so tests using it must use `transactional_db` (committed rows).
 """
+
 import os
 import signal
 import subprocess
@@ -32,9 +33,29 @@ class WorkerProcess:
         cache.delete(HEARTBEAT_KEY)
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "execcenter", "worker", "-Q", self.queues, "-c", str(self.concurrency),
-             "-n", f"{self.name}-{os.getpid()}@%h", "--without-gossip", "--without-mingle", "-l", "WARNING"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "execcenter",
+                "worker",
+                "-Q",
+                self.queues,
+                "-c",
+                str(self.concurrency),
+                "-n",
+                f"{self.name}-{os.getpid()}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

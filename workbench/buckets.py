@@ -4,6 +4,7 @@ list behind its link come from the same definition and cannot disagree.
 A bucket is (key, label, tone, queryset-builder). `today` is the local date in Asia/Shanghai (never the UTC date
 of an aware datetime); the statutory facts come from cases.deadlines (docs/design.md §3).
 """
+
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,33 +94,56 @@ def _deadline_between(first, last):
 
 def _notice_due(officer, today):
     # Due on filed_on + 7 + 3; shown from NOTICE_WARN_DAYS before, and while overdue.
-    latest_filed = today + dt.timedelta(days=NOTICE_WARN_DAYS) - dt.timedelta(days=deadlines.ASSIGNMENT_DAYS + NOTICE_DAYS)
+    latest_filed = (
+        today + dt.timedelta(days=NOTICE_WARN_DAYS) - dt.timedelta(days=deadlines.ASSIGNMENT_DAYS + NOTICE_DAYS)
+    )
     return _mine(officer).filter(status__in=RUNNING, notice_sent_on__isnull=True, filed_on__lte=latest_filed)
 
 
 def _leads_due(officer, today):
     # Found assets with no control order yet, on my open cases: each is a lead to check within 7 days of being found.
-    return (FoundAsset.objects.filter(case__in=_mine(officer).filter(status__in=RUNNING), orders__isnull=True)
-            .select_related("case", "institution").order_by("found_at"))
+    return (
+        FoundAsset.objects.filter(case__in=_mine(officer).filter(status__in=RUNNING), orders__isnull=True)
+        .select_related("case", "institution")
+        .order_by("found_at")
+    )
 
 
 def _requeries_due(officer, today):
-    return (RequerySchedule.objects.filter(case__in=_mine(officer), status=RequeryStatus.DUE,
-                                           due_on__lte=today + dt.timedelta(days=REQUERY_WINDOW_DAYS))
-            .select_related("case").order_by("due_on"))
+    return (
+        RequerySchedule.objects.filter(
+            case__in=_mine(officer),
+            status=RequeryStatus.DUE,
+            due_on__lte=today + dt.timedelta(days=REQUERY_WINDOW_DAYS),
+        )
+        .select_related("case")
+        .order_by("due_on")
+    )
 
 
 def _payouts_waiting(officer, today):
-    start_of_day = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=PAYOUT_WARN_DAYS - 1), dt.time.min))
-    return (MoneyEntry.objects.filter(case__in=_mine(officer), kind=MoneyKind.RECEIPT, paid_out_amount__lt=F("amount"),
-                                      occurred_at__lt=start_of_day)
-            .select_related("case").order_by("occurred_at"))
+    start_of_day = timezone.make_aware(
+        dt.datetime.combine(today - dt.timedelta(days=PAYOUT_WARN_DAYS - 1), dt.time.min)
+    )
+    return (
+        MoneyEntry.objects.filter(
+            case__in=_mine(officer),
+            kind=MoneyKind.RECEIPT,
+            paid_out_amount__lt=F("amount"),
+            occurred_at__lt=start_of_day,
+        )
+        .select_related("case")
+        .order_by("occurred_at")
+    )
 
 
 def _my_orders(officer, today):
     since = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=ORDER_WINDOW_DAYS), dt.time.min))
-    return (ControlOrder.objects.filter(filed_by=officer.user_id, created_at__gte=since)
-            .select_related("case", "institution").order_by("-created_at"))
+    return (
+        ControlOrder.objects.filter(filed_by=officer.user_id, created_at__gte=since)
+        .select_related("case", "institution")
+        .order_by("-created_at")
+    )
 
 
 _crit_qs, _crit_params = _deadline_between(None, -(CRITICAL_OVERDUE_DAYS + 1))
@@ -156,8 +180,10 @@ def judge_buckets(officer, today=None):
     today = today or timezone.localdate()
     out = {}
     for group, defs in (("deadlines", JUDGE_DEADLINES), ("steps", JUDGE_STEPS)):
-        out[group] = [Bucket(d.key, str(d.label), d.tone, d.queryset(officer, today).count(), _url(d, officer, today))
-                      for d in defs]
+        out[group] = [
+            Bucket(d.key, str(d.label), d.tone, d.queryset(officer, today).count(), _url(d, officer, today))
+            for d in defs
+        ]
     orders = {}
     for order in _my_orders(officer, today).select_related(None).only("status", "outcome"):
         label = order.get_outcome_display() if order.outcome else order.get_status_display()
@@ -174,7 +200,11 @@ def bucket_queryset(key, officer, today=None):
 # --- the other roles ------------------------------------------------------------------------------------------
 
 # Steps that wait for a second person (cases.ApprovalRequest) and the action that decides each (cases/rules.py).
-APPROVAL_ACTIONS = {"payout": "money.payout.approve", "closure": "case.close.approve", "extension": "case.extend.approve"}
+APPROVAL_ACTIONS = {
+    "payout": "money.payout.approve",
+    "closure": "case.close.approve",
+    "extension": "case.extend.approve",
+}
 
 
 def approvals_waiting(user, officer):
@@ -183,24 +213,41 @@ def approvals_waiting(user, officer):
     from cases.models import ApprovalRequest
 
     kinds = [kind for kind, action in APPROVAL_ACTIONS.items() if may(user, action)]
-    return (ApprovalRequest.objects.filter(court=officer.court, status=ApprovalStatus.PENDING, kind__in=kinds)
-            .exclude(requested_by=officer).select_related("case").order_by("requested_at", "id"))
+    return (
+        ApprovalRequest.objects.filter(court=officer.court, status=ApprovalStatus.PENDING, kind__in=kinds)
+        .exclude(requested_by=officer)
+        .select_related("case")
+        .order_by("requested_at", "id")
+    )
 
 
 def approver_section(user, officer):
     """What waits for my decision: control orders and approval requests (payout, closure, extension) of my court."""
     tiles = []
     if may(user, "order.decide"):
-        waiting = ControlOrder.objects.visible_to(user).awaiting_approval().filter(court=officer.court).exclude(filed_by=user)
-        tiles.append(Bucket("orders_waiting", str(_("控制措施待审批")), "amber", waiting.count(), reverse("querycontrol:approvals")))
+        waiting = (
+            ControlOrder.objects.visible_to(user).awaiting_approval().filter(court=officer.court).exclude(filed_by=user)
+        )
+        tiles.append(
+            Bucket(
+                "orders_waiting", str(_("控制措施待审批")), "amber", waiting.count(), reverse("querycontrol:approvals")
+            )
+        )
     requests = approvals_waiting(user, officer)
     from cases.choices import ApprovalKind
 
     counts = dict(requests.order_by().values_list("kind").annotate(n=Count("pk")))
     for kind in APPROVAL_ACTIONS:
         if may(user, APPROVAL_ACTIONS[kind]):
-            tiles.append(Bucket(f"approvals_{kind}", str(ApprovalKind(kind).label) + str(_("待审批")), "amber", counts.get(kind, 0),
-                                reverse("workbench:approvals") + "?" + urlencode({"kind": kind})))
+            tiles.append(
+                Bucket(
+                    f"approvals_{kind}",
+                    str(ApprovalKind(kind).label) + str(_("待审批")),
+                    "amber",
+                    counts.get(kind, 0),
+                    reverse("workbench:approvals") + "?" + urlencode({"kind": kind}),
+                )
+            )
     return {"tiles": tiles}
 
 
@@ -212,20 +259,38 @@ def duty_section(user, officer, now=None):
     open_alerts = Alert.objects.visible_to(user).filter(status=AlertStatus.OPEN)
     by_severity = []
     for value, label in AlertSeverity.choices:
-        by_severity.append(Bucket(value, str(label), "red" if value == AlertSeverity.CRITICAL else "amber" if value == AlertSeverity.WARNING else "",
-                                  open_alerts.filter(severity=value).count(),
-                                  reverse("dashboards:alert-list") + "?" + urlencode({"status": AlertStatus.OPEN, "severity": value})))
-    shifts = list(Shift.objects.filter(Q(post_a=officer) | Q(post_b=officer), ends_at__gt=now,
-                                       starts_at__lte=now + dt.timedelta(days=7)).select_related("centre").order_by("starts_at"))
+        by_severity.append(
+            Bucket(
+                value,
+                str(label),
+                "red" if value == AlertSeverity.CRITICAL else "amber" if value == AlertSeverity.WARNING else "",
+                open_alerts.filter(severity=value).count(),
+                reverse("dashboards:alert-list") + "?" + urlencode({"status": AlertStatus.OPEN, "severity": value}),
+            )
+        )
+    shifts = list(
+        Shift.objects.filter(
+            Q(post_a=officer) | Q(post_b=officer), ends_at__gt=now, starts_at__lte=now + dt.timedelta(days=7)
+        )
+        .select_related("centre")
+        .order_by("starts_at")
+    )
     # A handover is mine to read when I am on the shift that follows it and nobody acknowledged it yet.
     to_read = []
     for shift in shifts:
         if shift.starts_at > now + dt.timedelta(hours=12):
             break
-        previous = (Shift.objects.filter(centre=shift.centre_id, ends_at__lte=shift.starts_at + dt.timedelta(minutes=1))
-                    .order_by("-ends_at").first())
+        previous = (
+            Shift.objects.filter(centre=shift.centre_id, ends_at__lte=shift.starts_at + dt.timedelta(minutes=1))
+            .order_by("-ends_at")
+            .first()
+        )
         if previous is not None:
-            handover = Handover.objects.filter(shift=previous, acknowledged_at__isnull=True).select_related("written_by").first()
+            handover = (
+                Handover.objects.filter(shift=previous, acknowledged_at__isnull=True)
+                .select_related("written_by")
+                .first()
+            )
             if handover is not None:
                 to_read.append(handover)
     return {"alerts": by_severity, "shifts": shifts, "handovers": to_read, "duty_url": reverse("dashboards:duty")}
@@ -274,12 +339,27 @@ def sections_for(user):
 def describe(row):
     """(case id, case number, what, date) of one row of a non-case bucket, for the drill-down list."""
     if isinstance(row, FoundAsset):
-        return row.case_id, row.case.number, f"{row.get_kind_display()} {row.institution.name} {row.asset_ref}", timezone.localtime(row.found_at).date()
+        return (
+            row.case_id,
+            row.case.number,
+            f"{row.get_kind_display()} {row.institution.name} {row.asset_ref}",
+            timezone.localtime(row.found_at).date(),
+        )
     if isinstance(row, RequerySchedule):
         return row.case_id, row.case.number, _("第%(n)d轮定期查询") % {"n": row.round_no}, row.due_on
     if isinstance(row, MoneyEntry):
-        return row.case_id, row.case.number, _("到账 %(a)s 元，已发放 %(p)s 元") % {"a": row.amount, "p": row.paid_out_amount}, timezone.localtime(row.occurred_at).date()
+        return (
+            row.case_id,
+            row.case.number,
+            _("到账 %(a)s 元，已发放 %(p)s 元") % {"a": row.amount, "p": row.paid_out_amount},
+            timezone.localtime(row.occurred_at).date(),
+        )
     if isinstance(row, ControlOrder):
         result = row.get_outcome_display() if row.outcome else row.get_status_display()
-        return row.case_id, row.case.number, f"{row.get_kind_display()} {row.institution.name} · {result}", timezone.localtime(row.created_at).date()
+        return (
+            row.case_id,
+            row.case.number,
+            f"{row.get_kind_display()} {row.institution.name} · {result}",
+            timezone.localtime(row.created_at).date(),
+        )
     raise TypeError(type(row))

@@ -8,14 +8,17 @@ from execcenter.models import NotificationPreference
 class PreferenceForm(forms.ModelForm):
     """How I am told: channels, my e-mail and robot address, quiet hours. A channel needs its address."""
 
-    channels = forms.MultipleChoiceField(label=_("接收渠道"), choices=NotificationChannel.choices, widget=forms.CheckboxSelectMultiple,
-                                         required=False)
+    channels = forms.MultipleChoiceField(
+        label=_("接收渠道"), choices=NotificationChannel.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
 
     class Meta:
         model = NotificationPreference
         fields = ["channels", "email", "webhook_url", "quiet_start", "quiet_end"]
-        widgets = {"quiet_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                   "quiet_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+        widgets = {
+            "quiet_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "quiet_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
 
     def __init__(self, *args, officer=None, **kwargs):
         super().__init__(*args, **kwargs)

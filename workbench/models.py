@@ -1,4 +1,5 @@
 """Early warnings per judge (预警): the rules as data, and the warnings they raise for the responsible officer."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,12 +17,20 @@ class WarningRule(models.Model):
     changes their own court's row. A disabled row switches the rule off for that subtree."""
 
     kind = models.CharField(_("规则"), max_length=32, choices=WarningRuleKind.choices)
-    court = models.ForeignKey("execcenter.Court", verbose_name=_("适用法院（含下级）"), null=True, blank=True,
-                              on_delete=models.CASCADE, related_name="+")
+    court = models.ForeignKey(
+        "execcenter.Court",
+        verbose_name=_("适用法院（含下级）"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     threshold_days = models.PositiveIntegerField(_("阈值（天）"))
     severity = models.CharField(_("级别"), max_length=16, choices=AlertSeverity.choices, default=AlertSeverity.WARNING)
     enabled = models.BooleanField(_("启用"), default=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     class Meta:
@@ -30,8 +39,12 @@ class WarningRule(models.Model):
         ordering = ["kind", "court__code"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "court"], name="uniq_warning_rule_per_court"),
-            models.UniqueConstraint(fields=["kind"], condition=models.Q(court__isnull=True), name="uniq_warning_rule_default"),
-            models.CheckConstraint(condition=models.Q(threshold_days__lte=3650), name="warning_threshold_at_most_ten_years"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=models.Q(court__isnull=True), name="uniq_warning_rule_default"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(threshold_days__lte=3650), name="warning_threshold_at_most_ten_years"
+            ),
         ]
 
     def __str__(self):
@@ -49,9 +62,17 @@ class EarlyWarning(models.Model):
     key = models.CharField(_("预警键"), max_length=96)
     severity = models.CharField(_("级别"), max_length=16, choices=AlertSeverity.choices)
     court = models.ForeignKey("execcenter.Court", verbose_name=_("法院"), on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey("cases.Case", verbose_name=_("案件"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    officer = models.ForeignKey("execcenter.Officer", verbose_name=_("责任人"), null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="early_warnings")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("案件"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    officer = models.ForeignKey(
+        "execcenter.Officer",
+        verbose_name=_("责任人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="early_warnings",
+    )
     title = models.CharField(_("标题"), max_length=160)
     link = models.CharField(_("链接"), max_length=256, blank=True)
     raised_at = models.DateTimeField(_("预警时间"), db_index=True)
@@ -64,7 +85,9 @@ class EarlyWarning(models.Model):
         verbose_name_plural = _("个人预警")
         ordering = ["-raised_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["key"], condition=models.Q(resolved_at__isnull=True), name="uniq_open_warning_key"),
+            models.UniqueConstraint(
+                fields=["key"], condition=models.Q(resolved_at__isnull=True), name="uniq_open_warning_key"
+            ),
         ]
         indexes = [
             models.Index(fields=["officer", "resolved_at"]),

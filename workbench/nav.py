@@ -3,6 +3,7 @@
 Every entry names the action that opens its page ("<area>.<verb>"); whether a user may take it is decided by
 `allowed`, one place, so the menu never offers a page that would answer 403.
 """
+
 from dataclasses import dataclass
 
 from django.urls import reverse

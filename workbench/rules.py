@@ -1,5 +1,6 @@
 """Permission rules of the workbench, the early warnings and personal notification settings (registered in
 execcenter.policy when the app loads)."""
+
 from django.utils.translation import gettext_lazy as _
 
 from execcenter.choices import Role

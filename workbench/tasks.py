@@ -1,4 +1,5 @@
 """Beat tasks of the workbench: thin wrappers over early_warnings (idempotent)."""
+
 from celery import shared_task
 from django.core.cache import cache
 

@@ -1,4 +1,5 @@
 """我的工作台: each role's home page, and the lists behind its counts (thin; the counting is in buckets.py)."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -78,7 +79,9 @@ def warning_list(request):
     require_page(request, "warning.read")
     officer = officer_of(request.user)
     is_director = may(request.user, "warning.rollup")
-    mine = early_warnings.open_for(officer).order_by("-severity", "raised_at") if officer else EarlyWarning.objects.none()
+    mine = (
+        early_warnings.open_for(officer).order_by("-severity", "raised_at") if officer else EarlyWarning.objects.none()
+    )
     context = {"mine": Paginator(mine, 50).get_page(request.GET.get("page")), "is_director": is_director}
     if is_director:
         context["ranking"] = early_warnings.ranking(request.user, limit=50)
@@ -100,8 +103,15 @@ def warning_rules(request):
         except ValueError:
             days = None
         try:
-            early_warnings.set_rule(request.user, kind, court, days, request.POST.get("severity", ""),
-                                    request.POST.get("enabled") == "on", request=request)
+            early_warnings.set_rule(
+                request.user,
+                kind,
+                court,
+                days,
+                request.POST.get("severity", ""),
+                request.POST.get("enabled") == "on",
+                request=request,
+            )
             messages.success(request, _("已保存，下次评估时生效"))
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -115,9 +125,16 @@ def _rules_context(court):
     for kind, label in WarningRuleKind.choices:
         rule = early_warnings.rule_for(kind, court)
         days, severity = (rule.threshold_days, rule.severity) if rule else early_warnings.RULE_DEFAULTS[kind]
-        rows.append({"kind": kind, "label": label, "threshold_days": days, "severity": severity,
-                     "enabled": rule.enabled if rule else True,
-                     "source": (rule.court.short_name if rule and rule.court_id else _("全省默认"))})
+        rows.append(
+            {
+                "kind": kind,
+                "label": label,
+                "threshold_days": days,
+                "severity": severity,
+                "enabled": rule.enabled if rule else True,
+                "source": (rule.court.short_name if rule and rule.court_id else _("全省默认")),
+            }
+        )
     return {"court": court, "rows": rows, "severities": AlertSeverity.choices}
 
 
@@ -144,13 +161,21 @@ def preferences(request):
     officer = officer_of(request.user)
     if officer is None:
         raise Http404
-    preference = NotificationPreference.objects.filter(officer=officer).first() or NotificationPreference(officer=officer)
+    preference = NotificationPreference.objects.filter(officer=officer).first() or NotificationPreference(
+        officer=officer
+    )
     form = PreferenceForm(request.POST or None, instance=preference, officer=officer)
     if request.method == "POST":
         if form.is_valid():
             form.save()
-            audit(request.user, "notification.configure", officer, court=officer.court, request=request,
-                  details={"channels": form.instance.channels})
+            audit(
+                request.user,
+                "notification.configure",
+                officer,
+                court=officer.court,
+                request=request,
+                details={"channels": form.instance.channels},
+            )
             messages.success(request, _("已保存"))
             return redirect("workbench:preferences")
         return render(request, "workbench/preferences.html", {"form": form}, status=400)

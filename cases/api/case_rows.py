@@ -7,6 +7,7 @@ every column with the field objects of CaseSerializer and PartySerializer themse
 serializer's, field for field (tests/cases/test_case_rows.py holds the two equal for every persona), and the detail
 view and every write still go through the serializer.
 """
+
 import functools
 from collections import defaultdict
 
@@ -28,8 +29,12 @@ def _formatter(field):
 def _plan(serializer, prefix=""):
     """(output name, values() column, formatter) for each field of `serializer` in its order; a nested serializer
     gets column None (the caller fills it in)."""
-    return [(name, None, None) if isinstance(field, BaseSerializer) else (name, prefix + field.source.replace(".", "__"), _formatter(field))
-            for name, field in serializer.fields.items()]
+    return [
+        (name, None, None)
+        if isinstance(field, BaseSerializer)
+        else (name, prefix + field.source.replace(".", "__"), _formatter(field))
+        for name, field in serializer.fields.items()
+    ]
 
 
 @functools.cache
@@ -44,8 +49,10 @@ def _columns(plan):
 
 
 def _row(values, plan, nested=None):
-    return {name: nested if column is None else None if values[column] is None else fmt(values[column])
-            for name, column, fmt in plan}
+    return {
+        name: nested if column is None else None if values[column] is None else fmt(values[column])
+        for name, column, fmt in plan
+    }
 
 
 def rows(queryset):

@@ -4,6 +4,7 @@ GET /api/v1/documents/?case=<id>&kind=ruling → records (number, title, issuer,
 GET /api/v1/documents/{id}/file/ → the bytes as issued (hash checked), audited like a browser download.
 Policy "document.read": the roles that work with rulings and notices, and the case-handling system's key.
 """
+
 import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -23,8 +24,23 @@ class IssuedDocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IssuedDocument
-        fields = ["id", "kind", "number", "title", "case", "court_code", "source_type", "source_id", "filename", "content_type",
-                  "size", "sha256", "contains_personal_data", "issued_by_label", "issued_at"]
+        fields = [
+            "id",
+            "kind",
+            "number",
+            "title",
+            "case",
+            "court_code",
+            "source_type",
+            "source_id",
+            "filename",
+            "content_type",
+            "size",
+            "sha256",
+            "contains_personal_data",
+            "issued_by_label",
+            "issued_at",
+        ]
 
 
 class IssuedDocumentFilterSet(FilterSet):
@@ -34,8 +50,23 @@ class IssuedDocumentFilterSet(FilterSet):
 
     class Meta:
         model = IssuedDocument
-        fields = ["kind", "number", "title", "case", "court", "source_type", "source_id", "filename", "content_type", "size",
-                  "sha256", "contains_personal_data", "issued_by", "issued_by_label", "issued_at"]
+        fields = [
+            "kind",
+            "number",
+            "title",
+            "case",
+            "court",
+            "source_type",
+            "source_id",
+            "filename",
+            "content_type",
+            "size",
+            "sha256",
+            "contains_personal_data",
+            "issued_by",
+            "issued_by_label",
+            "issued_at",
+        ]
 
 
 class IssuedDocumentViewSet(ScopedReadOnlyViewSet):

@@ -1,4 +1,5 @@
 """Personal data in API answers: masked unless the reader's role needs it; every unmasked read is audited."""
+
 import json
 import re
 
@@ -26,13 +27,29 @@ class PersonalDataMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         revealed = getattr(self, "_personal_context", {}).get("revealed")
         if revealed and response.status_code < 400:
-            audit(request.user, "personal_data.read", object_type="cases.party", object_id=",".join(map(str, sorted(revealed)))[:64],
-                  court=_actor_court(request.user), request=request, details={"party_ids": sorted(revealed), "path": request.path})
+            audit(
+                request.user,
+                "personal_data.read",
+                object_type="cases.party",
+                object_id=",".join(map(str, sorted(revealed)))[:64],
+                court=_actor_court(request.user),
+                request=request,
+                details={"party_ids": sorted(revealed), "path": request.path},
+            )
         elif response.get("Idempotent-Replay") == "true" and response.status_code < 400 and _has_full_id(response.data):
             # A replayed answer is read again without the serializer running (issue 11): still an unmasked read.
-            audit(request.user, "personal_data.read", object_type="cases.party", court=_actor_court(request.user),
-                  request=request, details={"path": request.path, "replay": True,
-                                            "idempotency_key": request.headers.get("Idempotency-Key", "")[:128]})
+            audit(
+                request.user,
+                "personal_data.read",
+                object_type="cases.party",
+                court=_actor_court(request.user),
+                request=request,
+                details={
+                    "path": request.path,
+                    "replay": True,
+                    "idempotency_key": request.headers.get("Idempotency-Key", "")[:128],
+                },
+            )
         return response
 
 

@@ -83,12 +83,42 @@ class CaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = [
-            "id", "number", "court_code", "year", "case_type", "sequence", "cause", "origin_body", "origin_document_no",
-            "filed_on", "claim_amount", "recovered_amount", "outstanding_amount", "costs_amount", "status", "closure_type",
-            "closed_on", "assigned_judge", "assigned_judge_name", "responsible_officer", "leading_official", "tags",
-            "assignment_due", "statutory_deadline", "suspended_days", "extension_days", "suspended_since",
-            "notice_sent_on", "dishonest_eligible", "debtor_whereabouts_unknown", "debtor_searched_on", "debtor_obstructed",
-            "origin_case", "parties", "created_at", "updated_at",
+            "id",
+            "number",
+            "court_code",
+            "year",
+            "case_type",
+            "sequence",
+            "cause",
+            "origin_body",
+            "origin_document_no",
+            "filed_on",
+            "claim_amount",
+            "recovered_amount",
+            "outstanding_amount",
+            "costs_amount",
+            "status",
+            "closure_type",
+            "closed_on",
+            "assigned_judge",
+            "assigned_judge_name",
+            "responsible_officer",
+            "leading_official",
+            "tags",
+            "assignment_due",
+            "statutory_deadline",
+            "suspended_days",
+            "extension_days",
+            "suspended_since",
+            "notice_sent_on",
+            "dishonest_eligible",
+            "debtor_whereabouts_unknown",
+            "debtor_searched_on",
+            "debtor_obstructed",
+            "origin_case",
+            "parties",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -116,7 +146,9 @@ class PartyInputSerializer(serializers.Serializer):
 
 
 class CaseCreateSerializer(serializers.Serializer):
-    court = serializers.SlugRelatedField(slug_field="code", queryset=Court.objects.all(), help_text=_("法院代字，如 宁0105"))
+    court = serializers.SlugRelatedField(
+        slug_field="code", queryset=Court.objects.all(), help_text=_("法院代字，如 宁0105")
+    )
     case_type = serializers.ChoiceField(choices=CaseType.choices, default=CaseType.FIRST)
     cause = serializers.CharField(max_length=64)
     filed_on = serializers.DateField()
@@ -141,21 +173,63 @@ class CaseEventSerializer(serializers.ModelSerializer):
 class MoneyEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = MoneyEntry
-        fields = ["id", "case", "kind", "source", "amount", "occurred_at", "payout_due", "paid_out_amount", "payee", "reference", "note"]
+        fields = [
+            "id",
+            "case",
+            "kind",
+            "source",
+            "amount",
+            "occurred_at",
+            "payout_due",
+            "paid_out_amount",
+            "payee",
+            "reference",
+            "note",
+        ]
 
 
 class MeasureSerializer(serializers.ModelSerializer):
     class Meta:
         model = Measure
-        fields = ["id", "case", "kind", "status", "party", "legal_ground", "document_no", "decided_on", "starts_on", "ends_on",
-                  "extension_years", "amount", "days", "holder", "performed_on", "removal_due", "ended_on", "note", "created_at"]
+        fields = [
+            "id",
+            "case",
+            "kind",
+            "status",
+            "party",
+            "legal_ground",
+            "document_no",
+            "decided_on",
+            "starts_on",
+            "ends_on",
+            "extension_years",
+            "amount",
+            "days",
+            "holder",
+            "performed_on",
+            "removal_due",
+            "ended_on",
+            "note",
+            "created_at",
+        ]
 
 
 class AuctionRoundSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuctionRound
-        fields = ["id", "item", "round_no", "start_price", "deposit", "announced_on", "starts_at", "ends_at", "outcome",
-                  "deal_price", "concluded_on"]
+        fields = [
+            "id",
+            "item",
+            "round_no",
+            "start_price",
+            "deposit",
+            "announced_on",
+            "starts_at",
+            "ends_at",
+            "outcome",
+            "deal_price",
+            "concluded_on",
+        ]
 
 
 class AuctionItemSerializer(serializers.ModelSerializer):
@@ -178,8 +252,19 @@ class LongPendingEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LongPendingEntry
-        fields = ["id", "case", "case_number", "responsible_officer", "leading_official", "cause", "plan", "status", "opened_on",
-                  "resolved_on", "follow_ups"]
+        fields = [
+            "id",
+            "case",
+            "case_number",
+            "responsible_officer",
+            "leading_official",
+            "cause",
+            "plan",
+            "status",
+            "opened_on",
+            "resolved_on",
+            "follow_ups",
+        ]
 
 
 class UnclaimedReceiptSerializer(serializers.ModelSerializer):
@@ -187,11 +272,22 @@ class UnclaimedReceiptSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = UnclaimedReceipt
-        fields = ["id", "court_code", "amount", "received_at", "payer_name", "remark", "bank_reference", "statement", "matched_case",
-                  "matched_at"]
+        fields = [
+            "id",
+            "court_code",
+            "amount",
+            "received_at",
+            "payer_name",
+            "remark",
+            "bank_reference",
+            "statement",
+            "matched_case",
+            "matched_at",
+        ]
 
 
 # --- Action inputs ----------------------------------------------------------------------------------------
+
 
 @extend_schema_field(OpenApiTypes.INT)
 class ScopedOfficerField(serializers.PrimaryKeyRelatedField):
@@ -243,8 +339,24 @@ class ApprovalRequestSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApprovalRequest
-        fields = ["id", "uid", "case", "case_number", "court", "kind", "status", "payload", "reason", "requested_by",
-                  "requested_by_name", "requested_at", "decided_by", "decided_by_name", "decided_at", "decision_note"]
+        fields = [
+            "id",
+            "uid",
+            "case",
+            "case_number",
+            "court",
+            "kind",
+            "status",
+            "payload",
+            "reason",
+            "requested_by",
+            "requested_by_name",
+            "requested_at",
+            "decided_by",
+            "decided_by_name",
+            "decided_at",
+            "decision_note",
+        ]
         read_only_fields = fields
 
 
@@ -280,8 +392,12 @@ class PayoutSerializer(serializers.Serializer):
 
 class MeasureCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=MeasureKind.choices)
-    party = serializers.PrimaryKeyRelatedField(queryset=Party.objects.all(), required=False, allow_null=True, default=None)
-    legal_ground = serializers.ChoiceField(choices=DishonestGround.choices, required=False, allow_blank=True, default="")
+    party = serializers.PrimaryKeyRelatedField(
+        queryset=Party.objects.all(), required=False, allow_null=True, default=None
+    )
+    legal_ground = serializers.ChoiceField(
+        choices=DishonestGround.choices, required=False, allow_blank=True, default=""
+    )
     document_no = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     decided_on = serializers.DateField(required=False, allow_null=True, default=None)
     starts_on = serializers.DateField(required=False, allow_null=True, default=None)

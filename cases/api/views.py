@@ -2,6 +2,7 @@
 
 Visibility, partner action scopes and Idempotency-Key handling come from execcenter.api.viewsets.
 """
+
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -53,7 +54,8 @@ class CaseViewSet(PersonalDataMixin, ScopedModelViewSet):
     # One prefetch query joining the parties: prefetching "case_parties__party" in two steps made Django compile
     # a 100-value tuple IN for the second, which cost more than the page's SQL.
     queryset = Case.objects.select_related("court", "assigned_judge").prefetch_related(
-        Prefetch("case_parties", queryset=CaseParty.objects.select_related("party").order_by("id")))
+        Prefetch("case_parties", queryset=CaseParty.objects.select_related("party").order_by("id"))
+    )
     serializer_class = s.CaseSerializer
     filterset_class = CaseFilterSet
     ordering_fields = ["id", "filed_on", "statutory_deadline", "claim_amount", "outstanding_amount"]
@@ -66,10 +68,19 @@ class CaseViewSet(PersonalDataMixin, ScopedModelViewSet):
 
     policy_read = "case.read"
     policy_actions = {
-        "create": "case.file", "assign": "case.assign", "transition": "case.transition", "suspend": "case.suspend",
-        "resume": "case.resume", "close": "case.close.request", "resume_terminated": "case.resume_terminated",
-        "extend_deadline": "case.extend.request", "notice": "case.notice", "debtor_facts": "case.debtor_facts",
-        "receipt": "money.receipt", "payout": "money.payout.request", "measures": "measure.impose",
+        "create": "case.file",
+        "assign": "case.assign",
+        "transition": "case.transition",
+        "suspend": "case.suspend",
+        "resume": "case.resume",
+        "close": "case.close.request",
+        "resume_terminated": "case.resume_terminated",
+        "extend_deadline": "case.extend.request",
+        "notice": "case.notice",
+        "debtor_facts": "case.debtor_facts",
+        "receipt": "money.receipt",
+        "payout": "money.payout.request",
+        "measures": "measure.impose",
     }
 
     def list(self, request, *args, **kwargs):
@@ -94,7 +105,11 @@ class CaseViewSet(PersonalDataMixin, ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         data = _input(self, s.AssignSerializer)
-        return self._done(services.assign(self.get_object(), data["judge"], leading_official=data.get("leading_official"), **self._ctx()))
+        return self._done(
+            services.assign(
+                self.get_object(), data["judge"], leading_official=data.get("leading_official"), **self._ctx()
+            )
+        )
 
     @extend_schema(request=s.TransitionSerializer, responses=s.CaseSerializer)
     @action(detail=True, methods=["post"])
@@ -123,22 +138,30 @@ class CaseViewSet(PersonalDataMixin, ScopedModelViewSet):
     def close(self, request, pk=None):
         """Request closure (终本 included); an approver of the court decides (four-eyes)."""
         data = _input(self, s.CloseSerializer)
-        return self._requested(approvals.request_closure(request.user, self.get_object(), closure_type=data["closure_type"],
-                                                         note=data["note"], request=request))
+        return self._requested(
+            approvals.request_closure(
+                request.user, self.get_object(), closure_type=data["closure_type"], note=data["note"], request=request
+            )
+        )
 
     @extend_schema(request=s.ReasonSerializer, responses={201: s.CaseSerializer})
     @action(detail=True, methods=["post"], url_path="resume-terminated")
     def resume_terminated(self, request, pk=None):
         data = _input(self, s.ReasonSerializer)
-        return self._done(closure.resume_terminated(self.get_object(), reason=data["reason"], **self._ctx()), status.HTTP_201_CREATED)
+        return self._done(
+            closure.resume_terminated(self.get_object(), reason=data["reason"], **self._ctx()), status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=s.ExtendDeadlineSerializer, responses={202: s.ApprovalRequestSerializer})
     @action(detail=True, methods=["post"], url_path="extend-deadline")
     def extend_deadline(self, request, pk=None):
         """Request an extension of the statutory deadline; the court's 院长 decides (four-eyes)."""
         d = _input(self, s.ExtendDeadlineSerializer)
-        return self._requested(approvals.request_extension(request.user, self.get_object(), days=d["days"], reason=d["reason"],
-                                                           request=request))
+        return self._requested(
+            approvals.request_extension(
+                request.user, self.get_object(), days=d["days"], reason=d["reason"], request=request
+            )
+        )
 
     @extend_schema(request=s.NoticeSerializer, responses=s.CaseSerializer)
     @action(detail=True, methods=["post"])
@@ -162,8 +185,9 @@ class CaseViewSet(PersonalDataMixin, ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def receipt(self, request, pk=None):
         d = _input(self, s.ReceiptSerializer)
-        entry, _created = services.record_receipt(self.get_object(), d["amount"], d["source"], reference=d["reference"] or None,
-                                                  note=d["note"], **self._ctx())
+        entry, _created = services.record_receipt(
+            self.get_object(), d["amount"], d["source"], reference=d["reference"] or None, note=d["note"], **self._ctx()
+        )
         return Response(s.MoneyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.PayoutSerializer, responses={202: s.ApprovalRequestSerializer})
@@ -171,8 +195,17 @@ class CaseViewSet(PersonalDataMixin, ScopedModelViewSet):
     def payout(self, request, pk=None):
         """Request a payout to an applicant; an approver of the court decides (four-eyes, 法发〔2017〕6号)."""
         d = _input(self, s.PayoutSerializer)
-        return self._requested(approvals.request_payout(request.user, self.get_object(), amount=d["amount"], payee=d["payee"],
-                                                        reference=d["reference"] or None, note=d["note"], request=request))
+        return self._requested(
+            approvals.request_payout(
+                request.user,
+                self.get_object(),
+                amount=d["amount"],
+                payee=d["payee"],
+                reference=d["reference"] or None,
+                note=d["note"],
+                request=request,
+            )
+        )
 
     @extend_schema(request=s.MeasureCreateSerializer, responses={201: s.MeasureSerializer})
     @action(detail=True, methods=["post"])
@@ -228,7 +261,11 @@ class MeasureViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
         d = _input(self, s.MeasureExtendSerializer)
-        return Response(s.MeasureSerializer(measures.extend_dishonest(self.get_object(), d["years"], actor=request.user, request=request)).data)
+        return Response(
+            s.MeasureSerializer(
+                measures.extend_dishonest(self.get_object(), d["years"], actor=request.user, request=request)
+            ).data
+        )
 
 
 class AuctionItemViewSet(ScopedModelViewSet):
@@ -269,8 +306,14 @@ class AuctionRoundViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def conclude(self, request, pk=None):
         d = _input(self, s.AuctionConcludeSerializer)
-        rnd = auctions.conclude_round(self.get_object(), d["outcome"], deal_price=d["deal_price"], on=d["concluded_on"],
-                                      actor=request.user, request=request)
+        rnd = auctions.conclude_round(
+            self.get_object(),
+            d["outcome"],
+            deal_price=d["deal_price"],
+            on=d["concluded_on"],
+            actor=request.user,
+            request=request,
+        )
         return Response(s.AuctionRoundSerializer(rnd).data)
 
     @extend_schema(responses=s.AuctionRatesSerializer)
@@ -278,7 +321,11 @@ class AuctionRoundViewSet(ScopedReadOnlyViewSet):
     def rates(self, request):
         """Deal rate and premium rate over the visible (and filtered) rounds."""
         rounds = self.filter_queryset(self.get_queryset())
-        return Response(s.AuctionRatesSerializer({"deal_rate": auctions.deal_rate(rounds), "premium_rate": auctions.premium_rate(rounds)}).data)
+        return Response(
+            s.AuctionRatesSerializer(
+                {"deal_rate": auctions.deal_rate(rounds), "premium_rate": auctions.premium_rate(rounds)}
+            ).data
+        )
 
 
 class LongPendingEntryViewSet(ScopedReadOnlyViewSet):
@@ -294,7 +341,11 @@ class LongPendingEntryViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def plan(self, request, pk=None):
         d = _input(self, s.LedgerUpdateSerializer)
-        return Response(s.LongPendingEntrySerializer(supervision.update_entry(self.get_object(), **d, actor=request.user, request=request)).data)
+        return Response(
+            s.LongPendingEntrySerializer(
+                supervision.update_entry(self.get_object(), **d, actor=request.user, request=request)
+            ).data
+        )
 
     @extend_schema(request=s.FollowUpCreateSerializer, responses={201: s.FollowUpSerializer})
     @action(detail=True, methods=["post"], url_path="follow-ups")
@@ -313,8 +364,10 @@ class UnclaimedReceiptViewSet(ScopedReadOnlyViewSet):
     policy_read = "money.read"
     policy_actions = {"match": "money.match_unclaimed"}
 
-    @extend_schema(request=s.MatchUnclaimedSerializer, responses={201: s.MoneyEntrySerializer,
-                                                                 409: OpenApiResponse(description="already matched")})
+    @extend_schema(
+        request=s.MatchUnclaimedSerializer,
+        responses={201: s.MoneyEntrySerializer, 409: OpenApiResponse(description="already matched")},
+    )
     @action(detail=True, methods=["post"])
     def match(self, request, pk=None):
         d = _input(self, s.MatchUnclaimedSerializer)
@@ -338,18 +391,28 @@ class ApprovalRequestViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         d = _input(self, s.ApprovalDecisionSerializer)
-        approval, _result = approvals.approve(request.user, self.get_object(), note=d["note"],
-                                              approval_document_no=d["approval_document_no"], request=request)
+        approval, _result = approvals.approve(
+            request.user,
+            self.get_object(),
+            note=d["note"],
+            approval_document_no=d["approval_document_no"],
+            request=request,
+        )
         return Response(s.ApprovalRequestSerializer(approval).data)
 
     @extend_schema(request=s.ApprovalDecisionSerializer, responses=s.ApprovalRequestSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         d = _input(self, s.ApprovalDecisionSerializer)
-        return Response(s.ApprovalRequestSerializer(approvals.reject(request.user, self.get_object(), note=d["note"],
-                                                                     request=request)).data)
+        return Response(
+            s.ApprovalRequestSerializer(
+                approvals.reject(request.user, self.get_object(), note=d["note"], request=request)
+            ).data
+        )
 
     @extend_schema(request=None, responses=s.ApprovalRequestSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        return Response(s.ApprovalRequestSerializer(approvals.withdraw(request.user, self.get_object(), request=request)).data)
+        return Response(
+            s.ApprovalRequestSerializer(approvals.withdraw(request.user, self.get_object(), request=request)).data
+        )

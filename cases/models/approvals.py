@@ -17,17 +17,31 @@ class ApprovalRequest(models.Model):
     """
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.CASCADE, related_name="approval_requests")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("案件"), on_delete=models.CASCADE, related_name="approval_requests"
+    )
     court = models.ForeignKey("execcenter.Court", verbose_name=_("法院"), on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("事项"), max_length=16, choices=ApprovalKind.choices)
     status = models.CharField(_("状态"), max_length=16, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING)
     payload = models.JSONField(_("申请内容"), default=dict)
     reason = models.CharField(_("申请理由"), max_length=200, blank=True)
-    requested_by = models.ForeignKey("execcenter.Officer", verbose_name=_("申请人"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        "execcenter.Officer",
+        verbose_name=_("申请人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
-    decided_by = models.ForeignKey("execcenter.Officer", verbose_name=_("审批人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        "execcenter.Officer",
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
 

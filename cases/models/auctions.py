@@ -1,4 +1,5 @@
 """Online judicial auctions (《最高人民法院关于人民法院网络司法拍卖若干问题的规定》2016): items and their rounds."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,9 @@ class AuctionItem(models.Model):
     kind = models.CharField(_("财产类别"), max_length=16, choices=AuctionItemKind.choices)
     appraisal_value = MoneyField(_("评估价"))
     appraised_on = models.DateField(_("评估日期"))
-    status = models.CharField(_("状态"), max_length=16, choices=AuctionItemStatus.choices, default=AuctionItemStatus.PENDING, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=AuctionItemStatus.choices, default=AuctionItemStatus.PENDING, db_index=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = scoped_queryset("case__court").as_manager()
@@ -23,7 +26,9 @@ class AuctionItem(models.Model):
         verbose_name = _("拍品")
         verbose_name_plural = _("拍品")
         ordering = ["id"]
-        constraints = [models.CheckConstraint(condition=models.Q(appraisal_value__gt=0), name="auction_appraisal_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(appraisal_value__gt=0), name="auction_appraisal_positive")
+        ]
 
     def __str__(self):
         return self.name
@@ -39,7 +44,9 @@ class AuctionRound(models.Model):
     announced_on = models.DateField(_("公告日期"))
     starts_at = models.DateTimeField(_("竞价开始"))
     ends_at = models.DateTimeField(_("竞价结束"))
-    outcome = models.CharField(_("结果"), max_length=16, choices=AuctionOutcome.choices, default=AuctionOutcome.PENDING, db_index=True)
+    outcome = models.CharField(
+        _("结果"), max_length=16, choices=AuctionOutcome.choices, default=AuctionOutcome.PENDING, db_index=True
+    )
     deal_price = MoneyField(_("成交价"), null=True, blank=True)
     concluded_on = models.DateField(_("结束日期"), null=True, blank=True, db_index=True)
 

@@ -60,7 +60,9 @@ class Case(models.Model):
     """An execution case (执行案件). Its number is assigned at filing by cases.services.file_case."""
 
     number = models.CharField(_("案号"), max_length=40, unique=True)
-    court = models.ForeignKey("execcenter.Court", verbose_name=_("执行法院"), on_delete=models.PROTECT, related_name="cases")
+    court = models.ForeignKey(
+        "execcenter.Court", verbose_name=_("执行法院"), on_delete=models.PROTECT, related_name="cases"
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     case_type = models.CharField(_("案件类型"), max_length=4, choices=CaseType.choices, default=CaseType.FIRST)
     sequence = models.PositiveIntegerField(_("序号"))
@@ -77,13 +79,28 @@ class Case(models.Model):
     closure_type = models.CharField(_("结案方式"), max_length=24, choices=ClosureType.choices, blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     assigned_judge = models.ForeignKey(
-        "execcenter.Officer", verbose_name=_("承办法官"), null=True, blank=True, on_delete=models.PROTECT, related_name="judged_cases"
+        "execcenter.Officer",
+        verbose_name=_("承办法官"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="judged_cases",
     )
     responsible_officer = models.ForeignKey(
-        "execcenter.Officer", verbose_name=_("责任人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "execcenter.Officer",
+        verbose_name=_("责任人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     leading_official = models.ForeignKey(
-        "execcenter.Officer", verbose_name=_("包案领导"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "execcenter.Officer",
+        verbose_name=_("包案领导"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     tags = models.JSONField(_("标签"), default=list, blank=True)
     # Tags duplicated as flags: filtering a million cases by JSON contents is slow on SQLite and needs GIN on PG.
@@ -126,17 +143,39 @@ class Case(models.Model):
             models.Index(fields=["status", "statutory_deadline"]),
             # The case list's deadline-state and long-pending filters page along these (cases.filtersets.ordering_for):
             # the province-wide ones for the high court's readers, the court-led ones for a basic court's.
-            models.Index(fields=["statutory_deadline", "id"], name="case_running_deadline_idx",
-                          condition=~models.Q(status__in=["closed", "suspended"])),
+            models.Index(
+                fields=["statutory_deadline", "id"],
+                name="case_running_deadline_idx",
+                condition=~models.Q(status__in=["closed", "suspended"]),
+            ),
             models.Index(fields=["filed_on", "id"], name="case_open_filed_idx", condition=~models.Q(status="closed")),
-            models.Index(fields=["court", "statutory_deadline", "id"], name="case_court_deadline_idx",
-                          condition=~models.Q(status__in=["closed", "suspended"])),
-            models.Index(fields=["court", "filed_on", "id"], name="case_court_open_filed_idx", condition=~models.Q(status="closed")),
+            models.Index(
+                fields=["court", "statutory_deadline", "id"],
+                name="case_court_deadline_idx",
+                condition=~models.Q(status__in=["closed", "suspended"]),
+            ),
+            models.Index(
+                fields=["court", "filed_on", "id"],
+                name="case_court_open_filed_idx",
+                condition=~models.Q(status="closed"),
+            ),
             # Quality indicators count the cases closed in a period (command.indicators, screen modules 30–34): their
             # columns in one index, read without touching the table (PostgreSQL's index-only scan).
-            models.Index(fields=["case_type", "closed_on"], name="case_closed_facts_idx", condition=models.Q(closed_on__isnull=False),
-                         include=["id", "court", "closure_type", "statutory_deadline", "filed_on", "recovered_amount",
-                                  "claim_amount", "suspended_days"]),
+            models.Index(
+                fields=["case_type", "closed_on"],
+                name="case_closed_facts_idx",
+                condition=models.Q(closed_on__isnull=False),
+                include=[
+                    "id",
+                    "court",
+                    "closure_type",
+                    "statutory_deadline",
+                    "filed_on",
+                    "recovered_amount",
+                    "claim_amount",
+                    "suspended_days",
+                ],
+            ),
         ]
 
     def __str__(self):
@@ -239,7 +278,9 @@ class MoneyEntry(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="money_entries")
     # The case's court, copied when the entry is booked (a case never changes court): the screens add up money per
     # court over a year of entries, and joining a million cases for it cost 1.6 s of every snapshot refresh.
-    court = models.ForeignKey("execcenter.Court", verbose_name=_("法院"), on_delete=models.PROTECT, related_name="+", editable=False)
+    court = models.ForeignKey(
+        "execcenter.Court", verbose_name=_("法院"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
     kind = models.CharField(_("方向"), max_length=8, choices=MoneyKind.choices)
     source = models.CharField(_("来源"), max_length=16, choices=ReceiptSource.choices)
     amount = MoneyField(_("金额"))
@@ -264,8 +305,12 @@ class MoneyEntry(models.Model):
             # Money per court over a period (screen modules 24 and 38) without reading the table.
             models.Index(fields=["occurred_at"], include=["court", "kind", "amount"], name="money_occurred_idx"),
             # Receipts not yet paid out in full (module 25, the overdue-payout sweep): a few among a million.
-            models.Index(fields=["court", "payout_due"], include=["amount", "paid_out_amount"], name="money_unpaid_idx",
-                         condition=models.Q(kind="receipt", amount__gt=models.F("paid_out_amount"))),
+            models.Index(
+                fields=["court", "payout_due"],
+                include=["amount", "paid_out_amount"],
+                name="money_unpaid_idx",
+                condition=models.Q(kind="receipt", amount__gt=models.F("paid_out_amount")),
+            ),
         ]
 
     def save(self, *args, **kwargs):

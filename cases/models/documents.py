@@ -4,6 +4,7 @@ A document is a record, not a view of live data: rendered once when it takes eff
 through Django's storage API with the SHA-256 of its bytes, and never regenerated or changed (the
 model refuses a second save; `cases.documents.read` checks the hash on every read).
 """
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -23,7 +24,7 @@ class DocumentKind(models.TextChoices):
 
 def document_path(instance, filename):
     """documents/<court code>/<year>/<sha256><ext>: content-addressed, so a file is never overwritten."""
-    ext = filename[filename.rfind("."):] if "." in filename else ""
+    ext = filename[filename.rfind(".") :] if "." in filename else ""
     return f"documents/{instance.court.code}/{timezone.localtime(instance.issued_at):%Y}/{instance.sha256}{ext}"
 
 
@@ -33,9 +34,12 @@ class IssuedDocument(models.Model):
     # series for letters and bulletins. A ruling and the notices that execute it share its number.
     number = models.CharField(_("文号"), max_length=64)
     title = models.CharField(_("标题"), max_length=128)
-    case = models.ForeignKey("cases.Case", verbose_name=_("案件"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="documents")
-    court = models.ForeignKey("execcenter.Court", verbose_name=_("出具法院"), on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("案件"), null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    court = models.ForeignKey(
+        "execcenter.Court", verbose_name=_("出具法院"), on_delete=models.PROTECT, related_name="+"
+    )
     # What the document was issued for, e.g. ("querycontrol.controlorder", "42"): one document per source and kind/format.
     source_type = models.CharField(_("来源类型"), max_length=64)
     source_id = models.CharField(_("来源编号"), max_length=32)
@@ -46,8 +50,14 @@ class IssuedDocument(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     # Rulings and notices carry full ID numbers (they go to banks and parties): downloads are unmasked reads.
     contains_personal_data = models.BooleanField(_("含完整身份证号"), default=False)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签发人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     issued_by_label = models.CharField(_("签发人"), max_length=64)
     issued_at = models.DateTimeField(_("签发时间"), db_index=True)
 
@@ -58,7 +68,9 @@ class IssuedDocument(models.Model):
         verbose_name_plural = _("已签发文书")
         ordering = ["issued_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["source_type", "source_id", "kind", "content_type"], name="uniq_document_per_source"),
+            models.UniqueConstraint(
+                fields=["source_type", "source_id", "kind", "content_type"], name="uniq_document_per_source"
+            ),
             # One number, one instrument: a ruling's 文号 is never given to a second ruling (its notice shares it
             # under another kind; a bulletin's .xlsx and .docx under another content type).
             models.UniqueConstraint(fields=["court", "kind", "number", "content_type"], name="uniq_document_number"),

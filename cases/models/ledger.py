@@ -1,4 +1,5 @@
 """Supervision records: the long-pending ledger (长期未结案件台账) and unclaimed money (不明款)."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,11 +14,27 @@ class LongPendingEntry(models.Model):
     """A case open > 12 months: who answers for it, who leads it (包案领导), why it is stuck and the plan."""
 
     case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="long_pending")
-    responsible_officer = models.ForeignKey("execcenter.Officer", verbose_name=_("责任人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    leading_official = models.ForeignKey("execcenter.Officer", verbose_name=_("包案领导"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    responsible_officer = models.ForeignKey(
+        "execcenter.Officer",
+        verbose_name=_("责任人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    leading_official = models.ForeignKey(
+        "execcenter.Officer",
+        verbose_name=_("包案领导"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     cause = models.CharField(_("未结原因"), max_length=200, blank=True)
     plan = models.TextField(_("化解计划"), blank=True)
-    status = models.CharField(_("状态"), max_length=16, choices=LedgerStatus.choices, default=LedgerStatus.OPEN, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=LedgerStatus.choices, default=LedgerStatus.OPEN, db_index=True
+    )
     opened_on = models.DateField(_("列入台账日期"))
     resolved_on = models.DateField(_("销号日期"), null=True, blank=True)
 
@@ -32,7 +49,9 @@ class LongPendingEntry(models.Model):
 class LongPendingFollowUp(models.Model):
     entry = models.ForeignKey(LongPendingEntry, on_delete=models.CASCADE, related_name="follow_ups")
     at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_label = models.CharField(_("督办人"), max_length=64)
     note = models.TextField(_("督办情况"))
 
@@ -53,7 +72,9 @@ class LongPendingAction(models.Model):
     text = models.CharField(_("内容"), max_length=200)
     due_on = models.DateField(_("完成期限"), null=True, blank=True, db_index=True)
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_label = models.CharField(_("登记人"), max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -75,9 +96,17 @@ class UnclaimedReceipt(models.Model):
     bank_reference = models.CharField(_("银行流水号"), max_length=80, unique=True)
     # What the payer wrote (附言/用途) and the statement it came from, so that a person can tell whose money it is.
     remark = models.CharField(_("附言"), max_length=200, blank=True)
-    statement = models.ForeignKey("cases.BankStatementImport", verbose_name=_("对账单导入"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="unclaimed")
-    matched_case = models.ForeignKey("cases.Case", verbose_name=_("认领案件"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    statement = models.ForeignKey(
+        "cases.BankStatementImport",
+        verbose_name=_("对账单导入"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="unclaimed",
+    )
+    matched_case = models.ForeignKey(
+        "cases.Case", verbose_name=_("认领案件"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     matched_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -96,7 +125,9 @@ class BankStatementImport(models.Model):
     court = models.ForeignKey("execcenter.Court", verbose_name=_("法院"), on_delete=models.PROTECT, related_name="+")
     file_name = models.CharField(_("文件名"), max_length=200)
     sha256 = models.CharField(_("文件摘要"), max_length=64, db_index=True)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     imported_by_label = models.CharField(_("导入人"), max_length=64)
     imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True, db_index=True)
     lines = models.PositiveIntegerField(_("明细行数"), default=0)

@@ -1,5 +1,6 @@
 """Enforcement measures: credit punishment, coercive measures, orders and reward notices, each with dates
 and a state. The rules that set and move them live in cases.measures."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,9 +14,13 @@ from .core import MoneyField
 class Measure(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="measures")
     kind = models.CharField(_("措施"), max_length=32, choices=MeasureKind.choices, db_index=True)
-    status = models.CharField(_("状态"), max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.ACTIVE, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.ACTIVE, db_index=True
+    )
     # Who the measure is against (the respondent); a lawyer investigation order names the applicant's lawyer instead.
-    party = models.ForeignKey("cases.Party", verbose_name=_("对象"), null=True, blank=True, on_delete=models.PROTECT, related_name="measures")
+    party = models.ForeignKey(
+        "cases.Party", verbose_name=_("对象"), null=True, blank=True, on_delete=models.PROTECT, related_name="measures"
+    )
     legal_ground = models.CharField(_("法律依据/失信情形"), max_length=32, choices=DishonestGround.choices, blank=True)
     document_no = models.CharField(_("决定书文号"), max_length=64, blank=True)
     decided_on = models.DateField(_("决定日期"))
@@ -30,7 +35,9 @@ class Measure(models.Model):
     removal_due = models.DateField(_("应删除日期"), null=True, blank=True, db_index=True)
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = scoped_queryset("case__court").as_manager()

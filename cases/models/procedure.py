@@ -1,5 +1,6 @@
 """Procedural records of a case: suspension periods, deadline extensions, property investigations and the
 post-终本 re-query schedule. Each row is evidence the rules in cases.services read."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,9 @@ class CaseSuspension(models.Model):
         ordering = ["started_on", "id"]
         constraints = [
             # At most one open period per case: a second suspend without a resume is a wrong state.
-            models.UniqueConstraint(fields=["case"], condition=models.Q(ended_on__isnull=True), name="one_open_suspension"),
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(ended_on__isnull=True), name="one_open_suspension"
+            ),
         ]
 
     @property
@@ -42,9 +45,13 @@ class DeadlineExtension(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="extensions")
     days = models.PositiveIntegerField(_("延长天数"))
     reason = models.CharField(_("理由"), max_length=200)
-    approved_by = models.ForeignKey("execcenter.Officer", verbose_name=_("批准人"), on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        "execcenter.Officer", verbose_name=_("批准人"), on_delete=models.PROTECT, related_name="+"
+    )
     approval_document_no = models.CharField(_("审批文号"), max_length=64)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     approved_on = models.DateField(_("批准日期"))
 
     objects = scoped_queryset("case__court").as_manager()
@@ -65,7 +72,9 @@ class PropertyInvestigation(models.Model):
     exhausted = models.BooleanField(_("已穷尽调查措施"), default=False)
     found_assets = models.BooleanField(_("发现可供执行财产"), default=False)
     summary = models.CharField(_("调查结果"), max_length=200)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = scoped_queryset("case__court").as_manager()
 

@@ -1,4 +1,5 @@
 """Settlements paid by instalments (分期履行的执行和解协议, 民事诉讼法 执行和解; 《最高人民法院关于执行和解若干问题的规定》)."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,9 +17,13 @@ class SettlementPlan(models.Model):
     case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.CASCADE, related_name="settlements")
     agreed_on = models.DateField(_("和解日期"))
     total = models.DecimalField(_("和解金额"), **MONEY)
-    status = models.CharField(_("状态"), max_length=16, choices=SettlementStatus.choices, default=SettlementStatus.ACTIVE, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=SettlementStatus.choices, default=SettlementStatus.ACTIVE, db_index=True
+    )
     note = models.CharField(_("协议要点"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = scoped_queryset("case__court").as_manager()

@@ -1,4 +1,5 @@
 """Cases that move between courts of the province: 提级执行, 指定执行, 委托执行 (cases.transfers)."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -28,15 +29,25 @@ class CaseTransfer(models.Model):
 
     case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="transfers")
     kind = models.CharField(_("移送类型"), max_length=16, choices=TransferKind.choices)
-    from_court = models.ForeignKey("execcenter.Court", verbose_name=_("原执行法院"), on_delete=models.PROTECT, related_name="+")
-    to_court = models.ForeignKey("execcenter.Court", verbose_name=_("接收法院"), on_delete=models.PROTECT, related_name="+")
+    from_court = models.ForeignKey(
+        "execcenter.Court", verbose_name=_("原执行法院"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_court = models.ForeignKey(
+        "execcenter.Court", verbose_name=_("接收法院"), on_delete=models.PROTECT, related_name="+"
+    )
     legal_basis = models.CharField(_("法律依据"), max_length=200)
     reason = models.CharField(_("理由"), max_length=200)
-    status = models.CharField(_("状态"), max_length=16, choices=TransferStatus.choices, default=TransferStatus.PENDING, db_index=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("状态"), max_length=16, choices=TransferStatus.choices, default=TransferStatus.PENDING, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     requested_by_label = models.CharField(_("申请人"), max_length=64)
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_by_label = models.CharField(_("审批人"), max_length=64, blank=True)
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)

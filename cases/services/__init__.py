@@ -11,6 +11,7 @@ common: the event + audit pair and the compare-and-swap every operation shares.
 The names below are re-exported so that `from cases.services import file_case` (and `services.file_case`)
 keep working; new code may import from the submodule directly.
 """
+
 from execcenter.services import actor_label
 
 from .account import _check_amount, _refresh_money_totals, record_payout, record_receipt
@@ -32,9 +33,33 @@ from .flow import (
 from .time_limits import deadline_state, extend_deadline
 
 __all__ = [
-    "CENT", "CLOSABLE_FROM", "FLOW", "SUSPENDABLE", "_check_amount", "_check_can_handle", "_fresh", "_record",
-    "_refresh_money_totals", "_refuse", "_swap", "_validated_party", "actor_label", "add_event", "allowed_transitions",
-    "assign", "deadline_state", "extend_deadline", "file_case", "find_or_create_party", "next_sequence",
-    "record_debtor_facts", "record_notice_sent", "record_payout", "record_receipt", "resume", "set_derived_dates",
-    "suspend", "transition",
+    "CENT",
+    "CLOSABLE_FROM",
+    "FLOW",
+    "SUSPENDABLE",
+    "_check_amount",
+    "_check_can_handle",
+    "_fresh",
+    "_record",
+    "_refresh_money_totals",
+    "_refuse",
+    "_swap",
+    "_validated_party",
+    "actor_label",
+    "add_event",
+    "allowed_transitions",
+    "assign",
+    "deadline_state",
+    "extend_deadline",
+    "file_case",
+    "find_or_create_party",
+    "next_sequence",
+    "record_debtor_facts",
+    "record_notice_sent",
+    "record_payout",
+    "record_receipt",
+    "resume",
+    "set_derived_dates",
+    "suspend",
+    "transition",
 ]

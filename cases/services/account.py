@@ -1,4 +1,5 @@
 """The case account (一案一账户): receipts in, payouts out, never more out than in."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -57,10 +58,18 @@ def _check_amount(amount):
 
 
 @transaction.atomic
-def record_receipt(case: Case, amount: Decimal | str, source: str = ReceiptSource.VOLUNTARY, *,
-                   reference: str | None = None, actor: Actor | None = None, note: str = "",
-                   request: HttpRequest | None = None, received_at: _dt.datetime | None = None,
-                   checked_as: str | None = None) -> tuple[MoneyEntry, bool]:
+def record_receipt(
+    case: Case,
+    amount: Decimal | str,
+    source: str = ReceiptSource.VOLUNTARY,
+    *,
+    reference: str | None = None,
+    actor: Actor | None = None,
+    note: str = "",
+    request: HttpRequest | None = None,
+    received_at: _dt.datetime | None = None,
+    checked_as: str | None = None,
+) -> tuple[MoneyEntry, bool]:
     """Book money into the case account. With a `reference` (e.g. "deduct:<order uuid>") it is booked once:
     a repeat returns the first entry. `received_at` (aware datetime, default now) is when the money really reached
     the account (a bank statement's value date): the 30-day payout clock (法发〔2017〕6号) runs from it, not from
@@ -90,16 +99,36 @@ def record_receipt(case: Case, amount: Decimal | str, source: str = ReceiptSourc
         created_by=user_of(actor),
     )
     _refresh_money_totals(case)
-    add_event(case, "money", _("收款 %(amount)s 元（%(source)s）") % {"amount": amount, "source": entry.get_source_display()},
-              actor, {"entry": entry.pk, "amount": str(amount), "source": source})
-    audit(actor, "money.receipt", entry, court=case.court, request=request, details={"amount": str(amount), "reference": reference})
+    add_event(
+        case,
+        "money",
+        _("收款 %(amount)s 元（%(source)s）") % {"amount": amount, "source": entry.get_source_display()},
+        actor,
+        {"entry": entry.pk, "amount": str(amount), "source": source},
+    )
+    audit(
+        actor,
+        "money.receipt",
+        entry,
+        court=case.court,
+        request=request,
+        details={"amount": str(amount), "reference": reference},
+    )
     return entry, True
 
 
 @transaction.atomic
-def record_payout(case: Case, amount: Decimal | str, payee: Party, *, reference: str | None = None,
-                  actor: Actor | None = None, note: str = "", request: HttpRequest | None = None,
-                  approval: ApprovalRequest | None = None) -> tuple[MoneyEntry, bool]:
+def record_payout(
+    case: Case,
+    amount: Decimal | str,
+    payee: Party,
+    *,
+    reference: str | None = None,
+    actor: Actor | None = None,
+    note: str = "",
+    request: HttpRequest | None = None,
+    approval: ApprovalRequest | None = None,
+) -> tuple[MoneyEntry, bool]:
     """Pay `amount` yuan (> 0, 2 decimals) out of the case account to `payee`, an applicant of the case.
 
     Payouts never exceed receipts: the case row is locked, so concurrent payouts are serialised and the second
@@ -118,7 +147,9 @@ def record_payout(case: Case, amount: Decimal | str, payee: Party, *, reference:
             return existing, False
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not CaseParty.objects.filter(case=case, party=payee, role=PartyRole.APPLICANT).exists():
-        raise RuleViolation(_("收款人必须是本案申请执行人 (payee must be an applicant of the case)"), code="payee_not_applicant")
+        raise RuleViolation(
+            _("收款人必须是本案申请执行人 (payee must be an applicant of the case)"), code="payee_not_applicant"
+        )
     receipts = list(
         MoneyEntry.objects.select_for_update().filter(case=case, kind=MoneyKind.RECEIPT).order_by("occurred_at", "id")
     )
@@ -141,11 +172,29 @@ def record_payout(case: Case, amount: Decimal | str, payee: Party, *, reference:
         if left == 0:
             break
     entry = MoneyEntry.objects.create(
-        case=case, kind=MoneyKind.PAYOUT, source=ReceiptSource.PAYOUT, amount=amount, occurred_at=timezone.now(),
-        payee=payee, reference=reference, note=note, created_by=user_of(actor),
+        case=case,
+        kind=MoneyKind.PAYOUT,
+        source=ReceiptSource.PAYOUT,
+        amount=amount,
+        occurred_at=timezone.now(),
+        payee=payee,
+        reference=reference,
+        note=note,
+        created_by=user_of(actor),
     )
-    add_event(case, "money", _("发放案款 %(amount)s 元给 %(payee)s") % {"amount": amount, "payee": payee.name}, actor,
-              {"entry": entry.pk, "amount": str(amount)})
-    audit(actor, "money.payout", entry, court=case.court, request=request, details={
-        "amount": str(amount), "payee": payee.pk, "approval": approval.pk if approval is not None else None})
+    add_event(
+        case,
+        "money",
+        _("发放案款 %(amount)s 元给 %(payee)s") % {"amount": amount, "payee": payee.name},
+        actor,
+        {"entry": entry.pk, "amount": str(amount)},
+    )
+    audit(
+        actor,
+        "money.payout",
+        entry,
+        court=case.court,
+        request=request,
+        details={"amount": str(amount), "payee": payee.pk, "approval": approval.pk if approval is not None else None},
+    )
     return entry, True

@@ -1,5 +1,6 @@
 """What every case operation shares: the timeline event + audit entry pair, the compare-and-swap on the
 status, and the refusal a wrong state gets."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
 CENT = Decimal("0.01")
 
 
-def add_event(case: Case, kind: str, summary: str, actor: Actor | None = None, details: dict | None = None) -> CaseEvent:
+def add_event(
+    case: Case, kind: str, summary: str, actor: Actor | None = None, details: dict | None = None
+) -> CaseEvent:
     """Append one event to the case's timeline (`kind`: status, assignment, money, order, …; `summary` ≤ 200
     characters, cut; `details` JSON-ready). Returns the CaseEvent. No audit entry: `_record` writes both."""
     return CaseEvent.objects.create(
@@ -58,7 +61,9 @@ def _swap(case, expected, **changes):
     """Compare-and-swap on the status: act only if the case is still in `expected`."""
     changes["updated_at"] = timezone.now()
     if Case.objects.filter(pk=case.pk, status=expected).update(**changes) != 1:
-        raise InvalidTransition(_("案件状态已被他人修改，请刷新后重试 (the case changed meanwhile)"), code="stale_state")
+        raise InvalidTransition(
+            _("案件状态已被他人修改，请刷新后重试 (the case changed meanwhile)"), code="stale_state"
+        )
     for field, value in changes.items():
         setattr(case, field, value)
 

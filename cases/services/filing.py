@@ -1,4 +1,5 @@
 """立案: filing a case with gap-free numbering (per court / type / year) and linking its parties."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -55,6 +56,7 @@ def set_derived_dates(case: Case) -> None:
 
 # --- Filing -------------------------------------------------------------------------------------------
 
+
 def _validated_party(index, data):
     """Validate one party dict; errors name the party by its position so a form can point at it."""
     kind = data.get("kind") or PartyKind.PERSON
@@ -73,8 +75,14 @@ def _validated_party(index, data):
         phone = validate_phone(data.get("phone"))
     except ValidationError as exc:
         raise ValidationError({"parties": [prefix + m for m in exc.messages]}) from None
-    return {"kind": kind, "role": role, "name": name, "id_number": id_number,
-            "phone": phone, "address": (data.get("address") or "").strip()}
+    return {
+        "kind": kind,
+        "role": role,
+        "name": name,
+        "id_number": id_number,
+        "phone": phone,
+        "address": (data.get("address") or "").strip(),
+    }
 
 
 def find_or_create_party(kind: str, name: str, id_number: str, phone: str = "", address: str = "") -> Party:
@@ -98,11 +106,22 @@ def find_or_create_party(kind: str, name: str, id_number: str, phone: str = "", 
 
 
 @transaction.atomic
-def file_case(*, court: Court, cause: str, filed_on: _dt.date, claim_amount: Decimal | str, parties: list[dict],
-              case_type: str = CaseType.FIRST, origin_body: str = "", origin_document_no: str = "",
-              tags: tuple[str, ...] | list[str] = (),
-              costs_amount: Decimal = Decimal("0.00"), origin_case: Case | None = None, actor: Actor | None = None,
-              request: HttpRequest | None = None) -> Case:
+def file_case(
+    *,
+    court: Court,
+    cause: str,
+    filed_on: _dt.date,
+    claim_amount: Decimal | str,
+    parties: list[dict],
+    case_type: str = CaseType.FIRST,
+    origin_body: str = "",
+    origin_document_no: str = "",
+    tags: tuple[str, ...] | list[str] = (),
+    costs_amount: Decimal = Decimal("0.00"),
+    origin_case: Case | None = None,
+    actor: Actor | None = None,
+    request: HttpRequest | None = None,
+) -> Case:
     """立案: number the case (per court / type / year, no gaps), link its parties and derive its dates.
 
     `parties` is a list of dicts: kind, role, name, id_number, phone, address. At least one applicant and
@@ -115,7 +134,9 @@ def file_case(*, court: Court, cause: str, filed_on: _dt.date, claim_amount: Dec
     try:
         claim_amount = parse_amount(claim_amount, allow_zero=True)
     except ValidationError:
-        raise ValidationError({"claim_amount": [_("申请执行标的不能为负数，最多两位小数 (claim must be ≥ 0 with 2 decimals)")]}) from None
+        raise ValidationError(
+            {"claim_amount": [_("申请执行标的不能为负数，最多两位小数 (claim must be ≥ 0 with 2 decimals)")]}
+        ) from None
     if case_type not in CaseType.values:
         raise ValidationError({"case_type": [_("案件类型无效 (invalid case type)")]})
     bad_tags = set(tags) - set(CaseTag.values)
@@ -126,7 +147,9 @@ def file_case(*, court: Court, cause: str, filed_on: _dt.date, claim_amount: Dec
     checked = [_validated_party(i, p) for i, p in enumerate(parties)]
     roles = {p["role"] for p in checked}
     if roles != {PartyRole.APPLICANT, PartyRole.RESPONDENT}:
-        raise ValidationError({"parties": [_("至少需要一名申请执行人和一名被执行人 (need an applicant and a respondent)")]})
+        raise ValidationError(
+            {"parties": [_("至少需要一名申请执行人和一名被执行人 (need an applicant and a respondent)")]}
+        )
     seen = set()
     for p in checked:
         if (p["id_number"], p["role"]) in seen:
@@ -136,10 +159,20 @@ def file_case(*, court: Court, cause: str, filed_on: _dt.date, claim_amount: Dec
     year = filed_on.year
     sequence = next_sequence(court, case_type, year)
     case = Case(
-        number=format_case_number(year, court.code, case_type, sequence), court=court, year=year, case_type=case_type,
-        sequence=sequence, cause=cause, origin_body=origin_body, origin_document_no=origin_document_no,
-        filed_on=filed_on, claim_amount=claim_amount, outstanding_amount=claim_amount, costs_amount=costs_amount,
-        status=CaseStatus.FILED, origin_case=origin_case,
+        number=format_case_number(year, court.code, case_type, sequence),
+        court=court,
+        year=year,
+        case_type=case_type,
+        sequence=sequence,
+        cause=cause,
+        origin_body=origin_body,
+        origin_document_no=origin_document_no,
+        filed_on=filed_on,
+        claim_amount=claim_amount,
+        outstanding_amount=claim_amount,
+        costs_amount=costs_amount,
+        status=CaseStatus.FILED,
+        origin_case=origin_case,
     )
     case.set_tags(tags)
     set_derived_dates(case)
@@ -147,6 +180,13 @@ def file_case(*, court: Court, cause: str, filed_on: _dt.date, claim_amount: Dec
     for p in checked:
         party = find_or_create_party(p["kind"], p["name"], p["id_number"], p["phone"], p["address"])
         CaseParty.objects.get_or_create(case=case, party=party, role=p["role"])
-    _record(case, "status", _("立案 %(number)s") % {"number": case.number}, actor, "case.file", request=request,
-            details={"number": case.number, "claim_amount": str(claim_amount)})
+    _record(
+        case,
+        "status",
+        _("立案 %(number)s") % {"number": case.number},
+        actor,
+        "case.file",
+        request=request,
+        details={"number": case.number, "claim_amount": str(claim_amount)},
+    )
     return case

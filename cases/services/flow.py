@@ -1,5 +1,6 @@
 """The case's state machine (FLOW) and the operations that move a case along it: assign, transition,
 suspend / resume, the execution notice and the facts about the respondent."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -61,14 +62,16 @@ def allowed_transitions(case: Case) -> dict:
         "suspend": status in SUSPENDABLE,
         "resume": status == CaseStatus.SUSPENDED,
         "close": [t for t in ClosureType.values if status in CLOSABLE_FROM[t]],
-        "resume_terminated": status == CaseStatus.CLOSED and case.closure_type == ClosureType.TERMINATED_THIS_ROUND
+        "resume_terminated": status == CaseStatus.CLOSED
+        and case.closure_type == ClosureType.TERMINATED_THIS_ROUND
         and not case.resumed_cases.exists(),
     }
 
 
 @transaction.atomic
-def transition(case: Case, to_status: str, *, actor: Actor | None = None, request: HttpRequest | None = None,
-               note: str = "") -> Case:
+def transition(
+    case: Case, to_status: str, *, actor: Actor | None = None, request: HttpRequest | None = None, note: str = ""
+) -> Case:
     """Move an open case along FLOW (investigating → controlling → disposing, or back to investigating).
 
     Raises InvalidTransition (409) when the case's state does not allow it or changed meanwhile. Returns the
@@ -76,24 +79,43 @@ def transition(case: Case, to_status: str, *, actor: Actor | None = None, reques
     case = _fresh(case)
     require(actor, "case.transition", case)
     if to_status not in FLOW.get(case.status, set()) or to_status == CaseStatus.ASSIGNED:
-        raise _refuse(case, _("变更为「%(s)s」") % {"s": CaseStatus(to_status).label if to_status in CaseStatus.values else to_status})
+        raise _refuse(
+            case,
+            _("变更为「%(s)s」") % {"s": CaseStatus(to_status).label if to_status in CaseStatus.values else to_status},
+        )
     old = case.status
     _swap(case, old, status=to_status)
-    _record(case, "status", _("%(old)s → %(new)s") % {"old": CaseStatus(old).label, "new": CaseStatus(to_status).label},
-            actor, "case.transition", request=request, details={"from": old, "to": to_status, "note": note})
+    _record(
+        case,
+        "status",
+        _("%(old)s → %(new)s") % {"old": CaseStatus(old).label, "new": CaseStatus(to_status).label},
+        actor,
+        "case.transition",
+        request=request,
+        details={"from": old, "to": to_status, "note": note},
+    )
     return case
 
 
 def _check_can_handle(officer, case):
     if officer is None or not officer.court.contains(case.court):
-        raise RuleViolation(_("承办人必须是本院或上级法院的干警 (judge must belong to the case's court)"), code="judge_out_of_scope")
+        raise RuleViolation(
+            _("承办人必须是本院或上级法院的干警 (judge must belong to the case's court)"), code="judge_out_of_scope"
+        )
     if not officer.has_role(Role.JUDGE, Role.OFFICER):
         raise RuleViolation(_("承办人必须具有执行法官或执行员角色 (judge role required)"), code="not_a_judge")
 
 
 @transaction.atomic
-def assign(case: Case, judge: Officer, *, actor: Actor | None = None, request: HttpRequest | None = None,
-           responsible_officer: Officer | None = None, leading_official: Officer | None = None) -> Case:
+def assign(
+    case: Case,
+    judge: Officer,
+    *,
+    actor: Actor | None = None,
+    request: HttpRequest | None = None,
+    responsible_officer: Officer | None = None,
+    leading_official: Officer | None = None,
+) -> Case:
     """分案 (within 7 days of filing): a filed case becomes assigned; an open case may be re-assigned.
 
     Raises RuleViolation (400) when `judge` is not a judge / officer of the case's court or a court above it,
@@ -111,14 +133,22 @@ def assign(case: Case, judge: Officer, *, actor: Actor | None = None, request: H
         changes["status"] = CaseStatus.ASSIGNED
     _swap(case, old, **changes)
     late = timezone.localdate() > case.assignment_due
-    _record(case, "assignment", _("分案给 %(judge)s") % {"judge": judge.name}, actor, "case.assign", request=request,
-            details={"judge": judge.pk, "from": old, "late": late})
+    _record(
+        case,
+        "assignment",
+        _("分案给 %(judge)s") % {"judge": judge.name},
+        actor,
+        "case.assign",
+        request=request,
+        details={"judge": judge.pk, "from": old, "late": late},
+    )
     return case
 
 
 @transaction.atomic
-def record_notice_sent(case: Case, sent_on: _dt.date, *, actor: Actor | None = None,
-                       request: HttpRequest | None = None) -> Case:
+def record_notice_sent(
+    case: Case, sent_on: _dt.date, *, actor: Actor | None = None, request: HttpRequest | None = None
+) -> Case:
     """执行通知书 served (within 3 days of assignment): the first 终本 condition reads it."""
     case = _fresh(case)
     require(actor, "case.notice", case)
@@ -127,23 +157,41 @@ def record_notice_sent(case: Case, sent_on: _dt.date, *, actor: Actor | None = N
     if sent_on < case.filed_on or sent_on > timezone.localdate():
         raise RuleViolation(_("送达日期应在立案日期与今天之间 (date out of range)"), code="date_out_of_range")
     _swap(case, case.status, notice_sent_on=sent_on)
-    _record(case, "notice", _("执行通知书已送达（%(d)s）") % {"d": sent_on}, actor, "case.notice", request=request,
-            details={"sent_on": sent_on.isoformat()})
+    _record(
+        case,
+        "notice",
+        _("执行通知书已送达（%(d)s）") % {"d": sent_on},
+        actor,
+        "case.notice",
+        request=request,
+        details={"sent_on": sent_on.isoformat()},
+    )
     return case
 
 
 @transaction.atomic
-def record_debtor_facts(case: Case, *, dishonest_eligible: bool | None = None, whereabouts_unknown: bool | None = None,
-                        searched_on: _dt.date | None = None, obstructed: bool | None = None,
-                        actor: Actor | None = None, request: HttpRequest | None = None) -> Case:
+def record_debtor_facts(
+    case: Case,
+    *,
+    dishonest_eligible: bool | None = None,
+    whereabouts_unknown: bool | None = None,
+    searched_on: _dt.date | None = None,
+    obstructed: bool | None = None,
+    actor: Actor | None = None,
+    request: HttpRequest | None = None,
+) -> Case:
     """Facts about the respondent that decide 失信 eligibility and 终本 condition 5."""
     case = _fresh(case)
     require(actor, "case.debtor_facts", case)
     if case.status == CaseStatus.CLOSED:
         raise _refuse(case, _("登记被执行人情况"))
     changes = {}
-    for field, value in (("dishonest_eligible", dishonest_eligible), ("debtor_whereabouts_unknown", whereabouts_unknown),
-                         ("debtor_searched_on", searched_on), ("debtor_obstructed", obstructed)):
+    for field, value in (
+        ("dishonest_eligible", dishonest_eligible),
+        ("debtor_whereabouts_unknown", whereabouts_unknown),
+        ("debtor_searched_on", searched_on),
+        ("debtor_obstructed", obstructed),
+    ):
         if value is not None:
             changes[field] = value
     _swap(case, case.status, **changes)
@@ -153,8 +201,15 @@ def record_debtor_facts(case: Case, *, dishonest_eligible: bool | None = None, w
 
 
 @transaction.atomic
-def suspend(case: Case, kind: str, reason: str, *, actor: Actor | None = None, request: HttpRequest | None = None,
-            on: _dt.date | None = None) -> Case:
+def suspend(
+    case: Case,
+    kind: str,
+    reason: str,
+    *,
+    actor: Actor | None = None,
+    request: HttpRequest | None = None,
+    on: _dt.date | None = None,
+) -> Case:
     """中止执行 / 执行和解: the case stands still and its days stop counting against the statutory limit.
 
     `kind` a SuspensionKind; `on` the local date it starts (default today). Raises RuleViolation for an unknown
@@ -170,14 +225,27 @@ def suspend(case: Case, kind: str, reason: str, *, actor: Actor | None = None, r
     _swap(case, old, status=CaseStatus.SUSPENDED, suspended_since=on, status_before_suspension=old)
     CaseSuspension.objects.create(case=case, kind=kind, reason=reason, started_on=on)
     resolve_alerts(f"case:{case.pk}:deadline")
-    _record(case, "status", _("%(kind)s：%(reason)s") % {"kind": SuspensionKind(kind).label, "reason": reason}, actor,
-            "case.suspend", request=request, details={"from": old, "kind": kind, "reason": reason})
+    _record(
+        case,
+        "status",
+        _("%(kind)s：%(reason)s") % {"kind": SuspensionKind(kind).label, "reason": reason},
+        actor,
+        "case.suspend",
+        request=request,
+        details={"from": old, "kind": kind, "reason": reason},
+    )
     return case
 
 
 @transaction.atomic
-def resume(case: Case, *, actor: Actor | None = None, request: HttpRequest | None = None, on: _dt.date | None = None,
-           note: str = "") -> Case:
+def resume(
+    case: Case,
+    *,
+    actor: Actor | None = None,
+    request: HttpRequest | None = None,
+    on: _dt.date | None = None,
+    note: str = "",
+) -> Case:
     """Lift a suspension: the case returns to where it stood and the statutory deadline moves by the days lost
     (whole days from the suspension's start to `on`). Raises InvalidTransition (409) unless suspended."""
     case = _fresh(case)
@@ -188,10 +256,23 @@ def resume(case: Case, *, actor: Actor | None = None, request: HttpRequest | Non
     days = max((on - case.suspended_since).days, 0) if case.suspended_since else 0
     back_to = case.status_before_suspension or CaseStatus.ASSIGNED
     suspended_days = case.suspended_days + days
-    _swap(case, CaseStatus.SUSPENDED, status=back_to, suspended_since=None, status_before_suspension="",
-          suspended_days=suspended_days,
-          statutory_deadline=deadlines.statutory_deadline(case.filed_on, suspended_days, case.extension_days))
+    _swap(
+        case,
+        CaseStatus.SUSPENDED,
+        status=back_to,
+        suspended_since=None,
+        status_before_suspension="",
+        suspended_days=suspended_days,
+        statutory_deadline=deadlines.statutory_deadline(case.filed_on, suspended_days, case.extension_days),
+    )
     CaseSuspension.objects.filter(case=case, ended_on__isnull=True).update(ended_on=on)
-    _record(case, "status", _("恢复执行，中止 %(days)s 天不计入审限") % {"days": days}, actor, "case.resume", request=request,
-            details={"to": back_to, "suspended_days": days, "note": note})
+    _record(
+        case,
+        "status",
+        _("恢复执行，中止 %(days)s 天不计入审限") % {"days": days},
+        actor,
+        "case.resume",
+        request=request,
+        details={"to": back_to, "suspended_days": days, "note": note},
+    )
     return case

@@ -1,4 +1,5 @@
 """The statutory time limit (审限): extensions approved by a court leader, and the deadline state."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,9 +29,16 @@ if TYPE_CHECKING:
 
 
 @transaction.atomic
-def extend_deadline(case: Case, days: int, reason: str, *, approval: ApprovalRequest | None = None,
-                    approval_document_no: str = "", actor: Actor | None = None,
-                    request: HttpRequest | None = None) -> Case:
+def extend_deadline(
+    case: Case,
+    days: int,
+    reason: str,
+    *,
+    approval: ApprovalRequest | None = None,
+    approval_document_no: str = "",
+    actor: Actor | None = None,
+    request: HttpRequest | None = None,
+) -> Case:
     """审限延长 by `days` (> 0) calendar days, carried out when the 院长 approves the request (`approval`,
     cases.approvals; 《最高人民法院关于人民法院办理执行案件若干期限的规定》, 民诉法解释 Art. 482); without one only
     the system may call this (policy "case.extend"). Never approved by the requester.
@@ -50,15 +58,33 @@ def extend_deadline(case: Case, days: int, reason: str, *, approval: ApprovalReq
     requester = approval.requested_by if approval is not None else None
     approval_document_no = approval_document_no or (f"审批{approval.pk}" if approval is not None else "")
     extension_days = case.extension_days + days
-    _swap(case, case.status, extension_days=extension_days,
-          statutory_deadline=deadlines.statutory_deadline(case.filed_on, case.suspended_days, extension_days))
-    ext = DeadlineExtension.objects.create(case=case, days=days, reason=reason, approved_by=approved_by,
-                                           approval_document_no=approval_document_no,
-                                           requested_by=requester.user if requester is not None else None,
-                                           approved_on=timezone.localdate())
+    _swap(
+        case,
+        case.status,
+        extension_days=extension_days,
+        statutory_deadline=deadlines.statutory_deadline(case.filed_on, case.suspended_days, extension_days),
+    )
+    ext = DeadlineExtension.objects.create(
+        case=case,
+        days=days,
+        reason=reason,
+        approved_by=approved_by,
+        approval_document_no=approval_document_no,
+        requested_by=requester.user if requester is not None else None,
+        approved_on=timezone.localdate(),
+    )
     resolve_alerts(f"case:{case.pk}:deadline")
-    _record(case, "deadline", _("审限延长 %(days)s 天（%(doc)s，%(who)s 批准）") % {"days": days, "doc": approval_document_no, "who": approved_by.name},
-            actor, "case.extend", request=request, obj=ext, details={"days": days, "approved_by": approved_by.pk})
+    _record(
+        case,
+        "deadline",
+        _("审限延长 %(days)s 天（%(doc)s，%(who)s 批准）")
+        % {"days": days, "doc": approval_document_no, "who": approved_by.name},
+        actor,
+        "case.extend",
+        request=request,
+        obj=ext,
+        details={"days": days, "approved_by": approved_by.pk},
+    )
     return case
 
 

@@ -62,8 +62,21 @@ class OperationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Operation
-        fields = ["id", "name", "court", "courts", "starts_at", "ends_at", "target_cases", "description", "status",
-                  "launched_at", "ended_at", "summary", "teams"]
+        fields = [
+            "id",
+            "name",
+            "court",
+            "courts",
+            "starts_at",
+            "ends_at",
+            "target_cases",
+            "description",
+            "status",
+            "launched_at",
+            "ended_at",
+            "summary",
+            "teams",
+        ]
         read_only_fields = ["status", "launched_at", "ended_at", "summary"]
 
 
@@ -76,7 +89,18 @@ class OperationResultSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OperationResult
-        fields = ["id", "team", "case", "case_closed", "amount_recovered", "measures", "people_detained", "note", "book_receipt", "recorded_at"]
+        fields = [
+            "id",
+            "team",
+            "case",
+            "case_closed",
+            "amount_recovered",
+            "measures",
+            "people_detained",
+            "note",
+            "book_receipt",
+            "recorded_at",
+        ]
         read_only_fields = ["recorded_at"]
 
 
@@ -108,8 +132,26 @@ class IncidentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Incident
-        fields = ["id", "court", "operation", "team", "case", "kind", "severity", "latitude", "longitude", "address", "description",
-                  "status", "reported_at", "closed_at", "outcome", "events", "dispatches", "photos"]
+        fields = [
+            "id",
+            "court",
+            "operation",
+            "team",
+            "case",
+            "kind",
+            "severity",
+            "latitude",
+            "longitude",
+            "address",
+            "description",
+            "status",
+            "reported_at",
+            "closed_at",
+            "outcome",
+            "events",
+            "dispatches",
+            "photos",
+        ]
         read_only_fields = ["status", "reported_at", "closed_at", "outcome"]
 
     def get_photos(self, obj) -> list[str]:
@@ -137,9 +179,35 @@ class AssistanceLetterSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AssistanceLetter
-        fields = ["id", "number", "case", "court", "unit", "subject", "request_text", "due_on", "status", "sent_at",
-                  "answer_text", "answered_by", "answered_via", "answered_at", "closed_at", "close_note"]
-        read_only_fields = ["number", "status", "sent_at", "answer_text", "answered_by", "answered_via", "answered_at", "closed_at", "close_note"]
+        fields = [
+            "id",
+            "number",
+            "case",
+            "court",
+            "unit",
+            "subject",
+            "request_text",
+            "due_on",
+            "status",
+            "sent_at",
+            "answer_text",
+            "answered_by",
+            "answered_via",
+            "answered_at",
+            "closed_at",
+            "close_note",
+        ]
+        read_only_fields = [
+            "number",
+            "status",
+            "sent_at",
+            "answer_text",
+            "answered_by",
+            "answered_via",
+            "answered_at",
+            "closed_at",
+            "close_note",
+        ]
 
 
 class LetterAnswerSerializer(serializers.Serializer):

@@ -1,5 +1,6 @@
 """REST API of the command app. Visibility, partner action scopes and Idempotency-Key come from the base
 classes; every change goes through command.services."""
+
 import datetime as dt
 
 from django.http import Http404
@@ -49,25 +50,48 @@ from .serializers import (
 
 
 class OperationViewSet(ScopedModelViewSet):
-    queryset = Operation.objects.select_related("court").prefetch_related("courts", "target_cases", "teams__members", "teams__court")
+    queryset = Operation.objects.select_related("court").prefetch_related(
+        "courts", "target_cases", "teams__members", "teams__court"
+    )
     serializer_class = OperationSerializer
     filterset_class = OperationFilterSet
     policy_read = "operation.read"
-    policy_actions = {"create": "operation.command", "teams": "operation.command", "launch": "operation.command",
-                      "end": "operation.command", "results": "operation.record"}
+    policy_actions = {
+        "create": "operation.command",
+        "teams": "operation.command",
+        "launch": "operation.command",
+        "end": "operation.command",
+        "results": "operation.record",
+    }
 
     def perform_create(self, serializer):
         d = serializer.validated_data
         serializer.instance = services.create_operation(
-            self.request.user, name=d["name"], court=d["court"], courts=d["courts"], starts_at=d["starts_at"], ends_at=d["ends_at"],
-            target_cases=d.get("target_cases", []), description=d.get("description", ""), request=self.request,
+            self.request.user,
+            name=d["name"],
+            court=d["court"],
+            courts=d["courts"],
+            starts_at=d["starts_at"],
+            ends_at=d["ends_at"],
+            target_cases=d.get("target_cases", []),
+            description=d.get("description", ""),
+            request=self.request,
         )
 
     @action(detail=True, methods=["post"])
     def teams(self, request, pk=None):
         d = validated_input(self, FieldTeamSerializer)
-        team = services.add_team(request.user, self.get_object(), request=request, name=d["name"], court=d["court"], leader=d["leader"],
-                                 members=d.get("members", []), vehicle=d.get("vehicle", ""), body_camera_url=d.get("body_camera_url", ""))
+        team = services.add_team(
+            request.user,
+            self.get_object(),
+            request=request,
+            name=d["name"],
+            court=d["court"],
+            leader=d["leader"],
+            members=d.get("members", []),
+            vehicle=d.get("vehicle", ""),
+            body_camera_url=d.get("body_camera_url", ""),
+        )
         return Response(FieldTeamSerializer(team, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
@@ -87,11 +111,21 @@ class OperationViewSet(ScopedModelViewSet):
         if d["team"].operation_id != op.pk:
             raise ValidationError({"team": ["小组不属于该行动 (team is not part of this operation)"]})
         result = services.record_result(
-            request.user, op, d["team"], d["case"], case_closed=d.get("case_closed", False), amount_recovered=d.get("amount_recovered", 0),
-            measures=d.get("measures", []), people_detained=d.get("people_detained", 0), note=d.get("note", ""),
-            book_receipt=d.get("book_receipt", False), request=request,
+            request.user,
+            op,
+            d["team"],
+            d["case"],
+            case_closed=d.get("case_closed", False),
+            amount_recovered=d.get("amount_recovered", 0),
+            measures=d.get("measures", []),
+            people_detained=d.get("people_detained", 0),
+            note=d.get("note", ""),
+            book_receipt=d.get("book_receipt", False),
+            request=request,
         )
-        return Response(OperationResultSerializer(result, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        return Response(
+            OperationResultSerializer(result, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
     @action(detail=True, methods=["get"])
     def tally(self, request, pk=None):
@@ -106,26 +140,42 @@ class IncidentViewSet(ScopedModelViewSet):
     serializer_class = IncidentSerializer
     filterset_class = IncidentFilterSet
     policy_read = "incident.read"
-    policy_actions = {"create": "incident.report", "dispatch_help": "incident.dispatch", "updates": "incident.update",
-                      "close": "incident.dispatch"}
+    policy_actions = {
+        "create": "incident.report",
+        "dispatch_help": "incident.dispatch",
+        "updates": "incident.update",
+        "close": "incident.dispatch",
+    }
 
     def perform_create(self, serializer):
         d = dict(serializer.validated_data)
-        serializer.instance = services.report_incident(self.request.user, photos=self.request.FILES.getlist("photos"), request=self.request, **d)
+        serializer.instance = services.report_incident(
+            self.request.user, photos=self.request.FILES.getlist("photos"), request=self.request, **d
+        )
 
     @action(detail=True, methods=["post"], url_path="dispatch")
     def dispatch_help(self, request, pk=None):
         d = validated_input(self, DispatchSerializer)
         incident = self.get_object()
-        services.dispatch_help(request.user, incident, team=d.get("team"), police_liaison=d.get("police_liaison", ""),
-                               note=d.get("note", ""), request=request)
-        return Response(self.get_serializer(self.get_queryset().get(pk=incident.pk)).data, status=status.HTTP_201_CREATED)
+        services.dispatch_help(
+            request.user,
+            incident,
+            team=d.get("team"),
+            police_liaison=d.get("police_liaison", ""),
+            note=d.get("note", ""),
+            request=request,
+        )
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=incident.pk)).data, status=status.HTTP_201_CREATED
+        )
 
     @action(detail=True, methods=["post"])
     def updates(self, request, pk=None):
         incident = self.get_object()
         services.add_update(request.user, incident, validated_input(self, TextSerializer)["text"], request=request)
-        return Response(self.get_serializer(self.get_queryset().get(pk=incident.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=incident.pk)).data, status=status.HTTP_201_CREATED
+        )
 
     @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_pk>\d+)")
     def photo(self, request, pk=None, photo_pk=None):
@@ -139,7 +189,9 @@ class IncidentViewSet(ScopedModelViewSet):
 
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        incident = services.close_incident(request.user, self.get_object(), validated_input(self, TextSerializer)["text"], request=request)
+        incident = services.close_incident(
+            request.user, self.get_object(), validated_input(self, TextSerializer)["text"], request=request
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=incident.pk)).data)
 
 
@@ -155,7 +207,12 @@ class AssistanceLetterViewSet(ScopedModelViewSet):
     serializer_class = AssistanceLetterSerializer
     filterset_class = AssistanceLetterFilterSet
     policy_read = "letter.read"
-    policy_actions = {"create": "letter.send", "answer": "letter.answer", "close": "letter.manage", "withdraw": "letter.manage"}
+    policy_actions = {
+        "create": "letter.send",
+        "answer": "letter.answer",
+        "close": "letter.manage",
+        "withdraw": "letter.manage",
+    }
 
     def get_queryset(self):
         qs = super().get_queryset()
@@ -166,14 +223,27 @@ class AssistanceLetterViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer):
         d = serializer.validated_data
-        serializer.instance = services.send_letter(self.request.user, d["case"], d["unit"], subject=d["subject"],
-                                                   request_text=d["request_text"], due_on=d.get("due_on"), request=self.request)
+        serializer.instance = services.send_letter(
+            self.request.user,
+            d["case"],
+            d["unit"],
+            subject=d["subject"],
+            request_text=d["request_text"],
+            due_on=d.get("due_on"),
+            request=self.request,
+        )
 
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         d = validated_input(self, LetterAnswerSerializer)
-        letter = services.answer_letter(request.user, self.get_object(), answer_text=d["answer_text"], answered_by=d["answered_by"],
-                                        channel=AnswerChannel.PARTNER_API, request=request)
+        letter = services.answer_letter(
+            request.user,
+            self.get_object(),
+            answer_text=d["answer_text"],
+            answered_by=d["answered_by"],
+            channel=AnswerChannel.PARTNER_API,
+            request=request,
+        )
         return Response(self.get_serializer(letter).data)
 
     @action(detail=True, methods=["post"])
@@ -183,7 +253,9 @@ class AssistanceLetterViewSet(ScopedModelViewSet):
 
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        return Response(self.get_serializer(services.withdraw_letter(request.user, self.get_object(), request=request)).data)
+        return Response(
+            self.get_serializer(services.withdraw_letter(request.user, self.get_object(), request=request)).data
+        )
 
     @action(detail=False, methods=["get"], url_path="unit-counts")
     def unit_counts(self, request):
@@ -210,7 +282,9 @@ class BulletinViewSet(ScopedModelViewSet):
         d = serializer.validated_data
         day = d["day"]
         period = ind.Period.ten_day(day) if d["kind"] == "ten_day" else ind.Period.month(day.year, day.month)
-        serializer.instance = generate_bulletin(d["court"], d["kind"], period, actor=self.request.user, request=self.request)
+        serializer.instance = generate_bulletin(
+            d["court"], d["kind"], period, actor=self.request.user, request=self.request
+        )
 
     @action(detail=True, methods=["get"], url_path=r"file/(?P<fmt>xlsx|docx)")
     def file(self, request, pk=None, fmt=None):
@@ -226,7 +300,11 @@ def _court_param(request):
     visible = Court.objects.visible_to(request.user)
     if not code:
         officer = getattr(request.user, "officer", None) if not is_partner(request.user) else None
-        court = request.user.court if is_partner(request.user) else (officer.court if officer else visible.order_by("code").first())
+        court = (
+            request.user.court
+            if is_partner(request.user)
+            else (officer.court if officer else visible.order_by("code").first())
+        )
         if court is None:
             raise Http404
         return court
@@ -252,7 +330,8 @@ def _case_type_param(request):
 
 _SCOPE_PARAMS = [
     OpenApiParameter("court", str, description="法院代字 (court code), default: your own court"),
-    OpenApiParameter("start", OpenApiTypes.DATE), OpenApiParameter("end", OpenApiTypes.DATE),
+    OpenApiParameter("start", OpenApiTypes.DATE),
+    OpenApiParameter("end", OpenApiTypes.DATE),
     OpenApiParameter("case_type", str, enum=list(ind.IMPLEMENTATION_TYPES)),
 ]
 _CODE = OpenApiParameter("id", str, OpenApiParameter.PATH, enum=list(ind.INDICATORS), description="indicator code")
@@ -262,7 +341,10 @@ _DOC = {"responses": OpenApiTypes.OBJECT, "parameters": _SCOPE_PARAMS}
 @extend_schema_view(
     list=extend_schema(operation_id="v1_indicators_list", **_DOC),
     retrieve=extend_schema(responses=OpenApiTypes.OBJECT, parameters=[_CODE, *_SCOPE_PARAMS]),
-    records=extend_schema(responses=OpenApiTypes.OBJECT, parameters=[_CODE, *_SCOPE_PARAMS, OpenApiParameter("part", str, enum=["numerator", "denominator"])]),
+    records=extend_schema(
+        responses=OpenApiTypes.OBJECT,
+        parameters=[_CODE, *_SCOPE_PARAMS, OpenApiParameter("part", str, enum=["numerator", "denominator"])],
+    ),
     ranking=extend_schema(responses=OpenApiTypes.OBJECT, parameters=[_CODE, *_SCOPE_PARAMS]),
 )
 class IndicatorViewSet(ScopedViewSetMixin, viewsets.ViewSet):
@@ -272,11 +354,15 @@ class IndicatorViewSet(ScopedViewSetMixin, viewsets.ViewSet):
 
     def list(self, request):
         court, period, case_type = _court_param(request), _period_param(request), _case_type_param(request)
-        return Response({
-            "court": court.code, "period": [str(period.start), str(period.end)], "case_type": case_type,
-            "core": [r.as_dict() for r in ind.core_set(court, period)],
-            "indicators": [r.as_dict() for r in ind.all_indicators(court, period, case_type)],
-        })
+        return Response(
+            {
+                "court": court.code,
+                "period": [str(period.start), str(period.end)],
+                "case_type": case_type,
+                "core": [r.as_dict() for r in ind.core_set(court, period)],
+                "indicators": [r.as_dict() for r in ind.all_indicators(court, period, case_type)],
+            }
+        )
 
     def retrieve(self, request, pk=None):
         indicator = ind.INDICATORS.get(pk) or _missing()

@@ -6,6 +6,16 @@ from .operations import FieldTeam, Operation, OperationResult
 from .petitions import Petition
 
 __all__ = [
-    "AssistanceLetter", "Bulletin", "Dispatch", "FieldTeam", "Incident", "IncidentEvent", "IncidentPhoto",
-    "LinkageUnit", "Operation", "OperationResult", "Petition", "TeamPosition",
+    "AssistanceLetter",
+    "Bulletin",
+    "Dispatch",
+    "FieldTeam",
+    "Incident",
+    "IncidentEvent",
+    "IncidentPhoto",
+    "LinkageUnit",
+    "Operation",
+    "OperationResult",
+    "Petition",
+    "TeamPosition",
 ]

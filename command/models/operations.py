@@ -28,13 +28,19 @@ class Operation(models.Model):
     """A collective operation (集中执行行动) launched and commanded from the centre."""
 
     name = models.CharField(_("行动名称"), max_length=100)
-    court = models.ForeignKey("execcenter.Court", verbose_name=_("组织法院"), on_delete=models.PROTECT, related_name="organised_operations")
+    court = models.ForeignKey(
+        "execcenter.Court", verbose_name=_("组织法院"), on_delete=models.PROTECT, related_name="organised_operations"
+    )
     courts = models.ManyToManyField("execcenter.Court", verbose_name=_("参战法院"), related_name="operations")
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("结束时间"))
-    target_cases = models.ManyToManyField("cases.Case", verbose_name=_("目标案件"), blank=True, related_name="operations")
+    target_cases = models.ManyToManyField(
+        "cases.Case", verbose_name=_("目标案件"), blank=True, related_name="operations"
+    )
     description = models.TextField(_("行动方案"), blank=True)
-    status = models.CharField(_("状态"), max_length=12, choices=OperationStatus.choices, default=OperationStatus.PLANNED, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=OperationStatus.choices, default=OperationStatus.PLANNED, db_index=True
+    )
     launched_at = models.DateTimeField(_("启动时间"), null=True, blank=True)
     ended_at = models.DateTimeField(_("结束时间（实际）"), null=True, blank=True)
 
@@ -44,7 +50,9 @@ class Operation(models.Model):
 
     # The final tally, frozen when the operation ends, so the report never changes afterwards.
     summary = models.JSONField(_("总结"), default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OperationQuerySet.as_manager()
@@ -62,7 +70,9 @@ class FieldTeam(models.Model):
     """A field team (执行小组) of an operation: officers, vehicle and the body-camera stream."""
 
     operation = models.ForeignKey(Operation, verbose_name=_("行动"), on_delete=models.CASCADE, related_name="teams")
-    court = models.ForeignKey("execcenter.Court", verbose_name=_("所属法院"), on_delete=models.PROTECT, related_name="+")
+    court = models.ForeignKey(
+        "execcenter.Court", verbose_name=_("所属法院"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("小组名称"), max_length=64)
     leader = models.ForeignKey("execcenter.Officer", verbose_name=_("组长"), on_delete=models.PROTECT, related_name="+")
     members = models.ManyToManyField("execcenter.Officer", verbose_name=_("组员"), related_name="field_teams")
@@ -89,13 +99,17 @@ class OperationResult(models.Model):
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="results")
     team = models.ForeignKey(FieldTeam, verbose_name=_("执行小组"), on_delete=models.PROTECT, related_name="results")
-    case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="operation_results")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="operation_results"
+    )
     case_closed = models.BooleanField(_("当场执结"), default=False)
     amount_recovered = MoneyField(_("执行到位金额"), default=Decimal("0.00"))
     measures = models.JSONField(_("采取措施"), default=list, blank=True)
     people_detained = models.PositiveSmallIntegerField(_("司法拘留人数"), default=0)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     objects = scoped_queryset("case__court").as_manager()

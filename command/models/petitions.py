@@ -14,8 +14,17 @@ PETITION_HANDLING_DAYS = 60
 class Petition(models.Model):
     """An enforcement complaint (执行信访) about a case; feeds 执行信访办结率 (3+1) and module 35."""
 
-    court = models.ForeignKey("execcenter.Court", verbose_name=_("法院"), on_delete=models.PROTECT, related_name="petitions")
-    case = models.ForeignKey("cases.Case", verbose_name=_("关联案件"), null=True, blank=True, on_delete=models.PROTECT, related_name="petitions")
+    court = models.ForeignKey(
+        "execcenter.Court", verbose_name=_("法院"), on_delete=models.PROTECT, related_name="petitions"
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("关联案件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="petitions",
+    )
     petitioner = models.CharField(_("信访人"), max_length=64)
     subject = models.CharField(_("信访事项"), max_length=200)
     received_on = models.DateField(_("受理日期"), db_index=True)

@@ -1,4 +1,5 @@
 """Helpers shared by the command services: roles and the visibility rule applied to a single object."""
+
 from django.utils.translation import gettext as _
 
 from execcenter.exceptions import DomainError, PermissionDenied

@@ -2,6 +2,7 @@
 
 An open incident is an alert of the same severity (module 37, alert ticker); closing it resolves the alert.
 """
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,9 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
 
 def _event(incident, kind, actor, note):
-    return IncidentEvent.objects.create(incident=incident, kind=kind, actor_label=actor_label(actor)[:64], note=note[:300])
+    return IncidentEvent.objects.create(
+        incident=incident, kind=kind, actor_label=actor_label(actor)[:64], note=note[:300]
+    )
 
 
 def _alert_prefix(incident):
@@ -35,7 +38,8 @@ def _raise_incident_alert(incident):
     raise_alert(
         kind="incident",
         court=incident.court,
-        title=_("突发事件：%(kind)s（%(addr)s）") % {"kind": incident.get_kind_display(), "addr": incident.address[:40]},
+        title=_("突发事件：%(kind)s（%(addr)s）")
+        % {"kind": incident.get_kind_display(), "addr": incident.address[:40]},
         message=incident.description[:500],
         severity=ALERT_SEVERITY_FOR_INCIDENT[incident.severity],
         dedup_key=f"{_alert_prefix(incident)}{incident.severity}",
@@ -52,30 +56,63 @@ def _clean_photos(photos):
 
 
 @transaction.atomic
-def report_incident(actor, *, kind, severity, latitude, longitude, address, description, case=None, team=None,
-                    operation=None, court=None, photos=(), request=None):
+def report_incident(
+    actor,
+    *,
+    kind,
+    severity,
+    latitude,
+    longitude,
+    address,
+    description,
+    case=None,
+    team=None,
+    operation=None,
+    court=None,
+    photos=(),
+    request=None,
+):
     """Any officer reports an incident; its court is the case's, else the team's, else the reporter's."""
     officer = acting_officer(actor)
     if team is not None:
         operation = operation or team.operation
         if team.operation_id != operation.pk:
             raise RuleViolation(_("小组不属于该行动 (team is not part of this operation)"), code="team_mismatch")
-    court = court or (case.court if case else None) or (team.court if team else None) or (officer.court if officer else None)
+    court = (
+        court
+        or (case.court if case else None)
+        or (team.court if team else None)
+        or (officer.court if officer else None)
+    )
     if court is None or not court_in_scope(actor, court):
         raise RuleViolation(_("事件所属法院不在您的范围内 (court outside your scope)"), code="court_out_of_scope")
     if case is not None:
         require_visible(actor, case)
     photos = _clean_photos(list(photos))
     incident = Incident.objects.create(
-        court=court, operation=operation, team=team, case=case, kind=kind, severity=severity,
-        latitude=latitude, longitude=longitude, address=address, description=description,
+        court=court,
+        operation=operation,
+        team=team,
+        case=case,
+        kind=kind,
+        severity=severity,
+        latitude=latitude,
+        longitude=longitude,
+        address=address,
+        description=description,
         reported_by=user_of(actor),
     )
     for f in photos:
         IncidentPhoto.objects.create(incident=incident, file=f)
     _event(incident, IncidentEventKind.REPORTED, actor, _("上报：%(d)s") % {"d": description[:200]})
     if case is not None:
-        add_event(case, "incident", _("现场突发事件：%(k)s") % {"k": incident.get_kind_display()}, actor, {"incident": incident.pk})
+        add_event(
+            case,
+            "incident",
+            _("现场突发事件：%(k)s") % {"k": incident.get_kind_display()},
+            actor,
+            {"incident": incident.pk},
+        )
     audit(actor, "incident.report", incident, request=request, details={"severity": severity, "photos": len(photos)})
     _raise_incident_alert(incident)
     return incident
@@ -94,13 +131,22 @@ def dispatch_help(actor, incident, *, team=None, police_liaison="", note="", req
     if team is not None:
         require_visible(actor, team)
     dispatch = Dispatch.objects.create(
-        incident=incident, team=team, police_liaison=police_liaison.strip(), note=note,
+        incident=incident,
+        team=team,
+        police_liaison=police_liaison.strip(),
+        note=note,
         dispatched_by=user_of(actor),
     )
     who = "、".join(x for x in (team.name if team else "", police_liaison.strip()) if x)
     _event(incident, IncidentEventKind.DISPATCHED, actor, _("调度 %(who)s：%(note)s") % {"who": who, "note": note})
     Incident.objects.filter(pk=incident.pk, status=IncidentStatus.REPORTED).update(status=IncidentStatus.DISPATCHED)
-    audit(actor, "incident.dispatch", incident, request=request, details={"team": team.pk if team else None, "police": police_liaison})
+    audit(
+        actor,
+        "incident.dispatch",
+        incident,
+        request=request,
+        details={"team": team.pk if team else None, "police": police_liaison},
+    )
     return dispatch
 
 
@@ -120,8 +166,10 @@ def close_incident(actor, incident, outcome, request=None):
     require(actor, "incident.dispatch", incident)
     if not outcome.strip():
         raise RuleViolation(_("请填写处置结果 (outcome required)"), code="outcome_required")
-    changed = Incident.objects.filter(pk=incident.pk).exclude(status=IncidentStatus.CLOSED).update(
-        status=IncidentStatus.CLOSED, closed_at=timezone.now(), outcome=outcome
+    changed = (
+        Incident.objects.filter(pk=incident.pk)
+        .exclude(status=IncidentStatus.CLOSED)
+        .update(status=IncidentStatus.CLOSED, closed_at=timezone.now(), outcome=outcome)
     )
     if not changed:
         raise InvalidTransition(_("事件已处置完毕 (incident is closed)"))
@@ -135,12 +183,16 @@ def close_incident(actor, incident, outcome, request=None):
 def open_incidents(court):
     """Open incidents in a court's scope with their dispatched teams (module 37)."""
     return (
-        Incident.objects.in_scope(court).exclude(status=IncidentStatus.CLOSED)
-        .select_related("court", "team").prefetch_related("dispatches__team").order_by("-reported_at")
+        Incident.objects.in_scope(court)
+        .exclude(status=IncidentStatus.CLOSED)
+        .select_related("court", "team")
+        .prefetch_related("dispatches__team")
+        .order_by("-reported_at")
     )
 
 
 # --- field dispatch on a map (现场查封 + 远程调度) -------------------------------------------------------------------
+
 
 def teams_of(incident):
     """The field teams working an incident: the one that reported it and every team dispatched to it."""
@@ -171,10 +223,15 @@ def report_position(actor, incident, team, latitude, longitude, request=None):
         raise PermissionDenied(_("只有本小组成员可以回传位置 (only the team's members report its position)"))
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise RuleViolation(_("坐标超出范围 (coordinates out of range)"), code="bad_coordinates")
-    position = TeamPosition.objects.create(incident=incident, team=team, latitude=latitude, longitude=longitude,
-                                           reported_by=user_of(actor))
-    _event(incident, IncidentEventKind.POSITION, actor, _("%(team)s 位置 %(lat)s, %(lng)s") % {
-        "team": team.name, "lat": latitude, "lng": longitude})
+    position = TeamPosition.objects.create(
+        incident=incident, team=team, latitude=latitude, longitude=longitude, reported_by=user_of(actor)
+    )
+    _event(
+        incident,
+        IncidentEventKind.POSITION,
+        actor,
+        _("%(team)s 位置 %(lat)s, %(lng)s") % {"team": team.name, "lat": latitude, "lng": longitude},
+    )
     audit(actor, "incident.position", incident, request=request, details={"team": team.pk})
     return position
 
@@ -189,7 +246,15 @@ def team_positions(incident):
     out = []
     for team in teams_of(incident):
         p = last.get(team.pk)
-        out.append({"team": team.name, "team_id": team.pk, "leader": team.leader.name, "video": team.body_camera_url,
-                    "latitude": float(p.latitude) if p else None, "longitude": float(p.longitude) if p else None,
-                    "at": timezone.localtime(p.reported_at).strftime("%H:%M:%S") if p else None})
+        out.append(
+            {
+                "team": team.name,
+                "team_id": team.pk,
+                "leader": team.leader.name,
+                "video": team.body_camera_url,
+                "latitude": float(p.latitude) if p else None,
+                "longitude": float(p.longitude) if p else None,
+                "at": timezone.localtime(p.reported_at).strftime("%H:%M:%S") if p else None,
+            }
+        )
     return out

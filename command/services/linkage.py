@@ -1,5 +1,6 @@
 """Linkage units and townships (执行联动 / 协同执行): assistance letters from a case, answers online,
 overdue alerts, and the pushed / answered / closed counts of modules 19 and 20."""
+
 import datetime as dt
 
 from django.core import signing
@@ -28,11 +29,8 @@ TOKEN_GRACE_DAYS = 30
 
 def _next_number(court, year):
     prefix = f"（{year}）{court.code}执协查"
-    last = (
-        AssistanceLetter.objects.filter(court=court, number__startswith=prefix)
-        .values_list("number", flat=True)
-    )
-    seq = max((int(n[len(prefix):-1]) for n in last), default=0) + 1
+    last = AssistanceLetter.objects.filter(court=court, number__startswith=prefix).values_list("number", flat=True)
+    seq = max((int(n[len(prefix) : -1]) for n in last), default=0) + 1
     return f"{prefix}{seq}号"
 
 
@@ -42,7 +40,9 @@ def send_letter(actor, case, unit, *, subject, request_text, due_on=None, reques
     require_visible(actor, case)
     require(actor, "letter.send", case)
     if not unit.is_active or not unit.court.contains(case.court):
-        raise RuleViolation(_("该联动单位不对接本案法院 (unit is not registered for this court)"), code="unit_out_of_scope")
+        raise RuleViolation(
+            _("该联动单位不对接本案法院 (unit is not registered for this court)"), code="unit_out_of_scope"
+        )
     today = timezone.localdate()
     due_on = due_on or today + dt.timedelta(days=DEFAULT_DUE_DAYS)
     if due_on <= today:
@@ -51,11 +51,22 @@ def send_letter(actor, case, unit, *, subject, request_text, due_on=None, reques
         try:
             with transaction.atomic():
                 letter = AssistanceLetter.objects.create(
-                    number=_next_number(case.court, today.year), case=case, court=case.court, unit=unit,
-                    subject=subject, request_text=request_text, due_on=due_on, sent_by=actor,
+                    number=_next_number(case.court, today.year),
+                    case=case,
+                    court=case.court,
+                    unit=unit,
+                    subject=subject,
+                    request_text=request_text,
+                    due_on=due_on,
+                    sent_by=actor,
                 )
-                add_event(case, "assistance_letter", _("向%(unit)s发送协助调查函 %(no)s") % {"unit": unit.name, "no": letter.number},
-                          actor, {"letter": letter.pk})
+                add_event(
+                    case,
+                    "assistance_letter",
+                    _("向%(unit)s发送协助调查函 %(no)s") % {"unit": unit.name, "no": letter.number},
+                    actor,
+                    {"letter": letter.pk},
+                )
                 audit(actor, "letter.send", letter, request=request, details={"unit": unit.pk, "due_on": str(due_on)})
                 issue_letter(letter, actor=actor, request=request)  # the letter as sent: stored once, never redone
                 return letter
@@ -67,7 +78,8 @@ def send_letter(actor, case, unit, *, subject, request_text, due_on=None, reques
 def partner_may_answer(partner, letter):
     """A linkage key answers only its own unit's letters, and only with the "answer" action."""
     return (
-        partner.kind == PartnerKind.LINKAGE and partner.allows(PartnerAction.ANSWER)
+        partner.kind == PartnerKind.LINKAGE
+        and partner.allows(PartnerAction.ANSWER)
         and letter.unit.partner_id == partner.pk
     )
 
@@ -80,15 +92,23 @@ def answer_letter(actor, letter, *, answer_text, answered_by, channel, request=N
     if channel == AnswerChannel.PARTNER_API and not partner_may_answer(actor, letter):
         raise PermissionDenied()
     changed = AssistanceLetter.objects.filter(pk=letter.pk, status=LetterStatus.SENT).update(
-        status=LetterStatus.ANSWERED, answer_text=answer_text, answered_by=answered_by[:64],
-        answered_via=channel, answered_at=timezone.now(),
+        status=LetterStatus.ANSWERED,
+        answer_text=answer_text,
+        answered_by=answered_by[:64],
+        answered_via=channel,
+        answered_at=timezone.now(),
     )
     if not changed:
         raise InvalidTransition(_("该函不在待答复状态 (letter is not awaiting an answer)"))
     letter.refresh_from_db()
     resolve_alerts(f"letter-overdue:{letter.pk}")
-    add_event(letter.case, "assistance_letter", _("%(unit)s答复协助调查函 %(no)s") % {"unit": letter.unit.name, "no": letter.number},
-              actor, {"letter": letter.pk})
+    add_event(
+        letter.case,
+        "assistance_letter",
+        _("%(unit)s答复协助调查函 %(no)s") % {"unit": letter.unit.name, "no": letter.number},
+        actor,
+        {"letter": letter.pk},
+    )
     audit(actor, "letter.answer", letter, request=request, details={"channel": channel})
     return letter
 
@@ -107,8 +127,16 @@ def _transition(actor, letter, old, new, action, request=None, **fields):
 
 def close_letter(actor, letter, note="", request=None):
     """The court accepts the answer and closes the letter (answered → closed)."""
-    return _transition(actor, letter, LetterStatus.ANSWERED, LetterStatus.CLOSED, "letter.close", request,
-                       closed_at=timezone.now(), close_note=note[:200])
+    return _transition(
+        actor,
+        letter,
+        LetterStatus.ANSWERED,
+        LetterStatus.CLOSED,
+        "letter.close",
+        request,
+        closed_at=timezone.now(),
+        close_note=note[:200],
+    )
 
 
 def withdraw_letter(actor, letter, request=None):
@@ -141,9 +169,13 @@ def raise_overdue_letter_alerts(today=None):
     new = 0
     for letter in overdue_letters(today).select_related("unit", "court"):
         _alert, created = raise_alert(
-            kind="letter_overdue", court=letter.court, severity=AlertSeverity.WARNING,
+            kind="letter_overdue",
+            court=letter.court,
+            severity=AlertSeverity.WARNING,
             title=_("协助调查函逾期未复：%(no)s（%(unit)s）") % {"no": letter.number, "unit": letter.unit.name},
-            dedup_key=f"letter-overdue:{letter.pk}", source=letter, link=f"/command/letters/{letter.pk}/",
+            dedup_key=f"letter-overdue:{letter.pk}",
+            source=letter,
+            link=f"/command/letters/{letter.pk}/",
         )
         new += created
     return new
@@ -160,7 +192,11 @@ def unit_counts(court, start=None, end=None, *, townships=None, today=None):
     if end:
         letters = letters.filter(sent_at__date__lte=end)
     if townships is not None:
-        letters = letters.filter(unit__kind=LinkageKind.TOWNSHIP) if townships else letters.exclude(unit__kind=LinkageKind.TOWNSHIP)
+        letters = (
+            letters.filter(unit__kind=LinkageKind.TOWNSHIP)
+            if townships
+            else letters.exclude(unit__kind=LinkageKind.TOWNSHIP)
+        )
     rows = (
         letters.values("unit", "unit__name", "unit__kind")
         .annotate(
@@ -173,13 +209,22 @@ def unit_counts(court, start=None, end=None, *, townships=None, today=None):
         .order_by("-pushed", "unit__name")
     )
     return [
-        {"unit": r["unit"], "name": r["unit__name"], "kind": r["unit__kind"], **{k: r[k] for k in ("pushed", "answered", "closed", "pending", "overdue")}}
+        {
+            "unit": r["unit"],
+            "name": r["unit__name"],
+            "kind": r["unit__kind"],
+            **{k: r[k] for k in ("pushed", "answered", "closed", "pending", "overdue")},
+        }
         for r in rows
     ]
 
 
 def register_unit(*, name, kind, court, contact_name="", contact_phone="", partner=None):
     if partner is not None and partner.kind != PartnerKind.LINKAGE:
-        raise RuleViolation(_("接口密钥必须是联动单位类型 (partner key must be of kind linkage)"), code="bad_partner_kind")
+        raise RuleViolation(
+            _("接口密钥必须是联动单位类型 (partner key must be of kind linkage)"), code="bad_partner_kind"
+        )
     contact_phone = validate_phone(contact_phone)  # stored folded to ASCII (execcenter.identifiers)
-    return LinkageUnit.objects.create(name=name, kind=kind, court=court, contact_name=contact_name, contact_phone=contact_phone, partner=partner)
+    return LinkageUnit.objects.create(
+        name=name, kind=kind, court=court, contact_name=contact_name, contact_phone=contact_phone, partner=partner
+    )

@@ -1,4 +1,5 @@
 """Collective operations (集中执行行动): plan, assign teams, launch, record results, tally, end."""
+
 from decimal import Decimal
 
 from django.db import transaction
@@ -37,16 +38,25 @@ def create_operation(actor, *, name, court, courts, starts_at, ends_at, target_c
     """The director plans an operation for courts within their own scope."""
     require(actor, "operation.command")
     if not court_in_scope(actor, court):
-        raise RuleViolation(_("只能以本院或下级法院名义组织行动 (organising court outside your scope)"), code="court_out_of_scope")
+        raise RuleViolation(
+            _("只能以本院或下级法院名义组织行动 (organising court outside your scope)"), code="court_out_of_scope"
+        )
     courts = list(courts)
     if not courts:
         raise RuleViolation(_("至少选择一个参战法院 (at least one participating court)"), code="no_courts")
     if any(not court.contains(c) for c in courts):
-        raise RuleViolation(_("参战法院必须是组织法院或其下级法院 (participating courts must be within the organising court)"), code="court_out_of_scope")
+        raise RuleViolation(
+            _("参战法院必须是组织法院或其下级法院 (participating courts must be within the organising court)"),
+            code="court_out_of_scope",
+        )
     if ends_at <= starts_at:
         raise RuleViolation(_("结束时间必须晚于开始时间 (end must be after start)"), code="bad_period")
     operation = Operation.objects.create(
-        name=name, court=court, starts_at=starts_at, ends_at=ends_at, description=description,
+        name=name,
+        court=court,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        description=description,
         created_by=user_of(actor),
     )
     operation.courts.set(courts)
@@ -70,8 +80,11 @@ def _set_targets(operation, cases):
     allowed = _participating_ids(operation)
     outside = [c.number for c in cases if c.court_id not in allowed]
     if outside:
-        raise RuleViolation(_("目标案件不属于参战法院：%(n)s (target case outside the participating courts)") % {"n": "、".join(outside[:5])},
-                            code="case_out_of_scope")
+        raise RuleViolation(
+            _("目标案件不属于参战法院：%(n)s (target case outside the participating courts)")
+            % {"n": "、".join(outside[:5])},
+            code="case_out_of_scope",
+        )
     operation.target_cases.set(cases)
 
 
@@ -84,8 +97,13 @@ def add_team(actor, operation, *, name, court, leader, members=(), vehicle="", b
     allowed = _participating_ids(operation)
     people = [leader, *members]
     if court.pk not in allowed or any(o.court_id not in allowed for o in people):
-        raise RuleViolation(_("小组及其成员必须来自参战法院 (team members must belong to participating courts)"), code="team_out_of_scope")
-    team = FieldTeam.objects.create(operation=operation, court=court, name=name, leader=leader, vehicle=vehicle, body_camera_url=body_camera_url)
+        raise RuleViolation(
+            _("小组及其成员必须来自参战法院 (team members must belong to participating courts)"),
+            code="team_out_of_scope",
+        )
+    team = FieldTeam.objects.create(
+        operation=operation, court=court, name=name, leader=leader, vehicle=vehicle, body_camera_url=body_camera_url
+    )
     team.members.set({o.pk for o in people})
     audit(actor, "operation.team", team, request=request, details={"members": sorted(o.pk for o in people)})
     return team
@@ -108,8 +126,20 @@ def launch_operation(actor, operation, request=None):
 
 
 @transaction.atomic
-def record_result(actor, operation, team, case, *, case_closed=False, amount_recovered=Decimal("0"), measures=(),
-                  people_detained=0, note="", book_receipt=False, request=None):
+def record_result(
+    actor,
+    operation,
+    team,
+    case,
+    *,
+    case_closed=False,
+    amount_recovered=Decimal("0"),
+    measures=(),
+    people_detained=0,
+    note="",
+    book_receipt=False,
+    request=None,
+):
     """A team records what it achieved on a case. Only members of that team (or a commander) may record;
     with `book_receipt` the money is booked into the case account (一案一账户) once."""
     require_visible(actor, operation)
@@ -121,7 +151,9 @@ def record_result(actor, operation, team, case, *, case_closed=False, amount_rec
     from execcenter.scope import has_role
 
     if not has_role(actor, *COMMANDERS) and not team.includes(officer):
-        raise RuleViolation(_("只有本组成员可以录入战果 (only members of the team may record results)"), code="not_team_member")
+        raise RuleViolation(
+            _("只有本组成员可以录入战果 (only members of the team may record results)"), code="not_team_member"
+        )
     if case.court_id not in _participating_ids(operation):
         raise RuleViolation(_("案件不属于参战法院 (case outside the participating courts)"), code="case_out_of_scope")
     amount = require_amount(amount_recovered or 0, allow_zero=True)
@@ -131,16 +163,34 @@ def record_result(actor, operation, team, case, *, case_closed=False, amount_rec
     if people_detained and FieldMeasure.DETAIN not in measures:
         measures = [*measures, FieldMeasure.DETAIN.value]
     result = OperationResult.objects.create(
-        operation=operation, team=team, case=case, case_closed=case_closed, amount_recovered=amount,
-        measures=sorted(set(measures)), people_detained=people_detained, note=note,
+        operation=operation,
+        team=team,
+        case=case,
+        case_closed=case_closed,
+        amount_recovered=amount,
+        measures=sorted(set(measures)),
+        people_detained=people_detained,
+        note=note,
         recorded_by=user_of(actor),
     )
     if book_receipt and amount > 0:
-        record_receipt(case, amount, ReceiptSource.OTHER, reference=f"operation-result:{result.pk}", actor=actor,
-                       checked_as="operation.record",
-                       note=_("集中执行行动：%(name)s") % {"name": operation.name}, request=request)
-    add_event(case, "operation", _("集中执行行动“%(op)s”%(team)s录入战果") % {"op": operation.name, "team": team.name}, actor,
-              {"operation": operation.pk, "result": result.pk, "amount": str(amount), "closed": case_closed})
+        record_receipt(
+            case,
+            amount,
+            ReceiptSource.OTHER,
+            reference=f"operation-result:{result.pk}",
+            actor=actor,
+            checked_as="operation.record",
+            note=_("集中执行行动：%(name)s") % {"name": operation.name},
+            request=request,
+        )
+    add_event(
+        case,
+        "operation",
+        _("集中执行行动“%(op)s”%(team)s录入战果") % {"op": operation.name, "team": team.name},
+        actor,
+        {"operation": operation.pk, "result": result.pk, "amount": str(amount), "closed": case_closed},
+    )
     audit(actor, "operation.result", result, court=case.court, request=request, details={"amount": str(amount)})
     return result
 
@@ -165,19 +215,28 @@ def operation_tally(operation):
     targets = dict(operation.target_cases.values("court").annotate(n=Count("id")).values_list("court", "n"))
     worked_ids = set(results.values_list("case_id", flat=True))
     targets_done = dict(
-        operation.target_cases.filter(pk__in=worked_ids).values("court").annotate(n=Count("id")).values_list("court", "n")
+        operation.target_cases.filter(pk__in=worked_ids)
+        .values("court")
+        .annotate(n=Count("id"))
+        .values_list("court", "n")
     )
     courts = Court.objects.in_bulk(set(per_court) | set(targets))
     rows = []
     for court_id, court in sorted(courts.items(), key=lambda kv: kv[1].code):
         row = per_court.get(court_id, {})
-        rows.append({
-            "court_code": court.code, "court": court.short_name,
-            "results": row.get("results", 0), "cases_worked": row.get("cases_worked", 0),
-            "cases_closed": row.get("cases_closed", 0), "amount": row.get("amount") or Decimal("0.00"),
-            "detained": row.get("detained") or 0,
-            "targets": targets.get(court_id, 0), "targets_done": targets_done.get(court_id, 0),
-        })
+        rows.append(
+            {
+                "court_code": court.code,
+                "court": court.short_name,
+                "results": row.get("results", 0),
+                "cases_worked": row.get("cases_worked", 0),
+                "cases_closed": row.get("cases_closed", 0),
+                "amount": row.get("amount") or Decimal("0.00"),
+                "detained": row.get("detained") or 0,
+                "targets": targets.get(court_id, 0),
+                "targets_done": targets_done.get(court_id, 0),
+            }
+        )
     measures = {}
     for entry in results.values_list("measures", flat=True):
         for m in entry:
@@ -189,7 +248,13 @@ def operation_tally(operation):
     # A case counted under its own court is never in two courts, so the per-court distinct counts add up.
     total["teams"] = operation.teams.count()
     total["measures"] = {FieldMeasure(m).label: n for m, n in sorted(measures.items())}
-    return {"operation": operation.pk, "name": operation.name, "status": operation.status, "by_court": rows, "total": total}
+    return {
+        "operation": operation.pk,
+        "name": operation.name,
+        "status": operation.status,
+        "by_court": rows,
+        "total": total,
+    }
 
 
 def _jsonable(tally):

@@ -4,6 +4,7 @@ A closed petition counts in 执行信访办结率 (one of the "3+1" core indicat
 closing is dated by the server (today), needs a written reply, and is the bureau leaders' sign-off. The API reads
 petitions only; these functions are the one place where their rules live, for the browser and any later API action.
 """
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +31,9 @@ def _clean_reply(reply):
     if not reply:
         raise RuleViolation(_("请填写答复意见 (reply required)"), code="reply_required")
     if len(reply) > REPLY_MAX_CHARS:
-        raise RuleViolation(_("答复意见不得超过%(n)s字 (reply too long)") % {"n": REPLY_MAX_CHARS}, code="reply_too_long")
+        raise RuleViolation(
+            _("答复意见不得超过%(n)s字 (reply too long)") % {"n": REPLY_MAX_CHARS}, code="reply_too_long"
+        )
     return reply
 
 
@@ -43,7 +46,9 @@ def receive_petition(actor, *, petitioner, subject, received_on, case=None, cour
     if case is not None:
         require_visible(actor, case)
         if court is not None and court.pk != case.court_id:
-            raise RuleViolation(_("所选法院与关联案件的法院不一致 (court differs from the case's court)"), code="court_mismatch")
+            raise RuleViolation(
+                _("所选法院与关联案件的法院不一致 (court differs from the case's court)"), code="court_mismatch"
+            )
         court = case.court
     if court is None:
         officer = acting_officer(actor)
@@ -55,11 +60,18 @@ def receive_petition(actor, *, petitioner, subject, received_on, case=None, cour
         raise RuleViolation(_("请填写信访人和信访事项 (petitioner and subject required)"), code="petition_incomplete")
     if received_on > timezone.localdate():
         raise RuleViolation(_("受理日期不能晚于今天 (received date is in the future)"), code="received_in_future")
-    petition = Petition.objects.create(court=court, case=case, petitioner=petitioner, subject=subject, received_on=received_on)
+    petition = Petition.objects.create(
+        court=court, case=case, petitioner=petitioner, subject=subject, received_on=received_on
+    )
     if case is not None:
         add_event(case, "petition", _("受理执行信访：%(s)s") % {"s": subject[:100]}, actor, {"petition": petition.pk})
-    audit(actor, "petition.receive", petition, request=request,
-          details={"received_on": str(received_on), "due_on": str(petition.due_on), "case": case.pk if case else None})
+    audit(
+        actor,
+        "petition.receive",
+        petition,
+        request=request,
+        details={"received_on": str(received_on), "due_on": str(petition.due_on), "case": case.pk if case else None},
+    )
     return petition
 
 
@@ -88,15 +100,28 @@ def close_petition(actor, petition, reply=None, request=None):
     reply = _clean_reply(reply if reply is not None and reply.strip() else current["reply"])
     today = timezone.localdate()
     changed = Petition.objects.filter(pk=petition.pk, status=PetitionStatus.OPEN).update(
-        status=PetitionStatus.CLOSED, closed_on=today, reply=reply,
+        status=PetitionStatus.CLOSED,
+        closed_on=today,
+        reply=reply,
     )
     if not changed:
         raise InvalidTransition(_("该信访已办结 (petition is closed)"))
     petition.refresh_from_db()
     if petition.case_id:
-        add_event(petition.case, "petition", _("执行信访办结：%(s)s") % {"s": petition.subject[:100]}, actor, {"petition": petition.pk})
-    audit(actor, "petition.close", petition, request=request,
-          details={"closed_on": str(today), "overdue": today > petition.due_on})
+        add_event(
+            petition.case,
+            "petition",
+            _("执行信访办结：%(s)s") % {"s": petition.subject[:100]},
+            actor,
+            {"petition": petition.pk},
+        )
+    audit(
+        actor,
+        "petition.close",
+        petition,
+        request=request,
+        details={"closed_on": str(today), "overdue": today > petition.due_on},
+    )
     return petition
 
 

@@ -36,7 +36,9 @@ def incident_report(request):
         if number and case is None:
             form.add_error("case_number", _("案号不存在或不在您的范围内"))
         else:
-            incident = services.report_incident(request.user, case=case, photos=request.FILES.getlist("photos"), request=request, **d)
+            incident = services.report_incident(
+                request.user, case=case, photos=request.FILES.getlist("photos"), request=request, **d
+            )
             messages.success(request, _("事件已上报，指挥中心已收到预警"))
             return redirect("command:incident-detail", incident.pk)
     return render(request, "command/incident_report.html", {"form": form})
@@ -52,20 +54,31 @@ def incident_detail(request, pk):
         messages.success(request, _("已调度"))
         return redirect("command:incident-detail", pk)
     positions = team_positions(incident)
-    return render(request, "command/incident_detail.html", {
-        "incident": incident, "form": form, "can_dispatch": may(request.user, "incident.dispatch", incident),
-        "events": incident.events.all(), "dispatches": incident.dispatches.select_related("team"), "photos": incident.photos.all(),
-        "positions": positions,
-        "map_data": {"incident": [float(incident.longitude), float(incident.latitude)], "title": str(incident),
-                     "teams": [[p["longitude"], p["latitude"], p["team"]] for p in positions if p["latitude"] is not None]},
-    })
+    return render(
+        request,
+        "command/incident_detail.html",
+        {
+            "incident": incident,
+            "form": form,
+            "can_dispatch": may(request.user, "incident.dispatch", incident),
+            "events": incident.events.all(),
+            "dispatches": incident.dispatches.select_related("team"),
+            "photos": incident.photos.all(),
+            "positions": positions,
+            "map_data": {
+                "incident": [float(incident.longitude), float(incident.latitude)],
+                "title": str(incident),
+                "teams": [[p["longitude"], p["latitude"], p["team"]] for p in positions if p["latitude"] is not None],
+            },
+        },
+    )
 
 
 @requires("incident.update", model=Incident)
 @require_POST
 @domain_action
 def incident_update(request, pk, action):
-    if action not in ('close', 'update'):
+    if action not in ("close", "update"):
         raise Http404
     incident = scoped_object(request, Incident, pk)
     require(request.user, "incident.dispatch" if action == "close" else "incident.update", incident)
@@ -99,7 +112,11 @@ def incident_position(request, pk):
 
     incident = scoped_object(request, Incident, pk)
     officer = getattr(request.user, "officer", None)
-    teams = [t for t in teams_of(incident) if officer is not None and (t.leader_id == officer.pk or t.members.filter(pk=officer.pk).exists())]
+    teams = [
+        t
+        for t in teams_of(incident)
+        if officer is not None and (t.leader_id == officer.pk or t.members.filter(pk=officer.pk).exists())
+    ]
     if request.method == "POST":
         team = next((t for t in teams if str(t.pk) == request.POST.get("team")), None)
         try:
@@ -111,13 +128,14 @@ def incident_position(request, pk):
             messages.error(request, _("只有本小组成员可以回传位置 (only the team's members report its position)"))
             return render(request, "command/incident_position.html", {"incident": incident, "teams": teams}, status=403)
         try:
-            report_position(request.user, incident, team, round_half_up(lat, 6), round_half_up(lng, 6),
-                            request=request)
+            report_position(request.user, incident, team, round_half_up(lat, 6), round_half_up(lng, 6), request=request)
         except DomainError as exc:
             if exc.status == 404:
                 raise Http404 from exc
             messages.error(request, exc.message)
-            return render(request, "command/incident_position.html", {"incident": incident, "teams": teams}, status=exc.status)
+            return render(
+                request, "command/incident_position.html", {"incident": incident, "teams": teams}, status=exc.status
+            )
         messages.success(request, _("位置已回传"))
         return redirect("command:incident-position", pk)
     return render(request, "command/incident_position.html", {"incident": incident, "teams": teams})

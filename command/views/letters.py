@@ -28,10 +28,15 @@ def letter_list(request):
     if status:
         letters = letters.filter(status=status)
     court = _scope_court(request)
-    return render(request, "command/letter_list.html", {
-        "letters": letters[:200], "units": services.unit_counts(court, townships=False) if court else [],
-        "townships": services.unit_counts(court, townships=True) if court else [],
-    })
+    return render(
+        request,
+        "command/letter_list.html",
+        {
+            "letters": letters[:200],
+            "units": services.unit_counts(court, townships=False) if court else [],
+            "townships": services.unit_counts(court, townships=True) if court else [],
+        },
+    )
 
 
 @requires("letter.send")
@@ -44,8 +49,15 @@ def letter_send(request):
         if case is None:
             form.add_error("case_number", _("案号不存在或不在您的范围内"))
         else:
-            letter = services.send_letter(request.user, case, d["unit"], subject=d["subject"], request_text=d["request_text"],
-                                          due_on=d["due_on"], request=request)
+            letter = services.send_letter(
+                request.user,
+                case,
+                d["unit"],
+                subject=d["subject"],
+                request_text=d["request_text"],
+                due_on=d["due_on"],
+                request=request,
+            )
             messages.success(request, _("协助调查函 %(n)s 已推送") % {"n": letter.number})
             return redirect("command:letter-detail", letter.pk)
     return render(request, "command/form.html", {"form": form, "title": _("发送协助调查函")})
@@ -55,14 +67,18 @@ def letter_send(request):
 def letter_detail(request, pk):
     letter = scoped_object(request, AssistanceLetter, pk)
     link = request.build_absolute_uri(reverse("command:letter-answer", args=[services.answer_token(letter)]))
-    return render(request, "command/letter_detail.html", {"letter": letter, "answer_link": link, "document": letter_document(letter)})
+    return render(
+        request,
+        "command/letter_detail.html",
+        {"letter": letter, "answer_link": link, "document": letter_document(letter)},
+    )
 
 
 @requires("letter.manage", model=AssistanceLetter)
 @require_POST
 @domain_action
 def letter_transition(request, pk, action):
-    if action not in ('close', 'withdraw'):
+    if action not in ("close", "withdraw"):
         raise Http404
     letter = scoped_object(request, AssistanceLetter, pk)
     if action == "close":

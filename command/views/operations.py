@@ -1,4 +1,5 @@
 """Operations in the browser: list, plan, teams, launch / end, the live tally and the phone-sized field page."""
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,7 +19,11 @@ from .common import domain_action, scoped_object
 @requires("operation.read")
 def operation_list(request):
     ops = Operation.objects.visible_to(request.user).select_related("court").prefetch_related("courts")
-    return render(request, "command/operation_list.html", {"operations": ops, "can_command": may(request.user, "operation.command")})
+    return render(
+        request,
+        "command/operation_list.html",
+        {"operations": ops, "can_command": may(request.user, "operation.command")},
+    )
 
 
 @requires("operation.command")
@@ -27,8 +32,17 @@ def operation_create(request):
     form = OperationForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        op = services.create_operation(request.user, name=d["name"], court=d["court"], courts=d["courts"], starts_at=d["starts_at"],
-                                       ends_at=d["ends_at"], target_cases=d["target_numbers"], description=d["description"], request=request)
+        op = services.create_operation(
+            request.user,
+            name=d["name"],
+            court=d["court"],
+            courts=d["courts"],
+            starts_at=d["starts_at"],
+            ends_at=d["ends_at"],
+            target_cases=d["target_numbers"],
+            description=d["description"],
+            request=request,
+        )
         messages.success(request, _("行动已创建"))
         return redirect("command:operation-detail", op.pk)
     return render(request, "command/form.html", {"form": form, "title": _("新建集中执行行动")})
@@ -43,18 +57,25 @@ def operation_detail(request, pk):
         services.add_team(request.user, op, request=request, **team_form.cleaned_data)
         messages.success(request, _("小组已编入"))
         return redirect("command:operation-detail", op.pk)
-    return render(request, "command/operation_detail.html", {
-        "op": op, "tally": services.operation_tally(op), "teams": op.teams.select_related("leader", "court").prefetch_related("members"),
-        "team_form": team_form, "can_command": may(request.user, "operation.command"),
-        "results": op.results.select_related("team", "case")[:50],
-    })
+    return render(
+        request,
+        "command/operation_detail.html",
+        {
+            "op": op,
+            "tally": services.operation_tally(op),
+            "teams": op.teams.select_related("leader", "court").prefetch_related("members"),
+            "team_form": team_form,
+            "can_command": may(request.user, "operation.command"),
+            "results": op.results.select_related("team", "case")[:50],
+        },
+    )
 
 
 @requires("operation.read", model=Operation)
 @require_POST
 @domain_action
 def operation_transition(request, pk, action):
-    if action not in ('launch', 'end'):
+    if action not in ("launch", "end"):
         raise Http404
     op = scoped_object(request, Operation, pk)
     {"launch": services.launch_operation, "end": services.end_operation}[action](request.user, op, request=request)
@@ -74,9 +95,21 @@ def operation_field(request, pk):
         if case is None:
             form.add_error("case_number", _("案号不存在或不在您的范围内"))
         else:
-            services.record_result(request.user, op, d["team"], case, case_closed=d["case_closed"], amount_recovered=d["amount_recovered"],
-                                   measures=d["measures"], people_detained=d["people_detained"], note=d["note"],
-                                   book_receipt=d["book_receipt"], request=request)
+            services.record_result(
+                request.user,
+                op,
+                d["team"],
+                case,
+                case_closed=d["case_closed"],
+                amount_recovered=d["amount_recovered"],
+                measures=d["measures"],
+                people_detained=d["people_detained"],
+                note=d["note"],
+                book_receipt=d["book_receipt"],
+                request=request,
+            )
             messages.success(request, _("战果已录入：%(n)s") % {"n": case.number})
             return redirect("command:operation-field", op.pk)
-    return render(request, "command/operation_field.html", {"op": op, "form": form, "tally": services.operation_tally(op)})
+    return render(
+        request, "command/operation_field.html", {"op": op, "form": form, "tally": services.operation_tally(op)}
+    )

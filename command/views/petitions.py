@@ -2,6 +2,7 @@
 
 Reading follows the API (any officer, within the visibility rule); every change goes through
 command.services.petitions, which holds the roles, so a refused action reads the same wherever it comes from."""
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -26,13 +27,25 @@ PAGE_SIZE = 50
 
 # name: (form class, the policy action it is, handler(petition, data, actor, request), success message)
 ACTIONS = {
-    "reply": (PetitionReplyForm, "petition.receive",
-              lambda p, d, a, r: services.reply_petition(a, p, d["reply"], request=r), gettext_lazy("答复意见已保存")),
-    "close": (PetitionCloseForm, "petition.close",
-              lambda p, d, a, r: services.close_petition(a, p, d["reply"], request=r), gettext_lazy("信访已办结")),
+    "reply": (
+        PetitionReplyForm,
+        "petition.receive",
+        lambda p, d, a, r: services.reply_petition(a, p, d["reply"], request=r),
+        gettext_lazy("答复意见已保存"),
+    ),
+    "close": (
+        PetitionCloseForm,
+        "petition.close",
+        lambda p, d, a, r: services.close_petition(a, p, d["reply"], request=r),
+        gettext_lazy("信访已办结"),
+    ),
 }
 # Audit actions shown as the petition's history.
-HISTORY_LABELS = {"petition.receive": gettext_lazy("登记受理"), "petition.reply": gettext_lazy("答复"), "petition.close": gettext_lazy("办结")}
+HISTORY_LABELS = {
+    "petition.receive": gettext_lazy("登记受理"),
+    "petition.reply": gettext_lazy("答复"),
+    "petition.close": gettext_lazy("办结"),
+}
 
 
 def _filtered(petitions, d):
@@ -59,11 +72,19 @@ def petition_list(request):
     page = Paginator(petitions, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "command/petition_list.html", {
-        "form": form, "page": page, "paginator": page.paginator, "query": params.urlencode(),
-        "today": timezone.localdate(), "overdue_count": services.overdue_petitions(visible).count(),
-        "can_receive": may(request.user, "petition.receive"),
-    })
+    return render(
+        request,
+        "command/petition_list.html",
+        {
+            "form": form,
+            "page": page,
+            "paginator": page.paginator,
+            "query": params.urlencode(),
+            "today": timezone.localdate(),
+            "overdue_count": services.overdue_petitions(visible).count(),
+            "can_receive": may(request.user, "petition.receive"),
+        },
+    )
 
 
 @requires("petition.receive")
@@ -76,9 +97,15 @@ def petition_receive(request):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                petition = services.receive_petition(request.user, petitioner=d["petitioner"], subject=d["subject"],
-                                                     received_on=d["received_on"], case=d["case_number"], court=d["court"],
-                                                     request=request)
+                petition = services.receive_petition(
+                    request.user,
+                    petitioner=d["petitioner"],
+                    subject=d["subject"],
+                    received_on=d["received_on"],
+                    case=d["case_number"],
+                    court=d["court"],
+                    request=request,
+                )
             except DomainError as exc:
                 form.add_error(None, str(exc.message))
                 status = exc.status
@@ -96,12 +123,20 @@ def _render_petition(request, petition, bound=None, status=200):
             action_forms[name] = bound  # the refused form stays on the page, with its reason
         elif petition.status == PetitionStatus.OPEN and may(user, action, petition):
             action_forms[name] = form_class(prefix=name, initial={"reply": petition.reply})
-    history = AuditLog.objects.filter(object_type=Petition._meta.label_lower, object_id=str(petition.pk),
-                                      action__in=HISTORY_LABELS).order_by("at", "id")
-    return render(request, "command/petition_detail.html", {
-        "petition": petition, "action_forms": action_forms, "today": timezone.localdate(),
-        "history": [(entry, HISTORY_LABELS[entry.action]) for entry in history],
-    }, status=status)
+    history = AuditLog.objects.filter(
+        object_type=Petition._meta.label_lower, object_id=str(petition.pk), action__in=HISTORY_LABELS
+    ).order_by("at", "id")
+    return render(
+        request,
+        "command/petition_detail.html",
+        {
+            "petition": petition,
+            "action_forms": action_forms,
+            "today": timezone.localdate(),
+            "history": [(entry, HISTORY_LABELS[entry.action]) for entry in history],
+        },
+        status=status,
+    )
 
 
 @requires("petition.read", model=Petition)

@@ -1,4 +1,5 @@
 """Public pages (no login): the disclosure lookup and the linkage unit's answer form behind a signed link."""
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -28,12 +29,19 @@ def _limited():
 @requires("disclosure.lookup", public=True)
 def disclosure_lookup(request):
     if request.method == "GET":
-        return render(request, "command/disclosure.html", {"form": DisclosureForm(), "captcha_key": disclosure.new_challenge()})
+        return render(
+            request, "command/disclosure.html", {"form": DisclosureForm(), "captcha_key": disclosure.new_challenge()}
+        )
     if disclosure.over_ip_limit(request):
         return _limited()
     data = DisclosureForm(request.POST).data
-    outcome, result = disclosure.lookup(request, data.get("case_number", ""), data.get("id_number", ""),
-                                        data.get("captcha_key", ""), data.get("challenge", ""))
+    outcome, result = disclosure.lookup(
+        request,
+        data.get("case_number", ""),
+        data.get("id_number", ""),
+        data.get("captcha_key", ""),
+        data.get("challenge", ""),
+    )
     if outcome == "limited":
         return _limited()
     if result is None:
@@ -53,12 +61,25 @@ def letter_answer(request, token):
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.answer_letter(None, letter, answer_text=form.cleaned_data["answer_text"],
-                                   answered_by=form.cleaned_data["answered_by"], channel=AnswerChannel.FORM, request=request)
+            services.answer_letter(
+                None,
+                letter,
+                answer_text=form.cleaned_data["answer_text"],
+                answered_by=form.cleaned_data["answered_by"],
+                channel=AnswerChannel.FORM,
+                request=request,
+            )
             letter.refresh_from_db()
         except DomainError as exc:
             error = exc.message
-    return render(request, "command/letter_answer.html", {
-        "letter": letter, "form": form, "error": error, "answered": letter.status != LetterStatus.SENT,
-        "title": _("协助调查函答复"),
-    })
+    return render(
+        request,
+        "command/letter_answer.html",
+        {
+            "letter": letter,
+            "form": form,
+            "error": error,
+            "answered": letter.status != LetterStatus.SENT,
+            "title": _("协助调查函答复"),
+        },
+    )

@@ -1,4 +1,5 @@
 """Indicators (with drill-down and ranking) and bulletins in the browser."""
+
 import datetime as dt
 
 from django.contrib import messages
@@ -23,7 +24,12 @@ def _filters(request):
     """Court scope (default: the user's own court), period (default: this year to date) and case type."""
     officer = getattr(request.user, "officer", None)
     today = timezone.localdate()
-    initial = {"court": officer.court.code if officer else "宁", "start": dt.date(today.year, 1, 1), "end": today, "case_type": "执"}
+    initial = {
+        "court": officer.court.code if officer else "宁",
+        "start": dt.date(today.year, 1, 1),
+        "end": today,
+        "case_type": "执",
+    }
     form = IndicatorFilterForm({**initial, **request.GET.dict()}, actor=request.user)
     if not form.is_valid():
         if "court" in form.errors:
@@ -43,12 +49,21 @@ def indicator_overview(request):
     if code not in ind.INDICATORS:
         raise Http404
     rank_type = case_type if ind.INDICATORS[code].typed else None
-    return render(request, "command/indicators.html", {
-        "form": form, "court": court, "period": period, "case_type": case_type,
-        "core": ind.core_set(court, period), "results": ind.all_indicators(court, period, case_type),
-        "indicators": ind.INDICATORS, "rank_code": code,
-        "ranking": ind.ranking(code, period, ind.peers(court), rank_type),
-    })
+    return render(
+        request,
+        "command/indicators.html",
+        {
+            "form": form,
+            "court": court,
+            "period": period,
+            "case_type": case_type,
+            "core": ind.core_set(court, period),
+            "results": ind.all_indicators(court, period, case_type),
+            "indicators": ind.INDICATORS,
+            "rank_code": code,
+            "ranking": ind.ranking(code, period, ind.peers(court), rank_type),
+        },
+    )
 
 
 @requires("indicator.read")
@@ -63,10 +78,19 @@ def indicator_drill(request, code):
     ids = ind.drill_down(code, court, period, part, case_type if indicator.typed else None)
     model = Petition if indicator.model == "command.petition" else Case
     records = model.objects.visible_to(request.user).filter(pk__in=ids[:1000]).select_related("court")
-    return render(request, "command/indicator_drill.html", {
-        "indicator": indicator, "court": court, "period": period, "part": part, "count": len(ids), "records": records,
-        "is_petition": model is Petition,
-    })
+    return render(
+        request,
+        "command/indicator_drill.html",
+        {
+            "indicator": indicator,
+            "court": court,
+            "period": period,
+            "part": part,
+            "count": len(ids),
+            "records": records,
+            "is_petition": model is Petition,
+        },
+    )
 
 
 @requires("bulletin.read")
@@ -75,7 +99,9 @@ def bulletin_list(request):
     form = BulletinForm(request.POST or None, actor=request.user, initial={"day": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        period = ind.Period.ten_day(d["day"]) if d["kind"] == "ten_day" else ind.Period.month(d["day"].year, d["day"].month)
+        period = (
+            ind.Period.ten_day(d["day"]) if d["kind"] == "ten_day" else ind.Period.month(d["day"].year, d["day"].month)
+        )
         bulletin = generate_bulletin(d["court"], d["kind"], period, actor=request.user, request=request)
         messages.success(request, _("已生成：%(t)s") % {"t": bulletin.title})
         return redirect("command:bulletin-list")
@@ -99,9 +125,17 @@ def home(request):
 
     officer = getattr(request.user, "officer", None)
     court = officer.court if officer else Court.objects.filter(parent__isnull=True).first()
-    return render(request, "command/home.html", {
-        "operations": Operation.objects.visible_to(request.user).exclude(status="ended")[:10],
-        "incidents": Incident.objects.visible_to(request.user).exclude(status="closed").select_related("court")[:10],
-        "letters_overdue": AssistanceLetter.objects.visible_to(request.user).filter(status="sent", due_on__lt=timezone.localdate()).count(),
-        "court": court,
-    })
+    return render(
+        request,
+        "command/home.html",
+        {
+            "operations": Operation.objects.visible_to(request.user).exclude(status="ended")[:10],
+            "incidents": Incident.objects.visible_to(request.user)
+            .exclude(status="closed")
+            .select_related("court")[:10],
+            "letters_overdue": AssistanceLetter.objects.visible_to(request.user)
+            .filter(status="sent", due_on__lt=timezone.localdate())
+            .count(),
+            "court": court,
+        },
+    )

@@ -37,8 +37,20 @@ class ShiftSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Shift
-        fields = ["id", "centre", "court_code", "name", "starts_at", "ends_at", "post_a", "post_a_name", "a_checked_in_at",
-                  "post_b", "post_b_name", "b_checked_in_at"]
+        fields = [
+            "id",
+            "centre",
+            "court_code",
+            "name",
+            "starts_at",
+            "ends_at",
+            "post_a",
+            "post_a_name",
+            "a_checked_in_at",
+            "post_b",
+            "post_b_name",
+            "b_checked_in_at",
+        ]
 
 
 class SwapRequestSerializer(serializers.Serializer):
@@ -74,9 +86,15 @@ class RosterPlanSerializer(serializers.Serializer):
     centre = serializers.PrimaryKeyRelatedField(queryset=CommandCentre.objects.all())
     first_day = serializers.DateField()
     last_day = serializers.DateField()
-    pattern = serializers.JSONField(help_text='{"slots": [{"name", "start": "HH:MM", "hours"}], "week": {"0".."6", "holiday": [[A, B] | null]}}')
-    holidays = serializers.ListField(child=serializers.DictField(), required=False, default=list,
-                                     help_text='[{"day": "YYYY-MM-DD", "name": "国庆节"}]')
+    pattern = serializers.JSONField(
+        help_text='{"slots": [{"name", "start": "HH:MM", "hours"}], "week": {"0".."6", "holiday": [[A, B] | null]}}'
+    )
+    holidays = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        default=list,
+        help_text='[{"day": "YYYY-MM-DD", "name": "国庆节"}]',
+    )
     replace = serializers.BooleanField(required=False, default=False)
 
     def validate_holidays(self, value):

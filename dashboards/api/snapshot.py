@@ -5,6 +5,7 @@ must not touch the database — access is proven by the signed screen token, the
 time come from the cache. It never computes a module: when the snapshots are old it says so
 (X-Snapshot-Age / X-Snapshot-Stale) and the screen shows its stale banner.
 """
+
 import time
 
 from django.conf import settings
@@ -58,7 +59,9 @@ def snapshot(request, court_code):
     token = request.META.get(HEADER)
     allowed = token_allows(token, court_code) if token else user_allows(request.user, court_code)
     if allowed is None:
-        return _error(401, "screen_token_invalid", _("大屏凭证无效或已过期，请重新获取 (screen token missing or expired)"))
+        return _error(
+            401, "screen_token_invalid", _("大屏凭证无效或已过期，请重新获取 (screen token missing or expired)")
+        )
     etag, meta = _current(court_code)
     if not allowed or (meta is not None and court_code not in meta["courts"]):
         # Out of scope and unknown courts look the same (docs/design.md §2: 404, never 403-with-details).

@@ -1,4 +1,5 @@
 """REST endpoints of the command centre: alert handling and the duty roster (thin: services do the work)."""
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -29,7 +30,11 @@ class AlertStepView(GenericAPIView):
 
     step = None
     policy_actions = {"post": "alert.handle"}
-    STEPS = {"acknowledge": alert_services.acknowledge, "notes": alert_services.add_note, "resolve": alert_services.resolve}
+    STEPS = {
+        "acknowledge": alert_services.acknowledge,
+        "notes": alert_services.add_note,
+        "resolve": alert_services.resolve,
+    }
 
     serializer_class = NoteSerializer
 
@@ -65,8 +70,13 @@ class ShiftViewSet(ScopedReadOnlyViewSet):
     queryset = Shift.objects.select_related("centre__court", "post_a", "post_b")
     serializer_class = ShiftSerializer
     policy_read = "duty.read"
-    policy_actions = {"check_in": "duty.work", "swaps": "duty.work", "handover": "duty.work", "take_over": "duty.plan",
-                      "assign": "duty.plan"}
+    policy_actions = {
+        "check_in": "duty.work",
+        "swaps": "duty.work",
+        "handover": "duty.work",
+        "take_over": "duty.plan",
+        "assign": "duty.plan",
+    }
     filterset_fields = ["centre", "post_a", "post_b", "name"]
     ordering = "starts_at"
     pagination_class = None
@@ -90,8 +100,13 @@ class ShiftViewSet(ScopedReadOnlyViewSet):
     def swaps(self, request, pk=None):
         data = SwapRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        swap = duty.request_swap(self.get_object(), data.validated_data["post"], data.validated_data["to_officer"],
-                                 data.validated_data["reason"], request.user)
+        swap = duty.request_swap(
+            self.get_object(),
+            data.validated_data["post"],
+            data.validated_data["to_officer"],
+            data.validated_data["reason"],
+            request.user,
+        )
         return Response(ShiftSwapSerializer(swap).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TakeOverSerializer, responses=ShiftSerializer)
@@ -99,8 +114,13 @@ class ShiftViewSet(ScopedReadOnlyViewSet):
     def take_over(self, request, pk=None):
         data = TakeOverSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        shift = duty.take_over(self.get_object(), data.validated_data["post"], data.validated_data["officer"], request.user,
-                               data.validated_data.get("reason", ""))
+        shift = duty.take_over(
+            self.get_object(),
+            data.validated_data["post"],
+            data.validated_data["officer"],
+            request.user,
+            data.validated_data.get("reason", ""),
+        )
         return Response(ShiftSerializer(shift).data)
 
     @extend_schema(request=ShiftAssignSerializer, responses=ShiftSerializer)
@@ -110,8 +130,13 @@ class ShiftViewSet(ScopedReadOnlyViewSet):
         roster rule (dashboards.services.roster), and nothing changes."""
         data = ShiftAssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        shift = roster.assign(request.user, self.get_object(), data.validated_data["post_a"], data.validated_data["post_b"],
-                              request=request)
+        shift = roster.assign(
+            request.user,
+            self.get_object(),
+            data.validated_data["post_a"],
+            data.validated_data["post_b"],
+            request=request,
+        )
         return Response(ShiftSerializer(shift).data)
 
     @extend_schema(request=HandoverSerializer, responses=HandoverSerializer)
@@ -119,8 +144,9 @@ class ShiftViewSet(ScopedReadOnlyViewSet):
     def handover(self, request, pk=None):
         data = HandoverSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        handover = duty.write_handover(self.get_object(), data.validated_data["handled"],
-                                       data.validated_data.get("open_items", ""), request.user)
+        handover = duty.write_handover(
+            self.get_object(), data.validated_data["handled"], data.validated_data.get("open_items", ""), request.user
+        )
         return Response(HandoverSerializer(handover).data, status=status.HTTP_201_CREATED)
 
 
@@ -171,7 +197,19 @@ class RosterPlanView(GenericAPIView):
         data = RosterPlanSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        made = roster.plan(request.user, v["centre"], v["first_day"], v["last_day"], v["pattern"], holidays=v["holidays"],
-                           replace=v["replace"], request=request)
-        shifts = Shift.objects.filter(pk__in=[s.pk for s in made]).select_related("centre__court", "post_a", "post_b").order_by("starts_at")
+        made = roster.plan(
+            request.user,
+            v["centre"],
+            v["first_day"],
+            v["last_day"],
+            v["pattern"],
+            holidays=v["holidays"],
+            replace=v["replace"],
+            request=request,
+        )
+        shifts = (
+            Shift.objects.filter(pk__in=[s.pk for s in made])
+            .select_related("centre__court", "post_a", "post_b")
+            .order_by("starts_at")
+        )
         return Response(ShiftSerializer(shifts, many=True).data, status=status.HTTP_201_CREATED)

@@ -1,4 +1,5 @@
 """管理指挥 modules 1–10: intake, closure and pending cases, deadlines, long-pending, workload."""
+
 import datetime as dt
 
 from django.db.models import Count, F, Q, Window
@@ -47,20 +48,27 @@ def _fact_aggregates(ctx):
     }
     # Module 5: open cases filed 12 months or more ago, by age band.
     long_open = predicates.long_pending(t)
-    aggs |= {"long:total": Count("id", filter=long_open),
-             "long:no_leader": Count("id", filter=long_open & Q(leading_official__isnull=True))}
-    aggs |= {f"long:b{i}": Count("id", filter=long_open & Q(filed_on__lte=hi) & (Q(filed_on__gt=lo) if lo else Q()))
-             for i, (_l, lo, hi) in enumerate(LongPending.bands(t))}
+    aggs |= {
+        "long:total": Count("id", filter=long_open),
+        "long:no_leader": Count("id", filter=long_open & Q(leading_official__isnull=True)),
+    }
+    aggs |= {
+        f"long:b{i}": Count("id", filter=long_open & Q(filed_on__lte=hi) & (Q(filed_on__gt=lo) if lo else Q()))
+        for i, (_l, lo, hi) in enumerate(LongPending.bands(t))
+    }
     # Module 6: this year's closures by type.
     closed_now = Q(status=CaseStatus.CLOSED) & closed_year
     aggs |= {f"closure:{c.value}": Count("id", filter=closed_now & Q(closure_type=c)) for c in ClosureType}
     # Modules 8 and 9: tagged cases.
     for flag in TAG_FLAGS:
         tagged = Q(**{flag: True})
-        aggs |= {f"{flag}:open": Count("id", filter=tagged & is_open), f"{flag}:recv_year": Count("id", filter=tagged & filed_year),
-                 f"{flag}:closed_year": Count("id", filter=tagged & closed_year),
-                 f"{flag}:recovered": MoneySum("recovered_amount", filter=tagged),
-                 f"{flag}:outstanding": MoneySum("outstanding_amount", filter=tagged & is_open)}
+        aggs |= {
+            f"{flag}:open": Count("id", filter=tagged & is_open),
+            f"{flag}:recv_year": Count("id", filter=tagged & filed_year),
+            f"{flag}:closed_year": Count("id", filter=tagged & closed_year),
+            f"{flag}:recovered": MoneySum("recovered_amount", filter=tagged),
+            f"{flag}:outstanding": MoneySum("outstanding_amount", filter=tagged & is_open),
+        }
     return aggs
 
 
@@ -82,7 +90,10 @@ def intake(ctx):
 def facts(ctx, prefix):
     """The case facts named `prefix:…`, per court, without the prefix (each module gathers only its own)."""
     cut = len(prefix) + 1
-    return {court: {k[cut:]: v for k, v in figures.items() if k.startswith(prefix + ":")} for court, figures in case_facts(ctx).items()}
+    return {
+        court: {k[cut:]: v for k, v in figures.items() if k.startswith(prefix + ":")}
+        for court, figures in case_facts(ctx).items()
+    }
 
 
 def urgent_open_cases(ctx):
@@ -110,11 +121,16 @@ class IntakeClosedPending:
         g = lambda k: total.get(k, 0)  # noqa: E731
         return {
             "columns": [str(_("期间")), str(_("收案")), str(_("结案"))],
-            "rows": [[str(_("今日")), g("recv_today"), g("closed_today")],
-                     [str(_("本月")), g("recv_month"), g("closed_month")],
-                     [str(_("本年")), g("recv_year"), g("closed_year")]],
-            **kpi((_("存案"), g("open"), _("件")), (_("本年收案"), g("recv_year"), _("件")),
-                  (_("本年结案"), g("closed_year"), _("件"))),
+            "rows": [
+                [str(_("今日")), g("recv_today"), g("closed_today")],
+                [str(_("本月")), g("recv_month"), g("closed_month")],
+                [str(_("本年")), g("recv_year"), g("closed_year")],
+            ],
+            **kpi(
+                (_("存案"), g("open"), _("件")),
+                (_("本年收案"), g("recv_year"), _("件")),
+                (_("本年结案"), g("closed_year"), _("件")),
+            ),
             "day": view.today.isoformat(),
         }
 
@@ -141,8 +157,15 @@ class CasesByCourt:
         }
 
 
-FUNNEL_ORDER = [CaseStatus.FILED, CaseStatus.ASSIGNED, CaseStatus.INVESTIGATING, CaseStatus.CONTROLLING,
-                CaseStatus.DISPOSING, CaseStatus.SUSPENDED, CaseStatus.CLOSED]
+FUNNEL_ORDER = [
+    CaseStatus.FILED,
+    CaseStatus.ASSIGNED,
+    CaseStatus.INVESTIGATING,
+    CaseStatus.CONTROLLING,
+    CaseStatus.DISPOSING,
+    CaseStatus.SUSPENDED,
+    CaseStatus.CLOSED,
+]
 
 
 @register(3, _("案件流程状态"), ModuleGroup.CASES, ChartKind.FUNNEL, sources=("cases.Case",))
@@ -155,8 +178,10 @@ class StatusFunnel:
 
     @staticmethod
     def finish(total, view):
-        return {"categories": [str(s.label) for s in FUNNEL_ORDER],
-                "series": [{"name": str(_("案件数")), "values": [total.get(s.value, 0) for s in FUNNEL_ORDER]}]}
+        return {
+            "categories": [str(s.label) for s in FUNNEL_ORDER],
+            "series": [{"name": str(_("案件数")), "values": [total.get(s.value, 0) for s in FUNNEL_ORDER]}],
+        }
 
 
 @register(4, _("法定审限预警"), ModuleGroup.CASES, ChartKind.TABLE, sources=("cases.Case",))
@@ -169,21 +194,39 @@ class StatutoryDeadlines:
         qs = urgent_open_cases(ctx)
         out = facts(ctx, "deadline")
         soon = qs.filter(statutory_deadline__lte=t + dt.timedelta(days=deadlines.NEAR_DAYS))  # overdue or due soon
-        for r in top_per_court(soon, ["statutory_deadline", "id"],
-                               ["number", "statutory_deadline", "assigned_judge__name", "court__short_name"]):
-            add_to(out, r["court"], top=[(r["statutory_deadline"].isoformat(), r["number"], r["court__short_name"],
-                                           r["assigned_judge__name"] or "")])
+        for r in top_per_court(
+            soon,
+            ["statutory_deadline", "id"],
+            ["number", "statutory_deadline", "assigned_judge__name", "court__short_name"],
+        ):
+            add_to(
+                out,
+                r["court"],
+                top=[
+                    (
+                        r["statutory_deadline"].isoformat(),
+                        r["number"],
+                        r["court__short_name"],
+                        r["assigned_judge__name"] or "",
+                    )
+                ],
+            )
         return out
 
     @staticmethod
     def finish(total, view):
         rows = sorted(total.get("top", []))[:TOP]
         return {
-            **kpi((_("已超审限"), total.get("overdue", 0), _("件")), (_("7日内到期"), total.get("within7", 0), _("件")),
-                  (_("30日内到期"), total.get("within30", 0), _("件"))),
+            **kpi(
+                (_("已超审限"), total.get("overdue", 0), _("件")),
+                (_("7日内到期"), total.get("within7", 0), _("件")),
+                (_("30日内到期"), total.get("within30", 0), _("件")),
+            ),
             "columns": [str(_("案号")), str(_("法院")), str(_("承办法官")), str(_("剩余天数"))],
-            "rows": [[number, court, judge, (dt.date.fromisoformat(day) - view.today).days]
-                     for day, number, court, judge in rows],
+            "rows": [
+                [number, court, judge, (dt.date.fromisoformat(day) - view.today).days]
+                for day, number, court, judge in rows
+            ],
         }
 
 
@@ -194,18 +237,27 @@ class LongPending:
     @staticmethod
     def bands(today):
         cut = deadlines.long_pending_cutoff(today)
-        return [(_("12-18个月"), deadlines.add_months(today, -18), cut),
-                (_("18-24个月"), deadlines.add_months(today, -24), deadlines.add_months(today, -18)),
-                (_("24-36个月"), deadlines.add_months(today, -36), deadlines.add_months(today, -24)),
-                (_("36个月以上"), None, deadlines.add_months(today, -36))]
+        return [
+            (_("12-18个月"), deadlines.add_months(today, -18), cut),
+            (_("18-24个月"), deadlines.add_months(today, -24), deadlines.add_months(today, -18)),
+            (_("24-36个月"), deadlines.add_months(today, -36), deadlines.add_months(today, -24)),
+            (_("36个月以上"), None, deadlines.add_months(today, -36)),
+        ]
 
     @classmethod
     def gather(cls, ctx):
         qs = ctx.scoped(Case.objects.long_pending(ctx.today))
         out = facts(ctx, "long")
-        for r in top_per_court(qs, ["filed_on", "id"], ["number", "filed_on", "court__short_name", "leading_official__name"]):
-            add_to(out, r["court"], top=[(r["filed_on"].isoformat(), r["number"], r["court__short_name"],
-                                           r["leading_official__name"] or "")])
+        for r in top_per_court(
+            qs, ["filed_on", "id"], ["number", "filed_on", "court__short_name", "leading_official__name"]
+        ):
+            add_to(
+                out,
+                r["court"],
+                top=[
+                    (r["filed_on"].isoformat(), r["number"], r["court__short_name"], r["leading_official__name"] or "")
+                ],
+            )
         return out
 
     @classmethod
@@ -213,7 +265,10 @@ class LongPending:
         bands = cls.bands(view.today)
         rows = sorted(total.get("top", []))[:TOP]
         return {
-            **kpi((_("长期未结"), total.get("total", 0), _("件")), (_("未落实包案领导"), total.get("no_leader", 0), _("件"))),
+            **kpi(
+                (_("长期未结"), total.get("total", 0), _("件")),
+                (_("未落实包案领导"), total.get("no_leader", 0), _("件")),
+            ),
             "categories": [str(label) for label, _lo, _hi in bands],
             "series": [{"name": str(_("案件数")), "values": [total.get(f"b{i}", 0) for i in range(len(bands))]}],
             "columns": [str(_("案号")), str(_("法院")), str(_("立案日期")), str(_("包案领导"))],
@@ -262,8 +317,11 @@ class JudgeWorkload:
         return {
             "categories": [names.get(j, j) for j, _n in top],
             "series": [{"name": str(_("在办案件")), "values": [n for _j, n in top]}],
-            **kpi((_("承办法官"), len(judges), _("人")), (_("人均在办"), str(ratio(count, len(judges), 1)) if judges else None, _("件")),
-                  (_("未分案"), total.get("unassigned", 0), _("件"))),
+            **kpi(
+                (_("承办法官"), len(judges), _("人")),
+                (_("人均在办"), str(ratio(count, len(judges), 1)) if judges else None, _("件")),
+                (_("未分案"), total.get("unassigned", 0), _("件")),
+            ),
         }
 
 
@@ -290,9 +348,19 @@ class Livelihood:
         rows = []
         for flag, label in cls.FLAGS:
             t = total.get(flag, {})
-            rows.append([str(label), t.get("open", 0), t.get("recv_year", 0), t.get("closed_year", 0), money(t.get("recovered"))])
-        return {"columns": [str(_("类别")), str(_("在办")), str(_("本年收案")), str(_("本年结案")), str(_("执行到位(元)"))],
-                "rows": rows}
+            rows.append(
+                [
+                    str(label),
+                    t.get("open", 0),
+                    t.get("recv_year", 0),
+                    t.get("closed_year", 0),
+                    money(t.get("recovered")),
+                ]
+            )
+        return {
+            "columns": [str(_("类别")), str(_("在办")), str(_("本年收案")), str(_("本年结案")), str(_("执行到位(元)"))],
+            "rows": rows,
+        }
 
 
 @register(9, _("涉党政机关案件"), ModuleGroup.CASES, ChartKind.KPI, sources=("cases.Case",))
@@ -306,8 +374,12 @@ class Government:
     @staticmethod
     def finish(total, view):
         t = total.get("is_government", {})
-        return kpi((_("在办"), t.get("open", 0), _("件")), (_("本年收案"), t.get("recv_year", 0), _("件")),
-                   (_("本年结案"), t.get("closed_year", 0), _("件")), (_("未执行金额"), money(t.get("outstanding")), _("元")))
+        return kpi(
+            (_("在办"), t.get("open", 0), _("件")),
+            (_("本年收案"), t.get("recv_year", 0), _("件")),
+            (_("本年结案"), t.get("closed_year", 0), _("件")),
+            (_("未执行金额"), money(t.get("outstanding")), _("元")),
+        )
 
 
 TREND_DAYS = 30
@@ -322,7 +394,9 @@ class IntakeTrend:
         first = ctx.today - dt.timedelta(days=TREND_DAYS - 1)
         out = {}
         qs = ctx.scoped(Case.objects.all()).order_by()
-        for r in qs.filter(filed_on__gte=first, filed_on__lte=ctx.today).values("court", "filed_on").annotate(n=Count("id")):
+        for r in (
+            qs.filter(filed_on__gte=first, filed_on__lte=ctx.today).values("court", "filed_on").annotate(n=Count("id"))
+        ):
             add_to(out, r["court"], filed={r["filed_on"].isoformat(): r["n"]})
         for r in qs.closed_in(first, ctx.today).values("court", "closed_on").annotate(n=Count("id")):
             add_to(out, r["court"], closed={r["closed_on"].isoformat(): r["n"]})
@@ -331,6 +405,10 @@ class IntakeTrend:
     @staticmethod
     def finish(total, view):
         days = [(view.today - dt.timedelta(days=i)).isoformat() for i in range(TREND_DAYS - 1, -1, -1)]
-        return {"categories": [d[5:] for d in days],
-                "series": [{"name": str(_("收案")), "values": [total.get("filed", {}).get(d, 0) for d in days]},
-                           {"name": str(_("结案")), "values": [total.get("closed", {}).get(d, 0) for d in days]}]}
+        return {
+            "categories": [d[5:] for d in days],
+            "series": [
+                {"name": str(_("收案")), "values": [total.get("filed", {}).get(d, 0) for d in days]},
+                {"name": str(_("结案")), "values": [total.get("closed", {}).get(d, 0) for d in days]},
+            ],
+        }

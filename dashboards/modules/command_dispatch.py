@@ -2,6 +2,7 @@
 
 (36 and 37 read the command app's operations and incidents; see modules/operations.py.)
 """
+
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -28,18 +29,27 @@ class RegionalMap:
         cases, cash = case_facts(ctx), money_facts(ctx)
         out = {}
         for court in set(cases) | set(cash):
-            add_to(out, court, open=cases.get(court, {}).get("open", 0), recovered=cash.get(court, {}).get("in_year", 0))
+            add_to(
+                out, court, open=cases.get(court, {}).get("open", 0), recovered=cash.get(court, {}).get("in_year", 0)
+            )
         return out
 
     @staticmethod
     def finish(total, view):
         # The own cases of the high and intermediate courts have no district of their own; listed aside.
         def item(court, t):
-            return {"court_code": court.code, "name": court.short_name, "open": t.get("open", 0), "recovered": money(t.get("recovered"))}
+            return {
+                "court_code": court.code,
+                "name": court.short_name,
+                "open": t.get("open", 0),
+                "recovered": money(t.get("recovered")),
+            }
 
         return {
             "items": [item(c, t) for c, t in view.basic_courts()],
-            "others": [item(c, view.per_court.get(c.pk, {})) for c in view.ctx.subtree(view.court) if c.level != "basic"],
+            "others": [
+                item(c, view.per_court.get(c.pk, {})) for c in view.ctx.subtree(view.court) if c.level != "basic"
+            ],
             "open": total.get("open", 0),
             "recovered": money(total.get("recovered")),
         }
@@ -78,9 +88,12 @@ class AlertTicker:
         out = {}
         for r in live.order_by().values("court", "severity", "status").annotate(n=Count("id")):
             add_to(out, r["court"], **{f"{r['status']}_{r['severity']}": r["n"]})
-        ranked = live.annotate(rank=Window(RowNumber(), partition_by=[F("court")], order_by=[F("raised_at").desc(), F("id").desc()]))
-        for a in ranked.filter(rank__lte=TICKER_ROWS).values("id", "court", "court__short_name", "severity", "status", "title",
-                                                               "raised_at", "escalated_at", "link"):
+        ranked = live.annotate(
+            rank=Window(RowNumber(), partition_by=[F("court")], order_by=[F("raised_at").desc(), F("id").desc()])
+        )
+        for a in ranked.filter(rank__lte=TICKER_ROWS).values(
+            "id", "court", "court__short_name", "severity", "status", "title", "raised_at", "escalated_at", "link"
+        ):
             add_to(out, a["court"], rows=[(a["raised_at"].isoformat(), a["id"], a)])
         return out
 
@@ -91,7 +104,16 @@ class AlertTicker:
         return {
             "open": counts,
             "acknowledged": sum(total.get(f"{AlertStatus.ACKNOWLEDGED}_{s.value}", 0) for s in AlertSeverity),
-            "rows": [{"id": a["id"], "court": a["court__short_name"], "severity": a["severity"], "status": a["status"],
-                      "title": wall_text(a["title"]), "at": _local(a["raised_at"]), "escalated": a["escalated_at"] is not None}
-                     for _t, _i, a in rows],
+            "rows": [
+                {
+                    "id": a["id"],
+                    "court": a["court__short_name"],
+                    "severity": a["severity"],
+                    "status": a["status"],
+                    "title": wall_text(a["title"]),
+                    "at": _local(a["raised_at"]),
+                    "escalated": a["escalated_at"] is not None,
+                }
+                for _t, _i, a in rows
+            ],
         }

@@ -3,6 +3,7 @@
 The auction rates are the cases app's own functions (cases.auctions.deal_rate / premium_rate, docs/design.md §3),
 called on each scope's rounds, so the screen and the case pages can never disagree on a definition.
 """
+
 import datetime as dt
 from decimal import Decimal
 
@@ -33,7 +34,9 @@ def _percent(fraction):
 
 
 def _year_rounds(view):
-    return AuctionRound.objects.in_scope(view.court).filter(concluded_on__gte=view.ctx.year_start, concluded_on__lte=view.today)
+    return AuctionRound.objects.in_scope(view.court).filter(
+        concluded_on__gte=view.ctx.year_start, concluded_on__lte=view.today
+    )
 
 
 @register(21, _("网络司法拍卖"), ModuleGroup.DISPOSAL, ChartKind.KPI, interval=60, sources=("cases.AuctionRound",))
@@ -43,8 +46,12 @@ class Auctions:
     @staticmethod
     def gather(ctx):
         out = {}
-        for r in ctx.scoped(AuctionItem.objects.all()).order_by().values("case__court").annotate(
-                listed=Count("id", filter=Q(status=AuctionItemStatus.LISTED))):
+        for r in (
+            ctx.scoped(AuctionItem.objects.all())
+            .order_by()
+            .values("case__court")
+            .annotate(listed=Count("id", filter=Q(status=AuctionItemStatus.LISTED)))
+        ):
             add_to(out, r.pop("case__court"), **r)
         return out
 
@@ -52,30 +59,47 @@ class Auctions:
     def finish(total, view):
         rounds = _year_rounds(view)
         t = auctions.auction_totals(rounds)
-        return kpi((_("拍卖中"), total.get("listed", 0), _("件")), (_("本年成交"), t["sold"], _("次")),
-                   (_("本年流拍"), t["unsold"], _("次")), (_("成交率"), _percent(auctions.deal_rate(rounds)), "%"),
-                   (_("溢价率"), _percent(auctions.premium_rate(rounds)), "%"))
+        return kpi(
+            (_("拍卖中"), total.get("listed", 0), _("件")),
+            (_("本年成交"), t["sold"], _("次")),
+            (_("本年流拍"), t["unsold"], _("次")),
+            (_("成交率"), _percent(auctions.deal_rate(rounds)), "%"),
+            (_("溢价率"), _percent(auctions.premium_rate(rounds)), "%"),
+        )
 
 
-@register(22, _("拍卖成交额与节省佣金"), ModuleGroup.DISPOSAL, ChartKind.KPI, interval=60, sources=("cases.AuctionRound",))
+@register(
+    22, _("拍卖成交额与节省佣金"), ModuleGroup.DISPOSAL, ChartKind.KPI, interval=60, sources=("cases.AuctionRound",)
+)
 class AuctionAmounts:
     """Deal amounts this year and this month, and the buyer commission saved by auctioning online."""
 
     @staticmethod
     def gather(ctx):
-        sold = ctx.scoped(AuctionRound.objects.filter(outcome=AuctionOutcome.SOLD, concluded_on__gte=ctx.year_start,
-                                                      concluded_on__lte=ctx.today))
+        sold = ctx.scoped(
+            AuctionRound.objects.filter(
+                outcome=AuctionOutcome.SOLD, concluded_on__gte=ctx.year_start, concluded_on__lte=ctx.today
+            )
+        )
         out = {}
-        for r in sold.order_by().values("item__case__court").annotate(
-                year=MoneySum("deal_price"), month=MoneySum("deal_price", filter=Q(concluded_on__gte=ctx.month_start))):
+        for r in (
+            sold.order_by()
+            .values("item__case__court")
+            .annotate(
+                year=MoneySum("deal_price"), month=MoneySum("deal_price", filter=Q(concluded_on__gte=ctx.month_start))
+            )
+        ):
             add_to(out, r.pop("item__case__court"), year=r["year"] or Decimal(0), month=r["month"] or Decimal(0))
         return out
 
     @staticmethod
     def finish(total, view):
         year = total.get("year") or Decimal(0)
-        return kpi((_("本年成交额"), money(year), _("元")), (_("本月成交额"), money(total.get("month")), _("元")),
-                   (_("节省佣金"), money(year * COMMISSION_RATE), _("元")))
+        return kpi(
+            (_("本年成交额"), money(year), _("元")),
+            (_("本月成交额"), money(total.get("month")), _("元")),
+            (_("节省佣金"), money(year * COMMISSION_RATE), _("元")),
+        )
 
 
 @register(23, _("处置滞后财产"), ModuleGroup.DISPOSAL, ChartKind.KPI, interval=60, sources=("cases.AuctionItem",))
@@ -84,20 +108,31 @@ class StalledItems:
 
     @staticmethod
     def gather(ctx):
-        waiting = ctx.scoped(AuctionItem.objects.filter(status__in=[AuctionItemStatus.PENDING, AuctionItemStatus.UNSOLD]))
+        waiting = ctx.scoped(
+            AuctionItem.objects.filter(status__in=[AuctionItemStatus.PENDING, AuctionItemStatus.UNSOLD])
+        )
         out = {}
         old = ctx.today - dt.timedelta(days=APPRAISAL_VALID_DAYS)
-        for r in waiting.order_by().values("case__court").annotate(appraisal=Count("id", filter=Q(appraised_on__lt=old))):
+        for r in (
+            waiting.order_by().values("case__court").annotate(appraisal=Count("id", filter=Q(appraised_on__lt=old)))
+        ):
             add_to(out, r.pop("case__court"), **r)
         relist_by = ctx.today - dt.timedelta(days=RELIST_DAYS)
-        unsold = waiting.filter(status=AuctionItemStatus.UNSOLD).annotate(last=Max("rounds__concluded_on")).filter(last__lt=relist_by)
+        unsold = (
+            waiting.filter(status=AuctionItemStatus.UNSOLD)
+            .annotate(last=Max("rounds__concluded_on"))
+            .filter(last__lt=relist_by)
+        )
         for r in unsold.values("case__court"):
             add_to(out, r["case__court"], relist=1)
         return out
 
     @staticmethod
     def finish(total, view):
-        return kpi((_("评估超期未处置"), total.get("appraisal", 0), _("件")), (_("流拍逾30日未再拍"), total.get("relist", 0), _("件")))
+        return kpi(
+            (_("评估超期未处置"), total.get("appraisal", 0), _("件")),
+            (_("流拍逾30日未再拍"), total.get("relist", 0), _("件")),
+        )
 
 
 @register(26, _("不明款"), ModuleGroup.MONEY, ChartKind.KPI, sources=("cases.UnclaimedReceipt",))
@@ -107,16 +142,26 @@ class Unclaimed:
     @staticmethod
     def gather(ctx):
         out = {}
-        for r in unclaimed(ctx.scoped(UnclaimedReceipt.objects.all())).order_by().values("court").annotate(
-                n=Count("id"), amount=MoneySum("amount"),
-                over30=Count("id", filter=Q(received_at__lt=ctx.day_start(ctx.today - dt.timedelta(days=30))))):
+        for r in (
+            unclaimed(ctx.scoped(UnclaimedReceipt.objects.all()))
+            .order_by()
+            .values("court")
+            .annotate(
+                n=Count("id"),
+                amount=MoneySum("amount"),
+                over30=Count("id", filter=Q(received_at__lt=ctx.day_start(ctx.today - dt.timedelta(days=30)))),
+            )
+        ):
             add_to(out, r.pop("court"), **r)
         return out
 
     @staticmethod
     def finish(total, view):
-        return kpi((_("未认领笔数"), total.get("n", 0), _("笔")), (_("未认领金额"), money(total.get("amount")), _("元")),
-                   (_("超30日未认领"), total.get("over30", 0), _("笔")))
+        return kpi(
+            (_("未认领笔数"), total.get("n", 0), _("笔")),
+            (_("未认领金额"), money(total.get("amount")), _("元")),
+            (_("超30日未认领"), total.get("over30", 0), _("笔")),
+        )
 
 
 def _measures(ctx, kinds):
@@ -131,19 +176,31 @@ class Dishonest:
     def gather(ctx):
         out = {}
         year = Q(decided_on__gte=ctx.year_start, decided_on__lte=ctx.today)
-        for r in _measures(ctx, [MeasureKind.DISHONEST]).order_by().values("case__court").annotate(
+        for r in (
+            _measures(ctx, [MeasureKind.DISHONEST])
+            .order_by()
+            .values("case__court")
+            .annotate(
                 added=Count("id", filter=year),
-                removed=Count("id", filter=Q(status=MeasureStatus.REMOVED, ended_on__gte=ctx.year_start, ended_on__lte=ctx.today)),
+                removed=Count(
+                    "id", filter=Q(status=MeasureStatus.REMOVED, ended_on__gte=ctx.year_start, ended_on__lte=ctx.today)
+                ),
                 active=Count("id", filter=Q(status=MeasureStatus.ACTIVE)),
-                removal_overdue=Count("id", filter=Q(status=MeasureStatus.ACTIVE, removal_due__lt=ctx.today))):
+                removal_overdue=Count("id", filter=Q(status=MeasureStatus.ACTIVE, removal_due__lt=ctx.today)),
+            )
+        ):
             add_to(out, r.pop("case__court"), **r)
         return out
 
     @staticmethod
     def finish(total, view):
         g = lambda k: total.get(k, 0)  # noqa: E731
-        return kpi((_("本年纳入"), g("added"), _("人次")), (_("本年删除"), g("removed"), _("人次")),
-                   (_("名单在册"), g("active"), _("人次")), (_("逾期未删除"), g("removal_overdue"), _("人次")))
+        return kpi(
+            (_("本年纳入"), g("added"), _("人次")),
+            (_("本年删除"), g("removed"), _("人次")),
+            (_("名单在册"), g("active"), _("人次")),
+            (_("逾期未删除"), g("removal_overdue"), _("人次")),
+        )
 
 
 @register(28, _("限制高消费"), ModuleGroup.CREDIT, ChartKind.KPI, sources=("cases.Measure",))
@@ -153,17 +210,29 @@ class ConsumptionRestrictions:
     @staticmethod
     def gather(ctx):
         out = {}
-        for r in _measures(ctx, [MeasureKind.CONSUMPTION_RESTRICTION]).order_by().values("case__court").annotate(
+        for r in (
+            _measures(ctx, [MeasureKind.CONSUMPTION_RESTRICTION])
+            .order_by()
+            .values("case__court")
+            .annotate(
                 active=Count("id", filter=Q(status=MeasureStatus.ACTIVE)),
                 added=Count("id", filter=Q(decided_on__gte=ctx.year_start, decided_on__lte=ctx.today)),
-                lifted=Count("id", filter=~Q(status=MeasureStatus.ACTIVE) & Q(ended_on__gte=ctx.year_start, ended_on__lte=ctx.today))):
+                lifted=Count(
+                    "id",
+                    filter=~Q(status=MeasureStatus.ACTIVE) & Q(ended_on__gte=ctx.year_start, ended_on__lte=ctx.today),
+                ),
+            )
+        ):
             add_to(out, r.pop("case__court"), **r)
         return out
 
     @staticmethod
     def finish(total, view):
-        return kpi((_("限高在册"), total.get("active", 0), _("人次")), (_("本年发布"), total.get("added", 0), _("人次")),
-                   (_("本年解除"), total.get("lifted", 0), _("人次")))
+        return kpi(
+            (_("限高在册"), total.get("active", 0), _("人次")),
+            (_("本年发布"), total.get("added", 0), _("人次")),
+            (_("本年解除"), total.get("lifted", 0), _("人次")),
+        )
 
 
 @register(29, _("强制措施"), ModuleGroup.CREDIT, ChartKind.BAR, sources=("cases.Measure",))
@@ -183,6 +252,11 @@ class Coercive:
     @staticmethod
     def finish(total, view):
         kinds = [MeasureKind(k) for k in COERCIVE_MEASURES]
-        return {"categories": [str(k.label) for k in kinds],
-                "series": [{"name": str(_("本年")), "values": [total.get(k.value, 0) for k in kinds]}],
-                **kpi(*[(k.label, total.get(k.value, 0), _("人次")) for k in kinds], (_("罚款金额"), money(total.get("fine_amount")), _("元")))}
+        return {
+            "categories": [str(k.label) for k in kinds],
+            "series": [{"name": str(_("本年")), "values": [total.get(k.value, 0) for k in kinds]}],
+            **kpi(
+                *[(k.label, total.get(k.value, 0), _("人次")) for k in kinds],
+                (_("罚款金额"), money(total.get("fine_amount")), _("元")),
+            ),
+        }

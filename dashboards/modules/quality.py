@@ -4,6 +4,7 @@ Each indicator result is already a rollup of a court's subtree (indicators.evalu
 court and adds subtrees up itself), so these modules are not additive: every scope reads its own result.
 The period is the year to date in Asia/Shanghai.
 """
+
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -52,10 +53,22 @@ def _rate_kpis(r):
     showed a float sum, 212710879.120000010, with no unit), cases otherwise."""
     unit = indicators.INDICATORS[r["code"]].parts_unit
     shown = money if unit == "元" else str
-    return kpi((r["name"], r["value"], r["unit"]), (_("分子"), shown(r["numerator"]), unit), (_("分母"), shown(r["denominator"]), unit))
+    return kpi(
+        (r["name"], r["value"], r["unit"]),
+        (_("分子"), shown(r["numerator"]), unit),
+        (_("分母"), shown(r["denominator"]), unit),
+    )
 
 
-@register(30, _("“3+1”核心指标"), ModuleGroup.QUALITY, ChartKind.GAUGE, interval=SLOW, additive=False, sources=("command.Petition",))
+@register(
+    30,
+    _("“3+1”核心指标"),
+    ModuleGroup.QUALITY,
+    ChartKind.GAUGE,
+    interval=SLOW,
+    additive=False,
+    sources=("command.Petition",),
+)
 class CoreIndicators:
     """The four core indicators (首执 for case indicators) against their targets."""
 
@@ -65,8 +78,18 @@ class CoreIndicators:
 
     @staticmethod
     def finish(total, view):
-        return {"items": [{"label": total[c]["name"], "value": total[c]["value"], "target": total[c]["target"],
-                           "below_target": total[c]["below_target"]} for c in indicators.CORE if c in total]}
+        return {
+            "items": [
+                {
+                    "label": total[c]["name"],
+                    "value": total[c]["value"],
+                    "target": total[c]["target"],
+                    "below_target": total[c]["below_target"],
+                }
+                for c in indicators.CORE
+                if c in total
+            ]
+        }
 
 
 def _single(code, number, title):
@@ -87,8 +110,15 @@ FirstActualClosure = _single("actual_closure", 31, _("首执实际执结率"))
 MoneyRecovery = _single("money_recovery", 32, _("实际执行到位率"))
 
 
-@register(33, _("终本合格率与定期查询"), ModuleGroup.QUALITY, ChartKind.KPI, interval=SLOW, additive=False,
-          sources=("cases.RequerySchedule",))
+@register(
+    33,
+    _("终本合格率与定期查询"),
+    ModuleGroup.QUALITY,
+    ChartKind.KPI,
+    interval=SLOW,
+    additive=False,
+    sources=("cases.RequerySchedule",),
+)
 class TerminatedQuality:
     """终本合格率 this year; 终本 cases whose 6-monthly re-query is due (cases.closure.requeries_due); and the
     re-query rounds that ran this year (querycontrol.services.requery starts them), with those that found assets."""
@@ -100,7 +130,9 @@ class TerminatedQuality:
         for r in requeries_due(rounds, ctx.today).order_by().values("case__court").annotate(n=Count("id")):
             out.setdefault(r["case__court"], {})["requery_own"] = r["n"]
         ran = rounds.filter(status=RequeryStatus.DONE, done_at__gte=ctx.day_start(ctx.year_start))
-        for r in ran.order_by().values("case__court").annotate(n=Count("id"), found=Count("id", filter=Q(found_count__gt=0))):
+        for r in (
+            ran.order_by().values("case__court").annotate(n=Count("id"), found=Count("id", filter=Q(found_count__gt=0)))
+        ):
             out.setdefault(r["case__court"], {}).update(requery_ran_own=r["n"], requery_found_own=r["found"])
         return out
 
@@ -110,9 +142,13 @@ class TerminatedQuality:
             return sum(view.per_court.get(c.pk, {}).get(key, 0) for c in view.ctx.subtree(view.court))
 
         r = total.get("terminated_qualified")
-        return kpi((r["name"], r["value"], "%") if r else (_("终本合格率"), None, "%"),
-                   (_("终本案件"), r["denominator"] if r else 0, _("件")), (_("待定期查询"), own("requery_own"), _("件")),
-                   (_("本年已定期查询"), own("requery_ran_own"), _("次")), (_("查询发现财产"), own("requery_found_own"), _("次")))
+        return kpi(
+            (r["name"], r["value"], "%") if r else (_("终本合格率"), None, "%"),
+            (_("终本案件"), r["denominator"] if r else 0, _("件")),
+            (_("待定期查询"), own("requery_own"), _("件")),
+            (_("本年已定期查询"), own("requery_ran_own"), _("次")),
+            (_("查询发现财产"), own("requery_found_own"), _("次")),
+        )
 
 
 RANKED = "actual_closure"
@@ -134,42 +170,70 @@ class CourtRanking:
             kids = [c for c in courts if c.parent_id == scope.pk]
             if kids:
                 rows = indicators.ranking(RANKED, period, kids, results=results)
-                out[scope.pk] = {"rows": [{"code": r["court"].code, "name": r["court"].short_name, "rank": r["rank"],
-                                           "value": r["value"]} for r in rows]}
+                out[scope.pk] = {
+                    "rows": [
+                        {"code": r["court"].code, "name": r["court"].short_name, "rank": r["rank"], "value": r["value"]}
+                        for r in rows
+                    ]
+                }
             else:
                 # Ranked among the courts of the same level in the province (indicators.peers), from the same results.
-                rows = ctx.memo(("peer-ranking", scope.level), lambda s=scope: indicators.ranking(
-                    RANKED, period, [c for c in courts if c.level == s.level], results=results))
+                rows = ctx.memo(
+                    ("peer-ranking", scope.level),
+                    lambda s=scope: indicators.ranking(
+                        RANKED, period, [c for c in courts if c.level == s.level], results=results
+                    ),
+                )
                 mine = next(r for r in rows if r["court"].pk == scope.pk)
                 # Its chart shows the peers around it (the top ten, and itself when lower): a basic court's screen
                 # had a ranking chart with nothing to draw.
-                shown = [r for r in rows[:PEERS_SHOWN] if r["court"].pk != scope.pk][:PEERS_SHOWN - 1] + [mine]
+                shown = [r for r in rows[:PEERS_SHOWN] if r["court"].pk != scope.pk][: PEERS_SHOWN - 1] + [mine]
                 shown.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0))
-                out[scope.pk] = {"own": {"rank": mine["rank"], "of": len(rows), "value": mine["value"]},
-                                 "rows": [{"code": r["court"].code, "name": r["court"].short_name, "rank": r["rank"],
-                                           "value": r["value"]} for r in shown]}
+                out[scope.pk] = {
+                    "own": {"rank": mine["rank"], "of": len(rows), "value": mine["value"]},
+                    "rows": [
+                        {"code": r["court"].code, "name": r["court"].short_name, "rank": r["rank"], "value": r["value"]}
+                        for r in shown
+                    ],
+                }
         return out
 
     @staticmethod
     def finish(total, view):
         rows = total.get("rows", [])
-        chart = {"categories": [r["name"] for r in rows], "court_codes": [r["code"] for r in rows],
-                 "series": [{"name": str(_("首执实际执结率(%)")), "values": [r["value"] or 0 for r in rows]}]}
+        chart = {
+            "categories": [r["name"] for r in rows],
+            "court_codes": [r["code"] for r in rows],
+            "series": [{"name": str(_("首执实际执结率(%)")), "values": [r["value"] or 0 for r in rows]}],
+        }
         if "own" in total:
             own = total["own"]
-            return {**kpi((_("首执实际执结率"), own["value"], "%"), (_("全区同级排名"), own["rank"], f"/{own['of']}")), **chart}
-        return {**chart, "columns": [str(_("名次")), str(_("法院")), str(_("执结率%"))],
-                "rows": [[r["rank"] or "—", r["name"], r["value"] or "—"] for r in rows]}
+            return {
+                **kpi((_("首执实际执结率"), own["value"], "%"), (_("全区同级排名"), own["rank"], f"/{own['of']}")),
+                **chart,
+            }
+        return {
+            **chart,
+            "columns": [str(_("名次")), str(_("法院")), str(_("执结率%"))],
+            "rows": [[r["rank"] or "—", r["name"], r["value"] or "—"] for r in rows],
+        }
 
 
-@register(35, _("执行信访"), ModuleGroup.QUALITY, ChartKind.KPI, interval=SLOW, additive=False, sources=("command.Petition",))
+@register(
+    35, _("执行信访"), ModuleGroup.QUALITY, ChartKind.KPI, interval=SLOW, additive=False, sources=("command.Petition",)
+)
 class Petitions:
     """执行信访办结率 this year and the petitions still open (past their due date apart)."""
 
     @staticmethod
     def gather(ctx):
         out = _per_court(ctx, "petitions_handled")
-        for r in ctx.scoped(Petition.objects.filter(closed_on__isnull=True)).order_by().values("court").annotate(n=Count("id")):
+        for r in (
+            ctx.scoped(Petition.objects.filter(closed_on__isnull=True))
+            .order_by()
+            .values("court")
+            .annotate(n=Count("id"))
+        ):
             out.setdefault(r["court"], {})["open_own"] = r["n"]
         return out
 
@@ -177,5 +241,9 @@ class Petitions:
     def finish(total, view):
         still_open = sum(view.per_court.get(c.pk, {}).get("open_own", 0) for c in view.ctx.subtree(view.court))
         r = total.get("petitions_handled")
-        return kpi((_("信访办结率"), r["value"] if r else None, "%"), (_("本年受理"), r["denominator"] if r else 0, _("件")),
-                   (_("本年办结"), r["numerator"] if r else 0, _("件")), (_("未办结"), still_open, _("件")))
+        return kpi(
+            (_("信访办结率"), r["value"] if r else None, "%"),
+            (_("本年受理"), r["denominator"] if r else 0, _("件")),
+            (_("本年办结"), r["numerator"] if r else 0, _("件")),
+            (_("未办结"), still_open, _("件")),
+        )

@@ -13,6 +13,7 @@ figures are exact for the usual answers and within 1 % for slow ones, and a cour
 Every answer counts, timeouts included: a timeout is the longest wait a court experienced and leaving it out
 would make a failing institution look fast.
 """
+
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -27,8 +28,12 @@ from ..registry import add_to, kpi, rate, register
 
 WINDOW = dt.timedelta(hours=24)
 # Integer division rounds down on PostgreSQL and SQLite alike.
-BUCKET = Case(When(latency_ms__lt=1000, then=F("latency_ms")), When(latency_ms__lt=10000, then=F("latency_ms") / 10 * 10),
-              default=F("latency_ms") / 100 * 100, output_field=IntegerField())
+BUCKET = Case(
+    When(latency_ms__lt=1000, then=F("latency_ms")),
+    When(latency_ms__lt=10000, then=F("latency_ms") / 10 * 10),
+    default=F("latency_ms") / 100 * 100,
+    output_field=IntegerField(),
+)
 FAILING_ROWS = 10
 
 
@@ -55,7 +60,9 @@ def percentile(histogram, p):
     return int((v_lo + (v_hi - v_lo) * (pos - lo)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-@register(13, _("协助单位响应时间"), ModuleGroup.QUERY, ChartKind.TABLE, interval=30, sources=("querycontrol.QueryResult",))
+@register(
+    13, _("协助单位响应时间"), ModuleGroup.QUERY, ChartKind.TABLE, interval=30, sources=("querycontrol.QueryResult",)
+)
 class InstitutionResponse:
     """p50 / p95 of institution answers in the last 24 hours, and the institutions with failures or timeouts."""
 
@@ -67,18 +74,35 @@ class InstitutionResponse:
             add_to(out, r["request__court"], hist={r["bucket"]: r["n"]})
         bad = Q(status__in=(QueryResultStatus.FAILED, QueryResultStatus.TIMEOUT))
         # Only institutions with at least one failure are returned, so the rows stay few.
-        failing = (answers.order_by().values("request__court", "institution", "institution__name", "institution__kind")
-                   .annotate(n=Count("id"), failed=Count("id", filter=Q(status=QueryResultStatus.FAILED)),
-                             timeout=Count("id", filter=Q(status=QueryResultStatus.TIMEOUT)), bad=Count("id", filter=bad))
-                   .filter(bad__gt=0))
+        failing = (
+            answers.order_by()
+            .values("request__court", "institution", "institution__name", "institution__kind")
+            .annotate(
+                n=Count("id"),
+                failed=Count("id", filter=Q(status=QueryResultStatus.FAILED)),
+                timeout=Count("id", filter=Q(status=QueryResultStatus.TIMEOUT)),
+                bad=Count("id", filter=bad),
+            )
+            .filter(bad__gt=0)
+        )
         keys = {}
         for r in failing:
             key = keys[r["institution"]] = (r["institution"], r["institution__name"], r["institution__kind"])
-            add_to(out, r["request__court"], failing={key: {"n": r["n"], "failed": r["failed"], "timeout": r["timeout"]}},
-                   failed=r["failed"], timeout=r["timeout"])
+            add_to(
+                out,
+                r["request__court"],
+                failing={key: {"n": r["n"], "failed": r["failed"], "timeout": r["timeout"]}},
+                failed=r["failed"],
+                timeout=r["timeout"],
+            )
         # The failing institutions' own latency histograms (all their answers, as above), for their P95 column.
-        for r in (answers.filter(institution__in=list(keys)).order_by().annotate(bucket=BUCKET)
-                  .values("request__court", "institution", "bucket").annotate(n=Count("id"))):
+        for r in (
+            answers.filter(institution__in=list(keys))
+            .order_by()
+            .annotate(bucket=BUCKET)
+            .values("request__court", "institution", "bucket")
+            .annotate(n=Count("id"))
+        ):
             add_to(out, r["request__court"], failing={keys[r["institution"]]: {"hist": {r["bucket"]: r["n"]}}})
         return out
 
@@ -91,11 +115,24 @@ class InstitutionResponse:
         failing = sorted(bad.items(), key=lambda kv: (-(kv[1]["failed"] + kv[1]["timeout"]), kv[0][1]))[:FAILING_ROWS]
         kinds = dict(InstitutionKind.choices)
         return {
-            **kpi((_("24小时反馈"), answers, _("次")), (_("P50响应"), percentile(hist, 0.5), "ms"),
-                  (_("P95响应"), percentile(hist, 0.95), "ms"), (_("失败"), total.get("failed", 0), _("次")),
-                  (_("超时"), total.get("timeout", 0), _("次")), (_("异常单位"), len(bad), _("家"))),
+            **kpi(
+                (_("24小时反馈"), answers, _("次")),
+                (_("P50响应"), percentile(hist, 0.5), "ms"),
+                (_("P95响应"), percentile(hist, 0.95), "ms"),
+                (_("失败"), total.get("failed", 0), _("次")),
+                (_("超时"), total.get("timeout", 0), _("次")),
+                (_("异常单位"), len(bad), _("家")),
+            ),
             "columns": [str(_("协助单位")), str(_("类别")), str(_("失败")), str(_("超时")), str(_("异常率")), "P95 ms"],
-            "rows": [[name, str(kinds.get(kind, kind)), f["failed"], f["timeout"], rate(f["failed"] + f["timeout"], f["n"]),
-                      percentile(f.get("hist", {}), 0.95)]
-                     for (_pk, name, kind), f in failing],
+            "rows": [
+                [
+                    name,
+                    str(kinds.get(kind, kind)),
+                    f["failed"],
+                    f["timeout"],
+                    rate(f["failed"] + f["timeout"], f["n"]),
+                    percentile(f.get("hist", {}), 0.95),
+                ]
+                for (_pk, name, kind), f in failing
+            ],
         }

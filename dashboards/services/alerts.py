@@ -3,6 +3,7 @@
 Alerts are raised by every app through execcenter.services.raise_alert; here they are worked.
 Every step is an AlertAction row (append-only history) plus an audit entry.
 """
+
 import datetime as dt
 
 from django.conf import settings
@@ -37,8 +38,14 @@ def _note_required(note):
 
 
 def _record(alert, kind, actor, note="", escalated_to=None):
-    return AlertAction.objects.create(alert=alert, kind=kind, actor=actor if getattr(actor, "is_authenticated", False) else None,
-                                      actor_label=actor_label(actor)[:64], note=note, escalated_to=escalated_to)
+    return AlertAction.objects.create(
+        alert=alert,
+        kind=kind,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=actor_label(actor)[:64],
+        note=note,
+        escalated_to=escalated_to,
+    )
 
 
 @transaction.atomic
@@ -72,8 +79,10 @@ def add_note(alert, actor, note, request=None):
 def resolve(alert, actor, note, request=None, now=None):
     _require_handler(actor, alert)
     note = _note_required(note)
-    if not Alert.objects.filter(pk=alert.pk).exclude(status=AlertStatus.RESOLVED).update(
-        status=AlertStatus.RESOLVED, resolved_at=now or timezone.now()
+    if (
+        not Alert.objects.filter(pk=alert.pk)
+        .exclude(status=AlertStatus.RESOLVED)
+        .update(status=AlertStatus.RESOLVED, resolved_at=now or timezone.now())
     ):
         raise InvalidTransition(_("该预警已解除 (already resolved)"))
     _record(alert, AlertActionKind.RESOLVE, actor, note)
@@ -102,8 +111,12 @@ def default_escalation_minutes():
 # director, then the court's leader). Level n is the n-th step; each names who is told.
 CHAIN = ((1, "A"), (2, "B"), (3, "director"), (4, "leader"))
 LAST_LEVEL = len(CHAIN)
-STEP_LABELS = {"A": gettext_lazy("A岗"), "B": gettext_lazy("B岗"), "director": gettext_lazy("指挥中心主任"),
-               "leader": gettext_lazy("分管院领导")}
+STEP_LABELS = {
+    "A": gettext_lazy("A岗"),
+    "B": gettext_lazy("B岗"),
+    "director": gettext_lazy("指挥中心主任"),
+    "leader": gettext_lazy("分管院领导"),
+}
 # Severities that walk the chain; an info alert is shown on the wall and the desk only.
 ESCALATING = (AlertSeverity.CRITICAL, AlertSeverity.WARNING)
 
@@ -130,8 +143,12 @@ def _on_duty(centre, now):
 
     if centre is None:
         return None
-    return (Shift.objects.filter(centre=centre, starts_at__lte=now, ends_at__gt=now).select_related("post_a", "post_b")
-            .order_by("-starts_at").first())
+    return (
+        Shift.objects.filter(centre=centre, starts_at__lte=now, ends_at__gt=now)
+        .select_related("post_a", "post_b")
+        .order_by("-starts_at")
+        .first()
+    )
 
 
 def _take_steps(alert, state, centre, now):
@@ -152,7 +169,8 @@ def _take_steps(alert, state, centre, now):
     last = level >= LAST_LEVEL
     with transaction.atomic():
         if not AlertEscalation.objects.filter(pk=alert.pk, level=state.level).update(
-                level=level, stepped_at=now, next_at=None if last else now + dt.timedelta(minutes=minutes)):
+            level=level, stepped_at=now, next_at=None if last else now + dt.timedelta(minutes=minutes)
+        ):
             return []  # another run took this step
         for n, step, officer in taken:
             who = officer.name if officer else _("无人在岗")
@@ -160,12 +178,23 @@ def _take_steps(alert, state, centre, now):
             if n > 1:
                 note += _("（上一级 %(m)d 分钟未确认）") % {"m": minutes}
             _record(alert, AlertActionKind.ESCALATE, None, note, escalated_to=officer)
-            audit(None, "alert.escalate", alert, details={"level": n, "step": step, "officer": officer.pk if officer else None,
-                                                            "minutes": minutes})
+            audit(
+                None,
+                "alert.escalate",
+                alert,
+                details={"level": n, "step": step, "officer": officer.pk if officer else None, "minutes": minutes},
+            )
             if officer is not None:
-                notify.send(officer, subject=_("【%(sev)s预警】%(t)s") % {"sev": alert.get_severity_display(), "t": alert.title},
-                            body=_("%(court)s：%(t)s。%(note)s。请及时确认处置。") % {"court": alert.court.short_name, "t": alert.title, "note": note},
-                            severity=alert.severity, link=f"/alerts/{alert.pk}/", dedup_key=f"alert:{alert.pk}:step:{n}", now=now)
+                notify.send(
+                    officer,
+                    subject=_("【%(sev)s预警】%(t)s") % {"sev": alert.get_severity_display(), "t": alert.title},
+                    body=_("%(court)s：%(t)s。%(note)s。请及时确认处置。")
+                    % {"court": alert.court.short_name, "t": alert.title, "note": note},
+                    severity=alert.severity,
+                    link=f"/alerts/{alert.pk}/",
+                    dedup_key=f"alert:{alert.pk}:step:{n}",
+                    now=now,
+                )
         if level >= 2:
             # Past post A the alert counts as escalated (the wall's ticker marks it).
             Alert.objects.filter(pk=alert.pk, escalated_at__isnull=True).update(escalated_at=now)
@@ -179,11 +208,17 @@ def escalate_overdue(now=None):
     now = now or timezone.now()
     centres = {c.court_id: c for c in CommandCentre.objects.select_related("director", "court_leader", "court")}
     # New alerts enter the chain at level 0, due at once.
-    fresh = Alert.objects.filter(status=AlertStatus.OPEN, severity__in=ESCALATING, escalation__isnull=True, raised_at__lte=now)
-    AlertEscalation.objects.bulk_create([AlertEscalation(alert_id=pk, next_at=now) for pk in fresh.values_list("pk", flat=True)],
-                                        ignore_conflicts=True)
-    due = (AlertEscalation.objects.filter(next_at__lte=now, alert__status=AlertStatus.OPEN)
-           .select_related("alert__court__parent__parent").order_by("next_at"))
+    fresh = Alert.objects.filter(
+        status=AlertStatus.OPEN, severity__in=ESCALATING, escalation__isnull=True, raised_at__lte=now
+    )
+    AlertEscalation.objects.bulk_create(
+        [AlertEscalation(alert_id=pk, next_at=now) for pk in fresh.values_list("pk", flat=True)], ignore_conflicts=True
+    )
+    due = (
+        AlertEscalation.objects.filter(next_at__lte=now, alert__status=AlertStatus.OPEN)
+        .select_related("alert__court__parent__parent")
+        .order_by("next_at")
+    )
     out = []
     for state in due:
         alert = state.alert
@@ -198,5 +233,6 @@ def escalated_to_me(actor):
     officer = getattr(actor, "officer", None)
     if officer is None:
         return Alert.objects.none()
-    return Alert.objects.filter(status=AlertStatus.OPEN, actions__kind=AlertActionKind.ESCALATE,
-                                actions__escalated_to=officer).distinct()
+    return Alert.objects.filter(
+        status=AlertStatus.OPEN, actions__kind=AlertActionKind.ESCALATE, actions__escalated_to=officer
+    ).distinct()

@@ -3,6 +3,7 @@
 Post A is the officer watching the screen and acting on alerts; post B backs A up and takes over
 when A is away, so both posts must be filled and present for the whole shift.
 """
+
 import datetime as dt
 
 from django.db import IntegrityError, models, transaction
@@ -43,13 +44,18 @@ def _require_director(actor, centre):
 
 def _check_officer_of_centre(officer, centre):
     if officer is None or officer.court_id != centre.court_id:
-        raise RuleViolation(_("值班人员必须是本指挥中心所属法院的干警 (officer must belong to the centre's court)"), code="foreign_officer")
+        raise RuleViolation(
+            _("值班人员必须是本指挥中心所属法院的干警 (officer must belong to the centre's court)"),
+            code="foreign_officer",
+        )
 
 
 def _refuse_past(shift, now):
     """A shift that has ended is history: who held its posts is what the duty record says (no swap, no take-over)."""
     if shift.ends_at <= now:
-        raise RuleViolation(_("该班次已结束，不能再变更值班人员 (the shift has ended; its posts cannot change)"), code="shift_ended")
+        raise RuleViolation(
+            _("该班次已结束，不能再变更值班人员 (the shift has ended; its posts cannot change)"), code="shift_ended"
+        )
 
 
 def _check_assignable(shift, post, officer):
@@ -59,14 +65,23 @@ def _check_assignable(shift, post, officer):
     other = shift.post_b_id if post == Post.A else shift.post_a_id
     if officer.pk == other:
         raise RuleViolation(_("A岗与B岗不能是同一人 (posts A and B need two officers)"), code="same_officer")
-    clash = (Shift.objects.filter(starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at)
-             .filter(models.Q(post_a=officer) | models.Q(post_b=officer)).exclude(pk=shift.pk).select_related("centre").first())
+    clash = (
+        Shift.objects.filter(starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at)
+        .filter(models.Q(post_a=officer) | models.Q(post_b=officer))
+        .exclude(pk=shift.pk)
+        .select_related("centre")
+        .first()
+    )
     if clash is not None:
-        raise RuleViolation(_("%(name)s 已在重叠的班次（%(shift)s）值班 (the officer is on an overlapping shift)")
-                            % {"name": officer.name, "shift": _shift_label(clash)}, code="double_booked")
+        raise RuleViolation(
+            _("%(name)s 已在重叠的班次（%(shift)s）值班 (the officer is on an overlapping shift)")
+            % {"name": officer.name, "shift": _shift_label(clash)},
+            code="double_booked",
+        )
 
 
 # --- roster -----------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def generate_roster(centre, first_day, days, pairs, pattern=DAY_NIGHT, actor=None):
@@ -83,15 +98,33 @@ def generate_roster(centre, first_day, days, pairs, pattern=DAY_NIGHT, actor=Non
             i += 1
             for officer in (a, b):
                 _check_officer_of_centre(officer, centre)
-            made.append(Shift.objects.create(centre=centre, name=str(name), starts_at=starts,
-                                             ends_at=starts + dt.timedelta(hours=hours), post_a=a, post_b=b))
+            made.append(
+                Shift.objects.create(
+                    centre=centre,
+                    name=str(name),
+                    starts_at=starts,
+                    ends_at=starts + dt.timedelta(hours=hours),
+                    post_a=a,
+                    post_b=b,
+                )
+            )
     if made:
-        audit(actor, "duty.roster", centre, court=centre.court, details={"shifts": len(made), "from": first_day.isoformat()})
+        audit(
+            actor,
+            "duty.roster",
+            centre,
+            court=centre.court,
+            details={"shifts": len(made), "from": first_day.isoformat()},
+        )
     return made
 
 
 def current_and_next(centre, now):
-    shifts = list(Shift.objects.filter(centre=centre, ends_at__gt=now).select_related("post_a", "post_b").order_by("starts_at")[:2])
+    shifts = list(
+        Shift.objects.filter(centre=centre, ends_at__gt=now)
+        .select_related("post_a", "post_b")
+        .order_by("starts_at")[:2]
+    )
     current = shifts[0] if shifts and shifts[0].starts_at <= now else None
     upcoming = [s for s in shifts if s.starts_at > now]
     return current, (upcoming[0] if upcoming else None)
@@ -99,12 +132,16 @@ def current_and_next(centre, now):
 
 # --- check-in, swaps, take-over ---------------------------------------------------------------
 
+
 def check_in(shift, actor, now=None):
     """The officer on a post checks in at the screen; only for their own post, from 30 min before the start."""
     now = now or timezone.now()
     officer = officer_of(actor)
-    post = Post.A if officer is not None and shift.post_a_id == officer.pk else (
-        Post.B if officer is not None and shift.post_b_id == officer.pk else None)
+    post = (
+        Post.A
+        if officer is not None and shift.post_a_id == officer.pk
+        else (Post.B if officer is not None and shift.post_b_id == officer.pk else None)
+    )
     if post is None:
         raise PermissionDenied(_("您不在该班次的值班岗位上 (you are not on this shift)"))
     if not (shift.starts_at - EARLY_CHECKIN <= now < shift.ends_at):
@@ -125,8 +162,14 @@ def request_swap(shift, post, to_officer, reason, actor, now=None):
     _check_assignable(shift, post, to_officer)
     if not reason.strip():
         raise RuleViolation(_("请填写换班事由 (a reason is required)"), code="reason_required")
-    swap = ShiftSwap.objects.create(shift=shift, post=post, from_officer_id=getattr(shift, f"{field}_id"),
-                                    to_officer=to_officer, reason=reason.strip(), requested_by=actor)
+    swap = ShiftSwap.objects.create(
+        shift=shift,
+        post=post,
+        from_officer_id=getattr(shift, f"{field}_id"),
+        to_officer=to_officer,
+        reason=reason.strip(),
+        requested_by=actor,
+    )
     audit(actor, "duty.swap_requested", swap, court=shift.centre.court, details={"post": post, "to": to_officer.pk})
     return swap
 
@@ -140,7 +183,9 @@ def decide_swap(swap, approve, actor, now=None):
     if swap.requested_by_id == getattr(actor, "pk", None):
         raise PermissionDenied(_("不能审批本人提出的换班申请 (cannot approve your own request)"))
     status = SwapStatus.APPROVED if approve else SwapStatus.REJECTED
-    if not ShiftSwap.objects.filter(pk=swap.pk, status=SwapStatus.REQUESTED).update(status=status, decided_by=actor, decided_at=now):
+    if not ShiftSwap.objects.filter(pk=swap.pk, status=SwapStatus.REQUESTED).update(
+        status=status, decided_by=actor, decided_at=now
+    ):
         raise InvalidTransition(_("该换班申请已处理 (already decided)"))
     if approve:
         field, stamp = _post_field(swap.post)
@@ -165,9 +210,17 @@ def take_over(shift, post, officer, actor, reason="", now=None):
     field, _stamp = _post_field(post)
     _refuse_past(shift, now)
     _check_assignable(shift, post, officer)  # taking over A with B's officer would leave B empty in all but name
-    swap = ShiftSwap.objects.create(shift=shift, post=post, from_officer_id=getattr(shift, f"{field}_id"), to_officer=officer,
-                                    reason=reason or _("主任指定接岗"), requested_by=actor, status=SwapStatus.APPROVED,
-                                    decided_by=actor, decided_at=now)
+    swap = ShiftSwap.objects.create(
+        shift=shift,
+        post=post,
+        from_officer_id=getattr(shift, f"{field}_id"),
+        to_officer=officer,
+        reason=reason or _("主任指定接岗"),
+        requested_by=actor,
+        status=SwapStatus.APPROVED,
+        decided_by=actor,
+        decided_at=now,
+    )
     _assign(shift, post, officer, now)
     audit(actor, "duty.take_over", swap, court=shift.centre.court, details={"post": post, "officer": officer.pk})
     return shift
@@ -180,24 +233,29 @@ def _assign(shift, post, officer, now):
         with transaction.atomic():  # a savepoint: the caller's transaction survives the refusal
             Shift.objects.filter(pk=shift.pk).update(**{f"{field}_id": officer.pk, stamp: None})
     except IntegrityError:  # a concurrent assignment got there first (the database's constraint or trigger)
-        raise RuleViolation(_("值班人员与其他班次或本班次另一岗位冲突 (the roster changed meanwhile: conflict)"),
-                            code="double_booked") from None
+        raise RuleViolation(
+            _("值班人员与其他班次或本班次另一岗位冲突 (the roster changed meanwhile: conflict)"), code="double_booked"
+        ) from None
     resolve_alerts(f"duty:{shift.pk}:{post}:empty")
     shift.refresh_from_db()
 
 
 # --- handover ---------------------------------------------------------------------------------
 
+
 def write_handover(shift, handled, open_items, actor, now=None):
     officer = officer_of(actor)
     if officer is None or officer.pk not in (shift.post_a_id, shift.post_b_id):
         raise PermissionDenied(_("只有本班次值班人员可以填写交接班记录 (only the shift's officers hand over)"))
     if (now or timezone.now()) < shift.starts_at:
-        raise RuleViolation(_("班次尚未开始，不能交班 (a handover needs its shift to have started)"), code="handover_early")
+        raise RuleViolation(
+            _("班次尚未开始，不能交班 (a handover needs its shift to have started)"), code="handover_early"
+        )
     if not handled.strip():
         raise RuleViolation(_("请填写已处理事项 (what was handled is required)"), code="handled_required")
     handover, created = Handover.objects.get_or_create(
-        shift=shift, defaults={"handled": handled.strip(), "open_items": open_items.strip(), "written_by": officer})
+        shift=shift, defaults={"handled": handled.strip(), "open_items": open_items.strip(), "written_by": officer}
+    )
     if not created:
         raise InvalidTransition(_("本班次已交班 (this shift already handed over)"))
     audit(actor, "duty.handover", handover, court=shift.centre.court)
@@ -205,7 +263,11 @@ def write_handover(shift, handled, open_items, actor, now=None):
 
 
 def next_shift(shift):
-    return Shift.objects.filter(centre=shift.centre_id, starts_at__gte=shift.ends_at - dt.timedelta(minutes=1)).order_by("starts_at").first()
+    return (
+        Shift.objects.filter(centre=shift.centre_id, starts_at__gte=shift.ends_at - dt.timedelta(minutes=1))
+        .order_by("starts_at")
+        .first()
+    )
 
 
 def acknowledge_handover(handover, actor, now=None):
@@ -217,7 +279,9 @@ def acknowledge_handover(handover, actor, now=None):
         raise PermissionDenied(_("只有接班人员可以确认交接 (only the next shift acknowledges)"))
     if now < following.starts_at - EARLY_CHECKIN or now < handover.shift.starts_at:
         raise RuleViolation(_("接班班次尚未开始，不能确认交接 (the next shift has not started)"), code="handover_early")
-    if not Handover.objects.filter(pk=handover.pk, acknowledged_at__isnull=True).update(acknowledged_by=officer, acknowledged_at=now):
+    if not Handover.objects.filter(pk=handover.pk, acknowledged_at__isnull=True).update(
+        acknowledged_by=officer, acknowledged_at=now
+    ):
         raise InvalidTransition(_("交接班记录已确认 (already acknowledged)"))
     resolve_alerts(f"duty:handover:{handover.pk}")
     audit(actor, "duty.handover_acknowledged", handover, court=handover.shift.centre.court)
@@ -227,12 +291,15 @@ def acknowledge_handover(handover, actor, now=None):
 
 # --- the beat check ---------------------------------------------------------------------------
 
+
 def check_posts(now=None):
     """Raise an alert for every empty post (now or within 12 h), every post not checked in `grace`
     minutes after the start, and every handover unacknowledged `grace` minutes into the next shift."""
     now = now or timezone.now()
     raised = 0
-    shifts = Shift.objects.filter(ends_at__gt=now, starts_at__lte=now + LOOKAHEAD).select_related("centre__court", "post_a", "post_b")
+    shifts = Shift.objects.filter(ends_at__gt=now, starts_at__lte=now + LOOKAHEAD).select_related(
+        "centre__court", "post_a", "post_b"
+    )
     for shift in shifts:
         court, grace = shift.centre.court, dt.timedelta(minutes=shift.centre.checkin_grace_minutes)
         for post in Post.values:
@@ -240,29 +307,58 @@ def check_posts(now=None):
             label = Post(post).label
             if officer is None:
                 _a, made = raise_alert(
-                    kind=ALERT_DUTY_GAP, court=court, severity=AlertSeverity.CRITICAL if shift.starts_at <= now else AlertSeverity.WARNING,
+                    kind=ALERT_DUTY_GAP,
+                    court=court,
+                    severity=AlertSeverity.CRITICAL if shift.starts_at <= now else AlertSeverity.WARNING,
                     title=_("%(shift)s %(post)s无人值守") % {"shift": _shift_label(shift), "post": label},
-                    dedup_key=f"duty:{shift.pk}:{post}:empty", source=shift, link="/duty/")
+                    dedup_key=f"duty:{shift.pk}:{post}:empty",
+                    source=shift,
+                    link="/duty/",
+                )
                 raised += made
             elif shift.checked_in_at(post) is None and now >= shift.starts_at + grace:
                 _a, made = raise_alert(
-                    kind=ALERT_DUTY_NOT_CHECKED_IN, court=court, severity=AlertSeverity.CRITICAL,
-                    title=_("%(shift)s %(post)s %(name)s 未按时签到") % {"shift": _shift_label(shift), "post": label, "name": officer.name},
-                    dedup_key=f"duty:{shift.pk}:{post}:late:{officer.pk}", source=shift, link="/duty/")
+                    kind=ALERT_DUTY_NOT_CHECKED_IN,
+                    court=court,
+                    severity=AlertSeverity.CRITICAL,
+                    title=_("%(shift)s %(post)s %(name)s 未按时签到")
+                    % {"shift": _shift_label(shift), "post": label, "name": officer.name},
+                    dedup_key=f"duty:{shift.pk}:{post}:late:{officer.pk}",
+                    source=shift,
+                    link="/duty/",
+                )
                 raised += made
-                if made:  # the officer who missed it is told in person, not only the wall (once: the alert is raised once)
-                    notify.send(officer, subject=_("【值班】您尚未签到"),
-                                body=_("%(shift)s %(post)s 已开始 %(m)d 分钟，请立即到岗签到。") % {
-                                    "shift": _shift_label(shift), "post": label, "m": int((now - shift.starts_at).total_seconds() // 60)},
-                                severity=AlertSeverity.CRITICAL, link="/duty/", dedup_key=f"duty:{shift.pk}:{post}:late:{officer.pk}", now=now)
-    late_ack = Handover.objects.filter(acknowledged_at__isnull=True, shift__ends_at__lte=now).select_related("shift__centre__court")
+                if (
+                    made
+                ):  # the officer who missed it is told in person, not only the wall (once: the alert is raised once)
+                    notify.send(
+                        officer,
+                        subject=_("【值班】您尚未签到"),
+                        body=_("%(shift)s %(post)s 已开始 %(m)d 分钟，请立即到岗签到。")
+                        % {
+                            "shift": _shift_label(shift),
+                            "post": label,
+                            "m": int((now - shift.starts_at).total_seconds() // 60),
+                        },
+                        severity=AlertSeverity.CRITICAL,
+                        link="/duty/",
+                        dedup_key=f"duty:{shift.pk}:{post}:late:{officer.pk}",
+                        now=now,
+                    )
+    late_ack = Handover.objects.filter(acknowledged_at__isnull=True, shift__ends_at__lte=now).select_related(
+        "shift__centre__court"
+    )
     for handover in late_ack:
         grace = dt.timedelta(minutes=handover.shift.centre.checkin_grace_minutes)
         if now >= handover.shift.ends_at + grace:
             _a, made = raise_alert(
-                kind=ALERT_DUTY_GAP, court=handover.shift.centre.court,
+                kind=ALERT_DUTY_GAP,
+                court=handover.shift.centre.court,
                 title=_("%(shift)s 交接班记录未确认") % {"shift": _shift_label(handover.shift)},
-                dedup_key=f"duty:handover:{handover.pk}", source=handover, link="/duty/")
+                dedup_key=f"duty:handover:{handover.pk}",
+                source=handover,
+                link="/duty/",
+            )
             raised += made
     return raised
 
@@ -273,31 +369,46 @@ def _shift_label(shift):
 
 # --- what the screen shows (module 39) ---------------------------------------------------------
 
+
 def _person(officer, checked_in_at):
     if officer is None:
         return {"name": None, "checked_in": False, "checked_in_at": None}
-    return {"name": officer.name, "checked_in": checked_in_at is not None,
-            "checked_in_at": timezone.localtime(checked_in_at).strftime("%H:%M") if checked_in_at else None}
+    return {
+        "name": officer.name,
+        "checked_in": checked_in_at is not None,
+        "checked_in_at": timezone.localtime(checked_in_at).strftime("%H:%M") if checked_in_at else None,
+    }
 
 
 def _shift_json(shift):
     if shift is None:
         return None
-    return {"name": shift.name, "starts": timezone.localtime(shift.starts_at).strftime("%m-%d %H:%M"),
-            "ends": timezone.localtime(shift.ends_at).strftime("%m-%d %H:%M"),
-            "A": _person(shift.post_a, shift.a_checked_in_at), "B": _person(shift.post_b, shift.b_checked_in_at)}
+    return {
+        "name": shift.name,
+        "starts": timezone.localtime(shift.starts_at).strftime("%m-%d %H:%M"),
+        "ends": timezone.localtime(shift.ends_at).strftime("%m-%d %H:%M"),
+        "A": _person(shift.post_a, shift.a_checked_in_at),
+        "B": _person(shift.post_b, shift.b_checked_in_at),
+    }
 
 
 def duty_board(now, centres):
     """{court_id: board} for each command centre in `centres`: current shift, next shift, open handover."""
     centres = list(centres.select_related("court"))
-    shifts = (Shift.objects.filter(centre__in=centres, ends_at__gt=now, starts_at__lte=now + dt.timedelta(days=2))
-              .select_related("post_a", "post_b").order_by("starts_at"))
+    shifts = (
+        Shift.objects.filter(centre__in=centres, ends_at__gt=now, starts_at__lte=now + dt.timedelta(days=2))
+        .select_related("post_a", "post_b")
+        .order_by("starts_at")
+    )
     by_centre = {}
     for s in shifts:
         by_centre.setdefault(s.centre_id, []).append(s)
-    pending = {h.shift.centre_id: h for h in Handover.objects.filter(shift__centre__in=centres, acknowledged_at__isnull=True,
-                                                                       shift__ends_at__lte=now).select_related("shift", "written_by")}
+    pending = {
+        h.shift.centre_id: h
+        for h in Handover.objects.filter(
+            shift__centre__in=centres, acknowledged_at__isnull=True, shift__ends_at__lte=now
+        ).select_related("shift", "written_by")
+    }
     out = {}
     for centre in centres:
         rows = by_centre.get(centre.pk, [])
@@ -308,6 +419,8 @@ def duty_board(now, centres):
             "centre": centre.name,
             "current": _shift_json(current),
             "next": _shift_json(upcoming[0] if upcoming else None),
-            "handover": {"from": _shift_label(h.shift), "by": h.written_by.name, "open_items": h.open_items[:120]} if h else None,
+            "handover": {"from": _shift_label(h.shift), "by": h.written_by.name, "open_items": h.open_items[:120]}
+            if h
+            else None,
         }
     return out

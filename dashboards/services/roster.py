@@ -16,6 +16,7 @@ Conflicts refused (RuleViolation 400, code "roster_conflict", details {"conflict
 Existing shifts in the range are kept and counted, unless `replace` is asked: then those not yet started, with no
 check-in, swap or handover, are replaced.
 """
+
 import calendar
 import datetime as dt
 from collections import defaultdict
@@ -47,7 +48,9 @@ def _parse_slots(pattern):
             hours = int(slot["hours"])
             name = str(slot["name"]).strip()[:16]
         except (KeyError, TypeError, ValueError):
-            raise RuleViolation(_("班次需要名称、开始时间（HH:MM）和时长（小时） (slot needs name, start, hours)"), code="bad_pattern") from None
+            raise RuleViolation(
+                _("班次需要名称、开始时间（HH:MM）和时长（小时） (slot needs name, start, hours)"), code="bad_pattern"
+            ) from None
         if not name or not 1 <= hours <= 24:
             raise RuleViolation(_("班次时长应为 1 至 24 小时 (1–24 hours)"), code="bad_pattern")
         slots.append((name, start, hours))
@@ -75,8 +78,10 @@ def _parse_week(pattern, n_slots, officers):
             try:
                 day.append(tuple(officers[int(p)] for p in pair))
             except (KeyError, TypeError, ValueError):
-                raise RuleViolation(_("值班人员必须是本指挥中心所属法院的干警 (officer must belong to the centre's court)"),
-                                    code="foreign_officer") from None
+                raise RuleViolation(
+                    _("值班人员必须是本指挥中心所属法院的干警 (officer must belong to the centre's court)"),
+                    code="foreign_officer",
+                ) from None
         out[key] = day
     return out
 
@@ -102,9 +107,12 @@ def conflicts(centre, proposed, keep_out=()):
     last = max(p[1] for p in proposed) + dt.timedelta(days=centre.max_consecutive_nights + 2)
     replaced = {p[5] for p in proposed if p[5]} | set(keep_out)
     people = {o.pk for p in proposed for o in p[3:5] if o is not None}
-    rows = list(Shift.objects.filter(starts_at__lt=last, ends_at__gt=first)
-                .filter(Q(centre=centre) | Q(post_a__in=people) | Q(post_b__in=people))
-                .exclude(pk__in=replaced).select_related("post_a", "post_b"))
+    rows = list(
+        Shift.objects.filter(starts_at__lt=last, ends_at__gt=first)
+        .filter(Q(centre=centre) | Q(post_a__in=people) | Q(post_b__in=people))
+        .exclude(pk__in=replaced)
+        .select_related("post_a", "post_b")
+    )
     existing = [(s.starts_at, s.ends_at, s.name, s.post_a, s.post_b, s.pk) for s in rows]
     own = [e for e, row in zip(existing, rows) if row.centre_id == centre.pk]
 
@@ -132,32 +140,49 @@ def conflicts(centre, proposed, keep_out=()):
         for a, b in zip(shifts, shifts[1:]):
             if b[0] < a[1] and (a in proposed or b in proposed):
                 found.append(_("%(who)s：%(a)s 与 %(b)s 时间重叠") % {"who": officer.name, "a": when(a), "b": when(b)})
-        nights = sorted({timezone.localtime(s[0]).date() - (dt.timedelta(days=1) if timezone.localtime(s[0]).hour < 6 else dt.timedelta())
-                         for s in shifts if is_night(s[0], s[1])})
+        nights = sorted(
+            {
+                timezone.localtime(s[0]).date()
+                - (dt.timedelta(days=1) if timezone.localtime(s[0]).hour < 6 else dt.timedelta())
+                for s in shifts
+                if is_night(s[0], s[1])
+            }
+        )
         run, start = 1, 0
         for i in range(1, len(nights) + 1):
             if i < len(nights) and nights[i] - nights[i - 1] == dt.timedelta(days=1):
                 run += 1
                 continue
             if run > centre.max_consecutive_nights and any(
-                    is_night(s[0], s[1]) and nights[start] <= timezone.localtime(s[0]).date() <= nights[i - 1] for s in proposed
-                    if officer in s[3:5]):
-                found.append(_("%(who)s：%(first)s 起连续 %(n)d 个夜班，超过上限 %(max)d 个") % {
-                    "who": officer.name, "first": nights[start], "n": run, "max": centre.max_consecutive_nights})
+                is_night(s[0], s[1]) and nights[start] <= timezone.localtime(s[0]).date() <= nights[i - 1]
+                for s in proposed
+                if officer in s[3:5]
+            ):
+                found.append(
+                    _("%(who)s：%(first)s 起连续 %(n)d 个夜班，超过上限 %(max)d 个")
+                    % {"who": officer.name, "first": nights[start], "n": run, "max": centre.max_consecutive_nights}
+                )
             run, start = 1, i
     return found
 
 
 def _refuse(found):
     head = "；".join(found[:5]) + (_(" 等 %(n)d 处") % {"n": len(found)} if len(found) > 5 else "")
-    raise RuleViolation(_("排班冲突，未保存：%(list)s (roster conflicts, nothing saved)") % {"list": head}, code="roster_conflict",
-                        details={"conflicts": found})
+    raise RuleViolation(
+        _("排班冲突，未保存：%(list)s (roster conflicts, nothing saved)") % {"list": head},
+        code="roster_conflict",
+        details={"conflicts": found},
+    )
 
 
 def _replaceable(centre, first, last, now):
-    return (Shift.objects.filter(centre=centre, starts_at__gte=max(first, now), starts_at__lt=last,
-                                 a_checked_in_at__isnull=True, b_checked_in_at__isnull=True)
-            .filter(swaps__isnull=True, handover__isnull=True))
+    return Shift.objects.filter(
+        centre=centre,
+        starts_at__gte=max(first, now),
+        starts_at__lt=last,
+        a_checked_in_at__isnull=True,
+        b_checked_in_at__isnull=True,
+    ).filter(swaps__isnull=True, handover__isnull=True)
 
 
 @transaction.atomic
@@ -193,10 +218,25 @@ def plan(actor, centre, first_day, last_day, pattern, holidays=(), replace=False
     if found:
         _refuse(found)
     Shift.objects.filter(pk__in=replaced).delete()
-    made = Shift.objects.bulk_create([Shift(centre=centre, name=name, starts_at=s, ends_at=e, post_a=a, post_b=b)
-                                      for s, e, name, a, b, _pk in proposed])
-    audit(actor, "duty.roster", centre, court=centre.court, request=request,
-          details={"from": first_day.isoformat(), "to": last_day.isoformat(), "shifts": len(made), "replaced": len(replaced)})
+    made = Shift.objects.bulk_create(
+        [
+            Shift(centre=centre, name=name, starts_at=s, ends_at=e, post_a=a, post_b=b)
+            for s, e, name, a, b, _pk in proposed
+        ]
+    )
+    audit(
+        actor,
+        "duty.roster",
+        centre,
+        court=centre.court,
+        request=request,
+        details={
+            "from": first_day.isoformat(),
+            "to": last_day.isoformat(),
+            "shifts": len(made),
+            "replaced": len(replaced),
+        },
+    )
     return made
 
 
@@ -208,10 +248,15 @@ def assign(actor, shift, post_a, post_b, request=None, now=None):
     require(actor, "duty.plan", shift.centre)
     now = now or timezone.now()
     if shift.starts_at <= now:
-        raise RuleViolation(_("班次已开始，请使用顶岗 (the shift has started: take over instead)"), code="shift_started")
+        raise RuleViolation(
+            _("班次已开始，请使用顶岗 (the shift has started: take over instead)"), code="shift_started"
+        )
     for officer in (post_a, post_b):
         if officer is not None and officer.court_id != shift.centre.court_id:
-            raise RuleViolation(_("值班人员必须是本指挥中心所属法院的干警 (officer must belong to the centre's court)"), code="foreign_officer")
+            raise RuleViolation(
+                _("值班人员必须是本指挥中心所属法院的干警 (officer must belong to the centre's court)"),
+                code="foreign_officer",
+            )
     found = conflicts(shift.centre, [(shift.starts_at, shift.ends_at, shift.name, post_a, post_b, shift.pk)])
     if found:
         _refuse(found)
@@ -222,8 +267,14 @@ def assign(actor, shift, post_a, post_b, request=None, now=None):
     if post_b is None or post_b.pk != before[1]:
         changes["b_checked_in_at"] = None
     Shift.objects.filter(pk=shift.pk).update(**changes)
-    audit(actor, "duty.assign", shift, court=shift.centre.court, request=request,
-          details={"before": before, "after": (getattr(post_a, "pk", None), getattr(post_b, "pk", None))})
+    audit(
+        actor,
+        "duty.assign",
+        shift,
+        court=shift.centre.court,
+        request=request,
+        details={"before": before, "after": (getattr(post_a, "pk", None), getattr(post_b, "pk", None))},
+    )
     shift.refresh_from_db()
     return shift
 
@@ -236,13 +287,26 @@ def month(centre, year, month_no):
     end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min))
     holidays = dict(Holiday.objects.filter(day__gte=first, day__lte=last).values_list("day", "name"))
     by_day = defaultdict(list)
-    for s in Shift.objects.filter(centre=centre, starts_at__gte=start, starts_at__lt=end).select_related("post_a", "post_b").order_by("starts_at"):
+    for s in (
+        Shift.objects.filter(centre=centre, starts_at__gte=start, starts_at__lt=end)
+        .select_related("post_a", "post_b")
+        .order_by("starts_at")
+    ):
         local = timezone.localtime(s.starts_at)
-        by_day[local.date()].append({"id": s.pk, "name": s.name, "start": local.strftime("%H:%M"),
-                                     "end": timezone.localtime(s.ends_at).strftime("%H:%M"),
-                                     "A": s.post_a.name if s.post_a else None, "B": s.post_b.name if s.post_b else None})
+        by_day[local.date()].append(
+            {
+                "id": s.pk,
+                "name": s.name,
+                "start": local.strftime("%H:%M"),
+                "end": timezone.localtime(s.ends_at).strftime("%H:%M"),
+                "A": s.post_a.name if s.post_a else None,
+                "B": s.post_b.name if s.post_b else None,
+            }
+        )
     days = []
     for i in range((last - first).days + 1):
         day = first + dt.timedelta(days=i)
-        days.append({"day": day, "weekday": day.weekday(), "holiday": holidays.get(day, ""), "shifts": by_day.get(day, [])})
+        days.append(
+            {"day": day, "weekday": day.weekday(), "holiday": holidays.get(day, ""), "shifts": by_day.get(day, [])}
+        )
     return days

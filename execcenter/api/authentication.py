@@ -26,7 +26,9 @@ class APIKeyAuthentication(authentication.BaseAuthentication):
         client = PartnerClient.objects.select_related("court").filter(key_hash=hash_key(raw)).first()
         state = client.key_state(timezone.now()) if client is not None else "unknown"
         if state == "expired":
-            raise exceptions.AuthenticationFailed(_("API 密钥已过期，请联系管理员轮换 (API key expired: ask an administrator to rotate it)"))
+            raise exceptions.AuthenticationFailed(
+                _("API 密钥已过期，请联系管理员轮换 (API key expired: ask an administrator to rotate it)")
+            )
         if state != "ok":  # unknown, revoked, disabled: one answer
             raise exceptions.AuthenticationFailed(_("API 密钥无效或已停用 (invalid or disabled API key)"))
         return client, raw

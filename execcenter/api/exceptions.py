@@ -26,11 +26,15 @@ def exception_handler(exc, context):
         code_status, code, message = refusal
         return Response({"detail": message, "code": code}, status=code_status)
     if isinstance(exc, ParseError):
-        return Response({"detail": malformed_body_message(exc.detail), "code": "malformed_body"}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {"detail": malformed_body_message(exc.detail), "code": "malformed_body"}, status=status.HTTP_400_BAD_REQUEST
+        )
     response = drf_exception_handler(exc, context)
     if isinstance(exc, Throttled) and response is not None:
         # DRF's own text is one language only; partners read both, like every other error here. Retry-After is DRF's.
         wait = math.ceil(exc.wait) if exc.wait is not None else 1
-        response.data = {"detail": _("请求过于频繁，请 %(s)s 秒后重试 (rate limit exceeded, retry in %(s)s s)") % {"s": wait},
-                         "code": "throttled"}
+        response.data = {
+            "detail": _("请求过于频繁，请 %(s)s 秒后重试 (rate limit exceeded, retry in %(s)s s)") % {"s": wait},
+            "code": "throttled",
+        }
     return response

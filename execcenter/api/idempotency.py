@@ -1,5 +1,6 @@
 """`Idempotency-Key` on every POST (docs/design.md §7): same key + same body → the stored answer, nothing done
 twice; same key + different body → 409. Keys are per principal (a user or a partner key)."""
+
 import datetime
 import hashlib
 import json
@@ -60,7 +61,9 @@ class IdempotentPostMixin:
         if request.method != "POST" or not key:
             return
         if len(key) > 128:
-            raise_conflict(_("Idempotency-Key 过长（最多128个字符） (Idempotency-Key too long)"), status.HTTP_400_BAD_REQUEST)
+            raise_conflict(
+                _("Idempotency-Key 过长（最多128个字符） (Idempotency-Key too long)"), status.HTTP_400_BAD_REQUEST
+            )
         digest = hashlib.sha256(request.method.encode() + request.path.encode() + b"\0" + request.body).hexdigest()
         principal = _principal(request.user)
         record = IdempotencyRecord.objects.filter(principal=principal, key=key).first()
@@ -94,7 +97,9 @@ class IdempotentPostMixin:
                 transaction.set_rollback(True)
             else:
                 body = json.loads(JSONRenderer().render(response.data)) if response.data is not None else None
-                IdempotencyRecord.objects.filter(pk=record.pk).update(status_code=response.status_code, response_body=body)
+                IdempotencyRecord.objects.filter(pk=record.pk).update(
+                    status_code=response.status_code, response_body=body
+                )
         return response
 
 

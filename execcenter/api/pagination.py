@@ -12,6 +12,7 @@ NULLs sort as the largest value on every backend (PostgreSQL's default; SQLite i
 Cursor: base64 of JSON {"r": 0|1, "p": [value, ..., pk]} (values as strings, null for NULL); a malformed or
 tampered cursor answers 404 "Invalid cursor", like DRF's.
 """
+
 import base64
 import binascii
 import json
@@ -127,9 +128,9 @@ class DefaultCursorPagination(CursorPagination):
         queryset = queryset.order_by(*self._order_by(reverse))
         if position is not None:
             queryset = queryset.filter(self._following(position, reverse))
-        results = list(queryset[:self.page_size + 1])
+        results = list(queryset[: self.page_size + 1])
         more = len(results) > self.page_size
-        self.page = results[:self.page_size]
+        self.page = results[: self.page_size]
         if reverse:
             self.page.reverse()
             self.has_next, self.has_previous = position is not None, more
@@ -185,8 +186,16 @@ class DefaultCursorPagination(CursorPagination):
                 position.append(None if value is None else field.to_python(value))
             if position[-1] is None:
                 raise ValueError("the primary key is never null")
-        except (TypeError, ValueError, KeyError, AttributeError, UnicodeError, binascii.Error, ValidationError,
-                FieldDoesNotExist, OverflowError):
+        except (
+            TypeError,
+            ValueError,
+            KeyError,
+            AttributeError,
+            UnicodeError,
+            binascii.Error,
+            ValidationError,
+            FieldDoesNotExist,
+            OverflowError,
+        ):
             raise NotFound(self.invalid_cursor_message) from None
         return reverse, position
-

@@ -10,6 +10,7 @@ A write endpoint without an entry is refused (deny by default), and tests/permis
 new endpoint cannot be forgotten. Partner keys are admitted by the same rules (their kind, actions, subtree and
 institution): the declaration is also what the API says about which keys may call an endpoint.
 """
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 

@@ -1,4 +1,5 @@
 """drf-spectacular extensions so the OpenAPI document describes our API-key authentication."""
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 
@@ -37,7 +38,9 @@ COMMON_ERRORS = {
 }
 WRITE_ERRORS = {"409": "状态不允许或 Idempotency-Key 冲突 (conflict)"}
 IDEMPOTENCY_HEADER = {
-    "name": "Idempotency-Key", "in": "header", "required": False,
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
     "description": "同一密钥同一请求体只执行一次并返回原结果；同一密钥不同请求体返回 409 (at most 128 characters)",
     "schema": {"type": "string", "maxLength": 128},
 }
@@ -55,8 +58,9 @@ def declare_common_responses(result, generator, request, public):
                 continue
             errors = dict(COMMON_ERRORS, **(WRITE_ERRORS if method in ("post", "put", "patch", "delete") else {}))
             for code, description in errors.items():
-                operation["responses"].setdefault(code, {"description": description,
-                                                         "content": {"application/json": {"schema": error_ref}}})
+                operation["responses"].setdefault(
+                    code, {"description": description, "content": {"application/json": {"schema": error_ref}}}
+                )
             if method == "post":
                 parameters = operation.setdefault("parameters", [])
                 if not any(p.get("name") == "Idempotency-Key" and p.get("in") == "header" for p in parameters):
@@ -81,5 +85,7 @@ class PolicyAutoSchema(AutoSchema):
         kinds, needed = policy.partner_may_call(action)
         roles = "、".join(str(Role(r).label) for r in sorted(rule.roles) if r in Role.values) or "—"
         keys = "、".join(str(PartnerKind(k).label) for k in kinds) + f"（{needed}）" if kinds else "—"
-        return (f"{description}\n\n权限 (permission): `{action}` {rule.label}；角色 (roles): {roles}；"
-                f"密钥 (API keys): {keys}").strip()
+        return (
+            f"{description}\n\n权限 (permission): `{action}` {rule.label}；角色 (roles): {roles}；"
+            f"密钥 (API keys): {keys}"
+        ).strip()

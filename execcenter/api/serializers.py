@@ -40,8 +40,21 @@ class AlertSerializer(serializers.ModelSerializer):
     class Meta:
         model = Alert
         fields = [
-            "id", "kind", "severity", "status", "court_code", "title", "message", "source_type", "source_id",
-            "link", "raised_at", "acknowledged_at", "action_note", "escalated_at", "resolved_at",
+            "id",
+            "kind",
+            "severity",
+            "status",
+            "court_code",
+            "title",
+            "message",
+            "source_type",
+            "source_id",
+            "link",
+            "raised_at",
+            "acknowledged_at",
+            "action_note",
+            "escalated_at",
+            "resolved_at",
         ]
 
 

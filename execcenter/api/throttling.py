@@ -5,6 +5,7 @@ both read 599 and both let their request through, which let 650 requests pass in
 whole check-and-count is one atomic step (execcenter/ratelimit.py), so exactly `num` requests pass in any `duration`
 window whatever the number of processes.
 """
+
 import logging
 
 from rest_framework.throttling import SimpleRateThrottle

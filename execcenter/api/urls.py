@@ -1,4 +1,5 @@
 """/api/v1/: each app contributes its router; the organisation's own endpoints are here."""
+
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 

@@ -1,5 +1,6 @@
 """Base API classes: every ViewSet goes through the visibility rule, the permission policy and Idempotency-Key
 handling, so no view can forget them."""
+
 from rest_framework import mixins, viewsets
 
 from .idempotency import IdempotentPostMixin
@@ -32,6 +33,11 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
-class ScopedModelViewSet(ScopedViewSetMixin, viewsets.GenericViewSet, mixins.ListModelMixin,
-                         mixins.RetrieveModelMixin, mixins.CreateModelMixin):
+class ScopedModelViewSet(
+    ScopedViewSetMixin,
+    viewsets.GenericViewSet,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+):
     """List / retrieve / create; updates go through explicit @action endpoints that call services."""

@@ -8,5 +8,15 @@ from .outbox import OutboxMessage
 from .partners import PartnerClient
 from .scoped import ScopedQuerySet
 
-__all__ = ["Alert", "AuditLog", "Court", "IdempotencyRecord", "Notification", "NotificationPreference", "Officer", "OutboxMessage",
-           "PartnerClient", "ScopedQuerySet"]
+__all__ = [
+    "Alert",
+    "AuditLog",
+    "Court",
+    "IdempotencyRecord",
+    "Notification",
+    "NotificationPreference",
+    "Officer",
+    "OutboxMessage",
+    "PartnerClient",
+    "ScopedQuerySet",
+]

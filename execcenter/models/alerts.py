@@ -16,8 +16,12 @@ class Alert(models.Model):
 
     kind = models.CharField(_("类别"), max_length=48, db_index=True)
     severity = models.CharField(_("级别"), max_length=16, choices=AlertSeverity.choices, default=AlertSeverity.WARNING)
-    status = models.CharField(_("状态"), max_length=16, choices=AlertStatus.choices, default=AlertStatus.OPEN, db_index=True)
-    court = models.ForeignKey("execcenter.Court", verbose_name=_("法院"), on_delete=models.PROTECT, related_name="alerts")
+    status = models.CharField(
+        _("状态"), max_length=16, choices=AlertStatus.choices, default=AlertStatus.OPEN, db_index=True
+    )
+    court = models.ForeignKey(
+        "execcenter.Court", verbose_name=_("法院"), on_delete=models.PROTECT, related_name="alerts"
+    )
     title = models.CharField(_("标题"), max_length=128)
     message = models.TextField(_("内容"), blank=True)
     source_type = models.CharField(_("来源对象类型"), max_length=48, blank=True)

@@ -22,7 +22,11 @@ class AuditQuerySet(models.QuerySet):
         if ids is None:
             return self
         sees_root = Court.objects.filter(parent__isnull=True, pk__in=ids).exists()
-        return self.filter(models.Q(court__in=ids) | models.Q(court__isnull=True)) if sees_root else self.filter(court__in=ids)
+        return (
+            self.filter(models.Q(court__in=ids) | models.Q(court__isnull=True))
+            if sees_root
+            else self.filter(court__in=ids)
+        )
 
 
 class AuditLog(models.Model):

@@ -74,8 +74,10 @@ def forget_subtrees(**kwargs):
     """post_save / post_delete of a Court: drop every cached subtree. A court added, moved (new parent or code) or
     removed changes the subtree of each of its ancestors, and courts are few (28 in a province, ~200 at most)."""
     try:
-        cache.delete_many([_subtree_key(pk) for pk in Court.objects.values_list("pk", flat=True)]
-                          + ([_subtree_key(kwargs["instance"].pk)] if kwargs.get("instance") is not None else []))
+        cache.delete_many(
+            [_subtree_key(pk) for pk in Court.objects.values_list("pk", flat=True)]
+            + ([_subtree_key(kwargs["instance"].pk)] if kwargs.get("instance") is not None else [])
+        )
     except Exception:  # the cache server is down: nothing cached can be served from it either
         pass
 

@@ -9,9 +9,13 @@ class Officer(models.Model):
     """Profile of a Django user who works for a court; roles decide what they may do."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer")
-    court = models.ForeignKey("execcenter.Court", verbose_name=_("所属法院"), on_delete=models.PROTECT, related_name="officers")
+    court = models.ForeignKey(
+        "execcenter.Court", verbose_name=_("所属法院"), on_delete=models.PROTECT, related_name="officers"
+    )
     name = models.CharField(_("姓名"), max_length=32)
-    roles = models.JSONField(_("角色"), default=list, help_text=_("执行法官、执行员、执行局长、值班员、指挥中心主任、审计员、系统管理员"))
+    roles = models.JSONField(
+        _("角色"), default=list, help_text=_("执行法官、执行员、执行局长、值班员、指挥中心主任、审计员、系统管理员")
+    )
     phone = models.CharField(_("电话"), max_length=20, blank=True)
     badge_no = models.CharField(_("工号"), max_length=20, blank=True)
 

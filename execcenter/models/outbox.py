@@ -5,6 +5,7 @@ With the broker down, the decision still commits and the row waits; the relay (r
 and every few seconds from beat once the broker is back) sends it and deletes it. A message sent twice
 (relay crashed between the send and the delete) is harmless: every task is idempotent.
 """
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

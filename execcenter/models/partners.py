@@ -52,7 +52,7 @@ class PartnerClient(models.Model):
         return raw_key
 
     def key_state(self, now):
-        """"ok", "revoked", "inactive" or "expired": whether the key may be used at `now` (aware datetime)."""
+        """ "ok", "revoked", "inactive" or "expired": whether the key may be used at `now` (aware datetime)."""
         if self.revoked_at is not None:
             return "revoked"
         if not self.is_active:

@@ -3,6 +3,7 @@
 Without DATABASE_URL / REDIS_URL the product runs on SQLite (WAL) + a file cache + Celery's
 filesystem broker, all under var/, so `make run` needs nothing but Python.
 """
+
 from datetime import timedelta
 from pathlib import Path
 
@@ -125,9 +126,13 @@ else:
     }
 # A streaming replica for the dashboards' heavy reads (execcenter/db.py); tests read the primary through it.
 if env.str("DATABASE_REPLICA_URL", default=""):
-    DATABASES["replica"] = {**env.db("DATABASE_REPLICA_URL"), "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
-                            "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0), "CONN_HEALTH_CHECKS": True,
-                            "TEST": {"MIRROR": "default"}}
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
 DATABASE_ROUTERS = ["execcenter.db.ReplicaRouter"]
 DB_VENDOR = DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -141,8 +146,10 @@ if REDIS_URL:
             "LOCATION": env.str("REDIS_CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="execcenter"),
             # A dead or hung Redis must fail a cache call in about a second, not hang the request (issue 16).
-            "OPTIONS": {"socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=1.0),
-                        "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2.0)},
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=1.0),
+                "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2.0),
+            },
         }
     }
 else:
@@ -169,7 +176,9 @@ LOGIN_FAILURES_PER_IP = env.int("LOGIN_FAILURES_PER_IP", default=20)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair (execcenter/lockout.py)
 AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_ACCOUNT
 AXES_HANDLER = "execcenter.lockout.LoginLockoutHandler"
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))  # an administrator can unlock sooner
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+)  # an administrator can unlock sooner
 AXES_CLIENT_IP_CALLABLE = "execcenter.clientip.client_ip"
 AXES_LOCKOUT_CALLABLE = "execcenter.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = False  # one right password must not wipe an address's record of guessing other accounts
@@ -215,8 +224,10 @@ MEDIA_URL = "/media/"
 # directory by default; any storage backend by dotted path and JSON options, e.g. an S3-compatible object store with
 # django-storages: FILE_STORAGE_BACKEND=storages.backends.s3.S3Storage FILE_STORAGE_OPTIONS='{"bucket_name": "ec-docs"}'.
 STORAGES = {
-    "default": {"BACKEND": env("FILE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
-                "OPTIONS": env.json("FILE_STORAGE_OPTIONS", default={})},
+    "default": {
+        "BACKEND": env("FILE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env.json("FILE_STORAGE_OPTIONS", default={}),
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -291,22 +302,24 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 # Choice sets that share a field name ("kind", "status") get explicit OpenAPI enum names (no naming collisions).
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
-    "PartyKindEnum": "cases.choices.PartyKind",
-    "MeasureKindEnum": "cases.choices.MeasureKind",
-    "AuctionItemKindEnum": "cases.choices.AuctionItemKind",
-    "AlertStatusEnum": "execcenter.choices.AlertStatus",
-    "AlertSeverityEnum": "execcenter.choices.AlertSeverity",
-    "PartnerKindEnum": "execcenter.choices.PartnerKind",
-    "IncidentSeverityEnum": "command.choices.IncidentSeverity",
-    "IncidentKindEnum": "command.choices.IncidentKind",
-    "IncidentEventKindEnum": "command.choices.IncidentEventKind",
-    "LinkageKindEnum": "command.choices.LinkageKind",
-    "BulletinKindEnum": "command.choices.BulletinKind",
-    "InstitutionKindEnum": "querycontrol.choices.InstitutionKind",
-    "AssetKindEnum": "querycontrol.choices.AssetKind",
-    "OrderKindEnum": "querycontrol.choices.OrderKind",
-})
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "PartyKindEnum": "cases.choices.PartyKind",
+        "MeasureKindEnum": "cases.choices.MeasureKind",
+        "AuctionItemKindEnum": "cases.choices.AuctionItemKind",
+        "AlertStatusEnum": "execcenter.choices.AlertStatus",
+        "AlertSeverityEnum": "execcenter.choices.AlertSeverity",
+        "PartnerKindEnum": "execcenter.choices.PartnerKind",
+        "IncidentSeverityEnum": "command.choices.IncidentSeverity",
+        "IncidentKindEnum": "command.choices.IncidentKind",
+        "IncidentEventKindEnum": "command.choices.IncidentEventKind",
+        "LinkageKindEnum": "command.choices.LinkageKind",
+        "BulletinKindEnum": "command.choices.BulletinKind",
+        "InstitutionKindEnum": "querycontrol.choices.InstitutionKind",
+        "AssetKindEnum": "querycontrol.choices.AssetKind",
+        "OrderKindEnum": "querycontrol.choices.OrderKind",
+    }
+)
 # Largest JSON body accepted by the API (oversized requests answer 413/400, change nothing).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 # Files per request (an incident takes at most 9 photos): more answers 413 before any is stored.

@@ -1,4 +1,5 @@
 """Celery settings (read by execcenter/celery.py with namespace CELERY)."""
+
 from celery.schedules import crontab
 from kombu import Queue
 
@@ -53,16 +54,29 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "execcenter.tasks.heartbeat", "schedule": 15.0},
     # command: overdue assistance letters hourly, indicator warnings daily, 旬调度 on the 1st/11th/21st, 月通报 on the 1st.
     "command-overdue-letters": {"task": "command.tasks.overdue_letters", "schedule": crontab(minute=5)},
-    "command-indicator-targets": {"task": "command.tasks.check_indicator_targets", "schedule": crontab(hour=6, minute=10)},
-    "command-bulletins-ten-day": {"task": "command.tasks.scheduled_bulletins", "schedule": crontab(hour=7, minute=0, day_of_month="1,11,21"), "args": ("ten_day",)},
-    "command-bulletins-monthly": {"task": "command.tasks.scheduled_bulletins", "schedule": crontab(hour=7, minute=30, day_of_month="1"), "args": ("monthly",)},
+    "command-indicator-targets": {
+        "task": "command.tasks.check_indicator_targets",
+        "schedule": crontab(hour=6, minute=10),
+    },
+    "command-bulletins-ten-day": {
+        "task": "command.tasks.scheduled_bulletins",
+        "schedule": crontab(hour=7, minute=0, day_of_month="1,11,21"),
+        "args": ("ten_day",),
+    },
+    "command-bulletins-monthly": {
+        "task": "command.tasks.scheduled_bulletins",
+        "schedule": crontab(hour=7, minute=30, day_of_month="1"),
+        "args": ("monthly",),
+    },
     # Deadlines, overdue payouts, long-pending ledger, credit-punishment removals (cases.supervision).
     "cases-scan": {"task": "cases.tasks.scan_cases", "schedule": 3600.0},
 }
 # Big screens: snapshots every 10 s (modules may be slower), duty gaps and alert escalation every minute.
 CELERY_BEAT_SCHEDULE["dashboards-refresh-snapshots"] = {
-    "task": "dashboards.tasks.refresh_snapshots", "schedule": env.float("DASHBOARDS_REFRESH_SECONDS", default=10.0),
-    "options": {"expires": 10}}
+    "task": "dashboards.tasks.refresh_snapshots",
+    "schedule": env.float("DASHBOARDS_REFRESH_SECONDS", default=10.0),
+    "options": {"expires": 10},
+}
 CELERY_BEAT_SCHEDULE["dashboards-check-duty"] = {"task": "dashboards.tasks.check_duty_posts", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["dashboards-escalate-alerts"] = {"task": "dashboards.tasks.escalate_alerts", "schedule": 60.0}
 
@@ -70,28 +84,49 @@ CELERY_BEAT_SCHEDULE["dashboards-escalate-alerts"] = {"task": "dashboards.tasks.
 # message was lost (a SIGKILLed worker's unacked message waits for the visibility timeout otherwise).
 from celery.schedules import crontab  # noqa: E402
 
-CELERY_BEAT_SCHEDULE["querycontrol-watch-expiry"] = {"task": "querycontrol.tasks.watch_expiry", "schedule": crontab(hour=6, minute=5)}
+CELERY_BEAT_SCHEDULE["querycontrol-watch-expiry"] = {
+    "task": "querycontrol.tasks.watch_expiry",
+    "schedule": crontab(hour=6, minute=5),
+}
 # 终本 re-queries (法〔2016〕373号 Art. 9): a bounded share of the due rounds every few minutes (querycontrol.services.requery).
 CELERY_BEAT_SCHEDULE["querycontrol-start-due-requeries"] = {
-    "task": "querycontrol.tasks.start_due_requeries", "schedule": 60.0 * env.int("QUERYCONTROL_REQUERY_EVERY_MINUTES", default=15)}
+    "task": "querycontrol.tasks.start_due_requeries",
+    "schedule": 60.0 * env.int("QUERYCONTROL_REQUERY_EVERY_MINUTES", default=15),
+}
 # Recovery after a fault (issue 16: settled within 60 s): the sweep runs every QUERYCONTROL_SWEEP_SECONDS and
 # re-sends a chunk or order untouched for QUERYCONTROL_CHUNK_STALE_SECONDS / QUERYCONTROL_ORDER_STALE_SECONDS
 # (base settings); worst case after a crash ≈ stale + sweep + the work itself.
 CELERY_BEAT_SCHEDULE["querycontrol-resume-stalled"] = {
-    "task": "querycontrol.tasks.resume_stalled", "schedule": env.float("QUERYCONTROL_SWEEP_SECONDS", default=10.0),
-    "options": {"expires": 30}}
+    "task": "querycontrol.tasks.resume_stalled",
+    "schedule": env.float("QUERYCONTROL_SWEEP_SECONDS", default=10.0),
+    "options": {"expires": 30},
+}
 # Transactional outbox: messages written with a decision while the broker was down go out when it is back.
 CELERY_BEAT_SCHEDULE["execcenter-relay-outbox"] = {
-    "task": "execcenter.tasks.relay_outbox", "schedule": env.float("OUTBOX_RELAY_SECONDS", default=5.0),
-    "options": {"expires": 30}}
+    "task": "execcenter.tasks.relay_outbox",
+    "schedule": env.float("OUTBOX_RELAY_SECONDS", default=5.0),
+    "options": {"expires": 30},
+}
 
 # Notifications: the outbox sweep (quiet hours ended, retries due, a dead worker's rows) every minute; early warnings
 # per judge evaluated hourly (workbench.early_warnings).
-CELERY_BEAT_SCHEDULE["execcenter-flush-notifications"] = {"task": "execcenter.tasks.flush_notifications", "schedule": 60.0,
-                                                          "options": {"expires": 60}}
-CELERY_BEAT_SCHEDULE["workbench-evaluate-warnings"] = {"task": "workbench.tasks.evaluate_warnings", "schedule": crontab(minute=20)}
-CELERY_BEAT_SCHEDULE["workbench-notify-approvals"] = {"task": "workbench.tasks.notify_approvals", "schedule": 300.0,
-                                                      "options": {"expires": 300}}
+CELERY_BEAT_SCHEDULE["execcenter-flush-notifications"] = {
+    "task": "execcenter.tasks.flush_notifications",
+    "schedule": 60.0,
+    "options": {"expires": 60},
+}
+CELERY_BEAT_SCHEDULE["workbench-evaluate-warnings"] = {
+    "task": "workbench.tasks.evaluate_warnings",
+    "schedule": crontab(minute=20),
+}
+CELERY_BEAT_SCHEDULE["workbench-notify-approvals"] = {
+    "task": "workbench.tasks.notify_approvals",
+    "schedule": 300.0,
+    "options": {"expires": 300},
+}
 # The Idempotency-Key table keeps each answer for IDEMPOTENCY_KEY_TTL_HOURS; older ones are pruned hourly.
-CELERY_BEAT_SCHEDULE["execcenter-prune-idempotency-keys"] = {"task": "execcenter.tasks.prune_idempotency_keys",
-                                                             "schedule": crontab(minute=35), "options": {"expires": 3600}}
+CELERY_BEAT_SCHEDULE["execcenter-prune-idempotency-keys"] = {
+    "task": "execcenter.tasks.prune_idempotency_keys",
+    "schedule": crontab(minute=35),
+    "options": {"expires": 3600},
+}

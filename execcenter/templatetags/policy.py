@@ -1,4 +1,5 @@
 """`{% may "case.close.request" case as can_close %}`: templates ask the one permission policy which buttons to show."""
+
 from django import template
 
 from execcenter import policy

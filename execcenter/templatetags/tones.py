@@ -4,19 +4,27 @@ Each value names its own colour (red = needs action or failed, amber = waiting /
 eight pages that used to spell out `{% if x.status == … %}red{% elif … %}` each show the same thing the same way.
 The values of the different choice sets do not collide, so one map serves them all.
 """
+
 from django import template
 
 register = template.Library()
 
 TONES = {
     "red": {
-        "critical", "high",  # alert / warning severity, incident severity
-        "failed", "rejected", "lapsed",  # control orders that did not or no longer hold
+        "critical",
+        "high",  # alert / warning severity, incident severity
+        "failed",
+        "rejected",
+        "lapsed",  # control orders that did not or no longer hold
         "overdue",  # deadline state
     },
     "amber": {
-        "warning", "medium",
-        "draft", "submitted", "approved", "sent",  # control orders on their way
+        "warning",
+        "medium",
+        "draft",
+        "submitted",
+        "approved",
+        "sent",  # control orders on their way
         "suspended",  # a case standing still
         "near",
     },

@@ -10,8 +10,19 @@ from querycontrol.models import ControlOrder, FoundAsset, Institution, QueryRequ
 class InstitutionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Institution
-        fields = ["id", "code", "name", "kind", "category", "region_code", "supported_actions", "asset_term_class",
-                  "is_active", "rate_per_second", "max_in_flight"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "category",
+            "region_code",
+            "supported_actions",
+            "asset_term_class",
+            "is_active",
+            "rate_per_second",
+            "max_in_flight",
+        ]
 
 
 class QueryRequestSerializer(serializers.ModelSerializer):
@@ -21,18 +32,42 @@ class QueryRequestSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = QueryRequest
-        fields = ["id", "uuid", "case", "case_number", "court", "respondents", "institution_kinds", "purpose",
-                  "requested_by_label", "status", "total", "done", "failed", "found", "percent", "cancel_requested",
-                  "created_at", "started_at", "finished_at", "requery", "retry_of"]
+        fields = [
+            "id",
+            "uuid",
+            "case",
+            "case_number",
+            "court",
+            "respondents",
+            "institution_kinds",
+            "purpose",
+            "requested_by_label",
+            "status",
+            "total",
+            "done",
+            "failed",
+            "found",
+            "percent",
+            "cancel_requested",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "requery",
+            "retry_of",
+        ]
         read_only_fields = fields
 
 
 class QueryRequestCreateSerializer(serializers.Serializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), help_text=_("案件"))
-    respondents = serializers.PrimaryKeyRelatedField(queryset=Party.objects.all(), many=True, required=False,
-                                                     help_text=_("被执行人（默认全部）"))
-    institution_kinds = serializers.ListField(child=serializers.ChoiceField(choices=InstitutionKind.choices), required=False,
-                                              help_text=_("机构类别（默认全部）"))
+    respondents = serializers.PrimaryKeyRelatedField(
+        queryset=Party.objects.all(), many=True, required=False, help_text=_("被执行人（默认全部）")
+    )
+    institution_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=InstitutionKind.choices),
+        required=False,
+        help_text=_("机构类别（默认全部）"),
+    )
     purpose = serializers.CharField(max_length=200, help_text=_("查询事由"))
 
     def validate_case(self, case):
@@ -48,8 +83,20 @@ class QueryResultSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = QueryResult
-        fields = ["id", "request", "respondent", "institution", "institution_code", "institution_name", "status",
-                  "attempts", "latency_ms", "error", "found_count", "answered_at"]
+        fields = [
+            "id",
+            "request",
+            "respondent",
+            "institution",
+            "institution_code",
+            "institution_name",
+            "status",
+            "attempts",
+            "latency_ms",
+            "error",
+            "found_count",
+            "answered_at",
+        ]
         read_only_fields = fields
 
 
@@ -61,9 +108,23 @@ class FoundAssetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FoundAsset
-        fields = ["id", "request", "case", "respondent", "respondent_name", "institution", "institution_code",
-                  "institution_name", "kind", "asset_ref", "description", "balance", "frozen_by_others", "available",
-                  "found_at"]
+        fields = [
+            "id",
+            "request",
+            "case",
+            "respondent",
+            "respondent_name",
+            "institution",
+            "institution_code",
+            "institution_name",
+            "kind",
+            "asset_ref",
+            "description",
+            "balance",
+            "frozen_by_others",
+            "available",
+            "found_at",
+        ]
         read_only_fields = fields
 
 
@@ -76,11 +137,41 @@ class ControlOrderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ControlOrder
-        fields = ["id", "uuid", "case", "case_number", "court", "kind", "status", "outcome", "asset", "asset_ref",
-                  "institution", "institution_code", "institution_name", "respondent", "target", "requested_amount",
-                  "effective_amount", "held_amount", "term_days", "expires_on", "queue_position", "filed_by_label",
-                  "submitted_at", "decided_by_label", "decided_at", "decision_note", "document_no", "sent_at",
-                  "completed_at", "attempts", "institution_ref", "message", "created_at"]
+        fields = [
+            "id",
+            "uuid",
+            "case",
+            "case_number",
+            "court",
+            "kind",
+            "status",
+            "outcome",
+            "asset",
+            "asset_ref",
+            "institution",
+            "institution_code",
+            "institution_name",
+            "respondent",
+            "target",
+            "requested_amount",
+            "effective_amount",
+            "held_amount",
+            "term_days",
+            "expires_on",
+            "queue_position",
+            "filed_by_label",
+            "submitted_at",
+            "decided_by_label",
+            "decided_at",
+            "decision_note",
+            "document_no",
+            "sent_at",
+            "completed_at",
+            "attempts",
+            "institution_ref",
+            "message",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -88,8 +179,9 @@ class ControlOrderCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=OrderKind.choices)
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), required=False)
     asset = serializers.PrimaryKeyRelatedField(queryset=FoundAsset.objects.all(), required=False)
-    target = serializers.PrimaryKeyRelatedField(queryset=ControlOrder.objects.all(), required=False,
-                                                help_text=_("续冻、解冻、扣划所针对的原冻结/查封"))
+    target = serializers.PrimaryKeyRelatedField(
+        queryset=ControlOrder.objects.all(), required=False, help_text=_("续冻、解冻、扣划所针对的原冻结/查封")
+    )
     amount = MoneyAmountField(allow_zero=True, required=False)
     term_days = serializers.IntegerField(required=False, min_value=1)
     submit = serializers.BooleanField(default=True, help_text=_("直接提交审批（否则保存为草稿）"))

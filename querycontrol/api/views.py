@@ -4,6 +4,7 @@ Visibility, partner action scopes and Idempotency-Key come from execcenter.api.v
 institution-scoped partner key (PartnerClient.institution_code, a bank or registry gateway) sees and
 answers only its own institution's tasks; everything else is absent for it (404).
 """
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -72,13 +73,20 @@ class QueryRequestViewSet(InstitutionScopedMixin, ScopedModelViewSet):
     policy_read = "query.read"
     policy_actions = {"create": "query.start", "cancel": "query.cancel", "retry": "query.start"}
 
-    @extend_schema(request=s.QueryRequestCreateSerializer, responses={201: s.QueryRequestSerializer, 200: s.QueryRequestSerializer})
+    @extend_schema(
+        request=s.QueryRequestCreateSerializer, responses={201: s.QueryRequestSerializer, 200: s.QueryRequestSerializer}
+    )
     def create(self, request, *args, **kwargs):
         """201 with a new request, or 200 with the one already running for the same case, respondents and kinds."""
         data = _input(self, s.QueryRequestCreateSerializer)
-        qr, created = query_services.submit_query(request.user, data["case"], purpose=data["purpose"],
-                                                  respondents=data.get("respondents"), kinds=data.get("institution_kinds"),
-                                                  request=request)
+        qr, created = query_services.submit_query(
+            request.user,
+            data["case"],
+            purpose=data["purpose"],
+            respondents=data.get("respondents"),
+            kinds=data.get("institution_kinds"),
+            request=request,
+        )
         return Response(self.get_serializer(qr).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(request=None, responses=s.QueryRequestSerializer)
@@ -129,8 +137,13 @@ class ControlOrderViewSet(InstitutionScopedMixin, ScopedModelViewSet):
     ordering_fields = ["id", "created_at", "expires_on"]
     ordering = "-id"
     policy_read = "order.read"
-    policy_actions = {"create": "order.file", "submit": "order.submit", "approve": "order.decide", "reject": "order.decide",
-                      "answer": "order.answer"}
+    policy_actions = {
+        "create": "order.file",
+        "submit": "order.submit",
+        "approve": "order.decide",
+        "reject": "order.decide",
+        "answer": "order.answer",
+    }
 
     def _done(self, order, code=status.HTTP_200_OK):
         return Response(self.get_serializer(ControlOrder.objects.get(pk=order.pk)).data, status=code)
@@ -138,9 +151,17 @@ class ControlOrderViewSet(InstitutionScopedMixin, ScopedModelViewSet):
     @extend_schema(request=s.ControlOrderCreateSerializer, responses={201: s.ControlOrderSerializer})
     def create(self, request, *args, **kwargs):
         data = _input(self, s.ControlOrderCreateSerializer)
-        order = order_services.file_order(request.user, data["kind"], case=data.get("case"), asset=data.get("asset"),
-                                          target=data.get("target"), amount=data.get("amount"),
-                                          term_days=data.get("term_days"), submit=data["submit"], request=request)
+        order = order_services.file_order(
+            request.user,
+            data["kind"],
+            case=data.get("case"),
+            asset=data.get("asset"),
+            target=data.get("target"),
+            amount=data.get("amount"),
+            term_days=data.get("term_days"),
+            submit=data["submit"],
+            request=request,
+        )
         return self._done(order, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.ControlOrderSerializer)
@@ -152,13 +173,17 @@ class ControlOrderViewSet(InstitutionScopedMixin, ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         data = _input(self, s.DecisionSerializer)
-        return self._done(order_services.approve_order(request.user, self.get_object(), note=data["note"], request=request))
+        return self._done(
+            order_services.approve_order(request.user, self.get_object(), note=data["note"], request=request)
+        )
 
     @extend_schema(request=s.DecisionSerializer, responses=s.ControlOrderSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         data = _input(self, s.DecisionSerializer)
-        return self._done(order_services.reject_order(request.user, self.get_object(), note=data["note"], request=request))
+        return self._done(
+            order_services.reject_order(request.user, self.get_object(), note=data["note"], request=request)
+        )
 
     @extend_schema(request=s.AnswerSerializer, responses=s.ControlOrderSerializer)
     @action(detail=True, methods=["post"])
@@ -166,8 +191,13 @@ class ControlOrderViewSet(InstitutionScopedMixin, ScopedModelViewSet):
         """For the institution's gateway: its answer to an order it received (once; repeats change nothing)."""
         data = _input(self, s.AnswerSerializer)
         expires = data.get("expires_on")
-        result = ControlResult(status=data["status"], requested_amount=data["requested_amount"],
-                               effective_amount=data["effective_amount"], expires_on=expires.isoformat() if expires else None,
-                               queue_position=data.get("queue_position"), institution_ref=data["institution_ref"],
-                               message=data["message"])
+        result = ControlResult(
+            status=data["status"],
+            requested_amount=data["requested_amount"],
+            effective_amount=data["effective_amount"],
+            expires_on=expires.isoformat() if expires else None,
+            queue_position=data.get("queue_position"),
+            institution_ref=data["institution_ref"],
+            message=data["message"],
+        )
         return self._done(sending.answer_order(request.user, self.get_object(), result, request=request))

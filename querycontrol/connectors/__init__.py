@@ -4,6 +4,7 @@ QUERYCONTROL_CONNECTOR = "simulator" (default; in-process simulated outside worl
 HTTP to QUERYCONTROL_HTTP_BASE_URL, a real gateway or `manage.py serve_simulator`). Callers only see
 the interface in `base.py`.
 """
+
 from functools import lru_cache
 
 from django.conf import settings
@@ -21,8 +22,15 @@ from .base import (  # noqa: F401  (re-exported: callers import from querycontro
 )
 
 __all__ = [
-    "Connector", "ConnectorError", "ConnectorTimeout", "ControlResult", "FoundAsset", "Party",
-    "PermanentConnectorError", "TransientConnectorError", "get_connector",
+    "Connector",
+    "ConnectorError",
+    "ConnectorTimeout",
+    "ControlResult",
+    "FoundAsset",
+    "Party",
+    "PermanentConnectorError",
+    "TransientConnectorError",
+    "get_connector",
 ]
 
 

@@ -5,6 +5,7 @@ reads the simulator's tables. Every call that changes something carries `idempot
 order's UUID): an institution that has seen the key returns its first answer, so a retried or
 redelivered task never freezes or deducts twice.
 """
+
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -135,29 +136,74 @@ class Connector(ABC):
         self, institution_code, asset_ref, amount, *, term_days, case_number, court_code, idempotency_key, attempt=1
     ) -> ControlResult:
         """Freeze up to `amount` (done / partial with the amount actually frozen / queued behind others)."""
-        return self._control("freeze", institution_code, asset_ref, amount=amount, term_days=term_days, case_number=case_number,
-                             court_code=court_code, idempotency_key=idempotency_key, attempt=attempt)
+        return self._control(
+            "freeze",
+            institution_code,
+            asset_ref,
+            amount=amount,
+            term_days=term_days,
+            case_number=case_number,
+            court_code=court_code,
+            idempotency_key=idempotency_key,
+            attempt=attempt,
+        )
 
-    def renew(self, institution_code, asset_ref, *, term_days, case_number, court_code, idempotency_key, attempt=1) -> ControlResult:
+    def renew(
+        self, institution_code, asset_ref, *, term_days, case_number, court_code, idempotency_key, attempt=1
+    ) -> ControlResult:
         """Extend this case's freeze / seal on the asset by `term_days`; only before it has expired."""
-        return self._control("renew", institution_code, asset_ref, term_days=term_days, case_number=case_number,
-                             court_code=court_code, idempotency_key=idempotency_key, attempt=attempt)
+        return self._control(
+            "renew",
+            institution_code,
+            asset_ref,
+            term_days=term_days,
+            case_number=case_number,
+            court_code=court_code,
+            idempotency_key=idempotency_key,
+            attempt=attempt,
+        )
 
     def unfreeze(
         self, institution_code, asset_ref, amount, *, case_number, court_code, idempotency_key, attempt=1
     ) -> ControlResult:
         """Release `amount` (None = all) of this case's freeze / seal; queued ones behind it move up."""
-        return self._control("unfreeze", institution_code, asset_ref, amount=amount, case_number=case_number,
-                             court_code=court_code, idempotency_key=idempotency_key, attempt=attempt)
+        return self._control(
+            "unfreeze",
+            institution_code,
+            asset_ref,
+            amount=amount,
+            case_number=case_number,
+            court_code=court_code,
+            idempotency_key=idempotency_key,
+            attempt=attempt,
+        )
 
     def deduct(
         self, institution_code, asset_ref, amount, *, case_number, court_code, idempotency_key, attempt=1
     ) -> ControlResult:
         """Transfer up to `amount` out of the funds frozen for this same case (never other money)."""
-        return self._control("deduct", institution_code, asset_ref, amount=amount, case_number=case_number,
-                             court_code=court_code, idempotency_key=idempotency_key, attempt=attempt)
+        return self._control(
+            "deduct",
+            institution_code,
+            asset_ref,
+            amount=amount,
+            case_number=case_number,
+            court_code=court_code,
+            idempotency_key=idempotency_key,
+            attempt=attempt,
+        )
 
-    def seal(self, institution_code, asset_ref, *, term_days, case_number, court_code, idempotency_key, attempt=1) -> ControlResult:
+    def seal(
+        self, institution_code, asset_ref, *, term_days, case_number, court_code, idempotency_key, attempt=1
+    ) -> ControlResult:
         """Seal (查封) a non-cash asset: done, or queued (轮候查封) behind an earlier seal."""
-        return self._control("seal", institution_code, asset_ref, term_days=term_days, case_number=case_number,
-                             court_code=court_code, idempotency_key=idempotency_key, attempt=attempt)
+        return self._control(
+            "seal",
+            institution_code,
+            asset_ref,
+            term_days=term_days,
+            case_number=case_number,
+            court_code=court_code,
+            idempotency_key=idempotency_key,
+            attempt=attempt,
+        )

@@ -6,6 +6,7 @@ of acting twice. Failures map onto the interface's errors: a timeout or 504 → 
 connection errors, 429 and 5xx → TransientConnectorError (retry with backoff), other 4xx →
 PermanentConnectorError (never retried).
 """
+
 import json
 import socket
 import threading
@@ -58,9 +59,7 @@ class HTTPConnector(Connector):
             if time.monotonic() - self._gateways_loaded > self.GATEWAY_CACHE_SECONDS:
                 from querycontrol.models import Institution
 
-                self._gateways = dict(
-                    Institution.objects.exclude(gateway_url="").values_list("code", "gateway_url")
-                )
+                self._gateways = dict(Institution.objects.exclude(gateway_url="").values_list("code", "gateway_url"))
                 self._gateways_loaded = time.monotonic()
             return self._gateways
 
@@ -69,9 +68,7 @@ class HTTPConnector(Connector):
 
     # --- transport ---------------------------------------------------------------------------
 
-    def _post(
-        self, path: str, payload: dict, *, idempotency_key: str | None = None, base: str | None = None
-    ) -> dict:
+    def _post(self, path: str, payload: dict, *, idempotency_key: str | None = None, base: str | None = None) -> dict:
         timeout = self.timeout
         headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
         if idempotency_key:
@@ -109,7 +106,11 @@ class HTTPConnector(Connector):
     def query(self, institution_code, party: Party, *, request_ref, attempt=1):
         data = self._post(
             self._institution_path(institution_code, "query"),
-            {"party": {"name": party.name, "id_number": party.id_number}, "request_ref": request_ref, "attempt": attempt},
+            {
+                "party": {"name": party.name, "id_number": party.id_number},
+                "request_ref": request_ref,
+                "attempt": attempt,
+            },
             base=self._base_for(institution_code),
         )
         return validation.query_answer(data)
@@ -119,7 +120,9 @@ class HTTPConnector(Connector):
         own = self._gateway_urls()
         direct = [c for c in codes if c in own]
         results = self._query_each(direct, party, request_ref=request_ref, attempt=attempt) if direct else {}
-        results.update(self._query_batch([c for c in codes if c not in own], party, request_ref=request_ref, attempt=attempt))
+        results.update(
+            self._query_batch([c for c in codes if c not in own], party, request_ref=request_ref, attempt=attempt)
+        )
         return results
 
     def _query_batch(self, codes, party, *, request_ref, attempt):
@@ -175,7 +178,9 @@ class HTTPConnector(Connector):
         if term_days is not None:
             payload["term_days"] = int(term_days)
         data = self._post(
-            self._institution_path(institution_code, action), payload,
-            idempotency_key=str(idempotency_key), base=self._base_for(institution_code),
+            self._institution_path(institution_code, action),
+            payload,
+            idempotency_key=str(idempotency_key),
+            base=self._base_for(institution_code),
         )
         return validation.control_result(data)

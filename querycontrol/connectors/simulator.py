@@ -4,6 +4,7 @@ It calls `simulator.services` directly and translates the simulator's answers an
 the connector interface, exactly as the HTTP connector does for a gateway. Only this module and the
 HTTP server in simulator/ know that the simulator exists.
 """
+
 from simulator import services
 from simulator.exceptions import SimulatedFailure, SimulatedRefusal, SimulatedTimeout, SimulatorError
 
@@ -32,7 +33,9 @@ def translate(exc: SimulatorError) -> ConnectorError:
 class SimulatorConnector(Connector):
     def query(self, institution_code, party: Party, *, request_ref, attempt=1):
         try:
-            rows = services.query(institution_code, party.id_number, party.name, request_ref=request_ref, attempt=attempt)
+            rows = services.query(
+                institution_code, party.id_number, party.name, request_ref=request_ref, attempt=attempt
+            )
         except SimulatorError as exc:
             raise translate(exc) from exc
         return validation.assets(rows)
@@ -41,7 +44,10 @@ class SimulatorConnector(Connector):
         answers = services.query_many(
             institution_codes, party.id_number, party.name, request_ref=request_ref, attempt=attempt
         )
-        return {code: translate(rows) if isinstance(rows, SimulatorError) else _checked(rows) for code, rows in answers.items()}
+        return {
+            code: translate(rows) if isinstance(rows, SimulatorError) else _checked(rows)
+            for code, rows in answers.items()
+        }
 
     def _control(self, action, institution_code, asset_ref, **kwargs) -> ControlResult:
         try:
@@ -69,9 +75,19 @@ def publish(institutions, *, reset_behaviour: bool = False) -> int:
     from simulator import institutions as sim_institutions
 
     return sim_institutions.register(
-        [{"code": i.code, "name": i.name, "kind": i.kind, "category": i.category, "region_code": i.region_code,
-          "supported_actions": list(i.supported_actions), "term_years": i.term_years, "is_active": i.is_active}
-         for i in institutions],
+        [
+            {
+                "code": i.code,
+                "name": i.name,
+                "kind": i.kind,
+                "category": i.category,
+                "region_code": i.region_code,
+                "supported_actions": list(i.supported_actions),
+                "term_years": i.term_years,
+                "is_active": i.is_active,
+            }
+            for i in institutions
+        ],
         reset_behaviour=reset_behaviour,
     )
 

@@ -9,6 +9,7 @@ Amounts: Decimal yuan, at most 2 decimal places, 0 ≤ amount ≤ MAX_AMOUNT (wh
 16 digits, 2 of them decimals). A JSON number is read through its decimal text (1.1 → 1.10, not the
 binary float's 1.100000000000000088…).
 """
+
 import datetime
 from decimal import Decimal
 
@@ -42,7 +43,9 @@ def amount(value, name, *, required=True):
         # The product's one amount parser (execcenter.money): 2 decimals at most, never rounded away.
         number = parse_amount(value, allow_zero=True, allow_negative=True)
     except ValidationError as exc:
-        raise InvalidAnswer(f"金额 {name} 无法识别：{str(value)[:40]}：{exc.messages[0]} ({name} is not an amount)") from None
+        raise InvalidAnswer(
+            f"金额 {name} 无法识别：{str(value)[:40]}：{exc.messages[0]} ({name} is not an amount)"
+        ) from None
     if number < 0 or number > MAX_AMOUNT:
         raise InvalidAnswer(f"金额 {name} 超出范围：{str(value)[:40]} ({name} out of range)")
     return number

@@ -1,4 +1,5 @@
 """Assisting institutions (查控协助单位): banks and registries that answer network queries and orders."""
+
 import datetime
 
 from django.db import models

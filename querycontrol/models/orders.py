@@ -3,6 +3,7 @@
 Every change of `status` is a compare-and-swap in querycontrol.services.orders; `uuid` is the
 idempotency key sent to the institution, so a retried send never freezes or deducts twice.
 """
+
 import uuid
 
 from django.conf import settings
@@ -39,18 +40,35 @@ class ControlOrderQuerySet(ScopedQuerySet):
 
 class ControlOrder(models.Model):
     uuid = models.UUIDField(_("幂等键"), default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="control_orders")
-    court = models.ForeignKey("execcenter.Court", verbose_name=_("执行法院"), on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="control_orders"
+    )
+    court = models.ForeignKey(
+        "execcenter.Court", verbose_name=_("执行法院"), on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(_("措施"), max_length=16, choices=OrderKind.choices)
-    status = models.CharField(_("状态"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.DRAFT, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.DRAFT, db_index=True
+    )
     outcome = models.CharField(_("执行结果"), max_length=20, choices=OrderOutcome.choices, blank=True)
-    asset = models.ForeignKey("querycontrol.FoundAsset", verbose_name=_("财产"), on_delete=models.PROTECT, related_name="orders")
-    institution = models.ForeignKey("querycontrol.Institution", verbose_name=_("协助单位"), on_delete=models.PROTECT,
-                                    related_name="orders")
-    respondent = models.ForeignKey("cases.Party", verbose_name=_("被执行人"), on_delete=models.PROTECT, related_name="+")
+    asset = models.ForeignKey(
+        "querycontrol.FoundAsset", verbose_name=_("财产"), on_delete=models.PROTECT, related_name="orders"
+    )
+    institution = models.ForeignKey(
+        "querycontrol.Institution", verbose_name=_("协助单位"), on_delete=models.PROTECT, related_name="orders"
+    )
+    respondent = models.ForeignKey(
+        "cases.Party", verbose_name=_("被执行人"), on_delete=models.PROTECT, related_name="+"
+    )
     # renew / unfreeze / deduct act on an earlier freeze or seal of the same case.
-    target = models.ForeignKey("self", verbose_name=_("原冻结/查封"), null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="follow_ups")
+    target = models.ForeignKey(
+        "self",
+        verbose_name=_("原冻结/查封"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+    )
     requested_amount = MoneyField(_("申请金额"), default=0)
     # What the institution actually froze / deducted / released (partial freeze: less than requested).
     effective_amount = MoneyField(_("实际金额"), default=0)
@@ -59,12 +77,24 @@ class ControlOrder(models.Model):
     term_days = models.PositiveIntegerField(_("期限(天)"), null=True, blank=True)
     expires_on = models.DateField(_("到期日"), null=True, blank=True, db_index=True)
     queue_position = models.PositiveIntegerField(_("轮候顺位"), null=True, blank=True)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     filed_by_label = models.CharField(_("承办人"), max_length=64)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     decided_by_label = models.CharField(_("审批人"), max_length=64, blank=True)
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
@@ -88,7 +118,9 @@ class ControlOrder(models.Model):
             models.CheckConstraint(condition=models.Q(requested_amount__gte=0), name="order_requested_not_negative"),
             models.CheckConstraint(condition=models.Q(effective_amount__gte=0), name="order_effective_not_negative"),
             models.CheckConstraint(condition=models.Q(held_amount__gte=0), name="order_held_not_negative"),
-            models.UniqueConstraint(fields=["document_no"], condition=~models.Q(document_no=""), name="uniq_order_document_no"),
+            models.UniqueConstraint(
+                fields=["document_no"], condition=~models.Q(document_no=""), name="uniq_order_document_no"
+            ),
         ]
         indexes = [
             models.Index(fields=["court", "status", "-created_at"]),

@@ -3,6 +3,7 @@
 Progress is kept as counters on the request row (updated with F() expressions by the chunk tasks), so
 the browser and the big screen read one row and never the Celery result backend (docs/design.md §7).
 """
+
 import uuid
 
 from django.conf import settings
@@ -22,21 +23,39 @@ class QueryRequestQuerySet(ScopedQuerySet):
 
 
 class QueryRequest(models.Model):
-    """"What do these respondents own?", asked of every institution of the chosen kinds for one case."""
+    """ "What do these respondents own?", asked of every institution of the chosen kinds for one case."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="query_requests")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="query_requests"
+    )
     # The case's court, kept on the row so that screens filter by court without a join.
-    court = models.ForeignKey("execcenter.Court", verbose_name=_("执行法院"), on_delete=models.PROTECT, related_name="+")
+    court = models.ForeignKey(
+        "execcenter.Court", verbose_name=_("执行法院"), on_delete=models.PROTECT, related_name="+"
+    )
     respondents = models.ManyToManyField("cases.Party", verbose_name=_("被查询人"), related_name="+")
     institution_kinds = models.JSONField(_("查询机构类别"), default=list, blank=True, help_text=_("为空表示全部类别"))
     purpose = models.CharField(_("查询事由"), max_length=200)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
-    requested_by_partner = models.ForeignKey("execcenter.PartnerClient", verbose_name=_("发起系统"), null=True, blank=True,
-                                             on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_by_partner = models.ForeignKey(
+        "execcenter.PartnerClient",
+        verbose_name=_("发起系统"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     requested_by_label = models.CharField(_("发起人"), max_length=64)
-    status = models.CharField(_("状态"), max_length=16, choices=QueryStatus.choices, default=QueryStatus.QUEUED, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=QueryStatus.choices, default=QueryStatus.QUEUED, db_index=True
+    )
     total = models.PositiveIntegerField(_("应查询数"), default=0)
     done = models.PositiveIntegerField(_("已反馈数"), default=0)
     failed = models.PositiveIntegerField(_("失败数"), default=0)
@@ -46,10 +65,17 @@ class QueryRequest(models.Model):
     cancel_requested = models.BooleanField(_("已请求取消"), default=False)
     # The 终本 re-query round this query answers (法〔2016〕373号 Art. 9), and the query whose failed institutions
     # this one asks again; both NULL for an ordinary query.
-    requery = models.ForeignKey("cases.RequerySchedule", verbose_name=_("终本定期查询轮次"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="query_requests")
-    retry_of = models.ForeignKey("self", verbose_name=_("重查原查询"), null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="retries")
+    requery = models.ForeignKey(
+        "cases.RequerySchedule",
+        verbose_name=_("终本定期查询轮次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="query_requests",
+    )
+    retry_of = models.ForeignKey(
+        "self", verbose_name=_("重查原查询"), null=True, blank=True, on_delete=models.PROTECT, related_name="retries"
+    )
     # Set while the request is queued or running, NULL afterwards: the unique index makes a second
     # identical submission (double click, retried POST) find the running one instead of a new fan-out.
     active_fingerprint = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
@@ -110,9 +136,12 @@ class QueryResult(models.Model):
     """One institution's answer about one respondent."""
 
     request = models.ForeignKey(QueryRequest, on_delete=models.CASCADE, related_name="results")
-    respondent = models.ForeignKey("cases.Party", verbose_name=_("被查询人"), on_delete=models.PROTECT, related_name="+")
-    institution = models.ForeignKey("querycontrol.Institution", verbose_name=_("协助单位"), on_delete=models.PROTECT,
-                                    related_name="query_results")
+    respondent = models.ForeignKey(
+        "cases.Party", verbose_name=_("被查询人"), on_delete=models.PROTECT, related_name="+"
+    )
+    institution = models.ForeignKey(
+        "querycontrol.Institution", verbose_name=_("协助单位"), on_delete=models.PROTECT, related_name="query_results"
+    )
     status = models.CharField(_("结果"), max_length=16, choices=QueryResultStatus.choices)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=1)
     latency_ms = models.PositiveIntegerField(_("响应时间(毫秒)"), default=0)
@@ -140,11 +169,16 @@ class FoundAsset(models.Model):
     """An account or asset an institution reported for a respondent (balance as of `found_at`)."""
 
     request = models.ForeignKey(QueryRequest, on_delete=models.CASCADE, related_name="assets")
-    case = models.ForeignKey("cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="found_assets")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="found_assets"
+    )
     court = models.ForeignKey("execcenter.Court", on_delete=models.PROTECT, related_name="+")
-    respondent = models.ForeignKey("cases.Party", verbose_name=_("被执行人"), on_delete=models.PROTECT, related_name="+")
-    institution = models.ForeignKey("querycontrol.Institution", verbose_name=_("协助单位"), on_delete=models.PROTECT,
-                                    related_name="found_assets")
+    respondent = models.ForeignKey(
+        "cases.Party", verbose_name=_("被执行人"), on_delete=models.PROTECT, related_name="+"
+    )
+    institution = models.ForeignKey(
+        "querycontrol.Institution", verbose_name=_("协助单位"), on_delete=models.PROTECT, related_name="found_assets"
+    )
     kind = models.CharField(_("财产类别"), max_length=16, choices=AssetKind.choices, db_index=True)
     asset_ref = models.CharField(_("账号/权证号"), max_length=64)
     description = models.CharField(_("财产描述"), max_length=200, blank=True)
@@ -160,7 +194,9 @@ class FoundAsset(models.Model):
         verbose_name_plural = _("查询到的财产")
         ordering = ["kind", "-balance", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["request", "respondent", "institution", "asset_ref"], name="uniq_found_asset"),
+            models.UniqueConstraint(
+                fields=["request", "respondent", "institution", "asset_ref"], name="uniq_found_asset"
+            ),
         ]
         indexes = [models.Index(fields=["court", "-found_at"]), models.Index(fields=["case", "kind"])]
 

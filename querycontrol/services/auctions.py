@@ -6,6 +6,7 @@ never auctioned. When the item sells, the seal is released: an unfreeze order fo
 submitted for approval (the four-eyes rule of every control order) by whoever recorded the sale; a withdrawn or
 unsold item keeps its seal.
 """
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -20,16 +21,23 @@ from . import orders as order_services
 
 # Money is deducted (扣划), not sold.
 NOT_AUCTIONED = {AssetKind.DEPOSIT, AssetKind.PAYMENT, AssetKind.PROVIDENT_FUND, AssetKind.INSURANCE}
-ITEM_KIND = {AssetKind.REAL_ESTATE: AuctionItemKind.REAL_ESTATE, AssetKind.VEHICLE: AuctionItemKind.MOVABLE,
-             AssetKind.SHIP: AuctionItemKind.MOVABLE, AssetKind.EQUITY: AuctionItemKind.OTHER_RIGHT,
-             AssetKind.SECURITIES: AuctionItemKind.OTHER_RIGHT}
+ITEM_KIND = {
+    AssetKind.REAL_ESTATE: AuctionItemKind.REAL_ESTATE,
+    AssetKind.VEHICLE: AuctionItemKind.MOVABLE,
+    AssetKind.SHIP: AuctionItemKind.MOVABLE,
+    AssetKind.EQUITY: AuctionItemKind.OTHER_RIGHT,
+    AssetKind.SECURITIES: AuctionItemKind.OTHER_RIGHT,
+}
 
 
 def auctionable(order):
     """Can this order's asset be put up for auction now? (holding seal/freeze of a non-money asset, not already
     on an item that is not withdrawn)."""
-    return (order.is_holding and order.asset.kind not in NOT_AUCTIONED
-            and not AuctionLot.objects.filter(order=order).exclude(item__status=AuctionItemStatus.WITHDRAWN).exists())
+    return (
+        order.is_holding
+        and order.asset.kind not in NOT_AUCTIONED
+        and not AuctionLot.objects.filter(order=order).exclude(item__status=AuctionItemStatus.WITHDRAWN).exists()
+    )
 
 
 @transaction.atomic
@@ -47,15 +55,28 @@ def item_from_control(actor, order, *, name, appraisal_value, appraised_on, kind
     if case is not None and case.pk != order.case_id:
         raise RuleViolation(_("该查封/冻结不属于本案 (the seal belongs to another case)"), code="order_other_case")
     if not order.is_holding:
-        raise RuleViolation(_("只有正在生效的查封/冻结财产可以拍卖 (only a seal or freeze in force can be auctioned)"),
-                            code="not_holding")
+        raise RuleViolation(
+            _("只有正在生效的查封/冻结财产可以拍卖 (only a seal or freeze in force can be auctioned)"),
+            code="not_holding",
+        )
     if order.asset.kind in NOT_AUCTIONED:
-        raise RuleViolation(_("资金类财产应扣划，不能拍卖 (money is deducted, not auctioned)"), code="deduct_not_auction")
+        raise RuleViolation(
+            _("资金类财产应扣划，不能拍卖 (money is deducted, not auctioned)"), code="deduct_not_auction"
+        )
     if AuctionLot.objects.filter(order=order).exclude(item__status=AuctionItemStatus.WITHDRAWN).exists():
-        raise RuleViolation(_("该财产已在拍卖中或已拍卖 (the asset is already up for auction)"), code="already_auctioned")
+        raise RuleViolation(
+            _("该财产已在拍卖中或已拍卖 (the asset is already up for auction)"), code="already_auctioned"
+        )
     kind = kind or ITEM_KIND.get(order.asset.kind, AuctionItemKind.OTHER_RIGHT)
-    item = case_auctions.add_item(order.case, name=name, kind=kind, appraisal_value=appraisal_value, appraised_on=appraised_on,
-                                  actor=actor, request=request)
+    item = case_auctions.add_item(
+        order.case,
+        name=name,
+        kind=kind,
+        appraisal_value=appraisal_value,
+        appraised_on=appraised_on,
+        actor=actor,
+        request=request,
+    )
     AuctionLot.objects.create(item=item, order=order)
     return item
 

@@ -1,6 +1,7 @@
 """What a case transfer (cases.transfers) needs from query and control: work in flight blocks the move, and the
 court copied on query requests, found assets and control orders follows the case (the screens count a case's
 queries, finds and freezes at its current court; the receiving court's approvers decide its orders)."""
+
 from django.utils.translation import gettext as _
 
 from querycontrol.models import ControlOrder, FoundAsset, QueryRequest

@@ -8,6 +8,7 @@ rate limiter decides which institutions may be asked now, the others wait for th
 `latency_ms` of a result is the time its batch took: an upper bound of that institution's own
 latency (the interface reports answers per batch, not per member).
 """
+
 import os
 import threading
 import time
@@ -60,9 +61,15 @@ def _ask_batch(connector, codes, party, request_ref, attempt):
     out = {}
     for code in codes:
         got = answers.get(code, TransientConnectorError("no answer in batch"))
-        if not isinstance(got, ConnectorError) and not (isinstance(got, list) and all(isinstance(a, FoundAsset) for a in got)):
+        if not isinstance(got, ConnectorError) and not (
+            isinstance(got, list) and all(isinstance(a, FoundAsset) for a in got)
+        ):
             got = InvalidAnswer("connector returned no asset list")  # a transport bug, confined to this institution
-        out[code] = Answer(error=got, latency_ms=latency) if isinstance(got, ConnectorError) else Answer(assets=got, latency_ms=latency)
+        out[code] = (
+            Answer(error=got, latency_ms=latency)
+            if isinstance(got, ConnectorError)
+            else Answer(assets=got, latency_ms=latency)
+        )
     return out
 
 
@@ -92,13 +99,15 @@ def run_queries(connector, institutions, party: Party, *, request_ref, attempt=1
         grant = limiter.acquire([limits[c] for c in waiting])
         if grant.granted:
             size = -(-len(grant.granted) // max(1, n))
-            groups = [grant.granted[i:i + size] for i in range(0, len(grant.granted), size)]
+            groups = [grant.granted[i : i + size] for i in range(0, len(grant.granted), size)]
             try:
                 if n <= 1 or len(groups) == 1:
                     results = [_ask_batch(connector, g, party, request_ref, attempt) for g in groups]
                 else:
                     pool = _executor()
-                    futures = [pool.submit(_ask_batch_in_pool, connector, g, party, request_ref, attempt) for g in groups]
+                    futures = [
+                        pool.submit(_ask_batch_in_pool, connector, g, party, request_ref, attempt) for g in groups
+                    ]
                     results = [f.result() for f in futures]
             finally:
                 limiter.release(grant)

@@ -7,6 +7,7 @@ win, and a move the table does not list is a programming error, refused before i
 
 A queued freeze (轮候冻结) taking effect stays `done` (only its outcome changes): it is not a move.
 """
+
 from django.utils import timezone
 
 from querycontrol.choices import OrderStatus

@@ -1,5 +1,6 @@
 """Document numbers of rulings and assistance notices: the case number with a serial suffix,
 （2024）宁0105执123号之一, 之二, … — one series per case, as court rulings in one case are numbered."""
+
 from querycontrol.models import ControlOrder
 
 DIGITS = "零一二三四五六七八九"
@@ -14,7 +15,13 @@ def chinese_number(n):
     if n < 100:
         return DIGITS[n // 10] + "十" + (DIGITS[n % 10] if n % 10 else "")
     rest = n % 100
-    tail = "" if rest == 0 else ("零" + DIGITS[rest] if rest < 10 else (DIGITS[rest // 10] + "十" + (DIGITS[rest % 10] if rest % 10 else "")))
+    tail = (
+        ""
+        if rest == 0
+        else (
+            "零" + DIGITS[rest] if rest < 10 else (DIGITS[rest // 10] + "十" + (DIGITS[rest % 10] if rest % 10 else ""))
+        )
+    )
     return DIGITS[n // 100] + "百" + tail
 
 

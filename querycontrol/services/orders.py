@@ -5,6 +5,7 @@ retried, redelivered after a crash or run twice gets the institution's first ans
 applied to our rows in one transaction guarded by `status=SENT`, so it is applied once; and the
 deduction's receipt is booked with reference "deduct:<uuid>", which the case ledger books once.
 """
+
 from decimal import Decimal
 
 from django.db import transaction
@@ -81,10 +82,19 @@ def _validate(order, case):
         if kind == OrderKind.FREEZE and not is_cash:
             raise RuleViolation(_("该财产应查封而非冻结 (seal this asset, do not freeze it)"), code="seal_not_freeze")
         if kind == OrderKind.SEAL and is_cash:
-            raise RuleViolation(_("资金账户应冻结而非查封 (freeze this account, do not seal it)"), code="freeze_not_seal")
-        if ControlOrder.objects.filter(case=case, asset__institution=inst, asset__asset_ref=asset.asset_ref).counting_against_limit().exclude(pk=order.pk).exists():
-            raise RuleViolation(_("本案对该财产已有冻结/查封，请续冻、解冻或扣划原措施 (this case already controls the asset)"),
-                                code="already_controlled")
+            raise RuleViolation(
+                _("资金账户应冻结而非查封 (freeze this account, do not seal it)"), code="freeze_not_seal"
+            )
+        if (
+            ControlOrder.objects.filter(case=case, asset__institution=inst, asset__asset_ref=asset.asset_ref)
+            .counting_against_limit()
+            .exclude(pk=order.pk)
+            .exists()
+        ):
+            raise RuleViolation(
+                _("本案对该财产已有冻结/查封，请续冻、解冻或扣划原措施 (this case already controls the asset)"),
+                code="already_controlled",
+            )
         order.term_days = rules.check_term(inst, order.term_days)
         rules.check_amount(order.requested_amount)
         rules.check_no_over_freeze(case, order.requested_amount, order, indivisible=kind == OrderKind.SEAL)
@@ -93,7 +103,11 @@ def _validate(order, case):
     rules.check_target(kind, target, case)
     if kind == OrderKind.RENEW:
         order.term_days = rules.check_term(inst, order.term_days, rules.renewal_start(target))
-        if ControlOrder.objects.filter(target=target, kind=OrderKind.RENEW, status__in=PENDING_STATUSES).exclude(pk=order.pk).exists():
+        if (
+            ControlOrder.objects.filter(target=target, kind=OrderKind.RENEW, status__in=PENDING_STATUSES)
+            .exclude(pk=order.pk)
+            .exists()
+        ):
             raise RuleViolation(_("该冻结已有待办理的续冻 (a renewal is already on its way)"), code="renewal_pending")
         return
     if kind == OrderKind.UNFREEZE and target.outcome == OrderOutcome.QUEUED:
@@ -103,12 +117,18 @@ def _validate(order, case):
     if kind == OrderKind.DEDUCT:
         owed = rules.control_limit(case) - _pending_deductions(case, exclude=order)
         if order.requested_amount > owed:
-            raise RuleViolation(_("扣划金额超过未执行金额及费用 %(owed)s 元 (deduction exceeds what is owed)") % {"owed": max(owed, ZERO)},
-                                code="deduct_exceeds_claim", details={"allowed": str(max(owed, ZERO))})
+            raise RuleViolation(
+                _("扣划金额超过未执行金额及费用 %(owed)s 元 (deduction exceeds what is owed)")
+                % {"owed": max(owed, ZERO)},
+                code="deduct_exceeds_claim",
+                details={"allowed": str(max(owed, ZERO))},
+            )
 
 
 @transaction.atomic
-def file_order(actor, kind, *, case=None, asset=None, target=None, amount=None, term_days=None, submit=True, request=None):
+def file_order(
+    actor, kind, *, case=None, asset=None, target=None, amount=None, term_days=None, submit=True, request=None
+):
     """Create an order (draft; submitted unless `submit=False`). Nothing is sent before approval.
 
     `case` is the case the order is filed in (default: the asset's); renew / unfreeze / deduct name
@@ -136,14 +156,28 @@ def file_order(actor, kind, *, case=None, asset=None, target=None, amount=None, 
     if amount is None:
         amount = suggested_amount(kind, asset=asset, target=target)
     order = ControlOrder(
-        case=case, court=case.court, kind=kind, asset=asset, institution=asset.institution, respondent_id=asset.respondent_id,
-        target=target, requested_amount=require_amount(amount or 0, allow_zero=True), term_days=term_days, filed_by=user_of(actor),
+        case=case,
+        court=case.court,
+        kind=kind,
+        asset=asset,
+        institution=asset.institution,
+        respondent_id=asset.respondent_id,
+        target=target,
+        requested_amount=require_amount(amount or 0, allow_zero=True),
+        term_days=term_days,
+        filed_by=user_of(actor),
         filed_by_label=actor_label(actor)[:64],
     )
     _validate(order, case)
     order.save()
-    audit(actor, "querycontrol.order.file", order, court=case.court, request=request,
-          details={"kind": kind, "amount": str(order.requested_amount), "asset": asset.asset_ref})
+    audit(
+        actor,
+        "querycontrol.order.file",
+        order,
+        court=case.court,
+        request=request,
+        details={"kind": kind, "amount": str(order.requested_amount), "asset": asset.asset_ref},
+    )
     if submit:
         _submit(actor, order, case, request)
     return order
@@ -151,11 +185,19 @@ def file_order(actor, kind, *, case=None, asset=None, target=None, amount=None, 
 
 def _submit(actor, order, case, request):
     _validate(order, case)
-    if not move(order.pk, OrderStatus.DRAFT, OrderStatus.SUBMITTED, submitted_at=timezone.now(), term_days=order.term_days):
+    if not move(
+        order.pk, OrderStatus.DRAFT, OrderStatus.SUBMITTED, submitted_at=timezone.now(), term_days=order.term_days
+    ):
         raise InvalidTransition(_("只有草稿可以提交 (only drafts can be submitted)"))
     order.status = OrderStatus.SUBMITTED
-    add_event(case, "order", _("提交%(kind)s申请：%(inst)s %(amount)s 元") % {
-        "kind": order.get_kind_display(), "inst": order.institution.name, "amount": order.requested_amount}, actor, {"order": order.pk})
+    add_event(
+        case,
+        "order",
+        _("提交%(kind)s申请：%(inst)s %(amount)s 元")
+        % {"kind": order.get_kind_display(), "inst": order.institution.name, "amount": order.requested_amount},
+        actor,
+        {"order": order.pk},
+    )
     audit(actor, "querycontrol.order.submit", order, court=case.court, request=request)
 
 
@@ -192,13 +234,27 @@ def approve_order(actor, order, *, note="", request=None):
         raise InvalidTransition(_("该措施不在待审批状态 (the order is not awaiting approval)"))
     _validate(order, case)  # the case may have changed since filing (payments, other orders)
     document_no = next_document_no(case)
-    if not move(order.pk, OrderStatus.SUBMITTED, OrderStatus.APPROVED, decided_by=actor,
-                decided_by_label=actor_label(actor)[:64], decided_at=timezone.now(), decision_note=note[:200],
-                document_no=document_no, term_days=order.term_days):
+    if not move(
+        order.pk,
+        OrderStatus.SUBMITTED,
+        OrderStatus.APPROVED,
+        decided_by=actor,
+        decided_by_label=actor_label(actor)[:64],
+        decided_at=timezone.now(),
+        decision_note=note[:200],
+        document_no=document_no,
+        term_days=order.term_days,
+    ):
         raise InvalidTransition(_("该措施已被他人审批 (the order was decided by someone else)"))
     order.refresh_from_db()
-    add_event(case, "order", _("批准%(kind)s：%(inst)s，文书编号 %(no)s") % {
-        "kind": order.get_kind_display(), "inst": order.institution.name, "no": document_no}, actor, {"order": order.pk})
+    add_event(
+        case,
+        "order",
+        _("批准%(kind)s：%(inst)s，文书编号 %(no)s")
+        % {"kind": order.get_kind_display(), "inst": order.institution.name, "no": document_no},
+        actor,
+        {"order": order.pk},
+    )
     audit(actor, "querycontrol.order.approve", order, court=case.court, request=request, details={"note": note})
     # The ruling and notice take effect now: rendered from this moment's figures, numbered, stored, never redone.
     documents.issue_order_documents(order, actor=actor, request=request)
@@ -211,11 +267,24 @@ def reject_order(actor, order, *, note="", request=None):
     check_may_decide(actor, order)
     if not (note or "").strip():
         raise RuleViolation(_("请填写驳回理由 (a reason is required)"), code="reason_required")
-    if not move(order.pk, OrderStatus.SUBMITTED, OrderStatus.REJECTED, decided_by=actor,
-                decided_by_label=actor_label(actor)[:64], decided_at=timezone.now(), decision_note=note[:200]):
+    if not move(
+        order.pk,
+        OrderStatus.SUBMITTED,
+        OrderStatus.REJECTED,
+        decided_by=actor,
+        decided_by_label=actor_label(actor)[:64],
+        decided_at=timezone.now(),
+        decision_note=note[:200],
+    ):
         raise InvalidTransition(_("该措施不在待审批状态 (the order is not awaiting approval)"))
     order.refresh_from_db()
-    add_event(order.case, "order", _("驳回%(kind)s申请：%(note)s") % {"kind": order.get_kind_display(), "note": note}, actor, {"order": order.pk})
+    add_event(
+        order.case,
+        "order",
+        _("驳回%(kind)s申请：%(note)s") % {"kind": order.get_kind_display(), "note": note},
+        actor,
+        {"order": order.pk},
+    )
     audit(actor, "querycontrol.order.reject", order, court=order.court, request=request, details={"note": note})
     return order
 

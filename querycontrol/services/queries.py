@@ -5,6 +5,7 @@ chunk task asks a slice of institutions about one respondent and writes their an
 transaction guarded by a compare-and-swap on the chunk's version, so a redelivered, duplicated or
 retried task never writes or counts an answer twice.
 """
+
 import hashlib
 import math
 import re
@@ -77,10 +78,15 @@ def check_may_query(actor, case, purpose=None, *, system=False):
         elif not has_role(actor, *QUERY_ROLES):
             raise PermissionDenied(_("只有执行法官或执行员可以发起网络查询 (only judges and officers may query)"))
     elif actor is not None or (purpose or "").strip() != REQUERY_PURPOSE:
-        raise PermissionDenied(_("系统只发起终本案件定期查询，且不代表任何人 (the system only runs 终本 re-queries, as nobody)"))
+        raise PermissionDenied(
+            _("系统只发起终本案件定期查询，且不代表任何人 (the system only runs 终本 re-queries, as nobody)")
+        )
     if not case.is_open and not ((purpose or "").strip() == REQUERY_PURPOSE and requery_open(case)):
-        raise RuleViolation(_("案件已结案，不能发起查询（终本案件可以“%(p)s”为事由查询） (the case is closed)") % {"p": REQUERY_PURPOSE},
-                            code="case_closed")
+        raise RuleViolation(
+            _("案件已结案，不能发起查询（终本案件可以“%(p)s”为事由查询） (the case is closed)")
+            % {"p": REQUERY_PURPOSE},
+            code="case_closed",
+        )
 
 
 def fingerprint(case, respondent_ids, kinds, extra=""):
@@ -91,7 +97,11 @@ def fingerprint(case, respondent_ids, kinds, extra=""):
 
 
 def _institutions_for(kinds):
-    return [i for i in Institution.objects.of_kinds(kinds).only("id", "supported_actions") if i.supports(InstitutionAction.QUERY)]
+    return [
+        i
+        for i in Institution.objects.of_kinds(kinds).only("id", "supported_actions")
+        if i.supports(InstitutionAction.QUERY)
+    ]
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -104,8 +114,10 @@ def check_purpose(purpose):
     repeated. Raises RuleViolation (400, code `purpose_invalid`)."""
     says_something = len(_CJK.findall(purpose)) >= 2 or len(_WORD.findall(purpose)) >= 2
     if not says_something or len(set(purpose.replace(" ", ""))) < 2:
-        raise RuleViolation(_("查询事由无效：请从列表选择并写明具体事由 (the purpose says nothing: choose one and say why)"),
-                            code="purpose_invalid")
+        raise RuleViolation(
+            _("查询事由无效：请从列表选择并写明具体事由 (the purpose says nothing: choose one and say why)"),
+            code="purpose_invalid",
+        )
 
 
 def submit_query(actor, case, *, purpose, respondents=None, kinds=None, request=None, system=False, requery=None):
@@ -123,14 +135,21 @@ def submit_query(actor, case, *, purpose, respondents=None, kinds=None, request=
     kinds = sorted({str(k) for k in (kinds or [])})
     unknown = set(kinds) - set(InstitutionKind.values)
     if unknown:
-        raise RuleViolation(_("未知的机构类别：%(k)s (unknown institution kind)") % {"k": "、".join(sorted(unknown))}, code="bad_kind")
-    case_respondents = {cp.party_id: cp.party for cp in CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT).select_related("party")}
+        raise RuleViolation(
+            _("未知的机构类别：%(k)s (unknown institution kind)") % {"k": "、".join(sorted(unknown))}, code="bad_kind"
+        )
+    case_respondents = {
+        cp.party_id: cp.party
+        for cp in CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT).select_related("party")
+    }
     wanted = [getattr(p, "pk", p) for p in respondents] if respondents else list(case_respondents)
     if not wanted:
         raise RuleViolation(_("本案没有被执行人 (the case has no respondent)"), code="no_respondent")
     outside = [pk for pk in wanted if pk not in case_respondents]
     if outside:
-        raise RuleViolation(_("只能查询本案的被执行人 (only respondents of this case can be queried)"), code="not_respondent")
+        raise RuleViolation(
+            _("只能查询本案的被执行人 (only respondents of this case can be queried)"), code="not_respondent"
+        )
     wanted = sorted(set(wanted))
     institution_ids = [i.pk for i in _institutions_for(kinds)]
     if not institution_ids:
@@ -161,8 +180,9 @@ def retry_failed(actor, qr, *, request=None):
     if not plan:
         raise InvalidTransition(_("该查询没有失败的协助单位 (no institution failed)"), code="nothing_to_retry")
     key = fingerprint(qr.case, plan, qr.institution_kinds, f"retry:{qr.pk}")
-    return _save_and_fan_out(actor, qr.case, qr.purpose, plan, qr.institution_kinds, key, request=request,
-                             requery=qr.requery, retry_of=qr)
+    return _save_and_fan_out(
+        actor, qr.case, qr.purpose, plan, qr.institution_kinds, key, request=request, requery=qr.requery, retry_of=qr
+    )
 
 
 def _save_and_fan_out(actor, case, purpose, plan, kinds, key, *, request=None, requery=None, retry_of=None):
@@ -174,43 +194,73 @@ def _save_and_fan_out(actor, case, purpose, plan, kinds, key, *, request=None, r
     if existing and not finish_if_done(existing.pk):
         return existing, False
     size = chunk_size()
-    respondents = {cp.party_id: cp.party for cp in CaseParty.objects.filter(
-        case=case, role=PartyRole.RESPONDENT, party_id__in=list(plan)).select_related("party")}
+    respondents = {
+        cp.party_id: cp.party
+        for cp in CaseParty.objects.filter(
+            case=case, role=PartyRole.RESPONDENT, party_id__in=list(plan)
+        ).select_related("party")
+    }
     try:
         with transaction.atomic():
             if requery is not None and retry_of is None and not start_requery(requery):
-                raise InvalidTransition(_("该轮定期查询已开始或已完成 (the round has started already)"), code="requery_started")
+                raise InvalidTransition(
+                    _("该轮定期查询已开始或已完成 (the round has started already)"), code="requery_started"
+                )
             qr = QueryRequest.objects.create(
-                case=case, court=case.court, institution_kinds=kinds, purpose=purpose,
+                case=case,
+                court=case.court,
+                institution_kinds=kinds,
+                purpose=purpose,
                 requested_by=None if is_partner(actor) else user_of(actor),
                 requested_by_partner=actor if is_partner(actor) else None,
-                requested_by_label=actor_label(actor)[:64], active_fingerprint=key,
-                total=sum(len(ids) for ids in plan.values()), requery=requery, retry_of=retry_of,
+                requested_by_label=actor_label(actor)[:64],
+                active_fingerprint=key,
+                total=sum(len(ids) for ids in plan.values()),
+                requery=requery,
+                retry_of=retry_of,
             )
             qr.respondents.set(sorted(plan))
             chunks = []
             for party_id in sorted(plan):
                 ids_all = plan[party_id]
                 for n in range(math.ceil(len(ids_all) / size)):
-                    ids = ids_all[n * size:(n + 1) * size]
-                    chunks.append(QueryChunk(request=qr, respondent_id=party_id, seq=len(chunks), institution_ids=ids, pending_ids=ids))
+                    ids = ids_all[n * size : (n + 1) * size]
+                    chunks.append(
+                        QueryChunk(
+                            request=qr, respondent_id=party_id, seq=len(chunks), institution_ids=ids, pending_ids=ids
+                        )
+                    )
             QueryChunk.objects.bulk_create(chunks)
             QueryRequest.objects.filter(pk=qr.pk).update(chunks_total=len(chunks), chunks_left=len(chunks))
             qr.chunks_total = qr.chunks_left = len(chunks)
             # Purpose-bound audit: who queried whose accounts, for which case, why (docs/design.md §7).
             for party_id in sorted(plan):
                 party = respondents[party_id]
-                audit(actor, "querycontrol.query", qr, court=case.court, request=request, details={
-                    "case": case.number, "respondent": party.pk, "respondent_name": party.name,
-                    "respondent_id_number": mask_id_number(party.id_number), "purpose": purpose,
-                    "institution_kinds": kinds or "all", "institutions": len(plan[party_id]),
-                    **({"requery_round": requery.round_no} if requery is not None else {}),
-                    **({"retry_of": retry_of.pk} if retry_of is not None else {}),
-                })
+                audit(
+                    actor,
+                    "querycontrol.query",
+                    qr,
+                    court=case.court,
+                    request=request,
+                    details={
+                        "case": case.number,
+                        "respondent": party.pk,
+                        "respondent_name": party.name,
+                        "respondent_id_number": mask_id_number(party.id_number),
+                        "purpose": purpose,
+                        "institution_kinds": kinds or "all",
+                        "institutions": len(plan[party_id]),
+                        **({"requery_round": requery.round_no} if requery is not None else {}),
+                        **({"retry_of": retry_of.pk} if retry_of is not None else {}),
+                    },
+                )
             if retry_of is not None:
                 summary = _("重新查询失败的协助单位：%(i)s 家（原查询 #%(q)s）") % {"i": qr.total, "q": retry_of.pk}
             else:
-                summary = _("发起网络查询：%(n)s 名被执行人、%(i)s 家协助单位") % {"n": len(plan), "i": len(next(iter(plan.values())))}
+                summary = _("发起网络查询：%(n)s 名被执行人、%(i)s 家协助单位") % {
+                    "n": len(plan),
+                    "i": len(next(iter(plan.values()))),
+                }
             if requery is not None and retry_of is None:
                 summary = _("终本后第 %(r)s 次定期查询：") % {"r": requery.round_no} + summary
             add_event(case, "query", summary, actor, {"query_request": qr.pk})
@@ -239,7 +289,8 @@ def cancel_query(actor, qr, *, request=None):
         if not QueryRequest.objects.filter(pk=qr.pk, status__in=ACTIVE_QUERY_STATUSES).update(cancel_requested=True):
             raise InvalidTransition(_("查询已结束，无法取消 (the query has already finished)"))
         n = QueryChunk.objects.filter(request=qr, status=ChunkStatus.PENDING, runs=0).update(
-            status=ChunkStatus.CANCELLED, version=F("version") + 1)
+            status=ChunkStatus.CANCELLED, version=F("version") + 1
+        )
         if n:
             QueryRequest.objects.filter(pk=qr.pk).update(chunks_left=F("chunks_left") - n)
         audit(actor, "querycontrol.query.cancel", qr, court=qr.court, request=request)
@@ -255,10 +306,18 @@ def _record_assets(qr, chunk, institution_id, assets, now):
     kinds = ASSET_KINDS
     return [
         FoundAsset(
-            request=qr, case_id=qr.case_id, court_id=qr.court_id, respondent_id=chunk.respondent_id, institution_id=institution_id,
-            kind=a.asset_kind if a.asset_kind in kinds else AssetKind.DEPOSIT, asset_ref=a.asset_ref[:64],
-            description=(a.description or "")[:200], balance=a.balance, frozen_by_others=a.frozen_by_others,
-            details=a.details or {}, found_at=now,
+            request=qr,
+            case_id=qr.case_id,
+            court_id=qr.court_id,
+            respondent_id=chunk.respondent_id,
+            institution_id=institution_id,
+            kind=a.asset_kind if a.asset_kind in kinds else AssetKind.DEPOSIT,
+            asset_ref=a.asset_ref[:64],
+            description=(a.description or "")[:200],
+            balance=a.balance,
+            frozen_by_others=a.frozen_by_others,
+            details=a.details or {},
+            found_at=now,
         )
         for a in assets
     ]
@@ -285,13 +344,20 @@ def process_chunk(chunk_id, *, attempt=1, final_attempt=True):
         return 0
     # Claim this run: a concurrent duplicate either fails here or loses the write below.
     if not QueryChunk.objects.filter(pk=chunk.pk, version=chunk.version, status=ChunkStatus.PENDING).update(
-            version=F("version") + 1, runs=F("runs") + 1, updated_at=timezone.now()):
+        version=F("version") + 1, runs=F("runs") + 1, updated_at=timezone.now()
+    ):
         return 0
     version = chunk.version + 1
     if qr.status == QueryStatus.QUEUED:
-        QueryRequest.objects.filter(pk=qr.pk, status=QueryStatus.QUEUED).update(status=QueryStatus.RUNNING, started_at=timezone.now())
-    institutions = [_Inst(*row) for row in Institution.objects.filter(pk__in=chunk.pending_ids).values_list(
-        "id", "code", "rate_per_second", "max_in_flight")]
+        QueryRequest.objects.filter(pk=qr.pk, status=QueryStatus.QUEUED).update(
+            status=QueryStatus.RUNNING, started_at=timezone.now()
+        )
+    institutions = [
+        _Inst(*row)
+        for row in Institution.objects.filter(pk__in=chunk.pending_ids).values_list(
+            "id", "code", "rate_per_second", "max_in_flight"
+        )
+    ]
     party = Party(name=chunk.respondent.name, id_number=chunk.respondent.id_number)
 
     beat = {"at": time.monotonic()}
@@ -308,8 +374,15 @@ def process_chunk(chunk_id, *, attempt=1, final_attempt=True):
 
     # Stop asking well before the soft time limit; whatever is unasked stays pending for the next run.
     deadline = time.monotonic() + max(5, int(settings.CELERY_TASK_SOFT_TIME_LIMIT) // 2)
-    answers = run_queries(get_connector(), institutions, party, request_ref=str(qr.uuid), attempt=attempt,
-                          should_stop=cancelled, deadline=deadline)
+    answers = run_queries(
+        get_connector(),
+        institutions,
+        party,
+        request_ref=str(qr.uuid),
+        attempt=attempt,
+        should_stop=cancelled,
+        deadline=deadline,
+    )
     faultpoints.point("query.chunk.answered")
     now = timezone.now()
     results, assets, retry = [], [], []
@@ -323,27 +396,53 @@ def process_chunk(chunk_id, *, attempt=1, final_attempt=True):
             done += 1
             found = _record_assets(qr, chunk, inst_id, answer.assets, now)
             assets += found
-            results.append(QueryResult(request=qr, respondent_id=chunk.respondent_id, institution_id=inst_id,
-                                       status=QueryResultStatus.OK, attempts=attempt, latency_ms=answer.latency_ms,
-                                       found_count=len(found), answered_at=now))
+            results.append(
+                QueryResult(
+                    request=qr,
+                    respondent_id=chunk.respondent_id,
+                    institution_id=inst_id,
+                    status=QueryResultStatus.OK,
+                    attempts=attempt,
+                    latency_ms=answer.latency_ms,
+                    found_count=len(found),
+                    answered_at=now,
+                )
+            )
         else:
             failed += 1
-            status = QueryResultStatus.TIMEOUT if isinstance(answer.error, ConnectorTimeout) else QueryResultStatus.FAILED
-            results.append(QueryResult(request=qr, respondent_id=chunk.respondent_id, institution_id=inst_id, status=status,
-                                       attempts=attempt, latency_ms=answer.latency_ms, error=str(answer.error)[:200] or status,
-                                       answered_at=now))
+            status = (
+                QueryResultStatus.TIMEOUT if isinstance(answer.error, ConnectorTimeout) else QueryResultStatus.FAILED
+            )
+            results.append(
+                QueryResult(
+                    request=qr,
+                    respondent_id=chunk.respondent_id,
+                    institution_id=inst_id,
+                    status=status,
+                    attempts=attempt,
+                    latency_ms=answer.latency_ms,
+                    error=str(answer.error)[:200] or status,
+                    answered_at=now,
+                )
+            )
     stop = qr.cancel_requested or cancelled()
     finished = not retry or stop
     with transaction.atomic():
         if not QueryChunk.objects.filter(pk=chunk.pk, version=version).update(
-                version=F("version") + 1, pending_ids=retry, updated_at=timezone.now(),
-                status=(ChunkStatus.CANCELLED if retry else ChunkStatus.DONE) if finished else ChunkStatus.PENDING):
+            version=F("version") + 1,
+            pending_ids=retry,
+            updated_at=timezone.now(),
+            status=(ChunkStatus.CANCELLED if retry else ChunkStatus.DONE) if finished else ChunkStatus.PENDING,
+        ):
             return 0  # a newer run of this chunk owns it now; its answers are the ones recorded
         QueryResult.objects.bulk_create(results)
         FoundAsset.objects.bulk_create(assets)
         QueryRequest.objects.filter(pk=qr.pk).update(
-            done=F("done") + done, failed=F("failed") + failed, found=F("found") + len(assets),
-            chunks_left=F("chunks_left") - (1 if finished else 0))
+            done=F("done") + done,
+            failed=F("failed") + failed,
+            found=F("found") + len(assets),
+            chunks_left=F("chunks_left") - (1 if finished else 0),
+        )
     faultpoints.point("query.chunk.written")
     if finished:
         finish_if_done(qr.pk)
@@ -354,7 +453,8 @@ def process_chunk(chunk_id, *, attempt=1, final_attempt=True):
 def _cancel_chunk(chunk):
     with transaction.atomic():
         if QueryChunk.objects.filter(pk=chunk.pk, version=chunk.version, status=ChunkStatus.PENDING).update(
-                status=ChunkStatus.CANCELLED, version=F("version") + 1):
+            status=ChunkStatus.CANCELLED, version=F("version") + 1
+        ):
             QueryRequest.objects.filter(pk=chunk.request_id).update(chunks_left=F("chunks_left") - 1)
     finish_if_done(chunk.request_id)
 
@@ -380,15 +480,34 @@ def finish_if_done(request_id):
     else:
         status = QueryStatus.COMPLETE if failed == 0 else QueryStatus.PARTIAL
     with transaction.atomic():
-        if not (QueryRequest.objects.filter(pk=qr.pk, status__in=ACTIVE_QUERY_STATUSES)
-                .exclude(chunks__status=ChunkStatus.PENDING)
-                .update(status=status, finished_at=timezone.now(), active_fingerprint=None,
-                        done=done, failed=failed, found=found, chunks_left=0)):
+        if not (
+            QueryRequest.objects.filter(pk=qr.pk, status__in=ACTIVE_QUERY_STATUSES)
+            .exclude(chunks__status=ChunkStatus.PENDING)
+            .update(
+                status=status,
+                finished_at=timezone.now(),
+                active_fingerprint=None,
+                done=done,
+                failed=failed,
+                found=found,
+                chunks_left=0,
+            )
+        ):
             return False
         qr.status, qr.done, qr.failed, qr.found = status, done, failed, found
-        add_event(qr.case, "query", _("网络查询%(status)s：反馈 %(done)s 家，失败 %(failed)s 家，发现财产 %(found)s 项") % {
-            "status": QueryStatus(status).label, "done": qr.done, "failed": qr.failed, "found": qr.found,
-        }, None, {"query_request": qr.pk, "status": status})
+        add_event(
+            qr.case,
+            "query",
+            _("网络查询%(status)s：反馈 %(done)s 家，失败 %(failed)s 家，发现财产 %(found)s 项")
+            % {
+                "status": QueryStatus(status).label,
+                "done": qr.done,
+                "failed": qr.failed,
+                "found": qr.found,
+            },
+            None,
+            {"query_request": qr.pk, "status": status},
+        )
         if qr.requery_id is not None:
             _finish_requery(qr, status)
     faultpoints.point("query.request.finished")
@@ -398,8 +517,11 @@ def finish_if_done(request_id):
 def finish_stranded_queries():
     """Sweep: finish every active request with no pending chunk (its last chunk's worker died before
     writing the final status). Returns how many it finished."""
-    ids = list(QueryRequest.objects.filter(status__in=ACTIVE_QUERY_STATUSES)
-               .exclude(chunks__status=ChunkStatus.PENDING).values_list("pk", flat=True))
+    ids = list(
+        QueryRequest.objects.filter(status__in=ACTIVE_QUERY_STATUSES)
+        .exclude(chunks__status=ChunkStatus.PENDING)
+        .values_list("pk", flat=True)
+    )
     return sum(1 for pk in ids if finish_if_done(pk))
 
 
@@ -412,8 +534,9 @@ def _finish_requery(qr, status):
         return
     usable = FoundAsset.objects.filter(request=qr, balance__gt=F("frozen_by_others"))
     totals = usable.aggregate(n=Count("id"), value=MoneySum(F("balance") - F("frozen_by_others")))
-    record_requery_result(qr.requery, found=totals["n"], found_value=totals["value"] or Decimal("0.00"),
-                          failed=qr.failed, query_ref=qr.pk)
+    record_requery_result(
+        qr.requery, found=totals["n"], found_value=totals["value"] or Decimal("0.00"), failed=qr.failed, query_ref=qr.pk
+    )
 
 
 def property_investigation_done(case):
@@ -427,19 +550,27 @@ def property_investigation_done(case):
     investigations = getattr(case, "investigations", None)
     if investigations is not None and investigations.filter(method="network", exhausted=True).exists():
         return True
-    respondent_ids = set(CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT).values_list("party_id", flat=True))
+    respondent_ids = set(
+        CaseParty.objects.filter(case=case, role=PartyRole.RESPONDENT).values_list("party_id", flat=True)
+    )
     if not respondent_ids:
         return False
-    queried = set(QueryRequest.respondents.through.objects.filter(
-        queryrequest__case=case, queryrequest__status__in=[QueryStatus.COMPLETE, QueryStatus.PARTIAL],
-    ).values_list("party_id", flat=True))
+    queried = set(
+        QueryRequest.respondents.through.objects.filter(
+            queryrequest__case=case,
+            queryrequest__status__in=[QueryStatus.COMPLETE, QueryStatus.PARTIAL],
+        ).values_list("party_id", flat=True)
+    )
     return respondent_ids <= queried
 
 
 def failing_institutions(qr):
     """Institutions that did not answer (failed or timed out after their retries)."""
-    return (QueryResult.objects.filter(request=qr, status__in=[QueryResultStatus.FAILED, QueryResultStatus.TIMEOUT])
-            .select_related("institution", "respondent").order_by("institution__name"))
+    return (
+        QueryResult.objects.filter(request=qr, status__in=[QueryResultStatus.FAILED, QueryResultStatus.TIMEOUT])
+        .select_related("institution", "respondent")
+        .order_by("institution__name")
+    )
 
 
 def heartbeat_seconds():
@@ -468,7 +599,10 @@ def resume_stalled_queries(older_than=None):
     owed = QueryChunk.objects.filter(status=ChunkStatus.PENDING, request__status__in=ACTIVE_QUERY_STATUSES)
     if queue_size("query") not in (0, None):
         owed = owed.filter(runs__gt=0)
-    resent = redeliver_stalled(owed, query_chunk.delay, older_than=older_than if older_than is not None
-                               else timedelta(seconds=chunk_stale_seconds()))
+    resent = redeliver_stalled(
+        owed,
+        query_chunk.delay,
+        older_than=older_than if older_than is not None else timedelta(seconds=chunk_stale_seconds()),
+    )
     finish_stranded_queries()
     return resent

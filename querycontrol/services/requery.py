@@ -6,6 +6,7 @@ due rounds, spread over the day, as ordinary network queries with the purpose "�
 audited, rate-limited per institution across all workers and crash-safe like any query) and records each
 round's result through cases.closure.record_requery_result when its query finishes.
 """
+
 import logging
 import math
 from datetime import datetime, time, timedelta
@@ -60,12 +61,19 @@ def due_rounds(today=None):
     """Due rounds of 终本 cases that are still closed and not resumed, one per case (its earliest), oldest first.
     A case with a round already running waits for it."""
     running = RequerySchedule.objects.filter(case=OuterRef("case"), status=RequeryStatus.RUNNING)
-    earlier = RequerySchedule.objects.filter(case=OuterRef("case"), status=RequeryStatus.DUE, round_no__lt=OuterRef("round_no"))
+    earlier = RequerySchedule.objects.filter(
+        case=OuterRef("case"), status=RequeryStatus.DUE, round_no__lt=OuterRef("round_no")
+    )
     resumed = Case.objects.filter(origin_case=OuterRef("case"))
-    return (requeries_due(today=today)
-            .filter(case__status="closed", case__closure_type=ClosureType.TERMINATED_THIS_ROUND)
-            .exclude(Exists(running)).exclude(Exists(earlier)).exclude(Exists(resumed))
-            .select_related("case__court").order_by("due_on", "id"))
+    return (
+        requeries_due(today=today)
+        .filter(case__status="closed", case__closure_type=ClosureType.TERMINATED_THIS_ROUND)
+        .exclude(Exists(running))
+        .exclude(Exists(earlier))
+        .exclude(Exists(resumed))
+        .select_related("case__court")
+        .order_by("due_on", "id")
+    )
 
 
 def start_due(today=None, now=None):
@@ -81,8 +89,12 @@ def start_due(today=None, now=None):
         except DomainError as exc:
             # e.g. no respondent on the case, no institution configured, or the round started meanwhile: the round
             # keeps its state and says why; the next run looks again.
-            RequerySchedule.objects.filter(pk=requery.pk, status=RequeryStatus.DUE).update(result=str(exc.message)[:200])
-            logger.warning("终本 re-query round %s of case %s not started: %s", requery.round_no, requery.case_id, exc.message)
+            RequerySchedule.objects.filter(pk=requery.pk, status=RequeryStatus.DUE).update(
+                result=str(exc.message)[:200]
+            )
+            logger.warning(
+                "终本 re-query round %s of case %s not started: %s", requery.round_no, requery.case_id, exc.message
+            )
             skipped += 1
             continue
         started += int(created)

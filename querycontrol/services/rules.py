@@ -6,6 +6,7 @@
   each renewal ≤ the same term and only while the control (freeze / seal) is in force.
 - Deduction only from funds frozen for the same case (a deduction is also a freeze).
 """
+
 import datetime
 from decimal import Decimal
 
@@ -63,8 +64,11 @@ def check_term(institution, term_days, start=None):
         raise RuleViolation(_("期限天数必须为正整数 (term_days must be a positive integer)"), code="term_invalid")
     if term_days > longest:
         raise RuleViolation(
-            _("期限 %(days)s 天超过法定最长期限 %(max)s 天（民诉法解释第485条：存款1年、动产2年、不动产及其他财产权3年）"
-              " (term exceeds the legal maximum, Art. 485)") % {"days": term_days, "max": longest},
+            _(
+                "期限 %(days)s 天超过法定最长期限 %(max)s 天（民诉法解释第485条：存款1年、动产2年、不动产及其他财产权3年）"
+                " (term exceeds the legal maximum, Art. 485)"
+            )
+            % {"days": term_days, "max": longest},
             code="term_too_long",
         )
     return term_days
@@ -72,8 +76,11 @@ def check_term(institution, term_days, start=None):
 
 def check_supported(institution, action):
     if not institution.supports(action):
-        raise RuleViolation(_("%(inst)s 不办理%(action)s (the institution does not support this action)")
-                            % {"inst": institution.name, "action": InstitutionAction(action).label}, code="not_supported")
+        raise RuleViolation(
+            _("%(inst)s 不办理%(action)s (the institution does not support this action)")
+            % {"inst": institution.name, "action": InstitutionAction(action).label},
+            code="not_supported",
+        )
 
 
 def check_no_over_freeze(case, amount, order=None, *, indivisible=False):
@@ -86,36 +93,49 @@ def check_no_over_freeze(case, amount, order=None, *, indivisible=False):
     if indivisible and others == ZERO:
         return
     raise RuleViolation(
-        _("超标的冻结：本案未执行金额及费用 %(limit)s 元，已控制 %(held)s 元，本次最多还可冻结 %(allowed)s 元"
-          "（查封规定第19条） (over-freezing: at most %(allowed)s more may be controlled)")
+        _(
+            "超标的冻结：本案未执行金额及费用 %(limit)s 元，已控制 %(held)s 元，本次最多还可冻结 %(allowed)s 元"
+            "（查封规定第19条） (over-freezing: at most %(allowed)s more may be controlled)"
+        )
         % {"limit": control_limit(case), "held": others, "allowed": allowed},
-        code="over_freeze", details={"allowed": str(allowed)},
+        code="over_freeze",
+        details={"allowed": str(allowed)},
     )
 
 
 def check_target(order_kind, target, case):
     """renew / unfreeze / deduct act on a freeze or seal of the same case that is in force."""
     if target is None:
-        raise RuleViolation(_("请选择要%(kind)s的原冻结/查封 (a target freeze is required)") % {"kind": OrderKind(order_kind).label},
-                            code="target_required")
+        raise RuleViolation(
+            _("请选择要%(kind)s的原冻结/查封 (a target freeze is required)") % {"kind": OrderKind(order_kind).label},
+            code="target_required",
+        )
     if target.case_id != case.pk:
-        raise RuleViolation(_("只能对本案的冻结款项%(kind)s (only freezes of the same case)") % {"kind": OrderKind(order_kind).label},
-                            code="target_other_case")
+        raise RuleViolation(
+            _("只能对本案的冻结款项%(kind)s (only freezes of the same case)") % {"kind": OrderKind(order_kind).label},
+            code="target_other_case",
+        )
     if order_kind == OrderKind.DEDUCT and target.kind != OrderKind.FREEZE:
         raise RuleViolation(_("只能扣划已冻结的资金 (deduct only from frozen funds)"), code="deduct_not_frozen")
     waiting = target.status == OrderStatus.DONE and target.outcome == OrderOutcome.QUEUED
     if order_kind == OrderKind.UNFREEZE and waiting:
         return  # withdrawing from the queue (轮候) is allowed
     if not target.is_holding:
-        raise RuleViolation(_("原冻结/查封未生效或已解除、失效 (the target freeze is not in force)"), code="target_not_holding")
+        raise RuleViolation(
+            _("原冻结/查封未生效或已解除、失效 (the target freeze is not in force)"), code="target_not_holding"
+        )
     if order_kind == OrderKind.RENEW and target.expires_on and target.expires_on < timezone.localdate():
-        raise RuleViolation(_("冻结期限已届满，只能在到期前续冻（民诉法解释第485条） (renew only before expiry)"),
-                            code="renew_after_expiry")
+        raise RuleViolation(
+            _("冻结期限已届满，只能在到期前续冻（民诉法解释第485条） (renew only before expiry)"),
+            code="renew_after_expiry",
+        )
 
 
 def committed_on_target(target, exclude=None):
     """Deductions and releases already on their way for `target` (they use up its frozen funds)."""
-    qs = ControlOrder.objects.filter(target=target, kind__in=[OrderKind.DEDUCT, OrderKind.UNFREEZE], status__in=PENDING_STATUSES)
+    qs = ControlOrder.objects.filter(
+        target=target, kind__in=[OrderKind.DEDUCT, OrderKind.UNFREEZE], status__in=PENDING_STATUSES
+    )
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
     return qs.aggregate(t=MoneySum("requested_amount"))["t"] or ZERO
@@ -126,9 +146,12 @@ def check_within_frozen(order_kind, target, amount, order=None):
     if amount > free:
         what = _("扣划") if order_kind == OrderKind.DEDUCT else _("解冻")
         raise RuleViolation(
-            _("%(what)s金额 %(amount)s 元超过本案在该账户的冻结余额 %(free)s 元 (amount exceeds the funds frozen for this case)")
+            _(
+                "%(what)s金额 %(amount)s 元超过本案在该账户的冻结余额 %(free)s 元 (amount exceeds the funds frozen for this case)"
+            )
             % {"what": what, "amount": amount, "free": max(free, ZERO)},
-            code="exceeds_frozen", details={"allowed": str(max(free, ZERO))},
+            code="exceeds_frozen",
+            details={"allowed": str(max(free, ZERO))},
         )
 
 

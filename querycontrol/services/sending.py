@@ -3,6 +3,7 @@
 A send is safe to repeat: APPROVED → SENT is a compare-and-swap, the institution answers a key it has
 seen with its first answer, and the answer is applied under a row lock only while the order is SENT.
 """
+
 import datetime
 from decimal import Decimal
 
@@ -37,7 +38,9 @@ EXPIRY_WARNINGS = (7, 15, 30)  # days before expiry at which an alert is raised 
 
 
 def _call(connector, order, attempt):
-    common = dict(case_number=order.case.number, court_code=order.court.code, idempotency_key=str(order.uuid), attempt=attempt)
+    common = dict(
+        case_number=order.case.number, court_code=order.court.code, idempotency_key=str(order.uuid), attempt=attempt
+    )
     code, ref = order.institution.code, order.asset.asset_ref
     if order.kind == OrderKind.FREEZE:
         return connector.freeze(code, ref, order.requested_amount, term_days=order.term_days, **common)
@@ -57,10 +60,14 @@ def send(order_id, *, attempt=1, final_attempt=True):
         return None
     now = timezone.now()
     if order.status == OrderStatus.APPROVED:
-        if not move(order.pk, OrderStatus.APPROVED, OrderStatus.SENT, sent_at=now, attempts=F("attempts") + 1, updated_at=now):
+        if not move(
+            order.pk, OrderStatus.APPROVED, OrderStatus.SENT, sent_at=now, attempts=F("attempts") + 1, updated_at=now
+        ):
             return send(order_id, attempt=attempt, final_attempt=final_attempt)  # a twin moved it; look again
     elif order.status == OrderStatus.SENT:
-        ControlOrder.objects.filter(pk=order.pk, status=OrderStatus.SENT).update(attempts=F("attempts") + 1, updated_at=now)
+        ControlOrder.objects.filter(pk=order.pk, status=OrderStatus.SENT).update(
+            attempts=F("attempts") + 1, updated_at=now
+        )
     else:
         return order  # decided, done or failed: nothing to send
     faultpoints.point("order.send.claimed")
@@ -76,9 +83,16 @@ def send(order_id, *, attempt=1, final_attempt=True):
             raise
         # The institution may have acted and lost its answer; the order stays SENT (never "failed" on a
         # guess) and the stalled-order sweep asks again with the same key until it answers.
-        raise_alert(kind="order_unanswered", court=order.court, source=order, dedup_key=f"order-unanswered:{order.uuid}",
-                    title=_("协助单位未答复：%(inst)s %(kind)s") % {"inst": order.institution.name, "kind": order.get_kind_display()},
-                    message=str(exc), link=f"/querycontrol/orders/{order.pk}/")
+        raise_alert(
+            kind="order_unanswered",
+            court=order.court,
+            source=order,
+            dedup_key=f"order-unanswered:{order.uuid}",
+            title=_("协助单位未答复：%(inst)s %(kind)s")
+            % {"inst": order.institution.name, "kind": order.get_kind_display()},
+            message=str(exc),
+            link=f"/querycontrol/orders/{order.pk}/",
+        )
         return order
     faultpoints.point("order.send.answered")
     return apply_result(order.pk, result)
@@ -97,10 +111,14 @@ def unbelievable(order, result: ControlResult):
     if order.kind in (OrderKind.FREEZE, OrderKind.DEDUCT) or (order.kind == OrderKind.UNFREEZE and asked > 0):
         if order.kind == OrderKind.FREEZE and result.requested_amount != asked:
             return _("答复的申请金额 %(got)s 与所申请的 %(asked)s 不符 (requested_amount does not match)") % {
-                "got": result.requested_amount, "asked": asked}
+                "got": result.requested_amount,
+                "asked": asked,
+            }
         if result.effective_amount > asked:
             return _("答复的实际金额 %(got)s 超过申请金额 %(asked)s (effective amount exceeds the request)") % {
-                "got": result.effective_amount, "asked": asked}
+                "got": result.effective_amount,
+                "asked": asked,
+            }
     if result.status == "queued" and order.kind not in (OrderKind.FREEZE, OrderKind.SEAL):
         return _("只有冻结、查封可以轮候 (only freezes and seals can be queued)")
     return ""
@@ -110,21 +128,38 @@ def _refuse_answer(order, reason):
     """The answer is not believed: the order fails (nothing recorded as held or paid) and a critical alert
     asks the court to check with the institution what it really did."""
     order = _fail(order, _("协助单位答复无效：%(reason)s") % {"reason": reason})
-    raise_alert(kind="order_bad_answer", court=order.court, severity=AlertSeverity.CRITICAL, source=order,
-                dedup_key=f"order-bad-answer:{order.uuid}",
-                title=_("协助单位答复无效：%(inst)s %(kind)s") % {"inst": order.institution.name, "kind": order.get_kind_display()},
-                message=_("%(reason)s。请与协助单位核实实际办理情况。") % {"reason": reason},
-                link=f"/querycontrol/orders/{order.pk}/")
+    raise_alert(
+        kind="order_bad_answer",
+        court=order.court,
+        severity=AlertSeverity.CRITICAL,
+        source=order,
+        dedup_key=f"order-bad-answer:{order.uuid}",
+        title=_("协助单位答复无效：%(inst)s %(kind)s")
+        % {"inst": order.institution.name, "kind": order.get_kind_display()},
+        message=_("%(reason)s。请与协助单位核实实际办理情况。") % {"reason": reason},
+        link=f"/querycontrol/orders/{order.pk}/",
+    )
     resolve_alerts(f"order-unanswered:{order.uuid}")
     return order
 
 
 def _fail(order, message):
     with transaction.atomic():
-        if move(order.pk, OrderStatus.SENT, OrderStatus.FAILED, message=message[:200], last_error=message[:200],
-                completed_at=timezone.now()):
-            add_event(order.case, "order", _("%(kind)s失败：%(msg)s") % {"kind": order.get_kind_display(), "msg": message[:120]},
-                      None, {"order": order.pk})
+        if move(
+            order.pk,
+            OrderStatus.SENT,
+            OrderStatus.FAILED,
+            message=message[:200],
+            last_error=message[:200],
+            completed_at=timezone.now(),
+        ):
+            add_event(
+                order.case,
+                "order",
+                _("%(kind)s失败：%(msg)s") % {"kind": order.get_kind_display(), "msg": message[:120]},
+                None,
+                {"order": order.pk},
+            )
     order.refresh_from_db()
     return order
 
@@ -141,7 +176,11 @@ def _outcome_of_control(order, result):
 @transaction.atomic
 def apply_result(order_id, result: ControlResult):
     """Apply the institution's answer: once, whatever how often it arrives."""
-    order = ControlOrder.objects.select_for_update(of=("self",)).select_related("case", "institution", "asset").get(pk=order_id)
+    order = (
+        ControlOrder.objects.select_for_update(of=("self",))
+        .select_related("case", "institution", "asset")
+        .get(pk=order_id)
+    )
     if order.status != OrderStatus.SENT:
         return order
     reason = unbelievable(order, result)
@@ -171,16 +210,37 @@ def apply_result(order_id, result: ControlResult):
     order.save()
     if order.kind == OrderKind.DEDUCT and order.status == OrderStatus.DONE and order.effective_amount > 0:
         # Into the case account (一案一账户); booked once per order whatever happens (reference is unique).
-        record_receipt(order.case, order.effective_amount, source=ReceiptSource.DEDUCTION, reference=f"deduct:{order.uuid}", checked_as="order.decide",
-                       note=_("扣划 %(inst)s %(ref)s") % {"inst": order.institution.name, "ref": order.asset.asset_ref})
+        record_receipt(
+            order.case,
+            order.effective_amount,
+            source=ReceiptSource.DEDUCTION,
+            reference=f"deduct:{order.uuid}",
+            checked_as="order.decide",
+            note=_("扣划 %(inst)s %(ref)s") % {"inst": order.institution.name, "ref": order.asset.asset_ref},
+        )
     faultpoints.point("order.apply.saved")
     resolve_alerts(f"order-unanswered:{order.uuid}")
     label = order.get_outcome_display() if order.outcome else order.get_status_display()
-    add_event(order.case, "order", _("%(kind)s结果：%(label)s，%(inst)s，金额 %(amount)s 元") % {
-        "kind": order.get_kind_display(), "label": label, "inst": order.institution.name, "amount": order.effective_amount,
-    }, None, {"order": order.pk, "outcome": order.outcome})
-    audit(None, "querycontrol.order.result", order, court=order.court,
-          details={"status": order.status, "outcome": order.outcome, "effective": str(order.effective_amount)})
+    add_event(
+        order.case,
+        "order",
+        _("%(kind)s结果：%(label)s，%(inst)s，金额 %(amount)s 元")
+        % {
+            "kind": order.get_kind_display(),
+            "label": label,
+            "inst": order.institution.name,
+            "amount": order.effective_amount,
+        },
+        None,
+        {"order": order.pk, "outcome": order.outcome},
+    )
+    audit(
+        None,
+        "querycontrol.order.result",
+        order,
+        court=order.court,
+        details={"status": order.status, "outcome": order.outcome, "effective": str(order.effective_amount)},
+    )
     if order.kind in (OrderKind.UNFREEZE, OrderKind.DEDUCT) and order.status == OrderStatus.DONE:
         # Released funds may let freezes queued behind take effect (轮候冻结): ask the institution.
         from querycontrol.tasks import refresh_queued
@@ -224,15 +284,32 @@ def refresh_queued(institution_id, asset_ref):
     The answer to a query lists the asset's freeze book (`details.freezes`: court, case, status,
     amount), as the gateways do; an entry of ours that is now active promotes our order.
     """
-    queued = list(ControlOrder.objects.select_related("case", "court", "institution", "asset", "respondent").filter(
-        institution_id=institution_id, asset__asset_ref=asset_ref, status=OrderStatus.DONE, outcome=OrderOutcome.QUEUED))
+    queued = list(
+        ControlOrder.objects.select_related("case", "court", "institution", "asset", "respondent").filter(
+            institution_id=institution_id,
+            asset__asset_ref=asset_ref,
+            status=OrderStatus.DONE,
+            outcome=OrderOutcome.QUEUED,
+        )
+    )
     promoted = 0
     for order in queued:
         party = Party(name=order.respondent.name, id_number=order.respondent.id_number)
         # An external query like any other (issue 11): who (the system), whose accounts, for which case and why.
-        audit(None, "querycontrol.queued_refresh", order, court=order.court, details={
-            "case": order.case.number, "respondent": order.respondent_id, "respondent_id_number": mask_id_number(party.id_number),
-            "institution": order.institution.code, "asset_ref": asset_ref, "purpose": _("轮候查封、冻结生效核查")})
+        audit(
+            None,
+            "querycontrol.queued_refresh",
+            order,
+            court=order.court,
+            details={
+                "case": order.case.number,
+                "respondent": order.respondent_id,
+                "respondent_id_number": mask_id_number(party.id_number),
+                "institution": order.institution.code,
+                "asset_ref": asset_ref,
+                "purpose": _("轮候查封、冻结生效核查"),
+            },
+        )
         try:
             assets = get_connector().query(order.institution.code, party, request_ref=f"queue:{order.uuid}")
         except (TransientConnectorError, PermanentConnectorError):
@@ -241,22 +318,38 @@ def refresh_queued(institution_id, asset_ref):
             if asset.asset_ref != asset_ref:
                 continue
             for entry in (asset.details or {}).get("freezes", []):
-                if entry.get("court_code") == order.court.code and entry.get("case_number") == order.case.number \
-                        and entry.get("status") == "active":
-                    promoted += _promote(order, Decimal(str(entry.get("frozen_amount") or "0")), entry.get("expires_on"))
+                if (
+                    entry.get("court_code") == order.court.code
+                    and entry.get("case_number") == order.case.number
+                    and entry.get("status") == "active"
+                ):
+                    promoted += _promote(
+                        order, Decimal(str(entry.get("frozen_amount") or "0")), entry.get("expires_on")
+                    )
     return promoted
 
 
 @transaction.atomic
 def _promote(order, amount, expires_on):
     if not ControlOrder.objects.filter(pk=order.pk, status=OrderStatus.DONE, outcome=OrderOutcome.QUEUED).update(
-            outcome=OrderOutcome.SEALED if order.kind == OrderKind.SEAL else (
-                OrderOutcome.FROZEN if amount >= order.requested_amount else OrderOutcome.PARTIALLY_FROZEN),
-            held_amount=amount, effective_amount=amount, queue_position=None,
-            expires_on=datetime.date.fromisoformat(expires_on) if expires_on else None, updated_at=timezone.now()):
+        outcome=OrderOutcome.SEALED
+        if order.kind == OrderKind.SEAL
+        else (OrderOutcome.FROZEN if amount >= order.requested_amount else OrderOutcome.PARTIALLY_FROZEN),
+        held_amount=amount,
+        effective_amount=amount,
+        queue_position=None,
+        expires_on=datetime.date.fromisoformat(expires_on) if expires_on else None,
+        updated_at=timezone.now(),
+    ):
         return 0
-    add_event(order.case, "order", _("轮候%(kind)s已生效：%(inst)s，金额 %(amount)s 元") % {
-        "kind": order.get_kind_display(), "inst": order.institution.name, "amount": amount}, None, {"order": order.pk})
+    add_event(
+        order.case,
+        "order",
+        _("轮候%(kind)s已生效：%(inst)s，金额 %(amount)s 元")
+        % {"kind": order.get_kind_display(), "inst": order.institution.name, "amount": amount},
+        None,
+        {"order": order.pk},
+    )
     return 1
 
 
@@ -268,8 +361,14 @@ def lapse_expired(today=None):
         with transaction.atomic():
             if move(order.pk, OrderStatus.DONE, OrderStatus.LAPSED):
                 lapsed += 1
-                add_event(order.case, "order", _("%(kind)s期限届满未续，已失效：%(ref)s") % {
-                    "kind": order.get_kind_display(), "ref": order.asset.asset_ref}, None, {"order": order.pk})
+                add_event(
+                    order.case,
+                    "order",
+                    _("%(kind)s期限届满未续，已失效：%(ref)s")
+                    % {"kind": order.get_kind_display(), "ref": order.asset.asset_ref},
+                    None,
+                    {"order": order.pk},
+                )
                 resolve_alerts(f"freeze-expiry:{order.uuid}:")
     return lapsed
 
@@ -279,17 +378,33 @@ def watch_expiry(today=None):
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=max(EXPIRY_WARNINGS))
     raised = 0
-    for order in ControlOrder.objects.holding().filter(expires_on__gte=today, expires_on__lte=horizon).select_related(
-            "case", "court", "institution", "asset"):
+    for order in (
+        ControlOrder.objects.holding()
+        .filter(expires_on__gte=today, expires_on__lte=horizon)
+        .select_related("case", "court", "institution", "asset")
+    ):
         days = (order.expires_on - today).days
         threshold = min(t for t in EXPIRY_WARNINGS if days <= t)
-        severity = AlertSeverity.CRITICAL if threshold == 7 else (AlertSeverity.WARNING if threshold == 15 else AlertSeverity.INFO)
+        severity = (
+            AlertSeverity.CRITICAL
+            if threshold == 7
+            else (AlertSeverity.WARNING if threshold == 15 else AlertSeverity.INFO)
+        )
         _alert, created = raise_alert(
-            kind="freeze_expiring", court=order.court, severity=severity, source=order,
+            kind="freeze_expiring",
+            court=order.court,
+            severity=severity,
+            source=order,
             dedup_key=f"freeze-expiry:{order.uuid}:{threshold}",
-            title=_("%(kind)s将于%(days)s天后到期：%(case)s") % {"kind": order.get_kind_display(), "days": days, "case": order.case.number},
-            message=_("%(inst)s %(ref)s，冻结金额 %(amount)s 元，到期日 %(date)s，请及时续冻（民诉法解释第485条）") % {
-                "inst": order.institution.name, "ref": order.asset.asset_ref, "amount": order.held_amount, "date": order.expires_on},
+            title=_("%(kind)s将于%(days)s天后到期：%(case)s")
+            % {"kind": order.get_kind_display(), "days": days, "case": order.case.number},
+            message=_("%(inst)s %(ref)s，冻结金额 %(amount)s 元，到期日 %(date)s，请及时续冻（民诉法解释第485条）")
+            % {
+                "inst": order.institution.name,
+                "ref": order.asset.asset_ref,
+                "amount": order.held_amount,
+                "date": order.expires_on,
+            },
             link=f"/querycontrol/orders/{order.pk}/",
         )
         raised += int(created)
@@ -310,8 +425,11 @@ def resume_stalled_orders(older_than=None):
     from querycontrol.tasks import send_order
 
     owed = ControlOrder.objects.filter(status__in=[OrderStatus.APPROVED, OrderStatus.SENT])
-    return redeliver_stalled(owed, send_order.delay, older_than=older_than if older_than is not None
-                             else datetime.timedelta(seconds=order_stale_seconds()))
+    return redeliver_stalled(
+        owed,
+        send_order.delay,
+        older_than=older_than if older_than is not None else datetime.timedelta(seconds=order_stale_seconds()),
+    )
 
 
 def answer_order(actor, order, result: ControlResult, *, request=None):
@@ -321,11 +439,21 @@ def answer_order(actor, order, result: ControlResult, *, request=None):
 
     if not is_partner(actor) or actor.institution_code != order.institution.code or not actor.allows("answer"):
         raise PermissionDenied(_("只有该协助单位的接口可以答复 (only the institution's own gateway may answer)"))
-    audit(actor, "querycontrol.order.answer", order, court=order.court, request=request,
-          details={"status": result.status, "effective": str(result.effective_amount)})
+    audit(
+        actor,
+        "querycontrol.order.answer",
+        order,
+        court=order.court,
+        request=request,
+        details={"status": result.status, "effective": str(result.effective_amount)},
+    )
     if order.status == OrderStatus.SENT:
         return apply_result(order.pk, result)
-    if order.status == OrderStatus.DONE and order.outcome == OrderOutcome.QUEUED and result.status in ("done", "partial"):
+    if (
+        order.status == OrderStatus.DONE
+        and order.outcome == OrderOutcome.QUEUED
+        and result.status in ("done", "partial")
+    ):
         _promote(order, result.effective_amount, result.expires_on)
         order.refresh_from_db()
         return order

@@ -1,6 +1,7 @@
 """One sweep for work whose message was lost: a killed worker (filesystem broker), a message Redis holds unacked
 until its visibility timeout, a broker that was down when the row was committed. The row is the truth (it was
 saved before its task was enqueued), so the sweep only has to enqueue the task again."""
+
 import datetime
 from collections.abc import Callable
 

@@ -2,6 +2,7 @@
 (looking up a party already on record), records the debtor's facts, runs the network query, freezes a deposit and
 seals a flat; the approver approves both; the judge puts the flat up for auction, lists the round, records the sale
 and pays the applicant. The fan-out and the orders run in a real Celery worker, as in production."""
+
 import datetime as dt
 import re
 from decimal import Decimal
@@ -40,7 +41,8 @@ def real_worker(transactional_db, monkeypatch):
 
 
 def test_a_case_is_filed_investigated_frozen_auctioned_and_paid_out_in_the_browser(
-        browser_page, log_in, real_worker, judge_xixia, approver_xixia, settings):
+    browser_page, log_in, real_worker, judge_xixia, approver_xixia, settings
+):
     settings.SIMULATOR_BALANCE_MOVE_SECONDS = 10**9
     page = browser_page
     api_calls = []
@@ -100,7 +102,9 @@ def test_a_case_is_filed_investigated_frozen_auctioned_and_paid_out_in_the_brows
         page.goto("/querycontrol/approvals/")
         with page.expect_navigation():
             page.locator("form[action$='/approve/'] button").first.click()
-    wait_for(lambda: ControlOrder.objects.filter(case=case, status="done").count() == 2, timeout=120, message="the orders")
+    wait_for(
+        lambda: ControlOrder.objects.filter(case=case, status="done").count() == 2, timeout=120, message="the orders"
+    )
     seal = ControlOrder.objects.get(case=case, kind="seal")
     assert seal.is_holding and ControlOrder.objects.get(case=case, kind="freeze").held_amount == Decimal("20000.00")
 
@@ -134,8 +138,9 @@ def test_a_case_is_filed_investigated_frozen_auctioned_and_paid_out_in_the_brows
     assert not MoneyEntry.objects.filter(case=case, kind="payout").exists()
     from cases.models import ApprovalRequest
 
-    assert ApprovalRequest.objects.filter(case=case, kind="payout", status="pending").exists(), \
-        page.locator("form[action$='/actions/payout/']").inner_text()
+    assert ApprovalRequest.objects.filter(case=case, kind="payout", status="pending").exists(), page.locator(
+        "form[action$='/actions/payout/']"
+    ).inner_text()
     page.context.clear_cookies()
     log_in(page, approver_xixia.user)
     page.goto("/querycontrol/approvals/")

@@ -1,4 +1,5 @@
 """The login page in a real browser: Chinese UI renders, no script errors, and an officer gets in."""
+
 import pytest
 
 from execcenter.choices import Role
@@ -8,8 +9,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_login_page_renders_in_chinese_and_officer_can_log_in(browser_page, courts):
-    officer = OfficerFactory(user=UserFactory(username="wangfang"), court=courts["宁0105"], name="王芳",
-                             roles=[Role.JUDGE.value])
+    officer = OfficerFactory(
+        user=UserFactory(username="wangfang"), court=courts["宁0105"], name="王芳", roles=[Role.JUDGE.value]
+    )
     page = browser_page
 
     response = page.goto("/accounts/login/")
@@ -17,7 +19,9 @@ def test_login_page_renders_in_chinese_and_officer_can_log_in(browser_page, cour
     assert "执行指挥中心" in page.title()
     assert page.locator("h1").inner_text() == "执行指挥中心"
     # The stylesheet is served by our own server and applied (the top bar's dark red).
-    assert page.evaluate("getComputedStyle(document.querySelector('header.topbar')).backgroundColor") == "rgb(127, 29, 29)"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('header.topbar')).backgroundColor") == "rgb(127, 29, 29)"
+    )
     shot = page.save_screenshot()
     assert shot.exists() and shot.stat().st_size > 5_000
 

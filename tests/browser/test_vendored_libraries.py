@@ -1,5 +1,6 @@
 """The vendored ECharts, htmx and Ningxia map load from our own static files in a real browser
 (the command-centre machines have no internet, so a CDN reference would leave the screen blank)."""
+
 import pytest
 
 from tests.factories import OfficerFactory

@@ -1,5 +1,6 @@
 """Every demo role logs in through the login form in a real browser and lands on its workbench (我的工作台), with
 its own sections, the navigation the policy allows it, and no script, stylesheet or CSP error on the way."""
+
 import datetime as dt
 
 import pytest
@@ -39,8 +40,16 @@ def test_every_demo_role_logs_in_and_lands_on_its_workbench_without_errors(brows
     assert {o.user.username for o in Officer.objects.select_related("user")} == set(EXPECTED)
     judge = Officer.objects.get(user__username="xixia_judge")
     today = timezone.localdate()
-    overdue = CaseFactory(court=Court.objects.get(code="宁0105"), assigned_judge=judge, statutory_deadline=today - dt.timedelta(days=3))
-    raise_alert(kind="demo", court=courts["宁0105"], title="西夏区严重预警", dedup_key="browser:1", severity=AlertSeverity.CRITICAL)
+    overdue = CaseFactory(
+        court=Court.objects.get(code="宁0105"), assigned_judge=judge, statutory_deadline=today - dt.timedelta(days=3)
+    )
+    raise_alert(
+        kind="demo",
+        court=courts["宁0105"],
+        title="西夏区严重预警",
+        dedup_key="browser:1",
+        severity=AlertSeverity.CRITICAL,
+    )
     page = browser_page
 
     for username, sections in EXPECTED.items():

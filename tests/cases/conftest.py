@@ -1,4 +1,5 @@
 """Helpers for the cases tests: cases in a given state, their parties, and satisfied 终本 conditions."""
+
 import datetime as dt
 
 import pytest
@@ -38,10 +39,17 @@ def satisfy_terminate_conditions(case, judge_user=None):
     case.notice_sent_on = case.filed_on + dt.timedelta(days=3)
     case.save()
     party = respondent(case)
-    measures.impose_measure(case, MeasureKind.PROPERTY_REPORT_ORDER, party=party, ends_on=today + dt.timedelta(days=10), actor=judge_user)
+    measures.impose_measure(
+        case, MeasureKind.PROPERTY_REPORT_ORDER, party=party, ends_on=today + dt.timedelta(days=10), actor=judge_user
+    )
     measures.impose_measure(case, MeasureKind.CONSUMPTION_RESTRICTION, party=party, actor=judge_user)
-    PropertyInvestigation.objects.create(case=case, method=InvestigationMethod.NETWORK, done_on=today, exhausted=True,
-                                         summary="网络查控：未发现可供执行财产")
+    PropertyInvestigation.objects.create(
+        case=case,
+        method=InvestigationMethod.NETWORK,
+        done_on=today,
+        exhausted=True,
+        summary="网络查控：未发现可供执行财产",
+    )
     return case
 
 

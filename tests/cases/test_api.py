@@ -1,4 +1,5 @@
 """The cases REST API through the shared mixin, plus actions, masking, 400/409 answers and the schema."""
+
 import datetime as dt
 import uuid
 from decimal import Decimal
@@ -40,10 +41,22 @@ TODAY = timezone.localdate()
 
 
 def _case_payload(court_code="宁0105", **kw):
-    body = {"court": court_code, "cause": "民间借贷纠纷", "filed_on": str(TODAY), "claim_amount": "12000.50",
-            "tags": ["livelihood"], "parties": [
-                {"kind": PartyKind.PERSON, "role": PartyRole.APPLICANT, "name": "李娜", "id_number": make_resident_id(11)},
-                {"kind": PartyKind.ORGANISATION, "role": PartyRole.RESPONDENT, "name": "某商贸有限公司", "id_number": make_credit_code(12)}]}
+    body = {
+        "court": court_code,
+        "cause": "民间借贷纠纷",
+        "filed_on": str(TODAY),
+        "claim_amount": "12000.50",
+        "tags": ["livelihood"],
+        "parties": [
+            {"kind": PartyKind.PERSON, "role": PartyRole.APPLICANT, "name": "李娜", "id_number": make_resident_id(11)},
+            {
+                "kind": PartyKind.ORGANISATION,
+                "role": PartyRole.RESPONDENT,
+                "name": "某商贸有限公司",
+                "id_number": make_credit_code(12),
+            },
+        ],
+    }
     body.update(kw)
     return body
 
@@ -75,8 +88,14 @@ class TestCaseAPI(APIViewTestCases.ReadOnly, APIViewTestCases.Create, APIViewTes
         ]
 
     def filter_cases(self, courts):
-        a = case_in(CaseStatus.CONTROLLING, court=courts["宁0105"], is_livelihood=True, tags=["livelihood"],
-                    statutory_deadline=TODAY - dt.timedelta(days=1), filed_on=TODAY - dt.timedelta(days=400))
+        a = case_in(
+            CaseStatus.CONTROLLING,
+            court=courts["宁0105"],
+            is_livelihood=True,
+            tags=["livelihood"],
+            statutory_deadline=TODAY - dt.timedelta(days=1),
+            filed_on=TODAY - dt.timedelta(days=400),
+        )
         b = case_in(CaseStatus.FILED, court=courts["宁0106"], statutory_deadline=TODAY + dt.timedelta(days=100))
         return [
             ({"status": "controlling"}, a, b),
@@ -119,7 +138,10 @@ class TestPartyAPI(APIViewTestCases.ReadOnly, APIViewTestCases.Filter):
 
     def filter_cases(self, courts):
         a, b = self.make_object(courts["宁0105"]), self.make_object(courts["宁0105"])
-        return [({"id_number": a.id_number}, a, b), ({"name": a.name}, a, b) if a.name != b.name else ({"id_number": a.id_number}, a, b)]
+        return [
+            ({"id_number": a.id_number}, a, b),
+            ({"name": a.name}, a, b) if a.name != b.name else ({"id_number": a.id_number}, a, b),
+        ]
 
 
 def test_judge_sees_full_id_numbers_and_the_read_is_audited(api, judge_xixia):
@@ -135,8 +157,10 @@ def test_duty_officer_sees_masked_id_numbers_and_nothing_is_audited(api, duty_yi
     case = CaseFactory()
     response = api.as_officer(duty_yinchuan).get("/api/v1/parties/", {"case": case.pk})
     numbers = {p["id_number"] for p in results(response)}
-    assert numbers == {applicant(case).id_number[:6] + "********" + applicant(case).id_number[-4:],
-                       respondent(case).id_number[:6] + "********" + respondent(case).id_number[-4:]}
+    assert numbers == {
+        applicant(case).id_number[:6] + "********" + applicant(case).id_number[-4:],
+        respondent(case).id_number[:6] + "********" + respondent(case).id_number[-4:],
+    }
     assert not AuditLog.objects.filter(action="personal_data.read").exists()
 
 
@@ -196,22 +220,35 @@ class TestAuctionItemAPI(APIViewTestCases.ReadOnly, APIViewTestCases.Create, API
         self.case = case_in(CaseStatus.DISPOSING, court=courts["宁0105"])
 
     def make_object(self, court):
-        return auctions.add_item(case_in(CaseStatus.DISPOSING, court=court), name="轿车", kind="movable",
-                                 appraisal_value="50000.00", appraised_on=TODAY)
+        return auctions.add_item(
+            case_in(CaseStatus.DISPOSING, court=court),
+            name="轿车",
+            kind="movable",
+            appraisal_value="50000.00",
+            appraised_on=TODAY,
+        )
 
     def create_payload(self, courts):
         from tests.querycontrol.conftest import holding_seal
 
         seal = getattr(self, "seal", None) or holding_seal(self.case)
         self.seal = seal
-        return {"case": self.case.pk, "control_order": seal.pk, "name": "住宅", "kind": "real_estate", "appraisal_value": "800000.00",
-                "appraised_on": str(TODAY)}
+        return {
+            "case": self.case.pk,
+            "control_order": seal.pk,
+            "name": "住宅",
+            "kind": "real_estate",
+            "appraisal_value": "800000.00",
+            "appraised_on": str(TODAY),
+        }
 
     def invalid_payloads(self, courts):
         other = case_in(CaseStatus.DISPOSING, court=courts["宁0424"])
-        return [(dict(self.create_payload(courts), appraisal_value="-5"), "appraisal_value"),
-                (dict(self.create_payload(courts), case=other.pk), "case"),
-                (dict(self.create_payload(courts), kind="ship"), "kind")]
+        return [
+            (dict(self.create_payload(courts), appraisal_value="-5"), "appraisal_value"),
+            (dict(self.create_payload(courts), case=other.pk), "case"),
+            (dict(self.create_payload(courts), kind="ship"), "kind"),
+        ]
 
     def filter_cases(self, courts):
         a = self.make_object(courts["宁0105"])
@@ -225,11 +262,22 @@ class TestAuctionRoundAPI(APIViewTestCases.ReadOnly, APIViewTestCases.Filter):
     filterset_class = AuctionRoundFilterSet
 
     def make_object(self, court):
-        item = auctions.add_item(case_in(CaseStatus.DISPOSING, court=court), name="轿车", kind="movable",
-                                 appraisal_value="50000.00", appraised_on=TODAY)
+        item = auctions.add_item(
+            case_in(CaseStatus.DISPOSING, court=court),
+            name="轿车",
+            kind="movable",
+            appraisal_value="50000.00",
+            appraised_on=TODAY,
+        )
         start = timezone.now() + dt.timedelta(days=16)
-        return auctions.list_round(item, start_price="35000.00", deposit="3500.00", announced_on=TODAY, starts_at=start,
-                                   ends_at=start + dt.timedelta(days=1))
+        return auctions.list_round(
+            item,
+            start_price="35000.00",
+            deposit="3500.00",
+            announced_on=TODAY,
+            starts_at=start,
+            ends_at=start + dt.timedelta(days=1),
+        )
 
     def filter_cases(self, courts):
         a, b = self.make_object(courts["宁0105"]), self.make_object(courts["宁0105"])
@@ -243,7 +291,9 @@ class TestLongPendingAPI(APIViewTestCases.ReadOnly, APIViewTestCases.Filter):
     filterset_class = LongPendingEntryFilterSet
 
     def make_object(self, court):
-        return LongPendingEntry.objects.create(case=case_in(CaseStatus.CONTROLLING, court=court), opened_on=TODAY, cause="下落不明")
+        return LongPendingEntry.objects.create(
+            case=case_in(CaseStatus.CONTROLLING, court=court), opened_on=TODAY, cause="下落不明"
+        )
 
     def filter_cases(self, courts):
         a, b = self.make_object(courts["宁0105"]), self.make_object(courts["宁0105"])
@@ -257,8 +307,9 @@ class TestUnclaimedAPI(APIViewTestCases.ReadOnly, APIViewTestCases.Filter):
     filterset_class = UnclaimedReceiptFilterSet
 
     def make_object(self, court):
-        return UnclaimedReceipt.objects.create(court=court, amount=Decimal("10.00"), received_at=timezone.now(),
-                                               bank_reference=str(uuid.uuid4())[:20])
+        return UnclaimedReceipt.objects.create(
+            court=court, amount=Decimal("10.00"), received_at=timezone.now(), bank_reference=str(uuid.uuid4())[:20]
+        )
 
     def filter_cases(self, courts):
         a, b = self.make_object(courts["宁0105"]), self.make_object(courts["宁0105"])
@@ -268,9 +319,12 @@ class TestUnclaimedAPI(APIViewTestCases.ReadOnly, APIViewTestCases.Filter):
 
 # --- Actions ---------------------------------------------------------------------------------------------
 
+
 def test_transition_action_answers_409_with_the_reason_and_changes_nothing(api, judge_xixia):
     case = case_in(CaseStatus.FILED)
-    response = api.as_officer(judge_xixia).post(f"/api/v1/cases/{case.pk}/transition/", {"to": "disposing"}, format="json")
+    response = api.as_officer(judge_xixia).post(
+        f"/api/v1/cases/{case.pk}/transition/", {"to": "disposing"}, format="json"
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "invalid_transition" and "已立案" in response.json()["detail"]
     assert Case.objects.get(pk=case.pk).status == CaseStatus.FILED
@@ -281,8 +335,13 @@ def test_case_life_cycle_through_the_api(api, judge_xixia, approver_xixia):
     case = case_in(CaseStatus.FILED)
     base = f"/api/v1/cases/{case.pk}"
     assert client.post(f"{base}/assign/", {"judge": judge_xixia.pk}, format="json").json()["status"] == "assigned"
-    assert client.post(f"{base}/transition/", {"to": "investigating"}, format="json").json()["status"] == "investigating"
-    assert client.post(f"{base}/suspend/", {"kind": "settlement", "reason": "和解"}, format="json").json()["status"] == "suspended"
+    assert (
+        client.post(f"{base}/transition/", {"to": "investigating"}, format="json").json()["status"] == "investigating"
+    )
+    assert (
+        client.post(f"{base}/suspend/", {"kind": "settlement", "reason": "和解"}, format="json").json()["status"]
+        == "suspended"
+    )
     assert client.post(f"{base}/resume/", {}, format="json").json()["status"] == "investigating"
     r = client.post(f"{base}/close/", {"closure_type": "terminated_this_round"}, format="json")
     assert r.status_code == 409 and "three_months" in r.json()["details"]["missing"]
@@ -291,7 +350,9 @@ def test_case_life_cycle_through_the_api(api, judge_xixia, approver_xixia):
     requested = client.post(f"{base}/close/", {"closure_type": "completed"}, format="json")
     assert requested.status_code == 202 and requested.json()["status"] == "pending"
     assert Case.objects.get(pk=case.pk).status == CaseStatus.INVESTIGATING  # nothing happens before the second person
-    approved = api.as_officer(approver_xixia).post(f"/api/v1/approval-requests/{requested.json()['id']}/approve/", {}, format="json")
+    approved = api.as_officer(approver_xixia).post(
+        f"/api/v1/approval-requests/{requested.json()['id']}/approve/", {}, format="json"
+    )
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     assert Case.objects.get(pk=case.pk).closure_type == "completed"
 
@@ -302,12 +363,16 @@ def test_receipt_and_payout_actions_validate_amounts_and_the_balance(api, judge_
     base = f"/api/v1/cases/{case.pk}"
     r = client.post(f"{base}/receipt/", {"amount": "-5", "source": "voluntary"}, format="json")
     assert r.status_code == 400 and "amount" in r.json()
-    assert client.post(f"{base}/receipt/", {"amount": "100.00", "source": "voluntary"}, format="json").status_code == 201
+    assert (
+        client.post(f"{base}/receipt/", {"amount": "100.00", "source": "voluntary"}, format="json").status_code == 201
+    )
     r = client.post(f"{base}/payout/", {"amount": "100.01", "payee": applicant(case).pk}, format="json")
     assert r.status_code == 400 and r.json()["code"] == "payout_exceeds_receipts"
     requested = client.post(f"{base}/payout/", {"amount": "100.00", "payee": applicant(case).pk}, format="json")
     assert requested.status_code == 202 and not MoneyEntry.objects.filter(case=case, kind="payout").exists()
-    r = api.as_officer(approver_xixia).post(f"/api/v1/approval-requests/{requested.json()['id']}/approve/", {}, format="json")
+    r = api.as_officer(approver_xixia).post(
+        f"/api/v1/approval-requests/{requested.json()['id']}/approve/", {}, format="json"
+    )
     assert r.status_code == 200
     assert MoneyEntry.objects.get(case=case, kind="payout").amount == Decimal("100.00")
 
@@ -316,18 +381,28 @@ def test_receipt_repeated_with_the_same_idempotency_key_is_booked_once(api, case
     client = api.as_partner(case_system_partner)
     case = case_in(CaseStatus.DISPOSING)
     for _ in range(2):
-        r = client.post(f"/api/v1/cases/{case.pk}/receipt/", {"amount": "10.00", "source": "voluntary"}, format="json",
-                        HTTP_IDEMPOTENCY_KEY="rcpt-1")
+        r = client.post(
+            f"/api/v1/cases/{case.pk}/receipt/",
+            {"amount": "10.00", "source": "voluntary"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="rcpt-1",
+        )
         assert r.status_code == 201
     assert MoneyEntry.objects.filter(case=case).count() == 1
-    r = client.post(f"/api/v1/cases/{case.pk}/receipt/", {"amount": "11.00", "source": "voluntary"}, format="json",
-                    HTTP_IDEMPOTENCY_KEY="rcpt-1")
+    r = client.post(
+        f"/api/v1/cases/{case.pk}/receipt/",
+        {"amount": "11.00", "source": "voluntary"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="rcpt-1",
+    )
     assert r.status_code == 409
 
 
 def test_actions_on_an_out_of_scope_case_answer_404(api, judge_jingyuan):
     case = case_in(CaseStatus.FILED)
-    r = api.as_officer(judge_jingyuan).post(f"/api/v1/cases/{case.pk}/transition/", {"to": "investigating"}, format="json")
+    r = api.as_officer(judge_jingyuan).post(
+        f"/api/v1/cases/{case.pk}/transition/", {"to": "investigating"}, format="json"
+    )
     assert r.status_code == 404
 
 
@@ -337,7 +412,9 @@ def test_measure_actions_and_invalid_measure_answers_400(api, judge_xixia):
     url = f"/api/v1/cases/{case.pk}/measures/"
     r = client.post(url, {"kind": "detention", "party": respondent(case).pk, "days": 20}, format="json")
     assert r.status_code == 400 and r.json()["code"] == "detention_days"
-    r = client.post(url, {"kind": "dishonest", "party": respondent(case).pk, "legal_ground": "obstructs"}, format="json")
+    r = client.post(
+        url, {"kind": "dishonest", "party": respondent(case).pk, "legal_ground": "obstructs"}, format="json"
+    )
     assert r.status_code == 201
     m = r.json()["id"]
     assert client.post(f"/api/v1/measures/{m}/extend/", {"years": 1}, format="json").status_code == 200
@@ -355,9 +432,14 @@ def test_auction_rates_endpoint_over_visible_rounds(api, judge_xixia, courts):
 def test_ledger_plan_and_follow_up_actions(api, judge_xixia):
     entry = LongPendingEntry.objects.create(case=case_in(CaseStatus.CONTROLLING), opened_on=TODAY)
     client = api.as_officer(judge_xixia)
-    r = client.post(f"/api/v1/long-pending/{entry.pk}/plan/", {"cause": "被执行人无财产", "plan": "定期查控"}, format="json")
+    r = client.post(
+        f"/api/v1/long-pending/{entry.pk}/plan/", {"cause": "被执行人无财产", "plan": "定期查控"}, format="json"
+    )
     assert r.json()["cause"] == "被执行人无财产"
-    assert client.post(f"/api/v1/long-pending/{entry.pk}/follow-ups/", {"note": "已约谈"}, format="json").status_code == 201
+    assert (
+        client.post(f"/api/v1/long-pending/{entry.pk}/follow-ups/", {"note": "已约谈"}, format="json").status_code
+        == 201
+    )
 
 
 def test_openapi_schema_of_the_cases_endpoints_generates_and_validates_without_warnings():

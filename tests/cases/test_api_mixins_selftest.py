@@ -1,4 +1,5 @@
 """The shared API mixin run against the organisation's court endpoint: proves the mixin's own checks bite."""
+
 from execcenter.filtersets import CourtFilterSet
 from execcenter.models import Court
 from tests.api_mixins import APIViewTestCases
@@ -16,4 +17,7 @@ class TestCourtAPIThroughTheSharedMixin(APIViewTestCases.ReadOnly, APIViewTestCa
         return court
 
     def filter_cases(self, courts):
-        return [({"code": "宁0105"}, courts["宁0105"], courts["宁0106"]), ({"level": "intermediate"}, courts["宁01"], courts["宁0105"])]
+        return [
+            ({"code": "宁0105"}, courts["宁0105"], courts["宁0106"]),
+            ({"level": "intermediate"}, courts["宁01"], courts["宁0105"]),
+        ]

@@ -1,4 +1,5 @@
 """网拍规定 rules and the deal / premium rates against hand-computed numbers."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -23,12 +24,22 @@ def at(day, hour=10):
 @pytest.fixture
 def house(courts):
     case = case_in(CaseStatus.DISPOSING)
-    return auctions.add_item(case, name="银川市西夏区某小区住宅", kind="real_estate", appraisal_value="1000000.00", appraised_on=TODAY)
+    return auctions.add_item(
+        case, name="银川市西夏区某小区住宅", kind="real_estate", appraisal_value="1000000.00", appraised_on=TODAY
+    )
 
 
-def first_round(item, start="700000.00", deposit="100000.00", announced=TODAY, starts=TODAY + dt.timedelta(days=30), hours=24):
-    return auctions.list_round(item, start_price=start, deposit=deposit, announced_on=announced,
-                               starts_at=at(starts), ends_at=at(starts) + dt.timedelta(hours=hours))
+def first_round(
+    item, start="700000.00", deposit="100000.00", announced=TODAY, starts=TODAY + dt.timedelta(days=30), hours=24
+):
+    return auctions.list_round(
+        item,
+        start_price=start,
+        deposit=deposit,
+        announced_on=announced,
+        starts_at=at(starts),
+        ends_at=at(starts) + dt.timedelta(hours=hours),
+    )
 
 
 def test_first_round_may_start_at_seventy_percent_of_appraisal_not_below(house):
@@ -44,11 +55,15 @@ def test_real_estate_needs_thirty_days_notice_and_movables_fifteen(house):
     with pytest.raises(RuleViolation) as exc:
         first_round(house, starts=TODAY + dt.timedelta(days=29))
     assert exc.value.code == "notice_too_short"
-    car = auctions.add_item(house.case, name="宁A12345 小型轿车", kind="movable", appraisal_value="100000.00", appraised_on=TODAY)
+    car = auctions.add_item(
+        house.case, name="宁A12345 小型轿车", kind="movable", appraisal_value="100000.00", appraised_on=TODAY
+    )
     first_round(car, start="70000.00", deposit="7000.00", starts=TODAY + dt.timedelta(days=15))
 
 
-@pytest.mark.parametrize("deposit, ok", [("34999.99", False), ("35000.00", True), ("140000.00", True), ("140000.01", False)])
+@pytest.mark.parametrize(
+    "deposit, ok", [("34999.99", False), ("35000.00", True), ("140000.00", True), ("140000.01", False)]
+)
 def test_deposit_is_five_to_twenty_percent_of_start_price(house, deposit, ok):
     if ok:
         first_round(house, deposit=deposit)
@@ -68,16 +83,28 @@ def test_after_a_failed_round_the_next_is_within_30_days_and_at_most_20_percent_
     failed_on = TODAY + dt.timedelta(days=31)
     auctions.conclude_round(rnd, AuctionOutcome.UNSOLD, on=failed_on)
     assert AuctionItem.objects.get(pk=house.pk).status == AuctionItemStatus.UNSOLD
-    too_deep = dict(start_price="559999.99", deposit="60000.00", announced_on=failed_on, starts_at=at(failed_on + dt.timedelta(days=20)),
-                    ends_at=at(failed_on + dt.timedelta(days=21)))
+    too_deep = dict(
+        start_price="559999.99",
+        deposit="60000.00",
+        announced_on=failed_on,
+        starts_at=at(failed_on + dt.timedelta(days=20)),
+        ends_at=at(failed_on + dt.timedelta(days=21)),
+    )
     with pytest.raises(RuleViolation) as exc:
         auctions.list_round(house, **too_deep)
     assert exc.value.code == "price_cut_too_deep"
-    too_late = dict(too_deep, start_price="560000.00", starts_at=at(failed_on + dt.timedelta(days=31)), ends_at=at(failed_on + dt.timedelta(days=32)))
+    too_late = dict(
+        too_deep,
+        start_price="560000.00",
+        starts_at=at(failed_on + dt.timedelta(days=31)),
+        ends_at=at(failed_on + dt.timedelta(days=32)),
+    )
     with pytest.raises(RuleViolation) as exc:
         auctions.list_round(house, **too_late)
     assert exc.value.code == "next_round_too_late"
-    short_notice = dict(too_late, starts_at=at(failed_on + dt.timedelta(days=14)), ends_at=at(failed_on + dt.timedelta(days=15)))
+    short_notice = dict(
+        too_late, starts_at=at(failed_on + dt.timedelta(days=14)), ends_at=at(failed_on + dt.timedelta(days=15))
+    )
     with pytest.raises(RuleViolation) as exc:
         auctions.list_round(house, **short_notice)  # re-auction of real estate: 15 days' notice (Art. 26)
     assert exc.value.code == "notice_too_short"
@@ -98,8 +125,10 @@ def test_a_listed_or_sold_item_cannot_be_listed_again_and_a_round_concludes_once
         first_round(house)
 
 
-@pytest.mark.parametrize("outcome, status", [(AuctionOutcome.WITHDRAWN, AuctionItemStatus.WITHDRAWN),
-                                             (AuctionOutcome.SUSPENDED, AuctionItemStatus.SUSPENDED)])
+@pytest.mark.parametrize(
+    "outcome, status",
+    [(AuctionOutcome.WITHDRAWN, AuctionItemStatus.WITHDRAWN), (AuctionOutcome.SUSPENDED, AuctionItemStatus.SUSPENDED)],
+)
 def test_withdrawn_and_suspended_outcomes_move_the_item(house, outcome, status):
     auctions.conclude_round(first_round(house), outcome)
     assert AuctionItem.objects.get(pk=house.pk).status == status
@@ -109,10 +138,20 @@ def test_deal_rate_and_premium_rate_match_hand_computed_numbers(courts):
     case = case_in(CaseStatus.DISPOSING)
 
     def lot(start, outcome, deal=None):
-        item = AuctionItem.objects.create(case=case, name="lot", kind="movable", appraisal_value=D(start) * 2, appraised_on=TODAY)
-        return AuctionRound.objects.create(item=item, round_no=1, start_price=D(start), deposit=D(start) / 10, announced_on=TODAY,
-                                           starts_at=at(TODAY), ends_at=at(TODAY + dt.timedelta(days=1)), outcome=outcome,
-                                           deal_price=D(deal) if deal else None)
+        item = AuctionItem.objects.create(
+            case=case, name="lot", kind="movable", appraisal_value=D(start) * 2, appraised_on=TODAY
+        )
+        return AuctionRound.objects.create(
+            item=item,
+            round_no=1,
+            start_price=D(start),
+            deposit=D(start) / 10,
+            announced_on=TODAY,
+            starts_at=at(TODAY),
+            ends_at=at(TODAY + dt.timedelta(days=1)),
+            outcome=outcome,
+            deal_price=D(deal) if deal else None,
+        )
 
     lot("100000.00", AuctionOutcome.SOLD, "130000.00")
     lot("200000.00", AuctionOutcome.SOLD, "200000.00")

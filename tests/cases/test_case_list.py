@@ -6,6 +6,7 @@
 - Next links survive a client that sends raw UTF-8 in the query string.
 - The cheaper FilterSet (execcenter.filtersets.FilterSet) keeps requests apart.
 """
+
 import datetime as dt
 from decimal import Decimal
 
@@ -33,12 +34,26 @@ def varied_cases(courts, judge_xixia):
     an organisation respondent and a case with three parties."""
     xixia = courts["宁0105"]
     plain = CaseFactory(court=xixia, status=CaseStatus.FILED)
-    judged = CaseFactory(court=xixia, assigned_judge=judge_xixia, responsible_officer=judge_xixia, leading_official=judge_xixia,
-                         claim_amount=Decimal("1234.56"), recovered_amount=Decimal("34.56"), outstanding_amount=Decimal("1200.00"))
+    judged = CaseFactory(
+        court=xixia,
+        assigned_judge=judge_xixia,
+        responsible_officer=judge_xixia,
+        leading_official=judge_xixia,
+        claim_amount=Decimal("1234.56"),
+        recovered_amount=Decimal("34.56"),
+        outstanding_amount=Decimal("1200.00"),
+    )
     judged.set_tags([CaseTag.LIVELIHOOD, CaseTag.FINANCIAL])
     judged.save()
-    closed = CaseFactory(court=xixia, status=CaseStatus.CLOSED, closure_type=ClosureType.COMPLETED, closed_on=TODAY,
-                         origin_case=plain, suspended_since=TODAY - dt.timedelta(days=3), notice_sent_on=TODAY)
+    closed = CaseFactory(
+        court=xixia,
+        status=CaseStatus.CLOSED,
+        closure_type=ClosureType.COMPLETED,
+        closed_on=TODAY,
+        origin_case=plain,
+        suspended_since=TODAY - dt.timedelta(days=3),
+        notice_sent_on=TODAY,
+    )
     CaseParty.objects.create(case=closed, party=PartyFactory(), role="respondent")
     other_court = CaseFactory(court=courts["宁0106"])
     return [plain, judged, closed, other_court]
@@ -97,10 +112,17 @@ def test_overdue_list_is_paged_most_overdue_first_completely(api, courts, direct
 
 def test_long_pending_list_is_paged_oldest_first_and_explicit_ordering_wins(api, courts, director_high):
     cutoff = deadlines.long_pending_cutoff(TODAY)
-    old = [CaseFactory(court=courts["宁0105"], status=CaseStatus.INVESTIGATING, filed_on=cutoff - dt.timedelta(days=d)).pk
-           for d in (5, 300, 5, 60)]
-    CaseFactory(court=courts["宁0105"], status=CaseStatus.CLOSED, filed_on=cutoff - dt.timedelta(days=400),
-                closure_type=ClosureType.COMPLETED, closed_on=TODAY)
+    old = [
+        CaseFactory(court=courts["宁0105"], status=CaseStatus.INVESTIGATING, filed_on=cutoff - dt.timedelta(days=d)).pk
+        for d in (5, 300, 5, 60)
+    ]
+    CaseFactory(
+        court=courts["宁0105"],
+        status=CaseStatus.CLOSED,
+        filed_on=cutoff - dt.timedelta(days=400),
+        closure_type=ClosureType.COMPLETED,
+        closed_on=TODAY,
+    )
     client = api.as_officer(director_high)
     items = _pages(client, {"long_pending": "true", "page_size": 3})
     assert [i["id"] for i in items] == sorted(old, key=lambda pk: (Case.objects.get(pk=pk).filed_on, pk))
@@ -143,15 +165,26 @@ def test_filtersets_share_no_state_between_requests(courts, judge_xixia, directo
     overdue = CaseFactory(court=courts["宁0105"], status=CaseStatus.INVESTIGATING)
     Case.objects.filter(pk=overdue.pk).update(statutory_deadline=TODAY - dt.timedelta(days=2))
     running = CaseFactory(court=courts["宁0105"], status=CaseStatus.INVESTIGATING)
-    old = CaseFactory(court=courts["宁0105"], status=CaseStatus.INVESTIGATING,
-                      filed_on=deadlines.long_pending_cutoff(TODAY) - dt.timedelta(days=1))
-    first = CaseFilterSet(QueryDict("deadline_state=overdue"), queryset=Case.objects.all()).limit_choices_to(judge_xixia.user)
-    second = CaseFilterSet(QueryDict("long_pending=true"), queryset=Case.objects.all()).limit_choices_to(director_high.user)
+    old = CaseFactory(
+        court=courts["宁0105"],
+        status=CaseStatus.INVESTIGATING,
+        filed_on=deadlines.long_pending_cutoff(TODAY) - dt.timedelta(days=1),
+    )
+    first = CaseFilterSet(QueryDict("deadline_state=overdue"), queryset=Case.objects.all()).limit_choices_to(
+        judge_xixia.user
+    )
+    second = CaseFilterSet(QueryDict("long_pending=true"), queryset=Case.objects.all()).limit_choices_to(
+        director_high.user
+    )
     assert other_judge in second.form.fields["assigned_judge"].queryset
     assert other_judge not in first.form.fields["assigned_judge"].queryset
-    assert set(first.qs.values_list("pk", flat=True)) >= {overdue.pk} and running.pk not in first.qs.values_list("pk", flat=True)
+    assert set(first.qs.values_list("pk", flat=True)) >= {overdue.pk} and running.pk not in first.qs.values_list(
+        "pk", flat=True
+    )
     assert set(second.qs.values_list("pk", flat=True)) == {old.pk}
-    assert getattr(CaseFilterSet.base_filters["deadline_state"], "parent", None) is None  # the class's own filters stay unbound
+    assert (
+        getattr(CaseFilterSet.base_filters["deadline_state"], "parent", None) is None
+    )  # the class's own filters stay unbound
 
 
 def test_text_search_finds_by_name_prefix_id_number_part_of_a_number_or_the_whole_number(courts):
@@ -165,7 +198,11 @@ def test_text_search_finds_by_name_prefix_id_number_part_of_a_number_or_the_whol
     CaseParty.objects.create(case=cases[3], party=organisation, role="respondent")
 
     def found(text):
-        return set(CaseFilterSet(QueryDict(mutable=True) | {"q": text}, queryset=Case.objects.all()).qs.values_list("pk", flat=True))
+        return set(
+            CaseFilterSet(QueryDict(mutable=True) | {"q": text}, queryset=Case.objects.all()).qs.values_list(
+                "pk", flat=True
+            )
+        )
 
     assert found("欧阳") == found("欧阳明月") == {target.pk}
     assert found("明月") == set()  # a name is searched from its start

@@ -1,4 +1,5 @@
 """The demo gives every page something real: every measure kind, auction outcome, status and ledger entries."""
+
 import io
 import random
 

@@ -1,6 +1,7 @@
 """The bulk demo generator built in worker processes: the same rows as in-process, unique ID and case numbers,
 gapless numbering, consistent money, all-or-nothing — with chunks small enough that a few thousand cases make
 many chunks and reuse every ID class."""
+
 import datetime as dt
 import io
 import zoneinfo
@@ -31,8 +32,16 @@ def rows():
     skip = {"created_at", "updated_at"}
     out = {}
     for model in (Case, Party, CaseParty, CaseEvent, MoneyEntry, CaseSequence):
-        fields = [f.attname for f in model._meta.concrete_fields if f.attname not in skip and not (model is CaseSequence and f.primary_key)]
-        out[model.__name__] = list(model.objects.order_by(*(["court_id", "case_type", "year"] if model is CaseSequence else ["pk"])).values_list(*fields))
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if f.attname not in skip and not (model is CaseSequence and f.primary_key)
+        ]
+        out[model.__name__] = list(
+            model.objects.order_by(
+                *(["court_id", "case_type", "year"] if model is CaseSequence else ["pk"])
+            ).values_list(*fields)
+        )
     return out
 
 
@@ -55,7 +64,9 @@ def assert_valid_province(total, runs=1):
         seqs.sort()
         assert [s for s, _ in seqs] == list(range(1, len(seqs) + 1)), key
         assert sum(a > b for (_, a), (_, b) in zip(seqs, seqs[1:])) < runs, key
-    assert {(s.court_id, s.case_type, s.year): s.last for s in CaseSequence.objects.all()} == {k: len(v) for k, v in numbered.items()}
+    assert {(s.court_id, s.case_type, s.year): s.last for s in CaseSequence.objects.all()} == {
+        k: len(v) for k, v in numbered.items()
+    }
 
     numbers = list(Party.objects.values_list("kind", "id_number"))
     assert len({n for _, n in numbers}) == len(numbers)
@@ -67,7 +78,9 @@ def assert_valid_province(total, runs=1):
         roles[case_id].append((role, party_id))
     money = defaultdict(lambda: defaultdict(list))
     courts = {}
-    for case_id, kind, amount, payee, court_id in MoneyEntry.objects.values_list("case_id", "kind", "amount", "payee_id", "court_id"):
+    for case_id, kind, amount, payee, court_id in MoneyEntry.objects.values_list(
+        "case_id", "kind", "amount", "payee_id", "court_id"
+    ):
         money[case_id][kind].append((amount, payee))
         courts.setdefault(case_id, set()).add(court_id)
     filed_at = dict(CaseEvent.objects.filter(kind="filed").values_list("case_id", "at"))
@@ -114,7 +127,9 @@ def test_a_top_up_continues_the_numbering_without_reusing_an_id_number(courts, s
     assert generate_cases(2000, seed=11, today=TODAY, workers=3) == 0
     assert_valid_province(2000, runs=2)
     assert before < set(Party.objects.values_list("id_number", flat=True))
-    Party.objects.create(kind="person", name="新当事人", id_number="110101199003074514")  # primary-key sequence moved on
+    Party.objects.create(
+        kind="person", name="新当事人", id_number="110101199003074514"
+    )  # primary-key sequence moved on
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -151,7 +166,9 @@ def schema():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_large_load_on_postgresql_rebuilds_indexes_and_constraints_exactly_and_atomically(courts, small_chunks, monkeypatch):
+def test_a_large_load_on_postgresql_rebuilds_indexes_and_constraints_exactly_and_atomically(
+    courts, small_chunks, monkeypatch
+):
     if connection.vendor != "postgresql":
         pytest.skip("indexes are dropped and rebuilt around a large load on PostgreSQL only")
     before = schema()

@@ -17,15 +17,29 @@ pytestmark = pytest.mark.django_db
 
 def _parties(applicant_id=None, respondent_id=None):
     return [
-        {"kind": PartyKind.PERSON, "role": PartyRole.APPLICANT, "name": "王芳", "id_number": applicant_id or make_resident_id(1)},
-        {"kind": PartyKind.ORGANISATION, "role": PartyRole.RESPONDENT, "name": "宁夏某建设有限公司",
-         "id_number": respondent_id or make_credit_code(7)},
+        {
+            "kind": PartyKind.PERSON,
+            "role": PartyRole.APPLICANT,
+            "name": "王芳",
+            "id_number": applicant_id or make_resident_id(1),
+        },
+        {
+            "kind": PartyKind.ORGANISATION,
+            "role": PartyRole.RESPONDENT,
+            "name": "宁夏某建设有限公司",
+            "id_number": respondent_id or make_credit_code(7),
+        },
     ]
 
 
 def _file(court, judge_user=None, **kw):
-    args = {"court": court, "cause": "买卖合同纠纷", "filed_on": dt.date(2024, 3, 1), "claim_amount": Decimal("50000.00"),
-            "parties": _parties()}
+    args = {
+        "court": court,
+        "cause": "买卖合同纠纷",
+        "filed_on": dt.date(2024, 3, 1),
+        "claim_amount": Decimal("50000.00"),
+        "parties": _parties(),
+    }
     args.update(kw)
     return services.file_case(actor=judge_user, **args)
 
@@ -55,10 +69,24 @@ def test_filing_derives_assignment_due_and_six_month_deadline_and_records_event_
 
 def test_same_real_world_party_is_one_record_across_cases(courts):
     first = _file(courts["宁0105"])
-    second = _file(courts["宁0105"], parties=[
-        {"kind": PartyKind.PERSON, "role": PartyRole.APPLICANT, "name": "王芳（改名）", "id_number": make_resident_id(1), "phone": "13900001111"},
-        {"kind": PartyKind.ORGANISATION, "role": PartyRole.RESPONDENT, "name": "宁夏某建设有限公司", "id_number": make_credit_code(7)},
-    ])
+    second = _file(
+        courts["宁0105"],
+        parties=[
+            {
+                "kind": PartyKind.PERSON,
+                "role": PartyRole.APPLICANT,
+                "name": "王芳（改名）",
+                "id_number": make_resident_id(1),
+                "phone": "13900001111",
+            },
+            {
+                "kind": PartyKind.ORGANISATION,
+                "role": PartyRole.RESPONDENT,
+                "name": "宁夏某建设有限公司",
+                "id_number": make_credit_code(7),
+            },
+        ],
+    )
     assert Party.objects.count() == 2
     p1 = first.case_parties.get(role=PartyRole.APPLICANT).party
     p2 = second.case_parties.get(role=PartyRole.APPLICANT).party
@@ -67,16 +95,19 @@ def test_same_real_world_party_is_one_record_across_cases(courts):
     assert p2.phone == "13900001111"  # and gains the contact it lacked
 
 
-@pytest.mark.parametrize("bad, field", [
-    ({"parties": _parties(applicant_id="640105198001010011")}, "parties"),  # wrong checksum
-    ({"parties": _parties(respondent_id="91640105ABCDEFGHI0")}, "parties"),  # I is not in the USCC alphabet
-    ({"parties": _parties()[:1]}, "parties"),  # no respondent
-    ({"claim_amount": Decimal("-1.00")}, "claim_amount"),
-    ({"claim_amount": Decimal("1.001")}, "claim_amount"),
-    ({"case_type": "民初"}, "case_type"),
-    ({"tags": ["nonsense"]}, "tags"),
-    ({"filed_on": dt.date.today() + dt.timedelta(days=1)}, "filed_on"),
-])
+@pytest.mark.parametrize(
+    "bad, field",
+    [
+        ({"parties": _parties(applicant_id="640105198001010011")}, "parties"),  # wrong checksum
+        ({"parties": _parties(respondent_id="91640105ABCDEFGHI0")}, "parties"),  # I is not in the USCC alphabet
+        ({"parties": _parties()[:1]}, "parties"),  # no respondent
+        ({"claim_amount": Decimal("-1.00")}, "claim_amount"),
+        ({"claim_amount": Decimal("1.001")}, "claim_amount"),
+        ({"case_type": "民初"}, "case_type"),
+        ({"tags": ["nonsense"]}, "tags"),
+        ({"filed_on": dt.date.today() + dt.timedelta(days=1)}, "filed_on"),
+    ],
+)
 def test_invalid_filing_is_refused_with_a_field_error_and_nothing_saved(courts, bad, field):
     with pytest.raises(ValidationError) as exc:
         _file(courts["宁0105"], **bad)
@@ -94,7 +125,9 @@ def test_refused_filing_leaves_no_gap_in_numbering(courts):
 def test_statutory_deadline_excludes_suspension_and_adds_extensions():
     filed = dt.date(2024, 1, 15)
     assert deadlines.statutory_deadline(filed) == dt.date(2024, 7, 15)
-    assert deadlines.statutory_deadline(filed, suspended_days=20, extension_days=30) == dt.date(2024, 7, 15) + dt.timedelta(days=50)
+    assert deadlines.statutory_deadline(filed, suspended_days=20, extension_days=30) == dt.date(
+        2024, 7, 15
+    ) + dt.timedelta(days=50)
 
 
 @pytest.mark.postgres
@@ -105,7 +138,9 @@ def test_concurrent_filings_are_numbered_without_gaps_or_duplicates_and_share_th
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks under real concurrency (SQLite serialises every writer)")
     xixia = courts["宁0105"]
-    outcomes = run_together(10, lambda: _file(xixia, judge_xixia.user, parties=_parties(make_resident_id(41), make_credit_code(42))))
+    outcomes = run_together(
+        10, lambda: _file(xixia, judge_xixia.user, parties=_parties(make_resident_id(41), make_credit_code(42)))
+    )
     assert sorted(case.sequence for case in outcomes) == list(range(1, 11))  # an exception has no .sequence
     cases = Case.objects.filter(court=xixia, case_type=CaseType.FIRST, year=2024)
     assert sorted(cases.values_list("sequence", flat=True)) == list(range(1, 11))

@@ -1,4 +1,5 @@
 """Filing in the browser (with party look-ups) and recording debtor facts: server-side validation, errors by the form."""
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -11,10 +12,21 @@ pytestmark = pytest.mark.django_db
 
 
 def filing(**over):
-    body = {"cause": "买卖合同纠纷", "filed_on": timezone.localdate().isoformat(), "claim_amount": "250000.00",
-            "origin_body": "银川市西夏区人民法院", "origin_document_no": "（2025）宁0105民初88号",
-            "p0-role": "applicant", "p0-kind": "organisation", "p0-id_number": make_credit_code(7), "p0-name": "宁夏某商贸有限公司",
-            "p1-role": "respondent", "p1-kind": "person", "p1-id_number": make_resident_id(42), "p1-name": "王五"}
+    body = {
+        "cause": "买卖合同纠纷",
+        "filed_on": timezone.localdate().isoformat(),
+        "claim_amount": "250000.00",
+        "origin_body": "银川市西夏区人民法院",
+        "origin_document_no": "（2025）宁0105民初88号",
+        "p0-role": "applicant",
+        "p0-kind": "organisation",
+        "p0-id_number": make_credit_code(7),
+        "p0-name": "宁夏某商贸有限公司",
+        "p1-role": "respondent",
+        "p1-kind": "person",
+        "p1-id_number": make_resident_id(42),
+        "p1-name": "王五",
+    }
     body.update(over)
     return body
 
@@ -60,9 +72,19 @@ def test_debtor_facts_are_recorded_from_the_case_page(client, judge_xixia, court
     url = reverse("cases:case-action", args=[case.pk, "facts"])
     refused = client.post(url, {"facts-whereabouts_unknown": "on", "facts-searched_on": "2999-01-01"})
     assert refused.status_code == 400 and "查找日期不能晚于今天" in refused.content.decode()
-    done = client.post(url, {"facts-dishonest_eligible": "on", "facts-whereabouts_unknown": "on",
-                             "facts-searched_on": timezone.localdate().isoformat()})
+    done = client.post(
+        url,
+        {
+            "facts-dishonest_eligible": "on",
+            "facts-whereabouts_unknown": "on",
+            "facts-searched_on": timezone.localdate().isoformat(),
+        },
+    )
     assert done.status_code == 302
     case.refresh_from_db()
-    assert (case.dishonest_eligible, case.debtor_whereabouts_unknown, case.debtor_searched_on, case.debtor_obstructed) == (
-        True, True, timezone.localdate(), False)
+    assert (
+        case.dishonest_eligible,
+        case.debtor_whereabouts_unknown,
+        case.debtor_searched_on,
+        case.debtor_obstructed,
+    ) == (True, True, timezone.localdate(), False)

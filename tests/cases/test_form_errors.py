@@ -10,12 +10,19 @@ from tests.cases.conftest import case_in
 NOTICE_RANGE = "送达日期应在立案日期与今天之间"
 
 
-@pytest.mark.parametrize("name, data, message", [
-    ("notice", {"notice-sent_on": "2030-01-01"}, NOTICE_RANGE),                      # the input: a date in 2030
-    ("notice", {"notice-sent_on": "2001-05-05"}, NOTICE_RANGE),                      # before filing
-    ("receipt", {"receipt-amount": "-5", "receipt-source": "voluntary"}, "金额不能为负数"),  # a field error (execcenter.money)
-    ("notice", {"notice-sent_on": "明天"}, "有效的日期"),                              # not a date at all
-])
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("notice", {"notice-sent_on": "2030-01-01"}, NOTICE_RANGE),  # the input: a date in 2030
+        ("notice", {"notice-sent_on": "2001-05-05"}, NOTICE_RANGE),  # before filing
+        (
+            "receipt",
+            {"receipt-amount": "-5", "receipt-source": "voluntary"},
+            "金额不能为负数",
+        ),  # a field error (execcenter.money)
+        ("notice", {"notice-sent_on": "明天"}, "有效的日期"),  # not a date at all
+    ],
+)
 def test_refused_case_action_shows_its_error_once_inside_its_own_form(client, judge_xixia, courts, name, data, message):
     case = case_in(CaseStatus.INVESTIGATING, court=courts["宁0105"], assigned_judge=judge_xixia)
     client.force_login(judge_xixia.user)
@@ -50,18 +57,25 @@ def test_boosted_notice_form_shows_the_refusal_for_a_date_in_2030(browser_page, 
     page.save_screenshot()
 
 
-@pytest.mark.parametrize("tags, shown, hidden", [
-    ([CaseTag.ENTERPRISE, CaseTag.GOVERNMENT], ["涉企", "涉党政机关"], ["enterprise", "government"]),   # the input
-    ([CaseTag.LIVELIHOOD], ["涉民生"], ["livelihood"]),
-    ([CaseTag.MIGRANT_WAGES, CaseTag.FINANCIAL], ["农民工工资", "涉金融"], ["migrant_wages", "financial"]),
-])
+@pytest.mark.parametrize(
+    "tags, shown, hidden",
+    [
+        (
+            [CaseTag.ENTERPRISE, CaseTag.GOVERNMENT],
+            ["涉企", "涉党政机关"],
+            ["enterprise", "government"],
+        ),  # the input
+        ([CaseTag.LIVELIHOOD], ["涉民生"], ["livelihood"]),
+        ([CaseTag.MIGRANT_WAGES, CaseTag.FINANCIAL], ["农民工工资", "涉金融"], ["migrant_wages", "financial"]),
+    ],
+)
 def test_case_tags_show_in_the_page_language(client, judge_xixia, courts, tags, shown, hidden):
     case = case_in(CaseStatus.INVESTIGATING, court=courts["宁0105"])
     case.set_tags(tags)
     case.save()
     client.force_login(judge_xixia.user)
     html = client.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    head = html[html.index('class="case-head"'):html.index("</div>", html.index('class="case-head"'))]
+    head = html[html.index('class="case-head"') : html.index("</div>", html.index('class="case-head"'))]
     for label in shown:
         assert f'<span class="badge">{label}</span>' in head
     for code in hidden:

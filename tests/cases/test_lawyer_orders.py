@@ -1,4 +1,5 @@
 """Lawyer investigation orders as a workflow: application, decision (four-eyes), the order as a record, return."""
+
 import datetime as dt
 import io
 
@@ -27,8 +28,16 @@ def case(courts):
 
 
 def application(case, judge):
-    return lawyer_orders.apply(judge.user, case, applicant=applicant(case), lawyer_name="李律师", licence_no="16401201810123456",
-                               law_firm="宁夏某律师事务所", targets="被执行人在某证券公司的资金账户", reason="网络查控未覆盖")
+    return lawyer_orders.apply(
+        judge.user,
+        case,
+        applicant=applicant(case),
+        lawyer_name="李律师",
+        licence_no="16401201810123456",
+        law_firm="宁夏某律师事务所",
+        targets="被执行人在某证券公司的资金账户",
+        reason="网络查控未覆盖",
+    )
 
 
 def test_an_order_is_applied_for_issued_as_a_record_and_returned_with_findings(case, judge_xixia, approver_xixia):
@@ -36,9 +45,16 @@ def test_an_order_is_applied_for_issued_as_a_record_and_returned_with_findings(c
     assert app.status == LawyerOrderStatus.APPLIED
     app = lawyer_orders.approve(approver_xixia.user, app, valid_days=15)
     year = timezone.localdate().year
-    assert (app.status, app.order_no, app.valid_until) == (LawyerOrderStatus.APPROVED, f"（{year}）宁0105执调1号",
-                                                           timezone.localdate() + dt.timedelta(days=15))
-    assert (app.measure.kind, app.measure.holder, app.measure.ends_on) == ("investigation_order", "李律师", app.valid_until)
+    assert (app.status, app.order_no, app.valid_until) == (
+        LawyerOrderStatus.APPROVED,
+        f"（{year}）宁0105执调1号",
+        timezone.localdate() + dt.timedelta(days=15),
+    )
+    assert (app.measure.kind, app.measure.holder, app.measure.ends_on) == (
+        "investigation_order",
+        "李律师",
+        app.valid_until,
+    )
     doc = IssuedDocument.objects.get(kind="inv_order")
     text = "\n".join(p.text for p in Document(io.BytesIO(issued.read(doc))).paragraphs)
     assert "律师调查令" in text and "李律师" in text and case.number in text and doc.number == app.order_no
@@ -56,11 +72,27 @@ def test_an_order_is_applied_for_issued_as_a_record_and_returned_with_findings(c
 
 def test_refusals(case, judge_xixia, approver_xixia, judge_jingyuan, courts):
     with pytest.raises(RuleViolation):
-        lawyer_orders.apply(judge_xixia.user, case, applicant=respondent(case), lawyer_name="x", licence_no="1", law_firm="y",
-                            targets="z", reason="r")
+        lawyer_orders.apply(
+            judge_xixia.user,
+            case,
+            applicant=respondent(case),
+            lawyer_name="x",
+            licence_no="1",
+            law_firm="y",
+            targets="z",
+            reason="r",
+        )
     with pytest.raises(RuleViolation):
-        lawyer_orders.apply(judge_xixia.user, case, applicant=applicant(case), lawyer_name="", licence_no="1", law_firm="y",
-                            targets="z", reason="r")
+        lawyer_orders.apply(
+            judge_xixia.user,
+            case,
+            applicant=applicant(case),
+            lawyer_name="",
+            licence_no="1",
+            law_firm="y",
+            targets="z",
+            reason="r",
+        )
     with pytest.raises(DomainError) as exc:
         application(case, judge_jingyuan)
     assert exc.value.status == 404
@@ -78,13 +110,21 @@ def test_refusals(case, judge_xixia, approver_xixia, judge_jingyuan, courts):
     assert LawyerOrderApplication.objects.count() == 1
 
 
-def test_the_case_page_records_the_application_the_approver_issues_and_the_return_is_recorded(client, case, judge_xixia, approver_xixia):
+def test_the_case_page_records_the_application_the_approver_issues_and_the_return_is_recorded(
+    client, case, judge_xixia, approver_xixia
+):
     from django.urls import reverse
 
     client.force_login(judge_xixia.user)
     url = reverse("cases:case-action", args=[case.pk, "lawyer_order"])
-    body = {"lawyer_order-applicant": applicant(case).pk, "lawyer_order-lawyer_name": "李律师", "lawyer_order-licence_no": "164012018",
-            "lawyer_order-law_firm": "宁夏某律师事务所", "lawyer_order-targets": "证券账户", "lawyer_order-reason": "查控未覆盖"}
+    body = {
+        "lawyer_order-applicant": applicant(case).pk,
+        "lawyer_order-lawyer_name": "李律师",
+        "lawyer_order-licence_no": "164012018",
+        "lawyer_order-law_firm": "宁夏某律师事务所",
+        "lawyer_order-targets": "证券账户",
+        "lawyer_order-reason": "查控未覆盖",
+    }
     assert client.post(url, {**body, "lawyer_order-applicant": respondent(case).pk}).status_code == 400
     assert client.post(url, body).status_code == 302
     app = LawyerOrderApplication.objects.get()

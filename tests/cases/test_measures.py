@@ -22,8 +22,9 @@ def case(courts):
 
 def test_dishonest_listing_runs_two_years_and_extends_by_at_most_three(case):
     start = dt.date(2024, 2, 29)
-    m = measures.impose_measure(case, MeasureKind.DISHONEST, party=respondent(case), legal_ground="breaches_report",
-                                decided_on=start)
+    m = measures.impose_measure(
+        case, MeasureKind.DISHONEST, party=respondent(case), legal_ground="breaches_report", decided_on=start
+    )
     assert m.ends_on == dt.date(2026, 2, 28)
     measures.extend_dishonest(m, 2)
     assert Measure.objects.get(pk=m.pk).ends_on == dt.date(2028, 2, 29)
@@ -76,8 +77,11 @@ def test_completing_a_case_starts_the_removal_clock(case):
 
 @pytest.mark.parametrize("days, ok", [(0, False), (1, True), (15, True), (16, False)])
 def test_detention_is_one_to_fifteen_days(case, days, ok):
-    call = lambda: measures.impose_measure(case, MeasureKind.DETENTION, party=respondent(case), days=days,  # noqa: E731
-                                           decided_on=dt.date(2024, 6, 1))
+    def call():
+        return measures.impose_measure(
+            case, MeasureKind.DETENTION, party=respondent(case), days=days, decided_on=dt.date(2024, 6, 1)
+        )
+
     if ok:
         assert call().ends_on == dt.date(2024, 6, days)
     else:
@@ -100,8 +104,13 @@ def test_fines_respect_the_statutory_ranges_for_persons_and_organisations(case):
 def test_investigation_order_needs_a_lawyer_and_a_validity_date_and_expires(case):
     with pytest.raises(RuleViolation):
         measures.impose_measure(case, MeasureKind.INVESTIGATION_ORDER, ends_on=timezone.localdate())
-    order = measures.impose_measure(case, MeasureKind.INVESTIGATION_ORDER, holder="李律师",
-                                    ends_on=timezone.localdate() - dt.timedelta(days=1), decided_on=timezone.localdate() - dt.timedelta(days=20))
+    order = measures.impose_measure(
+        case,
+        MeasureKind.INVESTIGATION_ORDER,
+        holder="李律师",
+        ends_on=timezone.localdate() - dt.timedelta(days=1),
+        decided_on=timezone.localdate() - dt.timedelta(days=20),
+    )
     assert measures.expire_measures() == 1
     assert Measure.objects.get(pk=order.pk).status == MeasureStatus.EXPIRED
     assert measures.expire_measures() == 0
@@ -111,7 +120,9 @@ def test_reward_notice_and_referral_and_report_order_each_record_their_dates(cas
     party = respondent(case)
     reward = measures.impose_measure(case, MeasureKind.REWARD_NOTICE, party=party, amount="5000.00")
     referral = measures.impose_measure(case, MeasureKind.CRIMINAL_REFERRAL, party=party, document_no="宁0105执移1号")
-    report = measures.impose_measure(case, MeasureKind.PROPERTY_REPORT_ORDER, party=party, ends_on=timezone.localdate() + dt.timedelta(days=5))
+    report = measures.impose_measure(
+        case, MeasureKind.PROPERTY_REPORT_ORDER, party=party, ends_on=timezone.localdate() + dt.timedelta(days=5)
+    )
     assert reward.amount == D("5000.00") and referral.ends_on is None and report.ends_on > report.starts_on
     with pytest.raises(RuleViolation):
         measures.impose_measure(case, MeasureKind.REWARD_NOTICE, party=party, amount="-1")
@@ -122,8 +133,10 @@ def test_reward_notice_and_referral_and_report_order_each_record_their_dates(cas
 def test_each_measure_ends_only_the_ways_its_kind_allows_and_only_once(case, kind, to_status):
     party = respondent(case)
     extra = {
-        MeasureKind.DISHONEST: {"legal_ground": "obstructs"}, MeasureKind.DETENTION: {"days": 5},
-        MeasureKind.FINE: {"amount": "100.00"}, MeasureKind.REWARD_NOTICE: {"amount": "100.00"},
+        MeasureKind.DISHONEST: {"legal_ground": "obstructs"},
+        MeasureKind.DETENTION: {"days": 5},
+        MeasureKind.FINE: {"amount": "100.00"},
+        MeasureKind.REWARD_NOTICE: {"amount": "100.00"},
         MeasureKind.PROPERTY_REPORT_ORDER: {"ends_on": timezone.localdate()},
         MeasureKind.INVESTIGATION_ORDER: {"ends_on": timezone.localdate(), "holder": "李律师"},
     }.get(kind, {})
@@ -157,8 +170,12 @@ def test_consumption_restriction_and_dishonest_listing_issue_numbered_decision_d
 
     case = case_in(CaseStatus.INVESTIGATING, court=courts["宁0105"])
     party = respondent(case)
-    restriction = measures.impose_measure(case, MeasureKind.CONSUMPTION_RESTRICTION, party=party, actor=judge_xixia.user)
-    listing = measures.impose_measure(case, MeasureKind.DISHONEST, party=party, legal_ground="able_but_refuses", actor=judge_xixia.user)
+    restriction = measures.impose_measure(
+        case, MeasureKind.CONSUMPTION_RESTRICTION, party=party, actor=judge_xixia.user
+    )
+    listing = measures.impose_measure(
+        case, MeasureKind.DISHONEST, party=party, legal_ground="able_but_refuses", actor=judge_xixia.user
+    )
     year = timezone.localdate().year
     restriction.refresh_from_db()
     listing.refresh_from_db()

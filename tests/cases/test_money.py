@@ -74,14 +74,21 @@ def test_overdue_payouts_are_receipts_not_fully_paid_30_days_after_receipt(court
 @pytest.mark.django_db
 def test_unclaimed_money_matched_to_a_case_becomes_a_receipt_once(courts):
     case = case_in(CaseStatus.CONTROLLING)
-    u = UnclaimedReceipt.objects.create(court=courts["宁0105"], amount=D("888.00"), received_at=timezone.now(),
-                                        payer_name="某公司", bank_reference="B-1")
+    u = UnclaimedReceipt.objects.create(
+        court=courts["宁0105"],
+        amount=D("888.00"),
+        received_at=timezone.now(),
+        payer_name="某公司",
+        bank_reference="B-1",
+    )
     assert list(money.unclaimed()) == [u]
     entry = money.match_unclaimed(u, case)
     assert entry.amount == D("888.00") and not money.unclaimed().exists()
     with pytest.raises(InvalidTransition):
         money.match_unclaimed(u, case)
-    other = UnclaimedReceipt.objects.create(court=courts["宁0424"], amount=D("1.00"), received_at=timezone.now(), bank_reference="B-2")
+    other = UnclaimedReceipt.objects.create(
+        court=courts["宁0424"], amount=D("1.00"), received_at=timezone.now(), bank_reference="B-2"
+    )
     with pytest.raises(InvalidTransition):
         money.match_unclaimed(other, case)
 
@@ -95,7 +102,9 @@ def test_concurrent_payouts_never_exceed_receipts(courts):
     services.record_receipt(case, "100.00")
     payee = applicant(case)
     outcomes = run_together(8, lambda: services.record_payout(Case.objects.get(pk=case.pk), "30.00", payee))
-    outcomes = ["refused" if isinstance(o, RuleViolation) else o if isinstance(o, Exception) else "paid" for o in outcomes]
+    outcomes = [
+        "refused" if isinstance(o, RuleViolation) else o if isinstance(o, Exception) else "paid" for o in outcomes
+    ]
     paid = sum(e.amount for e in MoneyEntry.objects.filter(case=case, kind=MoneyKind.PAYOUT))
     assert outcomes.count("paid") == 3 and outcomes.count("refused") == 5
     assert paid == D("90.00")

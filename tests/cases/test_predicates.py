@@ -6,6 +6,7 @@ and the workbench alike, on today's date and on our own days: the end of Februar
 March, and the last day of a 31-day month. The same for overdue / due soon (deadline yesterday, today, in 30 and in
 31 days; a suspended case), payouts overdue (due yesterday / today) and closures in a period (first and last day).
 """
+
 import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -37,14 +38,18 @@ def on_day(monkeypatch):
     real = timezone.localdate
 
     def set_today(day):
-        monkeypatch.setattr(timezone, "localdate", lambda value=None, tz=None: day if value is None else real(value, tz))
+        monkeypatch.setattr(
+            timezone, "localdate", lambda value=None, tz=None: day if value is None else real(value, tz)
+        )
         return day
 
     return set_today
 
 
 def _case(court, filed, **kw):
-    return CaseFactory(court=court, filed_on=filed, status=kw.pop("status", CaseStatus.INVESTIGATING), parties=False, **kw)
+    return CaseFactory(
+        court=court, filed_on=filed, status=kw.pop("status", CaseStatus.INVESTIGATING), parties=False, **kw
+    )
 
 
 def _noon(day):
@@ -63,7 +68,13 @@ def test_a_case_filed_exactly_12_months_ago_is_long_pending_on_every_surface(cou
     exactly = _case(xixia, cutoff)
     older = _case(xixia, cutoff - dt.timedelta(days=1))
     _case(xixia, cutoff + dt.timedelta(days=1))  # a day short of 12 months
-    _case(xixia, cutoff, status=CaseStatus.CLOSED, closed_on=today - dt.timedelta(days=1), closure_type=ClosureType.COMPLETED)
+    _case(
+        xixia,
+        cutoff,
+        status=CaseStatus.CLOSED,
+        closed_on=today - dt.timedelta(days=1),
+        closure_type=ClosureType.COMPLETED,
+    )
     expected = {exactly.pk, older.pk}
 
     def ids(qs):
@@ -108,7 +119,11 @@ def test_overdue_and_due_soon_agree_on_every_surface(courts, on_day, day):
     assert ids(Case.objects.overdue(today)) == listed("overdue") == {yesterday.pk}
     assert ids(Case.objects.due_soon(today)) == listed("near") == {today_.pk, in30.pk}
     assert {c.pk: deadline_state(c, today) for c in Case.objects.filter(status=CaseStatus.INVESTIGATING)} == {
-        yesterday.pk: "overdue", today_.pk: "near", in30.pk: "near", _in31.pk: "ok"}
+        yesterday.pk: "overdue",
+        today_.pk: "near",
+        in30.pk: "near",
+        _in31.pk: "ok",
+    }
     wall = _kpis(get("m04").compute(xixia, _noon(today)))
     assert (wall["已超审限"], wall["7日内到期"], wall["30日内到期"]) == (1, 1, 2)
     scanned = supervision.scan(today)
@@ -121,8 +136,15 @@ def test_a_payout_due_today_is_not_overdue_and_one_due_yesterday_is_everywhere(c
     case = _case(courts["宁0105"], deadlines.add_months(today, -2))
 
     def receipt(due, amount="100.00", paid="0.00"):
-        return MoneyEntry.objects.create(case=case, kind=MoneyKind.RECEIPT, source=ReceiptSource.VOLUNTARY, amount=Decimal(amount),
-                                         paid_out_amount=Decimal(paid), occurred_at=_noon(due - dt.timedelta(days=30)), payout_due=due)
+        return MoneyEntry.objects.create(
+            case=case,
+            kind=MoneyKind.RECEIPT,
+            source=ReceiptSource.VOLUNTARY,
+            amount=Decimal(amount),
+            paid_out_amount=Decimal(paid),
+            occurred_at=_noon(due - dt.timedelta(days=30)),
+            payout_due=due,
+        )
 
     late = receipt(today - dt.timedelta(days=1))
     receipt(today)
@@ -139,10 +161,23 @@ def test_a_payout_due_today_is_not_overdue_and_one_due_yesterday_is_everywhere(c
 def test_closures_in_a_period_include_its_first_and_last_day(courts, day):
     xixia = courts["宁0105"]
     first = day.replace(day=1)
-    inside = [_case(xixia, first - dt.timedelta(days=60), status=CaseStatus.CLOSED, closed_on=d, closure_type=ClosureType.COMPLETED)
-              for d in (first, day)]
-    _case(xixia, first - dt.timedelta(days=60), status=CaseStatus.CLOSED, closed_on=first - dt.timedelta(days=1),
-          closure_type=ClosureType.COMPLETED)
+    inside = [
+        _case(
+            xixia,
+            first - dt.timedelta(days=60),
+            status=CaseStatus.CLOSED,
+            closed_on=d,
+            closure_type=ClosureType.COMPLETED,
+        )
+        for d in (first, day)
+    ]
+    _case(
+        xixia,
+        first - dt.timedelta(days=60),
+        status=CaseStatus.CLOSED,
+        closed_on=first - dt.timedelta(days=1),
+        closure_type=ClosureType.COMPLETED,
+    )
     assert set(Case.objects.closed_in(first, day)) == set(inside)
     parts = ind.completion(Case.objects.all(), ind.Period(first, day))
     assert set(parts.denominator) == set(inside)

@@ -1,4 +1,5 @@
 """The case services read like a reference: every public operation has type hints and a docstring."""
+
 import inspect
 
 from cases import services

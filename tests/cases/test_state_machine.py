@@ -44,7 +44,11 @@ def test_assign_moves_a_filed_case_to_assigned_and_names_the_judge(courts, judge
     case = case_in(CaseStatus.FILED)
     services.assign(case, judge_xixia, actor=judge_xixia.user)
     case.refresh_from_db()
-    assert (case.status, case.assigned_judge, case.responsible_officer) == (CaseStatus.ASSIGNED, judge_xixia, judge_xixia)
+    assert (case.status, case.assigned_judge, case.responsible_officer) == (
+        CaseStatus.ASSIGNED,
+        judge_xixia,
+        judge_xixia,
+    )
 
 
 def test_assign_to_a_judge_of_a_sibling_court_is_refused(courts, judge_jingyuan):
@@ -127,8 +131,9 @@ def test_deadline_extension_approved_by_the_president_moves_the_deadline(courts,
     assert (extension.approved_by, extension.approval_document_no) == (president_xixia, "宁0105执延1号")
 
 
-def test_deadline_extension_is_never_self_approved_nor_by_another_role_nor_called_directly(courts, judge_xixia,
-                                                                                           approver_xixia):
+def test_deadline_extension_is_never_self_approved_nor_by_another_role_nor_called_directly(
+    courts, judge_xixia, approver_xixia
+):
     from cases import approvals
 
     case = case_in(CaseStatus.INVESTIGATING)
@@ -163,7 +168,11 @@ def test_close_is_allowed_only_from_the_states_each_closure_type_permits(courts,
     if start in services.CLOSABLE_FROM[closure_type]:
         closure.close(case, closure_type)
         case.refresh_from_db()
-        assert (case.status, case.closure_type, case.closed_on) == (CaseStatus.CLOSED, closure_type, timezone.localdate())
+        assert (case.status, case.closure_type, case.closed_on) == (
+            CaseStatus.CLOSED,
+            closure_type,
+            timezone.localdate(),
+        )
     else:
         with pytest.raises(InvalidTransition):
             closure.close(case, closure_type)
@@ -189,4 +198,9 @@ def test_completed_closure_after_a_performed_settlement_is_allowed(courts):
 def test_allowed_transitions_lists_what_the_case_page_may_offer(courts):
     actions = services.allowed_transitions(case_in(CaseStatus.FILED))
     assert actions["transition"] == [] and actions["assign"] and not actions["suspend"]
-    assert set(actions["close"]) == {ClosureType.TERMINATED, ClosureType.WITHDRAWN, ClosureType.NOT_ENFORCED, ClosureType.REJECTED}
+    assert set(actions["close"]) == {
+        ClosureType.TERMINATED,
+        ClosureType.WITHDRAWN,
+        ClosureType.NOT_ENFORCED,
+        ClosureType.REJECTED,
+    }

@@ -1,4 +1,5 @@
 """Money that arrives: the bank statement import (cases.statements) and matching unclaimed money in the browser."""
+
 import datetime as dt
 import io
 from decimal import Decimal
@@ -37,12 +38,16 @@ def csv_of(*lines, header=HEADER):
     return (header + "".join(line + "\n" for line in lines)).encode("utf-8")
 
 
-def test_lines_quoting_a_case_number_are_booked_with_their_arrival_date_and_the_rest_parked(judge_xixia, xixia, two_cases):
+def test_lines_quoting_a_case_number_are_booked_with_their_arrival_date_and_the_rest_parked(
+    judge_xixia, xixia, two_cases
+):
     a, b = two_cases
-    content = csv_of(f"{days_ago(10)},\"12,000.50\",宁夏某建材公司,{a.number}执行款",
-                     # Half-width brackets, no 号, full-width digits: still case b's reference.
-                     f"{days_ago(3)},800,张三,\"代付 ({b.year}){b.court.code}执{str(b.sequence).translate(str.maketrans('0123456789', '０１２３４５６７８９'))}\"",
-                     f"{days_ago(2)},500.00,李四,还款")
+    content = csv_of(
+        f'{days_ago(10)},"12,000.50",宁夏某建材公司,{a.number}执行款',
+        # Half-width brackets, no 号, full-width digits: still case b's reference.
+        f'{days_ago(3)},800,张三,"代付 ({b.year}){b.court.code}执{str(b.sequence).translate(str.maketrans("0123456789", "０１２３４５６７８９"))}"',
+        f"{days_ago(2)},500.00,李四,还款",
+    )
     run = statements.import_statement(judge_xixia.user, xixia, content, "0301.csv")
     assert (run.lines, run.booked, run.parked, run.duplicates) == (3, 2, 1, 0)
     assert (run.booked_amount, run.parked_amount) == (Decimal("12800.50"), Decimal("500.00"))
@@ -53,22 +58,34 @@ def test_lines_quoting_a_case_number_are_booked_with_their_arrival_date_and_the_
     assert Case.objects.get(pk=a.pk).recovered_amount == Decimal("12000.50")
     assert MoneyEntry.objects.get(case=b).amount == Decimal("800.00")
     parked = UnclaimedReceipt.objects.get()
-    assert (parked.payer_name, parked.remark, parked.amount, parked.statement_id) == ("李四", "还款", Decimal("500.00"), run.pk)
+    assert (parked.payer_name, parked.remark, parked.amount, parked.statement_id) == (
+        "李四",
+        "还款",
+        Decimal("500.00"),
+        run.pk,
+    )
     assert [r["outcome"] for r in run.report] == ["booked", "booked", "parked"]
     assert AuditLog.objects.filter(action="money.statement_import", object_id=str(run.pk)).exists()
 
 
 def test_reimporting_a_statement_books_nothing_twice_even_after_matching(judge_xixia, xixia, two_cases):
     a, b = two_cases
-    content = csv_of(f"{days_ago(5)},100.00,甲,{a.number}", f"{days_ago(5)},100.00,甲,{a.number}",  # two equal payments
-                     f"{days_ago(4)},70.00,乙,无附言")
+    content = csv_of(
+        f"{days_ago(5)},100.00,甲,{a.number}",
+        f"{days_ago(5)},100.00,甲,{a.number}",  # two equal payments
+        f"{days_ago(4)},70.00,乙,无附言",
+    )
     first = statements.import_statement(judge_xixia.user, xixia, content, "s.csv")
     assert (first.booked, first.parked) == (2, 1)
     money.match_unclaimed(UnclaimedReceipt.objects.get(), b, actor=judge_xixia.user)
     state = (MoneyEntry.objects.count(), UnclaimedReceipt.objects.count(), Case.objects.get(pk=a.pk).recovered_amount)
     again = statements.import_statement(judge_xixia.user, xixia, content, "s.csv")
     assert (again.booked, again.parked, again.duplicates) == (0, 0, 3)
-    assert (MoneyEntry.objects.count(), UnclaimedReceipt.objects.count(), Case.objects.get(pk=a.pk).recovered_amount) == state
+    assert (
+        MoneyEntry.objects.count(),
+        UnclaimedReceipt.objects.count(),
+        Case.objects.get(pk=a.pk).recovered_amount,
+    ) == state
     # An overlapping statement: the old lines are duplicates, the new one is booked.
     overlap = csv_of(f"{days_ago(4)},70.00,乙,无附言", f"{days_ago(1)},30.00,丙,{a.number}")
     run = statements.import_statement(judge_xixia.user, xixia, overlap, "s2.csv")
@@ -78,10 +95,16 @@ def test_reimporting_a_statement_books_nothing_twice_even_after_matching(judge_x
 def test_a_transaction_id_column_identifies_lines(judge_xixia, xixia, two_cases):
     a, _b = two_cases
     header = "交易流水号,到账日期,交易金额,对方户名,摘要\n"
-    statements.import_statement(judge_xixia.user, xixia, csv_of(f"T001,{days_ago(2)},50,甲,{a.number}", header=header), "a.csv")
+    statements.import_statement(
+        judge_xixia.user, xixia, csv_of(f"T001,{days_ago(2)},50,甲,{a.number}", header=header), "a.csv"
+    )
     # The same payment again with a different remark is still the same transaction.
-    run = statements.import_statement(judge_xixia.user, xixia, csv_of(f"T001,{days_ago(2)},50,甲,{a.number} 已核",
-                                                                        f"T002,{days_ago(2)},50,甲,{a.number}", header=header), "b.csv")
+    run = statements.import_statement(
+        judge_xixia.user,
+        xixia,
+        csv_of(f"T001,{days_ago(2)},50,甲,{a.number} 已核", f"T002,{days_ago(2)},50,甲,{a.number}", header=header),
+        "b.csv",
+    )
     assert (run.booked, run.duplicates) == (1, 1)
     assert MoneyEntry.objects.filter(case=a).count() == 2
 
@@ -89,22 +112,33 @@ def test_a_transaction_id_column_identifies_lines(judge_xixia, xixia, two_cases)
 def test_a_bad_file_is_refused_line_by_line_and_nothing_is_imported(judge_xixia, xixia, two_cases):
     a, _b = two_cases
     tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
-    content = csv_of(f"{days_ago(1)},100.00,甲,{a.number}",  # good, yet not imported
-                     "2024-13-45,100.00,乙,x", f"{days_ago(1)},-5.00,丙,x", f"{days_ago(1)},1.005,丁,x",
-                     f"{tomorrow},10,戊,x", f"{days_ago(1)},10,,x", f"{days_ago(1)},abc,己,x")
+    content = csv_of(
+        f"{days_ago(1)},100.00,甲,{a.number}",  # good, yet not imported
+        "2024-13-45,100.00,乙,x",
+        f"{days_ago(1)},-5.00,丙,x",
+        f"{days_ago(1)},1.005,丁,x",
+        f"{tomorrow},10,戊,x",
+        f"{days_ago(1)},10,,x",
+        f"{days_ago(1)},abc,己,x",
+    )
     with pytest.raises(statements.StatementRejected) as exc:
         statements.import_statement(judge_xixia.user, xixia, content, "bad.csv")
     assert exc.value.status == 400
     assert [e["line"] for e in exc.value.details["lines"]] == [3, 4, 5, 6, 7, 8]
     assert "日期格式" in exc.value.details["lines"][0]["error"] and "两位小数" in exc.value.details["lines"][2]["error"]
-    assert not (MoneyEntry.objects.exists() or UnclaimedReceipt.objects.exists() or BankStatementImport.objects.exists())
+    assert not (
+        MoneyEntry.objects.exists() or UnclaimedReceipt.objects.exists() or BankStatementImport.objects.exists()
+    )
 
 
-@pytest.mark.parametrize("content, line", [
-    (b"date,amount\n2024-01-01,5\n", 1),  # columns missing
-    (b"PK\x03\x04 not really a workbook", 0),
-    (HEADER.encode(), 0),  # no lines
-])
+@pytest.mark.parametrize(
+    "content, line",
+    [
+        (b"date,amount\n2024-01-01,5\n", 1),  # columns missing
+        (b"PK\x03\x04 not really a workbook", 0),
+        (HEADER.encode(), 0),  # no lines
+    ],
+)
 def test_files_that_are_not_statements_are_refused(judge_xixia, xixia, content, line):
     with pytest.raises(statements.StatementRejected) as exc:
         statements.import_statement(judge_xixia.user, xixia, content, "x.csv")
@@ -119,7 +153,9 @@ def test_xlsx_and_gbk_csv_are_read(judge_xixia, xixia, two_cases):
     book = Workbook()
     sheet = book.active
     sheet.append(["日期", "金额", "付款人", "附言"])
-    sheet.append([dt.datetime.combine(timezone.localdate() - dt.timedelta(days=6), dt.time(9, 30)), 2500.5, "甲公司", a.number])
+    sheet.append(
+        [dt.datetime.combine(timezone.localdate() - dt.timedelta(days=6), dt.time(9, 30)), 2500.5, "甲公司", a.number]
+    )
     buffer = io.BytesIO()
     book.save(buffer)
     run = statements.import_statement(judge_xixia.user, xixia, buffer.getvalue(), "stmt.xlsx")
@@ -158,7 +194,9 @@ def test_matching_unclaimed_money_books_it_with_its_arrival_date_once(judge_xixi
     assert again.value.code == "already_matched" and MoneyEntry.objects.count() == 1
 
 
-def test_the_browser_imports_shows_bad_lines_next_to_the_form_and_matches_unclaimed_money(client, judge_xixia, xixia, two_cases):
+def test_the_browser_imports_shows_bad_lines_next_to_the_form_and_matches_unclaimed_money(
+    client, judge_xixia, xixia, two_cases
+):
     a, b = two_cases
     client.force_login(judge_xixia.user)
     url = reverse("cases:statements")
@@ -179,7 +217,9 @@ def test_the_browser_imports_shows_bad_lines_next_to_the_form_and_matches_unclai
     receipt = UnclaimedReceipt.objects.get()
     listing = client.get(reverse("cases:unclaimed")).content.decode()
     assert "请法院查收" in listing
-    refused = client.post(reverse("cases:unclaimed"), {"receipt": receipt.pk, f"m{receipt.pk}-case_number": "（2020）宁0105执999号"})
+    refused = client.post(
+        reverse("cases:unclaimed"), {"receipt": receipt.pk, f"m{receipt.pk}-case_number": "（2020）宁0105执999号"}
+    )
     assert refused.status_code == 400 and "未找到该案号的案件" in refused.content.decode()
     done = client.post(reverse("cases:unclaimed"), {"receipt": receipt.pk, f"m{receipt.pk}-case_number": b.number})
     assert done.status_code == 302

@@ -46,10 +46,18 @@ def test_overdue_payout_alert_is_raised_then_resolved_by_paying_out(courts):
 
 
 def test_unclaimed_money_older_than_30_days_is_flagged(courts):
-    UnclaimedReceipt.objects.create(court=courts["宁0105"], amount=Decimal("1.00"), bank_reference="OLD",
-                                    received_at=timezone.now() - dt.timedelta(days=31))
-    UnclaimedReceipt.objects.create(court=courts["宁0105"], amount=Decimal("1.00"), bank_reference="NEW",
-                                    received_at=timezone.now() - dt.timedelta(days=1))
+    UnclaimedReceipt.objects.create(
+        court=courts["宁0105"],
+        amount=Decimal("1.00"),
+        bank_reference="OLD",
+        received_at=timezone.now() - dt.timedelta(days=31),
+    )
+    UnclaimedReceipt.objects.create(
+        court=courts["宁0105"],
+        amount=Decimal("1.00"),
+        bank_reference="NEW",
+        received_at=timezone.now() - dt.timedelta(days=1),
+    )
     assert supervision.scan()["money.unclaimed"] == 1
 
 

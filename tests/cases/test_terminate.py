@@ -1,4 +1,5 @@
 """终本 (法〔2016〕373号): the five conditions, the re-query schedule and resuming as 执恢."""
+
 import datetime as dt
 
 import pytest
@@ -102,7 +103,12 @@ def test_terminate_when_debtor_hid_needs_search_and_sanctions(ready):
 
 def test_every_missing_condition_is_named_at_once(courts):
     case = case_in(CaseStatus.INVESTIGATING)
-    assert _missing(case)[0] == ["notice_and_report_order", "restriction_and_dishonest", "property_investigation", "three_months"]
+    assert _missing(case)[0] == [
+        "notice_and_report_order",
+        "restriction_and_dishonest",
+        "property_investigation",
+        "three_months",
+    ]
 
 
 def test_terminate_from_assigned_is_a_wrong_state(courts):
@@ -120,7 +126,9 @@ def test_resuming_a_terminated_case_files_a_linked_resumed_case_and_cancels_requ
     assert new.number == f"（{timezone.localdate().year}）宁0105执恢1号"
     assert new.origin_case_id == ready.pk
     assert str(new.claim_amount) == "60000.00"
-    assert set(new.case_parties.values_list("party_id", "role")) == set(ready.case_parties.values_list("party_id", "role"))
+    assert set(new.case_parties.values_list("party_id", "role")) == set(
+        ready.case_parties.values_list("party_id", "role")
+    )
     assert not RequerySchedule.objects.filter(case=ready, status=RequeryStatus.DUE).exists()
     with pytest.raises(InvalidTransition):
         closure.resume_terminated(ready, reason="again")

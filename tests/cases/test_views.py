@@ -1,4 +1,5 @@
 """The browser pages: list filters and scope, the case page's masking, actions, errors and panels."""
+
 import pytest
 from django.urls import reverse
 
@@ -16,6 +17,7 @@ def login(client):
     def as_officer(officer):
         client.force_login(officer.user)
         return client
+
     return as_officer
 
 
@@ -64,8 +66,9 @@ def test_case_page_action_form_moves_the_case_and_a_wrong_state_shows_the_reason
 
 def test_case_page_form_with_bad_input_answers_400_with_the_field_error(login, judge_xixia):
     case = case_in(CaseStatus.DISPOSING)
-    response = login(judge_xixia).post(reverse("cases:case-action", args=[case.pk, "receipt"]),
-                                       {"receipt-amount": "-3", "receipt-source": "voluntary"})
+    response = login(judge_xixia).post(
+        reverse("cases:case-action", args=[case.pk, "receipt"]), {"receipt-amount": "-3", "receipt-source": "voluntary"}
+    )
     assert response.status_code == 400
     assert not case.money_entries.exists()
 
@@ -73,13 +76,20 @@ def test_case_page_form_with_bad_input_answers_400_with_the_field_error(login, j
 def test_payout_beyond_balance_from_the_page_is_refused_with_the_rule(login, judge_xixia):
     case = case_in(CaseStatus.DISPOSING)
     c = login(judge_xixia)
-    c.post(reverse("cases:case-action", args=[case.pk, "receipt"]), {"receipt-amount": "10", "receipt-source": "voluntary"})
-    response = c.post(reverse("cases:case-action", args=[case.pk, "payout"]), {"payout-amount": "11", "payout-payee": applicant(case).pk})
+    c.post(
+        reverse("cases:case-action", args=[case.pk, "receipt"]), {"receipt-amount": "10", "receipt-source": "voluntary"}
+    )
+    response = c.post(
+        reverse("cases:case-action", args=[case.pk, "payout"]),
+        {"payout-amount": "11", "payout-payee": applicant(case).pk},
+    )
     assert response.status_code == 400 and "超过" in response.content.decode()
 
 
 def test_registered_panels_render_on_the_case_page(login, judge_xixia, monkeypatch, tmp_path, settings):
-    (tmp_path / "panel_probe.html").write_text("<section id='probe'>{{ greeting }} {{ case.number }}</section>", encoding="utf-8")
+    (tmp_path / "panel_probe.html").write_text(
+        "<section id='probe'>{{ greeting }} {{ case.number }}</section>", encoding="utf-8"
+    )
     settings.TEMPLATES = [dict(settings.TEMPLATES[0], DIRS=[*settings.TEMPLATES[0]["DIRS"], tmp_path])]
     monkeypatch.setattr(panels, "PANELS", [("panel_probe.html", lambda case, request: {"greeting": "查控面板"})])
     case = case_in(CaseStatus.CONTROLLING)

@@ -1,4 +1,5 @@
 """Fixtures of the command tests: cases with exact dates, 终本 evidence, petitions."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -14,13 +15,28 @@ from tests.factories import CaseFactory
 D = dt.date
 
 
-def make_case(code="宁0105", filed=D(2025, 1, 1), closed=None, closure="", case_type=CaseType.FIRST,
-              claim="100000.00", recovered="0.00", **kw):
+def make_case(
+    code="宁0105",
+    filed=D(2025, 1, 1),
+    closed=None,
+    closure="",
+    case_type=CaseType.FIRST,
+    claim="100000.00",
+    recovered="0.00",
+    **kw,
+):
     claim, recovered = Decimal(claim), Decimal(recovered)
     return CaseFactory(
-        court=Court.objects.get(code=code), filed_on=filed, case_type=case_type, claim_amount=claim,
-        recovered_amount=recovered, outstanding_amount=max(claim - recovered, Decimal("0")),
-        status=CaseStatus.CLOSED if closed else CaseStatus.CONTROLLING, closed_on=closed, closure_type=closure, **kw,
+        court=Court.objects.get(code=code),
+        filed_on=filed,
+        case_type=case_type,
+        claim_amount=claim,
+        recovered_amount=recovered,
+        outstanding_amount=max(claim - recovered, Decimal("0")),
+        status=CaseStatus.CLOSED if closed else CaseStatus.CONTROLLING,
+        closed_on=closed,
+        closure_type=closure,
+        **kw,
     )
 
 
@@ -32,8 +48,9 @@ def give_terminate_evidence(case, on=None):
     for cp in case.case_parties.filter(role=PartyRole.RESPONDENT):
         for kind in (MeasureKind.PROPERTY_REPORT_ORDER, MeasureKind.CONSUMPTION_RESTRICTION):
             Measure.objects.create(case=case, kind=kind, party=cp.party, decided_on=on, starts_on=on)
-    request = QueryRequest.objects.create(case=case, court=case.court, purpose="终本前财产调查", requested_by_label="test",
-                                          status=QueryStatus.COMPLETE)
+    request = QueryRequest.objects.create(
+        case=case, court=case.court, purpose="终本前财产调查", requested_by_label="test", status=QueryStatus.COMPLETE
+    )
     request.respondents.set(case.case_parties.filter(role=PartyRole.RESPONDENT).values_list("party_id", flat=True))
 
 

@@ -1,6 +1,7 @@
 """Bulletins and letters as issued files: issued once with a number and never rebuilt; in the .xlsx numbers are
 numbers, dates are Beijing dates, no cell is a formula, sheet names are unique and headers frozen; in every
 .docx each run has a Chinese font and the language is zh-CN."""
+
 import datetime as dt
 import io
 import zipfile
@@ -33,11 +34,21 @@ def book(courts):
     make_case("宁0105", filed=D(2023, 1, 5))
     late = make_case("宁0105", filed=D(2024, 12, 1))
     # Received 2025-02-01 02:30 in Beijing = 2025-01-31 18:30 UTC: the file must say 2025-02-01.
-    MoneyEntry.objects.create(case=late, kind=MoneyKind.RECEIPT, source=ReceiptSource.VOLUNTARY, amount=Decimal("1234.50"),
-                              occurred_at=dt.datetime(2025, 2, 1, 2, 30, tzinfo=BEIJING), payout_due=D(2025, 3, 3))
-    op = Operation.objects.create(name='=HYPERLINK("http://evil.example/","点击")', court=courts["宁0105"],
-                                  starts_at=dt.datetime(2025, 3, 5, 1, 0, tzinfo=BEIJING),
-                                  ends_at=dt.datetime(2025, 3, 6, 1, 0, tzinfo=BEIJING), status=OperationStatus.ENDED)
+    MoneyEntry.objects.create(
+        case=late,
+        kind=MoneyKind.RECEIPT,
+        source=ReceiptSource.VOLUNTARY,
+        amount=Decimal("1234.50"),
+        occurred_at=dt.datetime(2025, 2, 1, 2, 30, tzinfo=BEIJING),
+        payout_due=D(2025, 3, 3),
+    )
+    op = Operation.objects.create(
+        name='=HYPERLINK("http://evil.example/","点击")',
+        court=courts["宁0105"],
+        starts_at=dt.datetime(2025, 3, 5, 1, 0, tzinfo=BEIJING),
+        ends_at=dt.datetime(2025, 3, 6, 1, 0, tzinfo=BEIJING),
+        status=OperationStatus.ENDED,
+    )
     op.courts.set([courts["宁0105"]])
     return courts
 
@@ -107,8 +118,14 @@ def test_every_docx_the_product_writes_has_chinese_fonts_on_every_run(book, dire
     assert "=HYPERLINK" in docx_text(content)
     unit = services.register_unit(name="镇北堡镇", kind="township", court=book["宁0105"])
     case = make_case("宁0105")
-    letter = services.send_letter(judge_xixia.user, case, unit, subject="查询户籍", request_text="请协助查询被执行人户籍\n及婚姻状况",
-                                  due_on=timezone.localdate() + dt.timedelta(days=10))
+    letter = services.send_letter(
+        judge_xixia.user,
+        case,
+        unit,
+        subject="查询户籍",
+        request_text="请协助查询被执行人户籍\n及婚姻状况",
+        due_on=timezone.localdate() + dt.timedelta(days=10),
+    )
     document = letter_document(letter)
     assert document.number == letter.number and document.case_id == case.pk and document.issued_by_label == "张伟"
     letter_bytes = issued.read(document)

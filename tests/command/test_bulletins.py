@@ -1,4 +1,5 @@
 """Bulletins: content for a court scope and period, .xlsx and .docx files, scheduling and listing."""
+
 import datetime as dt
 from io import BytesIO
 

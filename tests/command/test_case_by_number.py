@@ -5,6 +5,7 @@ found the case, and four lookups in the command app skipped the normaliser. Ours
 brackets, the number in full-width digits, a number with stray spaces, and the same through the command app's forms,
 pages, API and filters.
 """
+
 import datetime as dt
 
 import pytest
@@ -55,13 +56,24 @@ def test_every_typed_form_of_a_whole_number_is_one_lookup(case, judge_xixia):
 
 def test_command_forms_find_the_case_typed_with_half_width_brackets(case, courts, director_high, judge_xixia):
     half, full_digits, spaced = typed_ways(case.number)
-    form = PetitionReceiveForm({"petitioner": "王某", "subject": "反映", "received_on": "2025-01-02", "case_number": half},
-                               actor=judge_xixia.user)
+    form = PetitionReceiveForm(
+        {"petitioner": "王某", "subject": "反映", "received_on": "2025-01-02", "case_number": half},
+        actor=judge_xixia.user,
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["case_number"] == case
     now = timezone.now()
-    op = OperationForm({"name": "雷霆", "court": courts["宁"].pk, "courts": [courts["宁0105"].pk], "starts_at": now, "ends_at": now,
-                        "target_numbers": f"{full_digits}\n{spaced}\n"}, actor=director_high.user)
+    op = OperationForm(
+        {
+            "name": "雷霆",
+            "court": courts["宁"].pk,
+            "courts": [courts["宁0105"].pk],
+            "starts_at": now,
+            "ends_at": now,
+            "target_numbers": f"{full_digits}\n{spaced}\n",
+        },
+        actor=director_high.user,
+    )
     assert op.is_valid(), op.errors
     assert op.cleaned_data["target_numbers"] == [case]
 
@@ -76,20 +88,46 @@ def test_command_pages_find_the_case_typed_with_half_width_brackets(client, case
     half, full_digits, spaced = typed_ways(case.number)
     unit = services.register_unit(name="镇北堡镇", kind="township", court=courts["宁0105"])
     client.force_login(judge_xixia.user)
-    sent = client.post("/command/letters/send/", {"case_number": half, "unit": unit.pk, "subject": "查询", "request_text": "请协助",
-                                                  "due_on": (timezone.localdate() + dt.timedelta(days=9)).isoformat()})
+    sent = client.post(
+        "/command/letters/send/",
+        {
+            "case_number": half,
+            "unit": unit.pk,
+            "subject": "查询",
+            "request_text": "请协助",
+            "due_on": (timezone.localdate() + dt.timedelta(days=9)).isoformat(),
+        },
+    )
     assert sent.status_code == 302 and AssistanceLetter.objects.get().case == case
-    reported = client.post("/command/incidents/report/", {"kind": "injury", "severity": "low", "latitude": "38.5", "longitude": "106.1",
-                                                          "address": "现场", "case_number": full_digits, "description": "轻伤"})
+    reported = client.post(
+        "/command/incidents/report/",
+        {
+            "kind": "injury",
+            "severity": "low",
+            "latitude": "38.5",
+            "longitude": "106.1",
+            "address": "现场",
+            "case_number": full_digits,
+            "description": "轻伤",
+        },
+    )
     assert reported.status_code == 302 and Incident.objects.get().case == case
 
     now = timezone.now()
-    op = services.create_operation(director_high.user, name="雷霆", court=courts["宁"], courts=[courts["宁0105"]],
-                                   starts_at=now, ends_at=now + dt.timedelta(days=1))
+    op = services.create_operation(
+        director_high.user,
+        name="雷霆",
+        court=courts["宁"],
+        courts=[courts["宁0105"]],
+        starts_at=now,
+        ends_at=now + dt.timedelta(days=1),
+    )
     team = services.add_team(director_high.user, op, name="一组", court=courts["宁0105"], leader=judge_xixia)
     services.launch_operation(director_high.user, op)
-    recorded = client.post(f"/command/operations/{op.pk}/field/", {"team": team.pk, "case_number": spaced, "amount_recovered": "0",
-                                                                    "people_detained": "0"})
+    recorded = client.post(
+        f"/command/operations/{op.pk}/field/",
+        {"team": team.pk, "case_number": spaced, "amount_recovered": "0", "people_detained": "0"},
+    )
     assert recorded.status_code == 302 and OperationResult.objects.get().case == case
 
 
@@ -97,8 +135,11 @@ def test_command_api_and_filters_take_the_number_as_typed(api, case, courts, jud
     half, full_digits, _spaced = typed_ways(case.number)
     unit = services.register_unit(name="镇北堡镇", kind="township", court=courts["宁0105"])
     client = api.as_officer(judge_xixia)
-    created = client.post("/api/v1/assistance-letters/", {"case": half, "unit": unit.pk, "subject": "查询", "request_text": "请协助"},
-                          format="json")
+    created = client.post(
+        "/api/v1/assistance-letters/",
+        {"case": half, "unit": unit.pk, "subject": "查询", "request_text": "请协助"},
+        format="json",
+    )
     assert created.status_code == 201, created.content
     listed = client.get("/api/v1/assistance-letters/", {"case": full_digits}).json()["results"]
     assert [row["id"] for row in listed] == [created.json()["id"]]

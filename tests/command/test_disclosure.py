@@ -1,5 +1,6 @@
 """Public disclosure: a party sees their own case only; every wrong combination looks the same; rate-limited; audited.
 (The attacks on it — scripted guessing, forged addresses, timing — are in tests/security/test_disclosure_abuse.py.)"""
+
 import re
 from decimal import Decimal
 
@@ -39,8 +40,15 @@ def captcha(client):
 
 def ask(client, number, id_number, answer=None):
     key, expected = captcha(client)
-    return client.post(URL, {"case_number": number, "id_number": id_number, "captcha_key": key,
-                             "challenge": expected if answer is None else answer})
+    return client.post(
+        URL,
+        {
+            "case_number": number,
+            "id_number": id_number,
+            "captcha_key": key,
+            "challenge": expected if answer is None else answer,
+        },
+    )
 
 
 def test_applicant_sees_progress_and_their_payouts_but_no_other_party(case):
@@ -48,7 +56,13 @@ def test_applicant_sees_progress_and_their_payouts_but_no_other_party(case):
     respondent = case.case_parties.get(role=PartyRole.RESPONDENT).party
     body = ask(Client(), case.number, applicant.id_number).content.decode()
     assert case.number in body and "1200.00" in body and "3000.00" in body
-    for secret in (respondent.name, respondent.id_number, respondent.id_number[-4:] + "<", respondent.address, applicant.id_number):
+    for secret in (
+        respondent.name,
+        respondent.id_number,
+        respondent.id_number[-4:] + "<",
+        respondent.address,
+        applicant.id_number,
+    ):
         assert secret not in body
 
 
@@ -62,11 +76,11 @@ def test_every_wrong_combination_gets_the_identical_answer(case, courts):
     applicant = case.case_parties.get(role=PartyRole.APPLICANT).party
     other = make_case("宁0105").case_parties.get(role=PartyRole.APPLICANT).party
     attempts = [
-        (case.number, other.id_number, None),                 # existing case, someone else's valid ID
-        (case.number, "640105199001011235", None),           # existing case, unknown ID
+        (case.number, other.id_number, None),  # existing case, someone else's valid ID
+        (case.number, "640105199001011235", None),  # existing case, unknown ID
         ("（2024）宁0105执99999号", applicant.id_number, None),  # unknown case, real party's ID
-        ("not a case number", "x", None),                     # malformed
-        (case.number, applicant.id_number, "999"),           # right pair, wrong challenge
+        ("not a case number", "x", None),  # malformed
+        (case.number, applicant.id_number, "999"),  # right pair, wrong challenge
     ]
     responses = [ask(Client(), *a) for a in attempts]
     assert {r.status_code for r in responses} == {200}

@@ -1,6 +1,7 @@
 """Field dispatch on a map (现场查封 + 远程调度): a dispatched team's phone reports its position; the incident page lists
 each team with its last position, its live video link and a map; the wall's incident module shows when each team last
 reported; positions stay on the incident's timeline."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -20,25 +21,52 @@ from tests.factories import OfficerFactory, UserFactory
 @pytest.fixture
 def dispatched(courts, director_high, judge_xixia, officer_xixia, duty_yinchuan):
     now = timezone.now()
-    op = services.create_operation(director_high.user, name="集中查封", court=courts["宁"], courts=[courts["宁0105"]],
-                                   starts_at=now, ends_at=now + dt.timedelta(days=1))
-    team = services.add_team(director_high.user, op, name="一组", court=courts["宁0105"], leader=judge_xixia, members=[officer_xixia],
-                             body_camera_url="https://video.example/live/team-1")
+    op = services.create_operation(
+        director_high.user,
+        name="集中查封",
+        court=courts["宁"],
+        courts=[courts["宁0105"]],
+        starts_at=now,
+        ends_at=now + dt.timedelta(days=1),
+    )
+    team = services.add_team(
+        director_high.user,
+        op,
+        name="一组",
+        court=courts["宁0105"],
+        leader=judge_xixia,
+        members=[officer_xixia],
+        body_camera_url="https://video.example/live/team-1",
+    )
     services.launch_operation(director_high.user, op)
-    incident = services.report_incident(judge_xixia.user, kind="obstruction", severity="high", latitude=Decimal("38.480000"),
-                                        longitude=Decimal("106.230000"), address="西夏区某小区", description="被执行人阻挠查封")
+    incident = services.report_incident(
+        judge_xixia.user,
+        kind="obstruction",
+        severity="high",
+        latitude=Decimal("38.480000"),
+        longitude=Decimal("106.230000"),
+        address="西夏区某小区",
+        description="被执行人阻挠查封",
+    )
     services.dispatch_help(duty_yinchuan.user, incident, team=team, note="一组前往增援")
     return incident, team
 
 
-def test_a_team_member_reports_its_position_and_it_is_kept_on_the_timeline(dispatched, officer_xixia, judge_jingyuan, courts):
+def test_a_team_member_reports_its_position_and_it_is_kept_on_the_timeline(
+    dispatched, officer_xixia, judge_jingyuan, courts
+):
     incident, team = dispatched
     assert team_positions(incident)[0]["latitude"] is None
     report_position(officer_xixia.user, incident, team, Decimal("38.481000"), Decimal("106.231000"))
     report_position(officer_xixia.user, incident, team, Decimal("38.482500"), Decimal("106.232500"))
     [row] = team_positions(incident)
     assert (row["team"], row["leader"], row["latitude"], row["longitude"], row["video"]) == (
-        "一组", "张伟", 38.4825, 106.2325, "https://video.example/live/team-1")
+        "一组",
+        "张伟",
+        38.4825,
+        106.2325,
+        "https://video.example/live/team-1",
+    )
     assert incident.events.filter(kind=IncidentEventKind.POSITION).count() == 2
 
     outsider = OfficerFactory(user=UserFactory(username="outsider"), court=courts["宁0105"], roles=["judge"])
@@ -49,8 +77,9 @@ def test_a_team_member_reports_its_position_and_it_is_kept_on_the_timeline(dispa
     assert TeamPosition.objects.count() == 2
 
 
-def test_the_incident_page_shows_teams_positions_video_and_map_and_the_phone_page_reports(client, dispatched, officer_xixia,
-                                                                                            duty_yinchuan, judge_jingyuan):
+def test_the_incident_page_shows_teams_positions_video_and_map_and_the_phone_page_reports(
+    client, dispatched, officer_xixia, duty_yinchuan, judge_jingyuan
+):
     incident, team = dispatched
     client.force_login(officer_xixia.user)
     phone = reverse("command:incident-position", args=[incident.pk])

@@ -1,4 +1,5 @@
 """Field incidents: report (with photos) → alert by severity → dispatch → timeline → close resolves the alert."""
+
 from decimal import Decimal
 
 import pytest
@@ -16,13 +17,21 @@ PNG = png_bytes()
 
 
 def report(actor, **kw):
-    data = dict(kind="obstruction", severity="high", latitude=Decimal("38.485000"), longitude=Decimal("106.132000"),
-                address="银川市西夏区文昌路1号", description="被执行人家属阻拦搜查")
+    data = dict(
+        kind="obstruction",
+        severity="high",
+        latitude=Decimal("38.485000"),
+        longitude=Decimal("106.132000"),
+        address="银川市西夏区文昌路1号",
+        description="被执行人家属阻拦搜查",
+    )
     data.update(kw)
     return services.report_incident(actor, **data)
 
 
-def test_incident_raises_alert_of_its_severity_and_closing_resolves_it(courts, judge_xixia, duty_yinchuan, settings, tmp_path):
+def test_incident_raises_alert_of_its_severity_and_closing_resolves_it(
+    courts, judge_xixia, duty_yinchuan, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     case = make_case("宁0105")
     photo = SimpleUploadedFile("scene.png", PNG, content_type="image/png")

@@ -1,4 +1,5 @@
 """Every indicator formula against hand-computed data (docs/design.md §3), with 执保 / 执恢 apart from 首执."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -18,17 +19,30 @@ MARCH = ind.Period.month(2025, 3)
 
 
 def receipt(case, amount, source):
-    MoneyEntry.objects.create(case=case, kind=MoneyKind.RECEIPT, source=source, amount=Decimal(amount),
-                              occurred_at=dt.datetime(2025, 3, 1, tzinfo=dt.UTC))
+    MoneyEntry.objects.create(
+        case=case,
+        kind=MoneyKind.RECEIPT,
+        source=source,
+        amount=Decimal(amount),
+        occurred_at=dt.datetime(2025, 3, 1, tzinfo=dt.UTC),
+    )
 
 
 @pytest.fixture
 def xixia_march(courts):
     """西夏区法院, March 2025 — the hand-computed book every formula below is checked against."""
     c = {}
-    c[1] = make_case(filed=D(2024, 12, 1), closed=D(2025, 3, 10), closure=CT.COMPLETED, claim="100000", recovered="100000")
-    c[2] = make_case(filed=D(2024, 8, 1), closed=D(2025, 3, 15), closure=CT.COMPLETED, claim="50000", recovered="50000",
-                     suspended_days=26)  # deadline stays 2025-02-01 (the factory does not add suspensions): late
+    c[1] = make_case(
+        filed=D(2024, 12, 1), closed=D(2025, 3, 10), closure=CT.COMPLETED, claim="100000", recovered="100000"
+    )
+    c[2] = make_case(
+        filed=D(2024, 8, 1),
+        closed=D(2025, 3, 15),
+        closure=CT.COMPLETED,
+        claim="50000",
+        recovered="50000",
+        suspended_days=26,
+    )  # deadline stays 2025-02-01 (the factory does not add suspensions): late
     c[3] = make_case(filed=D(2024, 10, 1), closed=D(2025, 3, 20), closure=CT.TERMINATED, claim="20000")
     c[4] = make_case(filed=D(2024, 11, 1), closed=D(2025, 3, 5), closure=CT.TERMINATED_THIS_ROUND, claim="30000")
     c[5] = make_case(filed=D(2025, 1, 10), closed=D(2025, 3, 25), closure=CT.TERMINATED_THIS_ROUND, claim="10000")
@@ -41,8 +55,12 @@ def xixia_march(courts):
     receipt(c[2], "30000", ReceiptSource.VOLUNTARY)
     receipt(c[2], "20000", ReceiptSource.DEDUCTION)
     # Other case types and another subtree, which must not move the 首执 figures of 西夏区.
-    c["p1"] = make_case(filed=D(2025, 2, 1), closed=D(2025, 3, 12), closure=CT.COMPLETED, case_type=CaseType.PRESERVATION)
-    c["r1"] = make_case(filed=D(2025, 1, 1), closed=D(2025, 3, 28), closure=CT.TERMINATED_THIS_ROUND, case_type=CaseType.RESUMED)
+    c["p1"] = make_case(
+        filed=D(2025, 2, 1), closed=D(2025, 3, 12), closure=CT.COMPLETED, case_type=CaseType.PRESERVATION
+    )
+    c["r1"] = make_case(
+        filed=D(2025, 1, 1), closed=D(2025, 3, 28), closure=CT.TERMINATED_THIS_ROUND, case_type=CaseType.RESUMED
+    )
     c["jy"] = make_case("宁0424", filed=D(2025, 1, 1), closed=D(2025, 3, 10), closure=CT.COMPLETED)
     return c
 
@@ -53,7 +71,11 @@ def ids(*cases):
 
 def check(code, court, num, den, value, case_type=CaseType.FIRST):
     r = ind.evaluate(code, court, MARCH, case_type)
-    assert (r.numerator, r.denominator, r.value) == (Decimal(num), Decimal(den), None if value is None else Decimal(value))
+    assert (r.numerator, r.denominator, r.value) == (
+        Decimal(num),
+        Decimal(den),
+        None if value is None else Decimal(value),
+    )
     return r
 
 
@@ -62,7 +84,9 @@ def test_legal_term_actual_closure_counts_actual_closures_and_overdue_open_cases
     r = check("legal_term_actual_closure", courts["宁0105"], 2, 4, "50.00")
     assert r.below_target and r.target == Decimal("90")
     assert ind.drill_down("legal_term_actual_closure", courts["宁0105"], MARCH, "numerator") == ids(c[1], c[3])
-    assert ind.drill_down("legal_term_actual_closure", courts["宁0105"], MARCH, "denominator") == ids(c[1], c[2], c[3], c[6])
+    assert ind.drill_down("legal_term_actual_closure", courts["宁0105"], MARCH, "denominator") == ids(
+        c[1], c[2], c[3], c[6]
+    )
 
 
 def test_terminated_qualified_requires_all_five_conditions(xixia_march, courts):
@@ -90,9 +114,30 @@ def test_terminated_qualified_three_months_is_strictly_after_add_months(courts):
 
 def test_petitions_handled_counts_petitions_received_in_period_closed_by_its_end(courts):
     xixia = courts["宁0105"]
-    done = Petition.objects.create(court=xixia, petitioner="甲", subject="催办", received_on=D(2025, 3, 2), closed_on=D(2025, 3, 20), status="closed")
-    Petition.objects.create(court=xixia, petitioner="乙", subject="催办", received_on=D(2025, 3, 5), closed_on=D(2025, 4, 2), status="closed")
-    Petition.objects.create(court=xixia, petitioner="丙", subject="催办", received_on=D(2025, 2, 20), closed_on=D(2025, 3, 1), status="closed")
+    done = Petition.objects.create(
+        court=xixia,
+        petitioner="甲",
+        subject="催办",
+        received_on=D(2025, 3, 2),
+        closed_on=D(2025, 3, 20),
+        status="closed",
+    )
+    Petition.objects.create(
+        court=xixia,
+        petitioner="乙",
+        subject="催办",
+        received_on=D(2025, 3, 5),
+        closed_on=D(2025, 4, 2),
+        status="closed",
+    )
+    Petition.objects.create(
+        court=xixia,
+        petitioner="丙",
+        subject="催办",
+        received_on=D(2025, 2, 20),
+        closed_on=D(2025, 3, 1),
+        status="closed",
+    )
     r = ind.evaluate("petitions_handled", xixia, MARCH, None)
     assert (r.numerator, r.denominator, r.value, r.case_type) == (1, 2, Decimal("50.00"), None)
     assert ind.drill_down("petitions_handled", xixia, MARCH) == [done.pk]
@@ -203,7 +248,9 @@ def test_below_target_raises_one_warning_and_recovery_resolves_it(xixia_march, c
 
 def test_every_indicator_documents_its_definition():
     for indicator in ind.INDICATORS.values():
-        assert "Denominator" in indicator.definition or "÷" in indicator.definition or "Numerator" in indicator.definition, indicator.code
+        assert (
+            "Denominator" in indicator.definition or "÷" in indicator.definition or "Numerator" in indicator.definition
+        ), indicator.code
 
 
 def test_period_ten_day_splits_month_in_three():

@@ -1,4 +1,5 @@
 """Browser pages: render for the right people, 404 outside scope, and the field/answer forms do their work."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -16,15 +17,32 @@ from .conftest import make_case
 @pytest.fixture
 def running(courts, director_high, judge_xixia):
     now = timezone.now()
-    op = services.create_operation(director_high.user, name="夜间行动", court=courts["宁"], courts=[courts["宁0105"]],
-                                   starts_at=now, ends_at=now + dt.timedelta(days=1))
+    op = services.create_operation(
+        director_high.user,
+        name="夜间行动",
+        court=courts["宁"],
+        courts=[courts["宁0105"]],
+        starts_at=now,
+        ends_at=now + dt.timedelta(days=1),
+    )
     team = services.add_team(director_high.user, op, name="一组", court=courts["宁0105"], leader=judge_xixia)
     services.launch_operation(director_high.user, op)
     return op, team
 
 
-@pytest.mark.parametrize("path", ["/command/", "/command/operations/", "/command/incidents/", "/command/letters/",
-                                  "/command/indicators/", "/command/bulletins/", "/command/incidents/report/", "/command/letters/send/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/command/",
+        "/command/operations/",
+        "/command/incidents/",
+        "/command/letters/",
+        "/command/indicators/",
+        "/command/bulletins/",
+        "/command/incidents/report/",
+        "/command/letters/send/",
+    ],
+)
 def test_pages_render_for_a_judge(client, judge_xixia, path):
     client.force_login(judge_xixia.user)
     response = client.get(path)
@@ -36,8 +54,16 @@ def test_field_page_records_a_result_for_a_team_member(client, running, judge_xi
     op, team = running
     case = make_case("宁0105")
     client.force_login(judge_xixia.user)
-    response = client.post(f"/command/operations/{op.pk}/field/", {
-        "team": team.pk, "case_number": case.number, "amount_recovered": "300.00", "people_detained": 0, "measures": ["seal"]})
+    response = client.post(
+        f"/command/operations/{op.pk}/field/",
+        {
+            "team": team.pk,
+            "case_number": case.number,
+            "amount_recovered": "300.00",
+            "people_detained": 0,
+            "measures": ["seal"],
+        },
+    )
     assert response.status_code == 302
     assert OperationResult.objects.get().amount_recovered == Decimal("300.00")
 
@@ -58,15 +84,27 @@ def test_incident_reported_with_photo_from_the_browser(client, judge_xixia, sett
     settings.MEDIA_ROOT = tmp_path
     client.force_login(judge_xixia.user)
     photo = SimpleUploadedFile("a.png", png_bytes(), content_type="image/png")
-    response = client.post("/command/incidents/report/", {"kind": "crowd", "severity": "medium", "latitude": "38.4", "longitude": "106.2",
-                                                          "address": "现场", "description": "围堵", "photos": [photo]})
+    response = client.post(
+        "/command/incidents/report/",
+        {
+            "kind": "crowd",
+            "severity": "medium",
+            "latitude": "38.4",
+            "longitude": "106.2",
+            "address": "现场",
+            "description": "围堵",
+            "photos": [photo],
+        },
+    )
     assert response.status_code == 302
     assert Incident.objects.get().photos.count() == 1
 
 
 def test_unit_answers_through_the_signed_link_once(client, courts, judge_xixia):
     unit = services.register_unit(name="镇北堡镇", kind="township", court=courts["宁0105"])
-    letter = services.send_letter(judge_xixia.user, make_case("宁0105"), unit, subject="查找下落", request_text="请协助查找")
+    letter = services.send_letter(
+        judge_xixia.user, make_case("宁0105"), unit, subject="查找下落", request_text="请协助查找"
+    )
     url = f"/command/letters/answer/{services.answer_token(letter)}/"
     assert client.get(url).status_code == 200
     client.post(url, {"answered_by": "镇综治办", "answer_text": "已查找，被执行人在外务工"})

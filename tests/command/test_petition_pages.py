@@ -1,5 +1,6 @@
 """Petition pages (执行信访): the register within the visibility rule, its filters, and receive / reply / close through
 the services, each refusing bad input or the wrong role without changing anything."""
+
 import datetime as dt
 
 import pytest
@@ -78,14 +79,28 @@ def test_filters_by_status_court_subtree_received_dates_and_overdue(client, cour
     t = today()
     recent = petition(courts, "宁0105", received=t - dt.timedelta(days=3))
     late = petition(courts, "宁0105", received=t - dt.timedelta(days=61))  # due yesterday, still open
-    closed_late = petition(courts, "宁0106", received=t - dt.timedelta(days=90), status="closed", closed_on=t - dt.timedelta(days=2), reply="已答复")
+    closed_late = petition(
+        courts,
+        "宁0106",
+        received=t - dt.timedelta(days=90),
+        status="closed",
+        closed_on=t - dt.timedelta(days=2),
+        reply="已答复",
+    )
     far = petition(courts, "宁0424", received=t - dt.timedelta(days=20))
     client.force_login(director_high.user)
     assert listed(client.get(LIST, {"status": "closed"})) == {closed_late.pk}
     assert listed(client.get(LIST, {"status": "open"})) == {recent.pk, late.pk, far.pk}
-    assert listed(client.get(LIST, {"court": "宁01"})) == {recent.pk, late.pk, closed_late.pk}  # 银川中院 and its basic courts
+    assert listed(client.get(LIST, {"court": "宁01"})) == {
+        recent.pk,
+        late.pk,
+        closed_late.pk,
+    }  # 银川中院 and its basic courts
     assert listed(client.get(LIST, {"court": "宁0424"})) == {far.pk}
-    window = {"received_from": (t - dt.timedelta(days=30)).isoformat(), "received_to": (t - dt.timedelta(days=10)).isoformat()}
+    window = {
+        "received_from": (t - dt.timedelta(days=30)).isoformat(),
+        "received_to": (t - dt.timedelta(days=10)).isoformat(),
+    }
     assert listed(client.get(LIST, window)) == {far.pk}
     assert listed(client.get(LIST, {"overdue": "on"})) == {late.pk}
     assert listed(client.get(LIST, {"overdue": "on", "court": "宁0424"})) == set()
@@ -123,8 +138,15 @@ def test_judge_receives_a_petition_about_his_case(client, courts, judge_xixia):
     client.force_login(judge_xixia.user)
     assert client.get(RECEIVE, {"case": case.number}).status_code == 200
     received = today() - dt.timedelta(days=1)
-    response = client.post(RECEIVE, {"petitioner": "王某", "subject": "反映未发放案款", "received_on": received.isoformat(),
-                                     "case_number": case.number})
+    response = client.post(
+        RECEIVE,
+        {
+            "petitioner": "王某",
+            "subject": "反映未发放案款",
+            "received_on": received.isoformat(),
+            "case_number": case.number,
+        },
+    )
     p = Petition.objects.get()
     assert response.status_code == 302 and response["Location"] == detail(p)
     assert (p.court, p.case, p.status, p.received_on) == (courts["宁0105"], case, "open", received)
@@ -141,18 +163,32 @@ def test_petition_without_case_belongs_to_the_receiving_officers_court(client, c
     assert Petition.objects.get().court == courts["宁01"]
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"petitioner": ""}, "该字段是必填项"),
-    ({"received_on": "明天"}, "输入一个有效的日期"),
-    ({"received_on": "FUTURE"}, "受理日期不能晚于今天"),
-    ({"case_number": "CASE_JINGYUAN"}, "案号不存在或不在您的范围内"),
-    ({"court": "COURT_JINGYUAN"}, "选择一个有效的选项"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"petitioner": ""}, "该字段是必填项"),
+        ({"received_on": "明天"}, "输入一个有效的日期"),
+        ({"received_on": "FUTURE"}, "受理日期不能晚于今天"),
+        ({"case_number": "CASE_JINGYUAN"}, "案号不存在或不在您的范围内"),
+        ({"court": "COURT_JINGYUAN"}, "选择一个有效的选项"),
+    ],
+)
 def test_receive_refuses_bad_input_and_creates_nothing(client, courts, judge_xixia, change, message):
     jingyuan, xixia = make_case("宁0424"), make_case("宁0105")
-    stand_ins = {"FUTURE": (today() + dt.timedelta(days=1)).isoformat(), "CASE_JINGYUAN": jingyuan.number,
-                 "CASE_XIXIA": xixia.number, "COURT_XINGQING": courts["宁0104"].pk, "COURT_JINGYUAN": courts["宁0424"].pk}
-    data = {"petitioner": "王某", "subject": "反映执行不力", "received_on": today().isoformat(), "case_number": "", "court": ""}
+    stand_ins = {
+        "FUTURE": (today() + dt.timedelta(days=1)).isoformat(),
+        "CASE_JINGYUAN": jingyuan.number,
+        "CASE_XIXIA": xixia.number,
+        "COURT_XINGQING": courts["宁0104"].pk,
+        "COURT_JINGYUAN": courts["宁0424"].pk,
+    }
+    data = {
+        "petitioner": "王某",
+        "subject": "反映执行不力",
+        "received_on": today().isoformat(),
+        "case_number": "",
+        "court": "",
+    }
     data.update({k: stand_ins.get(v, v) for k, v in change.items()})
     client.force_login(judge_xixia.user)
     response = client.post(RECEIVE, data)
@@ -165,8 +201,16 @@ def test_receive_refuses_a_court_other_than_the_cases_own(client, courts, duty_y
     """Both courts are in the duty officer's scope (银川中院's subtree); the petition still belongs to the case's."""
     xixia = make_case("宁0105")
     client.force_login(duty_yinchuan.user)
-    response = client.post(RECEIVE, {"petitioner": "王某", "subject": "反映执行不力", "received_on": today().isoformat(),
-                                     "case_number": xixia.number, "court": courts["宁0104"].pk})
+    response = client.post(
+        RECEIVE,
+        {
+            "petitioner": "王某",
+            "subject": "反映执行不力",
+            "received_on": today().isoformat(),
+            "case_number": xixia.number,
+            "court": courts["宁0104"].pk,
+        },
+    )
     assert response.status_code == 400
     assert "所选法院与关联案件的法院不一致" in response.content.decode()
     assert not Petition.objects.exists() and not AuditLog.objects.filter(action="petition.receive").exists()
@@ -180,7 +224,10 @@ def test_auditor_may_read_but_not_receive_reply_or_close(client, three, auditor_
     page = client.get(detail(p))
     assert page.status_code == 200 and page.context["action_forms"] == {}
     assert client.get(RECEIVE).status_code == 403
-    assert client.post(RECEIVE, {"petitioner": "王某", "subject": "x", "received_on": today().isoformat()}).status_code == 403
+    assert (
+        client.post(RECEIVE, {"petitioner": "王某", "subject": "x", "received_on": today().isoformat()}).status_code
+        == 403
+    )
     assert client.post(detail(p) + "reply/", {"reply-reply": "已答复"}).status_code == 403
     assert client.post(detail(p) + "close/", {"close-reply": "已答复"}).status_code == 403
     p.refresh_from_db()

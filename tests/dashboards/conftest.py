@@ -1,4 +1,5 @@
 """Fixtures for the big-screen tests: a fixed clock and helpers that build small known data sets."""
+
 import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -28,8 +29,9 @@ def _polls_read_the_cache(settings):
 @pytest.fixture
 def make_case(courts):
     def make(code="宁0105", filed=TODAY, status=CaseStatus.ASSIGNED, closed=None, closure="", **kw):
-        case = CaseFactory(court=courts[code], filed_on=filed, status=CaseStatus.CLOSED if closed else status,
-                           parties=False, **kw)
+        case = CaseFactory(
+            court=courts[code], filed_on=filed, status=CaseStatus.CLOSED if closed else status, parties=False, **kw
+        )
         if closed:
             Case.objects.filter(pk=case.pk).update(closed_on=closed, closure_type=closure)
             case.refresh_from_db()
@@ -42,9 +44,16 @@ def make_case(courts):
 def money_entry():
     def make(case, amount, when, kind=MoneyKind.RECEIPT, paid_out="0.00", payout_due=None):
         return MoneyEntry.objects.create(
-            case=case, kind=kind, source=ReceiptSource.VOLUNTARY if kind == MoneyKind.RECEIPT else ReceiptSource.PAYOUT,
-            amount=Decimal(amount), occurred_at=when, paid_out_amount=Decimal(paid_out),
-            payout_due=payout_due if payout_due is not None else ((when + dt.timedelta(days=30)).date() if kind == MoneyKind.RECEIPT else None))
+            case=case,
+            kind=kind,
+            source=ReceiptSource.VOLUNTARY if kind == MoneyKind.RECEIPT else ReceiptSource.PAYOUT,
+            amount=Decimal(amount),
+            occurred_at=when,
+            paid_out_amount=Decimal(paid_out),
+            payout_due=payout_due
+            if payout_due is not None
+            else ((when + dt.timedelta(days=30)).date() if kind == MoneyKind.RECEIPT else None),
+        )
 
     return make
 

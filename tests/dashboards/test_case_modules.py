@@ -1,4 +1,5 @@
 """Modules 1–10 (管理指挥) against small known data sets: exact figures per scope."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -10,11 +11,11 @@ from .conftest import NOW, SHANGHAI, TODAY, kpis
 
 
 def _intake_data(make_case):
-    make_case(filed=TODAY)                                                    # A: filed today, open
+    make_case(filed=TODAY)  # A: filed today, open
     make_case(filed=dt.date(2025, 6, 3), closed=TODAY, closure=ClosureType.COMPLETED)  # B: closed today
     make_case(filed=dt.date(2025, 1, 10), closed=dt.date(2025, 3, 1), closure=ClosureType.TERMINATED_THIS_ROUND)  # C
-    make_case(filed=dt.date(2024, 12, 1))                                     # D: last year's, open
-    make_case(code="宁0424", filed=TODAY)                                     # E: 泾源, filed today
+    make_case(filed=dt.date(2024, 12, 1))  # D: last year's, open
+    make_case(code="宁0424", filed=TODAY)  # E: 泾源, filed today
 
 
 def test_intake_closed_pending_counts_each_period_per_scope(courts, make_case):
@@ -67,19 +68,29 @@ def test_cases_by_court_lists_children_and_drills_down(courts, make_case):
 def test_status_funnel_counts_current_stages_and_this_years_closures(courts, make_case):
     _intake_data(make_case)
     make_case(filed=dt.date(2025, 5, 1), status=CaseStatus.CONTROLLING)
-    make_case(filed=dt.date(2023, 5, 1), closed=dt.date(2024, 1, 1), closure=ClosureType.COMPLETED)  # last year: not shown
+    make_case(
+        filed=dt.date(2023, 5, 1), closed=dt.date(2024, 1, 1), closure=ClosureType.COMPLETED
+    )  # last year: not shown
     data = get("m03").compute(courts["宁0105"], NOW)
     values = dict(zip(data["categories"], data["series"][0]["values"]))
-    assert values == {"已立案": 0, "已分案": 2, "财产调查": 0, "财产控制": 1, "财产处置": 0, "中止/和解": 0, "已结案": 2}
+    assert values == {
+        "已立案": 0,
+        "已分案": 2,
+        "财产调查": 0,
+        "财产控制": 1,
+        "财产处置": 0,
+        "中止/和解": 0,
+        "已结案": 2,
+    }
 
 
 def test_statutory_deadline_warnings_count_overdue_and_due_soon(courts, make_case):
     judge = OfficerFactory(name="王法官", court=courts["宁0105"])
-    make_case(filed=dt.date(2024, 12, 1), assigned_judge=judge)            # deadline 2025-06-01: overdue
-    make_case(filed=dt.date(2024, 12, 20))                                  # deadline 2025-06-20: 5 days left
-    make_case(filed=dt.date(2025, 1, 10))                                   # 2025-07-10: 25 days left
-    make_case(filed=dt.date(2025, 3, 1))                                    # 2025-09-01: not yet
-    make_case(filed=dt.date(2024, 11, 1), status=CaseStatus.SUSPENDED)      # suspended: clock stopped
+    make_case(filed=dt.date(2024, 12, 1), assigned_judge=judge)  # deadline 2025-06-01: overdue
+    make_case(filed=dt.date(2024, 12, 20))  # deadline 2025-06-20: 5 days left
+    make_case(filed=dt.date(2025, 1, 10))  # 2025-07-10: 25 days left
+    make_case(filed=dt.date(2025, 3, 1))  # 2025-09-01: not yet
+    make_case(filed=dt.date(2024, 11, 1), status=CaseStatus.SUSPENDED)  # suspended: clock stopped
     make_case(filed=dt.date(2024, 11, 1), closed=dt.date(2025, 2, 1), closure=ClosureType.COMPLETED)
     data = get("m04").compute(courts["宁"], NOW)
     assert kpis(data) == {"已超审限": 1, "7日内到期": 1, "30日内到期": 2}
@@ -88,10 +99,10 @@ def test_statutory_deadline_warnings_count_overdue_and_due_soon(courts, make_cas
 
 
 def test_long_pending_counts_cases_open_over_12_months_by_age(courts, make_case, judge_xixia):
-    make_case(filed=dt.date(2024, 6, 14))                                  # 12 months + 1 day: long-pending
-    make_case(filed=dt.date(2024, 6, 16))                                  # not yet 12 months
-    make_case(filed=dt.date(2023, 10, 1), leading_official=judge_xixia)    # 20 months
-    make_case(filed=dt.date(2021, 1, 1))                                   # > 36 months
+    make_case(filed=dt.date(2024, 6, 14))  # 12 months + 1 day: long-pending
+    make_case(filed=dt.date(2024, 6, 16))  # not yet 12 months
+    make_case(filed=dt.date(2023, 10, 1), leading_official=judge_xixia)  # 20 months
+    make_case(filed=dt.date(2021, 1, 1))  # > 36 months
     make_case(filed=dt.date(2022, 1, 1), closed=dt.date(2025, 1, 1), closure=ClosureType.COMPLETED)
     data = get("m05").compute(courts["宁0105"], NOW)
     assert kpis(data) == {"长期未结": 3, "未落实包案领导": 2}
@@ -128,7 +139,12 @@ def test_livelihood_and_government_modules_sum_flagged_cases(courts, make_case):
     make_case(is_government=True, closed=TODAY, closure=ClosureType.COMPLETED, outstanding_amount=Decimal("7.00"))
     rows = get("m08").compute(courts["宁"], NOW)["rows"]
     assert rows == [["涉民生", 2, 1, 0, "100.50"], ["农民工工资", 1, 0, 0, "0.00"]]
-    assert kpis(get("m09").compute(courts["宁"], NOW)) == {"在办": 1, "本年收案": 2, "本年结案": 1, "未执行金额": "5000.00"}
+    assert kpis(get("m09").compute(courts["宁"], NOW)) == {
+        "在办": 1,
+        "本年收案": 2,
+        "本年结案": 1,
+        "未执行金额": "5000.00",
+    }
 
 
 def test_trend_has_thirty_days_ending_today(courts, make_case):

@@ -1,4 +1,5 @@
 """AB-post duty (rosters, check-in, swaps, take-over, handover, gap alerts) and alert handling."""
+
 import datetime as dt
 
 import pytest
@@ -20,14 +21,21 @@ from .conftest import NOW, at
 
 @pytest.fixture
 def centre(courts, director_high):
-    return CommandCentre.objects.create(court=courts["宁"], name="宁夏高院执行指挥中心", director=director_high,
-                                        escalate_after_minutes=10, checkin_grace_minutes=15)
+    return CommandCentre.objects.create(
+        court=courts["宁"],
+        name="宁夏高院执行指挥中心",
+        director=director_high,
+        escalate_after_minutes=10,
+        checkin_grace_minutes=15,
+    )
 
 
 @pytest.fixture
 def duty_officers(courts):
-    return [OfficerFactory(user=UserFactory(username=f"duty{i}"), court=courts["宁"], name=n, roles=[Role.DUTY.value])
-            for i, n in enumerate(["李静", "王磊", "赵强", "孙悦"])]
+    return [
+        OfficerFactory(user=UserFactory(username=f"duty{i}"), court=courts["宁"], name=n, roles=[Role.DUTY.value])
+        for i, n in enumerate(["李静", "王磊", "赵强", "孙悦"])
+    ]
 
 
 @pytest.fixture
@@ -127,9 +135,13 @@ def test_acknowledging_needs_a_note_happens_once_and_is_kept_in_history(courts, 
     assert alert.acknowledged_by == duty_yinchuan.user and alert.action_note == "已通知承办法官续冻"
 
 
-def test_unacknowledged_critical_alert_reaches_the_director_once_when_nobody_holds_a_post(courts, centre, director_high):
+def test_unacknowledged_critical_alert_reaches_the_director_once_when_nobody_holds_a_post(
+    courts, centre, director_high
+):
     # The whole chain (A → B → director → leader) is in test_escalation_chain.py; here: no roster, so the director at once.
-    alert, _ = raise_alert(kind="query_failed", court=courts["宁0424"], title="查询失败", dedup_key="c1", severity=AlertSeverity.CRITICAL)
+    alert, _ = raise_alert(
+        kind="query_failed", court=courts["宁0424"], title="查询失败", dedup_key="c1", severity=AlertSeverity.CRITICAL
+    )
     raised = alert.raised_at
     for minutes in (0, 1, 9):
         alert_services.escalate_overdue(raised + dt.timedelta(minutes=minutes))
@@ -143,13 +155,21 @@ def test_alert_api_acknowledges_in_scope_and_answers_404_outside(api, courts, du
     other, _ = raise_alert(kind="x", court=courts["宁0424"], title="泾源预警", dedup_key="s2")
     client = api.as_officer(duty_yinchuan)
     res = client.post(reverse("alert-acknowledge", args=[mine.pk]), {"note": "已处理"}, format="json")
-    assert res.status_code == 200 and res.json()["status"] == "acknowledged" and res.json()["actions"][0]["note"] == "已处理"
-    assert client.post(reverse("alert-acknowledge", args=[mine.pk]), {"note": "又一次"}, format="json").status_code == 409
+    assert (
+        res.status_code == 200
+        and res.json()["status"] == "acknowledged"
+        and res.json()["actions"][0]["note"] == "已处理"
+    )
+    assert (
+        client.post(reverse("alert-acknowledge", args=[mine.pk]), {"note": "又一次"}, format="json").status_code == 409
+    )
     assert client.post(reverse("alert-acknowledge", args=[other.pk]), {"note": "x"}, format="json").status_code == 404
     assert client.post(reverse("alert-acknowledge", args=[mine.pk]), {}, format="json").status_code == 400
 
 
-def test_alert_desk_and_duty_pages_render_for_duty_officers(client, courts, duty_yinchuan, centre, duty_officers, director_high):
+def test_alert_desk_and_duty_pages_render_for_duty_officers(
+    client, courts, duty_yinchuan, centre, duty_officers, director_high
+):
     from django.utils import timezone
 
     duty.generate_roster(centre, timezone.localdate(), 1, [(duty_officers[0], duty_officers[1])])

@@ -1,4 +1,5 @@
 """Modules 36 (running collective operation) and 37 (field incidents) against known rows."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -10,8 +11,14 @@ from .conftest import NOW, at, kpis
 
 
 def _operation(courts, name, organiser, participants, *, status="running", launched=at(2025, 6, 15, 8)):
-    op = Operation.objects.create(name=name, court=courts[organiser], starts_at=launched, ends_at=launched + dt.timedelta(days=3),
-                                  status=status, launched_at=launched if status != "planned" else None)
+    op = Operation.objects.create(
+        name=name,
+        court=courts[organiser],
+        starts_at=launched,
+        ends_at=launched + dt.timedelta(days=3),
+        status=status,
+        launched_at=launched if status != "planned" else None,
+    )
     op.courts.set([courts[c] for c in participants])
     return op
 
@@ -27,8 +34,15 @@ def test_operation_tally_shows_the_running_operation_restricted_to_the_scopes_co
     tx, tj = _team(op, courts["宁0105"], "西夏一组"), _team(op, courts["宁0424"], "泾源一组")
 
     def result(team, case, amount, closed=False, detained=0):
-        OperationResult.objects.create(operation=op, team=team, case=case, amount_recovered=Decimal(amount), case_closed=closed,
-                                       people_detained=detained, measures=["detain"] if detained else [])
+        OperationResult.objects.create(
+            operation=op,
+            team=team,
+            case=case,
+            amount_recovered=Decimal(amount),
+            case_closed=closed,
+            people_detained=detained,
+            measures=["detain"] if detained else [],
+        )
 
     result(tx, x1, "5000.00", closed=True)
     result(tx, x1, "1500.50")  # the same case twice: counted once, money added
@@ -45,8 +59,11 @@ def test_operation_tally_shows_the_running_operation_restricted_to_the_scopes_co
     assert kpis(xx) == {"执行案件": 1, "当场执结": 1, "执行到位": "6500.50", "司法拘留": 0, "目标案件完成": "1/2"}
     assert xx["rows"] == [["西夏区法院", 1, 1, "6500.50", "1/2"]]
     # 石嘴山 is not in the operation at all.
-    assert get("m36").compute(courts["宁02"], NOW) == {"operation": None, "running": 0,
-                                                      "items": [{"label": "进行中行动", "value": 0, "unit": "个"}]}
+    assert get("m36").compute(courts["宁02"], NOW) == {
+        "operation": None,
+        "running": 0,
+        "items": [{"label": "进行中行动", "value": 0, "unit": "个"}],
+    }
 
 
 def test_operation_tally_takes_the_last_launched_of_several_running_operations(courts, make_case):
@@ -64,8 +81,17 @@ def test_operation_tally_takes_the_last_launched_of_several_running_operations(c
 
 
 def _incident(court, severity, reported, *, status="reported", closed=None, address="西夏区文昌路"):
-    inc = Incident.objects.create(court=court, kind="obstruction", severity=severity, latitude=Decimal("38.48"), longitude=Decimal("106.13"),
-                                  address=address, description="阻碍执行", status=status, closed_at=closed)
+    inc = Incident.objects.create(
+        court=court,
+        kind="obstruction",
+        severity=severity,
+        latitude=Decimal("38.48"),
+        longitude=Decimal("106.13"),
+        address=address,
+        description="阻碍执行",
+        status=status,
+        closed_at=closed,
+    )
     Incident.objects.filter(pk=inc.pk).update(reported_at=reported)  # reported_at is auto_now_add
     return inc
 
@@ -88,13 +114,22 @@ def test_field_incidents_open_by_severity_dispatched_teams_and_closed_today(cour
     assert kpis(ning) == {"未处置": 3, "严重": 1, "较重": 1, "一般": 1, "已调度小组": 2, "今日处置完毕": 1}
     assert (ning["dispatched"], ning["police"], ning["reported_today"]) == (2, 2, 3)
     # Most severe first, with who was sent; the address (it can name a person) stays off the wall.
-    assert ning["rows"] == [["06-15 09:00", "西夏区法院", "暴力抗法/阻碍执行", "严重", "西夏一组、西夏二组、公安"],
-                            ["06-15 09:30", "西夏区法院", "暴力抗法/阻碍执行", "较重", "—"],
-                            ["06-14 16:00", "泾源县法院", "暴力抗法/阻碍执行", "一般", "公安"]]
+    assert ning["rows"] == [
+        ["06-15 09:00", "西夏区法院", "暴力抗法/阻碍执行", "严重", "西夏一组、西夏二组、公安"],
+        ["06-15 09:30", "西夏区法院", "暴力抗法/阻碍执行", "较重", "—"],
+        ["06-14 16:00", "泾源县法院", "暴力抗法/阻碍执行", "一般", "公安"],
+    ]
     assert "13912345678" not in str(ning)
     xx = get("m37").compute(xixia, NOW)
     assert kpis(xx) == {"未处置": 2, "严重": 1, "较重": 1, "一般": 0, "已调度小组": 2, "今日处置完毕": 1}
-    assert kpis(get("m37").compute(jingyuan, NOW)) == {"未处置": 1, "严重": 0, "较重": 0, "一般": 1, "已调度小组": 0, "今日处置完毕": 0}
+    assert kpis(get("m37").compute(jingyuan, NOW)) == {
+        "未处置": 1,
+        "严重": 0,
+        "较重": 0,
+        "一般": 1,
+        "已调度小组": 0,
+        "今日处置完毕": 0,
+    }
 
 
 def test_refresh_computes_the_five_command_and_query_modules_for_every_scope(courts, make_case):
@@ -104,7 +139,9 @@ def test_refresh_computes_the_five_command_and_query_modules_for_every_scope(cou
 
     op = _operation(courts, "雷霆2025", "宁", ["宁0105"])
     case = make_case()
-    OperationResult.objects.create(operation=op, team=_team(op, courts["宁0105"], "西夏一组"), case=case, amount_recovered=Decimal("12.00"))
+    OperationResult.objects.create(
+        operation=op, team=_team(op, courts["宁0105"], "西夏一组"), case=case, amount_recovered=Decimal("12.00")
+    )
     _incident(courts["宁0105"], "high", at(2025, 6, 15, 9))
     codes = {"m13", "m19", "m20", "m36", "m37"}
     summary = snapshots.refresh(NOW, force=True, modules=codes)
@@ -112,6 +149,9 @@ def test_refresh_computes_the_five_command_and_query_modules_for_every_scope(cou
     state = cache.get(snapshots.STATE_KEY)
     for code in codes:
         for court in ("宁", "宁0105", "宁0424"):
-            assert state[code]["values"][court] == snapshots._jsonable(get(code).compute(courts[court], NOW)), (code, court)
+            assert state[code]["values"][court] == snapshots._jsonable(get(code).compute(courts[court], NOW)), (
+                code,
+                court,
+            )
     assert kpis(state["m36"]["values"]["宁0105"])["执行到位"] == "12.00"
     assert kpis(state["m37"]["values"]["宁"])["严重"] == 1

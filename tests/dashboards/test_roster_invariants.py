@@ -1,6 +1,7 @@
 """The roster's invariants hold whatever path changes it (issue 13 item 7): posts A and B are two people, nobody is
 on two overlapping shifts, ended shifts are history, and a handover is neither written nor acknowledged before its
 shift starts. The services refuse with a clear message; the database (migration 0003) refuses raw writes too."""
+
 import datetime as dt
 
 import pytest
@@ -17,14 +18,21 @@ from .conftest import NOW, at
 
 @pytest.fixture
 def centre(courts, director_high):
-    return CommandCentre.objects.create(court=courts["宁"], name="宁夏高院执行指挥中心", director=director_high,
-                                        escalate_after_minutes=10, checkin_grace_minutes=15)
+    return CommandCentre.objects.create(
+        court=courts["宁"],
+        name="宁夏高院执行指挥中心",
+        director=director_high,
+        escalate_after_minutes=10,
+        checkin_grace_minutes=15,
+    )
 
 
 @pytest.fixture
 def staff(courts):
-    return [OfficerFactory(user=UserFactory(username=f"duty{i}"), court=courts["宁"], name=n, roles=[Role.DUTY.value])
-            for i, n in enumerate(["李静", "王磊", "赵强", "孙悦", "周敏"])]
+    return [
+        OfficerFactory(user=UserFactory(username=f"duty{i}"), court=courts["宁"], name=n, roles=[Role.DUTY.value])
+        for i, n in enumerate(["李静", "王磊", "赵强", "孙悦", "周敏"])
+    ]
 
 
 @pytest.fixture
@@ -66,7 +74,9 @@ def test_taking_over_post_a_with_the_officer_of_post_b_is_refused(roster, staff,
 def test_an_officer_on_a_shift_cannot_take_a_post_on_an_overlapping_one(centre, roster, staff, director_high, post):
     a, b, c, d, x = staff
     # An extra 14:00–22:00 shift overlaps the day shift (a, b) and the night shift (c, d).
-    evening = Shift.objects.create(centre=centre, name="加班", starts_at=at(2025, 6, 15, 14), ends_at=at(2025, 6, 15, 22))
+    evening = Shift.objects.create(
+        centre=centre, name="加班", starts_at=at(2025, 6, 15, 14), ends_at=at(2025, 6, 15, 22)
+    )
     for officer in (a, b, c, d):
         with pytest.raises(RuleViolation, match="重叠"):
             duty.take_over(evening, post, officer, director_high.user, now=NOW)
@@ -75,12 +85,15 @@ def test_an_officer_on_a_shift_cannot_take_a_post_on_an_overlapping_one(centre, 
     assert evening.post_a == x if post == "A" else evening.post_b == x
 
 
-@pytest.mark.parametrize("change", [
-    "same_officer_both_posts",
-    "overlapping_shift_insert",
-    "overlapping_shift_update",
-    "moving_a_shift_onto_another",
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        "same_officer_both_posts",
+        "overlapping_shift_insert",
+        "overlapping_shift_update",
+        "moving_a_shift_onto_another",
+    ],
+)
 def test_the_database_refuses_raw_writes_that_break_the_roster(centre, roster, staff, change):
     """Admin, shell, bulk updates or a future bug: the constraint and triggers hold the rules."""
     a, b, c, d, x = staff
@@ -89,9 +102,18 @@ def test_the_database_refuses_raw_writes_that_break_the_roster(centre, roster, s
         _raw_refused(pk=day.pk, post_b=a)
     elif change == "overlapping_shift_insert":
         with pytest.raises(IntegrityError), transaction.atomic():
-            Shift.objects.create(centre=centre, name="加班", starts_at=at(2025, 6, 15, 19), ends_at=at(2025, 6, 15, 23), post_a=x, post_b=c)
+            Shift.objects.create(
+                centre=centre,
+                name="加班",
+                starts_at=at(2025, 6, 15, 19),
+                ends_at=at(2025, 6, 15, 23),
+                post_a=x,
+                post_b=c,
+            )
     elif change == "overlapping_shift_update":
-        evening = Shift.objects.create(centre=centre, name="加班", starts_at=at(2025, 6, 15, 14), ends_at=at(2025, 6, 15, 22), post_a=x)
+        evening = Shift.objects.create(
+            centre=centre, name="加班", starts_at=at(2025, 6, 15, 14), ends_at=at(2025, 6, 15, 22), post_a=x
+        )
         _raw_refused(pk=evening.pk, post_b=a)  # a holds the day shift until 20:00
     else:
         Shift.objects.filter(pk=night.pk).update(post_a=a)  # day ends 20:00, night starts 20:00: adjacent, allowed...
@@ -123,11 +145,14 @@ def test_a_shift_that_has_ended_cannot_change_hands(roster, staff, director_high
     assert day.post_a == a
 
 
-@pytest.mark.parametrize("written, acknowledged, ok", [
-    (at(2025, 6, 15, 7), None, False),                        # the issue's input: written before the shift starts
-    (at(2025, 6, 15, 19, 50), at(2025, 6, 15, 7, 30), False),  # acknowledged before the shift starts
-    (at(2025, 6, 15, 19, 50), at(2025, 6, 15, 20, 5), True),
-])
+@pytest.mark.parametrize(
+    "written, acknowledged, ok",
+    [
+        (at(2025, 6, 15, 7), None, False),  # the issue's input: written before the shift starts
+        (at(2025, 6, 15, 19, 50), at(2025, 6, 15, 7, 30), False),  # acknowledged before the shift starts
+        (at(2025, 6, 15, 19, 50), at(2025, 6, 15, 20, 5), True),
+    ],
+)
 def test_a_handover_is_neither_written_nor_acknowledged_before_its_shift(roster, staff, written, acknowledged, ok):
     a, b, c, d, x = staff
     day = roster[0]

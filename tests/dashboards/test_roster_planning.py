@@ -1,5 +1,6 @@
 """Rosters the director plans: a month from a weekly pattern with holidays, without conflicts; conflicting plans
 and edits are refused whole; the month view; the browser page and the API."""
+
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -21,13 +22,17 @@ SLOTS = [{"name": "白班", "start": "08:00", "hours": 12}, {"name": "夜班", "
 
 @pytest.fixture
 def centre(courts, director_high):
-    return CommandCentre.objects.create(court=courts["宁"], name="宁夏高院执行指挥中心", director=director_high, max_consecutive_nights=2)
+    return CommandCentre.objects.create(
+        court=courts["宁"], name="宁夏高院执行指挥中心", director=director_high, max_consecutive_nights=2
+    )
 
 
 @pytest.fixture
 def people(courts):
-    return [OfficerFactory(user=UserFactory(username=f"p{i}"), court=courts["宁"], name=f"值班{i}", roles=[Role.DUTY.value])
-            for i in range(6)]
+    return [
+        OfficerFactory(user=UserFactory(username=f"p{i}"), court=courts["宁"], name=f"值班{i}", roles=[Role.DUTY.value])
+        for i in range(6)
+    ]
 
 
 def rotation(people):
@@ -43,8 +48,14 @@ def _local(shift):
 
 
 def test_a_month_is_rostered_from_the_weekly_pattern_with_a_holiday_and_no_conflict(centre, people, director_high):
-    made = roster.plan(director_high.user, centre, dt.date(2025, 6, 1), dt.date(2025, 6, 30), rotation(people),
-                       holidays=[(dt.date(2025, 6, 2), "端午节")])
+    made = roster.plan(
+        director_high.user,
+        centre,
+        dt.date(2025, 6, 1),
+        dt.date(2025, 6, 30),
+        rotation(people),
+        holidays=[(dt.date(2025, 6, 2), "端午节")],
+    )
     assert len(made) == 29 * 2 + 1 and Shift.objects.filter(centre=centre).count() == 59
     assert roster.conflicts(centre, [(s.starts_at, s.ends_at, s.name, s.post_a, s.post_b, s.pk) for s in made]) == []
     # 2025-06-02 (a Monday) is a holiday: one day shift held by the holiday pair, no night shift.
@@ -52,7 +63,10 @@ def test_a_month_is_rostered_from_the_weekly_pattern_with_a_holiday_and_no_confl
     assert [(s.name, s.post_a.name, s.post_b.name) for s in holiday] == [("白班", "值班4", "值班5")]
     # 2025-06-03 is a Tuesday (weekday 1): day = p1/p2, night 20:00–08:00 = p3/p0.
     tuesday = sorted((s for s in made if _local(s).date() == dt.date(2025, 6, 3)), key=lambda s: s.starts_at)
-    assert [(s.name, _local(s).hour, s.post_a.name, s.post_b.name) for s in tuesday] == [("白班", 8, "值班1", "值班2"), ("夜班", 20, "值班3", "值班0")]
+    assert [(s.name, _local(s).hour, s.post_a.name, s.post_b.name) for s in tuesday] == [
+        ("白班", 8, "值班1", "值班2"),
+        ("夜班", 20, "值班3", "值班0"),
+    ]
     assert AuditLog.objects.filter(action="duty.roster").count() == 1
 
     days = roster.month(centre, 2025, 6)
@@ -79,7 +93,15 @@ def test_a_plan_overlapping_existing_shifts_is_refused_unless_replacing_them(cen
     with pytest.raises(RuleViolation) as refused:
         roster.plan(director_high.user, centre, dt.date(2025, 6, 5), dt.date(2025, 6, 10), rotation(people))
     assert any("已有同一时间开始的班次" in c for c in refused.value.details["conflicts"])
-    roster.plan(director_high.user, centre, dt.date(2025, 6, 5), dt.date(2025, 6, 10), rotation(people), replace=True, now=BEFORE)
+    roster.plan(
+        director_high.user,
+        centre,
+        dt.date(2025, 6, 5),
+        dt.date(2025, 6, 10),
+        rotation(people),
+        replace=True,
+        now=BEFORE,
+    )
     assert Shift.objects.filter(centre=centre).count() == 10 * 2
 
 
@@ -97,8 +119,12 @@ def test_a_conflicting_edit_is_refused_and_changes_nothing(centre, people, direc
         roster.assign(director_high.user, night_9, people[0], people[3], now=BEFORE)
     assert refused.value.details["conflicts"] == ["值班0：2025-06-07 起连续 5 个夜班，超过上限 2 个"]
     # A shift overlapping the night of 06-09 cannot take p2, who holds that night.
-    extra = Shift.objects.create(centre=centre, name="加班", starts_at=night_9.starts_at + dt.timedelta(hours=1),
-                                 ends_at=night_9.starts_at + dt.timedelta(hours=3))
+    extra = Shift.objects.create(
+        centre=centre,
+        name="加班",
+        starts_at=night_9.starts_at + dt.timedelta(hours=1),
+        ends_at=night_9.starts_at + dt.timedelta(hours=3),
+    )
     with pytest.raises(RuleViolation) as refused:
         roster.assign(director_high.user, extra, people[2], people[4], now=BEFORE)
     assert any("值班2" in c and "时间重叠" in c for c in refused.value.details["conflicts"])
@@ -117,7 +143,9 @@ def test_a_conflicting_edit_is_refused_and_changes_nothing(centre, people, direc
 def test_only_the_centres_own_director_plans(centre, people, duty_yinchuan, courts):
     with pytest.raises(PermissionDenied):
         roster.plan(people[0].user, centre, dt.date(2025, 6, 1), dt.date(2025, 6, 7), rotation(people))
-    yinchuan_director = OfficerFactory(user=UserFactory(username="ycd"), court=courts["宁01"], roles=[Role.DIRECTOR.value])
+    yinchuan_director = OfficerFactory(
+        user=UserFactory(username="ycd"), court=courts["宁01"], roles=[Role.DIRECTOR.value]
+    )
     with pytest.raises(NotFound):
         roster.plan(yinchuan_director.user, centre, dt.date(2025, 6, 1), dt.date(2025, 6, 7), rotation(people))
     assert not Shift.objects.exists() and not Holiday.objects.exists()
@@ -125,9 +153,19 @@ def test_only_the_centres_own_director_plans(centre, people, duty_yinchuan, cour
 
 # --- the browser pages and the API ----------------------------------------------------------------------------------
 
+
 def _form(people, first="2025-06-01", last="2025-06-30", **extra):
-    data = {"first_day": first, "last_day": last, "slot0_name": "白班", "slot0_start": "08:00", "slot0_hours": "12",
-            "slot1_name": "夜班", "slot1_start": "20:00", "slot1_hours": "12", "holidays": "2025-06-02 端午节"}
+    data = {
+        "first_day": first,
+        "last_day": last,
+        "slot0_name": "白班",
+        "slot0_start": "08:00",
+        "slot0_hours": "12",
+        "slot1_name": "夜班",
+        "slot1_start": "20:00",
+        "slot1_hours": "12",
+        "holidays": "2025-06-02 端午节",
+    }
     for key, pairs in rotation(people)["week"].items():
         for i, pair in enumerate(pairs):
             if pair:
@@ -188,14 +226,23 @@ def test_duty_officers_and_judges_cannot_plan_but_may_read_the_month(client, cen
 def test_the_api_plans_a_roster_and_refuses_conflicting_plans_and_edits(api, centre, people, director_high):
     client = api.as_officer(director_high)
     # A month still to come, so that its shifts may be edited.
-    body = {"centre": centre.pk, "first_day": "2030-06-01", "last_day": "2030-06-30", "pattern": rotation(people),
-            "holidays": [{"day": "2030-06-05", "name": "端午节"}]}
+    body = {
+        "centre": centre.pk,
+        "first_day": "2030-06-01",
+        "last_day": "2030-06-30",
+        "pattern": rotation(people),
+        "holidays": [{"day": "2030-06-05", "name": "端午节"}],
+    }
     made = client.post(reverse("roster-plan"), body, format="json")
     assert made.status_code == 201 and len(made.json()) == 59
     again = client.post(reverse("roster-plan"), body, format="json")
-    assert again.status_code == 400 and again.json()["code"] == "roster_conflict" and again.json()["details"]["conflicts"]
+    assert (
+        again.status_code == 400 and again.json()["code"] == "roster_conflict" and again.json()["details"]["conflicts"]
+    )
     shift = Shift.objects.filter(centre=centre).order_by("starts_at").last()
-    bad = client.post(reverse("shift-assign", args=[shift.pk]), {"post_a": people[1].pk, "post_b": people[1].pk}, format="json")
+    bad = client.post(
+        reverse("shift-assign", args=[shift.pk]), {"post_a": people[1].pk, "post_b": people[1].pk}, format="json"
+    )
     assert bad.status_code == 400 and bad.json()["code"] == "roster_conflict"
     duty = api.as_officer(people[0]).post(reverse("roster-plan"), {**body, "replace": True}, format="json")
     assert duty.status_code == 403
@@ -208,16 +255,25 @@ def test_the_director_edits_the_screen_layout_with_a_preview_before_saving(clien
     url = reverse("dashboards:layout-edit")
     page = client.get(url)
     assert page.status_code == 200 and "m01" in page.content.decode()
-    preview = client.post(url, {"title": "高院指挥中心", "page_seconds": "30", "pages": "办案: m01 m03 m04\n案款: m24 m25", "step": "preview"})
+    preview = client.post(
+        url,
+        {"title": "高院指挥中心", "page_seconds": "30", "pages": "办案: m01 m03 m04\n案款: m24 m25", "step": "preview"},
+    )
     html = preview.content.decode()
     assert preview.status_code == 200 and 'id="layout-preview"' in html and "案款" in html
     assert not ScreenLayout.objects.filter(centre=centre).exists()  # a preview saves nothing
     bad = client.post(url, {"title": "x", "page_seconds": "30", "pages": "办案: m01 m99", "step": "save"})
     assert bad.status_code == 400 and "m99" in bad.content.decode()
-    saved = client.post(url, {"title": "高院指挥中心", "page_seconds": "30", "pages": "办案: m01 m03 m04\n案款: m24 m25", "step": "save"})
+    saved = client.post(
+        url,
+        {"title": "高院指挥中心", "page_seconds": "30", "pages": "办案: m01 m03 m04\n案款: m24 m25", "step": "save"},
+    )
     assert saved.status_code == 302
     layout = ScreenLayout.objects.get(centre=centre)
-    assert layout.pages == [{"title": "办案", "modules": ["m01", "m03", "m04"]}, {"title": "案款", "modules": ["m24", "m25"]}]
+    assert layout.pages == [
+        {"title": "办案", "modules": ["m01", "m03", "m04"]},
+        {"title": "案款", "modules": ["m24", "m25"]},
+    ]
     assert layout.page_seconds == 30
     client.force_login(people[0].user)
     assert client.get(url).status_code == 403

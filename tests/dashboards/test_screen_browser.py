@@ -1,6 +1,7 @@
 """The big screen in headless Chromium: numbers render, no console error, the stale banner appears when
 the server stops answering (and the data stays), browser memory stays flat over many polls, and a
 non-16:9 LED wall is filled. Screenshots go to artifacts/screenshots/."""
+
 import io
 import json
 import random
@@ -30,7 +31,9 @@ def _open_screen(page, log_in, director, poll_ms=200):
     log_in(page, director.user)
     page.set_viewport_size({"width": 1920, "height": 1080})
     assert page.goto(f"/screen/宁/?poll={poll_ms}").status == 200
-    page.wait_for_function("window.__screen && window.__screen.ok >= 1 && document.querySelectorAll('.page .card').length > 0")
+    page.wait_for_function(
+        "window.__screen && window.__screen.ok >= 1 && document.querySelectorAll('.page .card').length > 0"
+    )
     page.wait_for_function("document.querySelectorAll('[data-module=m38] svg path').length > 20")  # the map is drawn
 
 
@@ -60,7 +63,9 @@ def test_stale_banner_appears_when_polls_fail_and_data_stays(browser_page, log_i
     page.route(SNAPSHOT, lambda route: route.abort())
     page.wait_for_selector("#stale-banner", state="visible", timeout=5000)
     assert page.locator("[data-module=m38] [data-field=open]").inner_text() == before
-    assert page.locator(".page .card").count() > 0 and "stale" in page.locator(".page.on .badge").first.get_attribute("class")
+    assert page.locator(".page .card").count() > 0 and "stale" in page.locator(".page.on .badge").first.get_attribute(
+        "class"
+    )
     page.save_screenshot("stale", full_page=False)
     page.unroute(SNAPSHOT)
     page.wait_for_selector("#stale-banner", state="hidden", timeout=5000)
@@ -71,8 +76,16 @@ def test_memory_stays_flat_over_many_poll_cycles(browser_page, log_in, demo_prov
     module: the worst case for leaks. After GC the JS heap must not grow over 100 such polls."""
     page = browser_page
     _open_screen(page, log_in, demo_province, poll_ms=100)
-    body = json.loads(page.request.get(f"{page.live_server_url}/api/v1/screens/宁/snapshot",
-                                       headers={"X-Screen-Token": page.evaluate("JSON.parse(document.getElementById('screen-config').textContent).token")}).body())
+    body = json.loads(
+        page.request.get(
+            f"{page.live_server_url}/api/v1/screens/宁/snapshot",
+            headers={
+                "X-Screen-Token": page.evaluate(
+                    "JSON.parse(document.getElementById('screen-config').textContent).token"
+                )
+            },
+        ).body()
+    )
     counter = {"n": 0}
 
     def changed(route):
@@ -81,8 +94,16 @@ def test_memory_stays_flat_over_many_poll_cycles(browser_page, log_in, demo_prov
             m["changed_at"] = f"poll-{counter['n']}"
         if body["modules"].get("m01"):
             body["modules"]["m01"]["data"]["items"][0]["value"] = counter["n"]
-        route.fulfill(status=200, content_type="application/json", body=json.dumps(body, ensure_ascii=False),
-                      headers={"ETag": f'"t{counter["n"]}"', "X-Snapshot-Stale": "0", "X-Snapshot-As-Of": "2025-06-15T10:00:00+08:00"})
+        route.fulfill(
+            status=200,
+            content_type="application/json",
+            body=json.dumps(body, ensure_ascii=False),
+            headers={
+                "ETag": f'"t{counter["n"]}"',
+                "X-Snapshot-Stale": "0",
+                "X-Snapshot-As-Of": "2025-06-15T10:00:00+08:00",
+            },
+        )
 
     page.route(SNAPSHOT, changed)
     cdp = page.context.new_cdp_session(page)
@@ -104,7 +125,9 @@ def test_memory_stays_flat_over_many_poll_cycles(browser_page, log_in, demo_prov
     third = heap_after(80)
     growths = (second - first, third - second)
     print(f"JS heap: warm-up {warm / 1e6:.2f} MB, then {first / 1e6:.2f} → {second / 1e6:.2f} → {third / 1e6:.2f} MB")
-    assert min(growths) < 1_000_000, f"heap grew in every window: {[round(g / 1e6, 2) for g in growths]} MB per 80 polls"
+    assert min(growths) < 1_000_000, (
+        f"heap grew in every window: {[round(g / 1e6, 2) for g in growths]} MB per 80 polls"
+    )
     assert page.evaluate("document.getElementsByTagName('*').length") < 5000
     assert page.console_errors == []
 

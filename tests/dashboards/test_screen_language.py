@@ -1,5 +1,6 @@
 """The big screen follows the page's language like every page: its own words come through gettext in the page's
 config, and the modules' data (computed once, in Chinese) is looked up in the English catalogue the page loads."""
+
 import json
 import re
 from pathlib import Path

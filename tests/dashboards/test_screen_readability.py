@@ -2,6 +2,7 @@
 court and for a basic court (issue 13 item 12): no two labels overlap inside a card (gauges, axis labels, map
 labels), no table cell is cut off, and a chart with data draws it. Each page is also saved as a screenshot
 (artifacts/screenshots/) to be looked at."""
+
 import pytest
 
 from .test_screen_browser import demo_province  # noqa: F401  (the fixture)
@@ -69,27 +70,38 @@ PROBLEMS = r"""(tolerance) => {
 
 
 def _show(page, i):
-    page.evaluate("""(i) => { const pages = document.getElementById('pages').children;
-        for (let k = 0; k < pages.length; k++) pages[k].classList.toggle('on', k === i); }""", i)
+    page.evaluate(
+        """(i) => { const pages = document.getElementById('pages').children;
+        for (let k = 0; k < pages.length; k++) pages[k].classList.toggle('on', k === i); }""",
+        i,
+    )
     page.wait_for_timeout(800)
 
 
-WALL_BASIC_OPEN = pytest.mark.xfail(strict=False, reason="open: module 29's chart text is measured just below its card on a basic "
-                                                         "court's 6656×1792 wall, though the screenshot shows it inside")
+WALL_BASIC_OPEN = pytest.mark.xfail(
+    strict=False,
+    reason="open: module 29's chart text is measured just below its card on a basic "
+    "court's 6656×1792 wall, though the screenshot shows it inside",
+)
 
 
-@pytest.mark.parametrize("court, width, height", [
-    pytest.param("宁", 1920, 1080, id="high-court-1920x1080"),        # the issue's screen size
-    pytest.param("宁0105", 1920, 1080, id="basic-court-1920x1080"),   # a basic court: the ranking chart
-    pytest.param("宁", 6656, 1792, id="high-court-6656x1792"),        # the LED wall
-    pytest.param("宁0105", 6656, 1792, id="basic-court-6656x1792", marks=WALL_BASIC_OPEN),
-])
+@pytest.mark.parametrize(
+    "court, width, height",
+    [
+        pytest.param("宁", 1920, 1080, id="high-court-1920x1080"),  # the issue's screen size
+        pytest.param("宁0105", 1920, 1080, id="basic-court-1920x1080"),  # a basic court: the ranking chart
+        pytest.param("宁", 6656, 1792, id="high-court-6656x1792"),  # the LED wall
+        pytest.param("宁0105", 6656, 1792, id="basic-court-6656x1792", marks=WALL_BASIC_OPEN),
+    ],
+)
 def test_every_module_is_readable_on_every_page(browser_page, log_in, demo_province, court, width, height):  # noqa: F811
     page = browser_page
     log_in(page, demo_province.user)
     page.set_viewport_size({"width": width, "height": height})
     assert page.goto(f"/screen/{court}/?poll=200").status == 200
-    page.wait_for_function("window.__screen && window.__screen.ok >= 1 && document.querySelectorAll('.page .card').length > 0")
+    page.wait_for_function(
+        "window.__screen && window.__screen.ok >= 1 && document.querySelectorAll('.page .card').length > 0"
+    )
     page.wait_for_function("document.querySelectorAll('[data-module=m38] svg path').length > 20")
     page.evaluate("clearInterval(window.__screen.pageTimer)")  # the test turns the pages itself
     count = page.evaluate("document.getElementById('pages').children.length")

@@ -1,4 +1,5 @@
 """Snapshots and the poll endpoint: ETag / 304 without database queries, staleness, isolation, scope."""
+
 import dataclasses
 import datetime as dt
 import json
@@ -31,7 +32,9 @@ def token(director_high):
     return issue_token(director_high.user)
 
 
-def test_unchanged_poll_answers_304_without_any_database_query(client, courts, make_case, token, django_assert_num_queries):
+def test_unchanged_poll_answers_304_without_any_database_query(
+    client, courts, make_case, token, django_assert_num_queries
+):
     make_case(filed=TODAY)
     snapshots.refresh(NOW)
     first = poll(client, "宁", token)
@@ -44,8 +47,9 @@ def test_unchanged_poll_answers_304_without_any_database_query(client, courts, m
     assert again["X-Snapshot-Stale"] == "0"
 
 
-def test_polls_within_a_second_are_answered_from_the_process_without_the_cache(client, courts, make_case, token, settings,
-                                                                              monkeypatch, django_assert_num_queries):
+def test_polls_within_a_second_are_answered_from_the_process_without_the_cache(
+    client, courts, make_case, token, settings, monkeypatch, django_assert_num_queries
+):
     """Each web process keeps the last ETag it read for a second: a wall of screens costs the cache one read per
     court per second, and a new snapshot shows at most a second later."""
     from django.core.cache import cache as real_cache
@@ -59,9 +63,18 @@ def test_polls_within_a_second_are_answered_from_the_process_without_the_cache(c
     snapshots.refresh(NOW)
     etag1 = poll(client, "宁", token)["ETag"]
     reads = []
-    monkeypatch.setattr(view, "cache", type("Counting", (), {
-        "get_many": lambda self, keys: reads.append(keys) or real_cache.get_many(keys),
-        "get": lambda self, key: real_cache.get(key)})())
+    monkeypatch.setattr(
+        view,
+        "cache",
+        type(
+            "Counting",
+            (),
+            {
+                "get_many": lambda self, keys: reads.append(keys) or real_cache.get_many(keys),
+                "get": lambda self, key: real_cache.get(key),
+            },
+        )(),
+    )
     with django_assert_num_queries(0):
         assert poll(client, "宁", token, etag1).status_code == 304
     assert reads == []
@@ -125,19 +138,34 @@ def test_slow_modules_are_recomputed_only_after_their_interval(courts, make_case
 
 def test_screen_layout_decides_which_modules_a_screen_gets(courts, director_high, token, client):
     centre = CommandCentre.objects.create(court=courts["宁"], name="宁夏高院执行指挥中心", director=director_high)
-    ScreenLayout.objects.create(centre=centre, title="全区执行态势", pages=[{"title": "案款", "modules": ["m24", "m25"]}], page_seconds=15)
+    ScreenLayout.objects.create(
+        centre=centre, title="全区执行态势", pages=[{"title": "案款", "modules": ["m24", "m25"]}], page_seconds=15
+    )
     snapshots.refresh(NOW)
     body = json.loads(poll(client, "宁", token).content)
     assert set(body["modules"]) == {"m38", "m39", "m40", "m24", "m25"}
-    assert body["layout"] == {"title": "全区执行态势", "pages": [{"title": "案款", "modules": ["m24", "m25"]}], "page_seconds": 15}
+    assert body["layout"] == {
+        "title": "全区执行态势",
+        "pages": [{"title": "案款", "modules": ["m24", "m25"]}],
+        "page_seconds": 15,
+    }
     assert "m24" not in json.loads(poll(client, "宁01", token).content)["layout"]["pages"][0]["modules"]
 
 
-@pytest.mark.parametrize("persona, code, status", [
-    ("director_high", "宁0424", 200), ("duty_yinchuan", "宁0105", 200), ("duty_yinchuan", "宁01", 200),
-    ("duty_yinchuan", "宁", 404), ("duty_yinchuan", "宁0424", 404), ("judge_xixia", "宁0105", 200),
-    ("judge_xixia", "宁01", 404), ("judge_jingyuan", "宁0105", 404), ("director_high", "宁9999", 404),
-])
+@pytest.mark.parametrize(
+    "persona, code, status",
+    [
+        ("director_high", "宁0424", 200),
+        ("duty_yinchuan", "宁0105", 200),
+        ("duty_yinchuan", "宁01", 200),
+        ("duty_yinchuan", "宁", 404),
+        ("duty_yinchuan", "宁0424", 404),
+        ("judge_xixia", "宁0105", 200),
+        ("judge_xixia", "宁01", 404),
+        ("judge_jingyuan", "宁0105", 404),
+        ("director_high", "宁9999", 404),
+    ],
+)
 def test_screens_follow_the_visibility_rule(request, client, courts, persona, code, status):
     officer = request.getfixturevalue(persona)
     snapshots.refresh(NOW)
@@ -164,7 +192,9 @@ def test_closed_today_counts_move_the_etag_at_midnight(client, courts, make_case
     make_case(filed=TODAY, closed=TODAY, closure=ClosureType.COMPLETED)
     snapshots.refresh(NOW)
     before = poll(client, "宁", token)
-    snapshots.refresh(dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time(0, 0, 5), tzinfo=NOW.tzinfo), force=True)
+    snapshots.refresh(
+        dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time(0, 0, 5), tzinfo=NOW.tzinfo), force=True
+    )
     after = poll(client, "宁", token, before["ETag"])
     assert after.status_code == 200
     assert json.loads(after.content)["modules"]["m01"]["data"]["rows"][0] == ["今日", 0, 0]

@@ -1,4 +1,5 @@
 """Read-only admin pages share one definition (execcenter.admin.ReadOnlyAdmin) and really refuse changes."""
+
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
@@ -11,10 +12,14 @@ VERBS = ("has_add_permission", "has_change_permission", "has_delete_permission")
 
 def test_no_product_admin_redefines_the_read_only_permissions_of_its_own():
     # The two admin bases: read-only pages, and the pages the policy lets the administrator change (officers, keys).
-    own = sorted(f"{cls.__module__}.{cls.__qualname__}" for model_admin in admin.site._registry.values()
-                 for cls in type(model_admin).__mro__
-                 if cls.__module__.startswith(PRODUCT) and cls not in (ReadOnlyAdmin, ManagedByPolicyAdmin)
-                 and all(verb in vars(cls) for verb in VERBS))
+    own = sorted(
+        f"{cls.__module__}.{cls.__qualname__}"
+        for model_admin in admin.site._registry.values()
+        for cls in type(model_admin).__mro__
+        if cls.__module__.startswith(PRODUCT)
+        and cls not in (ReadOnlyAdmin, ManagedByPolicyAdmin)
+        and all(verb in vars(cls) for verb in VERBS)
+    )
     assert own == []
 
 

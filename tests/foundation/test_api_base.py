@@ -1,4 +1,5 @@
 """The API base every app builds on: API keys, partner action scopes, Idempotency-Key."""
+
 import pytest
 from django.urls import path
 from rest_framework import serializers
@@ -24,7 +25,9 @@ class AlertNoteViewSet(ScopedModelViewSet):
         ser = NoteSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         court = request.user.court if hasattr(request.user, "key_hash") else request.user.officer.court
-        alert, _ = raise_alert(kind="note", court=court, title=ser.validated_data["title"], dedup_key=f"note:{Alert.objects.count()}")
+        alert, _ = raise_alert(
+            kind="note", court=court, title=ser.validated_data["title"], dedup_key=f"note:{Alert.objects.count()}"
+        )
         return Response({"id": alert.pk, "title": alert.title}, status=201)
 
 

@@ -1,4 +1,5 @@
 """Every API endpoint goes through the one visibility rule: a new endpoint that forgets it fails here."""
+
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.views import APIView
 
@@ -46,18 +47,27 @@ def test_there_are_api_endpoints_to_check():
 
 def test_every_api_viewset_applies_the_visibility_rule():
     unscoped = sorted(
-        {f"{cls.__module__}.{cls.__name__} ({route})" for route, cls in _api_views()
-         if hasattr(cls, "get_queryset") and getattr(cls, "queryset", None) is not None
-         and not issubclass(cls, ScopedViewSetMixin) and cls.__name__ not in NOT_SCOPED_VIEWSETS}
+        {
+            f"{cls.__module__}.{cls.__name__} ({route})"
+            for route, cls in _api_views()
+            if hasattr(cls, "get_queryset")
+            and getattr(cls, "queryset", None) is not None
+            and not issubclass(cls, ScopedViewSetMixin)
+            and cls.__name__ not in NOT_SCOPED_VIEWSETS
+        }
     )
     assert not unscoped, f"API viewsets without ScopedViewSetMixin: {unscoped}"
 
 
 def test_every_plain_api_view_is_reviewed_for_scope():
     unknown = sorted(
-        {f"{cls.__module__}.{cls.__name__}" for _, cls in _api_views()
-         if not issubclass(cls, ScopedViewSetMixin) and getattr(cls, "queryset", None) is None
-         and cls.__name__ not in PLAIN_API_VIEWS | NOT_SCOPED_VIEWSETS}
+        {
+            f"{cls.__module__}.{cls.__name__}"
+            for _, cls in _api_views()
+            if not issubclass(cls, ScopedViewSetMixin)
+            and getattr(cls, "queryset", None) is None
+            and cls.__name__ not in PLAIN_API_VIEWS | NOT_SCOPED_VIEWSETS
+        }
     )
     assert not unknown, f"new plain API views: scope them and list them in PLAIN_API_VIEWS: {unknown}"
 
@@ -67,8 +77,18 @@ def test_openapi_schema_of_the_whole_api_validates_without_warnings(tmp_path):
     import sys
 
     result = subprocess.run(
-        [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")],
-        capture_output=True, text=True, timeout=180,
+        [
+            sys.executable,
+            "manage.py",
+            "spectacular",
+            "--validate",
+            "--fail-on-warn",
+            "--file",
+            str(tmp_path / "schema.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "/api/v1/cases/" in (tmp_path / "schema.yml").read_text()

@@ -8,7 +8,12 @@ from execcenter.services import audit, audit_bulk, raise_alert
 def test_audit_entry_records_who_what_object_and_where(rf, judge_xixia, courts):
     request = rf.get("/", REMOTE_ADDR="10.1.2.3")
     entry = audit(judge_xixia.user, "case.view_unmasked", courts["宁0105"], request=request, details={"why": "文书"})
-    assert (entry.actor_label, entry.action, entry.object_id, entry.ip) == ("张伟", "case.view_unmasked", str(courts["宁0105"].pk), "10.1.2.3")
+    assert (entry.actor_label, entry.action, entry.object_id, entry.ip) == (
+        "张伟",
+        "case.view_unmasked",
+        str(courts["宁0105"].pk),
+        "10.1.2.3",
+    )
     assert entry.object_type == "execcenter.court"
 
 
@@ -37,7 +42,13 @@ def test_partner_actions_are_audited_as_the_partner(bank_partner, courts):
 
 
 def test_raising_the_same_alert_twice_makes_one_row(courts):
-    a1, created1 = raise_alert(kind="freeze_expiring", court=courts["宁0105"], title="冻结将到期", dedup_key="f:1:7", severity=AlertSeverity.CRITICAL)
+    a1, created1 = raise_alert(
+        kind="freeze_expiring",
+        court=courts["宁0105"],
+        title="冻结将到期",
+        dedup_key="f:1:7",
+        severity=AlertSeverity.CRITICAL,
+    )
     a2, created2 = raise_alert(kind="freeze_expiring", court=courts["宁0105"], title="冻结将到期", dedup_key="f:1:7")
     assert created1 and not created2 and a1.pk == a2.pk and Alert.objects.count() == 1
 

@@ -1,4 +1,5 @@
 """execcenter.cache.RedisCache: Django's Redis cache, reusing one client per connection pool."""
+
 import os
 import threading
 
@@ -6,7 +7,9 @@ import pytest
 
 from execcenter.cache import RedisCache
 
-pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL); the embedded default uses a file cache")
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL); the embedded default uses a file cache"
+)
 
 
 @pytest.fixture
@@ -23,7 +26,9 @@ def test_one_client_serves_every_call_and_every_thread(redis_cache):
     redis_cache.set_many({"b": 2, "c": [3]})
     assert redis_cache.get("a") == {"v": 1} and redis_cache.get_many(["b", "c"]) == {"b": 2, "c": [3]}
     seen = []
-    threads = [threading.Thread(target=lambda: seen.append((backend.get_client(), redis_cache.incr("b")))) for _ in range(8)]
+    threads = [
+        threading.Thread(target=lambda: seen.append((backend.get_client(), redis_cache.incr("b")))) for _ in range(8)
+    ]
     for t in threads:
         t.start()
     for t in threads:

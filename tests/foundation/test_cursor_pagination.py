@@ -3,6 +3,7 @@
 DRF's own cursor paged by the first ordering field and an offset capped at 1,000: 1,300 fully paid cases ordered by
 outstanding_amount repeated one page forever after row 1,050.
 """
+
 import base64
 import datetime as dt
 from decimal import Decimal
@@ -24,12 +25,25 @@ def paid_cases(courts):
     """1,300 cases of 西夏区法院, all fully paid (outstanding 0.00), 13 filing dates, closed_on all NULL."""
     court = Court.objects.get(code="宁0105")
     start = dt.date(2024, 1, 1)
-    Case.objects.bulk_create([
-        Case(number=f"（2024）宁0105执{n}号", court=court, year=2024, case_type=CaseType.FIRST, sequence=n, cause="民间借贷纠纷",
-             filed_on=start + dt.timedelta(days=n % 13), claim_amount=Decimal("1000.00"), outstanding_amount=Decimal("0.00"),
-             assignment_due=start, statutory_deadline=start + dt.timedelta(days=180 + n % 2))
-        for n in range(1, TIES + 1)
-    ], batch_size=500)
+    Case.objects.bulk_create(
+        [
+            Case(
+                number=f"（2024）宁0105执{n}号",
+                court=court,
+                year=2024,
+                case_type=CaseType.FIRST,
+                sequence=n,
+                cause="民间借贷纠纷",
+                filed_on=start + dt.timedelta(days=n % 13),
+                claim_amount=Decimal("1000.00"),
+                outstanding_amount=Decimal("0.00"),
+                assignment_due=start,
+                statutory_deadline=start + dt.timedelta(days=180 + n % 2),
+            )
+            for n in range(1, TIES + 1)
+        ],
+        batch_size=500,
+    )
     return set(Case.objects.values_list("id", flat=True))
 
 
@@ -45,14 +59,17 @@ def _walk(client, url):
     return seen
 
 
-@pytest.mark.parametrize("ordering", [
-    "outstanding_amount",      # the issue's input: 1,300 rows tied at 0.00
-    "-outstanding_amount",
-    "filed_on",                # 13 values, 100 rows each
-    "-statutory_deadline",     # two values, 650 rows each
-    "closed_on",               # every row NULL
-    "court,-claim_amount",     # two fields, both tied throughout
-])
+@pytest.mark.parametrize(
+    "ordering",
+    [
+        "outstanding_amount",  # the issue's input: 1,300 rows tied at 0.00
+        "-outstanding_amount",
+        "filed_on",  # 13 values, 100 rows each
+        "-statutory_deadline",  # two values, 650 rows each
+        "closed_on",  # every row NULL
+        "court,-claim_amount",  # two fields, both tied throughout
+    ],
+)
 def test_walking_a_list_with_thousands_of_ties_returns_each_case_exactly_once(api, director_high, paid_cases, ordering):
     client = api.as_officer(director_high)
     seen = _walk(client, f"/api/v1/cases/?ordering={ordering}&page_size=50")
@@ -75,13 +92,16 @@ def test_walking_back_with_previous_links_returns_the_same_rows_in_the_same_orde
     assert backward == forward[:-1]
 
 
-@pytest.mark.parametrize("cursor", [
-    "not-base64!",
-    base64.urlsafe_b64encode(b'{"r":0,"p":["abc","1"]}').decode(),       # a money value that is no number
-    base64.urlsafe_b64encode(b'{"r":0,"p":["0.00"]}').decode(),          # too short for the ordering
-    base64.urlsafe_b64encode(b'{"r":0,"p":["0.00",null]}').decode(),     # a NULL primary key
-    base64.urlsafe_b64encode(b'[1,2]').decode(),
-])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not-base64!",
+        base64.urlsafe_b64encode(b'{"r":0,"p":["abc","1"]}').decode(),  # a money value that is no number
+        base64.urlsafe_b64encode(b'{"r":0,"p":["0.00"]}').decode(),  # too short for the ordering
+        base64.urlsafe_b64encode(b'{"r":0,"p":["0.00",null]}').decode(),  # a NULL primary key
+        base64.urlsafe_b64encode(b"[1,2]").decode(),
+    ],
+)
 def test_a_tampered_cursor_is_a_404_not_a_server_error(api, director_high, paid_cases, cursor):
     response = api.as_officer(director_high).get(f"/api/v1/cases/?ordering=outstanding_amount&cursor={cursor}")
     assert response.status_code == 404
@@ -108,6 +128,7 @@ def test_every_orderable_field_of_every_list_endpoint_ends_in_the_primary_key(di
         fields = [name for name, _ in ColumnOrderingFilter().get_valid_fields(queryset, view, {"request": request})]
         for name in fields + [None]:
             from rest_framework.request import Request
+
             drf_request = Request(APIRequestFactory().get("/", {"ordering": name} if name else {}))
             drf_request.user = director_high.user
             view.request = drf_request

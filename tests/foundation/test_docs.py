@@ -1,4 +1,5 @@
 """The design the code cites is in the repository, and every citation points at a section that exists."""
+
 import re
 import subprocess
 from pathlib import Path
@@ -11,7 +12,10 @@ def tracked_text_files():
     names = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     for name in names:
         path = ROOT / name
-        if path.suffix in {".py", ".md", ".html", ".js", ".css", ".txt", ".toml", ".cfg", ".ini"} or path.name == "Makefile":
+        if (
+            path.suffix in {".py", ".md", ".html", ".js", ".css", ".txt", ".toml", ".cfg", ".ini"}
+            or path.name == "Makefile"
+        ):
             if path.is_file():
                 yield path
 
@@ -41,7 +45,6 @@ def test_every_design_citation_names_an_existing_section_and_none_cites_the_abse
             stale.append(f"{rel}: cites DESIGN.md")
     assert stale == []
     assert cited >= 30  # the code does cite it (37 citations when it was written)
-
 
 
 def test_glossary_exists_and_design_links_it():

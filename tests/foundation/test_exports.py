@@ -1,5 +1,6 @@
 """Exports users expect (case list with its filters, long-pending ledger, control orders, alerts, audit log): streamed
 .xlsx within the reader's scope and masking, audited; numbers as numbers, dates in Beijing, no formula from data."""
+
 import datetime as dt
 import io
 from decimal import Decimal
@@ -33,7 +34,9 @@ def _rows(content, first=3):
 @pytest.fixture
 def cases(courts):
     hacker = PartyFactory(name='=HYPERLINK("http://evil.example/","点此")', id_number=make_resident_id(9001))
-    a = CaseFactory(court=courts["宁0105"], claim_amount=Decimal("80000.00"), status=CaseStatus.CONTROLLING, parties=False)
+    a = CaseFactory(
+        court=courts["宁0105"], claim_amount=Decimal("80000.00"), status=CaseStatus.CONTROLLING, parties=False
+    )
     CaseParty.objects.create(case=a, party=PartyFactory(), role=PartyRole.APPLICANT)
     CaseParty.objects.create(case=a, party=hacker, role=PartyRole.RESPONDENT)
     b = CaseFactory(court=courts["宁0105"], claim_amount=Decimal("5000.00"), status=CaseStatus.ASSIGNED)
@@ -53,7 +56,9 @@ def test_case_list_export_follows_the_filters_and_scope_with_typed_cells_and_no_
     assert isinstance(row[7].value, dt.datetime) and row[7].value.date() == cases["a"].filed_on
     assert row[6].value == cases["hacker"].id_number  # a judge's export carries full ID numbers ...
     entry = AuditLog.objects.get(action="export.cases")
-    assert entry.details["unmasked"] is True and entry.details["filters"] == {"status": "controlling"}  # ... and is audited
+    assert entry.details["unmasked"] is True and entry.details["filters"] == {
+        "status": "controlling"
+    }  # ... and is audited
     assert ws.freeze_panes == "A3" and response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
@@ -71,8 +76,13 @@ def test_case_export_masks_id_numbers_for_roles_without_need_and_csv_neutralises
 
 def test_long_pending_ledger_export(client, courts, judge_xixia):
     old = CaseFactory(court=courts["宁0105"], filed_on=dt.date(2024, 1, 10), status=CaseStatus.CONTROLLING)
-    LongPendingEntry.objects.create(case=old, responsible_officer=judge_xixia, opened_on=dt.date(2025, 1, 11), cause="被执行人下落不明",
-                                    status=LedgerStatus.OPEN)
+    LongPendingEntry.objects.create(
+        case=old,
+        responsible_officer=judge_xixia,
+        opened_on=dt.date(2025, 1, 11),
+        cause="被执行人下落不明",
+        status=LedgerStatus.OPEN,
+    )
     far = CaseFactory(court=courts["宁0424"], filed_on=dt.date(2024, 1, 10), status=CaseStatus.CONTROLLING)
     LongPendingEntry.objects.create(case=far, opened_on=dt.date(2025, 1, 11))
     _response, content = _get(client, judge_xixia, "/cases/long-pending.xlsx")
@@ -97,8 +107,13 @@ def test_alert_export_in_scope_with_beijing_times(client, courts, judge_xixia):
 def test_audit_log_export_is_for_auditors_only(client, courts, judge_xixia, auditor_high):
     client.force_login(judge_xixia.user)
     assert client.get("/audit-log.xlsx").status_code == 403
-    AuditLog.objects.create(actor_label="=cmd|' /C calc'!A0", action="case.file", object_type="cases.case", court=courts["宁0105"],
-                            details={"note": "@SUM(1)"})
+    AuditLog.objects.create(
+        actor_label="=cmd|' /C calc'!A0",
+        action="case.file",
+        object_type="cases.case",
+        court=courts["宁0105"],
+        details={"note": "@SUM(1)"},
+    )
     _response, content = _get(client, auditor_high, "/audit-log.xlsx?action=case.file")
     ws, rows = _rows(content)
     assert len(rows) == 1 and rows[0][1].value.startswith("=cmd") and rows[0][1].quotePrefix

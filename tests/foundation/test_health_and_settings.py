@@ -42,7 +42,9 @@ def _run_manage(*args, env_extra):
     # A deployment's environment: no test-only switches (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(env_extra)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_production_mode_refuses_to_start_without_secret_key():
@@ -57,7 +59,10 @@ def test_production_mode_refuses_to_start_without_allowed_hosts():
 
 def test_check_deploy_is_clean_in_production_mode():
     result = _run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         env_extra={"DJANGO_DEBUG": "False", "SECRET_KEY": "p" * 30 + "Q9#x" * 10, "ALLOWED_HOSTS": "court.example.org"},
     )
     assert result.returncode == 0, result.stdout + result.stderr

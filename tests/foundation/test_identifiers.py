@@ -5,6 +5,7 @@ was stored as typed and made a second party record for one person. The others ar
 Arabic-Indic digits, one with a digit check character (refused with a misleading "check digit wrong"), one typed
 with spaces and a zero-width space, a credit code in full-width letters and phone numbers typed the same ways.
 """
+
 import datetime as dt
 from decimal import Decimal
 
@@ -38,13 +39,16 @@ def test_fold_turns_full_width_and_other_script_digits_into_ascii_and_drops_spac
     assert fold(None) == ""
 
 
-@pytest.mark.parametrize("typed", [
-    ISSUE_TYPED,
-    ARABIC_INDIC,
-    DIGIT_CHECK.translate(FULL_WIDTH),
-    "640105 19900307 1232",
-    "６４０１０５\u200b１９９００３０７１２３２",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        ISSUE_TYPED,
+        ARABIC_INDIC,
+        DIGIT_CHECK.translate(FULL_WIDTH),
+        "640105 19900307 1232",
+        "６４０１０５\u200b１９９００３０７１２３２",
+    ],
+)
 def test_resident_id_typed_in_any_digits_validates_to_its_ascii_form(typed):
     assert validate_resident_id(typed) == fold(typed).upper()
     assert validate_resident_id(typed).isascii()
@@ -65,12 +69,15 @@ def test_credit_code_typed_full_width_validates_to_its_ascii_form():
     assert validate_credit_code(CREDIT_CODE.lower()) == CREDIT_CODE
 
 
-@pytest.mark.parametrize("typed, stored", [
-    ("１３９５１００００００", "13951000000"),
-    ("0951－6012345", "0951-6012345"),
-    ("139 5100 0000", "13951000000"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("１３９５１００００００", "13951000000"),
+        ("0951－6012345", "0951-6012345"),
+        ("139 5100 0000", "13951000000"),
+        ("", ""),
+    ],
+)
 def test_phone_typed_full_width_or_spaced_is_stored_ascii(typed, stored):
     assert validate_phone(typed) == stored
 
@@ -90,15 +97,29 @@ def test_case_number_typed_full_width_or_with_half_width_brackets_normalises_to_
 
 def _file(court, id_number, phone=""):
     return services.file_case(
-        court=court, cause="民间借贷纠纷", filed_on=dt.date(2025, 3, 1), claim_amount=Decimal("1000.00"),
-        parties=[{"kind": PartyKind.PERSON, "role": PartyRole.APPLICANT, "name": "王芳", "id_number": id_number, "phone": phone},
-                 {"kind": PartyKind.ORGANISATION, "role": PartyRole.RESPONDENT, "name": "某公司", "id_number": CREDIT_CODE}])
+        court=court,
+        cause="民间借贷纠纷",
+        filed_on=dt.date(2025, 3, 1),
+        claim_amount=Decimal("1000.00"),
+        parties=[
+            {
+                "kind": PartyKind.PERSON,
+                "role": PartyRole.APPLICANT,
+                "name": "王芳",
+                "id_number": id_number,
+                "phone": phone,
+            },
+            {"kind": PartyKind.ORGANISATION, "role": PartyRole.RESPONDENT, "name": "某公司", "id_number": CREDIT_CODE},
+        ],
+    )
 
 
 @pytest.mark.django_db
 def test_one_person_typed_three_ways_is_one_party_found_by_an_ascii_search(courts):
-    cases = [_file(courts["宁0105"], typed, phone) for typed, phone in
-             ((ISSUE_TYPED, "１３９５１００００００"), (ARABIC_INDIC, ""), (ISSUE_ID.lower(), ""))]
+    cases = [
+        _file(courts["宁0105"], typed, phone)
+        for typed, phone in ((ISSUE_TYPED, "１３９５１００００００"), (ARABIC_INDIC, ""), (ISSUE_ID.lower(), ""))
+    ]
     assert Party.objects.filter(kind=PartyKind.PERSON).count() == 1
     party = Party.objects.get(kind=PartyKind.PERSON)
     assert (party.id_number, party.phone) == (ISSUE_ID, "13951000000")
@@ -114,9 +135,22 @@ def test_one_person_typed_three_ways_is_one_party_found_by_an_ascii_search(court
 
 @pytest.mark.django_db
 def test_api_filing_folds_the_id_number_as_typed(api, courts, judge_xixia):
-    body = {"court": "宁0105", "cause": "民间借贷纠纷", "filed_on": "2025-03-01", "claim_amount": "1000.00", "parties": [
-        {"kind": "person", "role": "applicant", "name": "王芳", "id_number": "６４０１０５ １９９００３０７ １２３２", "phone": "０９５１－６０１２３４５"},
-        {"kind": "organisation", "role": "respondent", "name": "某公司", "id_number": CREDIT_CODE}]}
+    body = {
+        "court": "宁0105",
+        "cause": "民间借贷纠纷",
+        "filed_on": "2025-03-01",
+        "claim_amount": "1000.00",
+        "parties": [
+            {
+                "kind": "person",
+                "role": "applicant",
+                "name": "王芳",
+                "id_number": "６４０１０５ １９９００３０７ １２３２",
+                "phone": "０９５１－６０１２３４５",
+            },
+            {"kind": "organisation", "role": "respondent", "name": "某公司", "id_number": CREDIT_CODE},
+        ],
+    }
     response = api.as_officer(judge_xixia).post("/api/v1/cases/", body, format="json")
     assert response.status_code == 201, response.content
     assert Party.objects.filter(id_number=DIGIT_CHECK, phone="0951-6012345").count() == 1

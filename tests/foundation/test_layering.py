@@ -1,4 +1,5 @@
 """docs/architecture.md is true: dependencies point one way, and only the URL root wires every app together."""
+
 import ast
 from pathlib import Path
 
@@ -34,7 +35,12 @@ def test_no_app_imports_an_app_above_it():
 
 
 def test_the_product_reaches_the_simulator_only_through_its_connector():
-    reaching = sorted({path.relative_to(ROOT).as_posix() for app in LAYERS for path in (ROOT / app).rglob("*.py")
-                       if "migrations" not in path.parts
-                       and any(m.split(".")[0] == "simulator" for m in imports(path))})
+    reaching = sorted(
+        {
+            path.relative_to(ROOT).as_posix()
+            for app in LAYERS
+            for path in (ROOT / app).rglob("*.py")
+            if "migrations" not in path.parts and any(m.split(".")[0] == "simulator" for m in imports(path))
+        }
+    )
     assert reaching == ["querycontrol/connectors/simulator.py"]

@@ -6,6 +6,7 @@ same. Ours: an operation ending at 07:59 Beijing on the last day of a month, a p
 page, the audit log's text, and a source scan that fails when `.date()` of a `*_at` datetime or
 `date.today()` / `datetime.now()` comes back into the product's code.
 """
+
 import ast
 import datetime as dt
 import pathlib
@@ -30,8 +31,11 @@ from tests.command.test_disclosure import ask
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-PRODUCT = [p for p in ROOT.glob("*/**/*.py") if p.parts[len(ROOT.parts)] not in {"tests", "bench", "scripts", ".venv"}
-           and "migrations" not in p.parts]
+PRODUCT = [
+    p
+    for p in ROOT.glob("*/**/*.py")
+    if p.parts[len(ROOT.parts)] not in {"tests", "bench", "scripts", ".venv"} and "migrations" not in p.parts
+]
 
 
 def beijing(*args):
@@ -41,13 +45,29 @@ def beijing(*args):
 @pytest.mark.django_db
 def test_bulletin_shows_the_beijing_dates_of_operations_and_receipts(courts, director_high):
     case = make_case("宁0105", filed=dt.date(2026, 1, 5))
-    early = services.create_operation(director_high.user, name="国庆攻坚", court=courts["宁"], courts=[courts["宁0105"]],
-                                      starts_at=beijing(2026, 10, 1, 0, 30), ends_at=beijing(2026, 10, 31, 7, 59))
-    late = services.create_operation(director_high.user, name="月末清查", court=courts["宁"], courts=[courts["宁0105"]],
-                                     starts_at=beijing(2026, 9, 20, 9, 0), ends_at=beijing(2026, 10, 1, 7, 0))
-    Operation.objects.filter(pk__in=[early.pk, late.pk]).update(status=OperationStatus.RUNNING)  # planned ones are left out
+    early = services.create_operation(
+        director_high.user,
+        name="国庆攻坚",
+        court=courts["宁"],
+        courts=[courts["宁0105"]],
+        starts_at=beijing(2026, 10, 1, 0, 30),
+        ends_at=beijing(2026, 10, 31, 7, 59),
+    )
+    late = services.create_operation(
+        director_high.user,
+        name="月末清查",
+        court=courts["宁"],
+        courts=[courts["宁0105"]],
+        starts_at=beijing(2026, 9, 20, 9, 0),
+        ends_at=beijing(2026, 10, 1, 7, 0),
+    )
+    Operation.objects.filter(pk__in=[early.pk, late.pk]).update(
+        status=OperationStatus.RUNNING
+    )  # planned ones are left out
     entry, _ = record_receipt(case, Decimal("500.00"))
-    MoneyEntry.objects.filter(pk=entry.pk).update(occurred_at=beijing(2026, 9, 1, 0, 30), payout_due=dt.date(2026, 10, 1))
+    MoneyEntry.objects.filter(pk=entry.pk).update(
+        occurred_at=beijing(2026, 9, 1, 0, 30), payout_due=dt.date(2026, 10, 1)
+    )
 
     data = bulletin_data(courts["宁"], "monthly", ind.Period.month(2026, 10))
     ops = {o["name"]: o for o in data["operations"]}
@@ -70,8 +90,13 @@ def test_disclosure_shows_the_beijing_date_of_a_payout(courts, settings):
 
 
 def test_audit_log_text_is_in_beijing_time():
-    entry = AuditLog(at=dt.datetime(2025, 12, 31, 16, 15, tzinfo=dt.UTC), actor_label="马建国", action="case.file",
-                     object_type="cases.case", object_id="1")
+    entry = AuditLog(
+        at=dt.datetime(2025, 12, 31, 16, 15, tzinfo=dt.UTC),
+        actor_label="马建国",
+        action="case.file",
+        object_type="cases.case",
+        object_id="1",
+    )
     assert str(entry).startswith("2026-01-01 00:15")
 
 
@@ -83,9 +108,15 @@ def offences(source, name="<source>"):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
         func, target = node.func, ast.unparse(node.func.value)
-        if (func.attr == "date" and not node.args and target.endswith(("_at", "now()"))
-                or func.attr == "today" and target.split(".")[-1] in {"date", "datetime"}
-                or func.attr in {"now", "utcnow"} and target.split(".")[-1] == "datetime"):
+        if (
+            func.attr == "date"
+            and not node.args
+            and target.endswith(("_at", "now()"))
+            or func.attr == "today"
+            and target.split(".")[-1] in {"date", "datetime"}
+            or func.attr in {"now", "utcnow"}
+            and target.split(".")[-1] == "datetime"
+        ):
             found.append(f"{name}:{node.lineno}: {ast.unparse(node)}")
     return found
 

@@ -5,6 +5,7 @@ parsed four ways (one refused 3 decimals, one rounded them silently, one answere
 full-width digits, thousands separators and a 元, the same refusals through a form, the API and a service, sums of
 awkward amounts that a float cannot hold, and the 元 / 万元 / screen formatting of 212,710,879.12.
 """
+
 import ast
 import datetime as dt
 import pathlib
@@ -28,20 +29,39 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-@pytest.mark.parametrize("typed, amount", [
-    ("1234.5", "1234.50"), ("１，２３４．５０", "1234.50"), ("1 234.50元", "1234.50"), ("¥1,234.50", "1234.50"),
-    ("￥１０００", "1000.00"), (Decimal("7"), "7.00"), (12, "12.00"), (0.1, "0.10"),
-])
+@pytest.mark.parametrize(
+    "typed, amount",
+    [
+        ("1234.5", "1234.50"),
+        ("１，２３４．５０", "1234.50"),
+        ("1 234.50元", "1234.50"),
+        ("¥1,234.50", "1234.50"),
+        ("￥１０００", "1000.00"),
+        (Decimal("7"), "7.00"),
+        (12, "12.00"),
+        (0.1, "0.10"),
+    ],
+)
 def test_amounts_as_typed_parse_to_the_fen(typed, amount):
     assert parse_amount(typed) == Decimal(amount)
     assert parse_amount(typed).as_tuple().exponent == -2
 
 
-@pytest.mark.parametrize("bad, code", [
-    ("1234.567", "amount_precision"),  # the issue's "rounds silently"
-    ("1.005", "amount_precision"), ("abc", "amount_invalid"), ("一千元", "amount_invalid"), ("NaN", "amount_invalid"),
-    ("1e20", "amount_too_large"), ("1E+100000", "amount_too_large"), ("-5", "amount_negative"), ("0", "amount_not_positive"), ("", "amount_invalid"),
-])
+@pytest.mark.parametrize(
+    "bad, code",
+    [
+        ("1234.567", "amount_precision"),  # the issue's "rounds silently"
+        ("1.005", "amount_precision"),
+        ("abc", "amount_invalid"),
+        ("一千元", "amount_invalid"),
+        ("NaN", "amount_invalid"),
+        ("1e20", "amount_too_large"),
+        ("1E+100000", "amount_too_large"),
+        ("-5", "amount_negative"),
+        ("0", "amount_not_positive"),
+        ("", "amount_invalid"),
+    ],
+)
 def test_bad_amounts_are_refused_with_a_reason_never_rounded(bad, code):
     with pytest.raises(ValidationError) as err:
         parse_amount(bad)
@@ -77,8 +97,17 @@ def test_sums_of_money_are_decimal_to_the_fen_on_every_backend(courts):
     case = CaseFactory(court=courts["宁0105"], status=CaseStatus.CONTROLLING)
     at = dt.datetime(2025, 6, 1, 10, tzinfo=SHANGHAI)
     amounts = [Decimal(a) for a in AWKWARD * 30]
-    MoneyEntry.objects.bulk_create(MoneyEntry(case=case, court=case.court, kind=MoneyKind.RECEIPT, source=ReceiptSource.VOLUNTARY,
-                                              amount=a, occurred_at=at) for a in amounts)
+    MoneyEntry.objects.bulk_create(
+        MoneyEntry(
+            case=case,
+            court=case.court,
+            kind=MoneyKind.RECEIPT,
+            source=ReceiptSource.VOLUNTARY,
+            amount=a,
+            occurred_at=at,
+        )
+        for a in amounts
+    )
     total = MoneyEntry.objects.aggregate(t=MoneySum("amount"))["t"]
     assert total == sum(amounts) and total.as_tuple().exponent == -2
     assert MoneyEntry.objects.filter(pk=0).aggregate(t=MoneySum("amount"))["t"] is None
@@ -89,11 +118,21 @@ def test_module_32_shows_the_recovered_money_to_the_fen_in_yuan(courts):
     xixia = courts["宁0105"]
     today = dt.date(2025, 6, 15)
     for recovered in ("212710000.10", "879.01", "0.01"):
-        CaseFactory(court=xixia, status=CaseStatus.CLOSED, filed_on=dt.date(2025, 1, 2), closed_on=dt.date(2025, 6, 1),
-                    closure_type=ClosureType.COMPLETED, claim_amount=Decimal("300000000.00"), recovered_amount=Decimal(recovered),
-                    outstanding_amount=Decimal("0.00"), parties=False)
+        CaseFactory(
+            court=xixia,
+            status=CaseStatus.CLOSED,
+            filed_on=dt.date(2025, 1, 2),
+            closed_on=dt.date(2025, 6, 1),
+            closure_type=ClosureType.COMPLETED,
+            claim_amount=Decimal("300000000.00"),
+            recovered_amount=Decimal(recovered),
+            outstanding_amount=Decimal("0.00"),
+            parties=False,
+        )
     assert Case.objects.count() == 3
-    items = {i["label"]: i for i in get("m32").compute(xixia, dt.datetime.combine(today, dt.time(10), SHANGHAI))["items"]}
+    items = {
+        i["label"]: i for i in get("m32").compute(xixia, dt.datetime.combine(today, dt.time(10), SHANGHAI))["items"]
+    }
     assert items["分子"]["value"] == "212710879.12" and items["分子"]["unit"] == "元"
     assert items["分母"]["value"] == "900000000.00" and items["分母"]["display"] == "9.00亿"
 
@@ -102,9 +141,13 @@ def test_money_formatting_in_yuan_wan_and_on_the_screen():
     value = Decimal("212710879.12")
     assert format_yuan(value) == "212,710,879.12元" and format_yuan("0.5", unit=False) == "0.50"
     assert format_wan(value) == "21,271.09万元" and format_wan("125", 2) == "0.01万元"
-    assert screen_figure(value) == "2.13亿" and screen_figure("14500") == "1.5万" and screen_figure("9999.5") == "9999.50"
+    assert (
+        screen_figure(value) == "2.13亿" and screen_figure("14500") == "1.5万" and screen_figure("9999.5") == "9999.50"
+    )
     assert kpi(("到位", "14500.00", "元"), ("件数", 3, "件"))["items"] == [
-        {"label": "到位", "value": "14500.00", "unit": "元", "display": "1.5万"}, {"label": "件数", "value": 3, "unit": "件"}]
+        {"label": "到位", "value": "14500.00", "unit": "元", "display": "1.5万"},
+        {"label": "件数", "value": 3, "unit": "件"},
+    ]
 
 
 MONEY_WORDS = ("amount", "price", "balance", "value", "deposit", "recovered", "outstanding", "claim")
@@ -127,8 +170,12 @@ def test_the_scan_finds_a_plain_sum_of_money():
 
 
 def test_no_product_code_sums_money_as_float():
-    product = [p for p in ROOT.glob("*/**/*.py") if p.parts[len(ROOT.parts)] not in {"tests", "bench", "scripts", ".venv", "simulator"}
-               and "migrations" not in p.parts]
+    product = [
+        p
+        for p in ROOT.glob("*/**/*.py")
+        if p.parts[len(ROOT.parts)] not in {"tests", "bench", "scripts", ".venv", "simulator"}
+        and "migrations" not in p.parts
+    ]
     assert len(product) > 100
     found = [hit for p in product for hit in float_sums_of_money(p.read_text(encoding="utf-8"), p.relative_to(ROOT))]
     assert found == []

@@ -1,6 +1,7 @@
 """The notifications outbox: one row per message and channel, sent by a worker, retried, never sent twice; e-mail
 through Django's SMTP backend to a real SMTP server (aiosmtpd on a port of the test's own), SMS and group-robot
 webhooks through simulator.messaging over HTTP; per-person channels and quiet hours (critical ignores them)."""
+
 import datetime as dt
 import socket
 from email import message_from_bytes
@@ -67,11 +68,18 @@ def prefer(officer, channels, **kw):
     return NotificationPreference.objects.update_or_create(officer=officer, defaults={"channels": channels, **kw})[0]
 
 
-def test_email_goes_through_djangos_smtp_backend_to_a_real_smtp_server_once(smtp_server, judge_xixia, enqueued,
-                                                                          django_capture_on_commit_callbacks):
+def test_email_goes_through_djangos_smtp_backend_to_a_real_smtp_server_once(
+    smtp_server, judge_xixia, enqueued, django_capture_on_commit_callbacks
+):
     prefer(judge_xixia, ["email"], email="zhangwei@court.example")
     with django_capture_on_commit_callbacks(execute=True):
-        [row] = notify.send(judge_xixia, subject="【预警】案款待发放", body="（2025）宁0105执1号 案款待发放", dedup_key="t:1", link="/cases/1/")
+        [row] = notify.send(
+            judge_xixia,
+            subject="【预警】案款待发放",
+            body="（2025）宁0105执1号 案款待发放",
+            dedup_key="t:1",
+            link="/cases/1/",
+        )
     assert enqueued == [row.pk]  # handed to the worker only after the commit
 
     assert notify.deliver(row.pk) == "sent"
@@ -101,12 +109,16 @@ def test_sms_and_webhook_share_one_interface_and_the_same_cause_is_queued_once(g
     judge_xixia.phone = "13800000001"
     judge_xixia.save()
     prefer(judge_xixia, ["sms", "webhook"], webhook_url=f"{gateway.url}/robot/send?key=team-1")
-    rows = notify.send(judge_xixia, subject="【升级】预警", body="西夏区 A岗未确认", dedup_key="alert:9:step:1", severity="critical")
+    rows = notify.send(
+        judge_xixia, subject="【升级】预警", body="西夏区 A岗未确认", dedup_key="alert:9:step:1", severity="critical"
+    )
     assert notify.send(judge_xixia, subject="again", body="again", dedup_key="alert:9:step:1") == []
     assert sorted(r.channel for r in rows) == ["sms", "webhook"] and Notification.objects.count() == 2
 
     assert notify.flush() == {"sent": 2}
-    assert [(m["phone"], m["ref"]) for m in gateway.sms] == [("13800000001", str(rows[0].uuid if rows[0].channel == "sms" else rows[1].uuid))]
+    assert [(m["phone"], m["ref"]) for m in gateway.sms] == [
+        ("13800000001", str(rows[0].uuid if rows[0].channel == "sms" else rows[1].uuid))
+    ]
     assert gateway.robot[0]["robot"] == "team-1" and gateway.robot[0]["msgtype"] == "text"
     assert "西夏区 A岗未确认" in gateway.robot[0]["text"]["content"]
     assert notify.flush() == {}  # nothing left to send
@@ -129,7 +141,9 @@ def test_transient_failures_are_retried_with_backoff_and_sent_once(gateway, judg
     assert row.attempts == 3 and len(gateway.sms) == 1 and gateway.requests == 3
 
 
-def test_failing_for_good_stops_after_the_attempt_limit_or_at_once_when_permanent(gateway, judge_xixia, settings, enqueued):
+def test_failing_for_good_stops_after_the_attempt_limit_or_at_once_when_permanent(
+    gateway, judge_xixia, settings, enqueued
+):
     settings.NOTIFY_MAX_ATTEMPTS = 2
     judge_xixia.phone = "13800000003"
     judge_xixia.save()
@@ -143,7 +157,9 @@ def test_failing_for_good_stops_after_the_attempt_limit_or_at_once_when_permanen
     assert Notification.objects.get(pk=rows["sms"].pk).attempts == 2
 
 
-def test_a_worker_that_died_mid_send_leaves_a_row_that_is_resent_with_the_same_id(gateway, judge_xixia, settings, enqueued):
+def test_a_worker_that_died_mid_send_leaves_a_row_that_is_resent_with_the_same_id(
+    gateway, judge_xixia, settings, enqueued
+):
     judge_xixia.phone = "13800000004"
     judge_xixia.save()
     prefer(judge_xixia, ["sms"])
@@ -160,24 +176,35 @@ def test_a_worker_that_died_mid_send_leaves_a_row_that_is_resent_with_the_same_i
     assert len(gateway.sms) == 1 and gateway.requests == 2
 
 
-def test_quiet_hours_hold_ordinary_messages_until_morning_but_not_critical_ones(gateway, judge_xixia, enqueued,
-                                                                              django_capture_on_commit_callbacks):
+def test_quiet_hours_hold_ordinary_messages_until_morning_but_not_critical_ones(
+    gateway, judge_xixia, enqueued, django_capture_on_commit_callbacks
+):
     judge_xixia.phone = "13800000005"
     judge_xixia.save()
     prefer(judge_xixia, ["sms"], quiet_start=dt.time(22, 0), quiet_end=dt.time(7, 0))
     night = local(23, 30)
     with django_capture_on_commit_callbacks(execute=True):
         [ordinary] = notify.send(judge_xixia, subject="提示", body="b", dedup_key="t:night", now=night)
-        [critical] = notify.send(judge_xixia, subject="严重", body="b", dedup_key="t:night-critical", severity=AlertSeverity.CRITICAL,
-                                 now=night)
+        [critical] = notify.send(
+            judge_xixia,
+            subject="严重",
+            body="b",
+            dedup_key="t:night-critical",
+            severity=AlertSeverity.CRITICAL,
+            now=night,
+        )
     assert ordinary.not_before == local(7, 0, day=16) and critical.not_before == night
     assert enqueued == [critical.pk]  # the ordinary one waits for the sweep after 07:00
     assert notify.flush(now=night) == {"sent": 1}
     assert notify.flush(now=local(6, 59, day=16)) == {}
     assert notify.flush(now=local(7, 0, day=16)) == {"sent": 1}
     # Early morning before the end of the quiet hours, and a window that does not cross midnight.
-    assert notify.quiet_until(NotificationPreference(quiet_start=dt.time(22), quiet_end=dt.time(7)), local(5)) == local(7)
-    assert notify.quiet_until(NotificationPreference(quiet_start=dt.time(12), quiet_end=dt.time(14)), local(13)) == local(14)
+    assert notify.quiet_until(NotificationPreference(quiet_start=dt.time(22), quiet_end=dt.time(7)), local(5)) == local(
+        7
+    )
+    assert notify.quiet_until(
+        NotificationPreference(quiet_start=dt.time(12), quiet_end=dt.time(14)), local(13)
+    ) == local(14)
     assert notify.quiet_until(NotificationPreference(quiet_start=dt.time(12), quiet_end=dt.time(14)), local(14)) is None
 
 

@@ -16,13 +16,27 @@ def test_loading_courts_twice_changes_nothing(courts):
 
 def test_seed_demo_builds_valid_cases_and_is_idempotent(db):
     call_command("seed_demo", cases=300, skip_enrich=True, verbosity=0)
-    counts = (Case.objects.count(), Party.objects.count(), CaseParty.objects.count(), Officer.objects.count(), PartnerClient.objects.count())
+    counts = (
+        Case.objects.count(),
+        Party.objects.count(),
+        CaseParty.objects.count(),
+        Officer.objects.count(),
+        PartnerClient.objects.count(),
+    )
     call_command("seed_demo", cases=300, skip_enrich=True, verbosity=0)
-    assert (Case.objects.count(), Party.objects.count(), CaseParty.objects.count(), Officer.objects.count(), PartnerClient.objects.count()) == counts
+    assert (
+        Case.objects.count(),
+        Party.objects.count(),
+        CaseParty.objects.count(),
+        Officer.objects.count(),
+        PartnerClient.objects.count(),
+    ) == counts
     assert counts[0] == 300
     for case in Case.objects.all()[:50]:
         parse_case_number(case.number)
-        assert case.case_parties.filter(role="respondent").exists() and case.case_parties.filter(role="applicant").exists()
+        assert (
+            case.case_parties.filter(role="respondent").exists() and case.case_parties.filter(role="applicant").exists()
+        )
         assert case.outstanding_amount == case.claim_amount - case.recovered_amount
     for party in Party.objects.all()[:200]:
         (validate_resident_id if party.kind == "person" else validate_credit_code)(party.id_number)

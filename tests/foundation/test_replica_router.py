@@ -1,4 +1,5 @@
 """execcenter.db: the dashboards' heavy reads go to a read replica when one is configured; nothing else does."""
+
 import datetime as dt
 
 import pytest
@@ -55,4 +56,6 @@ def test_the_snapshot_refresh_reads_through_the_replica(with_replica, courts, mo
     summary = snapshots.refresh(dt.datetime(2025, 6, 15, 2, 0, tzinfo=dt.UTC), force=True)
     assert len(summary["computed"]) == 40 and not summary["failed"]
     assert seen and set(seen) == {REPLICA}
-    assert len(atomics) == 40 and set(atomics) == {"default"}  # one savepoint per module, on the alias reading_replica() gave
+    assert len(atomics) == 40 and set(atomics) == {
+        "default"
+    }  # one savepoint per module, on the alias reading_replica() gave

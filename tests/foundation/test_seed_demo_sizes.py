@@ -4,6 +4,7 @@ Before: `seed_demo --cases 3000` crashed on the over-freeze rule in querycontrol
 there" over the half-made data, a year's worth of closures landed on today (1,400 on the 30-day trend), and the
 headline 无财产可供执行案件终本合格率 read 0.00 %.
 """
+
 import datetime as dt
 import io
 import statistics
@@ -26,8 +27,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _closures_per_day(days=30):
     today = timezone.localdate()
-    counts = dict(Case.objects.filter(closed_on__gt=today - dt.timedelta(days=days)).values_list("closed_on")
-                  .annotate(n=Count("id")).order_by())
+    counts = dict(
+        Case.objects.filter(closed_on__gt=today - dt.timedelta(days=days))
+        .values_list("closed_on")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     return [counts.get(today - dt.timedelta(days=i), 0) for i in range(days)]
 
 
@@ -37,8 +42,14 @@ def _headline():
 
 
 def _counts():
-    return (Case.objects.count(), Measure.objects.count(), QueryRequest.objects.count(), ControlOrder.objects.count(),
-            Operation.objects.count(), Shift.objects.count())
+    return (
+        Case.objects.count(),
+        Measure.objects.count(),
+        QueryRequest.objects.count(),
+        ControlOrder.objects.count(),
+        Operation.objects.count(),
+        Shift.objects.count(),
+    )
 
 
 @pytest.mark.parametrize("size", [100, 3000])  # the smallest size, and the issue's input

@@ -1,5 +1,6 @@
 """Every setting the apps read is declared in execcenter/settings with its one line of why, and read as
 `settings.NAME` (no `getattr(settings, "NAME", default)` whose default hides a missing declaration)."""
+
 import re
 from pathlib import Path
 

@@ -1,5 +1,6 @@
 """The one spreadsheet writer: typed cells, Beijing dates, no formulas from data, legal unique sheet names,
 frozen headers, widths for Chinese; CSV with the same guarantees; the .xlsx streams in chunks."""
+
 import datetime as dt
 import io
 import zipfile
@@ -29,8 +30,13 @@ def _raw(content):
 def test_numbers_are_numbers_with_formats_and_dates_are_beijing_dates():
     # 2026-03-01 18:30 UTC is 2026-03-02 02:30 in Beijing: the day a Chinese reader expects.
     at = dt.datetime(2026, 3, 1, 18, 30, tzinfo=dt.UTC)
-    cols = [ss.Column("金额", ss.MONEY), ss.Column("件数", ss.INT), ss.Column("日期", ss.DATE), ss.Column("时间", ss.DATETIME),
-            ss.Column("比率", ss.PERCENT)]
+    cols = [
+        ss.Column("金额", ss.MONEY),
+        ss.Column("件数", ss.INT),
+        ss.Column("日期", ss.DATE),
+        ss.Column("时间", ss.DATETIME),
+        ss.Column("比率", ss.PERCENT),
+    ]
     ws = _book([ss.Sheet("表", cols, [[Decimal("1234.50"), 7, at, at, Decimal("0.905")]])]).active
     money, count, day, moment, rate = (c for c in ws[2])
     assert (money.value, money.data_type, money.number_format) == (1234.5, "n", "#,##0.00")
@@ -71,8 +77,16 @@ def test_sheet_names_are_legal_and_unique():
 
 
 def test_header_is_frozen_filtered_and_columns_fit_chinese_text():
-    ws = _book([ss.Sheet("表", [ss.Column("被执行人名称"), ss.Column("n", ss.INT)], [["宁夏某某建设工程有限公司", 1]] * 3,
-                         preamble=["标题"])]).active
+    ws = _book(
+        [
+            ss.Sheet(
+                "表",
+                [ss.Column("被执行人名称"), ss.Column("n", ss.INT)],
+                [["宁夏某某建设工程有限公司", 1]] * 3,
+                preamble=["标题"],
+            )
+        ]
+    ).active
     assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:B5"
     assert ws.column_dimensions["A"].width >= ss.display_width("宁夏某某建设工程有限公司") == 24
     assert ws["A2"].font.b
@@ -86,7 +100,9 @@ def test_the_workbook_streams_in_chunks_while_rows_are_produced():
             produced.append(i)
             yield [f"第{i}行", i, Decimal(i) / 100]
 
-    stream = ss.iter_xlsx([ss.Sheet("大表", [ss.Column("名称"), ss.Column("序号", ss.INT), ss.Column("金额", ss.MONEY)], rows())])
+    stream = ss.iter_xlsx(
+        [ss.Sheet("大表", [ss.Column("名称"), ss.Column("序号", ss.INT), ss.Column("金额", ss.MONEY)], rows())]
+    )
     first = next(stream)
     assert first[:2] == b"PK"
     seen_before_end = []
@@ -109,7 +125,9 @@ def test_every_spreadsheet_and_word_file_is_written_by_the_shared_modules():
 
     root = Path(django_settings.BASE_DIR)
     writers = {root / "execcenter" / "spreadsheets.py", root / "execcenter" / "docx_layout.py"}
-    pattern = re.compile(r"\bWorkbook\(|\bxlsxwriter\b|docx\.Document\(|^\s*from docx import Document|\bcsv\.(writer|DictWriter)\(", re.M)
+    pattern = re.compile(
+        r"\bWorkbook\(|\bxlsxwriter\b|docx\.Document\(|^\s*from docx import Document|\bcsv\.(writer|DictWriter)\(", re.M
+    )
     offenders = []
     for path in root.glob("*/**/*.py"):
         parts = path.relative_to(root).parts

@@ -1,4 +1,5 @@
 """Throttling per partner API key (issue 3): one key's burst never slows another key or the browser's users."""
+
 import pytest
 
 from execcenter.api.throttling import PartnerKeyThrottle
@@ -11,8 +12,9 @@ def three_per_minute(monkeypatch):
     monkeypatch.setattr(PartnerKeyThrottle, "THROTTLE_RATES", {"partner": "3/min"})
 
 
-def test_a_key_over_its_rate_gets_429_in_both_languages_and_other_keys_do_not(api, three_per_minute, case_system_partner,
-                                                                              bank_partner, judge_xixia):
+def test_a_key_over_its_rate_gets_429_in_both_languages_and_other_keys_do_not(
+    api, three_per_minute, case_system_partner, bank_partner, judge_xixia
+):
     client = api.as_partner(case_system_partner)
     assert [client.get("/api/v1/cases/").status_code for _ in range(3)] == [200, 200, 200]
     refused = client.get("/api/v1/cases/")

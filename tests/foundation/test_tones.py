@@ -1,4 +1,5 @@
 """One status-to-colour map (execcenter/templatetags/tones.py) for every badge on every page."""
+
 import re
 from pathlib import Path
 
@@ -14,7 +15,9 @@ SPELLED_OUT = re.compile(r'class="badge[^"]*{%\s*if\s+[\w.]+\.(status|severity)\
 
 
 def test_no_template_spells_out_its_own_status_colours():
-    offenders = [p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html") if SPELLED_OUT.search(p.read_text())]
+    offenders = [
+        p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html") if SPELLED_OUT.search(p.read_text())
+    ]
     assert offenders == []
 
 
@@ -26,11 +29,17 @@ def test_the_map_gives_each_value_one_colour():
 def test_order_statuses_read_done_green_failures_red_and_the_rest_amber():
     assert tone(OrderStatus.DONE) == "green"
     assert {tone(s) for s in (OrderStatus.FAILED, OrderStatus.REJECTED, OrderStatus.LAPSED)} == {"red"}
-    assert {tone(s) for s in (OrderStatus.DRAFT, OrderStatus.SUBMITTED, OrderStatus.APPROVED, OrderStatus.SENT)} == {"amber"}
+    assert {tone(s) for s in (OrderStatus.DRAFT, OrderStatus.SUBMITTED, OrderStatus.APPROVED, OrderStatus.SENT)} == {
+        "amber"
+    }
 
 
 def test_case_and_alert_values_and_unknown_ones():
-    assert (tone(CaseStatus.CLOSED), tone(CaseStatus.SUSPENDED), tone(CaseStatus.INVESTIGATING)) == ("green", "amber", "")
+    assert (tone(CaseStatus.CLOSED), tone(CaseStatus.SUSPENDED), tone(CaseStatus.INVESTIGATING)) == (
+        "green",
+        "amber",
+        "",
+    )
     assert (tone(AlertSeverity.CRITICAL), tone(AlertSeverity.WARNING)) == ("red", "amber")
     assert tone(None) == tone("no-such-value") == ""
 

@@ -44,8 +44,14 @@ def test_bad_resident_ids_are_rejected_with_a_reason(value, code):
     assert err.value.messages[0]  # a clear Chinese message
 
 
-@pytest.mark.parametrize("value, code", [("91350100M000100Y4", "uscc_format"), ("91350100M000100Y44", "uscc_checksum"),
-                                         ("91350100M0001OOY43", "uscc_format")])
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        ("91350100M000100Y4", "uscc_format"),
+        ("91350100M000100Y44", "uscc_checksum"),
+        ("91350100M0001OOY43", "uscc_format"),
+    ],
+)
 def test_bad_credit_codes_are_rejected_with_a_reason(value, code):
     with pytest.raises(ValidationError) as err:
         validate_credit_code(value)

@@ -8,9 +8,7 @@ from tests.factories import CaseFactory
 
 @pytest.fixture
 def cases_in_three_courts(courts):
-    return {
-        code: CaseFactory(court=courts[code]) for code in ("宁0105", "宁0424", "宁01", "宁")
-    }
+    return {code: CaseFactory(court=courts[code]) for code in ("宁0105", "宁0424", "宁01", "宁")}
 
 
 def numbers(qs):
@@ -49,7 +47,13 @@ def test_court_subtree_follows_codes(courts):
     yinchuan = Court.objects.get(code="宁01")
     assert len(high.subtree_ids()) == 28
     assert set(Court.objects.filter(pk__in=yinchuan.subtree_ids()).values_list("code", flat=True)) == {
-        "宁01", "宁0104", "宁0105", "宁0106", "宁0121", "宁0122", "宁0181"
+        "宁01",
+        "宁0104",
+        "宁0105",
+        "宁0106",
+        "宁0121",
+        "宁0122",
+        "宁0181",
     }
 
 
@@ -59,8 +63,9 @@ def test_a_court_added_moved_or_removed_is_in_its_ancestors_scope_at_once(courts
     high, yinchuan, shizuishan = (Court.objects.get(code=c) for c in ("宁", "宁01", "宁02"))
     before = set(yinchuan.subtree_ids())
     assert cache.get(f"court-subtree:{yinchuan.pk}") is not None  # the answer is cached, so it must be dropped
-    new = Court.objects.create(code="宁0199", name="测试新设法院", short_name="新设", level="basic", parent=yinchuan,
-                               division_code="640199")
+    new = Court.objects.create(
+        code="宁0199", name="测试新设法院", short_name="新设", level="basic", parent=yinchuan, division_code="640199"
+    )
     assert set(yinchuan.subtree_ids()) == before | {new.pk} and new.pk in high.subtree_ids()
     shizuishan.subtree_ids()
     new.code, new.parent = "宁0299", shizuishan  # re-coded under another intermediate court

@@ -6,6 +6,7 @@ Bounded: a few examples per operation, no shrinking, one database for the whole 
 2-core machine); `FUZZ_EXAMPLES` raises the count for a longer local run. Schemathesis 4.32.5 (MIT), pinned in
 requirements.txt.
 """
+
 import os
 import time
 
@@ -28,8 +29,10 @@ def session_headers(director_high):
 
     client = Client()
     client.force_login(director_high.user)
-    return {"Cookie": f"{django_settings.SESSION_COOKIE_NAME}={client.cookies[django_settings.SESSION_COOKIE_NAME].value}",
-            "Authorization": ""}
+    return {
+        "Cookie": f"{django_settings.SESSION_COOKIE_NAME}={client.cookies[django_settings.SESSION_COOKIE_NAME].value}",
+        "Authorization": "",
+    }
 
 
 @pytest.fixture
@@ -46,15 +49,22 @@ def keep_the_test_connection():
 
 
 def test_every_operation_answers_generated_input_without_a_500_and_as_its_schema_says(
-        db, courts, session_headers, keep_the_test_connection):
+    db, courts, session_headers, keep_the_test_connection
+):
     failures, started, operations = [], time.monotonic(), 0
     for result in schema.get_all_operations():
         operation = result.ok()
         operations += 1
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, phases=[Phase.explicit, Phase.generate],
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         def check(case):
             case.call_and_validate(headers=session_headers)
 

@@ -1,4 +1,5 @@
 """Odd input found by fuzzing the API answers 4xx or the right rows, never 500 (issue 13 item 11)."""
+
 import datetime as dt
 from urllib.parse import quote
 
@@ -7,19 +8,25 @@ import pytest
 from execcenter.validators import REPORT_DAYS_FROM
 
 
-@pytest.mark.parametrize("value", [
-    "2025-06-15T10:00:00+16:00",    # the issue's input: beyond PostgreSQL's ±15:59
-    "2025-06-15T10:00:00-17:35",
-    "0300-09-25T20:38:43.97+17:35",
-    "2025-06-15T10:00:00+23:59",
-    "2025-06-15T10:00:00+15:59",    # the largest PostgreSQL takes itself
-])
-@pytest.mark.parametrize("url", [
-    "/api/v1/query-requests/?created_at__gte={}",
-    "/api/v1/auction-rounds/?starts_at__gte={}",
-    "/api/v1/case-events/?at__lte={}",
-    "/api/v1/alerts/?raised_at__gte={}",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2025-06-15T10:00:00+16:00",  # the issue's input: beyond PostgreSQL's ±15:59
+        "2025-06-15T10:00:00-17:35",
+        "0300-09-25T20:38:43.97+17:35",
+        "2025-06-15T10:00:00+23:59",
+        "2025-06-15T10:00:00+15:59",  # the largest PostgreSQL takes itself
+    ],
+)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/query-requests/?created_at__gte={}",
+        "/api/v1/auction-rounds/?starts_at__gte={}",
+        "/api/v1/case-events/?at__lte={}",
+        "/api/v1/alerts/?raised_at__gte={}",
+    ],
+)
 def test_a_datetime_filter_with_any_iso_offset_answers_without_a_server_error(api, director_high, url, value):
     response = api.as_officer(director_high).get(url.format(quote(value)))
     assert response.status_code in (200, 400), response.content[:300]
@@ -44,12 +51,16 @@ def test_the_html_case_list_takes_an_offset_beyond_pg_range(client, director_hig
 
 @pytest.mark.parametrize("day", ["0001-01-02", "0439-01-27", "1989-12-31", "9999-12-31"])  # the issue's: near year 1
 def test_a_bulletin_for_a_day_outside_the_calendar_of_reports_is_a_400(api, director_high, day):
-    response = api.as_officer(director_high).post("/api/v1/bulletins/", {"kind": "monthly", "court": "宁", "day": day}, format="json")
+    response = api.as_officer(director_high).post(
+        "/api/v1/bulletins/", {"kind": "monthly", "court": "宁", "day": day}, format="json"
+    )
     assert response.status_code == 400, response.content[:300]
     assert "date out of range" in response.json()["day"][0]
 
 
-@pytest.mark.parametrize("start, end", [("0001-01-01", "0001-12-31"), ("1900-01-01", "2025-01-01"), ("2025-01-01", "9999-12-31")])
+@pytest.mark.parametrize(
+    "start, end", [("0001-01-01", "0001-12-31"), ("1900-01-01", "2025-01-01"), ("2025-01-01", "9999-12-31")]
+)
 def test_indicators_for_a_period_outside_the_calendar_of_reports_is_a_400(api, director_high, start, end):
     response = api.as_officer(director_high).get(f"/api/v1/indicators/?court=宁&start={start}&end={end}")
     assert response.status_code == 400

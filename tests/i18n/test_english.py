@@ -1,5 +1,6 @@
 """English is available: pages and API errors follow Accept-Language / the language switcher, and the
 English catalogue (locale/en) is complete, reviewed (no fuzzy entries) and compiled into the committed .mo."""
+
 import gettext
 import importlib.util
 import re
@@ -38,6 +39,7 @@ def _entries(path=PO):
 
 # --- pages and API answers in English -------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_login_page_in_english_shows_execution_command_centre(client):
     page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -68,7 +70,9 @@ def test_case_number_error_from_api_is_english_with_accept_language_en(api, judg
     response = api.get("/api/v1/cases/", {"number": "2024-123"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     with translation.override("en"):
-        expected = str(translation.gettext("案号格式错误，应为“（年份）法院代字+类型代字+序号+号”，例如（2024）宁0105执123号"))
+        expected = str(
+            translation.gettext("案号格式错误，应为“（年份）法院代字+类型代字+序号+号”，例如（2024）宁0105执123号")
+        )
     assert expected.startswith("Invalid case number")
     assert response.json()["number"] == [expected]
 
@@ -84,18 +88,31 @@ def test_case_number_error_from_api_is_chinese_by_default(api, judge_xixia):
 def test_fixed_domain_terms_have_their_agreed_english_names():
     agreed = {
         "执行指挥中心": "Execution Command Centre",
-        "冻结": "Freeze", "续冻": "Renew", "解冻": "Unfreeze", "扣划": "Deduct", "查封": "Seal",
-        "失信被执行人名单": "Dishonest list", "限制高消费": "Consumption restriction", "长期未结": "Long-pending",
-        "终结本次执行程序": "Termination of this round of execution", "执行完毕": "Execution completed",
-        "案号": "Case number", "执行法官": "Enforcement judge", "执行局长": "Approver (head of enforcement bureau)",
-        "值班员": "Duty officer", "指挥中心主任": "Command-centre director", "网络执行查控": "Network query and control",
-        "下载执行裁定书": "Download ruling", "下载协助执行通知书": "Download assistance notice",
+        "冻结": "Freeze",
+        "续冻": "Renew",
+        "解冻": "Unfreeze",
+        "扣划": "Deduct",
+        "查封": "Seal",
+        "失信被执行人名单": "Dishonest list",
+        "限制高消费": "Consumption restriction",
+        "长期未结": "Long-pending",
+        "终结本次执行程序": "Termination of this round of execution",
+        "执行完毕": "Execution completed",
+        "案号": "Case number",
+        "执行法官": "Enforcement judge",
+        "执行局长": "Approver (head of enforcement bureau)",
+        "值班员": "Duty officer",
+        "指挥中心主任": "Command-centre director",
+        "网络执行查控": "Network query and control",
+        "下载执行裁定书": "Download ruling",
+        "下载协助执行通知书": "Download assistance notice",
     }
     catalogue = {e.msgid: e.msgstr for e in _entries()}
     assert {k: catalogue.get(k) for k in agreed} == agreed
 
 
 # --- the catalogue itself ------------------------------------------------------------------------
+
 
 def test_english_catalogue_has_no_untranslated_or_fuzzy_entries():
     entries = _entries()
@@ -153,10 +170,15 @@ def test_catalogue_covers_every_translatable_string_in_the_code(tmp_path, monkey
 
 def test_the_catalogue_tool_reads_entries_flags_and_escapes_through_polib(tmp_path):
     tool = _po_tool()
-    text = ('msgid ""\nmsgstr ""\n"Language: en\\n"\n\n#: a.py:1\n#, fuzzy, python-format\nmsgid "第%(n)s个"\n'
-            'msgstr "No. %(n)s"\n\nmsgid "两行\\n文本"\nmsgstr ""\n\n#~ msgid "旧"\n#~ msgstr "old"\n')
+    text = (
+        'msgid ""\nmsgstr ""\n"Language: en\\n"\n\n#: a.py:1\n#, fuzzy, python-format\nmsgid "第%(n)s个"\n'
+        'msgstr "No. %(n)s"\n\nmsgid "两行\\n文本"\nmsgstr ""\n\n#~ msgid "旧"\n#~ msgstr "old"\n'
+    )
     metadata, entries = tool.parse(text)
     assert metadata["Language"] == "en"
-    assert [(e.msgid, e.msgstr) for e in entries] == [("第%(n)s个", "No. %(n)s"), ("两行\n文本", "")]  # obsolete left out
+    assert [(e.msgid, e.msgstr) for e in entries] == [
+        ("第%(n)s个", "No. %(n)s"),
+        ("两行\n文本", ""),
+    ]  # obsolete left out
     assert tool.problems(entries[0]) == ["fuzzy"] and tool.problems(entries[1]) == ["untranslated"]
     assert tool.unquote(tool.quote('a "b"\n\tc')) == 'a "b"\n\tc'

@@ -3,6 +3,7 @@
 
 The demo province is seeded small and the pages are walked from the home page by their own links, as a director of
 the high court (who sees every court and most pages)."""
+
 import io
 import re
 from html.parser import HTMLParser
@@ -19,7 +20,9 @@ MAX_PAGES = 120
 # (found by this walk, not yet fixed): /audit/ prints stored action codes and detail dicts as they are
 # ("duty.check_in", {'severity': 'high'}), and /command/indicators/ shows each indicator's English docstring as its
 # 口径. Remove them from this pattern once they are translated.
-SKIP = re.compile(r"^/(admin|accounts/logout|i18n|api|static|media|screen|audit|command/indicators)/|/(export|download|docx|xlsx|zip|pdf)\b|\.(docx|xlsx|zip|pdf|csv)$")
+SKIP = re.compile(
+    r"^/(admin|accounts/logout|i18n|api|static|media|screen|audit|command/indicators)/|/(export|download|docx|xlsx|zip|pdf)\b|\.(docx|xlsx|zip|pdf|csv)$"
+)
 CODE = re.compile(r"^[a-z][a-z_]{3,}$")
 APPS = ("cases", "command", "dashboards", "execcenter", "querycontrol", "workbench")
 
@@ -74,7 +77,9 @@ def test_no_stored_choice_code_shows_as_text_on_any_page(client):
     client.force_login(get_user_model().objects.get(username="director"))
     codes = _choice_codes()
     assert {"enterprise", "government", "terminated_this_round"} <= set(codes)  # the walk would be vacuous otherwise
-    words = re.compile(r"(?<![A-Za-z_])(" + "|".join(sorted(map(re.escape, codes), key=len, reverse=True)) + r")(?![A-Za-z_])")
+    words = re.compile(
+        r"(?<![A-Za-z_])(" + "|".join(sorted(map(re.escape, codes), key=len, reverse=True)) + r")(?![A-Za-z_])"
+    )
     seen, queue, found = set(), ["/", "/cases/"], []
     while queue and len(seen) < MAX_PAGES:
         path = queue.pop(0)

@@ -4,6 +4,7 @@ A route is one of: an HTML view decorated with execcenter.policy_http.requires (
 with `policy_read` / `policy_actions` (execcenter.api.permissions), or one of the few routes listed in EXEMPT
 with the reason why no policy action applies.
 """
+
 from dataclasses import dataclass, field
 
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -65,7 +66,9 @@ def all_routes():
             actions = {}
             read = getattr(cls, "policy_read", None)
             declared = getattr(cls, "policy_actions", {}) or {}
-            methods = getattr(callback, "actions", None) or {m: m for m in ("get", "post", "put", "patch", "delete") if hasattr(cls, m)}
+            methods = getattr(callback, "actions", None) or {
+                m: m for m in ("get", "post", "put", "patch", "delete") if hasattr(cls, m)
+            }
             for method, name in methods.items():
                 action = declared.get(name) or (read if method in ("get", "head", "options") else None)
                 if method != "options" and method != "head":
@@ -76,7 +79,13 @@ def all_routes():
                 route.actions = {}
         else:
             action = getattr(callback, "policy_action", None)
-            route = Route(pattern, callback, "html", {"any": action} if action else {}, getattr(callback, "policy_model", None),
-                          url_name)
+            route = Route(
+                pattern,
+                callback,
+                "html",
+                {"any": action} if action else {},
+                getattr(callback, "policy_model", None),
+                url_name,
+            )
         out.append((route, exempt_reason(pattern)))
     return out

@@ -1,4 +1,5 @@
 """docs/permissions.md is the policy's own table: it fails here when a rule changes and the file does not."""
+
 from django.core.management import call_command
 
 

@@ -6,6 +6,7 @@ it allows (400 for the empty body is fine: the route let the request in). A refu
 The table test below pins what the policy says for the personas, written out by hand, so the matrix is not the
 policy checking itself.
 """
+
 import re
 
 import pytest
@@ -26,8 +27,18 @@ from tests.permissions.routes import all_routes
 # What each persona may do, by hand (docs/permissions.md has the whole table, generated from the policy).
 EXPECTED = {
     # action: personas allowed (without a record)
-    "case.read": {"judge_xixia", "judge_jingyuan", "officer_xixia", "approver_xixia", "president_xixia", "duty_yinchuan",
-                  "director_high", "auditor_high", "case_system", "disclosure"},
+    "case.read": {
+        "judge_xixia",
+        "judge_jingyuan",
+        "officer_xixia",
+        "approver_xixia",
+        "president_xixia",
+        "duty_yinchuan",
+        "director_high",
+        "auditor_high",
+        "case_system",
+        "disclosure",
+    },
     "money.payout.request": {"judge_xixia", "judge_jingyuan", "officer_xixia", "case_system"},
     "money.payout.approve": {"approver_xixia"},
     "case.close.request": {"judge_xixia", "judge_jingyuan", "officer_xixia", "case_system"},
@@ -35,15 +46,43 @@ EXPECTED = {
     "money.receipt": {"judge_xixia", "judge_jingyuan", "officer_xixia", "case_system"},
     "order.decide": {"approver_xixia"},
     "order.answer": {"bank"},
-    "task.read": {"judge_xixia", "judge_jingyuan", "officer_xixia", "approver_xixia", "president_xixia", "director_high",
-                  "auditor_high", "case_system", "bank"},
+    "task.read": {
+        "judge_xixia",
+        "judge_jingyuan",
+        "officer_xixia",
+        "approver_xixia",
+        "president_xixia",
+        "director_high",
+        "auditor_high",
+        "case_system",
+        "bank",
+    },
     "alert.handle": {"duty_yinchuan", "director_high", "approver_xixia", "president_xixia"},  # leaders: once reached
     "audit.read": {"director_high", "auditor_high"},
     "duty.plan": {"director_high"},
     "operation.command": {"director_high"},
-    "personal_data.read": {"judge_xixia", "judge_jingyuan", "officer_xixia", "approver_xixia", "president_xixia", "case_system"},
-    "disclosure.lookup": {"judge_xixia", "judge_jingyuan", "officer_xixia", "approver_xixia", "president_xixia", "duty_yinchuan",
-                          "director_high", "auditor_high", "case_system", "disclosure", "bank", "anonymous"},
+    "personal_data.read": {
+        "judge_xixia",
+        "judge_jingyuan",
+        "officer_xixia",
+        "approver_xixia",
+        "president_xixia",
+        "case_system",
+    },
+    "disclosure.lookup": {
+        "judge_xixia",
+        "judge_jingyuan",
+        "officer_xixia",
+        "approver_xixia",
+        "president_xixia",
+        "duty_yinchuan",
+        "director_high",
+        "auditor_high",
+        "case_system",
+        "disclosure",
+        "bank",
+        "anonymous",
+    },
 }
 
 # Routes whose URL names a step: an example value and the policy action that step is.
@@ -63,9 +102,23 @@ STEP_ROUTES = {
 }
 # Routes whose example URL names no real sub-record or lacks its query parameter (a photo id, an indicator code, a
 # bucket, a letter's token, ?case=, the chosen orders): when the policy lets the request in, 404 is their answer.
-EXAMPLE_404 = ("roster/month/", "photos/", "indicators/<str:code>", "workbench/list/", "letters/answer/", "orders/new/", "orders/documents.zip")
-OTHER_KWARGS = {"court_code": "宁0105", "code": "execution_rate", "key": "overdue", "token": "x", "fmt": "xlsx",
-                "step": "end"}
+EXAMPLE_404 = (
+    "roster/month/",
+    "photos/",
+    "indicators/<str:code>",
+    "workbench/list/",
+    "letters/answer/",
+    "orders/new/",
+    "orders/documents.zip",
+)
+OTHER_KWARGS = {
+    "court_code": "宁0105",
+    "code": "execution_rate",
+    "key": "overdue",
+    "token": "x",
+    "fmt": "xlsx",
+    "step": "end",
+}
 
 
 def _personas(courts):
@@ -84,10 +137,16 @@ def _personas(courts):
     actors = {name: officer.user for name, officer in people.items()}
     keys = {}
     for name, kind, code, actions, institution in (
-            ("bank", PartnerKind.INSTITUTION, "宁", [PartnerAction.READ, PartnerAction.ANSWER], "BANK-ICBC"),
-            ("case_system", PartnerKind.CASE_SYSTEM, "宁01", [PartnerAction.READ, PartnerAction.WRITE_CASES,
-                                                               PartnerAction.QUERY, PartnerAction.CONTROL], ""),
-            ("disclosure", PartnerKind.DISCLOSURE, "宁", [PartnerAction.READ], "")):
+        ("bank", PartnerKind.INSTITUTION, "宁", [PartnerAction.READ, PartnerAction.ANSWER], "BANK-ICBC"),
+        (
+            "case_system",
+            PartnerKind.CASE_SYSTEM,
+            "宁01",
+            [PartnerAction.READ, PartnerAction.WRITE_CASES, PartnerAction.QUERY, PartnerAction.CONTROL],
+            "",
+        ),
+        ("disclosure", PartnerKind.DISCLOSURE, "宁", [PartnerAction.READ], ""),
+    ):
         client, raw = create_demo_partner(f"matrix-{name}", kind, code, actions, institution)
         actors[name], keys[name] = client, raw
     actors["anonymous"] = AnonymousUser()
@@ -113,10 +172,14 @@ def test_the_policy_says_what_the_table_says(world):
 
 def _fingerprint():
     """A few aggregates that move whenever a case, its money, an approval or an order changes."""
-    return (Case.objects.aggregate(n=Count("id"), at=Max("updated_at"), got=Sum("recovered_amount"), days=Sum("extension_days")),
-            MoneyEntry.objects.aggregate(n=Count("id"), total=Sum("amount")),
-            sorted(ApprovalRequest.objects.values_list("status").annotate(n=Count("id"))),
-            sorted(ControlOrder.objects.values_list("status").annotate(n=Count("id"))))
+    return (
+        Case.objects.aggregate(
+            n=Count("id"), at=Max("updated_at"), got=Sum("recovered_amount"), days=Sum("extension_days")
+        ),
+        MoneyEntry.objects.aggregate(n=Count("id"), total=Sum("amount")),
+        sorted(ApprovalRequest.objects.values_list("status").annotate(n=Count("id"))),
+        sorted(ControlOrder.objects.values_list("status").annotate(n=Count("id"))),
+    )
 
 
 def _record(model, courts, inside):
@@ -183,7 +246,7 @@ def test_every_route_answers_what_the_policy_says_for_every_persona(world):
         if exempt or not route.declared or route.url_name is None:
             continue
         detail = bool(re.search(r"<(?:\w+:)?(pk|case_id)>|\(\?P<pk>", route.pattern))
-        for inside in ((True, False) if detail else (True,)):
+        for inside in (True, False) if detail else (True,):
             record = _record(route.model, courts, inside) if detail else None
             for method_action, action in route.actions.items():
                 method = method_action.split(":")[0] if route.kind == "api" else ("post" if _is_post(route) else "get")
@@ -199,26 +262,41 @@ def test_every_route_answers_what_the_policy_says_for_every_persona(world):
                     expect = _expected(actor, action, record, detail)
                     if detail and record is not None and who != "anonymous" and not _visible(actor, record):
                         expect = "404"
-                    if "<str:court_code>" in route.pattern and who != "anonymous" and who not in keys \
-                            and not policy.may(actor, "court.read", courts["宁0105"]):
+                    if (
+                        "<str:court_code>" in route.pattern
+                        and who != "anonymous"
+                        and who not in keys
+                        and not policy.may(actor, "court.read", courts["宁0105"])
+                    ):
                         expect = "404"  # the screen of a court outside the officer's scope does not exist for them
                     if route.kind == "html" and who in keys and not policy.rule(action).public:
                         expect = "login"  # API keys open the API only; browser pages want a person's login
                     hidden = who in keys and getattr(actor, "institution_code", "")  # a gateway sees only its own tasks
                     before = _fingerprint() if method == "post" and expect != "allowed" else None
-                    response = getattr(_client(actors, keys, who), method)(url, {}, format="json") if route.kind == "api" \
+                    response = (
+                        getattr(_client(actors, keys, who), method)(url, {}, format="json")
+                        if route.kind == "api"
                         else getattr(_client(actors, keys, who), method)(url)
+                    )
                     checked += 1
                     got = response.status_code
                     example = any(part in route.pattern for part in EXAMPLE_404) or bool(
-                        re.search(r"<(?:int:)?\w+_(?:id|pk)>", route.pattern))
-                    ok = {"allowed": (got not in (401, 403, 404) or (example and got == 404)) and (got < 500 or got == 503),
-                          "login": got in (302, 401, 403),
-                          "404": got == 404 or (who == "anonymous" and got in (302, 401, 403)),
-                          "403": got == 403 or (who == "anonymous" and got in (302, 401)) or (bool(hidden) and got == 404),
-                          "409": got in (409, 403)}[expect]
+                        re.search(r"<(?:int:)?\w+_(?:id|pk)>", route.pattern)
+                    )
+                    ok = {
+                        "allowed": (got not in (401, 403, 404) or (example and got == 404))
+                        and (got < 500 or got == 503),
+                        "login": got in (302, 401, 403),
+                        "404": got == 404 or (who == "anonymous" and got in (302, 401, 403)),
+                        "403": got == 403
+                        or (who == "anonymous" and got in (302, 401))
+                        or (bool(hidden) and got == 404),
+                        "409": got in (409, 403),
+                    }[expect]
                     if not ok:
-                        failures.append((f"{method.upper()} {route.pattern} [{action}] expected {expect}, got {got}", who))
+                        failures.append(
+                            (f"{method.upper()} {route.pattern} [{action}] expected {expect}, got {got}", who)
+                        )
                     if before is not None and _fingerprint() != before:
                         failures.append((f"{method.upper()} {route.pattern} [{action}] refused but changed data", who))
     assert checked > 500
@@ -233,11 +311,25 @@ def _visible(actor, record):
     return not hasattr(manager, "visible_to") or manager.visible_to(actor).filter(pk=record.pk).exists()
 
 
-POST_ROUTES = {"cases:case-action", "cases:approval-decide", "cases:auction-round", "cases:auction-conclude",
-               "querycontrol:order-decide", "querycontrol:query-start", "querycontrol:query-cancel", "querycontrol:query-retry",
-               "querycontrol:documents-batch", "querycontrol:order-auction", "command:operation-transition",
-               "command:incident-update", "command:letter-transition", "command:petition-action", "dashboards:duty-step",
-               "dashboards:handover-ack", "dashboards:swap-decide"}
+POST_ROUTES = {
+    "cases:case-action",
+    "cases:approval-decide",
+    "cases:auction-round",
+    "cases:auction-conclude",
+    "querycontrol:order-decide",
+    "querycontrol:query-start",
+    "querycontrol:query-cancel",
+    "querycontrol:query-retry",
+    "querycontrol:documents-batch",
+    "querycontrol:order-auction",
+    "command:operation-transition",
+    "command:incident-update",
+    "command:letter-transition",
+    "command:petition-action",
+    "dashboards:duty-step",
+    "dashboards:handover-ack",
+    "dashboards:swap-decide",
+}
 
 
 def _is_post(route):

@@ -4,6 +4,7 @@ A gateway's malformed answer for one institution fails that institution alone, n
 of the same batch are kept; a bank's order answer that claims more than was asked, omits the amount asked or
 has an unknown status is refused with a critical alert, and nothing is recorded as held or paid.
 """
+
 from decimal import Decimal
 
 import pytest
@@ -21,8 +22,18 @@ from querycontrol.services import sending
 
 from .conftest import deposit, query_case, run_fanout
 
-GOOD = {"assets": [{"asset_ref": "6222000011112222", "asset_kind": "deposit", "description": "活期", "balance": "1234.50",
-                    "frozen_by_others": "0.00", "details": {}}]}
+GOOD = {
+    "assets": [
+        {
+            "asset_ref": "6222000011112222",
+            "asset_kind": "deposit",
+            "description": "活期",
+            "balance": "1234.50",
+            "frozen_by_others": "0.00",
+            "details": {},
+        }
+    ]
+}
 # What the issue's gateway sent (and a few more): each must fail its own institution, nothing else.
 MALFORMED = {
     "string": "OK",
@@ -32,7 +43,9 @@ MALFORMED = {
     "asset_without_kind": {"assets": [{"asset_ref": "A1", "balance": "1.00"}]},
     "unknown_kind": {"assets": [{"asset_ref": "A1", "asset_kind": "gold", "balance": "1.00"}]},
     "chinese_balance": {"assets": [{"asset_ref": "A1", "asset_kind": "deposit", "balance": "一千元"}]},
-    "twenty_digit_balance": {"assets": [{"asset_ref": "A1", "asset_kind": "deposit", "balance": "12345678901234567890"}]},
+    "twenty_digit_balance": {
+        "assets": [{"asset_ref": "A1", "asset_kind": "deposit", "balance": "12345678901234567890"}]
+    },
     "negative_balance": {"assets": [{"asset_ref": "A1", "asset_kind": "deposit", "balance": "-5.00"}]},
     "three_decimals": {"assets": [{"asset_ref": "A1", "asset_kind": "deposit", "balance": "1.005"}]},
     "asset_is_number": {"assets": [42]},
@@ -74,8 +87,9 @@ def test_batch_body_off_protocol_is_a_transient_failure_for_every_member():
     assert all(isinstance(a, ConnectorError) and not isinstance(a, v.InvalidAnswer) for a in answers.values())
 
 
-def test_gateway_garbage_for_one_bank_fails_that_bank_alone_named_and_keeps_its_neighbours(case, judge_xixia, institutions,
-                                                                                         monkeypatch, django_capture_on_commit_callbacks):
+def test_gateway_garbage_for_one_bank_fails_that_bank_alone_named_and_keeps_its_neighbours(
+    case, judge_xixia, institutions, monkeypatch, django_capture_on_commit_callbacks
+):
     bad = {"BANK-CMB": MALFORMED["twenty_digit_balance"], "BANK-CIB": MALFORMED["string"]}
     monkeypatch.setattr(query_services, "get_connector", lambda: ScriptedGateway(lambda c: bad.get(c, GOOD)))
     with django_capture_on_commit_callbacks():
@@ -90,8 +104,9 @@ def test_gateway_garbage_for_one_bank_fails_that_bank_alone_named_and_keeps_its_
     assert QueryResult.objects.filter(request=qr, status="ok").count() == len(institutions) - 2
 
 
-def test_simulated_gateway_garbage_fails_those_institutions_and_no_other(case, judge_xixia, institutions, settings,
-                                                                           django_capture_on_commit_callbacks):
+def test_simulated_gateway_garbage_fails_those_institutions_and_no_other(
+    case, judge_xixia, institutions, settings, django_capture_on_commit_callbacks
+):
     settings.SIMULATOR_GARBAGE_CODES = "BANK-CMB,BANK-CIB,VEH-64"
     qr = query_case(case, judge_xixia, django_capture_on_commit_callbacks)
     assert qr.status == "partial" and qr.failed == 3
@@ -118,18 +133,24 @@ def _tampered(monkeypatch, change):
     monkeypatch.setattr(services, "control", control)
 
 
-@pytest.mark.parametrize("change, reason", [
-    (lambda a: a.update(effective_amount=str(Decimal(a["effective_amount"]) * 10)), "exceeds"),
-    (lambda a: a.pop("requested_amount"), "requested_amount"),
-    (lambda a: a.update(status="ok"), "unknown status"),
-    (lambda a: a.update(effective_amount="一千元"), "effective_amount"),
-    (lambda a: a.update(expires_on="next year"), "expires_on"),
-])
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        (lambda a: a.update(effective_amount=str(Decimal(a["effective_amount"]) * 10)), "exceeds"),
+        (lambda a: a.pop("requested_amount"), "requested_amount"),
+        (lambda a: a.update(status="ok"), "unknown status"),
+        (lambda a: a.update(effective_amount="一千元"), "effective_amount"),
+        (lambda a: a.update(expires_on="next year"), "expires_on"),
+    ],
+)
 def test_freeze_answer_that_cannot_be_true_is_not_believed_the_order_fails_with_a_critical_alert(
-        change, reason, found, judge_xixia, approver_xixia, monkeypatch, django_capture_on_commit_callbacks):
+    change, reason, found, judge_xixia, approver_xixia, monkeypatch, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks():
-        order = order_services.approve_order(approver_xixia.user, order_services.file_order(
-            judge_xixia.user, "freeze", asset=found, amount=Decimal("24593.33")))
+        order = order_services.approve_order(
+            approver_xixia.user,
+            order_services.file_order(judge_xixia.user, "freeze", asset=found, amount=Decimal("24593.33")),
+        )
     _tampered(monkeypatch, change)
     order = sending.send(order.pk)
     order.refresh_from_db()
@@ -140,16 +161,21 @@ def test_freeze_answer_that_cannot_be_true_is_not_believed_the_order_fails_with_
     assert not ControlOrder.objects.holding().exists()
 
 
-def test_an_answer_arriving_through_the_api_is_held_to_the_same_bounds(found, judge_xixia, approver_xixia,
-                                                                       django_capture_on_commit_callbacks):
+def test_an_answer_arriving_through_the_api_is_held_to_the_same_bounds(
+    found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     from querycontrol.connectors import ControlResult
 
     with django_capture_on_commit_callbacks():
-        order = order_services.approve_order(approver_xixia.user, order_services.file_order(
-            judge_xixia.user, "freeze", asset=found, amount=Decimal("24593.33")))
+        order = order_services.approve_order(
+            approver_xixia.user,
+            order_services.file_order(judge_xixia.user, "freeze", asset=found, amount=Decimal("24593.33")),
+        )
     ControlOrder.objects.filter(pk=order.pk).update(status="sent")
     asked = ControlOrder.objects.get(pk=order.pk).requested_amount
-    order = sending.apply_result(order.pk, ControlResult(status="done", requested_amount=asked, effective_amount=asked * 10))
+    order = sending.apply_result(
+        order.pk, ControlResult(status="done", requested_amount=asked, effective_amount=asked * 10)
+    )
     assert order.status == "failed" and order.held_amount == 0
     assert Alert.objects.filter(kind="order_bad_answer", severity="critical").count() == 1
 
@@ -157,15 +183,33 @@ def test_an_answer_arriving_through_the_api_is_held_to_the_same_bounds(found, ju
 # --- random answers (hypothesis): whatever comes back, nothing but a checked answer or a named error ------------
 
 json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30)
-json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
-                           max_leaves=12)
-amounts = st.one_of(st.decimals(allow_nan=True, allow_infinity=True).map(str), st.integers(), st.floats(), st.text(max_size=25), st.none())
-near_assets = st.fixed_dictionaries({
-    "asset_ref": st.one_of(st.text(max_size=70), st.integers(), st.none()),
-    "asset_kind": st.one_of(st.sampled_from(["deposit", "vehicle", "real_estate", "gold", ""]), st.none()),
-    "balance": amounts,
-}, optional={"frozen_by_others": amounts, "details": json_values, "description": st.one_of(st.text(max_size=210), st.integers())})
-answers = st.one_of(json_values, st.fixed_dictionaries({"assets": st.one_of(st.lists(near_assets, max_size=4), json_values)}))
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
+    max_leaves=12,
+)
+amounts = st.one_of(
+    st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=25),
+    st.none(),
+)
+near_assets = st.fixed_dictionaries(
+    {
+        "asset_ref": st.one_of(st.text(max_size=70), st.integers(), st.none()),
+        "asset_kind": st.one_of(st.sampled_from(["deposit", "vehicle", "real_estate", "gold", ""]), st.none()),
+        "balance": amounts,
+    },
+    optional={
+        "frozen_by_others": amounts,
+        "details": json_values,
+        "description": st.one_of(st.text(max_size=210), st.integers()),
+    },
+)
+answers = st.one_of(
+    json_values, st.fixed_dictionaries({"assets": st.one_of(st.lists(near_assets, max_size=4), json_values)})
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -187,11 +231,24 @@ def test_random_gateway_answers_yield_checked_assets_or_a_named_error_per_instit
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(json_values, st.fixed_dictionaries(
-    {"status": st.one_of(st.sampled_from(v.CONTROL_STATUSES + ("ok", "")), json_scalars), "requested_amount": amounts,
-     "effective_amount": amounts},
-    optional={"expires_on": st.one_of(st.dates().map(str), st.text(max_size=12), st.integers()),
-              "queue_position": json_scalars, "institution_ref": json_scalars, "message": json_scalars})))
+@given(
+    st.one_of(
+        json_values,
+        st.fixed_dictionaries(
+            {
+                "status": st.one_of(st.sampled_from(v.CONTROL_STATUSES + ("ok", "")), json_scalars),
+                "requested_amount": amounts,
+                "effective_amount": amounts,
+            },
+            optional={
+                "expires_on": st.one_of(st.dates().map(str), st.text(max_size=12), st.integers()),
+                "queue_position": json_scalars,
+                "institution_ref": json_scalars,
+                "message": json_scalars,
+            },
+        ),
+    )
+)
 def test_random_order_answers_are_a_checked_result_or_invalid_answer(data):
     try:
         result = v.control_result(data)

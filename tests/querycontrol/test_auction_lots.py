@@ -1,5 +1,6 @@
 """Auctions tied to what the case sealed: an item comes from a seal in force of the same case; a sale books the
 deal price and releases the seal (through an unfreeze order for approval); a withdrawn item keeps it."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -51,12 +52,20 @@ def make_item(world, judge, **kw):
 
 def list_first_round(item, judge):
     start = timezone.now() + dt.timedelta(days=31)  # real estate: notice 30 days (网拍规定 Art. 12)
-    return auctions.list_round(item, start_price="560000.00", deposit="56000.00", announced_on=TODAY, starts_at=start,
-                               ends_at=start + dt.timedelta(days=1), actor=judge.user)
+    return auctions.list_round(
+        item,
+        start_price="560000.00",
+        deposit="56000.00",
+        announced_on=TODAY,
+        starts_at=start,
+        ends_at=start + dt.timedelta(days=1),
+        actor=judge.user,
+    )
 
 
-def test_a_sold_item_books_the_deal_price_and_releases_its_seal_once(world, judge_xixia, approver_xixia,
-                                                                     django_capture_on_commit_callbacks):
+def test_a_sold_item_books_the_deal_price_and_releases_its_seal_once(
+    world, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     item = make_item(world, judge_xixia)
     assert item.kind == "real_estate" and item.case_id == world["case"].pk
     assert AuctionLot.objects.get(item=item).order_id == world["seal"].pk
@@ -68,7 +77,11 @@ def test_a_sold_item_books_the_deal_price_and_releases_its_seal_once(world, judg
     lot = AuctionLot.objects.get(item=item)
     release = lot.release_order
     assert (release.kind, release.target_id, release.status, release.requested_amount) == (
-        "unfreeze", world["seal"].pk, "submitted", world["seal"].held_amount)
+        "unfreeze",
+        world["seal"].pk,
+        "submitted",
+        world["seal"].held_amount,
+    )
     # A re-run changes nothing: the round has its result, the money and the release exist once.
     with pytest.raises(InvalidTransition):
         auctions.conclude_round(rnd, AuctionOutcome.SOLD, deal_price="612345.67", actor=judge_xixia.user)
@@ -109,17 +122,29 @@ def test_an_asset_already_up_for_auction_cannot_be_listed_twice(world, judge_xix
 
 def test_money_is_deducted_not_auctioned(world, judge_xixia, approver_xixia, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks():
-        freeze = order_services.file_order(judge_xixia.user, "freeze", asset=deposit(world["case"]), amount=Decimal("1000.00"))
+        freeze = order_services.file_order(
+            judge_xixia.user, "freeze", asset=deposit(world["case"]), amount=Decimal("1000.00")
+        )
     freeze = approve_and_send(freeze, approver_xixia, django_capture_on_commit_callbacks)
     with pytest.raises(RuleViolation) as exc:
-        lot_services.item_from_control(judge_xixia.user, freeze, name="存款", appraisal_value="1000.00", appraised_on=TODAY)
+        lot_services.item_from_control(
+            judge_xixia.user, freeze, name="存款", appraisal_value="1000.00", appraised_on=TODAY
+        )
     assert exc.value.code == "deduct_not_auction"
 
 
 def test_only_a_seal_in_force_of_the_same_case_can_be_auctioned(world, judge_xixia, judge_jingyuan, duty_yinchuan):
     pending = ControlOrder.objects.create(
-        case=world["case"], court=world["case"].court, kind="seal", status="submitted", asset=world["flat"],
-        institution=world["flat"].institution, respondent=world["flat"].respondent, requested_amount=1, filed_by_label="x")
+        case=world["case"],
+        court=world["case"].court,
+        kind="seal",
+        status="submitted",
+        asset=world["flat"],
+        institution=world["flat"].institution,
+        respondent=world["flat"].respondent,
+        requested_amount=1,
+        filed_by_label="x",
+    )
     with pytest.raises(RuleViolation) as exc:
         lot_services.item_from_control(judge_xixia.user, pending, name="x", appraisal_value="1.00", appraised_on=TODAY)
     assert exc.value.code == "not_holding"
@@ -153,27 +178,40 @@ def test_the_browser_puts_a_seal_up_for_auction_lists_rounds_and_records_the_sal
     seal = world["seal"]
     page = client.get(reverse("querycontrol:order-detail", args=[seal.pk])).content.decode()
     assert 'id="auction-form"' in page
-    bad = client.post(reverse("querycontrol:order-auction", args=[seal.pk]), {"name": "住宅", "appraisal_value": "-1", "appraised_on": ""})
+    bad = client.post(
+        reverse("querycontrol:order-auction", args=[seal.pk]),
+        {"name": "住宅", "appraisal_value": "-1", "appraised_on": ""},
+    )
     assert bad.status_code == 400 and not AuctionLot.objects.exists()
-    made = client.post(reverse("querycontrol:order-auction", args=[seal.pk]),
-                       {"name": "西夏区住宅", "appraisal_value": "800000.00", "appraised_on": TODAY.isoformat()})
+    made = client.post(
+        reverse("querycontrol:order-auction", args=[seal.pk]),
+        {"name": "西夏区住宅", "appraisal_value": "800000.00", "appraised_on": TODAY.isoformat()},
+    )
     assert made.status_code == 302 and made["Location"].endswith("#auctions")
     item = AuctionLot.objects.get(order=seal).item
     case_url = reverse("cases:case-detail", args=[world["case"].pk])
     assert 'id="auction-form"' not in client.get(reverse("querycontrol:order-detail", args=[seal.pk])).content.decode()
     start = (timezone.localtime() + dt.timedelta(days=31)).replace(second=0, microsecond=0)
-    body = {f"round{item.pk}-start_price": "100000.00", f"round{item.pk}-deposit": "10000.00",  # below 70% of appraisal
-            f"round{item.pk}-announced_on": TODAY.isoformat(), f"round{item.pk}-starts_at": start.strftime("%Y-%m-%dT%H:%M"),
-            f"round{item.pk}-ends_at": (start + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")}
+    body = {
+        f"round{item.pk}-start_price": "100000.00",
+        f"round{item.pk}-deposit": "10000.00",  # below 70% of appraisal
+        f"round{item.pk}-announced_on": TODAY.isoformat(),
+        f"round{item.pk}-starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        f"round{item.pk}-ends_at": (start + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+    }
     refused = client.post(reverse("cases:auction-round", args=[world["case"].pk, item.pk]), body)
     assert refused.status_code == 400 and "不得低于评估价的70%" in refused.content.decode()
     body.update({f"round{item.pk}-start_price": "560000.00", f"round{item.pk}-deposit": "56000.00"})
     assert client.post(reverse("cases:auction-round", args=[world["case"].pk, item.pk]), body).status_code == 302
     rnd = item.rounds.get()
-    no_price = client.post(reverse("cases:auction-conclude", args=[world["case"].pk, rnd.pk]), {f"conclude{rnd.pk}-outcome": "sold"})
+    no_price = client.post(
+        reverse("cases:auction-conclude", args=[world["case"].pk, rnd.pk]), {f"conclude{rnd.pk}-outcome": "sold"}
+    )
     assert no_price.status_code == 400 and "成交须填写成交价" in no_price.content.decode()
-    sold = client.post(reverse("cases:auction-conclude", args=[world["case"].pk, rnd.pk]),
-                       {f"conclude{rnd.pk}-outcome": "sold", f"conclude{rnd.pk}-deal_price": "600000.00"})
+    sold = client.post(
+        reverse("cases:auction-conclude", args=[world["case"].pk, rnd.pk]),
+        {f"conclude{rnd.pk}-outcome": "sold", f"conclude{rnd.pk}-deal_price": "600000.00"},
+    )
     assert sold.status_code == 302
     assert MoneyEntry.objects.get(case=world["case"], source=ReceiptSource.AUCTION).amount == Decimal("600000.00")
     assert AuctionLot.objects.get(item=item).release_order.status == "submitted"

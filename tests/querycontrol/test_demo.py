@@ -1,4 +1,5 @@
 """seed_demo's query-and-control part: through the services, orders in every state, alerts, idempotent."""
+
 import io
 import random
 

@@ -1,5 +1,6 @@
 """Exports of network query and control: the assets a query found and the control orders, within scope and
 masking, filtered like the API, audited, with amounts as numbers."""
+
 import io
 from decimal import Decimal
 
@@ -18,8 +19,9 @@ def _rows(response):
     return [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
 
 
-def test_found_assets_export_of_a_query(client, case, judge_xixia, judge_jingyuan, director_high, duty_yinchuan,
-                                        django_capture_on_commit_callbacks):
+def test_found_assets_export_of_a_query(
+    client, case, judge_xixia, judge_jingyuan, director_high, duty_yinchuan, django_capture_on_commit_callbacks
+):
     qr = query_case(case, judge_xixia, django_capture_on_commit_callbacks)
     client.force_login(judge_xixia.user)
     rows = _rows(client.get(f"/querycontrol/queries/{qr.pk}/assets.xlsx"))
@@ -27,19 +29,24 @@ def test_found_assets_export_of_a_query(client, case, judge_xixia, judge_jingyua
     assert all(isinstance(r[6], (int, float)) for r in rows) and {r[3] for r in rows} == {case.respondent.id_number}
     assert AuditLog.objects.get(action="export.found_assets").details["query"] == qr.pk
     client.force_login(director_high.user)  # reads the province's queries, without the need for ID numbers
-    assert {r[3] for r in _rows(client.get(f"/querycontrol/queries/{qr.pk}/assets.xlsx"))} == {mask_id_number(case.respondent.id_number)}
+    assert {r[3] for r in _rows(client.get(f"/querycontrol/queries/{qr.pk}/assets.xlsx"))} == {
+        mask_id_number(case.respondent.id_number)
+    }
     client.force_login(duty_yinchuan.user)  # the duty desk reads no query results (policy "query.export")
     assert client.get(f"/querycontrol/queries/{qr.pk}/assets.xlsx").status_code == 403
     client.force_login(judge_jingyuan.user)
     assert client.get(f"/querycontrol/queries/{qr.pk}/assets.xlsx").status_code == 404
 
 
-def test_control_orders_export_filters_like_the_api(client, case, judge_xixia, approver_xixia, judge_jingyuan,
-                                                   django_capture_on_commit_callbacks):
+def test_control_orders_export_filters_like_the_api(
+    client, case, judge_xixia, approver_xixia, judge_jingyuan, django_capture_on_commit_callbacks
+):
     query_case(case, judge_xixia, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks():
-        approved = order_services.approve_order(approver_xixia.user, order_services.file_order(
-            judge_xixia.user, "freeze", asset=deposit(case), amount=Decimal("12345.60")))
+        approved = order_services.approve_order(
+            approver_xixia.user,
+            order_services.file_order(judge_xixia.user, "freeze", asset=deposit(case), amount=Decimal("12345.60")),
+        )
     client.force_login(judge_xixia.user)
     rows = _rows(client.get("/querycontrol/orders.xlsx?status=approved"))
     assert [r[0] for r in rows] == [approved.document_no]

@@ -7,6 +7,7 @@ In-process: a crash is the InjectedCrash the armed point raises (nothing after i
 rolls back); redelivery is the sweep calling the task body here. The real-worker SIGKILL runs are in
 test_worker_crash.py and `make faults`.
 """
+
 import datetime as dt
 from decimal import Decimal
 
@@ -57,8 +58,9 @@ def assert_fanout_settled(qr):
 
 @pytest.mark.parametrize("point", QUERY_POINTS)
 @override_settings(QUERYCONTROL_CHUNK_SIZE=4)
-def test_fanout_crash_at_each_point_is_finished_by_the_sweep_with_every_answer_once(point, case, judge_xixia,
-                                                                                  django_capture_on_commit_callbacks):
+def test_fanout_crash_at_each_point_is_finished_by_the_sweep_with_every_answer_once(
+    point, case, judge_xixia, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks():
         qr, _ = query_services.submit_query(judge_xixia.user, case, purpose="财产调查")
     *first, last = QueryChunk.objects.filter(request=qr).order_by("seq").values_list("pk", flat=True)
@@ -73,8 +75,9 @@ def test_fanout_crash_at_each_point_is_finished_by_the_sweep_with_every_answer_o
 
 
 @override_settings(QUERYCONTROL_CHUNK_SIZE=4)
-def test_crash_after_submitting_before_the_broker_got_the_chunks_is_sent_by_the_relay(case, judge_xixia,
-                                                                                     django_capture_on_commit_callbacks):
+def test_crash_after_submitting_before_the_broker_got_the_chunks_is_sent_by_the_relay(
+    case, judge_xixia, django_capture_on_commit_callbacks
+):
     with faultpoints.armed("query.submitted"), pytest.raises(InjectedCrash):
         with django_capture_on_commit_callbacks(execute=True):
             query_services.submit_query(judge_xixia.user, case, purpose="财产调查")
@@ -85,8 +88,9 @@ def test_crash_after_submitting_before_the_broker_got_the_chunks_is_sent_by_the_
 
 
 @override_settings(QUERYCONTROL_CHUNK_SIZE=4)
-def test_resubmitting_a_query_stranded_after_its_last_chunk_starts_a_new_one(case, judge_xixia,
-                                                                            django_capture_on_commit_callbacks):
+def test_resubmitting_a_query_stranded_after_its_last_chunk_starts_a_new_one(
+    case, judge_xixia, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks():
         stuck, _ = query_services.submit_query(judge_xixia.user, case, purpose="财产调查")
     *first, last = QueryChunk.objects.filter(request=stuck).order_by("seq").values_list("pk", flat=True)
@@ -108,13 +112,16 @@ def test_sweep_leaves_a_chunk_that_is_still_beating_alone(case, judge_xixia, dja
         qr, _ = query_services.submit_query(judge_xixia.user, case, purpose="财产调查")
     QueryChunk.objects.filter(request=qr).update(runs=1)  # started, and its row was touched just now
     assert query_services.resume_stalled_queries() == 0
-    QueryChunk.objects.filter(request=qr).update(updated_at=QueryChunk.objects.get(request=qr).updated_at - dt.timedelta(minutes=5))
+    QueryChunk.objects.filter(request=qr).update(
+        updated_at=QueryChunk.objects.get(request=qr).updated_at - dt.timedelta(minutes=5)
+    )
     assert query_services.resume_stalled_queries() == 1
     assert_fanout_settled(qr)
 
 
-def test_sweep_does_not_copy_never_started_chunks_while_the_queue_still_holds_messages(case, judge_xixia, monkeypatch,
-                                                                                     django_capture_on_commit_callbacks):
+def test_sweep_does_not_copy_never_started_chunks_while_the_queue_still_holds_messages(
+    case, judge_xixia, monkeypatch, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks():
         qr, _ = query_services.submit_query(judge_xixia.user, case, purpose="财产调查")
     monkeypatch.setattr("execcenter.broker.queue_size", lambda queue: 7)
@@ -145,8 +152,9 @@ def assert_order_settled(order):
 
 
 @pytest.mark.parametrize("point", ORDER_POINTS)
-def test_freeze_and_deduction_crash_at_each_point_are_applied_once_after_the_sweeps(point, found, judge_xixia, approver_xixia,
-                                                                                   django_capture_on_commit_callbacks):
+def test_freeze_and_deduction_crash_at_each_point_are_applied_once_after_the_sweeps(
+    point, found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     capture = django_capture_on_commit_callbacks
     with faultpoints.armed(point), pytest.raises(InjectedCrash):
         freeze = _approve(judge_xixia, approver_xixia, capture, "freeze", asset=found, amount=Decimal("40000.00"))
@@ -178,4 +186,3 @@ def test_freeze_and_deduction_crash_at_each_point_are_applied_once_after_the_swe
 def test_unknown_fault_point_cannot_be_armed():
     with pytest.raises(ValueError):
         faultpoints.arm("query.chunk.typo")
-

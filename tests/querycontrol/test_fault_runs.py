@@ -4,6 +4,7 @@ port and real Celery worker and beat processes. About two minutes on 2 cores; th
 
 Needs PostgreSQL (the run makes a database of its own next to the test database) and `redis-server`.
 """
+
 import json
 import shutil
 import subprocess
@@ -24,9 +25,22 @@ def test_bounded_fault_run_holds_every_invariant_and_settles_within_a_minute(tmp
     out = tmp_path / "faults.json"
     database = f"{settings.DATABASES['default']['NAME']}_faultrun"
     proc = subprocess.run(
-        [sys.executable, "faults/run.py", "--scenarios", "kill-fanout,web-kill", "--institutions", "40",
-         "--database", database, "--json", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "faults/run.py",
+            "--scenarios",
+            "kill-fanout,web-kill",
+            "--institutions",
+            "40",
+            "--database",
+            database,
+            "--json",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     rows = json.loads(out.read_text())["rows"]
@@ -35,4 +49,6 @@ def test_bounded_fault_run_holds_every_invariant_and_settles_within_a_minute(tmp
         assert row["ok"], row
         assert row["present"] == row["expected"] and row["duplicates"] == 0
         assert row["settle_s"] is not None and row["settle_s"] <= 60
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", database], capture_output=True)
+    subprocess.run(
+        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", database], capture_output=True
+    )

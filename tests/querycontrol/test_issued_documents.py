@@ -1,6 +1,7 @@
 """Issued documents are records: the ruling and notice are rendered once at approval, numbered, stored with
 their hash and returned byte for byte ever after; orders not approved have none (a judge may preview a
 draft marked 草稿, never numbered); the content names both parties, explains the amount and names an officer."""
+
 import hashlib
 import io
 import zipfile
@@ -23,18 +24,21 @@ def browser(client):
     def login(officer):
         client.force_login(officer.user)
         return client
+
     return login
 
 
 def _approved_freeze(case, judge, approver, callbacks, amount="20000.00"):
     query_case(case, judge, callbacks)
     with callbacks():
-        return order_services.approve_order(approver.user, order_services.file_order(
-            judge.user, "freeze", asset=deposit(case), amount=Decimal(amount)))
+        return order_services.approve_order(
+            approver.user, order_services.file_order(judge.user, "freeze", asset=deposit(case), amount=Decimal(amount))
+        )
 
 
 def test_downloads_are_byte_identical_before_and_after_the_case_money_changes(
-        browser, case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks):
+    browser, case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     order = _approved_freeze(case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks)
     c = browser(judge_xixia)
     before = {w: c.get(f"/querycontrol/orders/{order.pk}/document/{w}.docx") for w in ("ruling", "notice")}
@@ -52,7 +56,8 @@ def test_downloads_are_byte_identical_before_and_after_the_case_money_changes(
 
 
 def test_documents_are_issued_once_at_approval_numbered_with_signer_and_time(
-        case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks):
+    case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     order = _approved_freeze(case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks)
     docs = list(case.documents.order_by("kind"))
     assert [d.kind for d in docs] == ["notice", "ruling"]
@@ -68,7 +73,8 @@ def test_documents_are_issued_once_at_approval_numbered_with_signer_and_time(
 
 
 def test_pending_and_rejected_orders_have_no_document_only_an_unnumbered_draft_preview(
-        browser, case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks):
+    browser, case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     query_case(case, judge_xixia, django_capture_on_commit_callbacks)
     order = order_services.file_order(judge_xixia.user, "freeze", asset=deposit(case), amount=Decimal("1000.00"))
     c = browser(judge_xixia)
@@ -92,7 +98,8 @@ def test_pending_and_rejected_orders_have_no_document_only_an_unnumbered_draft_p
 
 
 def test_ruling_and_notice_name_both_parties_explain_the_amount_and_name_an_officer_not_a_key(
-        api, case, case_system_partner, judge_xixia, approver_xixia, django_capture_on_commit_callbacks):
+    api, case, case_system_partner, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     case.assigned_judge = judge_xixia
     case.costs_amount = Decimal("1500.00")
     case.save(update_fields=["assigned_judge", "costs_amount"])
@@ -110,11 +117,14 @@ def test_ruling_and_notice_name_both_parties_explain_the_amount_and_name_an_offi
         assert_chinese_docx(content)
     ruling = docx_text(issued.read(order_services.documents.issued_document(order, "ruling")))
     assert "未执行金额100,000.00元，执行费用1,500.00元，合计101,500.00元" in ruling and "第十九条" in ruling
-    assert "申请执行人与被执行人" not in docx_text(issued.read(order_services.documents.issued_document(order, "notice")))
+    assert "申请执行人与被执行人" not in docx_text(
+        issued.read(order_services.documents.issued_document(order, "notice"))
+    )
 
 
 def test_case_file_lists_every_document_and_downloads_are_scoped_audited_and_unmasked_only_for_judges(
-        browser, case, judge_xixia, approver_xixia, judge_jingyuan, duty_yinchuan, django_capture_on_commit_callbacks):
+    browser, case, judge_xixia, approver_xixia, judge_jingyuan, duty_yinchuan, django_capture_on_commit_callbacks
+):
     _approved_freeze(case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks)
     page = browser(judge_xixia).get(f"/cases/{case.pk}/").content.decode()
     assert "电子卷宗" in page
@@ -127,7 +137,9 @@ def test_case_file_lists_every_document_and_downloads_are_scoped_audited_and_unm
     assert browser(duty_yinchuan).get(f"/cases/documents/{document.pk}/").status_code == 403  # full ID numbers
 
 
-def test_a_stored_file_altered_after_issue_is_refused(case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks):
+def test_a_stored_file_altered_after_issue_is_refused(
+    case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     _approved_freeze(case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks)
     document = case.documents.get(kind="ruling")
     with open(document.file.path, "ab") as fh:
@@ -137,24 +149,37 @@ def test_a_stored_file_altered_after_issue_is_refused(case, judge_xixia, approve
 
 
 def test_batch_issues_missing_documents_and_packs_them_with_an_index_sheet(
-        browser, case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks):
+    browser, case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     query_case(case, judge_xixia, django_capture_on_commit_callbacks)
     assets = list(case.found_assets.filter(kind="deposit", balance__gt=100)[:2])
     orders = []
     for a in assets:
         with django_capture_on_commit_callbacks():
-            orders.append(order_services.approve_order(approver_xixia.user, order_services.file_order(
-                judge_xixia.user, "freeze", asset=a, amount=Decimal("10.00"))))
+            orders.append(
+                order_services.approve_order(
+                    approver_xixia.user,
+                    order_services.file_order(judge_xixia.user, "freeze", asset=a, amount=Decimal("10.00")),
+                )
+            )
     # An order approved before documents were stored: the batch issues its documents now.
     IssuedDocument.objects.filter(source_id=str(orders[0].pk)).delete()
-    pending = order_services.file_order(judge_xixia.user, "freeze", asset=case.found_assets.exclude(pk__in=[a.pk for a in assets])
-                                        .filter(kind="deposit", balance__gt=100).first(), amount=Decimal("10.00"))
-    response = browser(judge_xixia).post("/querycontrol/orders/documents.zip", {"orders": [o.pk for o in [*orders, pending]]})
+    pending = order_services.file_order(
+        judge_xixia.user,
+        "freeze",
+        asset=case.found_assets.exclude(pk__in=[a.pk for a in assets]).filter(kind="deposit", balance__gt=100).first(),
+        amount=Decimal("10.00"),
+    )
+    response = browser(judge_xixia).post(
+        "/querycontrol/orders/documents.zip", {"orders": [o.pk for o in [*orders, pending]]}
+    )
     assert response.status_code == 200
     zf = zipfile.ZipFile(io.BytesIO(response.content))
     names = zf.namelist()
     assert names[0] == "目录.xlsx" and len(names) == 1 + 2 * len(orders)
-    stored = {d.filename: issued.read(d) for d in IssuedDocument.objects.filter(source_id__in=[str(o.pk) for o in orders])}
+    stored = {
+        d.filename: issued.read(d) for d in IssuedDocument.objects.filter(source_id__in=[str(o.pk) for o in orders])
+    }
     assert len(stored) == 4 and all(zf.read(n) == stored[n] for n in names[1:])
     sheet = openpyxl.load_workbook(io.BytesIO(zf.read("目录.xlsx"))).active
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=3)]
@@ -165,17 +190,27 @@ def test_batch_issues_missing_documents_and_packs_them_with_an_index_sheet(
 
 
 def test_the_case_systems_key_lists_and_fetches_issued_documents_through_the_api(
-        api, case, case_system_partner, bank_partner, judge_xixia, judge_jingyuan, approver_xixia,
-        django_capture_on_commit_callbacks):
+    api,
+    case,
+    case_system_partner,
+    bank_partner,
+    judge_xixia,
+    judge_jingyuan,
+    approver_xixia,
+    django_capture_on_commit_callbacks,
+):
     _approved_freeze(case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks)
     ruling = case.documents.get(kind="ruling")
     client = api.as_partner(case_system_partner)
     listed = client.get(f"/api/v1/documents/?case={case.pk}").json()["results"]
     assert {d["kind"] for d in listed} == {"ruling", "notice"} and {d["sha256"] for d in listed} == set(
-        case.documents.values_list("sha256", flat=True))
+        case.documents.values_list("sha256", flat=True)
+    )
     response = client.get(f"/api/v1/documents/{ruling.pk}/file/")
     assert response.status_code == 200 and response.content == issued.read(ruling)
-    assert AuditLog.objects.filter(action="document.download", object_id=str(ruling.pk), partner=case_system_partner).exists()
+    assert AuditLog.objects.filter(
+        action="document.download", object_id=str(ruling.pk), partner=case_system_partner
+    ).exists()
     assert api.as_partner(bank_partner).get(f"/api/v1/documents/{ruling.pk}/file/").status_code in (403, 404)
     assert api.as_officer(judge_jingyuan).get(f"/api/v1/documents/{ruling.pk}/").status_code == 404
 
@@ -187,7 +222,17 @@ def test_every_kind_of_issued_document_has_a_read_rule(browser, case, judge_xixi
 
     for kind in DocumentKind.values:
         assert read_action(IssuedDocument(kind=kind, contains_personal_data=False)) in RULES
-    decision = issued.issue(kind=DocumentKind.DECISION, number="（2026）宁0105执限1号", title="限制消费令", court=case.court, case=case,
-                            source=case, content=b"PK-test", filename="限制消费令.docx")
+    decision = issued.issue(
+        kind=DocumentKind.DECISION,
+        number="（2026）宁0105执限1号",
+        title="限制消费令",
+        court=case.court,
+        case=case,
+        source=case,
+        content=b"PK-test",
+        filename="限制消费令.docx",
+    )
     assert browser(judge_xixia).get(f"/cases/documents/{decision.pk}/").content == b"PK-test"
-    assert browser(duty_yinchuan).get(f"/cases/documents/{decision.pk}/").status_code == 200  # no ID numbers: case readers
+    assert (
+        browser(duty_yinchuan).get(f"/cases/documents/{decision.pk}/").status_code == 200
+    )  # no ID numbers: case readers

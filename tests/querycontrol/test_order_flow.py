@@ -1,4 +1,5 @@
 """The control order's transition table (querycontrol.services.flow.ORDER_FLOW) is the only way a status moves."""
+
 from decimal import Decimal
 
 import pytest
@@ -19,12 +20,15 @@ def test_every_status_has_a_row_and_the_terminal_ones_are_rejected_failed_lapsed
     assert all(flow.ORDER_FLOW[s] for s in PENDING_STATUSES)
 
 
-@pytest.mark.parametrize("frm, to", [
-    (OrderStatus.DRAFT, OrderStatus.APPROVED),     # approval skips submission
-    (OrderStatus.SUBMITTED, OrderStatus.SENT),     # sent before approval
-    (OrderStatus.REJECTED, OrderStatus.SUBMITTED),  # a rejection is final
-    (OrderStatus.DONE, OrderStatus.SENT),
-])
+@pytest.mark.parametrize(
+    "frm, to",
+    [
+        (OrderStatus.DRAFT, OrderStatus.APPROVED),  # approval skips submission
+        (OrderStatus.SUBMITTED, OrderStatus.SENT),  # sent before approval
+        (OrderStatus.REJECTED, OrderStatus.SUBMITTED),  # a rejection is final
+        (OrderStatus.DONE, OrderStatus.SENT),
+    ],
+)
 def test_a_move_the_table_does_not_list_is_refused_before_touching_the_row(frm, to):
     assert not flow.may_move(frm, to)
     with pytest.raises(ValueError):

@@ -1,5 +1,6 @@
 """Control orders: four-eyes, the law (Art. 19 over-freezing, Art. 485 terms, deduction from own freezes),
 partial and queued freezes, exactly-once sending, expiry watch."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -43,8 +44,9 @@ def bank_book(order):
     return next(a for a in assets if a.asset_ref == order.asset.asset_ref)
 
 
-def test_freeze_goes_from_filing_through_approval_to_frozen_at_the_bank(found, judge_xixia, approver_xixia,
-                                                                       django_capture_on_commit_callbacks):
+def test_freeze_goes_from_filing_through_approval_to_frozen_at_the_bank(
+    found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks:
         order = order_services.file_order(judge_xixia.user, "freeze", asset=found, amount=Decimal("30000.00"))
     assert order.status == "submitted" and callbacks == []  # nothing is sent before approval
@@ -96,8 +98,11 @@ def test_rejected_order_is_never_sent(found, judge_xixia, approver_xixia, django
     assert order.status == "rejected" and callbacks == []
     assert send_now(order).status == "rejected"
     with pytest.raises(RuleViolation):
-        order_services.reject_order(approver_xixia.user, order_services.file_order(
-            judge_xixia.user, "freeze", asset=found, amount=Decimal("1.00")), note="")
+        order_services.reject_order(
+            approver_xixia.user,
+            order_services.file_order(judge_xixia.user, "freeze", asset=found, amount=Decimal("1.00")),
+            note="",
+        )
 
 
 def test_freeze_beyond_outstanding_plus_costs_is_refused_with_the_amount_still_allowed(found, judge_xixia):
@@ -110,8 +115,9 @@ def test_freeze_beyond_outstanding_plus_costs_is_refused_with_the_amount_still_a
     assert exc.value.details["allowed"] == "101500.00"
 
 
-def test_active_orders_of_the_case_count_together_against_the_limit(case, judge_xixia, institutions,
-                                                                   django_capture_on_commit_callbacks):
+def test_active_orders_of_the_case_count_together_against_the_limit(
+    case, judge_xixia, institutions, django_capture_on_commit_callbacks
+):
     query_case(case, judge_xixia, django_capture_on_commit_callbacks)
     accounts = list(case.found_assets.filter(kind="deposit", balance__gt=1000).order_by("-balance")[:2])
     assert len(accounts) == 2
@@ -119,20 +125,28 @@ def test_active_orders_of_the_case_count_together_against_the_limit(case, judge_
     with pytest.raises(RuleViolation) as exc:
         order_services.file_order(judge_xixia.user, "freeze", asset=accounts[1], amount=Decimal("40000.01"))
     assert exc.value.details["allowed"] == "40000.00"
-    assert order_services.suggested_amount("freeze", asset=accounts[1]) == min(accounts[1].available, Decimal("40000.00"))
+    assert order_services.suggested_amount("freeze", asset=accounts[1]) == min(
+        accounts[1].available, Decimal("40000.00")
+    )
     order_services.file_order(judge_xixia.user, "freeze", asset=accounts[1], amount=Decimal("40000.00"))
 
 
 def test_deposit_freeze_longer_than_one_year_is_refused(found, judge_xixia):
     longest = found.institution.max_term_days(timezone.localdate())
     with pytest.raises(RuleViolation) as exc:
-        order_services.file_order(judge_xixia.user, "freeze", asset=found, amount=Decimal("1000.00"), term_days=longest + 1)
+        order_services.file_order(
+            judge_xixia.user, "freeze", asset=found, amount=Decimal("1000.00"), term_days=longest + 1
+        )
     assert exc.value.code == "term_too_long" and "485" in str(exc.value)
-    order = order_services.file_order(judge_xixia.user, "freeze", asset=found, amount=Decimal("1000.00"), term_days=longest)
+    order = order_services.file_order(
+        judge_xixia.user, "freeze", asset=found, amount=Decimal("1000.00"), term_days=longest
+    )
     assert longest in (365, 366) and order.term_days == longest
 
 
-def test_real_estate_may_be_sealed_for_three_years_but_not_longer(case, judge_xixia, django_capture_on_commit_callbacks):
+def test_real_estate_may_be_sealed_for_three_years_but_not_longer(
+    case, judge_xixia, django_capture_on_commit_callbacks
+):
     query_case(case, judge_xixia, django_capture_on_commit_callbacks)
     flat = case.found_assets.filter(kind="real_estate").first() or case.found_assets.filter(kind="vehicle").first()
     if flat is None:
@@ -149,7 +163,8 @@ def test_money_cannot_be_sealed_and_property_cannot_be_frozen(found, judge_xixia
 
 
 def test_bank_freezes_only_the_balance_and_the_order_keeps_requested_and_frozen_apart(
-        courts, institutions, judge_xixia, approver_xixia, django_capture_on_commit_callbacks):
+    courts, institutions, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     case = make_case(claim=Decimal("50000000.00"))
     query_case(case, judge_xixia, django_capture_on_commit_callbacks)
     account = deposit(case)
@@ -160,11 +175,18 @@ def test_bank_freezes_only_the_balance_and_the_order_keeps_requested_and_frozen_
     assert order.effective_amount == order.held_amount <= account.balance
 
 
-def test_deduction_books_a_receipt_once_and_reduces_the_freeze(found, judge_xixia, approver_xixia,
-                                                              django_capture_on_commit_callbacks):
+def test_deduction_books_a_receipt_once_and_reduces_the_freeze(
+    found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     frozen = freeze(found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks, "30000.00")
-    deduct = file_and_approve(judge_xixia, approver_xixia, "deduct", django_capture_on_commit_callbacks,
-                              target=frozen, amount=Decimal("20000.00"))
+    deduct = file_and_approve(
+        judge_xixia,
+        approver_xixia,
+        "deduct",
+        django_capture_on_commit_callbacks,
+        target=frozen,
+        amount=Decimal("20000.00"),
+    )
     deduct = send_now(deduct)
     assert (deduct.status, deduct.outcome, deduct.effective_amount) == ("done", "deducted", Decimal("20000.00"))
     sending.send(deduct.pk)  # redelivered
@@ -180,8 +202,9 @@ def test_deduction_books_a_receipt_once_and_reduces_the_freeze(found, judge_xixi
     assert Decimal(mine[0]["frozen_amount"]) == Decimal("10000.00")
 
 
-def test_deduction_beyond_the_funds_frozen_for_the_case_is_refused(found, judge_xixia, approver_xixia,
-                                                                  django_capture_on_commit_callbacks):
+def test_deduction_beyond_the_funds_frozen_for_the_case_is_refused(
+    found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     frozen = freeze(found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks, "30000.00")
     with pytest.raises(RuleViolation) as exc:
         order_services.file_order(judge_xixia.user, "deduct", target=frozen, amount=Decimal("30000.01"))
@@ -191,8 +214,9 @@ def test_deduction_beyond_the_funds_frozen_for_the_case_is_refused(found, judge_
         order_services.file_order(judge_xixia.user, "deduct", target=frozen, amount=Decimal("5000.01"))
 
 
-def test_deduction_from_another_cases_freeze_is_refused(found, courts, institutions, judge_xixia, approver_xixia,
-                                                       django_capture_on_commit_callbacks):
+def test_deduction_from_another_cases_freeze_is_refused(
+    found, courts, institutions, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     frozen = freeze(found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks, "30000.00")
     other = make_case(id_number=found.respondent.id_number)  # the same debtor, another case
     with pytest.raises(RuleViolation) as exc:
@@ -201,18 +225,24 @@ def test_deduction_from_another_cases_freeze_is_refused(found, courts, instituti
     assert not ControlOrder.objects.filter(case=other).exists()
 
 
-def test_renewal_before_expiry_extends_the_freeze(found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks):
+def test_renewal_before_expiry_extends_the_freeze(
+    found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     frozen = freeze(found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks, "30000.00")
     old_expiry = frozen.expires_on
-    renew = send_now(file_and_approve(judge_xixia, approver_xixia, "renew", django_capture_on_commit_callbacks,
-                                      target=frozen, term_days=180))
+    renew = send_now(
+        file_and_approve(
+            judge_xixia, approver_xixia, "renew", django_capture_on_commit_callbacks, target=frozen, term_days=180
+        )
+    )
     frozen.refresh_from_db()
     assert (renew.status, renew.outcome) == ("done", "renewed")
     assert frozen.expires_on == old_expiry + dt.timedelta(days=180) == renew.expires_on
 
 
-def test_renewal_after_expiry_is_refused_and_the_freeze_lapses(found, judge_xixia, approver_xixia,
-                                                             django_capture_on_commit_callbacks):
+def test_renewal_after_expiry_is_refused_and_the_freeze_lapses(
+    found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     frozen = freeze(found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks, "30000.00")
     ControlOrder.objects.filter(pk=frozen.pk).update(expires_on=timezone.localdate() - dt.timedelta(days=1))
     frozen.refresh_from_db()
@@ -226,7 +256,9 @@ def test_renewal_after_expiry_is_refused_and_the_freeze_lapses(found, judge_xixi
     assert order_services.suggested_amount("freeze", asset=found) == min(found.available, Decimal("100000.00"))
 
 
-def test_expiry_watch_raises_one_alert_per_threshold(found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks):
+def test_expiry_watch_raises_one_alert_per_threshold(
+    found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     frozen = freeze(found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks, "30000.00")
     today = timezone.localdate()
     ControlOrder.objects.filter(pk=frozen.pk).update(expires_on=today + dt.timedelta(days=20))
@@ -239,8 +271,9 @@ def test_expiry_watch_raises_one_alert_per_threshold(found, judge_xixia, approve
     assert all(a.court_id == frozen.court_id for a in alerts)
 
 
-def test_queued_freeze_takes_effect_when_the_earlier_one_is_released(courts, institutions, judge_xixia, approver_xixia,
-                                                                    django_capture_on_commit_callbacks):
+def test_queued_freeze_takes_effect_when_the_earlier_one_is_released(
+    courts, institutions, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     first_case = make_case(claim=Decimal("90000000.00"))
     query_case(first_case, judge_xixia, django_capture_on_commit_callbacks)
     account = deposit(first_case)
@@ -248,18 +281,34 @@ def test_queued_freeze_takes_effect_when_the_earlier_one_is_released(courts, ins
     assert first.outcome in ("frozen", "partially_frozen")
     second_case = make_case(id_number=first_case.respondent.id_number)
     query_case(second_case, judge_xixia, django_capture_on_commit_callbacks)
-    second = freeze(second_case.found_assets.get(asset_ref=account.asset_ref), judge_xixia, approver_xixia, django_capture_on_commit_callbacks, "20000.00")
+    second = freeze(
+        second_case.found_assets.get(asset_ref=account.asset_ref),
+        judge_xixia,
+        approver_xixia,
+        django_capture_on_commit_callbacks,
+        "20000.00",
+    )
     third_case = make_case(id_number=first_case.respondent.id_number)
     query_case(third_case, judge_xixia, django_capture_on_commit_callbacks)
-    third = freeze(third_case.found_assets.get(asset_ref=account.asset_ref), judge_xixia, approver_xixia, django_capture_on_commit_callbacks, "20000.00")
+    third = freeze(
+        third_case.found_assets.get(asset_ref=account.asset_ref),
+        judge_xixia,
+        approver_xixia,
+        django_capture_on_commit_callbacks,
+        "20000.00",
+    )
     assert (second.outcome, second.queue_position) == ("queued", 1)
     assert (third.outcome, third.queue_position) == ("queued", 2)
-    release = send_now(file_and_approve(judge_xixia, approver_xixia, "unfreeze", django_capture_on_commit_callbacks, target=first))
+    release = send_now(
+        file_and_approve(judge_xixia, approver_xixia, "unfreeze", django_capture_on_commit_callbacks, target=first)
+    )
     assert release.outcome == "released"
     assert sending.refresh_queued(account.institution_id, account.asset_ref) == 2
     # Each refresh is an external query: audited with the case's court and a purpose (issue 11).
     refreshes = AuditLog.objects.filter(action="querycontrol.queued_refresh").order_by("id")
-    assert [r.court_id for r in refreshes] == [second.court_id, third.court_id] and all(r.details["purpose"] for r in refreshes)
+    assert [r.court_id for r in refreshes] == [second.court_id, third.court_id] and all(
+        r.details["purpose"] for r in refreshes
+    )
     second.refresh_from_db()
     third.refresh_from_db()
     first.refresh_from_db()
@@ -269,12 +318,25 @@ def test_queued_freeze_takes_effect_when_the_earlier_one_is_released(courts, ins
 
 
 def test_sending_twice_freezes_once(found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks):
-    order = file_and_approve(judge_xixia, approver_xixia, "freeze", django_capture_on_commit_callbacks,
-                             asset=found, amount=Decimal("30000.00"))
+    order = file_and_approve(
+        judge_xixia,
+        approver_xixia,
+        "freeze",
+        django_capture_on_commit_callbacks,
+        asset=found,
+        amount=Decimal("30000.00"),
+    )
     # The worker was killed after the bank acted but before the answer was stored: the order is SENT.
     ControlOrder.objects.filter(pk=order.pk).update(status="sent")
-    get_connector().freeze(order.institution.code, found.asset_ref, order.requested_amount, term_days=order.term_days,
-                           case_number=order.case.number, court_code=order.court.code, idempotency_key=str(order.uuid))
+    get_connector().freeze(
+        order.institution.code,
+        found.asset_ref,
+        order.requested_amount,
+        term_days=order.term_days,
+        case_number=order.case.number,
+        court_code=order.court.code,
+        idempotency_key=str(order.uuid),
+    )
     order = send_now(order)
     assert order.outcome == "frozen" and order.attempts == 1
     mine = [f for f in bank_book(order).details["freezes"] if f["case_number"] == found.case.number]
@@ -283,10 +345,17 @@ def test_sending_twice_freezes_once(found, judge_xixia, approver_xixia, django_c
 
 @override_settings(SIMULATOR_LATENCY="failures")
 def test_transient_failure_is_retried_with_the_same_key_and_a_permanent_one_fails_the_order(
-        found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks):
+    found, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     SimInstitution.objects.filter(code=found.institution.code).update(failure_rate=1.0)
-    order = file_and_approve(judge_xixia, approver_xixia, "freeze", django_capture_on_commit_callbacks,
-                             asset=found, amount=Decimal("30000.00"))
+    order = file_and_approve(
+        judge_xixia,
+        approver_xixia,
+        "freeze",
+        django_capture_on_commit_callbacks,
+        asset=found,
+        amount=Decimal("30000.00"),
+    )
     with pytest.raises(sending.TransientConnectorError):
         sending.send(order.pk, attempt=1, final_attempt=False)
     order.refresh_from_db()

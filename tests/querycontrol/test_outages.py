@@ -6,6 +6,7 @@
 - Cache down: the court scope falls back to the database, so filing and approving still work.
 - Database: OperationalError / InterfaceError are retried like a busy bank.
 """
+
 import time
 from decimal import Decimal
 
@@ -40,12 +41,17 @@ def broker_down(monkeypatch):
 
 
 def test_approval_with_the_broker_down_commits_answers_200_and_is_sent_when_it_returns(
-        api, found, judge_xixia, approver_xixia, broker_down, monkeypatch, client, django_capture_on_commit_callbacks):
+    api, found, judge_xixia, approver_xixia, broker_down, monkeypatch, client, django_capture_on_commit_callbacks
+):
     OutboxMessage.objects.all().delete()  # the query's chunk messages (the fan-out ran in-process)
     order = order_services.file_order(judge_xixia.user, "freeze", asset=found, amount=Decimal("30000.00"))
     with django_capture_on_commit_callbacks(execute=True):
-        response = api.as_officer(approver_xixia).post(f"/api/v1/control-orders/{order.pk}/approve/", {"note": "同意"},
-                                                       format="json", HTTP_IDEMPOTENCY_KEY="approve-1")
+        response = api.as_officer(approver_xixia).post(
+            f"/api/v1/control-orders/{order.pk}/approve/",
+            {"note": "同意"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="approve-1",
+        )
     assert response.status_code == 200 and response.json()["status"] == "approved"
     order.refresh_from_db()
     assert order.status == "approved"
@@ -67,17 +73,20 @@ def test_approval_with_the_broker_down_commits_answers_200_and_is_sent_when_it_r
 
 
 def test_query_submitted_with_the_broker_down_is_saved_and_its_chunks_wait_in_the_outbox(
-        api, case, judge_xixia, broker_down, django_capture_on_commit_callbacks):
+    api, case, judge_xixia, broker_down, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = api.as_officer(judge_xixia).post("/api/v1/query-requests/", {"case": case.pk, "purpose": "财产调查"},
-                                                    format="json")
+        response = api.as_officer(judge_xixia).post(
+            "/api/v1/query-requests/", {"case": case.pk, "purpose": "财产调查"}, format="json"
+        )
     assert response.status_code == 201, response.content
     qr_id = response.json()["id"]
     assert set(OutboxMessage.objects.values_list("task", flat=True)) == {"querycontrol.tasks.query_chunk"}
     from querycontrol.models import QueryChunk
 
     assert sorted(a[0] for a in OutboxMessage.objects.values_list("args", flat=True)) == sorted(
-        QueryChunk.objects.filter(request_id=qr_id).values_list("pk", flat=True))
+        QueryChunk.objects.filter(request_id=qr_id).values_list("pk", flat=True)
+    )
 
 
 def test_relay_stops_at_the_first_broker_error_and_keeps_every_row(db, broker_down):
@@ -106,8 +115,9 @@ def test_screen_poll_says_broker_down_without_waiting_for_it(client, director_hi
     assert b'id="broker-banner"' in page.content  # screen.js shows it while X-Broker says "down"
 
 
-def test_court_scope_and_approval_work_with_the_cache_down(found, judge_xixia, approver_xixia, monkeypatch,
-                                                          django_capture_on_commit_callbacks):
+def test_court_scope_and_approval_work_with_the_cache_down(
+    found, judge_xixia, approver_xixia, monkeypatch, django_capture_on_commit_callbacks
+):
     from django.core.cache import cache
 
     def down(*args, **kwargs):
@@ -117,8 +127,10 @@ def test_court_scope_and_approval_work_with_the_cache_down(found, judge_xixia, a
     monkeypatch.setattr(cache, "set", down)
     assert set(judge_xixia.court.subtree_ids()) == {judge_xixia.court.pk}
     with django_capture_on_commit_callbacks():
-        order = order_services.approve_order(approver_xixia.user, order_services.file_order(
-            judge_xixia.user, "freeze", asset=found, amount=Decimal("10000.00")))
+        order = order_services.approve_order(
+            approver_xixia.user,
+            order_services.file_order(judge_xixia.user, "freeze", asset=found, amount=Decimal("10000.00")),
+        )
     assert ControlOrder.objects.get(pk=order.pk).status == "approved"
 
 

@@ -1,4 +1,5 @@
 """Network queries: who may ask, the fan-out in chunks, exactly-once counting, retries, partial results, cancel."""
+
 import pytest
 from django.db.models import Sum
 from django.test import override_settings
@@ -16,14 +17,16 @@ from .conftest import make_case, query_case, run_fanout
 
 def submit(case, actor, django_capture_on_commit_callbacks, **kw):
     with django_capture_on_commit_callbacks() as callbacks:
-        qr, created = query_services.submit_query(actor.user if hasattr(actor, "user") else actor, case,
-                                                  purpose=kw.pop("purpose", "财产调查"), **kw)
+        qr, created = query_services.submit_query(
+            actor.user if hasattr(actor, "user") else actor, case, purpose=kw.pop("purpose", "财产调查"), **kw
+        )
     return qr, created, callbacks
 
 
 @override_settings(QUERYCONTROL_CHUNK_SIZE=4)
-def test_query_is_saved_then_split_into_chunks_of_institutions_per_respondent(case, judge_xixia, institutions,
-                                                                               django_capture_on_commit_callbacks):
+def test_query_is_saved_then_split_into_chunks_of_institutions_per_respondent(
+    case, judge_xixia, institutions, django_capture_on_commit_callbacks
+):
     qr, created, callbacks = submit(case, judge_xixia, django_capture_on_commit_callbacks)
     assert created and qr.status == "queued"
     assert qr.total == len(institutions)  # one respondent
@@ -34,7 +37,9 @@ def test_query_is_saved_then_split_into_chunks_of_institutions_per_respondent(ca
     assert len(callbacks) == 1  # the fan-out is enqueued only once the request is committed
 
 
-def test_every_query_is_audited_with_its_purpose_case_and_respondent(case, judge_xixia, django_capture_on_commit_callbacks):
+def test_every_query_is_audited_with_its_purpose_case_and_respondent(
+    case, judge_xixia, django_capture_on_commit_callbacks
+):
     qr, _c, _cb = submit(case, judge_xixia, django_capture_on_commit_callbacks, purpose="核查被执行人存款")
     entry = AuditLog.objects.get(action="querycontrol.query", object_id=str(qr.pk))
     assert entry.user == judge_xixia.user
@@ -44,8 +49,9 @@ def test_every_query_is_audited_with_its_purpose_case_and_respondent(case, judge
     assert "*" in entry.details["respondent_id_number"]
 
 
-def test_second_identical_submission_returns_the_running_request_without_a_second_fanout(case, judge_xixia, officer_xixia,
-                                                                                        django_capture_on_commit_callbacks):
+def test_second_identical_submission_returns_the_running_request_without_a_second_fanout(
+    case, judge_xixia, officer_xixia, django_capture_on_commit_callbacks
+):
     first, created1, _cb = submit(case, judge_xixia, django_capture_on_commit_callbacks)
     second, created2, callbacks = submit(case, officer_xixia, django_capture_on_commit_callbacks)
     assert created1 and not created2
@@ -88,7 +94,8 @@ def test_query_without_purpose_is_refused(case, judge_xixia, django_capture_on_c
 
 
 def test_fanout_completes_with_one_result_per_institution_and_counters_that_match_the_rows(
-        case, judge_xixia, institutions, django_capture_on_commit_callbacks):
+    case, judge_xixia, institutions, django_capture_on_commit_callbacks
+):
     qr = query_case(case, judge_xixia, django_capture_on_commit_callbacks)
     assert qr.status == "complete"
     assert qr.active_fingerprint is None
@@ -109,8 +116,9 @@ def test_redelivered_chunk_changes_nothing(case, judge_xixia, django_capture_on_
     assert (qr.done, qr.failed, qr.found, QueryResult.objects.count(), FoundAsset.objects.count()) == before
 
 
-def test_two_runs_of_the_same_chunk_at_once_record_its_answers_once(case, judge_xixia, monkeypatch,
-                                                                     django_capture_on_commit_callbacks):
+def test_two_runs_of_the_same_chunk_at_once_record_its_answers_once(
+    case, judge_xixia, monkeypatch, django_capture_on_commit_callbacks
+):
     qr, _c, _cb = submit(case, judge_xixia, django_capture_on_commit_callbacks)
     chunk = QueryChunk.objects.get(request=qr)
     real = query_services.run_queries
@@ -132,7 +140,8 @@ def test_two_runs_of_the_same_chunk_at_once_record_its_answers_once(case, judge_
 
 @override_settings(SIMULATOR_LATENCY="failures")
 def test_transient_failures_are_retried_then_recorded_and_the_request_ends_partial_listing_them(
-        case, judge_xixia, institutions, django_capture_on_commit_callbacks):
+    case, judge_xixia, institutions, django_capture_on_commit_callbacks
+):
     SimInstitution.objects.filter(code="BANK-CMB").update(failure_rate=1.0)
     SimInstitution.objects.filter(code="BANK-CIB").update(timeout_rate=1.0)
     with django_capture_on_commit_callbacks():
@@ -164,11 +173,14 @@ def test_cancelled_query_sends_nothing_that_was_not_sent(case, judge_xixia, djan
     qr.refresh_from_db()
     assert qr.status == "cancelled"
     assert QueryResult.objects.filter(request=qr).count() == len(first.institution_ids)
-    assert set(QueryChunk.objects.filter(request=qr).exclude(pk=first.pk).values_list("status", flat=True)) == {"cancelled"}
+    assert set(QueryChunk.objects.filter(request=qr).exclude(pk=first.pk).values_list("status", flat=True)) == {
+        "cancelled"
+    }
 
 
-def test_property_investigation_counts_as_done_once_every_respondent_was_queried(courts, institutions, judge_xixia,
-                                                                                django_capture_on_commit_callbacks):
+def test_property_investigation_counts_as_done_once_every_respondent_was_queried(
+    courts, institutions, judge_xixia, django_capture_on_commit_callbacks
+):
     from cases import hooks
 
     case = make_case()

@@ -1,5 +1,6 @@
 """Per-institution rate limits shared by all workers: a token bucket and an in-flight cap, in Redis
 (production) or a SQLite file (embedded default). Two limiter objects stand for two worker processes."""
+
 import time
 
 import pytest

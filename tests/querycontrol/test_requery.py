@@ -3,6 +3,7 @@
 The in-process tests run the fan-out in this thread; the last test runs the beat task and the fan-out in a
 real Celery worker, the way production does.
 """
+
 import datetime as dt
 from decimal import Decimal
 
@@ -49,7 +50,9 @@ def terminated_case(judge, *, id_number=None, due_days_ago=1):
     case.refresh_from_db()
     satisfy_terminate_conditions(case)
     closure.close(case, ClosureType.TERMINATED_THIS_ROUND)
-    RequerySchedule.objects.filter(case=case, round_no=1).update(due_on=timezone.localdate() - dt.timedelta(days=due_days_ago))
+    RequerySchedule.objects.filter(case=case, round_no=1).update(
+        due_on=timezone.localdate() - dt.timedelta(days=due_days_ago)
+    )
     case.refresh_from_db()
     return case
 
@@ -63,7 +66,8 @@ def start_and_run(django_capture_on_commit_callbacks, **kw):
 
 
 def test_beat_starts_a_due_round_as_an_audited_system_query_and_records_what_it_found(
-        institutions, judge_xixia, approver_xixia, django_capture_on_commit_callbacks):
+    institutions, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     case = terminated_case(judge_xixia, id_number=rich_id_number())
     result = start_and_run(django_capture_on_commit_callbacks)
     assert (result["started"], result["due"]) == (1, 1)
@@ -86,7 +90,9 @@ def test_beat_starts_a_due_round_as_an_audited_system_query_and_records_what_it_
     assert alert.status == "resolved"
 
 
-def test_a_round_that_finds_nothing_is_done_without_an_alert(institutions, judge_xixia, django_capture_on_commit_callbacks):
+def test_a_round_that_finds_nothing_is_done_without_an_alert(
+    institutions, judge_xixia, django_capture_on_commit_callbacks
+):
     case = terminated_case(judge_xixia)
     start_and_run(django_capture_on_commit_callbacks)
     round_1 = RequerySchedule.objects.get(case=case, round_no=1)
@@ -108,12 +114,19 @@ def test_a_rerun_of_the_beat_starts_nothing_twice(institutions, judge_xixia, dja
 
 
 def test_each_run_is_bounded_and_takes_the_most_overdue_rounds_first(
-        institutions, judge_xixia, settings, django_capture_on_commit_callbacks):
+    institutions, judge_xixia, settings, django_capture_on_commit_callbacks
+):
     settings.QUERYCONTROL_REQUERY_PER_RUN = 2
     cases = [terminated_case(judge_xixia, id_number=poor_id_number(n), due_days_ago=10 + n) for n in range(3)]
-    first = start_and_run(django_capture_on_commit_callbacks, now=timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(23, 50))))
+    first = start_and_run(
+        django_capture_on_commit_callbacks,
+        now=timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(23, 50))),
+    )
     assert (first["started"], first["due"]) == (2, 3)
-    assert set(QueryRequest.objects.values_list("case_id", flat=True)) == {cases[2].pk, cases[1].pk}  # most overdue first
+    assert set(QueryRequest.objects.values_list("case_id", flat=True)) == {
+        cases[2].pk,
+        cases[1].pk,
+    }  # most overdue first
     second = start_and_run(django_capture_on_commit_callbacks)
     assert (second["started"], second["due"]) == (1, 1)
 
@@ -144,8 +157,9 @@ def test_resumed_and_not_yet_due_cases_are_not_requeried(institutions, judge_xix
     assert not QueryRequest.objects.filter(case__in=[resumed, later]).exists()
 
 
-def test_a_closed_case_is_queryable_only_for_the_requery_purpose(institutions, judge_xixia, judge_jingyuan,
-                                                               django_capture_on_commit_callbacks):
+def test_a_closed_case_is_queryable_only_for_the_requery_purpose(
+    institutions, judge_xixia, judge_jingyuan, django_capture_on_commit_callbacks
+):
     case = terminated_case(judge_xixia)
     with pytest.raises(RuleViolation) as exc:
         query_services.submit_query(judge_xixia.user, case, purpose="财产调查")
@@ -166,7 +180,9 @@ def test_a_closed_case_is_queryable_only_for_the_requery_purpose(institutions, j
         query_services.submit_query(None, completed, purpose="财产调查", system=True)
 
 
-def test_a_cancelled_requery_gives_the_round_back_to_the_beat(institutions, judge_xixia, django_capture_on_commit_callbacks):
+def test_a_cancelled_requery_gives_the_round_back_to_the_beat(
+    institutions, judge_xixia, django_capture_on_commit_callbacks
+):
     case = terminated_case(judge_xixia)
     with django_capture_on_commit_callbacks():
         requery.start_due()
@@ -177,7 +193,9 @@ def test_a_cancelled_requery_gives_the_round_back_to_the_beat(institutions, judg
     assert start_and_run(django_capture_on_commit_callbacks)["started"] == 1
 
 
-def test_retry_asks_only_the_institutions_that_failed(institutions, judge_xixia, settings, django_capture_on_commit_callbacks):
+def test_retry_asks_only_the_institutions_that_failed(
+    institutions, judge_xixia, settings, django_capture_on_commit_callbacks
+):
     settings.SIMULATOR_LATENCY = "failures"
     SimInstitution.objects.update(failure_rate=0, timeout_rate=0)
     SimInstitution.objects.filter(code__in=["BANK-CMB", "VEH-64"]).update(failure_rate=1)
@@ -188,8 +206,12 @@ def test_retry_asks_only_the_institutions_that_failed(institutions, judge_xixia,
     qr = run_fanout(qr)
     assert (qr.status, qr.failed) == ("partial", 2)
     with pytest.raises(InvalidTransition):
-        query_services.retry_failed(judge_xixia.user, QueryRequest.objects.create(
-            case=case, court=case.court, purpose="x", requested_by_label="x", status="running"))
+        query_services.retry_failed(
+            judge_xixia.user,
+            QueryRequest.objects.create(
+                case=case, court=case.court, purpose="x", requested_by_label="x", status="running"
+            ),
+        )
     SimInstitution.objects.update(failure_rate=0)
     with django_capture_on_commit_callbacks():
         retry, created = query_services.retry_failed(judge_xixia.user, qr)
@@ -205,8 +227,9 @@ def test_retry_asks_only_the_institutions_that_failed(institutions, judge_xixia,
     assert exc.value.code == "nothing_to_retry"
 
 
-def test_retrying_a_requery_adds_what_the_failed_institutions_had(institutions, judge_xixia, settings,
-                                                                  django_capture_on_commit_callbacks):
+def test_retrying_a_requery_adds_what_the_failed_institutions_had(
+    institutions, judge_xixia, settings, django_capture_on_commit_callbacks
+):
     settings.SIMULATOR_LATENCY = "failures"
     SimInstitution.objects.update(failure_rate=0, timeout_rate=0)
     SimInstitution.objects.filter(code="BANK-ICBC").update(failure_rate=1)
@@ -228,7 +251,8 @@ def test_retrying_a_requery_adds_what_the_failed_institutions_had(institutions, 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_demo_terminated_case_whose_debtor_gets_money_is_found_by_the_next_round_without_anyone_clicking(
-        courts, judge_xixia, approver_xixia, monkeypatch, client):
+    courts, judge_xixia, approver_xixia, monkeypatch, client
+):
     """Done-when of issue 14: the beat task and the fan-out run in a real worker; the judge sees the alert."""
     from querycontrol.tasks import start_due_requeries
     from tests.querycontrol.conftest import make_institutions
@@ -243,8 +267,11 @@ def test_a_demo_terminated_case_whose_debtor_gets_money_is_found_by_the_next_rou
     worker = WorkerProcess(name="requery").start()
     try:
         start_due_requeries.delay()  # what beat sends every QUERYCONTROL_REQUERY_EVERY_MINUTES
-        done = wait_for(lambda: RequerySchedule.objects.filter(case=case, round_no=1, status=RequeryStatus.DONE).first(),
-                        timeout=120, message="the re-query round to finish")
+        done = wait_for(
+            lambda: RequerySchedule.objects.filter(case=case, round_no=1, status=RequeryStatus.DONE).first(),
+            timeout=120,
+            message="the re-query round to finish",
+        )
     finally:
         worker.stop()
     assert (done.found_count, done.found_value) == (1, Decimal("80000.00"))
@@ -253,11 +280,15 @@ def test_a_demo_terminated_case_whose_debtor_gets_money_is_found_by_the_next_rou
     client.force_login(judge_xixia.user)
     page = client.get(reverse("dashboards:alert-list"))
     assert page.status_code == 200 and case.number in page.content.decode()
-    assert AuditLog.objects.filter(action="querycontrol.query", actor_label="system", details__purpose=PURPOSE).count() == 1
+    assert (
+        AuditLog.objects.filter(action="querycontrol.query", actor_label="system", details__purpose=PURPOSE).count()
+        == 1
+    )
 
 
-def test_the_judge_starts_a_requery_and_a_retry_from_the_browser(institutions, judge_xixia, judge_jingyuan, client, settings,
-                                                                 django_capture_on_commit_callbacks):
+def test_the_judge_starts_a_requery_and_a_retry_from_the_browser(
+    institutions, judge_xixia, judge_jingyuan, client, settings, django_capture_on_commit_callbacks
+):
     case = terminated_case(judge_xixia)
     client.force_login(judge_xixia.user)
     page = client.get(reverse("cases:case-detail", args=[case.pk])).content.decode()

@@ -1,5 +1,6 @@
 """Browser pages and documents: start a query from the case page, progress, found assets, order forms
 pre-filled with what the law allows, approval queue, .docx ruling and notice (GB/T 9704 layout), zip."""
+
 import io
 import zipfile
 from decimal import Decimal
@@ -23,6 +24,7 @@ def browser(client):
     def login(officer):
         client.force_login(officer.user)
         return client
+
     return login
 
 
@@ -39,8 +41,9 @@ def test_case_page_shows_the_panel_and_starts_a_query(browser, case, judge_xixia
     assert 'hx-trigger="every 2s"' in page and "已反馈 0 / " in page
 
 
-def test_finished_query_shows_assets_grouped_by_kind_with_freeze_links(browser, case, judge_xixia,
-                                                                      django_capture_on_commit_callbacks):
+def test_finished_query_shows_assets_grouped_by_kind_with_freeze_links(
+    browser, case, judge_xixia, django_capture_on_commit_callbacks
+):
     qr = query_case(case, judge_xixia, django_capture_on_commit_callbacks)
     page = browser(judge_xixia).get(f"/querycontrol/queries/{qr.pk}/").content.decode()
     account = deposit(case)
@@ -49,14 +52,16 @@ def test_finished_query_shows_assets_grouped_by_kind_with_freeze_links(browser, 
     assert "hx-trigger" not in page
 
 
-def test_judge_of_another_court_gets_404_for_the_query_page(browser, case, judge_xixia, judge_jingyuan,
-                                                           django_capture_on_commit_callbacks):
+def test_judge_of_another_court_gets_404_for_the_query_page(
+    browser, case, judge_xixia, judge_jingyuan, django_capture_on_commit_callbacks
+):
     qr = query_case(case, judge_xixia, django_capture_on_commit_callbacks)
     assert browser(judge_jingyuan).get(f"/querycontrol/queries/{qr.pk}/").status_code == 404
 
 
-def test_freeze_form_is_prefilled_with_what_the_law_allows_and_files_the_order(browser, case, judge_xixia,
-                                                                               django_capture_on_commit_callbacks):
+def test_freeze_form_is_prefilled_with_what_the_law_allows_and_files_the_order(
+    browser, case, judge_xixia, django_capture_on_commit_callbacks
+):
     query_case(case, judge_xixia, django_capture_on_commit_callbacks)
     account = deposit(case)
     c = browser(judge_xixia)
@@ -64,17 +69,22 @@ def test_freeze_form_is_prefilled_with_what_the_law_allows_and_files_the_order(b
     expected = min(account.available, Decimal("100000.00"))
     assert form.context["form"].initial["amount"] == expected
     assert form.context["form"].initial["term_days"] in (365, 366)
-    too_much = c.post("/querycontrol/orders/new/", {"kind": "freeze", "asset": account.pk, "amount": "100000.01",
-                                                     "term_days": "365", "submit_now": "on"})
+    too_much = c.post(
+        "/querycontrol/orders/new/",
+        {"kind": "freeze", "asset": account.pk, "amount": "100000.01", "term_days": "365", "submit_now": "on"},
+    )
     assert too_much.status_code == 200 and "超标的冻结" in too_much.content.decode()
-    ok = c.post("/querycontrol/orders/new/", {"kind": "freeze", "asset": account.pk, "amount": "20000.00",
-                                              "term_days": "365", "submit_now": "on"})
+    ok = c.post(
+        "/querycontrol/orders/new/",
+        {"kind": "freeze", "asset": account.pk, "amount": "20000.00", "term_days": "365", "submit_now": "on"},
+    )
     order = ControlOrder.objects.get(case=case)
     assert ok.status_code == 302 and order.status == "submitted" and order.requested_amount == Decimal("20000.00")
 
 
-def test_approval_queue_lists_the_courts_submitted_orders_and_approves(browser, case, judge_xixia, approver_xixia,
-                                                                       django_capture_on_commit_callbacks):
+def test_approval_queue_lists_the_courts_submitted_orders_and_approves(
+    browser, case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     query_case(case, judge_xixia, django_capture_on_commit_callbacks)
     order = order_services.file_order(judge_xixia.user, "freeze", asset=deposit(case), amount=Decimal("20000.00"))
     c = browser(approver_xixia)
@@ -93,15 +103,28 @@ def _docx_text(content):
 
 
 def test_ruling_and_notice_carry_case_parties_amount_institution_term_and_legal_basis(
-        browser, case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks):
+    browser, case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     query_case(case, judge_xixia, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks():
-        order = order_services.approve_order(approver_xixia.user, order_services.file_order(
-            judge_xixia.user, "freeze", asset=deposit(case), amount=Decimal("20000.00")))
+        order = order_services.approve_order(
+            approver_xixia.user,
+            order_services.file_order(judge_xixia.user, "freeze", asset=deposit(case), amount=Decimal("20000.00")),
+        )
     order = send_now(order)
     doc, text = _docx_text(documents.ruling_docx(order))
-    for expected in ("执行裁定书", order.court.name, order.document_no, case.respondent.name, case.respondent.id_number,
-                     "20,000.00元", order.institution.name, order.asset.asset_ref, f"期限{order.term_days}日", "第四百八十五条"):
+    for expected in (
+        "执行裁定书",
+        order.court.name,
+        order.document_no,
+        case.respondent.name,
+        case.respondent.id_number,
+        "20,000.00元",
+        order.institution.name,
+        order.asset.asset_ref,
+        f"期限{order.term_days}日",
+        "第四百八十五条",
+    ):
         assert expected in text, expected
     section = doc.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
@@ -115,15 +138,20 @@ def test_ruling_and_notice_carry_case_parties_amount_institution_term_and_legal_
     assert AuditLog.objects.filter(action="querycontrol.order.document", object_id=str(order.pk)).exists()
 
 
-def test_batch_documents_come_as_one_zip_with_two_documents_per_order(browser, case, judge_xixia, approver_xixia,
-                                                                     django_capture_on_commit_callbacks):
+def test_batch_documents_come_as_one_zip_with_two_documents_per_order(
+    browser, case, judge_xixia, approver_xixia, django_capture_on_commit_callbacks
+):
     query_case(case, judge_xixia, django_capture_on_commit_callbacks)
     assets = list(case.found_assets.filter(kind="deposit", balance__gt=100)[:2])
     orders = []
     for a in assets:
         with django_capture_on_commit_callbacks():
-            orders.append(order_services.approve_order(approver_xixia.user, order_services.file_order(
-                judge_xixia.user, "freeze", asset=a, amount=Decimal("10.00"))))
+            orders.append(
+                order_services.approve_order(
+                    approver_xixia.user,
+                    order_services.file_order(judge_xixia.user, "freeze", asset=a, amount=Decimal("10.00")),
+                )
+            )
     response = browser(judge_xixia).post("/querycontrol/orders/documents.zip", {"orders": [o.pk for o in orders]})
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert len(names) == 1 + 2 * len(orders) and "目录.xlsx" in names and any("执行裁定书" in n for n in names)

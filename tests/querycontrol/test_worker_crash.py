@@ -3,6 +3,7 @@ fan-out and of a batch of orders, restarted, and then every row and every simula
 
 The bank side is read through the connector and, in this test only, the simulator's own tables.
 """
+
 import time
 from decimal import Decimal
 
@@ -29,9 +30,17 @@ def slow_world(courts, monkeypatch):
     """Institutions that answer in 0.3-0.6 s (so that a kill lands mid-work), and a worker that sleeps it."""
     institutions = make_institutions()
     for n in range(30):
-        institutions.append(Institution.objects.create(code=f"VB-T{n:03d}", name=f"测试村镇银行{n:03d}", kind="bank",
-                                                       category="village_bank", region_code="640105",
-                                                       rate_per_second=1000, max_in_flight=50))
+        institutions.append(
+            Institution.objects.create(
+                code=f"VB-T{n:03d}",
+                name=f"测试村镇银行{n:03d}",
+                kind="bank",
+                category="village_bank",
+                region_code="640105",
+                rate_per_second=1000,
+                max_in_flight=50,
+            )
+        )
     SimInstitution.objects.update(latency_min_ms=300, latency_max_ms=600, failure_rate=0, timeout_rate=0)
     monkeypatch.setenv("SIMULATOR_LATENCY", "realistic")
     monkeypatch.setenv("QUERYCONTROL_QUERY_THREADS", "4")
@@ -74,12 +83,17 @@ def test_worker_killed_mid_fanout_loses_and_doubles_no_answer(slow_world, judge_
     first = requests[0]
     again = set(FoundAsset.objects.filter(request=first).values_list("institution__code", "asset_ref"))
     party = Party(name=cases[0].respondent.name, id_number=cases[0].respondent.id_number)
-    truth = {(code, a.asset_ref) for code in Institution.objects.values_list("code", flat=True)
-             for a in get_connector().query(code, party, request_ref="check")}
+    truth = {
+        (code, a.asset_ref)
+        for code in Institution.objects.values_list("code", flat=True)
+        for a in get_connector().query(code, party, request_ref="check")
+    }
     assert again == truth
 
 
-def test_worker_killed_mid_batch_of_orders_freezes_and_deducts_each_exactly_once(slow_world, judge_xixia, approver_xixia):
+def test_worker_killed_mid_batch_of_orders_freezes_and_deducts_each_exactly_once(
+    slow_world, judge_xixia, approver_xixia
+):
     accounts = []
     for n in range(8):
         case = make_case(id_number=rich_id_number(start=n * 1000))
@@ -91,21 +105,43 @@ def test_worker_killed_mid_batch_of_orders_freezes_and_deducts_each_exactly_once
         wait_for(lambda qr=qr: not QueryRequest.objects.filter(pk=qr.pk).active().exists(), timeout=60, message="query")
         accounts.append(deposit(case))
 
-    freezes = [order_services.approve_order(approver_xixia.user, order_services.file_order(
-        judge_xixia.user, "freeze", asset=a, amount=Decimal("40000.00"))) for a in accounts]
+    freezes = [
+        order_services.approve_order(
+            approver_xixia.user,
+            order_services.file_order(judge_xixia.user, "freeze", asset=a, amount=Decimal("40000.00")),
+        )
+        for a in accounts
+    ]
     wait_for(lambda: ControlOrder.objects.filter(status="done").count() >= 2, timeout=60, message="first freezes")
     restart(slow_world)
     sending.resume_stalled_orders(older_than=__import__("datetime").timedelta(0))
-    wait_for(lambda: ControlOrder.objects.filter(kind="freeze", status="done").count() == len(freezes), timeout=120,
-             message="all freezes")
+    wait_for(
+        lambda: ControlOrder.objects.filter(kind="freeze", status="done").count() == len(freezes),
+        timeout=120,
+        message="all freezes",
+    )
 
-    deducts = [order_services.approve_order(approver_xixia.user, order_services.file_order(
-        judge_xixia.user, "deduct", target=ControlOrder.objects.get(pk=f.pk), amount=Decimal("25000.00"))) for f in freezes]
-    wait_for(lambda: ControlOrder.objects.filter(kind="deduct", status="done").count() >= 2, timeout=60, message="first deductions")
+    deducts = [
+        order_services.approve_order(
+            approver_xixia.user,
+            order_services.file_order(
+                judge_xixia.user, "deduct", target=ControlOrder.objects.get(pk=f.pk), amount=Decimal("25000.00")
+            ),
+        )
+        for f in freezes
+    ]
+    wait_for(
+        lambda: ControlOrder.objects.filter(kind="deduct", status="done").count() >= 2,
+        timeout=60,
+        message="first deductions",
+    )
     restart(slow_world)
     sending.resume_stalled_orders(older_than=__import__("datetime").timedelta(0))
-    wait_for(lambda: ControlOrder.objects.filter(kind="deduct", status="done").count() == len(deducts), timeout=120,
-             message="all deductions")
+    wait_for(
+        lambda: ControlOrder.objects.filter(kind="deduct", status="done").count() == len(deducts),
+        timeout=120,
+        message="all deductions",
+    )
     time.sleep(1)  # let any duplicate message still in flight land: it must change nothing
 
     for f in freezes:
@@ -122,4 +158,6 @@ def test_worker_killed_mid_batch_of_orders_freezes_and_deducts_each_exactly_once
         assert MoneyEntry.objects.filter(reference=f"deduct:{d.uuid}").count() == 1
         d.case.refresh_from_db()
         assert d.case.recovered_amount == Decimal("25000.00")
-    assert MoneyEntry.objects.filter(source="deduction").aggregate(s=Sum("amount"))["s"] == Decimal("25000.00") * len(deducts)
+    assert MoneyEntry.objects.filter(source="deduction").aggregate(s=Sum("amount"))["s"] == Decimal("25000.00") * len(
+        deducts
+    )

@@ -3,6 +3,7 @@ audited; the per-key rate limit holds under parallel requests, across processes 
 
 The attacks that got through before: the admin saved an empty key and a second client failed with 500; the
 per-key throttle let 650 requests through in 18 s against 600/min when they were sent in parallel."""
+
 import datetime as dt
 import os
 import re
@@ -35,10 +36,19 @@ def admin_client(courts):
 
 
 def _add(admin_client, courts, name, expires_at=""):
-    response = admin_client.post("/admin/execcenter/partnerclient/add/", {
-        "name": name, "kind": PartnerKind.CASE_SYSTEM, "court": courts["宁01"].pk, "actions": '["read"]',
-        "institution_code": "", "is_active": "on", "expires_at_0": expires_at[:10], "expires_at_1": expires_at[11:19],
-    })
+    response = admin_client.post(
+        "/admin/execcenter/partnerclient/add/",
+        {
+            "name": name,
+            "kind": PartnerKind.CASE_SYSTEM,
+            "court": courts["宁01"].pk,
+            "actions": '["read"]',
+            "institution_code": "",
+            "is_active": "on",
+            "expires_at_0": expires_at[:10],
+            "expires_at_1": expires_at[11:19],
+        },
+    )
     assert response.status_code == 200, response.content.decode()[:2000]
     assert "no-store" in response["Cache-Control"]
     return KEY.search(response.content.decode()).group(1)
@@ -61,7 +71,9 @@ def test_keys_issued_from_the_admin_work_are_distinct_and_shown_only_once(admin_
 def test_rotating_a_key_refuses_the_old_one_at_once(admin_client, courts):
     old = _add(admin_client, courts, "系统甲")
     client = PartnerClient.objects.get(name="系统甲")
-    response = admin_client.post("/admin/execcenter/partnerclient/", {"action": "rotate_keys", "_selected_action": [client.pk]})
+    response = admin_client.post(
+        "/admin/execcenter/partnerclient/", {"action": "rotate_keys", "_selected_action": [client.pk]}
+    )
     new = KEY.search(response.content.decode()).group(1)
     assert _get(old).status_code == 401 and _get(new).status_code == 200
     assert AuditLog.objects.filter(action="partner.key_rotated", object_id=str(client.pk)).count() == 1
@@ -72,7 +84,9 @@ def test_a_revoked_key_is_refused_and_cannot_be_rotated_back(admin_client, court
     client = PartnerClient.objects.get(name="系统甲")
     admin_client.post("/admin/execcenter/partnerclient/", {"action": "revoke_keys", "_selected_action": [client.pk]})
     assert _get(key).status_code == 401
-    response = admin_client.post("/admin/execcenter/partnerclient/", {"action": "rotate_keys", "_selected_action": [client.pk]})
+    response = admin_client.post(
+        "/admin/execcenter/partnerclient/", {"action": "rotate_keys", "_selected_action": [client.pk]}
+    )
     assert not KEY.search(response.content.decode())
     client.refresh_from_db()
     assert client.revoked_at is not None and not client.is_active
@@ -102,17 +116,29 @@ def test_parallel_requests_never_exceed_the_per_key_rate(twenty_per_minute, case
     assert sorted(statuses) == [200] * 20 + [429] * 40
 
 
-HAMMER = ("import django, sys; django.setup(); from execcenter.ratelimit import hit; "
-          "print(sum(hit(sys.argv[1], 600, 60)[0] for _ in range(100)))")
+HAMMER = (
+    "import django, sys; django.setup(); from execcenter.ratelimit import hit; "
+    "print(sum(hit(sys.argv[1], 600, 60)[0] for _ in range(100)))"
+)
 
 
-@pytest.mark.skipif(not django_settings.CACHES["default"]["BACKEND"].endswith("RedisCache"), reason="needs Redis (REDIS_URL)")
+@pytest.mark.skipif(
+    not django_settings.CACHES["default"]["BACKEND"].endswith("RedisCache"), reason="needs Redis (REDIS_URL)"
+)
 def test_the_per_key_budget_is_atomic_across_processes_on_redis():
     """8 processes × 100 calls at one key limited to 600 per minute: exactly 600 pass."""
     name = f"test-processes-{time.time_ns()}"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "execcenter.settings"}
-    procs = [subprocess.Popen([sys.executable, "-c", HAMMER, name], cwd=django_settings.BASE_DIR, env=env,
-                              stdout=subprocess.PIPE, text=True) for _ in range(8)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", HAMMER, name],
+            cwd=django_settings.BASE_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(8)
+    ]
     allowed = sum(int(p.communicate(timeout=120)[0].split()[-1]) for p in procs)
     assert allowed == 600
 

@@ -2,6 +2,7 @@
 serializer), role and rights changes in the admin, key steps (tests/security/test_api_keys.py), external queries
 including the queued-freeze refresh, each with who, from where, the court and why; a query purpose that says
 nothing is refused."""
+
 import pytest
 from django.test import Client
 
@@ -33,10 +34,16 @@ def admin_client(courts):
 
 
 def test_a_role_change_in_the_admin_is_audited_with_before_and_after(admin_client, judge_xixia, courts):
-    response = admin_client.post(f"/admin/execcenter/officer/{judge_xixia.pk}/change/", {
-        "user": judge_xixia.user.pk, "court": courts["宁0105"].pk, "name": judge_xixia.name,
-        "roles": '["judge", "approver"]', "badge_no": judge_xixia.badge_no or "",
-    })
+    response = admin_client.post(
+        f"/admin/execcenter/officer/{judge_xixia.pk}/change/",
+        {
+            "user": judge_xixia.user.pk,
+            "court": courts["宁0105"].pk,
+            "name": judge_xixia.name,
+            "roles": '["judge", "approver"]',
+            "badge_no": judge_xixia.badge_no or "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:1500]
     row = AuditLog.objects.get(action="officer.roles_changed", object_id=str(judge_xixia.pk))
     assert row.details["before"]["roles"] == ["judge"] and row.details["after"]["roles"] == ["judge", "approver"]
@@ -47,8 +54,18 @@ def test_deactivating_a_login_in_the_admin_is_audited(admin_client, judge_xixia)
     user = judge_xixia.user
     page = admin_client.get(f"/admin/auth/user/{user.pk}/change/")
     assert page.status_code == 200
-    data = {"username": user.username, "is_staff": "", "is_superuser": "", "date_joined_0": "2026-01-01", "date_joined_1": "08:00:00",
-            "last_login_0": "", "last_login_1": "", "first_name": "", "last_name": "", "email": ""}  # is_active left out: off
+    data = {
+        "username": user.username,
+        "is_staff": "",
+        "is_superuser": "",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "08:00:00",
+        "last_login_0": "",
+        "last_login_1": "",
+        "first_name": "",
+        "last_name": "",
+        "email": "",
+    }  # is_active left out: off
     response = admin_client.post(f"/admin/auth/user/{user.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:1500]
     row = AuditLog.objects.get(action="user.rights_changed", object_id=str(user.pk))
@@ -63,7 +80,9 @@ def test_a_query_purpose_that_says_nothing_is_refused(junk):
     assert refused.value.code == "purpose_invalid"
 
 
-@pytest.mark.parametrize("purpose", ["执行财产调查", "核查被执行人存款：申请人提供线索", "终本案件定期查询", "asset search before renewal"])
+@pytest.mark.parametrize(
+    "purpose", ["执行财产调查", "核查被执行人存款：申请人提供线索", "终本案件定期查询", "asset search before renewal"]
+)
 def test_listed_and_meaningful_purposes_are_accepted(purpose):
     check_purpose(purpose)
 

@@ -1,5 +1,6 @@
 """Issue 11 point 9: auditors search the audit log in the browser (policy "audit.read"), within their courts; the
 search itself is audited; rows tied to no court (anonymous lookups, lockouts of unknown names) reach the province."""
+
 import datetime as dt
 
 import pytest
@@ -15,7 +16,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _row(action, court=None, ip="198.51.100.1", **kw):
-    return audit(None, action, court=court, request=RequestFactory().get("/", REMOTE_ADDR=ip), object_type="x", object_id="1", **kw)
+    return audit(
+        None,
+        action,
+        court=court,
+        request=RequestFactory().get("/", REMOTE_ADDR=ip),
+        object_type="x",
+        object_id="1",
+        **kw,
+    )
 
 
 def _as(officer):

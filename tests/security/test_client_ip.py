@@ -1,5 +1,6 @@
 """Issue 11 point 1: the client address comes from trusted proxies only, and audit rows, the public lookup's limit
 and login lockouts all read that one answer."""
+
 import pytest
 from django.test import RequestFactory
 

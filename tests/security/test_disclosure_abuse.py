@@ -2,6 +2,7 @@
 
 The attack that got through before: rotating X-Forwarded-For escaped the per-address limit and a script solved the
 "a + b = ?" challenge, so a full ID number and the case's progress came back after 68 lookups in 5 seconds."""
+
 import re
 import time
 
@@ -39,7 +40,9 @@ def _page_key(client, **extra):
 
 
 def _post(client, number, id_number, key, answer, **extra):
-    return client.post(URL, {"case_number": number, "id_number": id_number, "captcha_key": key, "challenge": answer}, **extra)
+    return client.post(
+        URL, {"case_number": number, "id_number": id_number, "captcha_key": key, "challenge": answer}, **extra
+    )
 
 
 def _solved(client, number, id_number, **extra):
@@ -62,10 +65,15 @@ def test_sixty_eight_scripted_lookups_with_rotating_forwarded_for_get_nothing(ca
     for i in range(68):
         page, key = _page_key(attacker)
         guess = re.sub(r"\W", "", page[-200:])[:5].lower()  # whatever a script can scrape: never the image's letters
-        answers.append(_post(attacker, case.number, applicant.id_number, key, guess, HTTP_X_FORWARDED_FOR=f"10.9.{i}.1"))
+        answers.append(
+            _post(attacker, case.number, applicant.id_number, key, guess, HTTP_X_FORWARDED_FOR=f"10.9.{i}.1")
+        )
     assert all(applicant.id_number not in r.content.decode() and case.number not in r.content.decode() for r in answers)
     codes = [r.status_code for r in answers]
-    assert codes.count(200) == settings.DISCLOSURE_LIMIT_PER_IP and codes.count(429) == 68 - settings.DISCLOSURE_LIMIT_PER_IP
+    assert (
+        codes.count(200) == settings.DISCLOSURE_LIMIT_PER_IP
+        and codes.count(429) == 68 - settings.DISCLOSURE_LIMIT_PER_IP
+    )
     assert time.monotonic() - started < 60
 
 
@@ -116,8 +124,12 @@ def test_a_burst_of_failures_alerts_the_duty_desk(case, settings, courts):
 def test_every_failure_takes_the_same_time_and_gets_the_same_answer(case, applicant, settings):
     settings.DISCLOSURE_MIN_SECONDS = 0.3
     other = make_case("宁0105").case_parties.get(role=PartyRole.APPLICANT).party
-    kinds = [(case.number, other.id_number, True), ("（2024）宁0105执99999号", applicant.id_number, True),
-             ("not a case number", "x", True), (case.number, applicant.id_number, False)]
+    kinds = [
+        (case.number, other.id_number, True),
+        ("（2024）宁0105执99999号", applicant.id_number, True),
+        ("not a case number", "x", True),
+        (case.number, applicant.id_number, False),
+    ]
     durations, bodies = [], set()
     for number, id_number, solve in kinds:
         client = Client()

@@ -2,6 +2,7 @@
 admin and the API's session login; a Chinese message, an audit row, and an administrator's unlock.
 
 The attack that got through before: 40 wrong passwords, then the right one logged in."""
+
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
@@ -33,7 +34,7 @@ def test_forty_wrong_passwords_then_the_right_one_does_not_log_in(url, victim, s
     client = Client(REMOTE_ADDR="203.0.113.5")
     statuses = [_post(client, url, "victim", f"guess-{i}").status_code for i in range(40)]
     assert statuses[: settings.LOGIN_FAILURES_PER_ACCOUNT - 1].count(429) == 0
-    assert statuses[settings.LOGIN_FAILURES_PER_ACCOUNT:] == [429] * (40 - settings.LOGIN_FAILURES_PER_ACCOUNT)
+    assert statuses[settings.LOGIN_FAILURES_PER_ACCOUNT :] == [429] * (40 - settings.LOGIN_FAILURES_PER_ACCOUNT)
     right = _post(client, url, "victim", PASSWORD)
     assert right.status_code == 429
     assert "_auth_user_id" not in client.session
@@ -62,7 +63,9 @@ def test_a_forged_forwarded_for_does_not_escape_the_address_lockout(victim, sett
     attacker = Client(REMOTE_ADDR="203.0.113.7")
     for i in range(6):
         attacker.post("/accounts/login/", {"username": f"u{i}", "password": "x"}, HTTP_X_FORWARDED_FOR=f"1.1.1.{i}")
-    response = attacker.post("/accounts/login/", {"username": "victim", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="9.9.9.9")
+    response = attacker.post(
+        "/accounts/login/", {"username": "victim", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="9.9.9.9"
+    )
     assert response.status_code == 429
 
 
@@ -70,10 +73,16 @@ def test_api_login_lockout_answers_json_in_both_languages(victim, settings):
     client = Client(REMOTE_ADDR="203.0.113.8")
     for i in range(settings.LOGIN_FAILURES_PER_ACCOUNT):
         _post(client, "/api-auth/login/", "victim", f"guess-{i}")
-    response = client.post("/api-auth/login/", {"username": "victim", "password": PASSWORD}, HTTP_ACCEPT="application/json")
+    response = client.post(
+        "/api-auth/login/", {"username": "victim", "password": PASSWORD}, HTTP_ACCEPT="application/json"
+    )
     assert response.status_code == 429
     body = response.json()
-    assert body["code"] == "login_locked" and "登录失败次数过多" in body["detail"] and "Too many failed logins" in body["detail"]
+    assert (
+        body["code"] == "login_locked"
+        and "登录失败次数过多" in body["detail"]
+        and "Too many failed logins" in body["detail"]
+    )
 
 
 def test_a_lockout_leaves_one_audit_row_with_the_court_and_the_address(victim, settings):

@@ -2,6 +2,7 @@
 court change — and the wall then asks for a duty login instead of "reconnecting" for ever.
 
 The attack that got through before: the screen token kept working for 24 h after logout or deactivation."""
+
 import json
 import re
 
@@ -13,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def _screen_token(client, code="宁"):
     page = client.get(f"/screen/{code}/").content.decode()
-    return json.loads(re.search(r'<script id="screen-config" type="application/json">(.*?)</script>', page, re.S).group(1))["token"]
+    return json.loads(
+        re.search(r'<script id="screen-config" type="application/json">(.*?)</script>', page, re.S).group(1)
+    )["token"]
 
 
 def _poll(token, code="宁"):

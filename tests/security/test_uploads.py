@@ -3,6 +3,7 @@ size and count, and served only to logged-in users in scope, as downloads with n
 
 The attack that got through before: an incident "photo" that was really HTML, declared image/png, was stored and
 served inline as text/html without login."""
+
 import io
 from decimal import Decimal
 
@@ -27,8 +28,16 @@ def _media(settings, tmp_path):
 
 
 def _report(actor, photos):
-    return services.report_incident(actor, kind="obstruction", severity="high", latitude=Decimal("38.4"), longitude=Decimal("106.1"),
-                                    address="银川市西夏区", description="阻拦", photos=photos)
+    return services.report_incident(
+        actor,
+        kind="obstruction",
+        severity="high",
+        latitude=Decimal("38.4"),
+        longitude=Decimal("106.1"),
+        address="银川市西夏区",
+        description="阻拦",
+        photos=photos,
+    )
 
 
 def _gps_exif():
@@ -49,8 +58,18 @@ def test_html_declared_as_png_is_refused_and_nothing_is_stored(judge_xixia, tmp_
 def test_html_posted_through_the_page_gets_a_clear_400(client, judge_xixia):
     client.force_login(judge_xixia.user)
     fake = SimpleUploadedFile("x.png", HTML, content_type="image/png")
-    response = client.post("/api/v1/incidents/", {"kind": "crowd", "severity": "medium", "latitude": "38.4", "longitude": "106.2",
-                                                 "address": "现场", "description": "围堵", "photos": [fake]})
+    response = client.post(
+        "/api/v1/incidents/",
+        {
+            "kind": "crowd",
+            "severity": "medium",
+            "latitude": "38.4",
+            "longitude": "106.2",
+            "address": "现场",
+            "description": "围堵",
+            "photos": [fake],
+        },
+    )
     assert response.status_code == 400 and response.json()["code"] == "photo_type"
     assert not Incident.objects.exists()
 
@@ -88,9 +107,22 @@ def test_size_pixel_and_count_bounds_hold(judge_xixia):
 
 def test_more_files_in_one_request_than_allowed_gets_413(client, judge_xixia, settings):
     client.force_login(judge_xixia.user)
-    files = [SimpleUploadedFile(f"{i}.png", png_bytes(), content_type="image/png") for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)]
-    response = client.post("/api/v1/incidents/", {"kind": "crowd", "severity": "medium", "latitude": "38.4", "longitude": "106.2",
-                                                 "address": "现场", "description": "围堵", "photos": files})
+    files = [
+        SimpleUploadedFile(f"{i}.png", png_bytes(), content_type="image/png")
+        for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)
+    ]
+    response = client.post(
+        "/api/v1/incidents/",
+        {
+            "kind": "crowd",
+            "severity": "medium",
+            "latitude": "38.4",
+            "longitude": "106.2",
+            "address": "现场",
+            "description": "围堵",
+            "photos": files,
+        },
+    )
     assert response.status_code == 413 and response.json()["code"] == "too_many_files"
 
 

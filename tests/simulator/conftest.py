@@ -1,5 +1,6 @@
 """Fixtures of the simulator tests: a few institutions (not the whole catalogue), respondents chosen
 for what they hold, and the simulator's clock put back after each test."""
+
 import itertools
 
 import pytest
@@ -67,7 +68,9 @@ def played(**fields):
 
 @pytest.fixture
 def bank(db):
-    inst = played(code="BANK-ICBC", name="中国工商银行", kind=InstitutionKind.BANK, category=InstitutionCategory.STATE_BANK)
+    inst = played(
+        code="BANK-ICBC", name="中国工商银行", kind=InstitutionKind.BANK, category=InstitutionCategory.STATE_BANK
+    )
     inst.latency_min_ms, inst.latency_max_ms = 20, 40
     inst.save()
     return inst
@@ -75,14 +78,24 @@ def bank(db):
 
 @pytest.fixture
 def village_bank(db):
-    return played(code="BANK-V6401221", name="宁夏贺兰回商村镇银行", kind=InstitutionKind.BANK,
-                  category=InstitutionCategory.VILLAGE_BANK, region_code="640122")
+    return played(
+        code="BANK-V6401221",
+        name="宁夏贺兰回商村镇银行",
+        kind=InstitutionKind.BANK,
+        category=InstitutionCategory.VILLAGE_BANK,
+        region_code="640122",
+    )
 
 
 @pytest.fixture
 def registry(db):
-    return played(code="RE-640100", name="银川市不动产登记中心", kind=InstitutionKind.REAL_ESTATE,
-                  category=InstitutionCategory.LOCAL_REGISTRY, region_code="640100")
+    return played(
+        code="RE-640100",
+        name="银川市不动产登记中心",
+        kind=InstitutionKind.REAL_ESTATE,
+        category=InstitutionCategory.LOCAL_REGISTRY,
+        region_code="640100",
+    )
 
 
 @pytest.fixture

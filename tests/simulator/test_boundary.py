@@ -1,5 +1,6 @@
 """The simulator stands on the far side of the connector boundary: it imports nothing of the product and agrees
 with it only on the wire (docs/architecture.md)."""
+
 import ast
 from pathlib import Path
 
@@ -39,16 +40,22 @@ def imported_modules(path: Path):
 def test_the_simulator_imports_nothing_from_the_product_apps():
     sources = [p for p in SIMULATOR.rglob("*.py") if "migrations" not in p.parts]
     assert len(sources) > 10  # the scan sees the package
-    crossing = sorted(f"{p.relative_to(SIMULATOR)}: {m}" for p in sources for m in imported_modules(p)
-                      if m.split(".")[0] in PRODUCT_APPS)
+    crossing = sorted(
+        f"{p.relative_to(SIMULATOR)}: {m}"
+        for p in sources
+        for m in imported_modules(p)
+        if m.split(".")[0] in PRODUCT_APPS
+    )
     assert crossing == []
 
 
 def test_the_simulators_migrations_depend_on_no_product_app():
     for path in (SIMULATOR / "migrations").glob("0*.py"):
         assert not [m for m in imported_modules(path) if m.split(".")[0] in PRODUCT_APPS], path.name
-        assert not any(f"'{app}'" in path.read_text(encoding="utf-8") or f'"{app}"' in path.read_text(encoding="utf-8")
-                       for app in PRODUCT_APPS), path.name
+        assert not any(
+            f"'{app}'" in path.read_text(encoding="utf-8") or f'"{app}"' in path.read_text(encoding="utf-8")
+            for app in PRODUCT_APPS
+        ), path.name
 
 
 def test_the_import_scan_would_see_a_crossing(tmp_path):

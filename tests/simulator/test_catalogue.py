@@ -1,4 +1,5 @@
 """The institution catalogue and the choice of connector."""
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
@@ -29,10 +30,31 @@ def test_catalogue_is_the_same_on_every_build(catalogue):
 
 def test_catalogue_names_the_real_national_and_ningxia_banks(catalogue):
     names = {e.name: e for e in catalogue}
-    for name in ["中国工商银行", "中国农业银行", "中国银行", "中国建设银行", "交通银行", "中国邮政储蓄银行",
-                 "招商银行", "上海浦东发展银行", "中信银行", "中国光大银行", "华夏银行", "中国民生银行", "广发银行",
-                 "兴业银行", "平安银行", "浙商银行", "恒丰银行", "渤海银行", "宁夏银行", "石嘴山银行", "北京银行",
-                 "宁夏贺兰回商村镇银行", "宁夏黄河农村商业银行"]:
+    for name in [
+        "中国工商银行",
+        "中国农业银行",
+        "中国银行",
+        "中国建设银行",
+        "交通银行",
+        "中国邮政储蓄银行",
+        "招商银行",
+        "上海浦东发展银行",
+        "中信银行",
+        "中国光大银行",
+        "华夏银行",
+        "中国民生银行",
+        "广发银行",
+        "兴业银行",
+        "平安银行",
+        "浙商银行",
+        "恒丰银行",
+        "渤海银行",
+        "宁夏银行",
+        "石嘴山银行",
+        "北京银行",
+        "宁夏贺兰回商村镇银行",
+        "宁夏黄河农村商业银行",
+    ]:
         assert name in names, name
     assert names["中国工商银行"].code == "BANK-ICBC"
     categories = {e.category for e in catalogue if e.kind == "bank"}
@@ -41,8 +63,20 @@ def test_catalogue_names_the_real_national_and_ningxia_banks(catalogue):
 
 def test_catalogue_has_every_registry_kind_and_one_real_estate_and_fund_centre_per_ningxia_city(catalogue):
     kinds = {e.kind for e in catalogue}
-    assert kinds == {"bank", "real_estate", "vehicle", "securities", "provident_fund", "payment", "insurance", "ship", "equity"}
-    assert sorted(e.code for e in catalogue if e.kind == "real_estate") == [f"RE-{c}00" for c in ("6401", "6402", "6403", "6404", "6405")]
+    assert kinds == {
+        "bank",
+        "real_estate",
+        "vehicle",
+        "securities",
+        "provident_fund",
+        "payment",
+        "insurance",
+        "ship",
+        "equity",
+    }
+    assert sorted(e.code for e in catalogue if e.kind == "real_estate") == [
+        f"RE-{c}00" for c in ("6401", "6402", "6403", "6404", "6405")
+    ]
     assert len([e for e in catalogue if e.kind == "provident_fund"]) == 5
     assert len([e for e in catalogue if e.kind == "insurance"]) == 20
 

@@ -1,4 +1,5 @@
 """The bank-side rules of the simulated freeze book."""
+
 import datetime
 from decimal import Decimal
 
@@ -113,7 +114,9 @@ def test_renewal_before_expiry_extends_the_term(bank, holder, connector):
     clock.advance(days=300)
     renewed = connector.renew(bank.code, asset.asset_ref, term_days=365, **order(CASE_A, "r"))
     assert renewed.status == "done"
-    assert renewed.expires_on == (datetime.date.fromisoformat(first.expires_on) + datetime.timedelta(days=365)).isoformat()
+    assert (
+        renewed.expires_on == (datetime.date.fromisoformat(first.expires_on) + datetime.timedelta(days=365)).isoformat()
+    )
     clock.advance(days=400)  # within the renewed term
     assert account_of(asset).freezes.get(case_number=CASE_A[1]).status == "active"
 

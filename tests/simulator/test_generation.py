@@ -1,4 +1,5 @@
 """Holdings are a function of (respondent, institution): the same person always has the same accounts."""
+
 import pytest
 
 from simulator.generation import Profile, holdings
@@ -53,7 +54,9 @@ def test_query_answers_the_same_accounts_each_time_and_persists_them_once(bank, 
 @pytest.mark.django_db
 def test_a_respondent_without_holdings_gets_an_empty_answer_and_no_rows(bank, connector):
     party, _ = find_holder(bank, lambda s: True)  # someone with holdings exists ...
-    nobody = next(id_number(s) for s in range(1000) if not holdings(id_number(s), STATE, __import__("datetime").date.today()))
+    nobody = next(
+        id_number(s) for s in range(1000) if not holdings(id_number(s), STATE, __import__("datetime").date.today())
+    )
     from querycontrol.connectors import Party
 
     assert connector.query(bank.code, Party("某某", nobody), request_ref="r") == []

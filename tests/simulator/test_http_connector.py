@@ -1,4 +1,5 @@
 """The HTTP connector against the simulator served on a real socket (serve_simulator's server)."""
+
 import socket
 import threading
 import time
@@ -150,7 +151,9 @@ def test_an_institution_with_its_own_gateway_is_called_there(bank, village_bank,
     product_side.save()
     party, specs = find_holder(bank, lambda s: True)
     shared_is_down = HTTPConnector("http://127.0.0.1:9", timeout=1)
-    assert [a.asset_ref for a in shared_is_down.query(bank.code, party, request_ref="r")] == [s.asset_ref for s in specs]
+    assert [a.asset_ref for a in shared_is_down.query(bank.code, party, request_ref="r")] == [
+        s.asset_ref for s in specs
+    ]
     results = shared_is_down.query_many([bank.code, village_bank.code], party, request_ref="r")
     assert isinstance(results[bank.code], list)
     assert isinstance(results[village_bank.code], TransientConnectorError)

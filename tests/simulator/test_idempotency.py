@@ -1,4 +1,5 @@
 """An idempotency key seen before returns the first answer unchanged, and nothing happens twice."""
+
 from decimal import Decimal
 
 import pytest
@@ -25,7 +26,9 @@ def test_repeated_deduction_with_the_same_key_moves_money_once(bank, holder, con
     connector.freeze(bank.code, asset.asset_ref, Decimal("700.00"), term_days=365, **order(key="f"))
     first = connector.deduct(bank.code, asset.asset_ref, Decimal("300.00"), **order(key="d"))
     for attempt in (2, 3):
-        assert connector.deduct(bank.code, asset.asset_ref, Decimal("300.00"), **order(key="d"), attempt=attempt) == first
+        assert (
+            connector.deduct(bank.code, asset.asset_ref, Decimal("300.00"), **order(key="d"), attempt=attempt) == first
+        )
     account = SimAccount.objects.get(asset_ref=asset.asset_ref)
     assert account.balance == asset.balance - Decimal("300.00")
     assert account.frozen_total() == Decimal("400.00")
@@ -54,8 +57,11 @@ def test_a_timeout_after_acting_is_answered_from_the_stored_result_on_retry(bank
     bank.timeout_rate = 0.5
     bank.save()
     key = next(
-        k for k in (f"order-{i}" for i in range(1000))
-        if faults.plan(bank, k, 1).timeout and not faults.plan(bank, k, 2).timeout and not faults.plan(bank, k, 2).failure
+        k
+        for k in (f"order-{i}" for i in range(1000))
+        if faults.plan(bank, k, 1).timeout
+        and not faults.plan(bank, k, 2).timeout
+        and not faults.plan(bank, k, 2).failure
     )
     with pytest.raises(ConnectorTimeout):
         connector.freeze(bank.code, asset.asset_ref, Decimal("250.00"), term_days=365, **order(key=key))
@@ -93,10 +99,17 @@ def test_concurrent_orders_neither_double_a_key_nor_overdraw_the_account(bank, c
         try:
             same_key.append(connector.freeze(bank.code, asset.asset_ref, share, term_days=365, **order(key="same")))
             court, case = CASE_B
-            own_keys.append(connector.freeze(
-                bank.code, asset.asset_ref, share, term_days=365,
-                court_code=court, case_number=f"{case}-{i}", idempotency_key=f"k{i}",
-            ))
+            own_keys.append(
+                connector.freeze(
+                    bank.code,
+                    asset.asset_ref,
+                    share,
+                    term_days=365,
+                    court_code=court,
+                    case_number=f"{case}-{i}",
+                    idempotency_key=f"k{i}",
+                )
+            )
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:

@@ -1,4 +1,5 @@
 """Debtors move money between looks; institutions are slow, busy or silent as their profile says."""
+
 import time
 from decimal import Decimal
 
@@ -58,7 +59,9 @@ def test_a_freeze_after_the_debtor_withdrew_is_partial(bank, connector, settings
     """Query shows a balance; by the time the freeze arrives the debtor has moved money."""
     settings.SIMULATOR_BALANCE_MOVE_SECONDS = 3600
     for seq in range(200):
-        party, _ = find_holder(bank, lambda s, seq=seq: clean_deposit(1000)(s) and int(s[0].asset_ref[-4:]) % 200 == seq)
+        party, _ = find_holder(
+            bank, lambda s, seq=seq: clean_deposit(1000)(s) and int(s[0].asset_ref[-4:]) % 200 == seq
+        )
         shown = connector.query(bank.code, party, request_ref="q")[0]
         clock.advance(hours=2)
         result = connector.freeze(bank.code, shown.asset_ref, shown.balance, term_days=365, **order(key=f"k{seq}"))

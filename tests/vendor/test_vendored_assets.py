@@ -1,5 +1,6 @@
 """The vendored front-end assets are present, licensed, served by staticfiles, and the Ningxia map
 matches the courts (the big screen's regional map joins districts to courts by `court_code`)."""
+
 import csv
 import importlib.util
 import json
@@ -107,13 +108,15 @@ def test_utf8_encoded_ring_decodes_like_echarts():
 def test_decode_geojson_handles_multipolygon_offsets_per_polygon():
     encoded = {
         "UTF8Encoding": True,
-        "features": [{
-            "geometry": {
-                "type": "MultiPolygon",
-                "coordinates": [["@@AHV@"], ["@@"]],
-                "encodeOffsets": [[[124373, 31970]], [[1024, 2048]]],
-            },
-        }],
+        "features": [
+            {
+                "geometry": {
+                    "type": "MultiPolygon",
+                    "coordinates": [["@@AHV@"], ["@@"]],
+                    "encodeOffsets": [[[124373, 31970]], [[1024, 2048]]],
+                },
+            }
+        ],
     }
     decoded = build_map.decode_geojson(encoded)
     coords = decoded["features"][0]["geometry"]["coordinates"]

@@ -1,4 +1,5 @@
 """Fixtures for the workbench and early-warning tests: a fixed local date and small known data sets."""
+
 import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -26,12 +27,22 @@ def days(n):
 
 @pytest.fixture
 def make_case(courts):
-    def make(judge=None, deadline=None, status=CaseStatus.ASSIGNED, code="宁0105", filed=None, last_event=NOW - days(1), **kw):
+    def make(
+        judge=None, deadline=None, status=CaseStatus.ASSIGNED, code="宁0105", filed=None, last_event=NOW - days(1), **kw
+    ):
         """A case of `judge` with its statutory deadline; its last timeline event at `last_event` (None: no event)."""
         filed = filed or TODAY - days(60)
         extra = {"statutory_deadline": deadline} if deadline is not None else {}
-        case = CaseFactory(court=courts[code], filed_on=filed, status=status, assigned_judge=judge, parties=False,
-                           notice_sent_on=kw.pop("notice_sent_on", filed + days(2)), **extra, **kw)
+        case = CaseFactory(
+            court=courts[code],
+            filed_on=filed,
+            status=status,
+            assigned_judge=judge,
+            parties=False,
+            notice_sent_on=kw.pop("notice_sent_on", filed + days(2)),
+            **extra,
+            **kw,
+        )
         if status == CaseStatus.CLOSED:
             Case.objects.filter(pk=case.pk).update(closed_on=TODAY - days(1), closure_type="completed")
         if last_event is not None:
@@ -45,8 +56,15 @@ def make_case(courts):
 @pytest.fixture
 def receipt():
     def make(case, amount, when, paid_out="0.00"):
-        return MoneyEntry.objects.create(case=case, kind=MoneyKind.RECEIPT, source=ReceiptSource.VOLUNTARY, amount=Decimal(amount),
-                                         occurred_at=when, paid_out_amount=Decimal(paid_out), payout_due=(when + days(30)).date())
+        return MoneyEntry.objects.create(
+            case=case,
+            kind=MoneyKind.RECEIPT,
+            source=ReceiptSource.VOLUNTARY,
+            amount=Decimal(amount),
+            occurred_at=when,
+            paid_out_amount=Decimal(paid_out),
+            payout_due=(when + days(30)).date(),
+        )
 
     return make
 
@@ -54,12 +72,24 @@ def receipt():
 @pytest.fixture
 def found_asset():
     def make(case, ref, when):
-        bank = Institution.objects.get_or_create(code="B-WB", defaults={"name": "工商银行", "kind": InstitutionKind.BANK,
-                                                                       "asset_term_class": AssetTermClass.DEPOSIT})[0]
-        request = QueryRequest.objects.create(case=case, court=case.court, purpose="查询", requested_by_label="张伟",
-                                              status=QueryStatus.COMPLETE)
-        return FoundAsset.objects.create(request=request, case=case, court=case.court, respondent=PartyFactory(), institution=bank,
-                                         kind=AssetKind.DEPOSIT, asset_ref=ref, balance=Decimal("5000.00"), found_at=when)
+        bank = Institution.objects.get_or_create(
+            code="B-WB",
+            defaults={"name": "工商银行", "kind": InstitutionKind.BANK, "asset_term_class": AssetTermClass.DEPOSIT},
+        )[0]
+        request = QueryRequest.objects.create(
+            case=case, court=case.court, purpose="查询", requested_by_label="张伟", status=QueryStatus.COMPLETE
+        )
+        return FoundAsset.objects.create(
+            request=request,
+            case=case,
+            court=case.court,
+            respondent=PartyFactory(),
+            institution=bank,
+            kind=AssetKind.DEPOSIT,
+            asset_ref=ref,
+            balance=Decimal("5000.00"),
+            found_at=when,
+        )
 
     return make
 

@@ -1,5 +1,6 @@
 """Early warnings per judge: raised for the responsible officer, notified once, resolved when the cause goes away,
 rolled up per judge and court; the rules are data a director changes."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -26,7 +27,8 @@ def _open(kind=None):
 
 
 def test_a_warning_appears_notifies_once_and_clears_when_its_cause_goes_away(
-        make_case, receipt, judge_xixia, email_only, enqueued, django_capture_on_commit_callbacks):
+    make_case, receipt, judge_xixia, email_only, enqueued, django_capture_on_commit_callbacks
+):
     email_only(judge_xixia)
     case = make_case(judge_xixia, TODAY + days(100))
     money = receipt(case, "1500.00", at(TODAY - days(21)))
@@ -67,8 +69,9 @@ def test_a_cause_that_returns_after_resolution_is_a_new_warning(make_case, judge
     assert second.pk != first.pk and EarlyWarning.objects.filter(key=first.key).count() == 2
 
 
-def test_each_rule_finds_its_cause_and_addresses_the_responsible_officer(make_case, receipt, found_asset, judge_xixia,
-                                                                         officer_xixia, enqueued):
+def test_each_rule_finds_its_cause_and_addresses_the_responsible_officer(
+    make_case, receipt, found_asset, judge_xixia, officer_xixia, enqueued
+):
     idle = make_case(judge_xixia, TODAY + days(100), filed=TODAY - days(90), last_event=NOW - days(31))
     make_case(judge_xixia, TODAY + days(100), filed=TODAY - days(90), last_event=NOW - days(29))
     never = make_case(judge_xixia, TODAY + days(100), filed=TODAY - days(31), last_event=None)
@@ -77,10 +80,20 @@ def test_each_rule_finds_its_cause_and_addresses_the_responsible_officer(make_ca
     make_case(judge_xixia, TODAY + days(31))
     frozen_case = make_case(None, TODAY + days(100), responsible_officer=officer_xixia)
     asset = found_asset(frozen_case, "6222-9", NOW - days(40))
-    holding = dict(case=frozen_case, court=frozen_case.court, kind=OrderKind.FREEZE, status=OrderStatus.DONE,
-                   outcome=OrderOutcome.FROZEN, asset=asset, institution=asset.institution, respondent=asset.respondent,
-                   requested_amount=Decimal("10.00"), effective_amount=Decimal("10.00"), held_amount=Decimal("10.00"),
-                   filed_by_label="刘洋")
+    holding = dict(
+        case=frozen_case,
+        court=frozen_case.court,
+        kind=OrderKind.FREEZE,
+        status=OrderStatus.DONE,
+        outcome=OrderOutcome.FROZEN,
+        asset=asset,
+        institution=asset.institution,
+        respondent=asset.respondent,
+        requested_amount=Decimal("10.00"),
+        effective_amount=Decimal("10.00"),
+        held_amount=Decimal("10.00"),
+        filed_by_label="刘洋",
+    )
     expiring = ControlOrder.objects.create(expires_on=TODAY + days(15), **holding)
     ControlOrder.objects.create(expires_on=TODAY + days(16), **holding)
     closed = make_case(judge_xixia, TODAY - days(200), status=CaseStatus.CLOSED)
@@ -89,7 +102,9 @@ def test_each_rule_finds_its_cause_and_addresses_the_responsible_officer(make_ca
     old = make_case(judge_xixia, TODAY - days(200), filed=TODAY - days(400))
     ledger = LongPendingEntry.objects.create(case=old, responsible_officer=officer_xixia, opened_on=TODAY - days(15))
     planned = make_case(judge_xixia, TODAY - days(200), filed=TODAY - days(400))
-    LongPendingEntry.objects.create(case=planned, responsible_officer=officer_xixia, opened_on=TODAY - days(40), plan="拍卖房产")
+    LongPendingEntry.objects.create(
+        case=planned, responsible_officer=officer_xixia, opened_on=TODAY - days(40), plan="拍卖房产"
+    )
 
     early_warnings.evaluate(NOW)
     found = {(w.rule_kind, w.key, w.officer_id) for w in _open()}
@@ -103,13 +118,17 @@ def test_each_rule_finds_its_cause_and_addresses_the_responsible_officer(make_ca
     }
     # Cases filed 400 days ago are past their limit too (deadline rule); those are expected on top.
     assert expected <= found
-    assert found - expected == {(WarningRuleKind.DEADLINE_NEAR, f"deadline:{c.pk}", judge_xixia.pk) for c in (old, planned)}
+    assert found - expected == {
+        (WarningRuleKind.DEADLINE_NEAR, f"deadline:{c.pk}", judge_xixia.pk) for c in (old, planned)
+    }
     LongPendingEntry.objects.filter(pk=ledger.pk).update(plan="和解", status=LedgerStatus.OPEN)
     early_warnings.evaluate(NOW + dt.timedelta(hours=1))
     assert not _open(WarningRuleKind.LEDGER_PLAN_OVERDUE).exists()
 
 
-def test_a_director_changes_a_threshold_for_their_subtree_only(make_case, judge_xixia, judge_jingyuan, director_high, courts, enqueued):
+def test_a_director_changes_a_threshold_for_their_subtree_only(
+    make_case, judge_xixia, judge_jingyuan, director_high, courts, enqueued
+):
     yinchuan_director = _director("yc_dir", courts["宁01"])
     xixia = make_case(judge_xixia, TODAY + days(40))
     jingyuan = make_case(judge_jingyuan, TODAY + days(40), code="宁0424")
@@ -122,7 +141,9 @@ def test_a_director_changes_a_threshold_for_their_subtree_only(make_case, judge_
     assert AuditLog.objects.filter(action="warning.configure").count() == 1
 
     # Switching the rule off resolves its open warnings at the next run.
-    early_warnings.set_rule(yinchuan_director.user, WarningRuleKind.DEADLINE_NEAR, courts["宁01"], 45, "critical", False)
+    early_warnings.set_rule(
+        yinchuan_director.user, WarningRuleKind.DEADLINE_NEAR, courts["宁01"], 45, "critical", False
+    )
     early_warnings.evaluate(NOW + dt.timedelta(hours=2))
     assert not _open(WarningRuleKind.DEADLINE_NEAR).exists()
     assert jingyuan.pk  # untouched throughout: 固原's subtree keeps the default
@@ -143,7 +164,9 @@ def test_only_a_director_of_the_court_may_change_its_rules(client, judge_xixia, 
         early_warnings.set_rule(judge_xixia.user, WarningRuleKind.CASE_IDLE, courts["宁0105"], 10, "warning", True)
     jingyuan_director = _director("jy_dir", courts["宁0424"])
     with pytest.raises(NotFound):  # 西夏区 is outside 泾源's scope: absent for them
-        early_warnings.set_rule(jingyuan_director.user, WarningRuleKind.CASE_IDLE, courts["宁0105"], 10, "warning", True)
+        early_warnings.set_rule(
+            jingyuan_director.user, WarningRuleKind.CASE_IDLE, courts["宁0105"], 10, "warning", True
+        )
     with pytest.raises(PermissionDenied):  # a higher court's director sets its own court's rules, not a lower court's
         early_warnings.set_rule(director_high.user, WarningRuleKind.CASE_IDLE, courts["宁0105"], 10, "warning", True)
     with pytest.raises(RuleViolation):
@@ -155,22 +178,31 @@ def test_only_a_director_of_the_court_may_change_its_rules(client, judge_xixia, 
     client.force_login(director_high.user)
     page = client.get(reverse("workbench:warning-rules"))
     assert page.status_code == 200 and "全省默认" in page.content.decode()
-    bad = client.post(reverse("workbench:warning-rules"), {"kind": "case_idle", "threshold_days": "abc", "severity": "warning"})
+    bad = client.post(
+        reverse("workbench:warning-rules"), {"kind": "case_idle", "threshold_days": "abc", "severity": "warning"}
+    )
     assert bad.status_code == 400 and not WarningRule.objects.filter(court__isnull=False).exists()
-    ok = client.post(reverse("workbench:warning-rules"), {"kind": "case_idle", "threshold_days": "12", "severity": "warning", "enabled": "on"})
+    ok = client.post(
+        reverse("workbench:warning-rules"),
+        {"kind": "case_idle", "threshold_days": "12", "severity": "warning", "enabled": "on"},
+    )
     assert ok.status_code == 302
     assert WarningRule.objects.get(court=courts["宁"], kind="case_idle").threshold_days == 12
 
 
-def test_director_sees_warnings_rolled_up_per_court_and_judges_ranked(client, make_case, judge_xixia, judge_jingyuan, director_high,
-                                                                       duty_yinchuan, enqueued):
+def test_director_sees_warnings_rolled_up_per_court_and_judges_ranked(
+    client, make_case, judge_xixia, judge_jingyuan, director_high, duty_yinchuan, enqueued
+):
     for offset in (-5, 3, 10):
         make_case(judge_xixia, TODAY + days(offset))
     make_case(judge_jingyuan, TODAY + days(3), code="宁0424")
     early_warnings.evaluate(NOW)
     ranking = early_warnings.ranking(director_high.user)
     assert [(r["name"], r["open"]) for r in ranking] == [("张伟", 3), ("马晓东", 1)]
-    assert [(c["court"], c["open"]) for c in early_warnings.per_court(director_high.user)] == [("西夏区法院", 3), ("泾源县法院", 1)]
+    assert [(c["court"], c["open"]) for c in early_warnings.per_court(director_high.user)] == [
+        ("西夏区法院", 3),
+        ("泾源县法院", 1),
+    ]
     # 银川中院's duty officer sees only 银川's subtree.
     assert [r["name"] for r in early_warnings.ranking(duty_yinchuan.user)] == ["张伟"]
 

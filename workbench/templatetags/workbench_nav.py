@@ -9,5 +9,7 @@ register = template.Library()
 def nav_links(context):
     request = context.get("request")
     user = getattr(request, "user", None)
-    return {"links": entries_for(user, request.path if request else "") if user is not None else [],
-            "is_staff": getattr(user, "is_staff", False)}
+    return {
+        "links": entries_for(user, request.path if request else "") if user is not None else [],
+        "is_staff": getattr(user, "is_staff", False),
+    }

@@ -1,4 +1,5 @@
 """Write docs/permissions.md: the role × action table, generated from the one permission policy (execcenter.policy)."""
+
 from pathlib import Path
 
 from django.conf import settings
@@ -7,8 +8,12 @@ from django.core.management.base import BaseCommand
 from execcenter import policy
 from execcenter.choices import PartnerKind, Role
 
-COLUMNS = [(r.value, str(r.label)) for r in Role] + [("superuser", "超级用户")] + \
-    [(f"key:{k.value}", f"{k.label}密钥") for k in PartnerKind] + [("anonymous", "公众")]
+COLUMNS = (
+    [(r.value, str(r.label)) for r in Role]
+    + [("superuser", "超级用户")]
+    + [(f"key:{k.value}", f"{k.label}密钥") for k in PartnerKind]
+    + [("anonymous", "公众")]
+)
 
 
 def cell(rule, column):

@@ -7,6 +7,7 @@ Any size from 100 to 1,000,000 cases (tests/foundation/test_seed_demo_sizes.py).
 cases are written in one transaction and each app's demo in its own; a run that failed half-way is completed by
 running it again, and a finished one is left as it is.
 """
+
 import importlib
 import random
 import time
@@ -38,8 +39,10 @@ class Command(BaseCommand):
         if not settings.DEMO_DATA_ALLOWED:
             # Demo logins share one published password and the demo API keys are in the README: in production they
             # would be open doors (issue 11). Real accounts come from createsuperuser and the admin.
-            raise CommandError("生产配置（DJANGO_DEBUG=False）不生成演示数据、演示账号或演示密钥 "
-                               "(seed_demo refuses to run with DJANGO_DEBUG=False: no demo logins or keys in production)")
+            raise CommandError(
+                "生产配置（DJANGO_DEBUG=False）不生成演示数据、演示账号或演示密钥 "
+                "(seed_demo refuses to run with DJANGO_DEBUG=False: no demo logins or keys in production)"
+            )
         started = time.monotonic()
         courts = load_courts()
         self.stdout.write(f"法院：{len(courts)} 个")

@@ -1,6 +1,7 @@
 """Load (or refresh) the institution catalogue: 3,815 banks and the registries. Idempotent: rows are
 matched by code, so a rerun updates names and profiles in place and creates nothing twice. With the simulator
 installed, the simulator is told the same catalogue (it keeps its own records behind the connector)."""
+
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -9,8 +10,15 @@ from querycontrol.catalog import build_catalogue
 from querycontrol.models import Institution
 
 UPDATE_FIELDS = [
-    "name", "kind", "category", "region_code", "supported_actions", "asset_term_class", "is_active",
-    "rate_per_second", "max_in_flight",
+    "name",
+    "kind",
+    "category",
+    "region_code",
+    "supported_actions",
+    "asset_term_class",
+    "is_active",
+    "rate_per_second",
+    "max_in_flight",
 ]
 
 

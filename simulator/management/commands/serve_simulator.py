@@ -1,4 +1,5 @@
 """Serve the simulated banks and registries over HTTP, for QUERYCONTROL_CONNECTOR=http."""
+
 from django.core.management.base import BaseCommand
 
 from simulator.http import make_server
