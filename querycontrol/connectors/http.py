@@ -5,17 +5,21 @@ a retry after a timeout (when the institution may well have acted) returns the f
 of acting twice. Failures map onto the interface's errors: a timeout or 504 → ConnectorTimeout,
 connection errors, 429 and 5xx → TransientConnectorError (retry with backoff), other 4xx →
 PermanentConnectorError (never retried).
+
+Transport: httpx (requirements.txt), one client per process with a pool of keep-alive connections per
+gateway, shared by the process's query threads. A fan-out of 3,860 institutions in batches then costs a
+handful of TCP connections per worker process instead of one per request (issue 17).
 """
 
 import json
-import socket
+import os
 import threading
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from urllib.parse import quote
+
+import httpx
 
 from . import validation
 from .base import (
@@ -28,6 +32,12 @@ from .base import (
 )
 
 ERROR_TYPES = {"timeout": ConnectorTimeout, "transient": TransientConnectorError, "permanent": PermanentConnectorError}
+
+# Idle connections are closed by the client after this many seconds: shorter than a gateway's keep-alive
+# (serve_simulator: 75 s; nginx's default: 75 s), so a request is never sent on a connection the server is closing.
+KEEPALIVE_EXPIRY = 30.0
+# Connecting is quick or the gateway is down: do not wait the whole answer timeout for it.
+CONNECT_TIMEOUT = 3.0
 
 
 def _message(raw: bytes, default: str) -> str:
@@ -43,15 +53,48 @@ def _error_from_json(data: dict) -> ConnectorError:
 
 
 class HTTPConnector(Connector):
+    """`timeout`: seconds to wait for an answer (per read; connecting: at most CONNECT_TIMEOUT).
+    `pool_size`: keep-alive connections per gateway and process — at least the threads that call at
+    once (QUERYCONTROL_QUERY_THREADS, or `batch_threads` for gateways without a batch endpoint), else
+    a caller waits for a free connection (and after `timeout`, gets ConnectorTimeout)."""
+
     GATEWAY_CACHE_SECONDS = 60
 
-    def __init__(self, base_url: str, *, timeout: float = 10.0, batch_threads: int = 16):
+    def __init__(self, base_url: str, *, timeout: float = 10.0, batch_threads: int = 16, pool_size: int = 32):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.batch_threads = batch_threads
+        self.pool_size = pool_size
         self._gateways: dict[str, str] = {}
         self._gateways_loaded = 0.0
         self._lock = threading.Lock()
+        self._client_pid = None
+        self._client = None
+
+    def client(self) -> httpx.Client:
+        """This process's pooled client. Made after a fork (a Celery prefork child must not share its
+        parent's sockets), then shared by every thread of the process (httpx.Client is thread-safe)."""
+        with self._lock:
+            if self._client_pid != os.getpid():
+                self._client = httpx.Client(
+                    timeout=httpx.Timeout(self.timeout, connect=min(CONNECT_TIMEOUT, self.timeout)),
+                    limits=httpx.Limits(
+                        max_connections=self.pool_size,
+                        max_keepalive_connections=self.pool_size,
+                        keepalive_expiry=KEEPALIVE_EXPIRY,
+                    ),
+                    headers={"Accept": "application/json"},
+                    trust_env=False,  # a gateway on the court's network is never reached through a proxy
+                )
+                self._client_pid = os.getpid()
+            return self._client
+
+    def close(self):
+        """Close this process's pooled connections (tests; a worker exiting closes them anyway)."""
+        with self._lock:
+            if self._client is not None and self._client_pid == os.getpid():
+                self._client.close()
+            self._client, self._client_pid = None, None
 
     def _gateway_urls(self) -> dict[str, str]:
         """Institutions with a gateway of their own (点对点) instead of the shared one (总对总)."""
@@ -70,30 +113,25 @@ class HTTPConnector(Connector):
 
     def _post(self, path: str, payload: dict, *, idempotency_key: str | None = None, base: str | None = None) -> dict:
         timeout = self.timeout
-        headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
+        headers = {"Content-Type": "application/json; charset=utf-8"}
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
         body = json.dumps(payload, ensure_ascii=False, default=str).encode()
-        request = urllib.request.Request((base or self.base_url) + path, data=body, headers=headers, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return json.loads(response.read())
-        except urllib.error.HTTPError as exc:
-            raw = exc.read()
-            message = _message(raw, f"HTTP {exc.code}")
-            if exc.code in (408, 504):
-                raise ConnectorTimeout(message) from exc
-            if exc.code == 429 or exc.code >= 500:
-                raise TransientConnectorError(message) from exc
-            raise PermanentConnectorError(message) from exc
-        except TimeoutError as exc:
-            raise ConnectorTimeout(f"no answer within {timeout}s") from exc
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, (TimeoutError, socket.timeout)):
-                raise ConnectorTimeout(f"no answer within {timeout}s") from exc
-            raise TransientConnectorError(f"connection failed: {exc.reason}") from exc
-        except (ConnectionError, OSError) as exc:
-            raise TransientConnectorError(f"connection failed: {exc}") from exc
+            response = self.client().post((base or self.base_url) + path, content=body, headers=headers)
+        except httpx.TimeoutException as exc:  # connect, read, write, or no pooled connection free in time
+            raise ConnectorTimeout(f"no answer within {timeout}s ({type(exc).__name__})") from exc
+        except (httpx.TransportError, httpx.InvalidURL) as exc:  # refused, reset, closed mid-answer, bad address
+            raise TransientConnectorError(f"connection failed: {type(exc).__name__}: {exc}") from exc
+        if response.status_code >= 400:
+            message = _message(response.content, f"HTTP {response.status_code}")
+            if response.status_code in (408, 504):
+                raise ConnectorTimeout(message)
+            if response.status_code == 429 or response.status_code >= 500:
+                raise TransientConnectorError(message)
+            raise PermanentConnectorError(message)
+        try:
+            return json.loads(response.content)
         except ValueError as exc:  # not JSON: a broken gateway, maybe a proxy error page
             raise TransientConnectorError(f"invalid response: {exc}") from exc
 
