@@ -27,3 +27,9 @@ def mask_name(value):
     if not value:
         return value
     return value[0] + "*" * (len(value) - 1) if len(value) <= 4 else value
+
+
+def personal_data_columns(model):
+    """The attnames of `model` that hold personal data (ID number, phone, address), as the model declares them in
+    `personal_data_fields`; empty for a model that declares none."""
+    return frozenset(getattr(model, "personal_data_fields", ()))

@@ -225,6 +225,9 @@ class Party(models.Model):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Shown masked to roles without "personal_data.read"; never a list's ordering (execcenter.masking).
+    personal_data_fields = ("id_number", "phone", "address")
+
     objects = PartyQuerySet.as_manager()
 
     class Meta:

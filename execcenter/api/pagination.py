@@ -26,6 +26,8 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination
 from rest_framework.utils.urls import replace_query_param
 
+from execcenter.masking import personal_data_columns
+
 
 def concrete_field(model, name):
     """The model field a plain ordering name (`filed_on`, `court`, `pk`) stands for, or None (a relation path,
@@ -45,14 +47,20 @@ def concrete_field(model, name):
 
 class ColumnOrderingFilter(OrderingFilter):
     """?ordering= restricted to columns of the listed table (a foreign key orders by its id, not by the related
-    model's Meta.ordering; a many-to-many or reverse field would repeat rows and is refused like an unknown one)."""
+    model's Meta.ordering; a many-to-many or reverse field would repeat rows and is refused like an unknown one).
+
+    A personal-data column (the model's `personal_data_fields`: ID number, phone, address) is never an ordering,
+    for any role: the keyset cursor of the `next` link carries the last row's ordering value, so `?ordering=id_number
+    &page_size=1` handed a reader who sees ID numbers masked one full ID number per request (issue 10, point 5),
+    and the order alone ranks the masked digits. It is ignored like an unknown field."""
 
     def remove_invalid_fields(self, queryset, fields, view, request):
         valid = super().remove_invalid_fields(queryset, fields, view, request)
+        personal = personal_data_columns(queryset.model)
         columns = []
         for term in valid:
             field = concrete_field(queryset.model, term.lstrip("-"))
-            if field is not None:
+            if field is not None and field.attname not in personal:
                 columns.append(("-" if term.startswith("-") else "") + field.attname)
         return columns
 
