@@ -167,8 +167,8 @@ def resume_terminated(case, *, reason, actor=None, request=None, on=None):
             "role": cp.role,
             "name": cp.party.name,
             "id_number": cp.party.id_number,
-            "phone": cp.party.phone,
-            "address": cp.party.address,
+            "phone": cp.phone,
+            "address": cp.address,
         }
         for cp in case.case_parties.select_related("party")
     ]

@@ -170,8 +170,9 @@ CASE_COLUMNS = [
     "created_at",
     "updated_at",
 ]
-PARTY_COLUMNS = ["id", "kind", "name", "id_number", "phone", "address", "created_at"]
-LINK_COLUMNS = ["id", "case_id", "party_id", "role"]
+PARTY_COLUMNS = ["id", "kind", "name", "id_number", "created_at"]
+# Contacts are entered per case by the case's court (issue #10): they live on the link, not the shared party.
+LINK_COLUMNS = ["id", "case_id", "party_id", "role", "phone", "address", "contact_court_id"]
 EVENT_COLUMNS = ["id", "case_id", "at", "kind", "actor_id", "actor_label", "summary", "details"]
 MONEY_COLUMNS = [
     "id",
@@ -388,10 +389,8 @@ class _Plan:
             else:
                 kind, name, phone = PERSON, _person_name(random_), f"1{'3589'[below(4)]}{10**8 + below(9 * 10**8)}"
             party_id += 1
-            parties.append(
-                f"{party_id}\t{kind}\t{name}\t{number}\t{phone}\t{self.addresses[court.id]}{1 + below(299)}号\t{now}{party_extra}\n"
-            )
-            return party_id
+            parties.append(f"{party_id}\t{kind}\t{name}\t{number}\t{now}{party_extra}\n")
+            return party_id, phone, f"{self.addresses[court.id]}{1 + below(299)}号"
 
         for day_index, court_index, case_type, seq in self.plan[first_case : first_case + CHUNK]:
             court, day = self.courts[court_index], days[day_index]
@@ -441,18 +440,19 @@ class _Plan:
             for role, organisation in roles:
                 pid = None
                 if role == RESPONDENT and recent and random_() < 0.1:
-                    pid = recent[below(len(recent))]  # a repeat debtor: one party record across cases
+                    # a repeat debtor: one party record across cases; this court enters the contacts it knows
+                    pid, phone, address = recent[below(len(recent))]
                 if pid is None or pid in in_case:
-                    pid = new_party(court, division, organisation)
+                    pid, phone, address = new_party(court, division, organisation)
                     if role == RESPONDENT:
-                        recent.append(pid)
+                        recent.append((pid, phone, address))
                         if len(recent) > 5000:
                             del recent[:2500]
                 if role == APPLICANT:
                     applicant = pid
                 in_case.add(pid)
                 link_id += 1
-                links.append(f"{link_id}\t{case_id}\t{pid}\t{role}\n")
+                links.append(f"{link_id}\t{case_id}\t{pid}\t{role}\t{phone}\t{address}\t{court.id}\n")
 
             event_id += 1
             events.append(f'{event_id}\t{case_id}\t{day.at9}\tfiled\t{NULL}\t立案庭\t立案\t{{"number": {seq}}}\n')

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from execcenter.exceptions import PermissionDenied
-from execcenter.filtersets import FilterSet, IdentifierFilter, PhoneFilter
-from execcenter.identifiers import normalise_id_number
+from execcenter.filtersets import FilterSet, IdentifierFilter
+from execcenter.identifiers import normalise_id_number, normalise_phone
 from execcenter.models import Court, Officer
 from execcenter.policy import may
 from execcenter.services import audit
@@ -221,7 +221,10 @@ class PartyFilterSet(PersonalSearchMixin, FilterSet):
 
     name = django_filters.CharFilter(lookup_expr="startswith")
     id_number = IdentifierFilter()
-    phone = PhoneFilter()
+    # Phone and address are entered per case (CaseParty): a party matches through its links in the reader's own
+    # courts only, so a search cannot tell what another court entered.
+    phone = django_filters.CharFilter(method="filter_phone", label=_("联系电话"))
+    address__icontains = django_filters.CharFilter(method="filter_address", label=_("地址包含"))
     case = django_filters.NumberFilter(field_name="case_parties__case", distinct=True)
 
     class Meta:
@@ -229,10 +232,19 @@ class PartyFilterSet(PersonalSearchMixin, FilterSet):
         fields = {
             "kind": ["exact"],
             "id_number": ["exact"],
-            "phone": ["exact"],
-            "address": ["icontains"],
             "created_at": ["gte", "lte"],
         }
+
+    def _through_links(self, queryset, **lookup):
+        actor = getattr(self.request, "user", None) if self.request is not None else None
+        links = CaseParty.objects.all() if self.request is None else CaseParty.objects.visible_to(actor)
+        return queryset.filter(pk__in=links.filter(**lookup).values("party_id"))
+
+    def filter_phone(self, queryset, name, value):
+        return self._through_links(queryset, phone=normalise_phone(value))
+
+    def filter_address(self, queryset, name, value):
+        return self._through_links(queryset, address__icontains=value)
 
 
 class CaseEventFilterSet(FilterSet):

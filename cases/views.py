@@ -274,8 +274,9 @@ def _parties(case, user, request):
                 "name": p.name,
                 "kind": p.get_kind_display(),
                 "id_number": p.id_number if unmasked else mask_id_number(p.id_number),
-                "phone": p.phone if unmasked else mask_phone(p.phone),
-                "address": p.address if unmasked else mask_address(p.address),
+                # this case's own contacts (entered by its court), never another court's entry for the party
+                "phone": cp.phone if unmasked else mask_phone(cp.phone),
+                "address": cp.address if unmasked else mask_address(cp.address),
             }
         )
     if unmasked and rows:

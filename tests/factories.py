@@ -58,8 +58,6 @@ class PartyFactory(factory.django.DjangoModelFactory):
     kind = PartyKind.PERSON
     name = factory.LazyFunction(fake.name)
     id_number = factory.Sequence(lambda n: make_resident_id(n, born=dt.date(1970 + n % 30, 1 + n % 12, 1 + n % 28)))
-    phone = factory.Sequence(lambda n: f"139{n:08d}")
-    address = factory.LazyFunction(fake.address)
 
 
 class OrganisationFactory(PartyFactory):
@@ -101,5 +99,12 @@ class CaseFactory(factory.django.DjangoModelFactory):
     def parties(obj, create, extracted, **kwargs):
         if not create or extracted is False:
             return
-        CaseParty.objects.create(case=obj, party=PartyFactory(), role=PartyRole.APPLICANT)
-        CaseParty.objects.create(case=obj, party=PartyFactory(), role=PartyRole.RESPONDENT)
+        for role in (PartyRole.APPLICANT, PartyRole.RESPONDENT):
+            CaseParty.objects.create(
+                case=obj,
+                party=PartyFactory(),
+                role=role,
+                phone=f"139{obj.pk % 10**4:04d}{len(role) + 1000:04d}",
+                address=fake.address(),
+                contact_court=obj.court,
+            )

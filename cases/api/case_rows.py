@@ -15,7 +15,7 @@ from rest_framework.relations import PKOnlyObject, RelatedField
 from rest_framework.serializers import BaseSerializer
 
 from ..models import CaseParty
-from .serializers import CasePartySerializer, CaseSerializer, protect_party
+from .serializers import CasePartySerializer, CaseSerializer, protect_contacts, protect_party
 
 PARTY_PREFIX = "party__"
 
@@ -67,5 +67,6 @@ def represent(case_rows, context):
     links = defaultdict(list)
     found = CaseParty.objects.filter(case_id__in=[r["id"] for r in case_rows]).order_by("case_id", "id")
     for values in found.values("case_id", *_columns(link_plan), *_columns(party_plan)):
-        links[values["case_id"]].append(_row(values, link_plan, protect_party(_row(values, party_plan), context)))
+        link = _row(values, link_plan, protect_party(_row(values, party_plan), context))
+        links[values["case_id"]].append(protect_contacts(link, context))
     return [_row(values, case_plan, links.get(values["id"], [])) for values in case_rows]

@@ -44,12 +44,13 @@ from ..models import (
 
 
 class PartySerializer(serializers.ModelSerializer):
-    """ID number, phone and address are masked unless context["unmasked"]; each unmasked party is noted in
-    context["revealed"] so the view can audit the read."""
+    """The shared party record: kind, name, ID number (masked unless context["unmasked"]; each unmasked party is
+    noted in context["revealed"] so the view can audit the read). Phone and address are per case: see
+    CasePartySerializer."""
 
     class Meta:
         model = Party
-        fields = ["id", "kind", "name", "id_number", "phone", "address"]
+        fields = ["id", "kind", "name", "id_number"]
 
     def to_representation(self, instance):
         return protect_party(super().to_representation(instance), self.context)
@@ -61,17 +62,29 @@ def protect_party(data, context):
         context.setdefault("revealed", set()).add(data["id"])
     else:
         data["id_number"] = mask_id_number(data["id_number"])
+    return data
+
+
+def protect_contacts(data, context):
+    """Mask a case link's phone and address unless context["unmasked"] (the read is audited with its party)."""
+    if not context.get("unmasked"):
         data["phone"] = mask_phone(data["phone"])
         data["address"] = mask_address(data["address"])
     return data
 
 
 class CasePartySerializer(serializers.ModelSerializer):
+    """A party in one case: its role, the phone and address entered for this case by the case's court, and the
+    shared party record."""
+
     party = PartySerializer(read_only=True)
 
     class Meta:
         model = CaseParty
-        fields = ["role", "party"]
+        fields = ["role", "phone", "address", "party"]
+
+    def to_representation(self, instance):
+        return protect_contacts(super().to_representation(instance), self.context)
 
 
 class CaseSerializer(serializers.ModelSerializer):

@@ -216,13 +216,13 @@ class PartyQuerySet(models.QuerySet):
 
 
 class Party(models.Model):
-    """A real-world party, one record across all cases (found by ID number / credit code)."""
+    """A real-world party, one record across all cases (found by ID number / credit code): kind, name and number
+    only. Contact details are the filing court's and live on each case's link (CaseParty.phone / .address): a
+    party shared across courts must not show one court the phone or address another court entered."""
 
     kind = models.CharField(_("类型"), max_length=16, choices=PartyKind.choices)
     name = models.CharField(_("名称"), max_length=128, db_index=True)
     id_number = models.CharField(_("身份证号码/统一社会信用代码"), max_length=18, unique=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    address = models.CharField(_("地址"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Shown masked to roles without "personal_data.read"; never a list's ordering (execcenter.masking).
@@ -239,9 +239,22 @@ class Party(models.Model):
 
 
 class CaseParty(models.Model):
+    """A party's place in one case, with the contact details entered for this case (phone, address) and the court
+    that entered them (the case's court when filed; migration 0017 kept only what the first filing court entered)."""
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_parties")
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="case_parties")
     role = models.CharField(_("诉讼地位"), max_length=16, choices=PartyRole.choices)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    contact_court = models.ForeignKey(
+        "execcenter.Court",
+        verbose_name=_("联系方式录入法院"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = scoped_queryset("case__court").as_manager()
 

@@ -85,23 +85,19 @@ def _validated_party(index, data):
     }
 
 
-def find_or_create_party(kind: str, name: str, id_number: str, phone: str = "", address: str = "") -> Party:
+def find_or_create_party(kind: str, name: str, id_number: str) -> Party:
     """The same real-world party is one record across cases, found by ID number / credit code.
 
-    An existing record keeps its name (the registry of record) and only gains contacts it lacked.
+    An existing record keeps its name (the registry of record). Contact details are not the party's: they are
+    entered per case, on the case's link (CaseParty), so no court sees the phone or address another court entered.
     """
     party = Party.objects.filter(id_number=id_number).first()
     if party is None:
         try:
             with transaction.atomic():
-                return Party.objects.create(kind=kind, name=name, id_number=id_number, phone=phone, address=address)
+                return Party.objects.create(kind=kind, name=name, id_number=id_number)
         except IntegrityError:  # filed concurrently with the same party
             party = Party.objects.get(id_number=id_number)
-    updates = {f: v for f, v in (("phone", phone), ("address", address)) if v and not getattr(party, f)}
-    if updates:
-        Party.objects.filter(pk=party.pk).update(**updates)
-        for f, v in updates.items():
-            setattr(party, f, v)
     return party
 
 
@@ -178,8 +174,15 @@ def file_case(
     set_derived_dates(case)
     case.save()
     for p in checked:
-        party = find_or_create_party(p["kind"], p["name"], p["id_number"], p["phone"], p["address"])
-        CaseParty.objects.get_or_create(case=case, party=party, role=p["role"])
+        party = find_or_create_party(p["kind"], p["name"], p["id_number"])
+        # The contacts entered with this filing are this case's, entered by this court (never the party's
+        # contacts from another court's case).
+        CaseParty.objects.get_or_create(
+            case=case,
+            party=party,
+            role=p["role"],
+            defaults={"phone": p["phone"], "address": p["address"], "contact_court": court},
+        )
     _record(
         case,
         "status",

@@ -92,7 +92,9 @@ def test_same_real_world_party_is_one_record_across_cases(courts):
     p2 = second.case_parties.get(role=PartyRole.APPLICANT).party
     assert p1.pk == p2.pk
     assert p2.name == "王芳"  # the record of origin keeps its name
-    assert p2.phone == "13900001111"  # and gains the contact it lacked
+    # contacts are the case's own: the second filing's phone is on its link, the first case keeps none
+    assert second.case_parties.get(role=PartyRole.APPLICANT).phone == "13900001111"
+    assert first.case_parties.get(role=PartyRole.APPLICANT).phone == ""
 
 
 @pytest.mark.parametrize(

@@ -227,8 +227,8 @@ def test_masked_roles_cannot_recover_an_id_number_by_searching(api, courts, duty
         client = api.as_officer(officer)
         for params in (
             {"id_number": party.id_number},
-            {"address__icontains": party.address[:3] or "路"},
-            {"phone": party.phone or "13800000000"},
+            {"address__icontains": case.case_parties.get(party=party).address[:3] or "路"},
+            {"phone": case.case_parties.get(party=party).phone or "13800000000"},
         ):
             response = client.get("/api/v1/parties/", params)
             assert response.status_code == 403, (officer, params)
