@@ -9,7 +9,7 @@ CASES  ?= 20000
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint install migrate seed browser-deps bench-deps messages bench faults load
+.PHONY: run test lint install migrate seed browser-deps bench-deps messages bench faults load replica hosts
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,3 +67,9 @@ faults: install
 LOAD_ARGS ?=
 load: install
 	$(BIN)/python load/run.py $(LOAD_ARGS)
+
+# A PostgreSQL primary + streaming read replica (pg_basebackup) on this machine, ports 55432/55433 (issue 16,
+# scripts/replica.py); prints the DATABASE_URL / DATABASE_REPLICA_URL to export. `... replica.py down --remove` ends it.
+REPLICA_ARGS ?=
+replica: install
+	$(BIN)/python scripts/replica.py up $(REPLICA_ARGS)

@@ -5,12 +5,15 @@ Cache layout (keys are per court code):
 - dash:state                  the last value of every module for every scope, its error state
 - dash:screen:<code>:etag     the current ETag (a 304 needs only this key and dash:meta)
 - dash:screen:<code>:body     {"etag": ..., "body": bytes}
-- dash:meta                   {"at": epoch seconds of the last refresh, "duration": s, "courts": [codes]}
+- dash:meta                   {"at": epoch seconds of the last refresh, "as_of": the data's time (ISO), "lag":
+                              replica lag in s (None: read the primary), "source": "replica" | "primary" |
+                              "primary (replica down)", "duration": s, "courts": [codes]}
 
 A bundle holds only what changes when the figures change (values, errors), so an unchanged screen
 keeps its ETag and polls answer 304; the refresh time travels in response headers instead.
 """
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -20,6 +23,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from execcenter import db
 from execcenter.db import reading_replica
 from execcenter.models import Court
 
@@ -69,12 +73,43 @@ def refresh(now=None, force=False, modules=None):
 
 def _refresh(now, force, only):
     # Module figures may lag the primary by a replica's few seconds; the bundles themselves go to the cache.
-    with reading_replica() as alias:
-        return _compute_and_publish(now, force, only, alias)
+    with reading_replica():
+        return _compute_and_publish(now, force, only)
 
 
-def _compute_and_publish(now, force, only, alias):
+def _measure_lag():
+    """(lag seconds or None, source) before the modules read: the figures are at most that old."""
+    try:
+        lag = db.replica_lag()
+    except db.REPLICA_ERRORS as exc:
+        db.fall_back_to_primary(exc)
+        lag = None
+    if db.replica_alias() == db.REPLICA:
+        return lag, "replica"
+    return None, "primary (replica down)" if db.replica_down_reason() else "primary"
+
+
+def _gather(module, ctx, courts):
+    # A savepoint per module: a failing query (PostgreSQL aborts the transaction) stays inside its module, and
+    # the others still compute (issue 5: isolated failure). A replica lost mid-refresh: the module is asked
+    # again on the primary, and so are the modules after it (execcenter.db.fall_back_to_primary).
+    alias = db.replica_alias()
+    try:
+        with transaction.atomic(using=alias):
+            per_court = module.gather(ctx)
+            return {c.code: _jsonable(ctx.finish(module, per_court, c)) for c in courts.values()}
+    except db.REPLICA_ERRORS as exc:
+        if alias != db.REPLICA or db.probe_replica():
+            raise  # the module's own error, not the replica's absence
+        db.fall_back_to_primary(exc)
+        with transaction.atomic(using="default"):
+            per_court = module.gather(ctx)
+            return {c.code: _jsonable(ctx.finish(module, per_court, c)) for c in courts.values()}
+
+
+def _compute_and_publish(now, force, only):
     started = time.monotonic()
+    lag, source = _measure_lag()
     state = cache.get(STATE_KEY) or {}
     courts = {c.pk: c for c in Court.objects.order_by("code")}
     ctx = Context(now, courts=courts)
@@ -87,11 +122,7 @@ def _compute_and_publish(now, force, only, alias):
             continue
         t0 = time.monotonic()
         try:
-            # A savepoint per module: a failing query (PostgreSQL aborts the transaction) stays
-            # inside its module, and the others still compute (issue 5: isolated failure).
-            with transaction.atomic(using=alias):
-                per_court = module.gather(ctx)
-                values = {c.code: _jsonable(ctx.finish(module, per_court, c)) for c in courts.values()}
+            values = _gather(module, ctx, courts)
         except Exception as exc:  # any module bug must not take the other 39 down
             log.exception("dashboard module %s failed", code)
             err = entry.get("error") or {"since": _iso(now), "last_ok_at": entry.get("ok_at")}
@@ -112,13 +143,24 @@ def _compute_and_publish(now, force, only, alias):
         META_KEY,
         {
             "at": time.time(),
-            "as_of": _iso(now),
+            # The data's time: a replica's figures are as of the refresh minus its lag (docs/deployment.md).
+            "as_of": _iso(now - dt.timedelta(seconds=lag or 0)),
+            "lag": lag,
+            "source": source,
             "duration": duration,
             "courts": sorted(c.code for c in courts.values()),
         },
         None,
     )
-    return {"computed": computed, "failed": failed, "screens": screens, "duration": duration, "timings": timings}
+    return {
+        "computed": computed,
+        "failed": failed,
+        "screens": screens,
+        "duration": duration,
+        "timings": timings,
+        "lag": lag,
+        "source": source,
+    }
 
 
 def _jsonable(value):

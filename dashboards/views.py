@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
@@ -53,6 +54,7 @@ def screen(request, court_code):
         {
             "court": court,
             "token": issue_token(request.user, request.session.session_key),
+            "lag_limit": settings.SCREEN_REPLICA_LAG_LIMIT_SECONDS,
             "parent": court.parent
             if court.parent and Court.objects.visible_to(request.user).filter(pk=court.parent_id).exists()
             else None,

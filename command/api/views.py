@@ -18,6 +18,7 @@ from cases.document_views import document_response
 from execcenter.api.permissions import is_partner
 from execcenter.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin, validated_input
 from execcenter.choices import PartnerKind
+from execcenter.db import reading_replica
 from execcenter.models import Court
 from execcenter.uploads import attachment_response
 
@@ -354,20 +355,24 @@ class IndicatorViewSet(ScopedViewSetMixin, viewsets.ViewSet):
 
     def list(self, request):
         court, period, case_type = _court_param(request), _period_param(request), _case_type_param(request)
+        with reading_replica():  # the heavy grouped counts read the replica when there is one (execcenter/db.py)
+            core = [r.as_dict() for r in ind.core_set(court, period)]
+            indicators = [r.as_dict() for r in ind.all_indicators(court, period, case_type)]
         return Response(
             {
                 "court": court.code,
                 "period": [str(period.start), str(period.end)],
                 "case_type": case_type,
-                "core": [r.as_dict() for r in ind.core_set(court, period)],
-                "indicators": [r.as_dict() for r in ind.all_indicators(court, period, case_type)],
+                "core": core,
+                "indicators": indicators,
             }
         )
 
     def retrieve(self, request, pk=None):
         indicator = ind.INDICATORS.get(pk) or _missing()
         court, period, case_type = _court_param(request), _period_param(request), _case_type_param(request)
-        result = ind.evaluate(pk, court, period, case_type if indicator.typed else None)
+        with reading_replica():
+            result = ind.evaluate(pk, court, period, case_type if indicator.typed else None)
         return Response({**result.as_dict(), "definition": indicator.definition, "court": court.code})
 
     @action(detail=True, methods=["get"])
@@ -377,14 +382,16 @@ class IndicatorViewSet(ScopedViewSetMixin, viewsets.ViewSet):
         part = request.query_params.get("part", "numerator")
         if part not in ("numerator", "denominator"):
             raise ValidationError({"part": ["numerator | denominator"]})
-        ids = ind.drill_down(pk, court, period, part, case_type if indicator.typed else None)
+        with reading_replica():
+            ids = ind.drill_down(pk, court, period, part, case_type if indicator.typed else None)
         return Response({"model": indicator.model, "part": part, "count": len(ids), "ids": ids})
 
     @action(detail=True, methods=["get"])
     def ranking(self, request, pk=None):
         indicator = ind.INDICATORS.get(pk) or _missing()
         court, period, case_type = _court_param(request), _period_param(request), _case_type_param(request)
-        rows = ind.ranking(pk, period, ind.peers(court), case_type if indicator.typed else None)
+        with reading_replica():
+            rows = ind.ranking(pk, period, ind.peers(court), case_type if indicator.typed else None)
         return Response([{**{k: v for k, v in r.items() if k != "court"}, "court": r["court"].code} for r in rows])
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.document_views import document_response
 from cases.models import Case
+from execcenter.db import reading_replica
 from execcenter.models import Court
 from execcenter.policy_http import requires
 
@@ -49,6 +50,11 @@ def indicator_overview(request):
     if code not in ind.INDICATORS:
         raise Http404
     rank_type = case_type if ind.INDICATORS[code].typed else None
+    # Grouped counts over the whole scope: read from the replica when there is one (execcenter/db.py).
+    with reading_replica():
+        core = ind.core_set(court, period)
+        results = ind.all_indicators(court, period, case_type)
+        ranking = ind.ranking(code, period, ind.peers(court), rank_type)
     return render(
         request,
         "command/indicators.html",
@@ -57,11 +63,11 @@ def indicator_overview(request):
             "court": court,
             "period": period,
             "case_type": case_type,
-            "core": ind.core_set(court, period),
-            "results": ind.all_indicators(court, period, case_type),
+            "core": core,
+            "results": results,
             "indicators": ind.INDICATORS,
             "rank_code": code,
-            "ranking": ind.ranking(code, period, ind.peers(court), rank_type),
+            "ranking": ranking,
         },
     )
 
@@ -75,7 +81,8 @@ def indicator_drill(request, code):
     if part not in ("numerator", "denominator"):
         raise Http404
     indicator = ind.INDICATORS[code]
-    ids = ind.drill_down(code, court, period, part, case_type if indicator.typed else None)
+    with reading_replica():
+        ids = ind.drill_down(code, court, period, part, case_type if indicator.typed else None)
     model = Petition if indicator.model == "command.petition" else Case
     records = model.objects.visible_to(request.user).filter(pk__in=ids[:1000]).select_related("court")
     return render(

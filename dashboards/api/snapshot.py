@@ -3,7 +3,9 @@
 A plain Django view, not DRF: it must answer hundreds of polls a second, and an unchanged poll (304)
 must not touch the database — access is proven by the signed screen token, the ETag and the refresh
 time come from the cache. It never computes a module: when the snapshots are old it says so
-(X-Snapshot-Age / X-Snapshot-Stale) and the screen shows its stale banner.
+(X-Snapshot-Age / X-Snapshot-Stale) and the screen shows its stale banner. Read from a replica, the data's time
+(X-Snapshot-As-Of) is the refresh's minus the replica's lag (X-Snapshot-Lag, seconds; X-Snapshot-Source says where the
+figures were read), and a lag past SCREEN_REPLICA_LAG_LIMIT_SECONDS is stale too.
 """
 
 import time
@@ -69,16 +71,23 @@ def snapshot(request, court_code):
     if etag is None or meta is None:
         return _error(503, "snapshot_missing", _("大屏数据尚未生成，请稍候 (snapshot not generated yet)"))
     age = max(0.0, time.time() - meta["at"])
+    lag = meta.get("lag")  # seconds the replica the figures were read from was behind (None: the primary)
     headers = {
         "ETag": etag,
         "Cache-Control": "no-cache, private",
         "X-Snapshot-Age": f"{age:.1f}",
         "X-Snapshot-As-Of": meta["as_of"],
-        "X-Snapshot-Stale": "1" if age > stale_after() else "0",
+        "X-Snapshot-Stale": "1"
+        if age > stale_after() or (lag or 0) > settings.SCREEN_REPLICA_LAG_LIMIT_SECONDS
+        else "0",
+        "X-Snapshot-Lag": "" if lag is None else f"{lag:.1f}",
+        "X-Snapshot-Source": meta.get("source", "primary"),
         # The broker as this process last saw it (a background probe; the poll never waits on it): the
         # screen says so, because approvals and queries then wait in the outbox (issue 16).
         "X-Broker": "down" if broker.last_known()["ok"] is False else "up",
-        "Access-Control-Expose-Headers": "ETag, X-Snapshot-Age, X-Snapshot-As-Of, X-Snapshot-Stale, X-Broker",
+        "Access-Control-Expose-Headers": (
+            "ETag, X-Snapshot-Age, X-Snapshot-As-Of, X-Snapshot-Stale, X-Snapshot-Lag, X-Snapshot-Source, X-Broker"
+        ),
     }
     if none_match(request.headers.get("If-None-Match"), etag):
         response = HttpResponse(status=304)

@@ -124,16 +124,24 @@ else:
             "TEST": {"NAME": str(VAR_DIR / "test_execcenter.sqlite3")},
         }
     }
-# A streaming replica for the dashboards' heavy reads (execcenter/db.py); tests read the primary through it.
+# A streaming replica for the heavy reads (execcenter/db.py: screens, indicators, bulletins, exports); made on one
+# machine by scripts/replica.py. Tests read the primary through it (TEST MIRROR).
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = {
         **env.db("DATABASE_REPLICA_URL"),
-        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
         "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"MIRROR": "default"},
     }
+    if "postgresql" in DATABASES["replica"]["ENGINE"]:
+        # A replica that is down must cost a page seconds at most before it falls back to the primary.
+        DATABASES["replica"]["OPTIONS"]["connect_timeout"] = env.int("DATABASE_REPLICA_CONNECT_TIMEOUT", default=3)
 DATABASE_ROUTERS = ["execcenter.db.ReplicaRouter"]
+# Seconds a process reads the primary after the replica failed to answer, before it asks the replica again.
+DATABASE_REPLICA_RETRY_SECONDS = env.int("DATABASE_REPLICA_RETRY_SECONDS", default=10)
+# Seconds of replication lag past which the big screen shows its stale banner (the data time already shows the lag).
+SCREEN_REPLICA_LAG_LIMIT_SECONDS = env.float("SCREEN_REPLICA_LAG_LIMIT_SECONDS", default=30.0)
 DB_VENDOR = DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

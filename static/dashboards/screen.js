@@ -24,7 +24,7 @@
   var stage = document.getElementById("stage");
   var pagesEl = document.getElementById("pages");
   var banner = document.getElementById("stale-banner");
-  var state = { etag: null, token: cfg.token, asOf: null, stale: false, failures: 0, polls: 0, ok: 0, notModified: 0,
+  var state = { etag: null, token: cfg.token, asOf: null, lag: null, stale: false, failures: 0, polls: 0, ok: 0, notModified: 0,
                 layoutKey: null, page: 0, pageTimer: null, seen: {}, charts: {}, cards: {}, mapReady: false, pending: null };
   window.__screen = state;  // read by the browser test and by an operator's console
 
@@ -83,7 +83,15 @@
   function setStale(on) {
     state.stale = on;
     banner.hidden = !on;
+    // Stale because the read replica lags past the limit (the poll itself answered), or because polls fail.
+    var lagging = on && state.failures === 0 && state.lag != null && state.lag > cfg.lagLimit;
+    field(banner, "stale-connection").hidden = lagging;
+    field(banner, "stale-lag").hidden = !lagging;
     if (on) field(banner, "stale-since").textContent = state.asOf ? hhmmss(state.asOf) : "—";
+    if (lagging) {
+      field(banner, "stale-lag-seconds").textContent = Math.round(state.lag);
+      field(banner, "stale-lag-since").textContent = hhmmss(state.asOf);
+    }
     Object.keys(state.cards).forEach(function (code) { badge(code); });
     badge("m38"); badge("m39"); badge("m40");
   }
@@ -307,6 +315,11 @@
     document.getElementById("broker-banner").hidden = !state.brokerDown;
     var asOf = res.headers.get("X-Snapshot-As-Of");
     if (asOf) { state.asOf = asOf; field(document, "as-of").textContent = hhmmss(asOf); }
+    // The replica's lag beside the data time, from a second up (under a second the time says it all).
+    var lag = res.headers.get("X-Snapshot-Lag"), lagEl = field(document, "lag");
+    state.lag = lag ? parseFloat(lag) : null;
+    lagEl.hidden = !(state.lag >= 1);
+    if (state.lag >= 1) lagEl.textContent = "(" + T.lag + " " + Math.round(state.lag) + " " + T.seconds + ")";
     return res.headers.get("X-Snapshot-Stale") === "1";
   }
 

@@ -15,8 +15,10 @@ router = ReplicaRouter()
 
 @pytest.fixture
 def with_replica(monkeypatch):
-    """A `replica` alias in settings (the router only looks at its name; no query runs against it here)."""
+    """A `replica` alias in settings that answers its probe (the router only looks at its name; no query runs against
+    it here: tests/foundation/test_real_replica.py runs against a real one)."""
     monkeypatch.setitem(settings.DATABASES, REPLICA, settings.DATABASES["default"])
+    monkeypatch.setattr(db, "probe_replica", lambda: True)
 
 
 def test_reads_go_to_the_replica_only_inside_reading_replica(with_replica):
@@ -59,3 +61,40 @@ def test_the_snapshot_refresh_reads_through_the_replica(with_replica, courts, mo
     assert len(atomics) == 40 and set(atomics) == {
         "default"
     }  # one savepoint per module, on the alias reading_replica() gave
+
+
+def test_export_rows_read_the_replica_only_while_a_row_is_read(with_replica):
+    """replica_rows sets the alias around each step, never across a yield: the server code between rows (and a
+    response abandoned half-way) reads the primary."""
+    seen = []
+
+    def rows():
+        for k in range(3):
+            seen.append(router.db_for_read(Case))
+            yield k
+
+    streamed = db.replica_rows(rows())
+    assert next(streamed) == 0 and router.db_for_read(Case) == "default"
+    assert list(streamed) == [1, 2] and seen == [REPLICA] * 3
+    assert router.db_for_read(Case) == "default"
+
+
+def test_a_replica_that_does_not_answer_is_left_alone_and_the_primary_read(monkeypatch):
+    """A failed probe marks the replica down for DATABASE_REPLICA_RETRY_SECONDS: the block reads the primary."""
+    monkeypatch.setitem(settings.DATABASES, REPLICA, settings.DATABASES["default"])
+    monkeypatch.setattr(db, "_down", {"until": 0.0, "error": ""})
+
+    class Refusing:
+        def cursor(self):
+            raise db.OperationalError("connection refused")
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(db, "connections", {REPLICA: Refusing()})
+    with reading_replica() as alias:
+        assert alias == "default" and router.db_for_read(Case) == "default"
+    assert "connection refused" in db.replica_down_reason()
+    monkeypatch.setattr(db, "connections", {})  # not even asked again within the retry interval
+    with reading_replica() as alias:
+        assert alias == "default"
