@@ -73,3 +73,9 @@ load: install
 REPLICA_ARGS ?=
 replica: install
 	$(BIN)/python scripts/replica.py up $(REPLICA_ARGS)
+
+# Workers on two "hosts" (issue 16, faults/hosts.py): two network namespaces with veth links against a PostgreSQL and
+# a Redis of the run's own, a fan-out across both, one host killed mid-run; exactly-once invariants. Needs root.
+HOSTS_ARGS ?=
+hosts: install
+	$(BIN)/python faults/hosts.py $(HOSTS_ARGS)
