@@ -22,6 +22,8 @@ from decimal import Decimal
 
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import deadlines, predicates
 from cases.choices import (
@@ -116,7 +118,10 @@ class Indicator:
 
     @property
     def definition(self):
-        return " ".join((self.build.__doc__ or "").split())
+        """The 口径 as a reader sees it (the indicators page, the API): the Chinese definition of CALIBERS with its
+        source, in the active language. The builder's docstring is the same definition for developers."""
+        caliber, source = CALIBERS[self.code]
+        return _("%(caliber)s（依据：%(source)s）") % {"caliber": caliber, "source": source}
 
 
 @dataclass
@@ -310,6 +315,77 @@ def voluntary_performance(cases, period):
     )
     return Parts(numerator=voluntary, denominator=completed)
 
+
+# 口径 (what each indicator counts, in the words of the court's statistics) and where that definition comes from.
+# The "3+1" core set and its targets are the Supreme People's Court's quality-indicator system for enforcement as
+# docs/design.md §3 lists it; the counting rules below are this product's, each matching its builder's docstring.
+_SYSTEM = gettext_lazy("“3+1”执行质效核心指标；本系统统计口径（设计文档第3节）")
+_PRODUCT = gettext_lazy("本系统统计口径（设计文档第3节）")
+_TERM = gettext_lazy(
+    "《最高人民法院关于人民法院办理执行案件若干期限的规定》第一条：有财产可供执行的案件一般应在立案之日起六个月内执结"
+)
+CALIBERS = {
+    "legal_term_actual_closure": (
+        gettext_lazy(
+            "分母：期内以执行完毕或终结执行方式结案的案件，加上期末仍未结、法定期限在期内届满且已有执行款到账（有财产可供执行）"
+            "的案件；分子：其中在法定期限内以执行完毕或终结执行方式结案的案件。"
+        ),
+        _SYSTEM,
+    ),
+    "terminated_qualified": (
+        gettext_lazy(
+            "分母：期内以终结本次执行程序方式结案的案件；分子：其中结案时符合终本五项条件的案件——已送达执行通知书并责令"
+            "每名被执行人报告财产，每名被执行人已被限制消费、符合条件的已纳入失信名单，已完成网络查控，立案已满三个月，"
+            "下落不明的已查找、妨碍执行的已依法惩戒。"
+        ),
+        gettext_lazy(
+            "《最高人民法院关于严格规范终结本次执行程序的规定（试行）》（法〔2016〕373号）第一条；“3+1”核心指标体系"
+        ),
+    ),
+    "petitions_handled": (
+        gettext_lazy("分母：期内登记的执行信访件；分子：其中在期末前已办结的信访件。"),
+        _SYSTEM,
+    ),
+    "three_year_closure": (
+        gettext_lazy("分母：截至期末的三年内立案的案件；分子：其中在期末前已结案（任何结案方式）的案件。"),
+        _SYSTEM,
+    ),
+    "actual_closure": (
+        gettext_lazy(
+            "分母：期内结案的案件（任何结案方式）；分子：其中以执行完毕或终结执行方式结案的案件（实际执结）。"
+        ),
+        _PRODUCT,
+    ),
+    "money_recovery": (
+        gettext_lazy("期内结案案件的实际到账金额 ÷ 申请执行标的金额（元）。"),
+        _PRODUCT,
+    ),
+    "completion": (
+        gettext_lazy("分母：期内结案的案件；分子：其中以执行完毕方式结案的案件。"),
+        _PRODUCT,
+    ),
+    "closed_within_term": (
+        gettext_lazy(
+            "分母：期内结案的案件；分子：其中在法定期限（立案起六个月，扣除中止期间，加上批准延长的期限）内结案的案件。"
+        ),
+        _TERM,
+    ),
+    "average_days": (
+        gettext_lazy("期内结案案件的用时之和（结案日期 − 立案日期 − 中止天数）÷ 结案件数，单位：天。"),
+        _PRODUCT,
+    ),
+    "long_pending": (
+        gettext_lazy("分子：期末仍未结、立案已满12个月的案件；分母：期末全部未结案件（同时显示占比）。"),
+        _PRODUCT,
+    ),
+    "voluntary_performance": (
+        gettext_lazy(
+            "分母：期内以执行完毕方式结案的案件；分子：其中被执行人主动履行的案件——至少一笔到账且全部为主动履行，"
+            "未经扣划、拍卖等强制手段，也未采取拘留、罚款、移送拒执等强制措施。"
+        ),
+        _PRODUCT,
+    ),
+}
 
 PCT = "%"
 INDICATORS = {

@@ -277,7 +277,7 @@ def test_indicators_api_values_drill_down_ranking_and_scope(api, courts, judge_x
     params = {"court": "宁0105", "start": "2025-03-01", "end": "2025-03-31"}
     body = client.get("/api/v1/indicators/actual_closure/", params).json()
     assert (body["numerator"], body["denominator"], body["value"]) == ("1", "2", "50.00")
-    assert "执行完毕 or 终结执行" in body["definition"]
+    assert "执行完毕或终结执行" in body["definition"] and "依据：" in body["definition"]
     assert client.get("/api/v1/indicators/actual_closure/records/", params).json()["ids"] == [done.pk]
     ranking = client.get("/api/v1/indicators/actual_closure/ranking/", params).json()
     assert ranking[0]["court"] == "宁0105" and ranking[0]["rank"] == 1

@@ -248,9 +248,17 @@ def test_below_target_raises_one_warning_and_recovery_resolves_it(xixia_march, c
 
 def test_every_indicator_documents_its_definition():
     for indicator in ind.INDICATORS.values():
-        assert (
-            "Denominator" in indicator.definition or "÷" in indicator.definition or "Numerator" in indicator.definition
-        ), indicator.code
+        doc = indicator.build.__doc__ or ""
+        assert "Denominator" in doc or "÷" in doc or "Numerator" in doc, indicator.code
+
+
+def test_every_indicator_shows_its_chinese_caliber_with_its_source():
+    """The 口径 a reader sees (issue #13 item 13) is Chinese, says what is counted and names its source."""
+    assert set(ind.CALIBERS) == set(ind.INDICATORS)
+    for indicator in ind.INDICATORS.values():
+        shown = indicator.definition
+        assert ("分母" in shown and "分子" in shown) or "÷" in shown, indicator.code
+        assert "依据：" in shown and "Denominator" not in shown and "Numerator" not in shown, indicator.code
 
 
 def test_period_ten_day_splits_month_in_three():
