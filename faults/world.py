@@ -204,7 +204,8 @@ class World:
         self.beats.append(proc)
         return proc
 
-    def start_web(self, port, extra_env=None):
+    def start_web(self, port, extra_env=None, workers=1, threads=1):
+        """gunicorn on 127.0.0.1:`port`: `workers` processes × `threads` threads (gthread when more than one)."""
         argv = [
             sys.executable,
             "-m",
@@ -213,7 +214,9 @@ class World:
             "-b",
             f"127.0.0.1:{port}",
             "-w",
-            "1",
+            str(workers),
+            "--threads",
+            str(threads),
             "--timeout",
             "60",
         ]

@@ -13,6 +13,7 @@ Exit status 0 only when every invariant held and no request failed unexpectedly.
 import argparse
 import csv
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -95,7 +96,9 @@ def setup(run, args, config_path):
     return config
 
 
-def watch_connections(stop, seen):
+def watch_connections(stop, seen, database):
+    """Once a second: the run's connections (its database), the server's in all (other users' included), and the
+    machine's 1-minute load average — the most of each."""
     import psycopg2
 
     conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
@@ -104,8 +107,11 @@ def watch_connections(stop, seen):
         cur.execute("SHOW max_connections")
         seen["limit"] = int(cur.fetchone()[0])
         while not stop.is_set():
-            cur.execute("SELECT count(*) FROM pg_stat_activity")
-            seen["max"] = max(seen.get("max", 0), cur.fetchone()[0])
+            cur.execute("SELECT count(*) FILTER (WHERE datname = %s), count(*) FROM pg_stat_activity", [database])
+            ours, everyone = cur.fetchone()
+            seen["max"] = max(seen.get("max", 0), ours)
+            seen["max_all"] = max(seen.get("max_all", 0), everyone)
+            seen["load_max"] = max(seen.get("load_max", 0.0), os.getloadavg()[0])
             time.sleep(1)
     conn.close()
 
@@ -120,6 +126,9 @@ def main(argv=None):
     parser.add_argument("--assets", type=int, default=60, help="deposits found beforehand, for the judges to freeze")
     parser.add_argument("--institutions", type=int, default=100)
     parser.add_argument("--database", default="ec_faults_load")
+    # As deployed (docs/deployment.md) and as the polling benchmark ran: 2 processes × 4 threads on 2 cores.
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--web-threads", type=int, default=4)
     args = parser.parse_args(argv)
 
     out = ROOT / "var" / "load"
@@ -141,13 +150,15 @@ def main(argv=None):
         world.wait_worker_ready()
         world.beat("load-beat")
         port = free_port()
-        world.start_web(port)
-        watcher = threading.Thread(target=watch_connections, args=(stop, seen), daemon=True)
+        world.start_web(port, workers=args.web_workers, threads=args.web_threads)
+        seen["load_before"] = os.getloadavg()[0]
+        watcher = threading.Thread(target=watch_connections, args=(stop, seen, args.database), daemon=True)
         watcher.start()
         users = args.screens + args.judges + args.approvers + args.partners
         print(
             f"load: {users} users ({args.screens} screens, {args.judges} judges, {args.approvers} approvers, "
-            f"{args.partners} partners) for {args.seconds} s against http://127.0.0.1:{port}",
+            f"{args.partners} partners) for {args.seconds} s against http://127.0.0.1:{port} "
+            f"(gunicorn {args.web_workers} × {args.web_threads} threads)",
             flush=True,
         )
         subprocess.run(
@@ -177,6 +188,7 @@ def main(argv=None):
             check=False,
         )
         stop.set()
+        seen["load_after"] = os.getloadavg()[0]
         from faults import checks
         from querycontrol.models import ControlOrder, QueryRequest
 
@@ -200,11 +212,25 @@ def main(argv=None):
         f"\nqueries {parts[0]['present']}/{parts[0]['expected']} answered, orders {parts[1]['present']} done of "
         f"{parts[1]['expected']}; settled {settle_s:.1f} s after the load stopped"
     )
-    print(f"PostgreSQL connections: at most {seen.get('max', '?')} of max_connections {seen.get('limit', '?')}")
+    print(
+        f"PostgreSQL connections: at most {seen.get('max', '?')} to the run's database, {seen.get('max_all', '?')} on "
+        f"the server in all (other users' included), of max_connections {seen.get('limit', '?')}"
+    )
+    print(
+        f"load average (1 min): {seen.get('load_before', 0):.1f} when the load started, at most "
+        f"{seen.get('load_max', 0):.1f} during it, {seen.get('load_after', 0):.1f} at its end"
+    )
     print(f"invariants: {'hold' if not problems else 'BROKEN: ' + '; '.join(problems[:5])}")
     from bench.machine import describe
 
     print(f"machine: {describe()}")
+    (out / "latest.json").write_text(
+        json.dumps(
+            {"args": vars(args), "stats": rows, "seen": seen, "problems": problems, "machine": describe()},
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
     return 0 if not problems and failures == 0 else 1
 
 
