@@ -11,3 +11,8 @@ class DashboardsConfig(AppConfig):
             rules,  # noqa: F401  (registers this app's permission rules in execcenter.policy)
             screen_access,  # noqa: F401  (ends screen tokens on logout, deactivation, role change)
         )
+        from .dirty import connect
+        from .registry import source_kinds
+
+        # Every kind of record a module reads marks its court dirty when a change commits (issue 17).
+        connect(source_kinds())

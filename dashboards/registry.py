@@ -89,6 +89,11 @@ def all_modules():
     return dict(sorted(_MODULES.items()))
 
 
+def source_kinds():
+    """Every kind of change (model label) some module depends on: the dirty marks are written for these."""
+    return sorted({kind for m in all_modules().values() for kind in m.sources})
+
+
 def get(code):
     return all_modules()[code]
 

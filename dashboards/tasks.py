@@ -10,9 +10,13 @@ log = logging.getLogger(__name__)
 @shared_task(name="dashboards.tasks.refresh_snapshots", ignore_result=True, soft_time_limit=60, time_limit=90)
 def refresh_snapshots():
     """Every 10 s: recompute the due modules for every scope and republish the screens' bundles.
-    A second copy of this task while one runs does nothing (cache lock), so a slow run never piles up."""
+    A second copy of this task while one runs does nothing (cache lock), so a slow run never piles up.
+    While the refresher loop (`manage.py refresh_screens`, issue 17) is alive it does both jobs, and this does nothing."""
+    from .refresher import loop_alive
     from .snapshots import refresh
 
+    if loop_alive():
+        return
     summary = refresh()
     if summary and summary["failed"]:
         log.warning("dashboard modules failed: %s", ", ".join(summary["failed"]))

@@ -1,4 +1,4 @@
-"""`make run`: web, Celery worker and Celery beat together in the foreground; one Ctrl-C stops all three.
+"""`make run`: web, Celery worker, Celery beat and the screens' refresher in the foreground; one Ctrl-C stops all.
 
 If any of them exits, the others are stopped too, so a half-running system is never left behind.
 """
@@ -59,6 +59,8 @@ def main():
             "INFO",
         ],
         "beat": [py, "-m", "celery", "-A", "execcenter", "beat", "-l", "INFO"],
+        # The big screens' refresher loop (dashboards/refresher.py): changes on the wall within seconds.
+        "screens": [py, "manage.py", "refresh_screens"],
     }
     if is_production(env):
         commands["web"] = [py, "-m", "gunicorn", "execcenter.wsgi", "-b", f"{args.host}:{args.port}", "-w", "2"]

@@ -29,10 +29,14 @@ def _media_in_tmp(settings, tmp_path):
 def _clean_cache():
     # Cached court subtrees and snapshots are keyed by primary keys that differ between tests; the snapshot poll's
     # per-process copy of ETags goes with them.
+    from dashboards import snapshots
     from dashboards.api import snapshot
 
     cache.clear()
     snapshot._local.clear()
+    snapshot._bodies.clear()
+    # The refresher's partial figures are keyed by court ids, which a rolled-back test database hands out again.
+    snapshots.PARTIALS.clear()
     yield
 
 

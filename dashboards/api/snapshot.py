@@ -1,4 +1,4 @@
-"""GET /api/v1/screens/<court-code>/snapshot — the big screen's 5-second poll.
+"""GET /api/v1/screens/<court-code>/snapshot — the big screen's conditional poll (every second, issue 17).
 
 A plain Django view, not DRF: it must answer hundreds of polls a second, and an unchanged poll (304)
 must not touch the database — access is proven by the signed screen token, the ETag and the refresh
@@ -6,6 +6,16 @@ time come from the cache. It never computes a module: when the snapshots are old
 (X-Snapshot-Age / X-Snapshot-Stale) and the screen shows its stale banner. Read from a replica, the data's time
 (X-Snapshot-As-Of) is the refresh's minus the replica's lag (X-Snapshot-Lag, seconds; X-Snapshot-Source says where the
 figures were read), and a lag past SCREEN_REPLICA_LAG_LIMIT_SECONDS is stale too.
+
+A changed bundle (200) is sent as the refresher stored it: brotli when the client accepts br, else gzip when it
+accepts gzip, else plain JSON (`Content-Encoding`, `Vary: Accept-Encoding`); nothing is compressed per request. The
+ETag is the snapshot's, the same for the three encodings: If-None-Match compares it weakly (execcenter.conditional)
+and the screen only asks "has the snapshot moved", which the three answer alike.
+
+Why a 1-second conditional poll and not server-sent events: the web tier is gunicorn with threads (WSGI), where an
+open event stream holds a thread per screen — a thousand screens would need a thousand threads. An unchanged poll
+costs no database query and, within SCREEN_POLL_LOCAL_SECONDS, not even a cache read, so a thousand screens
+polling every second are a thousand cheap requests per second (bench/polling.py, bench/freshness.py).
 """
 
 import time
@@ -40,6 +50,51 @@ _local = {}
 
 def local_seconds():
     return settings.SCREEN_POLL_LOCAL_SECONDS
+
+
+# The bundle each web process served last, per screen: {court code: {"etag", "body", "gzip", "br"}}. A changed
+# snapshot is fetched from the cache once per process and then served from memory until the ETag moves (a wall of
+# screens showing one court asks for the same new bundle within a poll interval).
+_bodies = {}
+
+# Encodings in the order we prefer them when the client accepts several (brotli is the smallest, see snapshots).
+ENCODINGS = ("br", "gzip")
+
+
+def accepted_encoding(header):
+    """The stored encoding to send for an Accept-Encoding header value: "br", "gzip" or None (the plain bytes).
+
+    RFC 9110 §12.5.3: a coding with q=0 is refused, "*" stands for any coding not named; no header means identity."""
+    if not header:
+        return None
+    weights = {}
+    for part in header.split(","):
+        name, _, params = part.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        weights[name.strip().lower()] = q
+    for coding in ENCODINGS:
+        if weights.get(coding, weights.get("*", 0.0)) > 0:
+            return coding
+    return None
+
+
+def _body(court_code, etag):
+    held = _bodies.get(court_code)
+    if held is not None and held["etag"] == etag:
+        return held
+    entry = cache.get(body_key(court_code))
+    if entry is not None:
+        if len(_bodies) > 10_000:  # as _local: bounded whatever codes are asked for
+            _bodies.clear()
+        _bodies[court_code] = entry
+    return entry
 
 
 def _current(court_code):
@@ -89,14 +144,21 @@ def snapshot(request, court_code):
             "ETag, X-Snapshot-Age, X-Snapshot-As-Of, X-Snapshot-Stale, X-Snapshot-Lag, X-Snapshot-Source, X-Broker"
         ),
     }
+    # The body depends on Accept-Encoding (issue 17: stored compressed once per snapshot, sent as stored).
+    headers["Vary"] = "Accept-Encoding"
     if none_match(request.headers.get("If-None-Match"), etag):
         response = HttpResponse(status=304)
     else:
-        entry = cache.get(body_key(court_code))
+        entry = _body(court_code, etag)
         if entry is None:
             return _error(503, "snapshot_missing", _("大屏数据尚未生成，请稍候 (snapshot not generated yet)"))
         headers["ETag"] = entry["etag"]
-        response = HttpResponse(entry["body"], content_type="application/json; charset=utf-8")
+        coding = accepted_encoding(request.headers.get("Accept-Encoding"))
+        if coding is not None and coding in entry:
+            response = HttpResponse(entry[coding], content_type="application/json; charset=utf-8")
+            headers["Content-Encoding"] = coding
+        else:
+            response = HttpResponse(entry["body"], content_type="application/json; charset=utf-8")
     for name, value in headers.items():
         response[name] = value
     return response

@@ -366,7 +366,10 @@ SCREEN_TOKEN_MAX_AGE = env.int("SCREEN_TOKEN_MAX_AGE", default=SESSION_COOKIE_AG
 # Seconds after which a module's snapshot is shown with a stale badge (dashboards.api.snapshot).
 SCREEN_STALE_AFTER_SECONDS = env.int("SCREEN_STALE_AFTER_SECONDS", default=30)
 # Seconds each web process keeps a screen's ETag, so unchanged polls skip the cache round trip (float).
-SCREEN_POLL_LOCAL_SECONDS = env.float("SCREEN_POLL_LOCAL_SECONDS", default=1.0)
+SCREEN_POLL_LOCAL_SECONDS = env.float("SCREEN_POLL_LOCAL_SECONDS", default=0.5)
+# The refresher loop (manage.py refresh_screens) looks for dirty marks this often when idle (issue 17: a change on the
+# wall within 3 s = this tick + the incremental refresh + SCREEN_POLL_LOCAL_SECONDS + the screens' 1 s poll).
+SCREEN_REFRESH_TICK_SECONDS = env.float("SCREEN_REFRESH_TICK_SECONDS", default=0.2)
 # Redis of the per-institution token buckets shared by all workers (querycontrol.ratelimit); default REDIS_URL.
 QUERYCONTROL_RATELIMIT_REDIS_URL = env.str("QUERYCONTROL_RATELIMIT_REDIS_URL", default=REDIS_URL)
 

@@ -1,5 +1,7 @@
-/* Big-screen client: scale the design canvas to the wall, poll the snapshot every 5 s with
-   If-None-Match, render modules with reused ECharts instances, never go blank.
+/* Big-screen client: scale the design canvas to the wall, poll the snapshot every second with
+   If-None-Match (an unchanged poll is a 304 from the web process's memory; a change reaches the wall
+   within a poll of its snapshot, issue 17; the browser decodes the stored brotli/gzip body itself),
+   render modules with reused ECharts instances, never go blank.
    Memory stays flat over days: one chart instance per module for the page's life, setOption with
    notMerge (no series pile-up), modules re-rendered only when their JSON changed, fixed-size DOM. */
 (function () {
