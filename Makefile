@@ -63,7 +63,8 @@ faults: install
 
 # Mixed load (issue 16, load/run.py, locust): 200 screens, 50 judges, 5 approvers, 10 partner systems for 10 minutes on
 # loopback against gunicorn + PostgreSQL (ec_faults_load) + its own Redis + workers; per-request p50/p95/p99, errors,
-# connections, invariants. LOAD_ARGS="--seconds 60 --screens 50 --judges 10" for a short run on a shared machine.
+# connections, invariants. LOAD_ARGS="--seconds 60 --screens 50 --judges 10" for a short run on a shared machine;
+# LOAD_ARGS=--replica against a primary + streaming replica of the run's own (the screens' refresh reads the replica).
 LOAD_ARGS ?=
 load: install
 	$(BIN)/python load/run.py $(LOAD_ARGS)

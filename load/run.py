@@ -6,6 +6,7 @@ faults/checks.py once the work has settled.
 
     .venv/bin/python load/run.py                          # 200 screens, 50 judges, 5 approvers, 10 partners, 600 s
     .venv/bin/python load/run.py --seconds 60 --screens 50 --judges 10      # a short run on a shared machine
+    .venv/bin/python load/run.py --replica     # against a primary + streaming replica of its own (screens read it)
 
 Exit status 0 only when every invariant held and no request failed unexpectedly.
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from faults.pgcluster import Cluster, make_base_dir  # noqa: E402
 from faults.world import ROOT, World, free_port  # noqa: E402
 
 
@@ -96,12 +98,16 @@ def setup(run, args, config_path):
     return config
 
 
-def watch_connections(stop, seen, database):
-    """Once a second: the run's connections (its database), the server's in all (other users' included), and the
-    machine's 1-minute load average — the most of each."""
+def watch_connections(stop, seen, database, port=5432):
+    """Once a second: the run's connections (its database), the server's in all (other users' included), the
+    machine's 1-minute load average, and the replica's lag and the refresh's source as the screens last got them
+    (dashboards.snapshots meta) — the most of each, the sources counted per refresh."""
     import psycopg2
+    from django.core.cache import cache
 
-    conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
+    from dashboards.snapshots import META_KEY
+
+    conn = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres")
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute("SHOW max_connections")
@@ -112,6 +118,13 @@ def watch_connections(stop, seen, database):
             seen["max"] = max(seen.get("max", 0), ours)
             seen["max_all"] = max(seen.get("max_all", 0), everyone)
             seen["load_max"] = max(seen.get("load_max", 0.0), os.getloadavg()[0])
+            meta = cache.get(META_KEY) or {}
+            if meta.get("at") and meta["at"] != seen.get("_last_refresh"):
+                seen["_last_refresh"] = meta["at"]
+                sources = seen.setdefault("refresh_sources", {})
+                sources[meta.get("source", "?")] = sources.get(meta.get("source", "?"), 0) + 1
+                if meta.get("lag") is not None:
+                    seen.setdefault("lags", []).append(meta["lag"])
             time.sleep(1)
     conn.close()
 
@@ -129,16 +142,34 @@ def main(argv=None):
     # As deployed (docs/deployment.md) and as the polling benchmark ran: 2 processes × 4 threads on 2 cores.
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--web-threads", type=int, default=4)
+    parser.add_argument(
+        "--replica",
+        action="store_true",
+        help="a PostgreSQL primary + pg_basebackup streaming replica of the run's own (faults/pgcluster.py) instead of "
+        "the server on 5432: the screens' refresh reads the replica, and its lag is reported",
+    )
     args = parser.parse_args(argv)
 
     out = ROOT / "var" / "load"
     out.mkdir(parents=True, exist_ok=True)
     world = World(database=args.database, log_dir=out, institutions=args.institutions)
     world.env["DASHBOARDS_REFRESH_SECONDS"] = "10"
+    pair, pg_port = [], 5432
+    if args.replica:
+        base = make_base_dir("ec-load-")
+        pair.append(Cluster(base / "primary").init_primary().start())
+        pg_port = pair[0].port
+        world.env.update(DATABASE_URL=pair[0].url(args.database), DATABASE_NAME="")
     world.start_redis()
     stop, seen = threading.Event(), {}
     try:
-        world.create_database()
+        if args.replica:
+            pair[0].sql(f'CREATE DATABASE "{args.database}"')
+            subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=world.env, check=True
+            )
+        else:
+            world.create_database()
         import django
 
         django.setup()
@@ -146,13 +177,17 @@ def main(argv=None):
 
         run = Run(world, argparse.Namespace(institutions=args.institutions))
         setup(run, args, out / "config.json")
+        if args.replica:  # made after the seed: pg_basebackup copies it, streaming carries what the load writes
+            pair.append(Cluster(pair[0].data_dir.parent / "replica").init_replica(pair[0]).start())
+            pair[1].wait_streaming()
+            world.env["DATABASE_REPLICA_URL"] = pair[1].url(args.database)
         world.worker("load-worker")
         world.wait_worker_ready()
         world.beat("load-beat")
         port = free_port()
         world.start_web(port, workers=args.web_workers, threads=args.web_threads)
         seen["load_before"] = os.getloadavg()[0]
-        watcher = threading.Thread(target=watch_connections, args=(stop, seen, args.database), daemon=True)
+        watcher = threading.Thread(target=watch_connections, args=(stop, seen, args.database, pg_port), daemon=True)
         watcher.start()
         users = args.screens + args.judges + args.approvers + args.partners
         print(
@@ -200,6 +235,8 @@ def main(argv=None):
     finally:
         stop.set()
         world.close()
+        for cluster in reversed(pair):
+            cluster.remove()
     rows = list(csv.DictReader(open(out / "stats_stats.csv", encoding="utf-8")))
     print("\n| request | requests | failures | req/s | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|---:|")
     for r in rows:
@@ -216,6 +253,12 @@ def main(argv=None):
         f"PostgreSQL connections: at most {seen.get('max', '?')} to the run's database, {seen.get('max_all', '?')} on "
         f"the server in all (other users' included), of max_connections {seen.get('limit', '?')}"
     )
+    if seen.get("refresh_sources"):
+        lags = sorted(seen.get("lags") or [0.0])
+        print(
+            f"screen refreshes by source: {seen['refresh_sources']}; replica lag at refresh: median "
+            f"{lags[len(lags) // 2]:.2f} s, max {lags[-1]:.2f} s over {len(seen.get('lags') or [])} refreshes"
+        )
     print(
         f"load average (1 min): {seen.get('load_before', 0):.1f} when the load started, at most "
         f"{seen.get('load_max', 0):.1f} during it, {seen.get('load_after', 0):.1f} at its end"
