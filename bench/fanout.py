@@ -8,6 +8,11 @@ Real Celery worker processes (not eager mode) on the `query` queue; the simulato
 behind the connector interface. The database is migrated and the institution catalogue loaded first;
 every run uses fresh respondents, so nothing is answered from an earlier run.
 Targets: ≥ 2,000 queries/s (zero latency); one respondent ≤ 5 s (zero), ≤ 30 s (realistic).
+
+--http (issue 17): the simulator runs as its own process (`manage.py serve_simulator`, gunicorn) and the
+workers reach it through the HTTP connector (httpx, pooled keep-alive connections); each scenario is run
+over HTTP and in-process in the same run, beside the in-process figures of bench/README.md.
+Targets over HTTP: ≥ 2,000 queries/s (zero latency); one respondent, realistic latency, 8 processes ≤ 5 s.
 """
 
 import argparse
@@ -43,14 +48,69 @@ def machine():
     )
 
 
+def load():
+    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Simulator:
+    """`manage.py serve_simulator` in a process group of its own, in `latency` mode, until the block ends."""
+
+    def __init__(self, latency, workers, threads):
+        self.latency, self.workers, self.threads = latency, workers, threads
+        self.url = f"http://127.0.0.1:{free_port()}"
+
+    def __enter__(self):
+        import httpx
+
+        env = dict(os.environ, SIMULATOR_LATENCY=self.latency, DJANGO_SETTINGS_MODULE="execcenter.settings")
+        port = self.url.rsplit(":", 1)[1]
+        self.log = open(ROOT / "var" / "bench-simulator.log", "ab") if (ROOT / "var").exists() else subprocess.DEVNULL
+        self.proc = subprocess.Popen(
+            [sys.executable, "manage.py", "serve_simulator", "--port", port, "--workers", str(self.workers)]
+            + ["--threads", str(self.threads)],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise SystemExit("serve_simulator did not start (var/bench-simulator.log)")
+            time.sleep(0.2)
+
+    def __exit__(self, *exc):
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+
+
 class Worker:
-    def __init__(self, concurrency, latency, chunk_size):
+    def __init__(self, concurrency, latency, chunk_size, http_url=None):
         self.env = dict(
             os.environ,
             SIMULATOR_LATENCY=latency,
             QUERYCONTROL_CHUNK_SIZE=str(chunk_size),
             DJANGO_SETTINGS_MODULE="execcenter.settings",
         )
+        if http_url:
+            self.env.update(QUERYCONTROL_CONNECTOR="http", QUERYCONTROL_HTTP_BASE_URL=http_url)
         self.concurrency = concurrency
 
     def __enter__(self):
@@ -185,9 +245,18 @@ def main():
         help="run only these scenarios (repeatable)",
     )
     parser.add_argument("--skip-realistic", action="store_true")
+    parser.add_argument(
+        "--http",
+        action="store_true",
+        help="serve the simulator over HTTP (serve_simulator) and compare with in-process in the same run",
+    )
+    parser.add_argument("--server-workers", type=int, default=os.cpu_count() or 2, help="serve_simulator processes")
+    parser.add_argument("--server-threads", type=int, default=32, help="serve_simulator threads per process")
     parser.add_argument("--timeout", type=int, default=600)
     args = parser.parse_args()
     user = setup_world()
+    if args.http:
+        return main_http(args, user)
     from querycontrol.models import Institution
 
     n_inst = Institution.objects.active().count()
@@ -264,6 +333,98 @@ def main():
                 data_size=f"{n_inst:,} institutions",
                 note="baseline: one task per institution",
             )
+
+
+# bench/README.md "Fan-out": the in-process figures before issue 17 (same machine, chunks of 200).
+README_IN_PROCESS = {"throughput": (2265, "q/s"), "one": (2.58, "s"), "realistic": (14.4, "s")}
+HTTP_TARGETS = {"throughput": "≥ 2,000 q/s", "one": "≤ 5 s", "realistic": "≤ 5 s"}
+
+
+def main_http(args, user):
+    """Each scenario over HTTP (serve_simulator + the HTTP connector) and in-process, in this run."""
+    from querycontrol.models import Institution
+
+    n_inst = Institution.objects.active().count()
+    print(f"machine: {machine()} · {load()}")
+    print(
+        f"institutions: {n_inst} · query worker processes: {args.concurrency} (realistic latency: "
+        f"{args.realistic_concurrency}) · chunk: {args.chunk_size} institutions per task · serve_simulator: "
+        f"{args.server_workers} processes × {args.server_threads} threads\n",
+        flush=True,
+    )
+    scenarios = [
+        ("throughput", f"throughput, zero latency ({args.respondents} respondents)", "zero", args.respondents),
+        ("one", "1 respondent, zero latency", "zero", 1),
+        ("realistic", "1 respondent, realistic latency", "realistic", 1),
+    ]
+    wanted = set(args.only or ["throughput", "one"] + ([] if args.skip_realistic else ["realistic"]))
+    rows = []
+    from django.test import override_settings
+
+    for key, title, latency, n in scenarios:
+        if key not in wanted:
+            continue
+        concurrency = args.realistic_concurrency if key == "realistic" else args.concurrency
+        result = {}
+        for label in ("http", "in-process"):
+            if label == "http":
+                with Simulator(latency, args.server_workers, args.server_threads) as sim:
+                    with Worker(concurrency, latency, args.chunk_size, http_url=sim.url):
+                        before = sim_stats(sim.url)
+                        with override_settings(QUERYCONTROL_CHUNK_SIZE=args.chunk_size):
+                            result[label] = run(user, new_cases(n), args.timeout)
+                        after = sim_stats(sim.url)
+                result[label]["wire"] = (
+                    f"{after['requests'] - before['requests'] - 1} HTTP requests on "
+                    f"{after['connections'] - before['connections'] - 1} connections"
+                )
+            else:
+                with Worker(concurrency, latency, args.chunk_size):
+                    with override_settings(QUERYCONTROL_CHUNK_SIZE=args.chunk_size):
+                        result[label] = run(user, new_cases(n), args.timeout)
+            r = result[label]
+            print(
+                f"  {title:44s} {label:10s} {r['answered']:>7d}/{r['total']:<7d} answered in {r['elapsed']:7.2f} s "
+                f"= {r['answered'] / r['elapsed']:8.0f} queries/s  failed {r['failed']}  {','.join(r['statuses'])}"
+                f"  {r.get('wire', '')}  ({concurrency} processes; {load()})",
+                flush=True,
+            )
+        rows.append((key, title, result))
+    print("\n| scenario | over HTTP | in-process, this run | in-process, bench/README.md | target |")
+    print("|---|---|---|---|---|")
+    for key, title, result in rows:
+        ours, base = result["http"], result["in-process"]
+        readme, unit = README_IN_PROCESS[key]
+        if key == "throughput":
+            a, b = ours["answered"] / ours["elapsed"], base["answered"] / base["elapsed"]
+            print(f"| {title} | {a:,.0f} q/s | {b:,.0f} q/s | {readme:,} q/s | {HTTP_TARGETS[key]} |")
+            results.record(
+                f"fan-out over HTTP: {title}",
+                a,
+                "q/s",
+                baseline=b,
+                better="higher",
+                target=HTTP_TARGETS[key],
+                data_size=f"{n_inst:,} institutions × {args.respondents} respondents",
+                note=f"baseline: in-process simulator, this run; {ours['wire']}",
+            )
+        else:
+            print(f"| {title} | {ours['elapsed']:.2f} s | {base['elapsed']:.2f} s | {readme} s | {HTTP_TARGETS[key]} |")
+            results.record(
+                f"fan-out over HTTP: {title}",
+                ours["elapsed"],
+                "s",
+                baseline=base["elapsed"],
+                target=HTTP_TARGETS[key],
+                data_size=f"{n_inst:,} institutions",
+                note=f"baseline: in-process simulator, this run; {ours['wire']}",
+            )
+
+
+def sim_stats(url):
+    import httpx
+
+    return httpx.get(url + "/healthz", timeout=5).json()
 
 
 if __name__ == "__main__":

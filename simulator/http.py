@@ -10,12 +10,13 @@ simulator's settings in-process).
     GET  /healthz                                   {"status": "ok", "pid", "requests", "connections"}
 
 Errors answer {"error": {"type": "timeout|transient|permanent", "message"}} with 504 / 503 / 4xx.
-`/healthz` counts, for the serving process, the requests answered and the TCP connections they came on:
+`/healthz` counts, over all the server's processes, the requests answered and the TCP connections they came on:
 requests ≫ connections shows that clients keep their connections alive (tests/simulator/test_serve_simulator.py).
 """
 
 import json
 import logging
+import multiprocessing
 import os
 import re
 import threading
@@ -49,24 +50,30 @@ def error_json(exc: SimulatorError) -> dict:
 
 
 class _Counters:
-    """Requests and connections seen by this process (one per gunicorn worker; reset by nothing)."""
+    """Requests answered and TCP connections they came on, summed over the server's processes: the
+    numbers live in shared memory made at import, before gunicorn forks its workers."""
 
     def __init__(self):
-        self.lock = threading.Lock()
-        self.requests = 0
-        self.connections = 0
-        self._open = weakref.WeakSet()  # the connections' socket objects: a new one is a new TCP connection
+        self.lock = multiprocessing.Lock()
+        self.shared = multiprocessing.RawArray("q", 2)  # requests, connections
+        self._open = weakref.WeakSet()  # this process's connections' sockets: a new one is a new TCP connection
+        self._open_lock = threading.Lock()
 
     def seen(self, connection):
+        new = False
+        if connection is not None:
+            with self._open_lock:
+                new = connection not in self._open
+                if new:
+                    self._open.add(connection)
         with self.lock:
-            self.requests += 1
-            if connection is not None and connection not in self._open:
-                self._open.add(connection)
-                self.connections += 1
+            self.shared[0] += 1
+            self.shared[1] += int(new)
 
     def as_json(self) -> dict:
         with self.lock:
-            return {"status": "ok", "pid": os.getpid(), "requests": self.requests, "connections": self.connections}
+            requests, conns = self.shared[0], self.shared[1]
+        return {"status": "ok", "pid": os.getpid(), "requests": requests, "connections": conns}
 
 
 counters = _Counters()

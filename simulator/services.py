@@ -36,13 +36,22 @@ def _profile(inst: SimInstitution) -> Profile:
 # --- Query ---------------------------------------------------------------------------------------
 
 
-def _materialise(inst: SimInstitution, id_number: str, name: str, today) -> list[int]:
+def _held(codes, id_number: str) -> dict[str, dict[str, int]]:
+    """{institution code: {asset_ref: account pk}} of what the institutions already hold for `id_number`
+    (one query for a whole batch: most institutions hold nothing for a given person)."""
+    held = {code: {} for code in codes}
+    rows = SimAccount.objects.filter(institution_code__in=list(codes), holder_id_number=id_number)
+    for code, ref, pk in rows.values_list("institution_code", "asset_ref", "pk"):
+        held[code][ref] = pk
+    return held
+
+
+def _materialise(inst: SimInstitution, id_number: str, name: str, today, known=None) -> list[int]:
     """Persist the generated holdings on first look, so later orders act on stored balances. Accounts the
-    holder opened later (`open_account`) are stored only and answered as well."""
+    holder opened later (`open_account`) are stored only and answered as well. `known`: {asset_ref: pk}
+    already stored for the holder at `inst`, when the caller read it (query_many, for the whole batch)."""
     specs = holdings(id_number, _profile(inst), today)
-    known = dict(
-        SimAccount.objects.filter(institution_code=inst.code, holder_id_number=id_number).values_list("asset_ref", "pk")
-    )
+    known = dict(known) if known is not None else _held([inst.code], id_number)[inst.code]
     if not specs:
         return sorted(known.values())
     for spec in specs:
@@ -83,9 +92,9 @@ def _materialise(inst: SimInstitution, id_number: str, name: str, today) -> list
     return generated + sorted(set(known.values()) - set(generated))
 
 
-def _look(inst: SimInstitution, id_number: str, name: str) -> list[dict]:
+def _look(inst: SimInstitution, id_number: str, name: str, known=None) -> list[dict]:
     now, today = clock.now(), clock.today()
-    pks = _materialise(inst, id_number, name, today)
+    pks = _materialise(inst, id_number, name, today, known)
     if not pks:
         return []
     answers = []
@@ -110,6 +119,7 @@ def query_many(codes, id_number: str, name: str, *, request_ref: str, attempt: i
     would: the batch takes as long as its slowest member, not the sum."""
     codes = list(dict.fromkeys(codes))
     insts = _institutions(codes)
+    held = _held(insts, id_number)
     results, slowest = {}, 0.0
     for code in codes:
         inst = insts.get(code)
@@ -122,7 +132,7 @@ def query_many(codes, id_number: str, name: str, *, request_ref: str, attempt: i
             fault.raise_timeout()
             fault.raise_failure()
             garbage = faults.garbage_for(code)
-            results[code] = _look(inst, id_number, name) if garbage is faults.PROPER else garbage
+            results[code] = _look(inst, id_number, name, held[code]) if garbage is faults.PROPER else garbage
         except SimulatorError as exc:
             results[code] = exc
     if slowest:

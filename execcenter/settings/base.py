@@ -340,7 +340,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # axes logs every attempt at INFO; lockouts (WARNING) and the audit rows are what an operator needs.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # httpx / httpcore log every request of the HTTP connector at INFO / DEBUG: thousands a minute in a fan-out;
+    # its failures reach the query results and the task logs instead.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
 }
 
 # Seconds after which the last worker heartbeat counts as stale in /healthz.
