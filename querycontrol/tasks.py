@@ -6,9 +6,11 @@ Only named transient errors are retried, with exponential backoff and a bound (d
 """
 
 from celery import shared_task
+from celery.signals import worker_init, worker_process_init
+from django.core.exceptions import ImproperlyConfigured
 from django.db import InterfaceError, OperationalError
 
-from querycontrol.connectors import TransientConnectorError
+from querycontrol.connectors import TransientConnectorError, get_connector
 
 from .services import orders as order_services
 from .services import queries as query_services
@@ -22,6 +24,30 @@ TRANSIENT = (TransientConnectorError, OperationalError, InterfaceError)
 RETRY = dict(
     autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, retry_jitter=True, max_retries=3, ignore_result=True
 )
+
+
+@worker_init.connect
+def _connector_before_fork(**kwargs):
+    """The HTTP connector's TLS settings once in the parent, not in every pool process at its first task:
+    eight processes loading them at once on two cores delayed the first answers of a fan-out by seconds.
+    A misconfigured connector is left to fail the query tasks (named there), not the whole worker's start."""
+    try:
+        connector = get_connector()
+    except ImproperlyConfigured:
+        return
+    if hasattr(connector, "prepare"):
+        connector.prepare()
+
+
+@worker_process_init.connect
+def _connector_in_pool_process(**kwargs):
+    """Each pool process makes its own pooled HTTP client at start (sockets are never shared over a fork)."""
+    try:
+        connector = get_connector()
+    except ImproperlyConfigured:
+        return
+    if hasattr(connector, "client"):
+        connector.client()
 
 
 class ChunkIncomplete(TransientConnectorError):
