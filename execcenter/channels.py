@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.utils.module_loading import import_string
 
+from execcenter import safejson
+
 
 class ChannelError(Exception):
     pass
@@ -94,7 +96,7 @@ def post_json(url, payload, idempotency_key, timeout):
     except (urllib.error.URLError, OSError) as exc:
         raise TransientChannelError(f"{type(exc).__name__}: {exc}") from exc
     try:
-        return json.loads(body or b"{}")
+        return safejson.loads(body or b"{}")
     except ValueError as exc:
         raise TransientChannelError("the receiver answered something that is not JSON") from exc
 

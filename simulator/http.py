@@ -26,6 +26,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.db import close_old_connections, connections
 
+from execcenter import safejson
+
 from . import services
 from .exceptions import SimulatedFailure, SimulatedTimeout, SimulatorError
 
@@ -105,7 +107,7 @@ class _NotFound(Exception):
 
 
 def _json_body(raw: bytes) -> dict:
-    data = json.loads(raw or b"{}")
+    data = safejson.loads(raw or b"{}")
     if not isinstance(data, dict):
         raise ValueError("JSON object expected")
     return data

@@ -26,6 +26,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination
 from rest_framework.utils.urls import replace_query_param
 
+from execcenter import safejson
 from execcenter.masking import personal_data_columns
 
 
@@ -182,7 +183,7 @@ class DefaultCursorPagination(CursorPagination):
         if encoded is None:
             return False, None
         try:
-            data = json.loads(base64.urlsafe_b64decode(encoded.encode("ascii") + b"=" * (-len(encoded) % 4)))
+            data = safejson.loads(base64.urlsafe_b64decode(encoded.encode("ascii") + b"=" * (-len(encoded) % 4)))
             reverse, raw = bool(int(data.get("r", 0))), data["p"]
             if not isinstance(raw, list) or len(raw) != len(self.ordering):
                 raise ValueError("position does not match the ordering")

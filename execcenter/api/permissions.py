@@ -28,6 +28,13 @@ def policy_action_of(view, request):
     return declared
 
 
+def _method_not_routed(view, request):
+    """Whether this HTTP method reaches no handler of the view (a ViewSet route maps it to no action)."""
+    if hasattr(view, "action_map"):
+        return request.method.lower() not in view.action_map and request.method != "OPTIONS"
+    return not hasattr(view, request.method.lower())
+
+
 class PolicyPermission(permissions.BasePermission):
     """Route level: may this actor do this kind of action at all (role / key)? Object level: to this record, now?
 
@@ -40,6 +47,8 @@ class PolicyPermission(permissions.BasePermission):
     def has_permission(self, request, view):
         action = policy_action_of(view, request)
         if action is None:
+            if _method_not_routed(view, request):
+                raise exceptions.MethodNotAllowed(request.method)  # PUT on a read-only route: 405, not "undeclared"
             raise PermissionDenied(self.message)
         if not getattr(request.user, "is_authenticated", False) and not policy.rule(action).public:
             raise exceptions.NotAuthenticated()

@@ -285,6 +285,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["execcenter.api.permissions.PolicyPermission"],
+    # DRF's parsers, JSON through execcenter.api.parsers (deep nesting is a 400, not a RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "execcenter.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "execcenter.api.pagination.ColumnOrderingFilter",  # ?ordering= by this table's columns only

@@ -21,6 +21,8 @@ from urllib.parse import quote
 
 import httpx
 
+from execcenter import safejson
+
 from . import validation
 from .base import (
     Connector,
@@ -56,7 +58,7 @@ def ssl_context():
 
 def _message(raw: bytes, default: str) -> str:
     try:
-        return json.loads(raw)["error"]["message"]
+        return safejson.loads(raw)["error"]["message"]
     except (ValueError, KeyError, TypeError):
         return default
 
@@ -151,7 +153,7 @@ class HTTPConnector(Connector):
                 raise TransientConnectorError(message)
             raise PermanentConnectorError(message)
         try:
-            return json.loads(response.content)
+            return safejson.loads(response.content)
         except ValueError as exc:  # not JSON: a broken gateway, maybe a proxy error page
             raise TransientConnectorError(f"invalid response: {exc}") from exc
 
