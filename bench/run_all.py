@@ -37,6 +37,8 @@ def steps(cases):
             ("case_list.py", [], DATABASE),
             ("polling.py", ["--screens", "200", "--seconds", "20"], DATABASE),
             ("fanout.py", [], FANOUT_DATABASE),
+            # Issue 17: the same fan-out with the simulator served over HTTP by its own process, beside in-process.
+            ("fanout.py", ["--http", "--respondents", "8", "--chunk-size", "500"], FANOUT_DATABASE),
             (
                 "export.py",
                 ["--cases", "100000"],
@@ -48,6 +50,7 @@ def steps(cases):
         ("case_list.py", [], DATABASE),
         ("polling.py", ["--screens", "20", "--seconds", "5", "--baseline-samples", "2"], DATABASE),
         ("fanout.py", ["--only", "one", "--concurrency", "2"], FANOUT_DATABASE),
+        ("fanout.py", ["--http", "--only", "one", "--concurrency", "2"], FANOUT_DATABASE),
         ("export.py", ["--cases", str(min(cases, 5000))], EXPORT_DATABASE),
     ]
 

@@ -157,3 +157,21 @@ def test_an_institution_with_its_own_gateway_is_called_there(bank, village_bank,
     results = shared_is_down.query_many([bank.code, village_bank.code], party, request_ref="r")
     assert isinstance(results[bank.code], list)
     assert isinstance(results[village_bank.code], TransientConnectorError)
+
+
+def test_one_pooled_client_per_process_made_again_after_a_fork(monkeypatch):
+    """A Celery prefork child must not use the sockets of the client it inherited: a new pid, a new client
+    (with the TLS settings loaded once for the whole process tree)."""
+    import os
+
+    from querycontrol.connectors import http as http_module
+
+    connector = HTTPConnector("http://127.0.0.1:9", timeout=1)
+    first = connector.client()
+    assert connector.client() is first
+    monkeypatch.setattr(os, "getpid", lambda: -12345)
+    second = connector.client()
+    assert second is not first and connector.client() is second
+    assert http_module.ssl_context() is http_module.ssl_context()
+    connector.close()
+    first.close()
