@@ -198,3 +198,35 @@ class LawyerOrderStatus(models.TextChoices):
     APPROVED = "approved", _("已签发")
     REJECTED = "rejected", _("不予准许")
     RETURNED = "returned", _("已交回")
+
+
+class RewardNoticeStatus(models.TextChoices):
+    """悬赏公告 (《最高人民法院关于民事执行中财产调查若干问题的规定》Art. 21–24)."""
+
+    APPLIED = "applied", _("待审查")
+    PUBLISHED = "published", _("已发布")
+    REJECTED = "rejected", _("不予准许")
+    CLOSED = "closed", _("已结束")
+
+
+class RewardLeadStatus(models.TextChoices):
+    RECEIVED = "received", _("待核查")
+    CONFIRMED = "confirmed", _("核查属实")
+    UNFOUNDED = "unfounded", _("核查不实")
+    KNOWN = "known", _("法院已掌握")
+    REWARD_REQUESTED = "reward_requested", _("悬赏金待审批")
+    REWARDED = "rewarded", _("已发放悬赏金")
+    REWARD_REFUSED = "reward_refused", _("不予发放悬赏金")
+
+
+class RewardEntryKind(models.TextChoices):
+    ADVANCE = "advance", _("预交悬赏金")
+    REWARD = "reward", _("发放悬赏金")
+    REFUND = "refund", _("退还悬赏金余额")
+
+
+class LeadChannel(models.TextChoices):
+    PHONE = "phone", _("电话（含12368）")
+    VISIT = "visit", _("来访")
+    LETTER = "letter", _("信函")
+    PLATFORM = "platform", _("悬赏公告平台转来")

@@ -13,7 +13,7 @@ from execcenter.policy import define
 from execcenter.rules import CASE_SYSTEM, CASE_WORKERS, MONEY_READERS, READERS
 from execcenter.scope import officer_of
 
-from .choices import ApprovalStatus, CaseStatus, TransferStatus
+from .choices import ApprovalStatus, CaseStatus, RewardLeadStatus, RewardNoticeStatus, TransferStatus
 
 W = PartnerAction.WRITE_CASES
 R = PartnerAction.READ
@@ -208,4 +208,89 @@ define(
     own_court=True,
     state=case_open,
     basis="《最高人民法院关于民事执行中财产调查若干问题的规定》",
+)
+
+
+# Reward notices (cases.rewards, 《最高人民法院关于民事执行中财产调查若干问题的规定》Art. 21–24): the application, the
+# advance and the leads are the case's judge or officer's work; publishing, paying a reward (four-eyes against whoever
+# proposed it) and closing with the refund are an approver's. A reward may still be paid, and the notice closed, after
+# the case itself closed (the claim was realised through the lead): those rules do not ask for an open case.
+REWARD_BASIS = "《最高人民法院关于民事执行中财产调查若干问题的规定》第21–24条"
+
+
+def _notice_of(record):
+    return getattr(record, "notice", None) or record
+
+
+def _notice_applied(notice):
+    if notice.status != RewardNoticeStatus.APPLIED:
+        return _("该悬赏申请已处理 (already decided)")
+    return case_open(notice)
+
+
+def _notice_published(record):
+    if _notice_of(record).status != RewardNoticeStatus.PUBLISHED:
+        return _("悬赏公告未发布或已结束 (the notice is not published)")
+    return None
+
+
+def _lead_step(record):
+    """Registering and checking leads: the notice is published and the case open."""
+    return _notice_published(record) or case_open(_notice_of(record))
+
+
+def _reward_requested(lead):
+    if lead.status != RewardLeadStatus.REWARD_REQUESTED:
+        return _("该悬赏金申请已处理或未提出 (no pending reward)")
+    return None
+
+
+def _not_reward_requester(actor, lead):
+    """four-eyes: never the person who proposed the reward"""
+    if lead.reward_requested_by_id is not None and lead.reward_requested_by_id == getattr(actor, "pk", None):
+        return _("不能审批本人提出的申请（双人审批） (nobody approves their own request)")
+    return None
+
+
+def _notice_open_for_money(record):
+    status = _notice_of(record).status
+    if status not in (RewardNoticeStatus.APPLIED, RewardNoticeStatus.PUBLISHED):
+        return _("悬赏已结束 (the notice is no longer open)")
+    return None
+
+
+def _apply_state(record):
+    # On the case (a new application) the case must be open; on a notice (its advance) the notice must be open.
+    if hasattr(record, "advanced"):
+        return _notice_open_for_money(record)
+    return case_open(record)
+
+
+_work("reward.apply", _("登记悬赏申请及预交悬赏金"), state=_apply_state, basis=REWARD_BASIS)
+_work("reward.lead", _("登记、核查悬赏线索"), state=_lead_step, basis=REWARD_BASIS)
+_work("reward.pay.request", _("申请发放悬赏金"), state=_notice_published, basis=REWARD_BASIS)
+define(
+    "reward.decide",
+    _("决定发布悬赏公告"),
+    roles=(Role.APPROVER,),
+    own_court=True,
+    state=_notice_applied,
+    basis=REWARD_BASIS,
+)
+define(
+    "reward.pay.approve",
+    _("批准发放悬赏金"),
+    roles=(Role.APPROVER,),
+    own_court=True,
+    state=_reward_requested,
+    check=_not_reward_requester,
+    basis=REWARD_BASIS,
+)
+define(
+    "reward.close",
+    _("结束悬赏并退还余款"),
+    roles=(Role.APPROVER,),
+    own_court=True,
+    state=_notice_published,
+    basis=REWARD_BASIS,
 )

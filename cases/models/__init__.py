@@ -6,6 +6,7 @@ from .lawyer_orders import LawyerOrderApplication
 from .ledger import BankStatementImport, LongPendingAction, LongPendingEntry, LongPendingFollowUp, UnclaimedReceipt
 from .measures import Measure
 from .procedure import CaseSuspension, DeadlineExtension, PropertyInvestigation, RequerySchedule
+from .rewards import RewardEntry, RewardLead, RewardNotice
 from .settlements import SettlementInstalment, SettlementPlan
 from .transfers import CaseTransfer
 
@@ -14,6 +15,9 @@ __all__ = [
     "Case",
     "CaseTransfer",
     "LawyerOrderApplication",
+    "RewardNotice",
+    "RewardLead",
+    "RewardEntry",
     "SettlementPlan",
     "SettlementInstalment",
     "CaseEvent",

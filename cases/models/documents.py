@@ -20,6 +20,7 @@ class DocumentKind(models.TextChoices):
     BULLETIN = "bulletin", _("调度通报")
     DECISION = "decision", _("决定书")
     INVESTIGATION_ORDER = "inv_order", _("律师调查令")
+    REWARD_NOTICE = "reward_notice", _("悬赏公告")
 
 
 def document_path(instance, filename):

@@ -1,0 +1,261 @@
+"""Reward notices (悬赏公告) as a workflow: application and advance, publication (four-eyes, the notice as a record),
+leads registered in order with the informant protected, the check, rewards paid from the advance (four-eyes,
+once), the refund of the rest. 《最高人民法院关于民事执行中财产调查若干问题的规定》Art. 21–24."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from docx import Document
+
+from cases import documents as issued
+from cases import rewards
+from cases.choices import CaseStatus, MeasureStatus, RewardEntryKind, RewardLeadStatus, RewardNoticeStatus
+from cases.models import Case, IssuedDocument, MoneyEntry, RewardEntry, RewardLead, RewardNotice
+from cases.services import record_receipt
+from execcenter.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
+from execcenter.policy import NotFound
+from execcenter.validators import resident_id_check_char
+from tests.cases.conftest import applicant, case_in, respondent
+
+pytestmark = pytest.mark.django_db
+
+
+def a_resident_id(first17="64010519850312123"):
+    return first17 + resident_id_check_char(first17)
+
+
+INFORMANT_ID = a_resident_id()
+OTHER_ID = a_resident_id("64010219900101456")
+
+
+@pytest.fixture
+def case(courts):
+    return case_in(CaseStatus.INVESTIGATING, court=courts["宁0105"])
+
+
+def notice_for(case, judge, amount="50000"):
+    return rewards.apply(
+        judge.user,
+        case,
+        applicant=applicant(case),
+        reward_amount=amount,
+        property_sought="被执行人名下车辆及银行存款",
+        channels="全国法院执行悬赏公告平台、法院微信公众号",
+    )
+
+
+def published(case, judge, approver, amount="50000"):
+    notice = notice_for(case, judge, amount)
+    rewards.record_advance(judge.user, notice, amount=amount, reference="BANK-001")
+    return rewards.approve(approver.user, notice)
+
+
+def a_lead(notice, judge, id_number=INFORMANT_ID, **kw):
+    return rewards.register_lead(
+        judge.user,
+        notice,
+        informant_name="王某",
+        informant_id_number=id_number,
+        informant_phone="13900000000",
+        content="被执行人在某小区有一辆登记在其亲属名下的轿车",
+        channel="phone",
+        **kw,
+    )
+
+
+def test_the_whole_path_publishes_pays_one_reward_from_the_advance_and_refunds_the_rest(
+    case, judge_xixia, approver_xixia
+):
+    notice = notice_for(case, judge_xixia)
+    assert notice.status == RewardNoticeStatus.APPLIED
+    entry, created = rewards.record_advance(judge_xixia.user, notice, amount="50,000.00", reference="BANK-001")
+    assert created and entry.amount == Decimal("50000.00")
+    again, created = rewards.record_advance(judge_xixia.user, notice, amount="50000", reference="BANK-001")
+    assert not created and again.pk == entry.pk  # a repeated booking changes nothing
+    notice = rewards.approve(approver_xixia.user, notice, note="同意发布")
+    assert notice.status == RewardNoticeStatus.PUBLISHED and notice.notice_no.endswith("号")
+    assert "执悬" in notice.notice_no and notice.measure.status == MeasureStatus.ACTIVE
+    doc = IssuedDocument.objects.get(kind="reward_notice")
+    text = "\n".join(p.text for p in Document(io.BytesIO(issued.read(doc))).paragraphs)
+    assert "悬赏公告" in text and "50,000.00元" in text and case.number in text
+    assert respondent(case).id_number not in text  # the public notice masks the respondent's ID number
+
+    lead = a_lead(notice, judge_xixia)
+    second = a_lead(notice, judge_xixia, id_number=OTHER_ID, duplicate_of=lead)
+    assert (lead.seq, second.seq) == (1, 2)
+    rewards.check_lead(judge_xixia.user, lead, outcome="confirmed", note="车辆已查封并拍卖")
+    rewards.check_lead(judge_xixia.user, second, outcome="confirmed", note="同一车辆")
+    record_receipt(case, "80000", "auction", actor=judge_xixia.user)
+    with pytest.raises(RuleViolation) as exc:
+        rewards.request_reward(judge_xixia.user, second, amount="1000", realised_amount="80000")
+    assert exc.value.code == "duplicate_lead"  # the earlier informant of the same lead ranks first
+    lead = rewards.request_reward(judge_xixia.user, lead, amount="30000", realised_amount="80000")
+    assert lead.status == RewardLeadStatus.REWARD_REQUESTED
+    with pytest.raises(PermissionDenied):
+        rewards.approve_reward(judge_xixia.user, lead)  # a judge does not approve money
+    lead = rewards.approve_reward(approver_xixia.user, lead)
+    assert lead.status == RewardLeadStatus.REWARDED
+    with pytest.raises(InvalidTransition):
+        rewards.approve_reward(approver_xixia.user, lead)  # paid once
+    # the second lead is confirmed but not rewardable: it does not block closing
+    notice = rewards.close(approver_xixia.user, notice, note="被执行人财产已处置完毕")
+    notice.refresh_from_db()
+    assert notice.status == RewardNoticeStatus.CLOSED
+    assert (notice.advanced, notice.paid, notice.refunded, notice.balance) == (
+        Decimal("50000.00"),
+        Decimal("30000.00"),
+        Decimal("20000.00"),
+        Decimal("0.00"),
+    )
+    kinds = list(RewardEntry.objects.filter(notice=notice).values_list("kind", "amount"))
+    assert kinds == [
+        (RewardEntryKind.ADVANCE, Decimal("50000.00")),
+        (RewardEntryKind.REWARD, Decimal("30000.00")),
+        (RewardEntryKind.REFUND, Decimal("20000.00")),
+    ]
+    notice.measure.refresh_from_db()
+    assert notice.measure.status == MeasureStatus.COMPLETED
+    # The advance is not case money: the case account holds only the auction's 80,000.
+    assert list(MoneyEntry.objects.filter(case=case).values_list("amount", flat=True)) == [Decimal("80000.00")]
+    assert Case.objects.get(pk=case.pk).recovered_amount == Decimal("80000.00")
+    with pytest.raises(InvalidTransition):
+        rewards.close(approver_xixia.user, notice, note="again")
+
+
+def test_publication_needs_the_whole_advance_and_another_person(case, judge_xixia, approver_xixia, courts):
+    from tests.conftest import _officer
+    from execcenter.choices import Role
+
+    notice = notice_for(case, judge_xixia, amount="10000")
+    rewards.record_advance(judge_xixia.user, notice, amount="9999.99", reference="B1")
+    with pytest.raises(RuleViolation) as exc:
+        rewards.approve(approver_xixia.user, notice)
+    assert exc.value.code == "advance_short"
+    assert not IssuedDocument.objects.exists() and RewardNotice.objects.get().status == RewardNoticeStatus.APPLIED
+    both = _officer(courts, "judge_and_approver", "宁0105", Role.JUDGE, Role.APPROVER)
+    own = notice_for(case, both, amount="100")
+    rewards.record_advance(both.user, own, amount="100", reference="B2")
+    with pytest.raises(PermissionDenied):
+        rewards.approve(both.user, own)  # four-eyes: nobody publishes what they recorded
+    with pytest.raises(PermissionDenied):
+        rewards.approve(judge_xixia.user, notice)  # not an approver
+
+
+def test_a_refused_application_returns_the_advance_at_once(case, judge_xixia, approver_xixia):
+    notice = notice_for(case, judge_xixia)
+    rewards.record_advance(judge_xixia.user, notice, amount="3000", reference="B1")
+    with pytest.raises(RuleViolation):
+        rewards.reject(approver_xixia.user, notice, note="  ")
+    notice = rewards.reject(approver_xixia.user, notice, note="被执行人已主动履行")
+    notice.refresh_from_db()
+    assert notice.status == RewardNoticeStatus.REJECTED and notice.refunded == Decimal("3000.00")
+    with pytest.raises(InvalidTransition):
+        rewards.record_advance(judge_xixia.user, notice, amount="1", reference="B9")
+    with pytest.raises(InvalidTransition):
+        rewards.approve(approver_xixia.user, notice)
+
+
+def test_bad_input_is_refused_and_changes_nothing(case, judge_xixia, approver_xixia):
+    with pytest.raises(RuleViolation) as exc:
+        rewards.apply(
+            judge_xixia.user, case, applicant=respondent(case), reward_amount="100", property_sought="x", channels="y"
+        )
+    assert exc.value.code == "not_applicant"
+    for amount in ("0", "-5", "1.005", "abc"):
+        with pytest.raises(RuleViolation):
+            notice_for(case, judge_xixia, amount=amount)
+    assert not RewardNotice.objects.exists()
+    notice = published(case, judge_xixia, approver_xixia)
+    with pytest.raises(RuleViolation) as exc:
+        a_lead(notice, judge_xixia, id_number="640105198503121230" if INFORMANT_ID[-1] != "0" else "640105198503121231")
+    assert exc.value.code == "id_checksum"
+    with pytest.raises(RuleViolation):
+        rewards.register_lead(
+            judge_xixia.user,
+            notice,
+            informant_name="王某",
+            informant_id_number=INFORMANT_ID,
+            informant_phone="13900000000",
+            content=" ",
+            channel="phone",
+        )
+    with pytest.raises(RuleViolation):
+        rewards.register_lead(
+            judge_xixia.user,
+            notice,
+            informant_name="王某",
+            informant_id_number=INFORMANT_ID,
+            informant_phone="13900000000",
+            content="线索",
+            channel="carrier-pigeon",
+        )
+    assert not RewardLead.objects.exists()
+    with pytest.raises(DomainError) as exc:
+        rewards.record_advance(judge_xixia.user, notice, amount="1", reference="BANK-001")  # same ref, other amount
+    assert exc.value.code == "reference_in_use"
+
+
+def test_a_party_as_informant_is_registered_but_never_rewarded(case, judge_xixia, approver_xixia):
+    notice = published(case, judge_xixia, approver_xixia)
+    lead = a_lead(notice, judge_xixia, id_number=respondent(case).id_number)
+    assert lead.excluded_reason
+    agent = a_lead(notice, judge_xixia, id_number=OTHER_ID, agent_or_obliged=True)
+    assert agent.excluded_reason
+    record_receipt(case, "10000", "voluntary", actor=judge_xixia.user)
+    for x in (lead, agent):
+        rewards.check_lead(judge_xixia.user, x, outcome="confirmed", note="属实")
+        with pytest.raises(RuleViolation) as exc:
+            rewards.request_reward(judge_xixia.user, x, amount="100", realised_amount="100")
+        assert exc.value.code == "informant_excluded"
+
+
+def test_rewards_stay_within_the_notice_and_the_advance_and_need_realised_money(case, judge_xixia, approver_xixia):
+    notice = published(case, judge_xixia, approver_xixia, amount="1000")
+    one, two = a_lead(notice, judge_xixia), a_lead(notice, judge_xixia, id_number=OTHER_ID)
+    for x in (one, two):
+        rewards.check_lead(judge_xixia.user, x, outcome="confirmed", note="属实")
+    with pytest.raises(RuleViolation) as exc:
+        rewards.request_reward(judge_xixia.user, one, amount="600", realised_amount="1")
+    assert exc.value.code == "realised_exceeds_receipts"  # nothing realised yet: no reward (Art. 24)
+    record_receipt(case, "5000", "voluntary", actor=judge_xixia.user)
+    rewards.request_reward(judge_xixia.user, one, amount="600", realised_amount="5000")
+    with pytest.raises(RuleViolation) as exc:
+        rewards.request_reward(judge_xixia.user, two, amount="400.01", realised_amount="5000")
+    assert exc.value.code == "reward_exceeds_balance"  # 600 waiting + 400.01 > the 1,000 promised
+    rewards.request_reward(judge_xixia.user, two, amount="400", realised_amount="5000")
+    with pytest.raises(InvalidTransition) as exc:
+        rewards.close(approver_xixia.user, notice, note="结束")
+    assert exc.value.code == "leads_pending"
+    rewards.refuse_reward(approver_xixia.user, two, note="该线索系法院已掌握")
+    rewards.approve_reward(approver_xixia.user, one)
+    notice = rewards.close(approver_xixia.user, notice, note="结束")
+    notice.refresh_from_db()
+    assert (notice.paid, notice.refunded) == (Decimal("600.00"), Decimal("400.00"))
+
+
+def test_a_lead_is_checked_once_and_an_unfounded_one_is_not_rewarded(case, judge_xixia, approver_xixia):
+    notice = published(case, judge_xixia, approver_xixia)
+    lead = a_lead(notice, judge_xixia)
+    with pytest.raises(RuleViolation):
+        rewards.check_lead(judge_xixia.user, lead, outcome="rewarded", note="x")
+    rewards.check_lead(judge_xixia.user, lead, outcome="unfounded", note="查无此车")
+    with pytest.raises(InvalidTransition):
+        rewards.check_lead(judge_xixia.user, lead, outcome="confirmed", note="again")
+    with pytest.raises(InvalidTransition):
+        rewards.request_reward(judge_xixia.user, lead, amount="1", realised_amount="0.01")
+
+
+def test_another_court_neither_sees_nor_acts_and_a_closed_case_takes_no_new_application(
+    case, judge_xixia, approver_xixia, judge_jingyuan
+):
+    notice = published(case, judge_xixia, approver_xixia)
+    with pytest.raises(NotFound):
+        a_lead(notice, judge_jingyuan)
+    assert not RewardNotice.objects.visible_to(judge_jingyuan.user).exists()
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED)
+    case.refresh_from_db()
+    with pytest.raises(InvalidTransition):
+        notice_for(case, judge_xixia)
+    notice.refresh_from_db()
+    rewards.close(approver_xixia.user, notice, note="案件已执行完毕")  # a notice still closes after the case did
