@@ -23,6 +23,7 @@ READ_ACTION = {
     DocumentKind.LETTER: "letter.read",
     DocumentKind.BULLETIN: "bulletin.read",
     DocumentKind.DECISION: "case.read",
+    DocumentKind.REWARD_NOTICE: "case.read",  # published to the public; respondents' ID numbers masked in it
 }
 
 

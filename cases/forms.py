@@ -293,3 +293,21 @@ class LawyerOrderForm(forms.Form):
         self.fields["applicant"].queryset = Party.objects.filter(
             case_parties__case=case, case_parties__role=PartyRole.APPLICANT
         )
+
+
+class RewardApplyForm(forms.Form):
+    """悬赏申请 (《最高人民法院关于民事执行中财产调查若干问题的规定》Art. 21), recorded for an applicant of the case
+    (cases.rewards.apply)."""
+
+    applicant = forms.ModelChoiceField(queryset=Party.objects.none(), label=_("申请执行人"))
+    reward_amount = MoneyFormField(label=_("悬赏金额（元）"))
+    property_sought = forms.CharField(label=_("悬赏查找的财产"), max_length=200)
+    channels = forms.CharField(
+        label=_("发布方式"), max_length=200, initial=_("全国法院执行悬赏公告平台、本院微信公众号")
+    )
+
+    def __init__(self, *args, case, user, **kw):
+        super().__init__(*args, **kw)
+        self.fields["applicant"].queryset = Party.objects.filter(
+            case_parties__case=case, case_parties__role=PartyRole.APPLICANT
+        )

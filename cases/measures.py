@@ -193,6 +193,11 @@ def end_measure(measure, to_status, *, actor=None, request=None, on=None, note="
     if checked_as is None:
         require(actor, "measure.end", measure)
     measure = _locked(measure)
+    if checked_as is None and measure.kind == MeasureKind.REWARD_NOTICE and hasattr(measure, "reward_notice"):
+        # A published notice holds the applicant's advance: it ends by closing the notice, which refunds the rest.
+        raise InvalidTransition(
+            _("悬赏公告须在悬赏页面结束（退还余款） (close the reward notice instead)"), code="close_reward_notice"
+        )
     if measure.status != MeasureStatus.ACTIVE:
         raise InvalidTransition(
             _("该措施已结束（%(s)s），不能再变更 (the measure has ended)") % {"s": measure.get_status_display()},

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import document_views, exports, filing_views, money_views, views
+from . import document_views, exports, filing_views, money_views, reward_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("<int:pk>/measures/<int:measure_id>/<slug:step>/", views.measure_step, name="measure-step"),
     path("<int:pk>/ledger-actions/<int:action_id>/done/", views.ledger_action_done, name="ledger-action-done"),
     path("<int:pk>/lawyer-orders/<int:app_id>/<slug:step>/", views.lawyer_order_step, name="lawyer-order-step"),
+    path("<int:pk>/rewards/<int:notice_id>/", reward_views.reward_detail, name="reward-detail"),
+    path("<int:pk>/rewards/<int:notice_id>/<slug:step>/", reward_views.reward_step, name="reward-step"),
+    path("<int:pk>/reward-leads/<int:lead_id>/<slug:step>/", reward_views.reward_lead_step, name="reward-lead-step"),
     path("transfers/", views.transfer_list, name="transfers"),
     path("transfers/<int:pk>/", views.transfer_detail, name="transfer-detail"),
     path("approvals/<int:pk>/<slug:decision>/", views.approval_decide, name="approval-decide"),

@@ -30,6 +30,7 @@ from . import (
     lawyer_orders,
     measures,
     panels,
+    rewards,
     services,
     settlements,
     supervision,
@@ -56,6 +57,7 @@ from .models import (
     LawyerOrderApplication,
     LongPendingAction,
     Measure,
+    RewardNotice,
 )
 
 logger = logging.getLogger(__name__)
@@ -210,6 +212,7 @@ ACTIONS = {
         ),
     ),
     "lawyer_order": (forms.LawyerOrderForm, True, lambda c, d, a, r: lawyer_orders.apply(a, c, **d, request=r)),
+    "reward": (forms.RewardApplyForm, True, lambda c, d, a, r: rewards.apply(a, c, **d, request=r)),
     "settlement": (
         forms.SettlementForm,
         False,
@@ -252,6 +255,7 @@ POLICY = {
     "settlement_resume": "case.resume",
     "transfer": "case.transfer.request",
     "lawyer_order": "lawyer_order.apply",
+    "reward": "reward.apply",
 }
 REQUESTS = {"close", "extend", "payout"}  # four-eyes: these create an approval request (cases.approvals)
 
@@ -317,11 +321,11 @@ def _ledger_open(case):
 def _measures(case, error=None):
     """The case's measures, each active one with the states it may end in (cases.measures.END_STATES) and, after a
     refused step, the reason (`error` = (measure id, message))."""
-    rows = list(case.measures.select_related("party").order_by("-decided_on", "-id"))
+    rows = list(case.measures.select_related("party", "reward_notice").order_by("-decided_on", "-id"))
     for m in rows:
         m.end_choices = (
             [(s, MeasureStatus(s).label) for s in sorted(measures.END_STATES.get(m.kind, ()))]
-            if m.status == MeasureStatus.ACTIVE
+            if m.status == MeasureStatus.ACTIVE and not hasattr(m, "reward_notice")  # ends with its notice
             else []
         )
         m.extendable = m.kind == MeasureKind.DISHONEST and m.status == MeasureStatus.ACTIVE and m.ends_on is not None
@@ -348,6 +352,7 @@ def _render_case(request, case, bound=None, status=200, auction_bound=None, meas
         "follow_up": hasattr(case, "long_pending"),
         "facts": open_case,
         "lawyer_order": open_case and policy.may(user, "lawyer_order.apply", case),
+        "reward": open_case,
         "ledger": _ledger_open(case),
         "ledger_action": _ledger_open(case),
         "settlement": allowed["suspend"],
@@ -387,6 +392,7 @@ def _render_case(request, case, bound=None, status=200, auction_bound=None, meas
         "transfers": case.transfers.select_related("from_court", "to_court").order_by("requested_at", "id"),
         "lawyer_orders": case.lawyer_orders.select_related("applicant").order_by("-applied_at"),
         "may_decide_lawyer_orders": policy.may(user, "lawyer_order.decide", case),
+        "reward_notices": case.reward_notices.select_related("applicant").order_by("-applied_at", "-id"),
         "settlement_plans": [(p, settlements.schedule(p)) for p in case.settlements.order_by("-agreed_on", "-id")],
         "panels": _panels(case, request),
     }
@@ -437,6 +443,8 @@ def case_action(request, pk, name):
     messages.success(request, _("已提交审批，经审批后生效（双人审批）") if name in REQUESTS else _("操作已完成"))
     if isinstance(result, Case) and result.pk != case.pk:  # resuming a 终本 case opens the new 执恢 case
         return redirect("cases:case-detail", pk=result.pk)
+    if isinstance(result, RewardNotice):  # the application's own page: the advance and the decision come next
+        return redirect("cases:reward-detail", pk=case.pk, notice_id=result.pk)
     return redirect("cases:case-detail", pk=case.pk)
 
 

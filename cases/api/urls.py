@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import documents, views
+from . import documents, rewards, views
 
 router = SimpleRouter()
 router.register("cases", views.CaseViewSet, basename="case")
@@ -13,6 +13,8 @@ router.register("auction-rounds", views.AuctionRoundViewSet, basename="auctionro
 router.register("long-pending", views.LongPendingEntryViewSet, basename="longpendingentry")
 router.register("approval-requests", views.ApprovalRequestViewSet, basename="approvalrequest")
 router.register("unclaimed-receipts", views.UnclaimedReceiptViewSet, basename="unclaimedreceipt")
+router.register("reward-notices", rewards.RewardNoticeViewSet, basename="rewardnotice")
+router.register("reward-leads", rewards.RewardLeadViewSet, basename="rewardlead")
 router.register("documents", documents.IssuedDocumentViewSet, basename="issueddocument")
 
 urlpatterns = router.urls

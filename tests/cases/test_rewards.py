@@ -27,6 +27,7 @@ def a_resident_id(first17="64010519850312123"):
 
 INFORMANT_ID = a_resident_id()
 OTHER_ID = a_resident_id("64010219900101456")
+WRONG_CHECKSUM = INFORMANT_ID[:-1] + ("0" if INFORMANT_ID[-1] != "0" else "1")
 
 
 @pytest.fixture
@@ -124,8 +125,8 @@ def test_the_whole_path_publishes_pays_one_reward_from_the_advance_and_refunds_t
 
 
 def test_publication_needs_the_whole_advance_and_another_person(case, judge_xixia, approver_xixia, courts):
-    from tests.conftest import _officer
     from execcenter.choices import Role
+    from tests.conftest import _officer
 
     notice = notice_for(case, judge_xixia, amount="10000")
     rewards.record_advance(judge_xixia.user, notice, amount="9999.99", reference="B1")
@@ -168,7 +169,7 @@ def test_bad_input_is_refused_and_changes_nothing(case, judge_xixia, approver_xi
     assert not RewardNotice.objects.exists()
     notice = published(case, judge_xixia, approver_xixia)
     with pytest.raises(RuleViolation) as exc:
-        a_lead(notice, judge_xixia, id_number="640105198503121230" if INFORMANT_ID[-1] != "0" else "640105198503121231")
+        a_lead(notice, judge_xixia, id_number=WRONG_CHECKSUM)
     assert exc.value.code == "id_checksum"
     with pytest.raises(RuleViolation):
         rewards.register_lead(
@@ -259,3 +260,150 @@ def test_another_court_neither_sees_nor_acts_and_a_closed_case_takes_no_new_appl
         notice_for(case, judge_xixia)
     notice.refresh_from_db()
     rewards.close(approver_xixia.user, notice, note="案件已执行完毕")  # a notice still closes after the case did
+
+
+def test_every_step_in_the_browser_with_errors_next_to_the_form(client, case, judge_xixia, approver_xixia):
+    from django.urls import reverse
+
+    client.force_login(judge_xixia.user)
+    apply_url = reverse("cases:case-action", args=[case.pk, "reward"])
+    body = {
+        "reward-applicant": applicant(case).pk,
+        "reward-reward_amount": "2,000",
+        "reward-property_sought": "车辆",
+        "reward-channels": "全国法院执行悬赏公告平台",
+    }
+    refused = client.post(apply_url, {**body, "reward-reward_amount": "1.005"})
+    assert refused.status_code == 400 and "最多保留两位小数" in refused.content.decode()
+    assert not RewardNotice.objects.exists()
+    response = client.post(apply_url, body)
+    notice = RewardNotice.objects.get()
+    page = reverse("cases:reward-detail", args=[case.pk, notice.pk])
+    assert response.status_code == 302 and response["Location"] == page
+    step = lambda s: reverse("cases:reward-step", args=[case.pk, notice.pk, s])  # noqa: E731
+    assert client.post(step("advance"), {"advance-amount": "2000", "advance-reference": "BK-9"}).status_code == 302
+    # The judge cannot publish: the policy refuses (403) and nothing changes.
+    assert client.post(step("approve"), {"approve-note": ""}).status_code == 403
+    client.force_login(approver_xixia.user)
+    html = client.get(page).content.decode()
+    assert "准许并发布" in html and "登记财产线索" not in html
+    refused = client.post(step("reject"), {"approve-note": ""})
+    assert refused.status_code == 400 and "不予准许的理由" in refused.content.decode()
+    assert client.post(step("approve"), {"approve-note": "同意"}).status_code == 302
+    notice.refresh_from_db()
+    assert notice.status == RewardNoticeStatus.PUBLISHED
+
+    client.force_login(judge_xixia.user)
+    lead_body = {
+        "lead-informant_name": "王某",
+        "lead-informant_phone": "13900000000",
+        "lead-channel": "visit",
+        "lead-content": "被执行人在某银行有存款",
+    }
+    bad = client.post(step("lead"), {**lead_body, "lead-informant_id_number": WRONG_CHECKSUM})
+    assert bad.status_code == 400 and "身份证号码校验码错误" in bad.content.decode()
+    assert client.post(step("lead"), {**lead_body, "lead-informant_id_number": INFORMANT_ID}).status_code == 302
+    lead = RewardLead.objects.get()
+    lead_step = lambda s: reverse("cases:reward-lead-step", args=[case.pk, lead.pk, s])  # noqa: E731
+    assert (
+        client.post(
+            lead_step("check"), {f"check{lead.pk}-outcome": "confirmed", f"check{lead.pk}-note": "属实"}
+        ).status_code
+        == 302
+    )
+    record_receipt(case, "9000", "voluntary", actor=judge_xixia.user)
+    over = client.post(
+        lead_step("request"), {f"request{lead.pk}-amount": "2000.01", f"request{lead.pk}-realised_amount": "9000"}
+    )
+    assert over.status_code == 400 and "超过可发放余额" in over.content.decode()
+    ok = client.post(
+        lead_step("request"), {f"request{lead.pk}-amount": "1500", f"request{lead.pk}-realised_amount": "9000"}
+    )
+    assert ok.status_code == 302
+    assert client.post(lead_step("approve"), {f"approve{lead.pk}-note": ""}).status_code == 403  # not the judge
+    client.force_login(approver_xixia.user)
+    html = client.get(page).content.decode()
+    assert INFORMANT_ID in html  # an approver needs the identity to pay; the read is audited
+    assert client.post(lead_step("approve"), {f"approve{lead.pk}-note": "同意"}).status_code == 302
+    assert client.post(step("close"), {"close-note": "结束"}).status_code == 302
+    notice.refresh_from_db()
+    assert (notice.status, notice.paid, notice.refunded) == (
+        RewardNoticeStatus.CLOSED,
+        Decimal("1500.00"),
+        Decimal("500.00"),
+    )
+    client.force_login(judge_xixia.user)
+    assert "悬赏公告" in client.get(reverse("cases:case-detail", args=[case.pk])).content.decode()
+
+
+def test_the_page_masks_the_informant_for_a_reader_without_personal_data_and_hides_other_courts(
+    client, case, judge_xixia, approver_xixia, judge_jingyuan, duty_yinchuan
+):
+    from django.urls import reverse
+
+    notice = published(case, judge_xixia, approver_xixia)
+    a_lead(notice, judge_xixia)
+    page = reverse("cases:reward-detail", args=[case.pk, notice.pk])
+    client.force_login(duty_yinchuan.user)
+    html = client.get(page).content.decode()
+    assert INFORMANT_ID not in html and "13900000000" not in html
+    client.force_login(judge_jingyuan.user)
+    assert client.get(page).status_code == 404
+
+
+def test_the_api_runs_the_workflow_with_400_403_409_and_masks_the_informant(
+    api, case, judge_xixia, approver_xixia, duty_yinchuan, judge_jingyuan
+):
+    def judge():
+        return api.as_officer(judge_xixia)
+
+    def approver():
+        return api.as_officer(approver_xixia)
+
+    body = {
+        "case": case.pk,
+        "applicant": applicant(case).pk,
+        "reward_amount": "3000.00",
+        "property_sought": "车辆",
+        "channels": "平台",
+    }
+    assert judge().post("/api/v1/reward-notices/", {**body, "reward_amount": "1.001"}, format="json").status_code == 400
+    created = judge().post("/api/v1/reward-notices/", body, format="json")
+    assert created.status_code == 201, created.content
+    nid = created.json()["id"]
+    url = f"/api/v1/reward-notices/{nid}/"
+    r = judge().post(url + "advance/", {"amount": "3000", "reference": "API-1"}, format="json")
+    assert r.status_code == 200 and r.json()["advanced"] == "3000.00"
+    assert judge().post(url + "approve/", {}, format="json").status_code == 403
+    r = approver().post(url + "approve/", {"note": "同意"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "published"
+    assert approver().post(url + "approve/", {}, format="json").status_code == 409
+    lead_body = {
+        "informant_name": "王某",
+        "informant_id_number": WRONG_CHECKSUM,
+        "informant_phone": "13900000000",
+        "content": "存款",
+        "channel": "letter",
+    }
+    bad = judge().post(url + "leads/", lead_body, format="json")
+    assert bad.status_code == 400, bad.content.decode()
+    r = judge().post(url + "leads/", {**lead_body, "informant_id_number": INFORMANT_ID}, format="json")
+    assert r.status_code == 201 and r.json()["informant_id_number"] == INFORMANT_ID and r.json()["seq"] == 1
+    lid = r.json()["id"]
+    lead_url = f"/api/v1/reward-leads/{lid}/"
+    masked = api.as_officer(duty_yinchuan).get(lead_url).json()
+    assert masked["informant_id_number"] != INFORMANT_ID and masked["informant_phone"] != "13900000000"
+    assert api.as_officer(judge_jingyuan).get(lead_url).status_code == 404
+    assert api.as_officer(judge_jingyuan).post(lead_url + "check/", {}, format="json").status_code == 404
+    r = judge().post(lead_url + "check/", {"outcome": "confirmed", "note": "属实"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "confirmed"
+    record_receipt(case, "10000", "voluntary", actor=judge_xixia.user)
+    r = judge().post(lead_url + "request-reward/", {"amount": "3000", "realised_amount": "10000"}, format="json")
+    assert r.status_code == 200, r.content
+    assert judge().post(lead_url + "approve-reward/", {}, format="json").status_code == 403
+    r = approver().post(lead_url + "approve-reward/", {}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "rewarded"
+    r = approver().post(url + "close/", {"note": "结束"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "closed" and r.json()["refunded"] == "0.00"
+    assert [e["kind"] for e in r.json()["entries"]] == ["advance", "reward"]
+    assert api.as_officer(duty_yinchuan).get(url).json()["entries"] is None  # the duty officer reads no money
