@@ -50,6 +50,17 @@ ACTION_LABELS = {
     "lawyer_order.apply": _("登记律师调查令申请"),
     "lawyer_order.reject": _("不予签发律师调查令"),
     "lawyer_order.return": _("律师调查令交回"),
+    # reward notices (cases.rewards)
+    "reward.apply": _("登记悬赏申请"),
+    "reward.advance": _("登记预交悬赏金"),
+    "reward.publish": _("发布悬赏公告"),
+    "reward.reject": _("悬赏申请不予准许"),
+    "reward.lead": _("登记悬赏线索"),
+    "reward.lead.check": _("核查悬赏线索"),
+    "reward.pay.request": _("申请发放悬赏金"),
+    "reward.pay.approve": _("批准发放悬赏金"),
+    "reward.pay.refuse": _("不予发放悬赏金"),
+    "reward.close": _("结束悬赏并退还余款"),
     "ledger.update": _("更新长期未结案件台账"),
     "ledger.follow_up": _("登记台账督办跟进"),
     "ledger.action": _("安排台账整改事项"),
@@ -184,6 +195,13 @@ DETAIL_LABELS = {
     "effective": _("生效"),
     "period": _("期间"),
     "source": _("来源"),
+    "notice": _("悬赏公告"),
+    "reward_amount": _("悬赏金额"),
+    "lead": _("悬赏线索"),
+    "leads": _("悬赏线索"),
+    "seq": _("登记顺序"),
+    "realised": _("因该线索实现的债权"),
+    "refunded": _("已退还"),
 }
 
 
