@@ -91,6 +91,13 @@ def main():
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--baseline-cases", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=None, help="processes building rows (default: one per core)")
+    parser.add_argument(
+        "--province",
+        choices=["demo", "large"],
+        default="demo",
+        help="demo: the 28 courts of the demo province; large: ~200 courts (execcenter.org.load_large_province)",
+    )
+    parser.add_argument("--years", type=int, default=3, help="years of filing history (the large province: 10)")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("set DATABASE_URL to a PostgreSQL database (it is dropped and recreated)")
@@ -103,13 +110,15 @@ def main():
     call_command("migrate", verbosity=0)
     from cases.demo_bulk import generate_cases
     from cases.models import Case, CaseParty, Party
-    from execcenter.org import load_courts
+    from execcenter.models import Court
+    from execcenter.org import load_courts, load_large_province
 
-    load_courts()
+    load_large_province() if args.province == "large" else load_courts()
+    courts = Court.objects.count()
     workers = args.workers or os.cpu_count()
     load_before = load_average()
     phases = Phases()
-    made = generate_cases(args.cases, seed=20241, stdout=phases, workers=workers)
+    made = generate_cases(args.cases, seed=20241, stdout=phases, workers=workers, years=args.years)
     bulk = time.perf_counter() - phases.started
     load_after = load_average()
     planned, loaded = phases.marks.get("已规划", 0), phases.marks.get("重建", bulk)
@@ -117,6 +126,7 @@ def main():
     baseline = naive_baseline(args.baseline_cases)
     rate_bulk, rate_naive = made / bulk, args.baseline_cases / baseline
     print(f"\nmachine: {machine()}\ndate: {dt.date.today()}  database: PostgreSQL")
+    print(f"courts: {courts}  years of history: {args.years}")
     print(f"load average (1, 5, 15 min) before: {load_before}  after the bulk run: {load_after}\n")
     print("| method | cases | seconds | cases/s | time for 1,000,000 cases |")
     print("|---|---:|---:|---:|---:|")
@@ -134,7 +144,7 @@ def main():
     print(
         f"rows: {counts[0]:,} cases, {counts[1]:,} parties, {counts[2]:,} case-party links; speed-up {rate_bulk / rate_naive:.0f}×"
     )
-    size = f"{made:,} cases"
+    size = f"{made:,} cases, {courts} courts, {args.years} years"
     results.record(
         "seed: cases written per second",
         rate_bulk,

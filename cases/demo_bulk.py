@@ -24,6 +24,7 @@ import multiprocessing
 import os
 import random
 import traceback
+from array import array
 from bisect import bisect
 from itertools import accumulate
 
@@ -45,7 +46,8 @@ from .models import Case, CaseEvent, CaseParty, CaseSequence, MoneyEntry, Party
 CHUNK = 20_000
 CLASSES = 12  # ID-number classes, and the most worker processes that can be used
 MAX_PARTIES, MAX_EVENTS, MAX_MONEY = 3, 2, 2  # per case: the size of each chunk's primary-key blocks
-YEARS_BACK = 3
+YEARS_BACK = 3  # filing dates spread over this many years before today (generate_cases(years=…) for more)
+OLD_CLOSED = 0.985  # cases older than three years that are closed (only with years > 3: the old backlog is mostly 终本)
 CLOSE_EARLIEST = 15  # days from filing to the earliest closing day
 CLOSE_SPAN = 315  # a closed case closed within this many days of its earliest possible closing day
 TERMINATE_EARLIEST = 100  # 终本 more than three months after filing (终本规定 Art. 1(4)), with a week to spare
@@ -291,7 +293,7 @@ class _Day:
 class _Plan:
     """What the workers need, read from the database and planned by the parent before any process is forked."""
 
-    def __init__(self, count, existing, seed, today):
+    def __init__(self, count, existing, seed, today, years=YEARS_BACK):
         self.count, self.existing, self.seed = count, existing, seed
         rng = random.Random(f"{seed}:{existing}")
         now = timezone.now()
@@ -302,7 +304,7 @@ class _Plan:
             random.Random(f"{seed}:judges")
         )  # its own stream: existing judges must not shift the cases
         self.addresses = {c.id: f"宁夏回族自治区{c.short_name.replace('法院', '')}" for c in self.courts}
-        span = 365 * YEARS_BACK
+        span = 365 * years
         start = today - dt.timedelta(days=span)
         self.days = [
             _Day(start + dt.timedelta(days=i), today) for i in range(span + 31)
@@ -315,13 +317,27 @@ class _Plan:
             _weighted(CASE_TYPE_WEIGHTS),
         )
         draw = rng.random
-        plan = sorted((int(span * draw() ** 0.8), court(draw), ctype(draw)) for _ in range(count))
+        # Sorted as (day, court, type) packed into one int each, and kept as arrays: at 10,000,000 cases a list of
+        # tuples took ≈ 1.3 GB in the parent and again in each forked worker that touched it.
+        types = sorted({getattr(v, "value", v) for v, _ in CASE_TYPE_WEIGHTS})
+        rank = {t: i for i, t in enumerate(types)}
+        packed = array(
+            "q", (((int(span * draw() ** 0.8) << 16) | (court(draw) << 4) | rank[ctype(draw)]) for _ in range(count))
+        )
+        packed = array("q", sorted(packed))
         self.seqs = seqs = {(s.court_id, s.case_type, s.year): s.last for s in CaseSequence.objects.all()}
-        self.plan = []
-        for day, court_index, case_type in plan:
-            key = (self.courts[court_index].id, case_type, self.days[day].year)
-            seqs[key] = seqs.get(key, 0) + 1
-            self.plan.append((day, court_index, case_type, seqs[key]))
+        self.plan_day, self.plan_court, self.plan_type, self.plan_seq = array("H"), array("H"), array("B"), array("I")
+        self.types = types
+        court_ids, day_years = [c.id for c in self.courts], [d.year for d in self.days]
+        for value in packed:
+            day, court_index, type_index = value >> 16, (value >> 4) & 0xFFF, value & 0xF
+            key = (court_ids[court_index], types[type_index], day_years[day])
+            seq = seqs[key] = seqs.get(key, 0) + 1
+            self.plan_day.append(day)
+            self.plan_court.append(court_index)
+            self.plan_type.append(type_index)
+            self.plan_seq.append(seq)
+        del packed
         self.chunks = math.ceil(count / CHUNK)
 
         self.first_id = {model: (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1 for model, _ in TABLES}
@@ -392,12 +408,19 @@ class _Plan:
             parties.append(f"{party_id}\t{kind}\t{name}\t{number}\t{now}{party_extra}\n")
             return party_id, phone, f"{self.addresses[court.id]}{1 + below(299)}号"
 
-        for day_index, court_index, case_type, seq in self.plan[first_case : first_case + CHUNK]:
+        window = slice(first_case, first_case + CHUNK)
+        types = self.types
+        for day_index, court_index, type_index, seq in zip(
+            self.plan_day[window], self.plan_court[window], self.plan_type[window], self.plan_seq[window]
+        ):
+            case_type = types[type_index]
             court, day = self.courts[court_index], days[day_index]
             age = day.age
             claim = (int(math.exp(rng.gauss(10.5, 1.3))) + 500) * 100  # cents
             recovered, closure, closed_on, closed_index, status = 0, "", None, self.today, None
-            if random_() < (0.9 if age > 365 else 0.75 if age > 180 else 0.4 if age > 60 else 0.1):
+            if random_() < (
+                OLD_CLOSED if age > 1095 else 0.9 if age > 365 else 0.75 if age > 180 else 0.4 if age > 60 else 0.1
+            ):
                 closure = closure_of[case_type in ENFORCING](random_)
                 # Closed on a day between filing and today, never later (clamping a later draw to today put a year's
                 # worth of closures on today: a spike of 1,400 on the 30-day trend). 终本 only after its three months
@@ -596,16 +619,17 @@ def _update_sequences(plan, last_ids):
     CaseSequence.objects.bulk_create(new)
 
 
-def generate_cases(n, seed=20241, stdout=None, today=None, workers=None):
+def generate_cases(n, seed=20241, stdout=None, today=None, workers=None, years=YEARS_BACK):
     """Top the province up to `n` cases. Returns how many were created.
 
+    `years`: filing dates spread over this many years before today (the large province: 10).
     `workers`: processes building the rows (default: one per core on PostgreSQL, where the database writes while
     they build; in-process elsewhere). The data does not depend on it."""
     existing = Case.objects.count()
     if existing >= n:
         return 0
     count = n - existing
-    plan = _Plan(count, existing, seed, today or timezone.localdate())
+    plan = _Plan(count, existing, seed, today or timezone.localdate(), years)
     if stdout:
         stdout.write(f"  已规划 {count} 件案件（法院、类型、立案日期、案号）")
     postgres, own_transaction = connection.vendor == "postgresql", not connection.in_atomic_block

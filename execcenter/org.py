@@ -16,7 +16,11 @@ COURTS_CSV = Path(__file__).resolve().parent / "data" / "ningxia_courts.csv"
 def load_courts(path=COURTS_CSV):
     """Create or update the courts from the CSV (parents first). Idempotent. Returns {code: Court}."""
     with open(path, encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+        return _load_rows(list(csv.DictReader(fh)))
+
+
+def _load_rows(rows):
+    """Create or update the courts of CSV-shaped `rows` (parents first); returns every court by code."""
     existing = {c.code: c for c in Court.objects.all()}
     order = {"high": 0, "intermediate": 1, "basic": 2}
     for row in sorted(rows, key=lambda r: order[r["level"]]):
@@ -35,6 +39,60 @@ def load_courts(path=COURTS_CSV):
                 setattr(court, k, v)
             court.save()
     return existing
+
+
+# The synthetic large province (issue 17: ~200 courts, as the largest provinces have): the demo province's 28 courts
+# plus cities 宁06 … of 1 intermediate and 12 basic courts each, coded in the same scheme (宁 ⊃ 宁06 ⊃ 宁0602) with
+# 6-digit division codes 6406xx …, so case numbers, ID numbers and code-prefix scopes work as for the real courts.
+LARGE_CITY_FIRST = 6
+LARGE_DISTRICTS = ["02", "03", "04", "05", "21", "22", "23", "24", "25", "26", "81", "82"]
+CHINESE_NUMERALS = "〇一二三四五六七八九"
+
+
+def _numeral(n):
+    """6 → 六, 12 → 十二, 18 → 十八 (the synthetic cities' names; n < 100)."""
+    tens, ones = divmod(n, 10)
+    return (
+        (CHINESE_NUMERALS[tens] if tens > 1 else "") + ("十" if tens else "") + (CHINESE_NUMERALS[ones] if ones else "")
+    )
+
+
+def large_province_rows(cities=13):
+    """CSV-shaped rows of the synthetic cities (what load_courts reads), `cities` × (1 + 12) courts; with the 28 demo
+    courts, 13 cities make 197 courts."""
+    rows = []
+    for i in range(LARGE_CITY_FIRST, LARGE_CITY_FIRST + cities):
+        city, code, division = f"模拟{_numeral(i)}市", f"宁{i:02d}", 640000 + i * 100
+        rows.append(
+            {
+                "code": code,
+                "name": f"宁夏回族自治区{city}中级人民法院",
+                "short_name": f"{city}中院",
+                "level": "intermediate",
+                "parent_code": "宁",
+                "division_code": str(division),
+            }
+        )
+        for district in LARGE_DISTRICTS:
+            rows.append(
+                {
+                    "code": f"{code}{district}",
+                    "name": f"{city}第{district}区人民法院",
+                    "short_name": f"{city}{district}区法院",
+                    "level": "basic",
+                    "parent_code": code,
+                    "division_code": str(division + int(district)),
+                }
+            )
+    return rows
+
+
+@transaction.atomic
+def load_large_province(cities=13):
+    """The demo province's courts plus `cities` synthetic cities (large_province_rows). Idempotent. Returns
+    {code: Court}."""
+    load_courts()
+    return _load_rows(large_province_rows(cities))
 
 
 DEMO_PASSWORD = "demo12345"
