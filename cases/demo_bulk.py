@@ -39,7 +39,7 @@ from execcenter.choices import CourtLevel, Role
 from execcenter.models import Court, Officer
 from execcenter.validators import USCC_CHARS, credit_code_check_char, format_case_number, resident_id_check_char
 
-from . import deadlines
+from . import deadlines, tally
 from .choices import CaseStatus, CaseTag, CaseType, ClosureType, MoneyKind, PartyKind, PartyRole, ReceiptSource
 from .models import Case, CaseEvent, CaseParty, CaseSequence, MoneyEntry, Party
 
@@ -601,6 +601,11 @@ def _drop_indexes(cur, tables):
     ]
 
 
+def _has_tally_triggers(cur):
+    cur.execute("SELECT 1 FROM pg_trigger WHERE tgname = 'cases_case_tally_write'")
+    return cur.fetchone() is not None
+
+
 def _update_sequences(plan, last_ids):
     """Primary-key sequences past the ids we chose, and the CaseSequence row of every court/type/year numbered."""
     if connection.vendor == "postgresql":
@@ -664,6 +669,11 @@ def generate_cases(n, seed=20241, stdout=None, today=None, workers=None, years=Y
                         "being planned; run again"
                     )
                 rebuild_sql = _drop_indexes(cur, tables) if rebuild else []
+                # The case tally's triggers would write five rows per case row by row: off for the load, and the
+                # tally rebuilt from the cases with one GROUP BY per kind at the end (cases.tally).
+                tally_off = rebuild and _has_tally_triggers(cur)
+                if tally_off:
+                    tally.set_triggers(cur, False)
                 for tables_data, last in chunks:
                     for (model, columns), extra, data in zip(TABLES, plan.columns, tables_data):
                         _write(model, columns + extra, data)
@@ -675,12 +685,17 @@ def generate_cases(n, seed=20241, stdout=None, today=None, workers=None, years=Y
                     stdout.write(f"  重建 {len(rebuild_sql)} 个索引与约束")
                 for sql in rebuild_sql:
                     cur.execute(sql)
+                if tally_off:
+                    if stdout:
+                        stdout.write("  重算案件汇总")
+                    tally.rebuild(cur)
+                    tally.set_triggers(cur, True)
             _update_sequences(plan, last_ids)
     finally:
         if pool:
             pool.close()
     if postgres:
         with connection.cursor() as cur:
-            for table in tables:
+            for table in tables + ["cases_casetally"]:
                 cur.execute(f"ANALYZE {table}")
     return made

@@ -12,3 +12,12 @@ def scan_cases():
     measures.expire_measures()
     settlements.check_missed()
     return supervision.scan()
+
+
+@shared_task(name="cases.tasks.compact_case_tally", ignore_result=True)
+def compact_case_tally():
+    """Beat, every minute: fold the case tally rows the triggers wrote into one row per key (cases.tally.compact).
+    Idempotent and safe beside writers and another compaction: sums never change, only the number of rows."""
+    from . import tally
+
+    return tally.compact()

@@ -8,12 +8,14 @@ from .measures import Measure
 from .procedure import CaseSuspension, DeadlineExtension, PropertyInvestigation, RequerySchedule
 from .rewards import RewardEntry, RewardLead, RewardNotice
 from .settlements import SettlementInstalment, SettlementPlan
+from .tallies import CaseTally
 from .transfers import CaseTransfer
 
 __all__ = [
     "MONEY",
     "Case",
     "CaseTransfer",
+    "CaseTally",
     "LawyerOrderApplication",
     "RewardNotice",
     "RewardLead",

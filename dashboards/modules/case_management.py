@@ -2,13 +2,15 @@
 
 import datetime as dt
 
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case as CaseWhen
+from django.db.models import Count, F, Q, Sum, When, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
-from cases import deadlines, predicates
+from cases import deadlines, predicates, tally
 from cases.choices import CaseStatus, ClosureType
-from cases.models import Case
+from cases.models import Case, CaseTally
 from execcenter.models import Officer
 from execcenter.money import MoneySum
 from execcenter.rounding import ratio
@@ -72,12 +74,84 @@ def _fact_aggregates(ctx):
     return aggs
 
 
+def _tally_aggregates(ctx):
+    """The same figures as _fact_aggregates, read from the case tally (cases.models.tallies): each case predicate
+    becomes a condition on the tally rows of its kind, and a count becomes SUM(n). The tally holds one row per court,
+    kind and key (day, status, tags …) instead of one per case, so this reads ≈ the open cases' distinct keys plus
+    this year's days, not every case. Equal to _fact_aggregates on any data (tests/dashboards/test_case_tally.py)."""
+    t, m, y = ctx.today, ctx.month_start, ctx.year_start
+    none = dt.date.fromisoformat(tally.NONE_DAY)
+    F_, C_, O_, R_ = (Q(kind=k) for k in "FCOR")
+    year, month = Q(day__gte=y, day__lte=t), Q(day__gte=m, day__lte=t)
+    since_year = Q(day=none) | Q(day__gte=y)  # closed_on null, or closed this year or later (the funnel's "current")
+    running = O_ & ~Q(status=CaseStatus.SUSPENDED)
+
+    def n(q):
+        return Coalesce(Sum("n", filter=q), 0)
+
+    def amount(field, q):
+        # MoneySum's None over no cases: a sum only where the rows still count at least one case.
+        return CaseWhen(When(GreaterThan(Sum("n", filter=q), 0), then=Sum(field, filter=q)), default=None)
+
+    aggs = {
+        "recv_today": n(F_ & Q(day=t)),
+        "recv_month": n(F_ & month),
+        "recv_year": n(F_ & year),
+        "closed_today": n(C_ & Q(day=t)),
+        "closed_month": n(C_ & month),
+        "closed_year": n(C_ & year),
+        "open": n(O_),
+    }
+    aggs |= {
+        f"status:{s.value}": n((C_ if s == CaseStatus.CLOSED else O_) & Q(status=s) & since_year) for s in FUNNEL_ORDER
+    }
+    aggs |= {
+        "deadline:overdue": n(running & Q(deadline__lt=t)),
+        "deadline:within7": n(running & Q(deadline__gte=t, deadline__lte=t + dt.timedelta(days=7))),
+        "deadline:within30": n(running & Q(deadline__gte=t, deadline__lte=t + dt.timedelta(days=deadlines.NEAR_DAYS))),
+    }
+    long_open = O_ & Q(filed_on__lte=deadlines.long_pending_cutoff(t))
+    aggs |= {"long:total": n(long_open), "long:no_leader": n(long_open & Q(no_leader=True))}
+    aggs |= {
+        f"long:b{i}": n(long_open & Q(filed_on__lte=hi) & (Q(filed_on__gt=lo) if lo else Q()))
+        for i, (_l, lo, hi) in enumerate(LongPending.bands(t))
+    }
+    aggs |= {f"closure:{c.value}": n(C_ & Q(status=CaseStatus.CLOSED) & year & Q(closure_type=c)) for c in ClosureType}
+    for flag in TAG_FLAGS:
+        tagged = Q(mask__in=[v for v in range(tally.MASKS) if v & tally.MASK_BITS[flag]])
+        aggs |= {
+            f"{flag}:open": n(O_ & tagged),
+            f"{flag}:recv_year": n(F_ & tagged & year),
+            f"{flag}:closed_year": n(C_ & tagged & year),
+            f"{flag}:recovered": amount("recovered", R_ & tagged),
+            f"{flag}:outstanding": amount("outstanding", O_ & tagged),
+        }
+    # Which rows to read: the (kind, day) index leaves out the filings and closures of earlier years.
+    where = Q(kind__in=["O", "R"]) | (F_ & Q(day__gte=y)) | (C_ & since_year)
+    return aggs, where
+
+
 def case_facts(ctx):
-    """{court_id: {name: figure}} from _fact_aggregates, memoised per refresh; sums of no rows are None."""
+    """{court_id: {name: figure}} from _fact_aggregates (or the tally's same figures on PostgreSQL), memoised per
+    refresh; sums of no rows are None."""
 
     def run():
-        rows = ctx.scoped(Case.objects.all()).order_by().values("court").annotate(**_fact_aggregates(ctx))
-        return {r.pop("court"): r for r in rows}
+        if tally.enabled():
+            aggs, where = _tally_aggregates(ctx)
+            rows = (
+                ctx.scoped(CaseTally.objects.filter(where))
+                .order_by()
+                .values("court")
+                .annotate(cases_counted=Coalesce(Sum("n", filter=Q(kind="R")), 0), **aggs)
+                .filter(cases_counted__gt=0)
+            )
+        else:
+            rows = ctx.scoped(Case.objects.all()).order_by().values("court").annotate(**_fact_aggregates(ctx))
+        out = {}
+        for r in rows:
+            r.pop("cases_counted", None)
+            out[r.pop("court")] = r
+        return out
 
     return ctx.memo("case_facts", run)
 
@@ -296,7 +370,16 @@ class JudgeWorkload:
     @staticmethod
     def gather(ctx):
         out = {}
-        rows = ctx.scoped(Case.objects.open()).order_by().values("court", "assigned_judge").annotate(n=Count("id"))
+        if tally.enabled():  # the tally's J rows: open cases per court and judge
+            rows = (
+                ctx.scoped(CaseTally.objects.filter(kind="J"))
+                .order_by()
+                .values("court", assigned_judge=F("judge_id"))
+                .annotate(n=Sum("n"))
+                .filter(n__gt=0)
+            )
+        else:
+            rows = ctx.scoped(Case.objects.open()).order_by().values("court", "assigned_judge").annotate(n=Count("id"))
         for r in rows:
             judge = r["assigned_judge"]
             if judge is None:
@@ -393,13 +476,22 @@ class IntakeTrend:
     def gather(ctx):
         first = ctx.today - dt.timedelta(days=TREND_DAYS - 1)
         out = {}
-        qs = ctx.scoped(Case.objects.all()).order_by()
-        for r in (
-            qs.filter(filed_on__gte=first, filed_on__lte=ctx.today).values("court", "filed_on").annotate(n=Count("id"))
-        ):
-            add_to(out, r["court"], filed={r["filed_on"].isoformat(): r["n"]})
-        for r in qs.closed_in(first, ctx.today).values("court", "closed_on").annotate(n=Count("id")):
-            add_to(out, r["court"], closed={r["closed_on"].isoformat(): r["n"]})
+        if tally.enabled():  # the tally's F and C rows of those days
+            qs = ctx.scoped(CaseTally.objects.filter(day__gte=first, day__lte=ctx.today)).order_by()
+            filed = qs.filter(kind="F").values("court", "day").annotate(n=Sum("n")).filter(n__gt=0)
+            closed = qs.filter(kind="C").values("court", "day").annotate(n=Sum("n")).filter(n__gt=0)
+        else:
+            qs = ctx.scoped(Case.objects.all()).order_by()
+            filed = (
+                qs.filter(filed_on__gte=first, filed_on__lte=ctx.today)
+                .values("court", day=F("filed_on"))
+                .annotate(n=Count("id"))
+            )
+            closed = qs.closed_in(first, ctx.today).values("court", day=F("closed_on")).annotate(n=Count("id"))
+        for r in filed:
+            add_to(out, r["court"], filed={r["day"].isoformat(): r["n"]})
+        for r in closed:
+            add_to(out, r["court"], closed={r["day"].isoformat(): r["n"]})
         return out
 
     @staticmethod

@@ -70,6 +70,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Deadlines, overdue payouts, long-pending ledger, credit-punishment removals (cases.supervision).
     "cases-scan": {"task": "cases.tasks.scan_cases", "schedule": 3600.0},
+    # The screen's case tally: fold the rows the triggers wrote (cases.tally; PostgreSQL only, a no-op on SQLite).
+    "cases-compact-tally": {"task": "cases.tasks.compact_case_tally", "schedule": 60.0, "options": {"expires": 60}},
 }
 # Big screens: snapshots every 10 s (modules may be slower), duty gaps and alert escalation every minute.
 CELERY_BEAT_SCHEDULE["dashboards-refresh-snapshots"] = {
