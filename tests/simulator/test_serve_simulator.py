@@ -6,73 +6,26 @@ The server is started once for the module (about 2 s) on a free port, in "realis
 institution answering garbage; each test sets the behaviour of its institutions in the database, which the
 server reads on every request."""
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import pytest
-from django.db import connection
 
 from querycontrol.choices import InstitutionCategory, InstitutionKind
 from querycontrol.connectors import ConnectorTimeout, PermanentConnectorError, TransientConnectorError
 from querycontrol.connectors.http import HTTPConnector
 from querycontrol.connectors.validation import InvalidAnswer
 from tests.simulator.conftest import find_holder, played
+from tests.simulator.process import serve_simulator
 
-ROOT = Path(__file__).resolve().parents[2]
 GARBAGE_CODE = "BANK-GARBAGE"  # answers [["not", "an", "asset"]]-like junk (simulator.faults.GARBAGE)
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def served(django_db_setup, django_db_blocker):
-    port = _free_port()
-    env = dict(
-        os.environ,
-        DATABASE_NAME=str(connection.settings_dict["NAME"]),
-        DJANGO_SETTINGS_MODULE="execcenter.settings",
-        SIMULATOR_LATENCY="realistic",
-        SIMULATOR_GARBAGE_CODES=GARBAGE_CODE,
-        SIMULATOR_BALANCE_MOVE_SECONDS="0",
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "manage.py", "serve_simulator", "--port", str(port), "--workers", "1", "--threads", "8"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"serve_simulator did not start: {proc.stderr.read().decode()[-2000:]}")
-        time.sleep(0.1)
-    yield url
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(5)
+    with serve_simulator(SIMULATOR_LATENCY="realistic", SIMULATOR_GARBAGE_CODES=GARBAGE_CODE) as url:
+        yield url
 
 
 def stats(url):
