@@ -85,11 +85,15 @@ def _validated_party(index, data):
     }
 
 
-def find_or_create_party(kind: str, name: str, id_number: str) -> Party:
+def find_or_create_party(kind: str, name: str, id_number: str, actor: Actor | None = None) -> Party:
     """The same real-world party is one record across cases, found by ID number / credit code.
 
     An existing record keeps its name (the registry of record). Contact details are not the party's: they are
     entered per case, on the case's link (CaseParty), so no court sees the phone or address another court entered.
+
+    A party on record only in cases `actor` cannot see is joined only when the name typed is the name on record:
+    otherwise ValidationError (parties) that names nobody — answering with the stored name told any filer the
+    name behind any ID number in the province, and a mistyped ID number joined a stranger (issue 10, point 5).
     """
     party = Party.objects.filter(id_number=id_number).first()
     if party is None:
@@ -98,7 +102,28 @@ def find_or_create_party(kind: str, name: str, id_number: str) -> Party:
                 return Party.objects.create(kind=kind, name=name, id_number=id_number)
         except IntegrityError:  # filed concurrently with the same party
             party = Party.objects.get(id_number=id_number)
+    if (
+        actor is not None
+        and _folded(party.name) != _folded(name)
+        and not Party.objects.visible_to(actor).filter(pk=party.pk).exists()
+    ):
+        raise ValidationError(
+            {
+                "parties": [
+                    _(
+                        "证件号码 %(id)s 已有登记，但名称与所填不一致，请核对证件号码和名称 "
+                        "(this ID number is on record under another name: check both)"
+                    )
+                    % {"id": id_number}
+                ]
+            }
+        )
     return party
+
+
+def _folded(name: str) -> str:
+    """A name compared as typed: surrounding and inner white space ignored."""
+    return "".join((name or "").split())
 
 
 @transaction.atomic
@@ -174,7 +199,7 @@ def file_case(
     set_derived_dates(case)
     case.save()
     for p in checked:
-        party = find_or_create_party(p["kind"], p["name"], p["id_number"])
+        party = find_or_create_party(p["kind"], p["name"], p["id_number"], actor)
         # The contacts entered with this filing are this case's, entered by this court (never the party's
         # contacts from another court's case).
         CaseParty.objects.get_or_create(

@@ -77,9 +77,16 @@ def test_each_court_sees_the_contacts_it_entered_for_its_own_case(client, api, j
     assert (link.phone, link.address, link.contact_court.code) == (JINGYUAN_PHONE, JINGYUAN_ADDRESS, "宁0424")
 
 
-def test_the_filing_look_up_gives_the_name_but_no_contact_details(client, judge_xixia, judge_jingyuan):
+def test_the_filing_look_up_gives_no_contact_details_and_names_only_a_party_already_seen(
+    client, judge_xixia, judge_jingyuan
+):
+    """The name on record is another court's too until the party is in one of the reader's own cases
+    (tests/permissions/test_filing_reveals_no_party.py)."""
     _file(client, judge_xixia, phone=XIXIA_PHONE, address=XIXIA_ADDRESS)
     client.force_login(judge_jingyuan.user)
+    found = client.get(reverse("cases:party-lookup"), {"id_number": DEBTOR})
+    assert found.json() == {"found": False}
+    _file(client, judge_jingyuan, applicant=8)  # 泾源 files against 王五 by ID number and the right name
     found = client.get(reverse("cases:party-lookup"), {"id_number": DEBTOR})
     assert found.json() == {"found": True, "name": "王五", "kind": "person"}
 
