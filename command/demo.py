@@ -20,6 +20,7 @@ from . import services
 from .bulletins import generate_bulletin
 from .choices import AnswerChannel, BulletinKind, FieldMeasure
 from .models import AssistanceLetter, Incident, LinkageUnit, Operation, Petition
+from .services.incidents import report_position
 
 OPERATION_NAME = "“雷霆2025”集中执行行动"
 OPERATION_COURTS = ("宁0104", "宁0105", "宁0424")
@@ -114,13 +115,13 @@ def _incidents(op, director):
         description="被执行人亲属聚集阻拦搜查",
         **kw,
     )
+    backup = op.teams.order_by("pk").last()
     services.dispatch_help(
-        director.user,
-        hot,
-        team=op.teams.order_by("pk").last(),
-        police_liaison="西夏区公安分局镇北堡派出所",
-        note="立即增援",
+        director.user, hot, team=backup, police_liaison="西夏区公安分局镇北堡派出所", note="立即增援"
     )
+    # The reporting team's phone sends where it is (the wall's incident map and the incident page show it). The
+    # backup team is 泾源's: its officers do not see a 西夏区 incident, so its phone cannot report on it.
+    report_position(judge, hot, team, Decimal("38.498100"), Decimal("106.085600"))
     services.report_incident(
         judge,
         kind="asset_transfer",

@@ -165,18 +165,21 @@ class FieldIncidents:
         )
         top = list(
             ranked.filter(rank__lte=TABLE_ROWS).values(
-                "id", "court", "court__short_name", "kind", "severity", "reported_at"
+                "id", "court", "court__short_name", "kind", "severity", "reported_at", "latitude", "longitude"
             )
         )
         names = {}
-        # The last position each dispatched team reported from its phone (command.TeamPosition): "一组 14:05".
-        last_seen = {}
+        # The last position each dispatched team reported from its phone (command.TeamPosition): "一组 14:05" in
+        # the table, and a dot on the card's map at (longitude, latitude).
+        last_seen, last_at = {}, {}
         for p in (
             TeamPosition.objects.filter(incident__in=[i["id"] for i in top])
             .order_by("reported_at", "id")
-            .values("incident", "team__name", "reported_at")
+            .values("incident", "team__name", "reported_at", "latitude", "longitude")
         ):
-            last_seen[(p["incident"], p["team__name"])] = timezone.localtime(p["reported_at"]).strftime("%H:%M")
+            hhmm = timezone.localtime(p["reported_at"]).strftime("%H:%M")
+            last_seen[(p["incident"], p["team__name"])] = hhmm
+            last_at[(p["incident"], p["team__name"])] = (_degrees(p["longitude"]), _degrees(p["latitude"]), hhmm)
         for d in (
             Dispatch.objects.filter(incident__in=[i["id"] for i in top])
             .order_by("dispatched_at", "id")
@@ -189,10 +192,20 @@ class FieldIncidents:
             who += [n for n in (team, str(_("公安")) if d["police_liaison"] else None) if n]
         for i in top:
             rank = {IncidentSeverity.HIGH: 3, IncidentSeverity.MEDIUM: 2}.get(i["severity"], 1)
+            positions = tuple((team, *at) for (incident, team), at in last_at.items() if incident == i["id"])
             add_to(
                 out,
                 i["court"],
-                rows=[(rank, i["reported_at"].isoformat(), i["id"], i, tuple(dict.fromkeys(names.get(i["id"], ()))))],
+                rows=[
+                    (
+                        rank,
+                        i["reported_at"].isoformat(),
+                        i["id"],
+                        i,
+                        tuple(dict.fromkeys(names.get(i["id"], ()))),
+                        positions,
+                    )
+                ],
             )
         return out
 
@@ -225,6 +238,28 @@ class FieldIncidents:
                     str(sevs.get(i["severity"], i["severity"])),
                     "、".join(teams) or "—",
                 ]
-                for _r, _t, _i, i, teams in rows
+                for _r, _t, _i, i, teams, _p in rows
             ],
+            # The listed incidents and their teams' last reported positions, for the card's province map:
+            # [longitude, latitude] in degrees (3 decimals, about 100 m: a place on a province map, not a door).
+            "map": {
+                "incidents": [
+                    {
+                        "name": f"{i['court__short_name']} {kinds.get(i['kind'], i['kind'])}",
+                        "severity": i["severity"],
+                        "value": [_degrees(i["longitude"]), _degrees(i["latitude"])],
+                    }
+                    for _r, _t, _i, i, _teams, _p in rows
+                ],
+                "teams": [
+                    {"name": f"{team} {hhmm}", "value": [lng, lat]}
+                    for _r, _t, _i, _inc, _teams, positions in rows
+                    for team, lng, lat, hhmm in positions
+                ],
+            },
         }
+
+
+def _degrees(value):
+    """A stored Decimal coordinate as a float of 3 decimals (JSON number for ECharts)."""
+    return round(float(value), 3)

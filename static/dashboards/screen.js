@@ -122,6 +122,9 @@
         card.appendChild(el("div", "kpis")).setAttribute("data-kpis", "");
         if (["bar", "line", "pie", "funnel", "gauge"].indexOf(m.chart) >= 0) { var c = el("div", "chart"); c.setAttribute("data-chart", ""); card.appendChild(c); }
         var t = el("div", "tbl-wrap"); t.setAttribute("data-table", ""); card.appendChild(t);
+        // The incident module (37) has a province map under its table: the incidents listed and each dispatched
+        // team's last reported position.
+        if (code === "m37") card.appendChild(el("div", "inc-map")).setAttribute("data-incident-map", "");
         card.appendChild(el("div", "err")).setAttribute("data-error", "");
         p.appendChild(card); state.cards[code] = card;
       });
@@ -234,6 +237,7 @@
     if (code === "m40") return renderTicker(card, d);
     if (m.chart !== "gauge") renderKpis(card, d);  // a gauge shows its numbers on its dials
     if (d.columns) renderTable(card, d);  // before the chart: the chart is then drawn into the height the table leaves
+    if (code === "m37") renderIncidentMap(card, d.map);
     var holder = card.querySelector("[data-chart]");
     if (holder) {
       var chart = chartFor(code, holder);
@@ -269,6 +273,31 @@
       chart.__drill = true;
       chart.on("click", function (p) { if (p.name && p.name !== cfg.court) location.href = cfg.screenUrl.replace("CODE", encodeURIComponent(p.name)); });
     }
+  }
+  var SEVERITY_COLOURS = { high: "#f87171", medium: "#fbbf24", low: "#38bdf8" };
+  function renderIncidentMap(card, m) {
+    // Module 37's map: the districts without names (the rail's big map names them), each listed incident as a
+    // pulsing dot in its severity's colour, each dispatched team's last reported position as a labelled dot
+    // ("西夏一组 14:05"); labels that would overlap are left out.
+    var holder = card.querySelector("[data-incident-map]"); if (!holder || !m) return;
+    if (!state.mapReady) { state.pendingIncidentMap = m; return; }
+    var chart = chartFor("m37", holder);
+    chart.setOption({
+      animation: false,
+      geo: { map: "ningxia", roam: false, silent: true, layoutCenter: ["50%", "50%"], layoutSize: "92%", label: { show: false },
+             itemStyle: { areaColor: "#0c2a4d", borderColor: "#1d4a7a" } },
+      series: [
+        { type: "effectScatter", coordinateSystem: "geo", symbolSize: 12, rippleEffect: { scale: 3 }, label: { show: false },
+          data: (m.incidents || []).map(function (i) { return { name: i.name, value: i.value, itemStyle: { color: SEVERITY_COLOURS[i.severity] || "#38bdf8" } }; }) },
+        // Teams at one incident stand a few pixels apart on a province map: their labels go right and left in
+        // turn so two read side by side; a third that would overlap is left out (the table lists every team).
+        { type: "scatter", coordinateSystem: "geo", symbol: "diamond", symbolSize: 10, itemStyle: { color: "#34d399" },
+          labelLayout: { hideOverlap: true },
+          label: { show: true, position: "right", color: "#d1fae5", fontSize: 13, formatter: "{b}" },
+          data: (m.teams || []).map(function (t, i) { return { name: t.name, value: t.value, label: { position: i % 2 ? "left" : "right" } }; }) }
+      ]
+    }, { notMerge: true });
+    if (Math.abs(chart.getHeight() - holder.clientHeight) > 1) chart.resize();
   }
   function post(label, p) {
     var box = el("div", "post" + (p && p.name ? "" : " missing"));
@@ -364,6 +393,7 @@
     });
     echarts.registerMap("ningxia", geo); state.mapReady = true;
     if (state.pendingMap) { renderMap(document.querySelector('[data-module="m38"]'), state.pendingMap); state.pendingMap = null; }
+    if (state.pendingIncidentMap && cardEl("m37")) { renderIncidentMap(cardEl("m37"), state.pendingIncidentMap); state.pendingIncidentMap = null; }
   }).catch(function () { /* the map card keeps its figures; the district drawing waits for the next page load */ });
   setInterval(function () { if (!state.ended) renewToken(); }, 6 * 3600 * 1000);
   poll();

@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from command.models import Dispatch, FieldTeam, Incident, Operation, OperationResult
+from command.models import Dispatch, FieldTeam, Incident, Operation, OperationResult, TeamPosition
 from dashboards.registry import Context, get
 from tests.factories import OfficerFactory
 
@@ -130,6 +130,43 @@ def test_field_incidents_open_by_severity_dispatched_teams_and_closed_today(cour
         "已调度小组": 0,
         "今日处置完毕": 0,
     }
+
+
+def test_field_incidents_map_shows_each_teams_last_reported_position(courts):
+    """Issue #15 item 6: the wall's incident module puts each dispatched team's last reported position (from the
+    incident timeline's position reports) on the province map, beside the incidents listed."""
+    xixia, jingyuan = courts["宁0105"], courts["宁0424"]
+    op = _operation(courts, "雷霆2025", "宁", ["宁0105", "宁0424"])
+    t1, t2 = _team(op, xixia, "西夏一组"), _team(op, xixia, "西夏二组")
+    high = _incident(xixia, "high", at(2025, 6, 15, 9), status="dispatched")
+    low = _incident(jingyuan, "low", at(2025, 6, 14, 16), status="dispatched")
+    done = _incident(xixia, "medium", at(2025, 6, 15, 7), status="closed", closed=at(2025, 6, 15, 8))
+    for incident, team in ((high, t1), (high, t2), (done, t1)):
+        Dispatch.objects.create(incident=incident, team=team)
+
+    def report(incident, team, lat, lng, when):
+        p = TeamPosition.objects.create(incident=incident, team=team, latitude=Decimal(lat), longitude=Decimal(lng))
+        TeamPosition.objects.filter(pk=p.pk).update(reported_at=when)  # auto_now_add
+
+    report(high, t1, "38.470000", "106.100000", at(2025, 6, 15, 9, 10))
+    report(high, t1, "38.481234", "106.125678", at(2025, 6, 15, 9, 40))  # the last one counts
+    report(high, t2, "38.460000", "106.090000", at(2025, 6, 15, 9, 20))
+    report(done, t1, "38.300000", "106.300000", at(2025, 6, 15, 7, 30))  # a closed incident is not on the wall
+
+    ning = get("m37").compute(courts["宁"], NOW)
+    assert ning["map"]["teams"] == [
+        {"name": "西夏一组 09:40", "value": [106.126, 38.481]},
+        {"name": "西夏二组 09:20", "value": [106.09, 38.46]},
+    ]
+    assert ning["map"]["incidents"] == [
+        {"name": "西夏区法院 暴力抗法/阻碍执行", "severity": "high", "value": [106.13, 38.48]},
+        {"name": "泾源县法院 暴力抗法/阻碍执行", "severity": "low", "value": [106.13, 38.48]},
+    ]
+    assert ning["rows"][0][-1] == "西夏一组 09:40、西夏二组 09:20"
+    # 泾源's screen shows its own incident and no team of 西夏's.
+    jy = get("m37").compute(jingyuan, NOW)
+    assert jy["map"]["teams"] == [] and [i["severity"] for i in jy["map"]["incidents"]] == ["low"]
+    assert low.pk
 
 
 def test_refresh_computes_the_five_command_and_query_modules_for_every_scope(courts, make_case):
