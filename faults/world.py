@@ -204,8 +204,9 @@ class World:
         self.beats.append(proc)
         return proc
 
-    def start_web(self, port, extra_env=None, workers=1, threads=1):
-        """gunicorn on 127.0.0.1:`port`: `workers` processes × `threads` threads (gthread when more than one)."""
+    def start_web(self, port, extra_env=None, workers=1, threads=1, keep_alive=2):
+        """gunicorn on 127.0.0.1:`port`: `workers` processes × `threads` threads (gthread when more than one),
+        idle kept-alive connections closed after `keep_alive` seconds (gunicorn's default 2)."""
         argv = [
             sys.executable,
             "-m",
@@ -217,6 +218,8 @@ class World:
             str(workers),
             "--threads",
             str(threads),
+            "--keep-alive",
+            str(keep_alive),
             "--timeout",
             "60",
         ]

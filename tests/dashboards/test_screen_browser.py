@@ -71,6 +71,33 @@ def test_stale_banner_appears_when_polls_fail_and_data_stays(browser_page, log_i
     page.wait_for_selector("#stale-banner", state="hidden", timeout=5000)
 
 
+def test_replica_lag_shows_beside_the_data_time_and_past_the_limit_in_the_banner(browser_page, log_in, demo_province):
+    """The poll's X-Snapshot-Lag (seconds the read replica is behind, execcenter/db.py) is shown beside the data time;
+    past the limit (X-Snapshot-Stale) the banner names the lag, not a broken connection; under it, the banner goes."""
+    page = browser_page
+    _open_screen(page, log_in, demo_province)
+    lag = {"seconds": "45.0", "stale": "1"}
+
+    def lagging(route):
+        response = route.fetch()
+        headers = {**response.headers, "x-snapshot-lag": lag["seconds"], "x-snapshot-stale": lag["stale"]}
+        route.fulfill(response=response, headers=headers)
+
+    page.route(SNAPSHOT, lagging)
+    page.wait_for_selector("#stale-banner", state="visible", timeout=5000)
+    assert page.locator("[data-field=stale-lag]").is_visible()
+    assert not page.locator("[data-field=stale-connection]").is_visible()
+    assert page.locator("[data-field=stale-lag-seconds]").inner_text() == "45"
+    assert page.locator("#as-of [data-field=lag]").inner_text() == "(副本滞后 45 秒)"
+    lag.update(seconds="3.2", stale="0")  # caught up to within the limit
+    page.wait_for_selector("#stale-banner", state="hidden", timeout=5000)
+    assert page.locator("#as-of [data-field=lag]").inner_text() == "(副本滞后 3 秒)"
+    lag.update(seconds="0.2")
+    page.wait_for_selector("#as-of [data-field=lag]", state="hidden", timeout=5000)
+    page.unroute(SNAPSHOT)
+    assert page.console_errors == []
+
+
 def test_memory_stays_flat_over_many_poll_cycles(browser_page, log_in, demo_province):
     """Every poll answers a changed bundle (each module's JSON differs), so every poll re-renders every
     module: the worst case for leaks. After GC the JS heap must not grow over 100 such polls."""
