@@ -183,7 +183,8 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(workers):
+def start_server(workers, cwd=ROOT):
+    """gunicorn of the tree at `cwd` (this checkout by default) on a free loopback port: (process, url)."""
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -204,7 +205,7 @@ def start_server(workers):
         ],
         # The production profile (DEBUG off) on loopback: no TLS here, so no HTTPS redirect.
         # SECRET_KEY is the one this process signs the screen token with (set in main()).
-        cwd=ROOT,
+        cwd=cwd,
         env={
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             **os.environ,

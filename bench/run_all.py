@@ -36,6 +36,8 @@ def steps(cases):
             ("seed.py", ["--cases", str(cases)], DATABASE),
             ("case_list.py", [], DATABASE),
             ("polling.py", ["--screens", "200", "--seconds", "20"], DATABASE),
+            # After polling.py: it books receipts, raises alerts and moves cases in the database it reads.
+            ("freshness.py", ["--changes", "30", "--screens", "200"], DATABASE),
             ("fanout.py", [], FANOUT_DATABASE),
             # Issue 17: the same fan-out with the simulator served over HTTP by its own process, beside in-process.
             ("fanout.py", ["--http", "--respondents", "8", "--chunk-size", "500"], FANOUT_DATABASE),
@@ -49,6 +51,7 @@ def steps(cases):
         ("seed.py", ["--cases", str(cases), "--baseline-cases", "200"], DATABASE),
         ("case_list.py", [], DATABASE),
         ("polling.py", ["--screens", "20", "--seconds", "5", "--baseline-samples", "2"], DATABASE),
+        ("freshness.py", ["--changes", "6", "--screens", "20", "--seconds", "3"], DATABASE),
         ("fanout.py", ["--only", "one", "--concurrency", "2"], FANOUT_DATABASE),
         ("fanout.py", ["--http", "--only", "one", "--concurrency", "2"], FANOUT_DATABASE),
         ("export.py", ["--cases", str(min(cases, 5000))], EXPORT_DATABASE),
@@ -96,7 +99,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description="every benchmark, one table")
     parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", "1000000")))
     parser.add_argument(
-        "--only", action="append", help="run only these steps (seed.py, case_list.py, polling.py, fanout.py, export.py)"
+        "--only",
+        action="append",
+        help="run only these steps (seed.py, case_list.py, polling.py, freshness.py, fanout.py, export.py)",
     )
     parser.add_argument("--records", help="append to (and table) this records file, e.g. to finish an interrupted run")
     args = parser.parse_args(argv)

@@ -5,12 +5,14 @@
 Each round (`Refresher.step`):
 1. reads the global mark counter (one cache read); when it moved, reads every (kind, court) counter (one MGET) and
    plans each module that reads a changed kind for the changed courts (dashboards/dirty.py);
-2. adds at most one module whose interval has passed, over the whole province (time alone moves some figures:
-   "today", days to a deadline; and it is the safety net for a change that was never marked, e.g. raw SQL);
+2. adds at most one non-additive module with pending marks (indicators, the ranking: each gathers the whole
+   province whatever changed, so they queue and go one a round behind the cheap per-court work), or else at most
+   one module whose interval has passed, over the whole province (time alone moves some figures: "today", days to
+   a deadline; and it is the safety net for a change that was never marked, e.g. raw SQL);
 3. runs the plan (`snapshots.refresh_plan`: dirty modules × dirty scopes only) and republishes the screens it
    touched; then remembers the counters it read *before* computing, so a mark set during the round stays dirty.
-Work per round is bounded: the modules (≤ 40) × at most MAX_INCREMENTAL_COURTS scoped gathers each, or one
-province gather, plus one due module.
+Work per round is bounded: the additive modules × at most MAX_INCREMENTAL_COURTS scoped gathers each (or one
+province gather), plus one province gather of a queued or due module.
 
 Why a waiting loop and not a shorter Celery beat: a beat task starts cold every time (no partial figures to update,
 so every round would gather the province, ≈ 3 s at a million cases), and a beat tick shorter than a second floods
@@ -49,6 +51,7 @@ class Refresher:
         self.seen = {}  # (kind, court) → counter value already refreshed
         self.global_seen = None
         self.covered_at = {}  # module code → epoch seconds of its last province gather
+        self.backlog = {}  # non-additive module code → dirty court ids not yet recomputed
         self.started = False
 
     def plan(self, counters):
@@ -81,20 +84,35 @@ class Refresher:
         if not self.started or current != self.global_seen:
             courts = list(Court.objects.values_list("pk", flat=True))
             reading = (current, dirty.read(source_kinds(), courts))
+        heavy = None
         if not self.started:
             # Nothing in memory yet: gather every module over the province once (marks read before it are covered).
             plan = dict.fromkeys(all_modules())
         else:
-            plan = self.plan(reading[1]) if reading else {}
-            late = self.due(now, plan)
-            if late is not None:
-                plan[late] = None
+            plan = {}
+            modules = all_modules()
+            for code, courts in (self.plan(reading[1]) if reading else {}).items():
+                if modules[code].additive:
+                    plan[code] = courts
+                else:
+                    self.backlog.setdefault(code, set()).update(courts)
+            # A non-additive module (indicators, ranking) gathers the province for any change: one of them per
+            # round, after the cheap per-court work, so that counts, money and alerts never wait behind them.
+            heavy = next(iter(sorted(self.backlog)), None)
+            if heavy is not None:
+                plan[heavy] = self.backlog.pop(heavy)
+            else:
+                late = self.due(now, plan)
+                if late is not None:
+                    plan[late] = None
         if not plan:
             if reading:
                 self.global_seen, self.seen = reading
             return None
         summary = snapshots.refresh_plan(plan, now)
         if summary is None:
+            if heavy is not None:  # not done: back in the queue
+                self.backlog.setdefault(heavy, set()).update(plan[heavy] or {None})
             return None  # another refresh holds the lock: keep the marks, try again next tick
         self.started = True
         if reading:

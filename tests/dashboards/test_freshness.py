@@ -150,6 +150,23 @@ def test_a_mark_set_while_a_round_computes_is_handled_by_the_next_round(
     assert loop.step(NOW)["scopes"] == ["宁", "宁02", "宁0205"]
 
 
+def test_indicators_follow_one_a_round_behind_the_per_court_work(loop, courts, django_capture_on_commit_callbacks):
+    case = Case.objects.get(court=courts["宁0105"])
+    with django_capture_on_commit_callbacks(execute=True):
+        Case.objects.filter(pk=case.pk).update(status=CaseStatus.INVESTIGATING)
+    reading = [code for code, m in all_modules().items() if "cases.Case" in m.sources]
+    light = [code for code in reading if all_modules()[code].additive]
+    heavy = [code for code in reading if not all_modules()[code].additive]
+    assert light and heavy
+    first = loop.step(NOW)
+    assert first["computed"] == sorted(light + heavy[:1]) and first["incremental"] == light
+    rest = []
+    while (summary := loop.step(NOW)) is not None:
+        assert summary["scopes"] == ["宁", "宁01", "宁0105"]
+        rest += summary["computed"]
+    assert rest == heavy[1:]
+
+
 def test_too_many_dirty_courts_gather_the_province_once(loop, courts):
     dirty.write({("cases.MoneyEntry", c.pk) for c in courts.values()})
     summary = loop.step(NOW)
