@@ -38,8 +38,10 @@ def _raise_incident_alert(incident):
     raise_alert(
         kind="incident",
         court=incident.court,
-        title=_("突发事件：%(kind)s（%(addr)s）")
-        % {"kind": incident.get_kind_display(), "addr": incident.address[:40]},
+        # No address in the title: the ticker shows alert titles to the whole room and an incident's address can be
+        # a person's home (the incident page, behind its link, has it).
+        title=_("突发事件：%(kind)s（%(court)s）")
+        % {"kind": incident.get_kind_display(), "court": incident.court.short_name},
         message=incident.description[:500],
         severity=ALERT_SEVERITY_FOR_INCIDENT[incident.severity],
         dedup_key=f"{_alert_prefix(incident)}{incident.severity}",
