@@ -626,3 +626,26 @@ def close(actor, notice, *, note, request=None):
         details={"notice": notice.pk, "refunded": str(rest)},
     )
     return notice
+
+
+def awaiting(actor):
+    """What `actor` may decide now, for the approval queue: (applications to publish or refuse, rewards to approve
+    or refuse), oldest first, each within the actor's scope and allowed by the policy (four-eyes included)."""
+    from execcenter.policy import may
+
+    notices = (
+        RewardNotice.objects.visible_to(actor)
+        .filter(status=N.APPLIED)
+        .select_related("case__court", "applicant")
+        .order_by("applied_at", "id")[:200]
+    )
+    leads = (
+        RewardLead.objects.visible_to(actor)
+        .filter(status=L.REWARD_REQUESTED)
+        .select_related("notice__case__court")
+        .order_by("id")[:200]
+    )
+    return (
+        [n for n in notices if may(actor, "reward.decide", n)],
+        [x for x in leads if may(actor, "reward.pay.approve", x)],
+    )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import approvals as case_approvals
+from cases import rewards as case_rewards
 from cases.closure import REQUERY_PURPOSE, requery_open
 from cases.document_views import document_response
 from cases.models import Case
@@ -388,5 +389,10 @@ def approval_queue(request):
     return render(
         request,
         "querycontrol/approvals.html",
-        {"orders": orders, "decision_form": DecisionForm(), "case_requests": case_approvals.awaiting(request.user)},
+        {
+            "orders": orders,
+            "decision_form": DecisionForm(),
+            "case_requests": case_approvals.awaiting(request.user),
+            "reward_steps": dict(zip(("notices", "leads"), case_rewards.awaiting(request.user), strict=True)),
+        },
     )

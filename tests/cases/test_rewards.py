@@ -17,6 +17,8 @@ from execcenter.exceptions import DomainError, InvalidTransition, PermissionDeni
 from execcenter.policy import NotFound
 from execcenter.validators import resident_id_check_char
 from tests.cases.conftest import applicant, case_in, respondent
+from tests.concurrency import run_together
+from tests.docx_checks import assert_chinese_docx
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +80,7 @@ def test_the_whole_path_publishes_pays_one_reward_from_the_advance_and_refunds_t
     assert notice.status == RewardNoticeStatus.PUBLISHED and notice.notice_no.endswith("号")
     assert "执悬" in notice.notice_no and notice.measure.status == MeasureStatus.ACTIVE
     doc = IssuedDocument.objects.get(kind="reward_notice")
+    assert_chinese_docx(issued.read(doc))  # every run names a Chinese face, zh-CN (execcenter.docx_layout)
     text = "\n".join(p.text for p in Document(io.BytesIO(issued.read(doc))).paragraphs)
     assert "悬赏公告" in text and "50,000.00元" in text and case.number in text
     assert respondent(case).id_number not in text  # the public notice masks the respondent's ID number
@@ -407,3 +410,59 @@ def test_the_api_runs_the_workflow_with_400_403_409_and_masks_the_informant(
     assert r.status_code == 200 and r.json()["status"] == "closed" and r.json()["refunded"] == "0.00"
     assert [e["kind"] for e in r.json()["entries"]] == ["advance", "reward"]
     assert api.as_officer(duty_yinchuan).get(url).json()["entries"] is None  # the duty officer reads no money
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_steps_book_money_once_and_never_beyond_the_advance(courts, judge_xixia, approver_xixia):
+    """Under real concurrency (PostgreSQL row locks): the same advance sent four times is booked once; two rewards
+    proposed at the same instant that together exceed the notice cannot both be waiting; the same approval clicked
+    four times pays once."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks under real concurrency (SQLite serialises every writer)")
+    case = case_in(CaseStatus.INVESTIGATING, court=courts["宁0105"])
+    notice = notice_for(case, judge_xixia, amount="1000")
+    outcomes = run_together(
+        4, lambda: rewards.record_advance(judge_xixia.user, notice, amount="1000", reference="SAME-REF")
+    )
+    assert sum(1 for o in outcomes if isinstance(o, tuple) and o[1]) == 1, outcomes
+    notice.refresh_from_db()
+    assert notice.advanced == Decimal("1000.00") and RewardEntry.objects.count() == 1
+    notice = rewards.approve(approver_xixia.user, notice)
+    one, two = a_lead(notice, judge_xixia), a_lead(notice, judge_xixia, id_number=OTHER_ID)
+    for x in (one, two):
+        rewards.check_lead(judge_xixia.user, x, outcome="confirmed", note="属实")
+    record_receipt(case, "5000", "voluntary", actor=judge_xixia.user)
+    leads = iter([one, two])
+    pick = __import__("threading").Lock()
+
+    def propose():
+        with pick:
+            lead = next(leads)
+        return rewards.request_reward(judge_xixia.user, lead, amount="600", realised_amount="5000")
+
+    outcomes = run_together(2, propose)
+    assert sum(1 for o in outcomes if isinstance(o, RewardLead)) == 1, outcomes
+    assert [o.code for o in outcomes if isinstance(o, DomainError)] == ["reward_exceeds_balance"]
+    waiting = RewardLead.objects.get(status=RewardLeadStatus.REWARD_REQUESTED)
+    outcomes = run_together(4, lambda: rewards.approve_reward(approver_xixia.user, waiting))
+    assert sum(1 for o in outcomes if isinstance(o, RewardLead)) == 1, outcomes
+    notice.refresh_from_db()
+    assert notice.paid == Decimal("600.00")
+    assert RewardEntry.objects.filter(kind=RewardEntryKind.REWARD).count() == 1
+
+
+def test_the_approval_queue_lists_what_the_approver_may_decide(client, case, judge_xixia, approver_xixia):
+    from django.urls import reverse
+
+    notice = notice_for(case, judge_xixia)
+    client.force_login(approver_xixia.user)
+    html = client.get(reverse("querycontrol:approvals")).content.decode()
+    assert reverse("cases:reward-detail", args=[case.pk, notice.pk]) in html and "发布悬赏公告" in html
+    client.force_login(judge_xixia.user)
+    assert (
+        reverse("cases:reward-detail", args=[case.pk, notice.pk])
+        not in client.get(reverse("querycontrol:approvals")).content.decode()
+    )  # a judge decides nothing here
