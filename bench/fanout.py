@@ -52,6 +52,43 @@ def load():
     return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu(match):
+    """{pid: CPU seconds (user + system)} of the live processes whose /proc/<pid>/stat fields satisfy `match`."""
+    cpu = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()  # after the command name: state, ppid, pgrp, ...
+        except OSError:
+            continue
+        if match(int(entry), fields):
+            cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return cpu
+
+
+def cpu_snapshot(groups):
+    """CPU seconds used so far by each named process group ({name: pgid}) and by this database's PostgreSQL
+    backends: the load-independent cost of a run (the other engineers' processes share the cores, not these)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        backends = {row[0] for row in cursor.fetchall()}
+    snap = {name: _proc_cpu(lambda pid, f, g=pgid: int(f[2]) == g) for name, pgid in groups.items()}
+    snap["postgres"] = _proc_cpu(lambda pid, f: pid in backends)
+    return snap
+
+
+def cpu_used(before, after):
+    """{name: CPU seconds used between two snapshots} (a process that ended in between is not counted)."""
+    return {name: sum(t - before.get(name, {}).get(pid, 0.0) for pid, t in after[name].items()) for name in after}
+
+
 def free_port():
     import socket
 
@@ -369,35 +406,52 @@ def main_http(args, user):
         for label in ("http", "in-process"):
             if label == "http":
                 with Simulator(latency, args.server_workers, args.server_threads) as sim:
-                    with Worker(concurrency, latency, args.chunk_size, http_url=sim.url):
-                        before = sim_stats(sim.url)
+                    with Worker(concurrency, latency, args.chunk_size, http_url=sim.url) as worker:
+                        groups = {"workers": worker.proc.pid, "serve_simulator": sim.proc.pid}
+                        before, cpu_before = sim_stats(sim.url), cpu_snapshot(groups)
                         with override_settings(QUERYCONTROL_CHUNK_SIZE=args.chunk_size):
                             result[label] = run(user, new_cases(n), args.timeout)
-                        after = sim_stats(sim.url)
+                        after, cpu_after = sim_stats(sim.url), cpu_snapshot(groups)
                 result[label]["wire"] = (
                     f"{after['requests'] - before['requests'] - 1} HTTP requests on "
                     f"{after['connections'] - before['connections'] - 1} connections"
                 )
             else:
-                with Worker(concurrency, latency, args.chunk_size):
+                with Worker(concurrency, latency, args.chunk_size) as worker:
+                    cpu_before = cpu_snapshot({"workers": worker.proc.pid})
                     with override_settings(QUERYCONTROL_CHUNK_SIZE=args.chunk_size):
                         result[label] = run(user, new_cases(n), args.timeout)
+                    cpu_after = cpu_snapshot({"workers": worker.proc.pid})
             r = result[label]
+            r["cpu"] = cpu_used(cpu_before, cpu_after)
+            per_1000 = {name: 1000 * t / max(1, r["answered"]) for name, t in r["cpu"].items()}
+            r["cpu_per_1000"] = sum(per_1000.values())
+            r["cpu_text"] = (
+                f"CPU per 1,000 queries {r['cpu_per_1000']:.2f} s ("
+                + ", ".join(f"{name} {t:.2f}" for name, t in per_1000.items())
+                + ")"
+            )
             print(
                 f"  {title:44s} {label:10s} {r['answered']:>7d}/{r['total']:<7d} answered in {r['elapsed']:7.2f} s "
                 f"= {r['answered'] / r['elapsed']:8.0f} queries/s  failed {r['failed']}  {','.join(r['statuses'])}"
-                f"  {r.get('wire', '')}  ({concurrency} processes; {load()})",
+                f"  {r.get('wire', '')}  ({concurrency} processes; {load()})\n{'':58s}{r['cpu_text']}",
                 flush=True,
             )
         rows.append((key, title, result))
-    print("\n| scenario | over HTTP | in-process, this run | in-process, bench/README.md | target |")
-    print("|---|---|---|---|---|")
+    print(
+        "\n| scenario | over HTTP | in-process, this run | in-process, bench/README.md | target "
+        "| CPU s per 1,000 queries, HTTP / in-process |"
+    )
+    print("|---|---|---|---|---|---|")
     for key, title, result in rows:
         ours, base = result["http"], result["in-process"]
         readme, unit = README_IN_PROCESS[key]
         if key == "throughput":
             a, b = ours["answered"] / ours["elapsed"], base["answered"] / base["elapsed"]
-            print(f"| {title} | {a:,.0f} q/s | {b:,.0f} q/s | {readme:,} q/s | {HTTP_TARGETS[key]} |")
+            print(
+                f"| {title} | {a:,.0f} q/s | {b:,.0f} q/s | {readme:,} q/s | {HTTP_TARGETS[key]} "
+                f"| {ours['cpu_per_1000']:.2f} / {base['cpu_per_1000']:.2f} |"
+            )
             results.record(
                 f"fan-out over HTTP: {title}",
                 a,
@@ -406,10 +460,13 @@ def main_http(args, user):
                 better="higher",
                 target=HTTP_TARGETS[key],
                 data_size=f"{n_inst:,} institutions × {args.respondents} respondents",
-                note=f"baseline: in-process simulator, this run; {ours['wire']}",
+                note=f"baseline: in-process simulator, this run; {ours['wire']}; HTTP {ours['cpu_text']}",
             )
         else:
-            print(f"| {title} | {ours['elapsed']:.2f} s | {base['elapsed']:.2f} s | {readme} s | {HTTP_TARGETS[key]} |")
+            print(
+                f"| {title} | {ours['elapsed']:.2f} s | {base['elapsed']:.2f} s | {readme} s | {HTTP_TARGETS[key]} "
+                f"| {ours['cpu_per_1000']:.2f} / {base['cpu_per_1000']:.2f} |"
+            )
             results.record(
                 f"fan-out over HTTP: {title}",
                 ours["elapsed"],
@@ -417,7 +474,7 @@ def main_http(args, user):
                 baseline=base["elapsed"],
                 target=HTTP_TARGETS[key],
                 data_size=f"{n_inst:,} institutions",
-                note=f"baseline: in-process simulator, this run; {ours['wire']}",
+                note=f"baseline: in-process simulator, this run; {ours['wire']}; HTTP {ours['cpu_text']}",
             )
 
 

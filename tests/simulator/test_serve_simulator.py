@@ -23,7 +23,7 @@ GARBAGE_CODE = "BANK-GARBAGE"  # answers [["not", "an", "asset"]]-like junk (sim
 
 
 @pytest.fixture(scope="module")
-def served(django_db_setup, django_db_blocker):
+def served(django_db_setup):
     with serve_simulator(SIMULATOR_LATENCY="realistic", SIMULATOR_GARBAGE_CODES=GARBAGE_CODE) as url:
         yield url
 
