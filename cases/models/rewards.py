@@ -8,6 +8,7 @@ row keeps running totals (advanced, paid, refunded) that change only under its r
 line, and a check constraint keeps paid + refunded ≤ advanced.
 """
 
+import datetime as dt
 import uuid
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from execcenter.money import MoneyField
 from ..choices import LeadChannel, RewardEntryKind, RewardLeadStatus, RewardNoticeStatus
 
 ZERO = Decimal("0.00")
+DECISION_DAYS = dt.timedelta(days=10)  # Art. 21: 十日内决定是否准许
 
 
 class RewardNotice(models.Model):
@@ -82,6 +84,19 @@ class RewardNotice(models.Model):
 
     def __str__(self):
         return f"{self.notice_no or self.pk} · {self.case_id}"
+
+    @property
+    def decision_due(self):
+        """Art. 21: the court decides within 10 days of receiving the written application (local date)."""
+        from django.utils import timezone
+
+        return timezone.localdate(self.applied_at) + DECISION_DAYS if self.applied_at else None
+
+    @property
+    def decision_overdue(self):
+        from django.utils import timezone
+
+        return self.status == RewardNoticeStatus.APPLIED and timezone.localdate() > self.decision_due
 
     @property
     def balance(self):

@@ -455,12 +455,22 @@ def test_concurrent_steps_book_money_once_and_never_beyond_the_advance(courts, j
 
 
 def test_the_approval_queue_lists_what_the_approver_may_decide(client, case, judge_xixia, approver_xixia):
+    import datetime as dt
+
     from django.urls import reverse
+    from django.utils import timezone
 
     notice = notice_for(case, judge_xixia)
     client.force_login(approver_xixia.user)
     html = client.get(reverse("querycontrol:approvals")).content.decode()
     assert reverse("cases:reward-detail", args=[case.pk, notice.pk]) in html and "发布悬赏公告" in html
+    assert "已超过十日审查期限" not in html
+    # Art. 21: decided within 10 days of the application; past that the queue and the page say so.
+    RewardNotice.objects.filter(pk=notice.pk).update(applied_at=timezone.now() - dt.timedelta(days=11))
+    assert "已超过十日审查期限" in client.get(reverse("querycontrol:approvals")).content.decode()
+    assert (
+        "已超过十日审查期限" in client.get(reverse("cases:reward-detail", args=[case.pk, notice.pk])).content.decode()
+    )
     client.force_login(judge_xixia.user)
     assert (
         reverse("cases:reward-detail", args=[case.pk, notice.pk])
