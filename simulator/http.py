@@ -26,8 +26,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.db import close_old_connections, connections
 
-from execcenter import safejson
-
 from . import services
 from .exceptions import SimulatedFailure, SimulatedTimeout, SimulatorError
 
@@ -107,7 +105,10 @@ class _NotFound(Exception):
 
 
 def _json_body(raw: bytes) -> dict:
-    data = safejson.loads(raw or b"{}")
+    try:
+        data = json.loads(raw or b"{}")
+    except RecursionError:  # nested past the recursion limit: as malformed as any other bad body (a 400, not a 500)
+        raise ValueError("JSON nested too deeply") from None
     if not isinstance(data, dict):
         raise ValueError("JSON object expected")
     return data

@@ -175,3 +175,11 @@ def test_one_pooled_client_per_process_made_again_after_a_fork(monkeypatch):
     assert http_module.ssl_context() is http_module.ssl_context()
     connector.close()
     first.close()
+
+
+def test_a_body_nested_past_the_recursion_limit_is_a_400_not_a_500(server):
+    import httpx
+
+    deep = b"[" * 100_000 + b"]" * 100_000
+    response = httpx.post(server + "/v1/query-batch", content=deep, timeout=10)
+    assert response.status_code == 400 and response.json()["error"]["type"] == "permanent"
