@@ -223,9 +223,11 @@ def _notice_of(record):
 
 
 def _notice_applied(notice):
+    # Not case_open: an application left undecided when the case closed is still refused, and its advance refunded
+    # (publishing a closed case's notice is refused by the measure it issues: 409 case_closed).
     if notice.status != RewardNoticeStatus.APPLIED:
         return _("该悬赏申请已处理 (already decided)")
-    return case_open(notice)
+    return None
 
 
 def _notice_published(record):

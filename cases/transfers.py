@@ -29,8 +29,15 @@ from execcenter.services import actor_label
 from execcenter.validators import format_case_number
 
 from . import hooks
-from .choices import ApprovalStatus, CaseStatus, TransferKind, TransferStatus
-from .models import ApprovalRequest, Case, CaseTransfer, MoneyEntry
+from .choices import (
+    ApprovalStatus,
+    CaseStatus,
+    RewardLeadStatus,
+    RewardNoticeStatus,
+    TransferKind,
+    TransferStatus,
+)
+from .models import ApprovalRequest, Case, CaseTransfer, MoneyEntry, RewardLead, RewardNotice
 from .services.common import _record
 from .services.filing import next_sequence
 
@@ -118,6 +125,11 @@ def blockers(case):
     reasons = []
     if ApprovalRequest.objects.filter(case=case, status=ApprovalStatus.PENDING).exists():
         reasons.append(_("有待审批事项（案款发放、结案或延长期限）"))
+    if (
+        RewardNotice.objects.filter(case=case, status=RewardNoticeStatus.APPLIED).exists()
+        or RewardLead.objects.filter(notice__case=case, status=RewardLeadStatus.REWARD_REQUESTED).exists()
+    ):
+        reasons.append(_("有待审批的悬赏事项（发布悬赏公告或发放悬赏金）"))
     return reasons + hooks.transfer_blockers(case)
 
 

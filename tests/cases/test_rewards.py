@@ -265,6 +265,29 @@ def test_another_court_neither_sees_nor_acts_and_a_closed_case_takes_no_new_appl
     rewards.close(approver_xixia.user, notice, note="案件已执行完毕")  # a notice still closes after the case did
 
 
+def test_an_application_left_undecided_when_the_case_closed_is_refused_with_its_refund(
+    case, judge_xixia, approver_xixia
+):
+    notice = notice_for(case, judge_xixia, amount="800")
+    rewards.record_advance(judge_xixia.user, notice, amount="800", reference="B-CLOSED")
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED)
+    notice.refresh_from_db()
+    with pytest.raises(InvalidTransition) as exc:
+        rewards.approve(approver_xixia.user, notice)  # nothing is published for a closed case
+    assert exc.value.code == "case_closed" and not IssuedDocument.objects.exists()
+    notice = rewards.reject(approver_xixia.user, notice, note="案件已结案")
+    notice.refresh_from_db()
+    assert notice.status == RewardNoticeStatus.REJECTED and notice.refunded == Decimal("800.00")
+
+
+def test_a_pending_reward_decision_holds_a_transfer_back(case, judge_xixia):
+    from cases import transfers
+
+    assert transfers.blockers(case) == []
+    notice_for(case, judge_xixia)
+    assert any("悬赏" in str(r) for r in transfers.blockers(case))
+
+
 def test_every_step_in_the_browser_with_errors_next_to_the_form(client, case, judge_xixia, approver_xixia):
     from django.urls import reverse
 
