@@ -153,7 +153,15 @@ def run_phase(name, opts, courts, token, env, start_refresher):
             os.environ.pop(k, None)
         else:
             os.environ[k] = v
+    started_at = time.time()
     refresher, stop = start_refresher(), threading.Event()
+    # Changes start once the refresher has published its first round (the loop gathers the province first; the
+    # cache may still hold an older run's snapshots, which would make the first change wait behind that round).
+    deadline = time.monotonic() + 900
+    while (cache.get(snapshots.META_KEY) or {}).get("at", 0) < started_at:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{name}: no snapshot published within 900 s")
+        time.sleep(0.5)
     parsed = urllib.parse.urlparse(url)
     path = {c.pk: reverse("screen-snapshot", args=[c.code]) for c in courts}
     connection.close()  # the forked wall must not share this connection
@@ -169,10 +177,10 @@ def run_phase(name, opts, courts, token, env, start_refresher):
         w.start()
     samples, misses, kinds = [], 0, {}
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while any(w.bundle is None for w in watchers.values()):
             if time.monotonic() > deadline:
-                raise SystemExit(f"{name}: screens got no snapshot in 60 s")
+                raise SystemExit(f"{name}: screens got no snapshot in 120 s")
             time.sleep(0.2)
         rng = random.Random(1)
         for i in range(opts.changes):
@@ -236,7 +244,6 @@ def run_phase(name, opts, courts, token, env, start_refresher):
 # --- full bundles -------------------------------------------------------------------------------------------------
 
 WRK_SCRIPT = """
-local s200, other = 0, 0
 function init(args) s200, other = 0, 0 end
 function response(status, headers, body) if status == 200 then s200 = s200 + 1 else other = other + 1 end end
 function setup(thread) table.insert(threads, thread) end
@@ -266,7 +273,10 @@ def full_bundles(url, path, token, seconds, encodings):
         assert served == encoding, (served, encoding)
         cmd = ["wrk", "-t2", "-c50", f"-d{seconds}s", "--timeout", "10s", "-s", f.name]
         cmd += ["-H", f"X-Screen-Token: {token}", "-H", f"Accept-Encoding: {encoding or 'identity'}", url + path]
-        text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        run = subprocess.run(cmd, capture_output=True, text=True)
+        if run.returncode:
+            raise SystemExit(f"wrk failed: {run.stderr or run.stdout}")
+        text = run.stdout
         ok, other, duration, p50, p95 = next(
             line.split()[1:] for line in text.splitlines() if line.startswith("RESULT")
         )
