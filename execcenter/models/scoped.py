@@ -36,6 +36,9 @@ class ScopedQuerySet(models.QuerySet):
     def _courts_of(self, objs):
         if "__" not in self.court_field:
             return {getattr(obj, f"{self.court_field}_id") for obj in objs}
+        cached = [_cached_court(obj, self.court_field) for obj in objs]
+        if all(found for found, _court in cached):  # built with their parents (QueryResult(request=qr)): no query
+            return {court for _found, court in cached}
         pks = [obj.pk for obj in objs]
         if None in pks:  # a backend that does not return the keys of bulk-created rows: walk each one
             return {court_of(obj, self.court_field) for obj in objs}
@@ -93,6 +96,20 @@ def court_of(instance, court_field):
         return getattr(obj, f"{parts[-1]}_id")
     except ObjectDoesNotExist:
         return None
+
+
+def _cached_court(instance, court_field):
+    """(True, court id) when every parent on the path is already loaded on `instance`, else (False, None)."""
+    obj = instance
+    parts = court_field.split("__")
+    for part in parts[:-1]:
+        field = obj._meta.get_field(part)
+        if not field.is_cached(obj):
+            return False, None
+        obj = getattr(obj, part)
+        if obj is None:
+            return True, None
+    return True, getattr(obj, f"{parts[-1]}_id")
 
 
 def scoped_queryset(court_field):

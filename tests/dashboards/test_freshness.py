@@ -257,3 +257,46 @@ def test_the_beat_task_idles_while_the_loop_is_alive(courts, monkeypatch):
     snapshots.cache.delete(refresher.HEARTBEAT_KEY)
     tasks.refresh_snapshots()
     assert calls == [1]
+
+
+def test_every_kind_a_module_reads_is_watched():
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+
+    from dashboards.registry import source_kinds
+    from execcenter.models.scoped import rows_changed
+
+    for label in source_kinds():
+        model = apps.get_model(label)
+        assert post_save.has_listeners(model) and post_delete.has_listeners(model), label
+        assert rows_changed.has_listeners(model), label
+
+
+def test_bulk_created_rows_mark_their_courts_without_a_query_per_row(
+    courts, make_case, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        cases = [make_case(code="宁0105"), make_case(code="宁0205")]
+    entries = [
+        MoneyEntry(
+            case=case,
+            court_id=case.court_id,
+            kind=MoneyKind.RECEIPT,
+            source=ReceiptSource.VOLUNTARY,
+            amount=Decimal("1.00"),
+            occurred_at=NOW,
+            payout_due=TODAY,
+        )
+        for case in cases * 20
+    ]
+    with django_capture_on_commit_callbacks(execute=True), django_assert_max_num_queries(3):
+        MoneyEntry.objects.bulk_create(entries)
+    assert counters("cases.MoneyEntry", courts["宁0105"], courts["宁0205"]) == {"宁0105": 1, "宁0205": 1}
+
+
+def test_an_alert_raised_marks_its_court(courts, django_capture_on_commit_callbacks):
+    from execcenter.services import raise_alert
+
+    with django_capture_on_commit_callbacks(execute=True):
+        raise_alert(kind="test", court=courts["宁0205"], title="t", dedup_key="freshness-test")
+    assert counters("execcenter.Alert", courts["宁0205"], courts["宁0105"]) == {"宁0205": 1, "宁0105": 0}
