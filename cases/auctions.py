@@ -214,29 +214,42 @@ def conclude_round(rnd, outcome, *, deal_price=None, on=None, actor=None, reques
     return rnd
 
 
+def totals_aggregates():
+    """The counts and sums the rates are made of, as aggregates over AuctionRound rows. Additive: the totals of
+    several courts' rounds are the sums of each court's (the screen groups them by court once, module 21)."""
+    sold = Q(outcome=AuctionOutcome.SOLD)
+    return {
+        "sold": Count("id", filter=sold),
+        "unsold": Count("id", filter=Q(outcome=AuctionOutcome.UNSOLD)),
+        "deal_total": MoneySum("deal_price", filter=sold),
+        "start_total": MoneySum("start_price", filter=sold),
+        "premium_total": MoneySum(F("deal_price") - F("start_price"), filter=sold),
+    }
+
+
 def auction_totals(rounds):
     """One aggregate over a queryset of AuctionRound: counts and sums the rates are made of."""
-    sold = Q(outcome=AuctionOutcome.SOLD)
-    return rounds.aggregate(
-        sold=Count("id", filter=sold),
-        unsold=Count("id", filter=Q(outcome=AuctionOutcome.UNSOLD)),
-        deal_total=MoneySum("deal_price", filter=sold),
-        start_total=MoneySum("start_price", filter=sold),
-        premium_total=MoneySum(F("deal_price") - F("start_price"), filter=sold),
-    )
+    return rounds.aggregate(**totals_aggregates())
+
+
+def deal_rate_of(t):
+    """Rounds sold ÷ rounds concluded (sold + unsold) of auction totals `t`; None when nothing concluded."""
+    return ratio(t["sold"], t["sold"] + t["unsold"], 4)
+
+
+def premium_rate_of(t):
+    """Σ(deal price − start price) ÷ Σ start price over the sold rounds of totals `t`; None when nothing sold."""
+    if not t["sold"]:
+        return None
+    return ratio(t["premium_total"], t["start_total"], 4)
 
 
 def deal_rate(rounds):
     """Rounds sold ÷ rounds concluded (sold + unsold); None when nothing concluded. Withdrawn and
     suspended rounds never concluded, so they count in neither."""
-    t = auction_totals(rounds)
-    concluded = t["sold"] + t["unsold"]
-    return ratio(t["sold"], concluded, 4)
+    return deal_rate_of(auction_totals(rounds))
 
 
 def premium_rate(rounds):
     """Σ(deal price − start price) ÷ Σ start price over sold rounds; None when nothing sold."""
-    t = auction_totals(rounds)
-    if not t["sold"]:
-        return None
-    return ratio(t["premium_total"], t["start_total"], 4)
+    return premium_rate_of(auction_totals(rounds))

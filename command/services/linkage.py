@@ -181,12 +181,9 @@ def raise_overdue_letter_alerts(today=None):
     return new
 
 
-def unit_counts(court, start=None, end=None, *, townships=None, today=None):
-    """Per unit: letters pushed (sent in the period by courts in `court`'s scope), answered, closed,
-    pending (still awaiting an answer) and overdue (pending past due). Modules 19 (units) and 20
-    (townships: townships=True)."""
-    today = today or timezone.localdate()
-    letters = AssistanceLetter.objects.in_scope(court).exclude(status=LetterStatus.WITHDRAWN)
+def _letters(letters, start, end, townships):
+    """The letters the counts are made of: not withdrawn, sent in the period, to townships or to the other units."""
+    letters = letters.exclude(status=LetterStatus.WITHDRAWN)
     if start:
         letters = letters.filter(sent_at__date__gte=start)
     if end:
@@ -197,26 +194,68 @@ def unit_counts(court, start=None, end=None, *, townships=None, today=None):
             if townships
             else letters.exclude(unit__kind=LinkageKind.TOWNSHIP)
         )
+    return letters
+
+
+COUNT_FIELDS = ("pushed", "answered", "closed", "pending", "overdue")
+
+
+def _counts(today):
+    return {
+        "pushed": Count("id"),
+        "answered": Count("id", filter=Q(answered_at__isnull=False)),
+        "closed": Count("id", filter=Q(status=LetterStatus.CLOSED)),
+        "pending": Count("id", filter=Q(status=LetterStatus.SENT)),
+        "overdue": Count("id", filter=Q(status=LetterStatus.SENT, due_on__lt=today)),
+    }
+
+
+def _unit_row(r):
+    return {
+        "unit": r["unit"],
+        "name": r["unit__name"],
+        "kind": r["unit__kind"],
+        **{k: r[k] for k in COUNT_FIELDS},
+    }
+
+
+def unit_counts(court, start=None, end=None, *, townships=None, today=None):
+    """Per unit: letters pushed (sent in the period by courts in `court`'s scope), answered, closed,
+    pending (still awaiting an answer) and overdue (pending past due). Modules 19 (units) and 20
+    (townships: townships=True) add up unit_counts_by_court instead, which gives the same per scope."""
+    today = today or timezone.localdate()
+    letters = _letters(AssistanceLetter.objects.in_scope(court), start, end, townships)
     rows = (
-        letters.values("unit", "unit__name", "unit__kind")
-        .annotate(
-            pushed=Count("id"),
-            answered=Count("id", filter=Q(answered_at__isnull=False)),
-            closed=Count("id", filter=Q(status=LetterStatus.CLOSED)),
-            pending=Count("id", filter=Q(status=LetterStatus.SENT)),
-            overdue=Count("id", filter=Q(status=LetterStatus.SENT, due_on__lt=today)),
-        )
-        .order_by("-pushed", "unit__name")
+        letters.values("unit", "unit__name", "unit__kind").annotate(**_counts(today)).order_by("-pushed", "unit__name")
     )
-    return [
-        {
-            "unit": r["unit"],
-            "name": r["unit__name"],
-            "kind": r["unit__kind"],
-            **{k: r[k] for k in ("pushed", "answered", "closed", "pending", "overdue")},
-        }
-        for r in rows
-    ]
+    return [_unit_row(r) for r in rows]
+
+
+def unit_counts_by_court(start=None, end=None, *, townships=None, today=None, court=None):
+    """unit_counts for every court at once: {court id: [unit rows]} (the sending court; `court` limits it to
+    that subtree). A scope's unit_counts is the sum of its courts' rows per unit (combine_units), so the screen asks
+    one query for ~200 courts instead of one per court."""
+    today = today or timezone.localdate()
+    letters = AssistanceLetter.objects.all() if court is None else AssistanceLetter.objects.in_scope(court)
+    letters = _letters(letters, start, end, townships)
+    out = {}
+    for r in letters.values("court", "unit", "unit__name", "unit__kind").annotate(**_counts(today)).order_by():
+        out.setdefault(r["court"], []).append(_unit_row(r))
+    return out
+
+
+def combine_units(rows):
+    """Unit rows of several courts added up per unit, in unit_counts' order (most letters pushed first, then by
+    name; the unit id breaks a tie between two units of one name)."""
+    units = {}
+    for r in rows:
+        u = units.get(r["unit"])
+        if u is None:
+            units[r["unit"]] = dict(r)
+        else:
+            for k in COUNT_FIELDS:
+                u[k] += r[k]
+    return sorted(units.values(), key=lambda u: (-u["pushed"], u["name"], u["unit"]))
 
 
 def register_unit(*, name, kind, court, contact_name="", contact_phone="", partner=None):

@@ -33,12 +33,6 @@ def _percent(fraction):
     return None if fraction is None else str(round_half_up(fraction * 100, 2))
 
 
-def _year_rounds(view):
-    return AuctionRound.objects.in_scope(view.court).filter(
-        concluded_on__gte=view.ctx.year_start, concluded_on__lte=view.today
-    )
-
-
 @register(21, _("网络司法拍卖"), ModuleGroup.DISPOSAL, ChartKind.KPI, interval=60, sources=("cases.AuctionRound",))
 class Auctions:
     """Items on auction now, rounds sold / unsold this year, deal rate and premium rate (cases.auctions)."""
@@ -53,18 +47,22 @@ class Auctions:
             .annotate(listed=Count("id", filter=Q(status=AuctionItemStatus.LISTED)))
         ):
             add_to(out, r.pop("case__court"), **r)
+        # This year's rounds, totalled per court once (cases.auctions' totals add up), not once per scope.
+        rounds = ctx.scoped(AuctionRound.objects.filter(concluded_on__gte=ctx.year_start, concluded_on__lte=ctx.today))
+        for r in rounds.order_by().values("item__case__court").annotate(**auctions.totals_aggregates()):
+            add_to(out, r.pop("item__case__court"), rounds=r)
         return out
 
     @staticmethod
     def finish(total, view):
-        rounds = _year_rounds(view)
-        t = auctions.auction_totals(rounds)
+        t = {"sold": 0, "unsold": 0, "deal_total": None, "start_total": None, "premium_total": None}
+        t.update(total.get("rounds") or {})
         return kpi(
             (_("拍卖中"), total.get("listed", 0), _("件")),
             (_("本年成交"), t["sold"], _("次")),
             (_("本年流拍"), t["unsold"], _("次")),
-            (_("成交率"), _percent(auctions.deal_rate(rounds)), "%"),
-            (_("溢价率"), _percent(auctions.premium_rate(rounds)), "%"),
+            (_("成交率"), _percent(auctions.deal_rate_of(t)), "%"),
+            (_("溢价率"), _percent(auctions.premium_rate_of(t)), "%"),
         )
 
 
