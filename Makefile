@@ -51,8 +51,11 @@ bench-deps:
 	bash scripts/apt-install.sh wrk
 
 # Every benchmark of docs/design.md §5 (bench/run_all.py: drops and rebuilds the ec_million database).
+# `make bench SCALE=10m`: the large province (10,000,000 cases, 197 courts, ten years) in ec_10m (dropped and rebuilt):
+# seed, case list and full refresh with peak RSS, beside their baselines (bench/README.md "At 10,000,000 cases").
+SCALE ?= 1m
 bench: install bench-deps
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py --scale $(SCALE)
 
 # Scripted fault runs (issue 16, faults/run.py): PostgreSQL database ec_faults (dropped and rebuilt), a Redis of its
 # own on a free port, real Celery workers and beat; prints expected vs present, duplicates and time to settle per

@@ -27,6 +27,22 @@ DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5
 FANOUT_DATABASE = os.environ.get("BENCH_FANOUT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ec_bench")
 EXPORT_DATABASE = os.environ.get("BENCH_EXPORT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ec_export")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+LARGE_DATABASE = os.environ.get("BENCH_10M_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ec_10m")
+
+
+def large_steps():
+    """`make bench SCALE=10m` (issue 17 item 2): the synthetic large province — 10,000,000 cases over 197 courts and
+    ten years — seeded (the database dropped and rebuilt), then the case list and the full refresh on it. The 1M
+    figures they are compared with are the `make bench` rows of bench/README.md."""
+    return [
+        (
+            "seed.py",
+            ["--cases", "10000000", "--province", "large", "--years", "10", "--baseline-cases", "200"],
+            LARGE_DATABASE,
+        ),
+        ("case_list.py", [], LARGE_DATABASE),
+        ("refresh.py", ["--runs", "3", "--baseline-runs", "1"], LARGE_DATABASE),
+    ]
 
 
 def steps(cases):
@@ -104,13 +120,23 @@ def main(argv=None):
         help="run only these steps (seed.py, case_list.py, polling.py, freshness.py, fanout.py, export.py)",
     )
     parser.add_argument("--records", help="append to (and table) this records file, e.g. to finish an interrupted run")
+    parser.add_argument(
+        "--scale",
+        choices=["1m", "10m"],
+        default=os.environ.get("SCALE") or "1m",
+        help="10m: the large province (BENCH_10M_DATABASE_URL, default ec_10m; about an hour on 2 idle cores)",
+    )
     args = parser.parse_args(argv)
     from bench import results
 
-    ensure_database(FANOUT_DATABASE)
-    ensure_database(EXPORT_DATABASE)
+    if args.scale != "10m":
+        ensure_database(FANOUT_DATABASE)
+        ensure_database(EXPORT_DATABASE)
     records = Path(args.records) if args.records else Path(tempfile.mkstemp(prefix="bench-", suffix=".jsonl")[1])
-    for script, step_args, database in steps(args.cases):
+    large = args.scale == "10m"
+    if large:
+        args.cases = 10_000_000
+    for script, step_args, database in large_steps() if large else steps(args.cases):
         if args.only and script not in args.only:
             continue
         print(f"\n=== bench/{script} {' '.join(step_args)}", flush=True)
@@ -124,7 +150,8 @@ def main(argv=None):
     print("\n=== one table (docs/design.md §5; ratio = times better than the naive baseline)\n")
     print(results.table(rows))
     path = results.write_latest(
-        rows, {"date": str(dt.date.today()), "cases": args.cases, "full_size": args.cases >= 1_000_000}
+        rows,
+        {"date": str(dt.date.today()), "cases": args.cases, "full_size": args.cases >= 1_000_000, "scale": args.scale},
     )
     print(f"\nwritten: {path.relative_to(ROOT)}")
 
