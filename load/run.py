@@ -15,6 +15,7 @@ import argparse
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -245,6 +246,8 @@ def main(argv=None):
         world.close()
         for cluster in reversed(pair):
             cluster.remove()
+        if pair:
+            shutil.rmtree(pair[0].data_dir.parent, ignore_errors=True)
     rows = list(csv.DictReader(open(out / "stats_stats.csv", encoding="utf-8")))
     print("\n| request | requests | failures | req/s | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|---:|")
     for r in rows:
