@@ -19,7 +19,7 @@ from execcenter import policy
 from execcenter.exceptions import DomainError
 from execcenter.masking import mask_address, mask_id_number, mask_phone
 from execcenter.policy import may, require
-from execcenter.policy_http import requires
+from execcenter.policy_http import requires, reraise_refusal
 from execcenter.services import audit
 
 from . import (
@@ -582,6 +582,7 @@ def ledger_action_done(request, pk, action_id):
     try:
         supervision.complete_action(action, actor=request.user, request=request)
     except DomainError as exc:
+        reraise_refusal(exc)
         messages.error(request, str(exc.message))
         return redirect(reverse("cases:case-detail", args=[case.pk]) + "#ledger")
     messages.success(request, _("操作已完成"))
@@ -645,6 +646,7 @@ def approval_decide(request, pk, decision):
             approvals.withdraw(request.user, approval, request=request)
             messages.success(request, _("已撤回"))
     except DomainError as exc:
+        reraise_refusal(exc)
         messages.error(request, str(exc.message))
     following = request.POST.get("next", "")
     if following.startswith("/") and url_has_allowed_host_and_scheme(following, allowed_hosts={request.get_host()}):

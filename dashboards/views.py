@@ -18,7 +18,7 @@ from execcenter.choices import AlertSeverity, AlertStatus
 from execcenter.exceptions import DomainError
 from execcenter.models import Alert, Court, Officer
 from execcenter.policy import may
-from execcenter.policy_http import requires
+from execcenter.policy_http import requires, reraise_refusal
 from execcenter.scope import officer_of
 
 from .choices import Post, SwapStatus
@@ -131,6 +131,7 @@ def alert_detail(request, pk):
             step(alert, request.user, request.POST.get("note", ""), request=request)
             messages.success(request, _("已记录"))
         except DomainError as exc:
+            reraise_refusal(exc)
             messages.error(request, exc.message)
         return redirect("dashboards:alert-detail", pk=alert.pk)
     return render(
@@ -177,6 +178,7 @@ def _run(request, fn, *args):
         fn(*args)
         messages.success(request, _("已完成"))
     except DomainError as exc:
+        reraise_refusal(exc)
         messages.error(request, exc.message)
     return redirect("dashboards:duty")
 

@@ -69,3 +69,11 @@ class PolicyRefusalMiddleware:
             {"message": exception.message, "status": exception.status},
             status=exception.status,
         )
+
+
+def reraise_refusal(exc):
+    """For views that turn a service's DomainError into a message on the next page (302): a refusal of the actor
+    (403) or of scope (404) is not a message but the answer — raised again for PolicyRefusalMiddleware, so a
+    browser gets the status the policy gives, as the API does (issue 10: 403, never "done, go on")."""
+    if exc.status in (403, 404):
+        raise exc

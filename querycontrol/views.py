@@ -21,7 +21,7 @@ from cases.models import Case
 from execcenter.exceptions import DomainError
 from execcenter.exports import require_page
 from execcenter.policy import may
-from execcenter.policy_http import requires
+from execcenter.policy_http import requires, reraise_refusal
 from execcenter.scope import officer_of
 from execcenter.services import audit
 from querycontrol import documents
@@ -48,6 +48,7 @@ def case_panel_context(case, request):
 
 
 def _fail(request, exc):
+    reraise_refusal(exc)  # 403 / 404 are the answer, not a message on the next page
     messages.error(request, str(exc.message))
 
 
