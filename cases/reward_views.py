@@ -177,7 +177,9 @@ def _page(request, notice, bound=None, status=200):
             "notice": notice,
             "case": notice.case,
             "forms": forms_shown,
-            "leads": _leads(request, notice, bound if bound and not isinstance(bound[0], str) else None),
+            "leads": _leads(request, notice, bound if bound and not isinstance(bound[0], str) else None)
+            if may(user, "reward.lead.read", notice)
+            else None,
             "entries": notice.entries.order_by("occurred_at", "id"),
             "may_read_money": may(user, "money.read", notice.case),
             "document": document if document is not None and may(user, read_action(document), document) else None,

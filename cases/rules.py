@@ -268,6 +268,18 @@ def _apply_state(record):
     return case_open(record)
 
 
+# Art. 23: the informant's identity and the lead itself are kept confidential: read only by those who work the
+# case in its own court (and the case-handling system that records them), not by supervising courts, the duty desk,
+# auditors or the disclosure system.
+define(
+    "reward.lead.read",
+    _("查看悬赏线索（保密）"),
+    roles=(Role.JUDGE, Role.OFFICER, Role.APPROVER, Role.PRESIDENT),
+    own_court=True,
+    partner_kinds=CASE_SYSTEM,
+    partner_action=R,
+    basis=REWARD_BASIS,
+)
 _work("reward.apply", _("登记悬赏申请及预交悬赏金"), state=_apply_state, basis=REWARD_BASIS)
 _work("reward.lead", _("登记、核查悬赏线索"), state=_lead_step, basis=REWARD_BASIS)
 _work("reward.pay.request", _("申请发放悬赏金"), state=_notice_published, basis=REWARD_BASIS)

@@ -19,6 +19,7 @@ from execcenter.api.serializers import MoneyAmountField
 from execcenter.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, validated_input
 from execcenter.masking import mask_id_number, mask_name, mask_phone
 from execcenter.policy import may
+from execcenter.scope import officer_of
 from execcenter.services import audit
 
 from .. import rewards
@@ -268,7 +269,17 @@ class RewardLeadViewSet(_LeadPersonalData, ScopedReadOnlyViewSet):
     filterset_fields = ["notice", "status"]
     ordering_fields = ["id", "seq", "received_at"]
     ordering = "id"
-    policy_read = "case.read"
+    policy_read = "reward.lead.read"
+
+    def filter_queryset(self, queryset):
+        # Leads are confidential to the owning court (Art. 23, rule "reward.lead.read" with own_court): a record is
+        # checked by the policy (403 for a supervising court), and a list holds only the officer's own court's.
+        queryset = super().filter_queryset(queryset)
+        officer = officer_of(self.request.user)
+        if self.action == "list" and officer is not None:
+            queryset = queryset.filter(notice__case__court_id=officer.court_id)
+        return queryset
+
     policy_actions = {
         "check": "reward.lead",
         "request_reward": "reward.pay.request",

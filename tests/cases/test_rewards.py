@@ -362,7 +362,7 @@ def test_every_step_in_the_browser_with_errors_next_to_the_form(client, case, ju
     assert "悬赏公告" in client.get(reverse("cases:case-detail", args=[case.pk])).content.decode()
 
 
-def test_the_page_masks_the_informant_for_a_reader_without_personal_data_and_hides_other_courts(
+def test_the_page_keeps_leads_confidential_from_other_readers_and_hides_other_courts(
     client, case, judge_xixia, approver_xixia, judge_jingyuan, duty_yinchuan
 ):
     from django.urls import reverse
@@ -372,12 +372,13 @@ def test_the_page_masks_the_informant_for_a_reader_without_personal_data_and_hid
     page = reverse("cases:reward-detail", args=[case.pk, notice.pk])
     client.force_login(duty_yinchuan.user)
     html = client.get(page).content.decode()
-    assert INFORMANT_ID not in html and "13900000000" not in html
+    assert INFORMANT_ID not in html and "13900000000" not in html and "亲属名下的轿车" not in html
+    assert "仅承办法院的办案人员可以查看" in html
     client.force_login(judge_jingyuan.user)
     assert client.get(page).status_code == 404
 
 
-def test_the_api_runs_the_workflow_with_400_403_409_and_masks_the_informant(
+def test_the_api_runs_the_workflow_with_400_403_409_and_keeps_leads_confidential(
     api, case, judge_xixia, approver_xixia, duty_yinchuan, judge_jingyuan
 ):
     def judge():
@@ -417,8 +418,11 @@ def test_the_api_runs_the_workflow_with_400_403_409_and_masks_the_informant(
     assert r.status_code == 201 and r.json()["informant_id_number"] == INFORMANT_ID and r.json()["seq"] == 1
     lid = r.json()["id"]
     lead_url = f"/api/v1/reward-leads/{lid}/"
-    masked = api.as_officer(duty_yinchuan).get(lead_url).json()
-    assert masked["informant_id_number"] != INFORMANT_ID and masked["informant_phone"] != "13900000000"
+    # Art. 23: leads are confidential to the owning court's case workers: the duty desk reads none of them.
+    assert api.as_officer(duty_yinchuan).get(lead_url).status_code == 403
+    assert api.as_officer(duty_yinchuan).get(f"/api/v1/reward-notices/{nid}/").status_code == 200
+    assert api.as_officer(duty_yinchuan).get("/api/v1/reward-leads/").status_code == 403
+    assert api.as_officer(judge_xixia).get("/api/v1/reward-leads/").json()["results"][0]["id"] == lid
     assert api.as_officer(judge_jingyuan).get(lead_url).status_code == 404
     assert api.as_officer(judge_jingyuan).post(lead_url + "check/", {}, format="json").status_code == 404
     r = judge().post(lead_url + "check/", {"outcome": "confirmed", "note": "属实"}, format="json")
