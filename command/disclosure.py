@@ -47,9 +47,24 @@ def guesses_per_day():
     return {dim: n * 86400 // window for dim, (n, window) in limits().items()}
 
 
-def new_challenge():
-    """A new captcha: its key for the form; the image is served by django-simple-captcha at /captcha/image/<key>/."""
+def new_challenge(request=None):
+    """A new captcha: its key for the form (the image is drawn by captcha_image), or None when the client address has
+    had DISCLOSURE_CHALLENGES_PER_IP of them in DISCLOSURE_WINDOW_PER_IP seconds: each is a row written and an image
+    drawn for an anonymous visitor, so a script fetching the page in a loop filled the table (issue 11, point 3).
+    Expired challenges are removed here, as new ones are issued."""
+    if request is not None:
+        limit, window = settings.DISCLOSURE_CHALLENGES_PER_IP, settings.DISCLOSURE_WINDOW_PER_IP
+        if not hit(f"disclosure:challenge:{client_ip(request) or 'unknown'}", limit, window)[0]:
+            return None
+    CaptchaStore.remove_expired()
     return CaptchaStore.generate_key()
+
+
+def may_draw_image(request):
+    """Count one captcha image drawn for this client address; False beyond DISCLOSURE_IMAGES_PER_IP per window (each
+    image costs the server a PNG rendering)."""
+    limit, window = settings.DISCLOSURE_IMAGES_PER_IP, settings.DISCLOSURE_WINDOW_PER_IP
+    return hit(f"disclosure:image:{client_ip(request) or 'unknown'}", limit, window)[0]
 
 
 def take_challenge(key, answer):

@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_page
 from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from command.views import public as public_views
 from dashboards.api.snapshot import snapshot
 from execcenter import audit_views, export_views, views
 
@@ -33,7 +34,8 @@ urlpatterns = [
     path(
         "i18n/catalog.js", cache_page(24 * 3600)(JavaScriptCatalog.as_view(domain="django")), name="javascript-catalog"
     ),
-    path("captcha/", include("captcha.urls")),  # the public lookup's captcha images, drawn here (no outside service)
+    # The public lookup's captcha images, drawn here (no outside service), limited per address (command.disclosure).
+    re_path(r"^captcha/image/(?P<key>\w+)/$", public_views.captcha_image, name="captcha-image"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("execcenter.api.urls")),
     # The API's own session login (browsable API); django-axes locks it out like the site and the admin.

@@ -1,5 +1,6 @@
 """Public pages (no login): the disclosure lookup and the linkage unit's answer form behind a signed link."""
 
+from captcha import views as captcha_views
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -29,9 +30,10 @@ def _limited():
 @requires("disclosure.lookup", public=True)
 def disclosure_lookup(request):
     if request.method == "GET":
-        return render(
-            request, "command/disclosure.html", {"form": DisclosureForm(), "captcha_key": disclosure.new_challenge()}
-        )
+        key = disclosure.new_challenge(request)
+        if key is None:
+            return _limited()
+        return render(request, "command/disclosure.html", {"form": DisclosureForm(), "captcha_key": key})
     if disclosure.over_ip_limit(request):
         return _limited()
     data = DisclosureForm(request.POST).data
@@ -83,3 +85,15 @@ def letter_answer(request, token):
             "title": _("协助调查函答复"),
         },
     )
+
+
+@never_cache
+@require_http_methods(["GET"])
+@requires("disclosure.lookup", public=True)
+def captcha_image(request, key):
+    """The lookup's captcha image (django-simple-captcha's drawing, 1× only), within the address's image limit (429
+    beyond). The library's refresh, audio and 2× routes are not routed: the page uses none of them, and refresh
+    wrote a row for any anonymous caller."""
+    if not disclosure.may_draw_image(request):
+        return HttpResponse(status=429)
+    return captcha_views.captcha_image(request, key, scale=1)

@@ -21,7 +21,7 @@ EXEMPT = {
     "api/v1/screens/<str:court_code>/snapshot": "the wall's poll: a signed screen token issued by 'screen.view' (dashboards/screen_access.py)",
     "media/": "uploaded files are served through scoped views, never this path in production",
     "static/": "static files",
-    "captcha/": "the public lookup's challenge images and audio (django-simple-captcha), no data",
+    "captcha/": "the public lookup's challenge image (command.views.public.captcha_image, 'disclosure.lookup'), no data",
     "csp-report": "browsers' Content-Security-Policy violation reports (logged, no data returned)",
 }
 
