@@ -67,12 +67,25 @@ class Refresher:
                     plan.setdefault(code, set()).add(court_id)
         return plan
 
+    def next_heavy(self, now):
+        """The queued non-additive module gathered longest ago, once SCREEN_HEAVY_MIN_SECONDS have passed since its
+        last province gather (marks in between coalesce into one gather), or None."""
+        ready = [
+            (self.covered_at.get(code, 0), code)
+            for code in self.backlog
+            if now.timestamp() - self.covered_at.get(code, 0) >= settings.SCREEN_HEAVY_MIN_SECONDS
+        ]
+        return min(ready)[1] if ready else None
+
     def due(self, now, exclude):
-        """The most overdue module (interval passed, minus a second of jitter) not already in `exclude`, or None."""
+        """The most overdue module not already in `exclude`, or None. Overdue: its interval, but at least
+        SCREEN_PROVINCE_REFRESH_SECONDS, has passed (minus a second of jitter) since its last province gather —
+        changes arrive as marks, so the loop's province gathers only follow time (today, days to a deadline)."""
+        floor = settings.SCREEN_PROVINCE_REFRESH_SECONDS
         late = [
-            (now.timestamp() - self.covered_at.get(code, 0) - m.interval, code)
+            (now.timestamp() - self.covered_at.get(code, 0) - max(m.interval, floor), code)
             for code, m in all_modules().items()
-            if code not in exclude and now.timestamp() - self.covered_at.get(code, 0) >= m.interval - 1
+            if code not in exclude and now.timestamp() - self.covered_at.get(code, 0) >= max(m.interval, floor) - 1
         ]
         return max(late)[1] if late else None
 
@@ -98,7 +111,7 @@ class Refresher:
                     self.backlog.setdefault(code, set()).update(courts)
             # A non-additive module (indicators, ranking) gathers the province for any change: one of them per
             # round, after the cheap per-court work, so that counts, money and alerts never wait behind them.
-            heavy = next(iter(sorted(self.backlog)), None)
+            heavy = self.next_heavy(now)
             if heavy is not None:
                 plan[heavy] = self.backlog.pop(heavy)
             else:

@@ -386,6 +386,12 @@ SCREEN_POLL_LOCAL_SECONDS = env.float("SCREEN_POLL_LOCAL_SECONDS", default=0.5)
 # The refresher loop (manage.py refresh_screens) looks for dirty marks this often when idle (issue 17: a change on the
 # wall within 3 s = this tick + the incremental refresh + SCREEN_POLL_LOCAL_SECONDS + the screens' 1 s poll).
 SCREEN_REFRESH_TICK_SECONDS = env.float("SCREEN_REFRESH_TICK_SECONDS", default=0.2)
+# A round that gathers the whole province for one module (seconds at a million cases on a loaded machine) delays the
+# marks that arrive meanwhile, so the loop does fewer of them: each module's time-driven province gather at most every
+# SCREEN_PROVINCE_REFRESH_SECONDS (changes arrive as marks; time alone moves "today" and days to a deadline), and a
+# non-additive module (indicators, ranking) with marks at most every SCREEN_HEAVY_MIN_SECONDS (its marks coalesce).
+SCREEN_PROVINCE_REFRESH_SECONDS = env.float("SCREEN_PROVINCE_REFRESH_SECONDS", default=60.0)
+SCREEN_HEAVY_MIN_SECONDS = env.float("SCREEN_HEAVY_MIN_SECONDS", default=30.0)
 # Redis of the per-institution token buckets shared by all workers (querycontrol.ratelimit); default REDIS_URL.
 QUERYCONTROL_RATELIMIT_REDIS_URL = env.str("QUERYCONTROL_RATELIMIT_REDIS_URL", default=REDIS_URL)
 

@@ -1,5 +1,6 @@
 """Issue 17: dirty marks written on commit, the incremental refresh, and precompressed bundles."""
 
+import datetime as dt
 import gzip
 import json
 from decimal import Decimal
@@ -150,7 +151,10 @@ def test_a_mark_set_while_a_round_computes_is_handled_by_the_next_round(
     assert loop.step(NOW)["scopes"] == ["宁", "宁02", "宁0205"]
 
 
-def test_indicators_follow_one_a_round_behind_the_per_court_work(loop, courts, django_capture_on_commit_callbacks):
+def test_indicators_follow_one_a_round_behind_the_per_court_work(
+    loop, courts, settings, django_capture_on_commit_callbacks
+):
+    settings.SCREEN_HEAVY_MIN_SECONDS = 0
     case = Case.objects.get(court=courts["宁0105"])
     with django_capture_on_commit_callbacks(execute=True):
         Case.objects.filter(pk=case.pk).update(status=CaseStatus.INVESTIGATING)
@@ -165,6 +169,21 @@ def test_indicators_follow_one_a_round_behind_the_per_court_work(loop, courts, d
         assert summary["scopes"] == ["宁", "宁01", "宁0105"]
         rest += summary["computed"]
     assert rest == heavy[1:]
+
+
+def test_indicators_gathered_recently_wait_and_their_marks_coalesce(
+    loop, courts, settings, django_capture_on_commit_callbacks
+):
+    settings.SCREEN_HEAVY_MIN_SECONDS = 30
+    heavy = sorted(code for code, m in all_modules().items() if "cases.Case" in m.sources and not m.additive)
+    for code in ("宁0105", "宁0205"):
+        case = Case.objects.get(court=courts[code])
+        with django_capture_on_commit_callbacks(execute=True):
+            Case.objects.filter(pk=case.pk).update(status=CaseStatus.INVESTIGATING)
+        assert not set(loop.step(NOW)["computed"]) & set(heavy)  # gathered at NOW: not again within 30 s
+    later = NOW + dt.timedelta(seconds=31)
+    first = loop.step(later)
+    assert heavy[0] in first["computed"] and first["scopes"] == ["宁", "宁01", "宁0105", "宁02", "宁0205"]
 
 
 def test_too_many_dirty_courts_gather_the_province_once(loop, courts):
