@@ -65,9 +65,19 @@
     // 万 / 亿 in Chinese, K / M / B in English: the locale's own compact notation.
     return n >= 1e4 ? compact.format(n) : n.toFixed(2);
   }
+  // A chart's box changes size without a window resize: the stale banner appearing or going pushes the body up or
+  // down by its height, and a chart drawn at the old size ran out of its card (module 29's axis below the card on
+  // a basic court's 6656×1792 wall). Every chart follows its own box, and its card's rows are fitted again.
+  var boxWatch = window.ResizeObserver ? new ResizeObserver(function (entries) {
+    entries.forEach(function (e) {
+      var c = echarts.getInstanceByDom(e.target), card = e.target.closest(".card");
+      if (c && !c.isDisposed() && Math.abs(c.getHeight() - e.target.clientHeight) + Math.abs(c.getWidth() - e.target.clientWidth) > 1) c.resize();
+      if (card) fitRows(card);
+    });
+  }) : null;
   function chartFor(code, holder) {
     var c = state.charts[code];
-    if (!c) { c = echarts.init(holder, null, { renderer: "svg" }); state.charts[code] = c; }
+    if (!c) { c = echarts.init(holder, null, { renderer: "svg" }); state.charts[code] = c; if (boxWatch) boxWatch.observe(holder); }
     return c;
   }
   // 隆德 and 泾源, two small southern counties, have label anchors (the map's "cp") too close for both names:
@@ -109,7 +119,9 @@
 
   // ---- carousel pages: built once per layout; charts of a replaced layout are disposed ----
   function buildPages(layout, modules) {
-    Object.keys(state.cards).forEach(function (code) { if (state.charts[code]) { state.charts[code].dispose(); delete state.charts[code]; } });
+    Object.keys(state.cards).forEach(function (code) {
+      if (state.charts[code]) { if (boxWatch) boxWatch.unobserve(state.charts[code].getDom()); state.charts[code].dispose(); delete state.charts[code]; }
+    });
     state.cards = {}; state.seen = {}; pagesEl.replaceChildren();
     var dots = document.getElementById("page-dots"); dots.replaceChildren();
     layout.pages.forEach(function (page, i) {

@@ -78,20 +78,15 @@ def _show(page, i):
     page.wait_for_timeout(800)
 
 
-WALL_BASIC_OPEN = pytest.mark.xfail(
-    strict=False,
-    reason="open: module 29's chart text is measured just below its card on a basic "
-    "court's 6656×1792 wall, though the screenshot shows it inside",
-)
-
-
 @pytest.mark.parametrize(
     "court, width, height",
     [
         pytest.param("宁", 1920, 1080, id="high-court-1920x1080"),  # the issue's screen size
         pytest.param("宁0105", 1920, 1080, id="basic-court-1920x1080"),  # a basic court: the ranking chart
         pytest.param("宁", 6656, 1792, id="high-court-6656x1792"),  # the LED wall
-        pytest.param("宁0105", 6656, 1792, id="basic-court-6656x1792", marks=WALL_BASIC_OPEN),
+        # Was xfail: a chart drawn before the stale banner appeared kept its old height and ran below its card;
+        # charts now follow their own box (screen.js ResizeObserver).
+        pytest.param("宁0105", 6656, 1792, id="basic-court-6656x1792"),
     ],
 )
 def test_every_module_is_readable_on_every_page(browser_page, log_in, demo_province, court, width, height):  # noqa: F811
