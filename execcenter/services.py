@@ -1,5 +1,9 @@
 """Organisation-wide services: the audit log and alerts. Every app writes through these."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -8,8 +12,19 @@ from execcenter.clientip import client_ip  # noqa: F401  (re-exported: the one a
 from execcenter.models import Alert, AuditLog, Court
 from execcenter.scope import is_partner, officer_of, user_of
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
-def actor_label(actor):
+    from django.contrib.auth.models import User
+    from django.db.models import Model
+    from django.http import HttpRequest
+
+    from execcenter.models import PartnerClient
+
+    Actor = User | PartnerClient
+
+
+def actor_label(actor: Actor | None) -> str:
     if actor is None:
         return "system"
     if is_partner(actor):
@@ -18,7 +33,17 @@ def actor_label(actor):
     return officer.name if officer else (getattr(actor, "username", "") or "system")
 
 
-def audit(actor, action, obj=None, *, court=None, request=None, details=None, object_type=None, object_id=None):
+def audit(
+    actor: Actor | None,
+    action: str,
+    obj: Model | None = None,
+    *,
+    court: Court | None = None,
+    request: HttpRequest | None = None,
+    details: dict | None = None,
+    object_type: str | None = None,
+    object_id: object = None,
+) -> AuditLog:
     """Append one audit entry. `actor` is a User, a PartnerClient or None (system/beat)."""
     if court is None and obj is not None:
         court = obj if isinstance(obj, Court) else getattr(obj, "court", None)
@@ -36,7 +61,14 @@ def audit(actor, action, obj=None, *, court=None, request=None, details=None, ob
     )
 
 
-def audit_bulk(actor, action, objects, *, request=None, details=None):
+def audit_bulk(
+    actor: Actor | None,
+    action: str,
+    objects: Iterable[Model],
+    *,
+    request: HttpRequest | None = None,
+    details: dict | None = None,
+) -> None:
     """One entry per object for bulk updates (`queryset.update()` bypasses signals, not this)."""
     user, partner = user_of(actor), (actor if is_partner(actor) else None)
     label, ip = actor_label(actor)[:64], client_ip(request)
@@ -57,7 +89,17 @@ def audit_bulk(actor, action, objects, *, request=None, details=None):
     )
 
 
-def raise_alert(*, kind, court, title, dedup_key, severity=AlertSeverity.WARNING, message="", source=None, link=""):
+def raise_alert(
+    *,
+    kind: str,
+    court: Court,
+    title: str,
+    dedup_key: str,
+    severity: str = AlertSeverity.WARNING,
+    message: str = "",
+    source: Model | None = None,
+    link: str = "",
+) -> tuple[Alert, bool]:
     """Raise an alert once: the same dedup_key never makes a second row. Returns (alert, created)."""
     existing = Alert.objects.filter(dedup_key=dedup_key).first()
     if existing:
@@ -80,7 +122,7 @@ def raise_alert(*, kind, court, title, dedup_key, severity=AlertSeverity.WARNING
     return alert, True
 
 
-def resolve_alerts(dedup_prefix):
+def resolve_alerts(dedup_prefix: str) -> int:
     """Close alerts whose cause went away (e.g. the freeze was renewed)."""
     return (
         Alert.objects.filter(dedup_key__startswith=dedup_prefix)

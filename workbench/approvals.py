@@ -3,6 +3,10 @@
 Control orders are decided by an approver of the order's own court (querycontrol.views.approval_queue), never by the
 officer who filed them (four-eyes). Each (order, approver) pair is notified once: the outbox's dedup key."""
 
+from __future__ import annotations
+
+import datetime as dt
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +16,7 @@ from execcenter.models import Officer
 from querycontrol.models import ControlOrder
 
 
-def notify_waiting(now=None):
+def notify_waiting(now: dt.datetime | None = None) -> int:
     """Queue one message per waiting order and approver. Returns the number of rows queued now."""
     now = now or timezone.now()
     waiting = list(

@@ -5,9 +5,12 @@ A bucket is (key, label, tone, queryset-builder). `today` is the local date in A
 of an aware datetime); the statutory facts come from cases.deadlines (docs/design.md §3).
 """
 
+from __future__ import annotations
+
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
@@ -22,6 +25,12 @@ from execcenter.choices import AlertSeverity, AlertStatus, Role
 from execcenter.models import Alert
 from execcenter.policy import may
 from querycontrol.models import ControlOrder, FoundAsset
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import Model, QuerySet
+
+    from execcenter.models import Officer
 
 # A case whose statutory limit passed more than this long ago is "critically overdue" (严重超审限): the screens'
 # deadline module and DESIGN §7 (tasks grouped as critically overdue / overdue / due soon) use the same 30 days.
@@ -63,7 +72,7 @@ class Definition:
     case_list: Callable | None = None  # (officer, today) -> query params for the case list, when it can show them
 
 
-def mine_field(officer):
+def mine_field(officer: Officer) -> str:
     """The case field that makes a case "mine": the assigned judge for a judge, the responsible officer for an 执行员."""
     return "assigned_judge" if officer.has_role(Role.JUDGE) else "responsible_officer"
 
@@ -173,7 +182,7 @@ def _url(definition, officer, today):
     return reverse("workbench:bucket", args=[definition.key])
 
 
-def judge_buckets(officer, today=None):
+def judge_buckets(officer: Officer, today: dt.date | None = None) -> dict:
     """The judge's / officer's buckets at `today`: [Bucket] for deadlines, [Bucket] for steps due.
 
     Returns {"deadlines": [...], "steps": [...], "orders": {status label: count}}."""
@@ -192,7 +201,7 @@ def judge_buckets(officer, today=None):
     return out
 
 
-def bucket_queryset(key, officer, today=None):
+def bucket_queryset(key: str, officer: Officer, today: dt.date | None = None) -> QuerySet:
     """The rows behind one judge bucket (the drill-down list); KeyError for an unknown key."""
     return DEFINITIONS[key].queryset(officer, today or timezone.localdate())
 
@@ -207,7 +216,7 @@ APPROVAL_ACTIONS = {
 }
 
 
-def approvals_waiting(user, officer):
+def approvals_waiting(user: User, officer: Officer) -> QuerySet:
     """Pending approval requests of my own court that I may decide (my role; never my own request)."""
     from cases.choices import ApprovalStatus
     from cases.models import ApprovalRequest
@@ -221,7 +230,7 @@ def approvals_waiting(user, officer):
     )
 
 
-def approver_section(user, officer):
+def approver_section(user: User, officer: Officer) -> dict:
     """What waits for my decision: control orders and approval requests (payout, closure, extension) of my court."""
     tiles = []
     if may(user, "order.decide"):
@@ -251,7 +260,7 @@ def approver_section(user, officer):
     return {"tiles": tiles}
 
 
-def duty_section(user, officer, now=None):
+def duty_section(user: User, officer: Officer, now: dt.datetime | None = None) -> dict:
     """Alerts open in my scope by severity, my shifts of the next 7 days, the handover I have to read."""
     from dashboards.models import Handover, Shift
 
@@ -296,7 +305,7 @@ def duty_section(user, officer, now=None):
     return {"alerts": by_severity, "shifts": shifts, "handovers": to_read, "duty_url": reverse("dashboards:duty")}
 
 
-def director_section(user, officer, today=None):
+def director_section(user: User, officer: Officer, today: dt.date | None = None) -> dict:
     """The court's picture: long-pending ledger, running operations, swaps waiting, and the judges' warnings."""
     from command.models import Operation
     from dashboards.choices import SwapStatus
@@ -317,7 +326,7 @@ def director_section(user, officer, today=None):
     }
 
 
-def sections_for(user):
+def sections_for(user: User) -> list[str]:
     """Which workbench sections this user gets, in order (a person with several roles gets each), as the permission
     policy says: the case worker's buckets, the approver's queue, the duty desk, the director's picture."""
     from execcenter.scope import officer_of
@@ -336,7 +345,7 @@ def sections_for(user):
     return out
 
 
-def describe(row):
+def describe(row: Model) -> tuple[int, str, str, dt.date | None]:
     """(case id, case number, what, date) of one row of a non-case bucket, for the drill-down list."""
     if isinstance(row, FoundAsset):
         return (

@@ -6,8 +6,11 @@ Each builder answers, for a set of courts sharing one threshold, the causes that
 {key: {"court_id", "case_id", "officer_id", "title", "link"}}.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
@@ -26,6 +29,15 @@ from querycontrol.models import ControlOrder
 
 from .choices import RULE_DEFAULTS, WarningRuleKind
 from .models import EarlyWarning, WarningRule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
+    from execcenter.models import Court, Officer
+    from execcenter.services import Actor
 
 RUNNING = [s for s in OPEN_STATUSES if s != CaseStatus.SUSPENDED]
 CHUNK = 2000
@@ -197,7 +209,7 @@ BUILDERS = {
 # --- the rules as data ------------------------------------------------------------------------------------------
 
 
-def ensure_defaults():
+def ensure_defaults() -> None:
     """The province-wide default row of every rule (DESIGN defaults in choices.RULE_DEFAULTS). Idempotent."""
     for kind, (days, severity) in RULE_DEFAULTS.items():
         WarningRule.objects.get_or_create(
@@ -205,7 +217,7 @@ def ensure_defaults():
         )
 
 
-def effective_rules(kind, courts=None):
+def effective_rules(kind: str, courts: Iterable[Court] | None = None) -> dict[int, tuple[int, str, bool]]:
     """{court_id: (threshold_days, severity, enabled)}: the nearest court's own row, else the default."""
     rules = {r.court_id: r for r in WarningRule.objects.filter(kind=kind)}
     default = rules.get(None)
@@ -230,7 +242,7 @@ def effective_rules(kind, courts=None):
     return out
 
 
-def rule_for(kind, court):
+def rule_for(kind: str, court: Court) -> WarningRule | None:
     """The WarningRule row that governs `court` (its own or the nearest ancestor's, else the default), or None."""
     prefixes = [court.code[:i] for i in range(len(court.code), 0, -1)]
     own = {
@@ -243,7 +255,15 @@ def rule_for(kind, court):
 
 
 @transaction.atomic
-def set_rule(actor, kind, court, threshold_days, severity, enabled, request=None):
+def set_rule(
+    actor: Actor,
+    kind: str,
+    court: Court | None,
+    threshold_days: int,
+    severity: str,
+    enabled: bool,
+    request: HttpRequest | None = None,
+) -> WarningRule:
     """A director sets one rule for their own court (and every court below it without one). Returns the WarningRule.
 
     Raises (execcenter.policy "warning.configure") NotFound for a court outside the actor's scope, PermissionDenied
@@ -302,7 +322,7 @@ def _notify_new(warnings):
         )
 
 
-def evaluate(now=None):
+def evaluate(now: dt.datetime | None = None) -> dict[str, int]:
     """Evaluate every rule once. Returns {"raised": n, "resolved": n}. Safe to run concurrently with itself only under
     the task's lock (two runs would both try to insert the same new causes; the unique index refuses the second)."""
     now = now or timezone.now()
@@ -341,11 +361,11 @@ def evaluate(now=None):
 # --- what people see ----------------------------------------------------------------------------------------------
 
 
-def open_for(officer):
+def open_for(officer: Officer) -> QuerySet[EarlyWarning]:
     return EarlyWarning.objects.filter(officer=officer, resolved_at__isnull=True)
 
 
-def ranking(actor, limit=20):
+def ranking(actor: Actor, limit: int = 20) -> list[dict]:
     """Judges ranked by open warnings in the actor's scope: [{"officer_id", "name", "court", "open", "critical"}]."""
     rows = (
         EarlyWarning.objects.visible_to(actor)
@@ -366,7 +386,7 @@ def ranking(actor, limit=20):
     ]
 
 
-def per_court(actor):
+def per_court(actor: Actor) -> list[dict]:
     """Open warnings per court in the actor's scope: [{"court", "code", "open", "critical", "by_rule": {kind: n}}]."""
     rows = (
         EarlyWarning.objects.visible_to(actor)

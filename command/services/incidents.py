@@ -3,6 +3,10 @@
 An open incident is an alert of the same severity (module 37, alert ticker); closing it resolves the alert.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +22,20 @@ from execcenter.uploads import clean_image
 from ..choices import ALERT_SEVERITY_FOR_INCIDENT, IncidentEventKind, IncidentStatus
 from ..models import Dispatch, Incident, IncidentEvent, IncidentPhoto
 from .common import acting_officer, court_in_scope, require_visible
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
+    from cases.models import Case
+    from execcenter.models import Court
+
+    from ..models import FieldTeam, Operation, TeamPosition
+    from .common import Actor
 
 DISPATCHERS = (Role.DUTY, Role.DIRECTOR, Role.ADMIN)
 MAX_PHOTOS = 9
@@ -59,21 +77,21 @@ def _clean_photos(photos):
 
 @transaction.atomic
 def report_incident(
-    actor,
+    actor: Actor,
     *,
-    kind,
-    severity,
-    latitude,
-    longitude,
-    address,
-    description,
-    case=None,
-    team=None,
-    operation=None,
-    court=None,
-    photos=(),
-    request=None,
-):
+    kind: str,
+    severity: str,
+    latitude: Decimal,
+    longitude: Decimal,
+    address: str,
+    description: str,
+    case: Case | None = None,
+    team: FieldTeam | None = None,
+    operation: Operation | None = None,
+    court: Court | None = None,
+    photos: Sequence[UploadedFile] = (),
+    request: HttpRequest | None = None,
+) -> Incident:
     """Any officer reports an incident; its court is the case's, else the team's, else the reporter's."""
     officer = acting_officer(actor)
     if team is not None:
@@ -121,7 +139,15 @@ def report_incident(
 
 
 @transaction.atomic
-def dispatch_help(actor, incident, *, team=None, police_liaison="", note="", request=None):
+def dispatch_help(
+    actor: Actor,
+    incident: Incident,
+    *,
+    team: FieldTeam | None = None,
+    police_liaison: str = "",
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> Dispatch:
     """The duty officer sends a team and/or the police liaison to an open incident."""
     require_visible(actor, incident)
     require(actor, "incident.dispatch", incident)
@@ -152,7 +178,7 @@ def dispatch_help(actor, incident, *, team=None, police_liaison="", note="", req
     return dispatch
 
 
-def add_update(actor, incident, note, request=None):
+def add_update(actor: Actor, incident: Incident, note: str, request: HttpRequest | None = None) -> IncidentEvent:
     """A field report on the timeline (any officer who sees the incident)."""
     require_visible(actor, incident)
     if incident.status == IncidentStatus.CLOSED:
@@ -163,7 +189,7 @@ def add_update(actor, incident, note, request=None):
 
 
 @transaction.atomic
-def close_incident(actor, incident, outcome, request=None):
+def close_incident(actor: Actor, incident: Incident, outcome: str, request: HttpRequest | None = None) -> Incident:
     require_visible(actor, incident)
     require(actor, "incident.dispatch", incident)
     if not outcome.strip():
@@ -182,7 +208,7 @@ def close_incident(actor, incident, outcome, request=None):
     return incident
 
 
-def open_incidents(court):
+def open_incidents(court: Court) -> QuerySet[Incident]:
     """Open incidents in a court's scope with their dispatched teams (module 37)."""
     return (
         Incident.objects.in_scope(court)
@@ -196,7 +222,7 @@ def open_incidents(court):
 # --- field dispatch on a map (现场查封 + 远程调度) -------------------------------------------------------------------
 
 
-def teams_of(incident):
+def teams_of(incident: Incident) -> QuerySet[FieldTeam]:
     """The field teams working an incident: the one that reported it and every team dispatched to it."""
     from ..models import FieldTeam
 
@@ -207,7 +233,14 @@ def teams_of(incident):
 
 
 @transaction.atomic
-def report_position(actor, incident, team, latitude, longitude, request=None):
+def report_position(
+    actor: Actor,
+    incident: Incident,
+    team: FieldTeam,
+    latitude: Decimal,
+    longitude: Decimal,
+    request: HttpRequest | None = None,
+) -> TeamPosition:
     """A team's phone reports where it is: one TeamPosition and a timeline entry. Only a member or the leader of a
     team working the incident reports for it, while the incident is open. Coordinates are decimal degrees (WGS 84).
 
@@ -238,7 +271,7 @@ def report_position(actor, incident, team, latitude, longitude, request=None):
     return position
 
 
-def team_positions(incident):
+def team_positions(incident: Incident) -> list[dict]:
     """[{"team", "leader", "video", "latitude", "longitude", "at"}]: each working team and its last reported position."""
     from ..models import TeamPosition
 

@@ -1,7 +1,10 @@
 """Linkage units and townships (执行联动 / 协同执行): assistance letters from a case, answers online,
 overdue alerts, and the pushed / answered / closed counts of modules 19 and 20."""
 
+from __future__ import annotations
+
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -21,6 +24,17 @@ from ..letter_files import issue_letter
 from ..models import AssistanceLetter, LinkageUnit
 from .common import require_visible
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
+    from cases.models import Case
+    from execcenter.models import Court, PartnerClient
+
+    from .common import Actor
+
 DEFAULT_DUE_DAYS = 15
 TOKEN_SALT = "command.letter-answer"
 # A form link stays usable a month past the due date; later answers come through the court.
@@ -34,7 +48,16 @@ def _next_number(court, year):
     return f"{prefix}{seq}号"
 
 
-def send_letter(actor, case, unit, *, subject, request_text, due_on=None, request=None):
+def send_letter(
+    actor: Actor,
+    case: Case,
+    unit: LinkageUnit,
+    *,
+    subject: str,
+    request_text: str,
+    due_on: dt.date | None = None,
+    request: HttpRequest | None = None,
+) -> AssistanceLetter:
     """Send an assistance letter from a case the actor sees to an active unit registered at the case's
     court or a court above it (a provincial department serves every court of the province)."""
     require_visible(actor, case)
@@ -75,7 +98,7 @@ def send_letter(actor, case, unit, *, subject, request_text, due_on=None, reques
     raise RuleViolation(_("函号分配冲突，请重试 (numbering conflict, retry)"), code="numbering_conflict")
 
 
-def partner_may_answer(partner, letter):
+def partner_may_answer(partner: PartnerClient, letter: AssistanceLetter) -> bool:
     """A linkage key answers only its own unit's letters, and only with the "answer" action."""
     return (
         partner.kind == PartnerKind.LINKAGE
@@ -85,7 +108,15 @@ def partner_may_answer(partner, letter):
 
 
 @transaction.atomic
-def answer_letter(actor, letter, *, answer_text, answered_by, channel, request=None):
+def answer_letter(
+    actor: Actor,
+    letter: AssistanceLetter,
+    *,
+    answer_text: str,
+    answered_by: str,
+    channel: str,
+    request: HttpRequest | None = None,
+) -> AssistanceLetter:
     """Record the unit's answer (sent → answered), once: a second answer is refused."""
     if not answer_text.strip():
         raise RuleViolation(_("答复内容不能为空 (answer required)"), code="answer_required")
@@ -125,7 +156,9 @@ def _transition(actor, letter, old, new, action, request=None, **fields):
     return letter
 
 
-def close_letter(actor, letter, note="", request=None):
+def close_letter(
+    actor: Actor, letter: AssistanceLetter, note: str = "", request: HttpRequest | None = None
+) -> AssistanceLetter:
     """The court accepts the answer and closes the letter (answered → closed)."""
     return _transition(
         actor,
@@ -139,15 +172,15 @@ def close_letter(actor, letter, note="", request=None):
     )
 
 
-def withdraw_letter(actor, letter, request=None):
+def withdraw_letter(actor: Actor, letter: AssistanceLetter, request: HttpRequest | None = None) -> AssistanceLetter:
     return _transition(actor, letter, LetterStatus.SENT, LetterStatus.WITHDRAWN, "letter.withdraw", request)
 
 
-def answer_token(letter):
+def answer_token(letter: AssistanceLetter) -> str:
     return signing.dumps({"l": letter.pk}, salt=TOKEN_SALT)
 
 
-def letter_from_token(token):
+def letter_from_token(token: str) -> AssistanceLetter | None:
     """The letter a form link was issued for, or None when the link is forged, stale or already used."""
     try:
         data = signing.loads(token, salt=TOKEN_SALT)
@@ -159,12 +192,12 @@ def letter_from_token(token):
     return letter
 
 
-def overdue_letters(today=None):
+def overdue_letters(today: dt.date | None = None) -> QuerySet[AssistanceLetter]:
     today = today or timezone.localdate()
     return AssistanceLetter.objects.filter(status=LetterStatus.SENT, due_on__lt=today)
 
 
-def raise_overdue_letter_alerts(today=None):
+def raise_overdue_letter_alerts(today: dt.date | None = None) -> int:
     """Beat task body: one alert per overdue letter (dedup by letter); returns how many were new."""
     new = 0
     for letter in overdue_letters(today).select_related("unit", "court"):
@@ -219,7 +252,14 @@ def _unit_row(r):
     }
 
 
-def unit_counts(court, start=None, end=None, *, townships=None, today=None):
+def unit_counts(
+    court: Court,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    *,
+    townships: bool | None = None,
+    today: dt.date | None = None,
+) -> list[dict]:
     """Per unit: letters pushed (sent in the period by courts in `court`'s scope), answered, closed,
     pending (still awaiting an answer) and overdue (pending past due). Modules 19 (units) and 20
     (townships: townships=True) add up unit_counts_by_court instead, which gives the same per scope."""
@@ -231,7 +271,14 @@ def unit_counts(court, start=None, end=None, *, townships=None, today=None):
     return [_unit_row(r) for r in rows]
 
 
-def unit_counts_by_court(start=None, end=None, *, townships=None, today=None, court=None):
+def unit_counts_by_court(
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    *,
+    townships: bool | None = None,
+    today: dt.date | None = None,
+    court: Court | None = None,
+) -> dict[int, list[dict]]:
     """unit_counts for every court at once: {court id: [unit rows]} (the sending court; `court` limits it to
     that subtree). A scope's unit_counts is the sum of its courts' rows per unit (combine_units), so the screen asks
     one query for ~200 courts instead of one per court."""
@@ -244,7 +291,7 @@ def unit_counts_by_court(start=None, end=None, *, townships=None, today=None, co
     return out
 
 
-def combine_units(rows):
+def combine_units(rows: Iterable[dict]) -> list[dict]:
     """Unit rows of several courts added up per unit, in unit_counts' order (most letters pushed first, then by
     name; the unit id breaks a tie between two units of one name)."""
     units = {}
@@ -258,7 +305,15 @@ def combine_units(rows):
     return sorted(units.values(), key=lambda u: (-u["pushed"], u["name"], u["unit"]))
 
 
-def register_unit(*, name, kind, court, contact_name="", contact_phone="", partner=None):
+def register_unit(
+    *,
+    name: str,
+    kind: str,
+    court: Court,
+    contact_name: str = "",
+    contact_phone: str = "",
+    partner: PartnerClient | None = None,
+) -> LinkageUnit:
     if partner is not None and partner.kind != PartnerKind.LINKAGE:
         raise RuleViolation(
             _("接口密钥必须是联动单位类型 (partner key must be of kind linkage)"), code="bad_partner_kind"

@@ -1,6 +1,10 @@
 """Collective operations (集中执行行动): plan, assign teams, launch, record results, tally, end."""
 
+from __future__ import annotations
+
+import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
@@ -22,6 +26,16 @@ from ..choices import FieldMeasure, OperationStatus
 from ..models import FieldTeam, Operation, OperationResult
 from .common import acting_officer, court_in_scope, require_visible
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
+    from execcenter.models import Officer
+
+    from .common import Actor
+
 COMMANDERS = (Role.DIRECTOR, Role.ADMIN)
 
 
@@ -34,7 +48,18 @@ def _participating_ids(operation):
 
 
 @transaction.atomic
-def create_operation(actor, *, name, court, courts, starts_at, ends_at, target_cases=(), description="", request=None):
+def create_operation(
+    actor: Actor,
+    *,
+    name: str,
+    court: Court,
+    courts: Iterable[Court],
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    target_cases: Iterable[Case] = (),
+    description: str = "",
+    request: HttpRequest | None = None,
+) -> Operation:
     """The director plans an operation for courts within their own scope."""
     require(actor, "operation.command")
     if not court_in_scope(actor, court):
@@ -65,7 +90,9 @@ def create_operation(actor, *, name, court, courts, starts_at, ends_at, target_c
     return operation
 
 
-def set_target_cases(actor, operation, cases, request=None):
+def set_target_cases(
+    actor: Actor, operation: Operation, cases: Iterable[Case], request: HttpRequest | None = None
+) -> None:
     """Name the cases the operation goes after; only cases of the participating courts."""
     require_visible(actor, operation)
     require(actor, "operation.command", operation)
@@ -89,7 +116,18 @@ def _set_targets(operation, cases):
 
 
 @transaction.atomic
-def add_team(actor, operation, *, name, court, leader, members=(), vehicle="", body_camera_url="", request=None):
+def add_team(
+    actor: Actor,
+    operation: Operation,
+    *,
+    name: str,
+    court: Court,
+    leader: Officer,
+    members: Iterable[Officer] = (),
+    vehicle: str = "",
+    body_camera_url: str = "",
+    request: HttpRequest | None = None,
+) -> FieldTeam:
     require_visible(actor, operation)
     require(actor, "operation.command", operation)
     if operation.status == OperationStatus.ENDED:
@@ -109,7 +147,7 @@ def add_team(actor, operation, *, name, court, leader, members=(), vehicle="", b
     return team
 
 
-def launch_operation(actor, operation, request=None):
+def launch_operation(actor: Actor, operation: Operation, request: HttpRequest | None = None) -> Operation:
     require_visible(actor, operation)
     require(actor, "operation.command", operation)
     if not operation.teams.exists():
@@ -127,19 +165,19 @@ def launch_operation(actor, operation, request=None):
 
 @transaction.atomic
 def record_result(
-    actor,
-    operation,
-    team,
-    case,
+    actor: Actor,
+    operation: Operation,
+    team: FieldTeam,
+    case: Case,
     *,
-    case_closed=False,
-    amount_recovered=Decimal("0"),
-    measures=(),
-    people_detained=0,
-    note="",
-    book_receipt=False,
-    request=None,
-):
+    case_closed: bool = False,
+    amount_recovered: Decimal | str = Decimal("0"),
+    measures: Iterable[str] = (),
+    people_detained: int = 0,
+    note: str = "",
+    book_receipt: bool = False,
+    request: HttpRequest | None = None,
+) -> OperationResult:
     """A team records what it achieved on a case. Only members of that team (or a commander) may record;
     with `book_receipt` the money is booked into the case account (一案一账户) once."""
     require_visible(actor, operation)
@@ -195,7 +233,7 @@ def record_result(
     return result
 
 
-def operation_tally(operation):
+def operation_tally(operation: Operation) -> dict:
     """Live tally of an operation, per court of the case and in total (big-screen module 36).
 
     Cases closed and people counted once per case even if several results name it; money is summed
@@ -264,7 +302,7 @@ def _jsonable(tally):
     return out
 
 
-def end_operation(actor, operation, request=None):
+def end_operation(actor: Actor, operation: Operation, request: HttpRequest | None = None) -> Operation:
     """End a running operation; its tally is frozen as the summary report."""
     require_visible(actor, operation)
     require(actor, "operation.command", operation)
@@ -281,5 +319,5 @@ def end_operation(actor, operation, request=None):
     return operation
 
 
-def visible_cases_for_operation(operation):
+def visible_cases_for_operation(operation: Operation) -> QuerySet[Case]:
     return Case.objects.filter(court__in=_participating_ids(operation))

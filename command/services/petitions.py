@@ -5,6 +5,11 @@ closing is dated by the server (today), needs a written reply, and is the bureau
 petitions only; these functions are the one place where their rules live, for the browser and any later API action.
 """
 
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +23,15 @@ from execcenter.services import audit
 from ..choices import PetitionStatus
 from ..models import Petition
 from .common import acting_officer, court_in_scope, require_visible
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
+    from cases.models import Case
+    from execcenter.models import Court
+
+    from .common import Actor
 
 # Every operational role registers a petition and drafts its reply; the auditor only reads.
 PETITION_HANDLERS = (Role.JUDGE, Role.OFFICER, Role.APPROVER, Role.DUTY, Role.DIRECTOR, Role.ADMIN)
@@ -38,7 +52,16 @@ def _clean_reply(reply):
 
 
 @transaction.atomic
-def receive_petition(actor, *, petitioner, subject, received_on, case=None, court=None, request=None):
+def receive_petition(
+    actor: Actor,
+    *,
+    petitioner: str,
+    subject: str,
+    received_on: dt.date,
+    case: Case | None = None,
+    court: Court | None = None,
+    request: HttpRequest | None = None,
+) -> Petition:
     """Register a petition received on `received_on` (not in the future); due 60 days later (Petition.save).
 
     Its court is the case's; without a case, the chosen court, else the receiving officer's own court."""
@@ -76,7 +99,7 @@ def receive_petition(actor, *, petitioner, subject, received_on, case=None, cour
 
 
 @transaction.atomic
-def reply_petition(actor, petition, reply, request=None):
+def reply_petition(actor: Actor, petition: Petition, reply: str, request: HttpRequest | None = None) -> Petition:
     """Record (or revise) the reply of an open petition; it stays open until closed."""
     require_visible(actor, petition)
     require(actor, "petition.receive", petition)
@@ -90,7 +113,9 @@ def reply_petition(actor, petition, reply, request=None):
 
 
 @transaction.atomic
-def close_petition(actor, petition, reply=None, request=None):
+def close_petition(
+    actor: Actor, petition: Petition, reply: str | None = None, request: HttpRequest | None = None
+) -> Petition:
     """Close (办结) an open petition today with its reply: the given one, else the reply already recorded."""
     require_visible(actor, petition)
     require(actor, "petition.close", petition)
@@ -125,7 +150,7 @@ def close_petition(actor, petition, reply=None, request=None):
     return petition
 
 
-def overdue_petitions(petitions=None, today=None):
+def overdue_petitions(petitions: QuerySet[Petition] | None = None, today: dt.date | None = None) -> QuerySet[Petition]:
     """Open petitions (of `petitions`, default all) past their due date (信访工作条例 Art. 32: answered within 60 days)."""
     today = today or timezone.localdate()
     petitions = Petition.objects.all() if petitions is None else petitions

@@ -4,7 +4,10 @@ Alerts are raised by every app through execcenter.services.raise_alert; here the
 Every step is an AlertAction row (append-only history) plus an audit entry.
 """
 
+from __future__ import annotations
+
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -20,6 +23,15 @@ from execcenter.services import actor_label, audit
 
 from ..choices import AlertActionKind
 from ..models import AlertAction, AlertEscalation, CommandCentre
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
+    from execcenter.models import Court
+    from execcenter.services import Actor
 
 HANDLER_ROLES = (Role.DUTY, Role.DIRECTOR)
 
@@ -49,7 +61,9 @@ def _record(alert, kind, actor, note="", escalated_to=None):
 
 
 @transaction.atomic
-def acknowledge(alert, actor, note, request=None, now=None):
+def acknowledge(
+    alert: Alert, actor: Actor, note: str, request: HttpRequest | None = None, now: dt.datetime | None = None
+) -> Alert:
     """确认: the officer takes the alert and says what was done. An alert is acknowledged once; its escalation stops."""
     _require_handler(actor, alert)
     note = _note_required(note)
@@ -67,7 +81,7 @@ def acknowledge(alert, actor, note, request=None, now=None):
 
 
 @transaction.atomic
-def add_note(alert, actor, note, request=None):
+def add_note(alert: Alert, actor: Actor, note: str, request: HttpRequest | None = None) -> Alert:
     _require_handler(actor, alert)
     note = _note_required(note)
     _record(alert, AlertActionKind.NOTE, actor, note)
@@ -76,7 +90,9 @@ def add_note(alert, actor, note, request=None):
 
 
 @transaction.atomic
-def resolve(alert, actor, note, request=None, now=None):
+def resolve(
+    alert: Alert, actor: Actor, note: str, request: HttpRequest | None = None, now: dt.datetime | None = None
+) -> Alert:
     _require_handler(actor, alert)
     note = _note_required(note)
     if (
@@ -91,7 +107,7 @@ def resolve(alert, actor, note, request=None, now=None):
     return alert
 
 
-def responsible_centre(court, centres):
+def responsible_centre(court: Court, centres: Mapping[int, CommandCentre]) -> CommandCentre | None:
     """The command centre that answers for an alert of `court`: its own, else the nearest above."""
     node = court
     while node is not None:
@@ -102,8 +118,7 @@ def responsible_centre(court, centres):
     return None
 
 
-def default_escalation_minutes():
-    # Used for courts with no command centre on their path (configurable per centre otherwise).
+def default_escalation_minutes() -> int:
     return settings.DASHBOARDS_ESCALATE_AFTER_MINUTES
 
 
@@ -121,7 +136,7 @@ STEP_LABELS = {
 ESCALATING = (AlertSeverity.CRITICAL, AlertSeverity.WARNING)
 
 
-def step_minutes(centre, severity):
+def step_minutes(centre: CommandCentre | None, severity: str) -> int:
     """Minutes an alert of `severity` waits at one step before the next (the centre's setting per severity)."""
     if severity == AlertSeverity.CRITICAL:
         return centre.escalate_after_minutes if centre else default_escalation_minutes()
@@ -201,7 +216,7 @@ def _take_steps(alert, state, centre, now):
     return taken
 
 
-def escalate_overdue(now=None):
+def escalate_overdue(now: dt.datetime | None = None) -> list[tuple[Alert, list[tuple]]]:
     """Walk every open, unacknowledged alert along its chain: post A at once, then post B, the director and the
     court's leader, each after the centre's time for the alert's severity. Acknowledging (or resolving) stops it.
     Returns [(alert, [(level, step, officer or None)])] of the steps taken now."""
@@ -228,7 +243,7 @@ def escalate_overdue(now=None):
     return out
 
 
-def escalated_to_me(actor):
+def escalated_to_me(actor: Actor) -> QuerySet[Alert]:
     """Alerts escalated to this director that are still open (shown first on their alert page)."""
     officer = getattr(actor, "officer", None)
     if officer is None:

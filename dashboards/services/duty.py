@@ -4,7 +4,10 @@ Post A is the officer watching the screen and acting on alerts; post B backs A u
 when A is away, so both posts must be filled and present for the whole shift.
 """
 
+from __future__ import annotations
+
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -20,6 +23,14 @@ from execcenter.services import audit, raise_alert, resolve_alerts
 
 from ..choices import ALERT_DUTY_GAP, ALERT_DUTY_NOT_CHECKED_IN, Post, SwapStatus
 from ..models import Handover, Shift, ShiftSwap
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from execcenter.models import Officer
+    from execcenter.services import Actor
+
+    from ..models import CommandCentre
 
 # Officers may check in this long before their shift starts (arriving early is normal).
 EARLY_CHECKIN = dt.timedelta(minutes=30)
@@ -84,7 +95,14 @@ def _check_assignable(shift, post, officer):
 
 
 @transaction.atomic
-def generate_roster(centre, first_day, days, pairs, pattern=DAY_NIGHT, actor=None):
+def generate_roster(
+    centre: CommandCentre,
+    first_day: dt.date,
+    days: int,
+    pairs: Sequence[tuple[Officer, Officer]],
+    pattern: Sequence[tuple[str, dt.time, int]] = DAY_NIGHT,
+    actor: Actor | None = None,
+) -> list[Shift]:
     """Create shifts for `days` days from `first_day` following `pattern`, rotating through `pairs`
     [(post A officer, post B officer)]. Existing shifts (same start) are left alone. Returns new shifts."""
     made, i = [], 0
@@ -119,7 +137,7 @@ def generate_roster(centre, first_day, days, pairs, pattern=DAY_NIGHT, actor=Non
     return made
 
 
-def current_and_next(centre, now):
+def current_and_next(centre: CommandCentre, now: dt.datetime) -> tuple[Shift | None, Shift | None]:
     shifts = list(
         Shift.objects.filter(centre=centre, ends_at__gt=now)
         .select_related("post_a", "post_b")
@@ -133,7 +151,7 @@ def current_and_next(centre, now):
 # --- check-in, swaps, take-over ---------------------------------------------------------------
 
 
-def check_in(shift, actor, now=None):
+def check_in(shift: Shift, actor: Actor, now: dt.datetime | None = None) -> Shift:
     """The officer on a post checks in at the screen; only for their own post, from 30 min before the start."""
     now = now or timezone.now()
     officer = officer_of(actor)
@@ -155,7 +173,9 @@ def check_in(shift, actor, now=None):
     return shift
 
 
-def request_swap(shift, post, to_officer, reason, actor, now=None):
+def request_swap(
+    shift: Shift, post: str, to_officer: Officer, reason: str, actor: Actor, now: dt.datetime | None = None
+) -> ShiftSwap:
     field, _stamp = _post_field(post)
     _refuse_past(shift, now or timezone.now())
     _check_officer_of_centre(to_officer, shift.centre)
@@ -175,7 +195,7 @@ def request_swap(shift, post, to_officer, reason, actor, now=None):
 
 
 @transaction.atomic
-def decide_swap(swap, approve, actor, now=None):
+def decide_swap(swap: ShiftSwap, approve: bool, actor: Actor, now: dt.datetime | None = None) -> ShiftSwap:
     """The director approves or rejects; nobody approves their own request (four-eyes)."""
     now = now or timezone.now()
     shift = Shift.objects.select_for_update().select_related("centre__court").get(pk=swap.shift_id)
@@ -201,7 +221,9 @@ def decide_swap(swap, approve, actor, now=None):
 
 
 @transaction.atomic
-def take_over(shift, post, officer, actor, reason="", now=None):
+def take_over(
+    shift: Shift, post: str, officer: Officer, actor: Actor, reason: str = "", now: dt.datetime | None = None
+) -> Shift:
     """The director puts `officer` on a post at once (a manager acting for a missing officer)."""
     now = now or timezone.now()
     shift = Shift.objects.select_for_update().select_related("centre__court").get(pk=shift.pk)
@@ -243,7 +265,9 @@ def _assign(shift, post, officer, now):
 # --- handover ---------------------------------------------------------------------------------
 
 
-def write_handover(shift, handled, open_items, actor, now=None):
+def write_handover(
+    shift: Shift, handled: str, open_items: str, actor: Actor, now: dt.datetime | None = None
+) -> Handover:
     officer = officer_of(actor)
     if officer is None or officer.pk not in (shift.post_a_id, shift.post_b_id):
         raise PermissionDenied(_("只有本班次值班人员可以填写交接班记录 (only the shift's officers hand over)"))
@@ -262,7 +286,7 @@ def write_handover(shift, handled, open_items, actor, now=None):
     return handover
 
 
-def next_shift(shift):
+def next_shift(shift: Shift) -> Shift | None:
     return (
         Shift.objects.filter(centre=shift.centre_id, starts_at__gte=shift.ends_at - dt.timedelta(minutes=1))
         .order_by("starts_at")
@@ -270,7 +294,7 @@ def next_shift(shift):
     )
 
 
-def acknowledge_handover(handover, actor, now=None):
+def acknowledge_handover(handover: Handover, actor: Actor, now: dt.datetime | None = None) -> Handover:
     """交接班确认: only an officer of the next shift acknowledges what the previous shift handed over."""
     now = now or timezone.now()
     officer = officer_of(actor)
@@ -292,7 +316,7 @@ def acknowledge_handover(handover, actor, now=None):
 # --- the beat check ---------------------------------------------------------------------------
 
 
-def check_posts(now=None):
+def check_posts(now: dt.datetime | None = None) -> int:
     """Raise an alert for every empty post (now or within 12 h), every post not checked in `grace`
     minutes after the start, and every handover unacknowledged `grace` minutes into the next shift."""
     now = now or timezone.now()
@@ -392,7 +416,7 @@ def _shift_json(shift):
     }
 
 
-def duty_board(now, centres):
+def duty_board(now: dt.datetime, centres: Iterable[CommandCentre]) -> dict:
     """{court_id: board} for each command centre in `centres`: current shift, next shift, open handover."""
     centres = list(centres.select_related("court"))
     shifts = (

@@ -17,9 +17,12 @@ Existing shifts in the range are kept and counted, unless `replace` is asked: th
 check-in, swap or handover, are replaced.
 """
 
+from __future__ import annotations
+
 import calendar
 import datetime as dt
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
@@ -32,6 +35,15 @@ from execcenter.policy import require
 from execcenter.services import audit
 
 from ..models import Holiday, Shift
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from django.http import HttpRequest
+
+    from execcenter.services import Actor
+
+    from ..models import CommandCentre
 
 MAX_DAYS = 93  # a quarter at most per plan: enough for a season, small enough to check at once
 WEEK_KEYS = [str(d) for d in range(7)] + ["holiday"]
@@ -86,7 +98,7 @@ def _parse_week(pattern, n_slots, officers):
     return out
 
 
-def is_night(starts_at, ends_at):
+def is_night(starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
     start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
     return start.hour >= 18 or start.hour < 6 or end.date() > start.date() and end.time() > dt.time(0)
 
@@ -95,7 +107,7 @@ def _label(officer):
     return officer.name if officer else "—"
 
 
-def conflicts(centre, proposed, keep_out=()):
+def conflicts(centre: CommandCentre, proposed: Sequence[tuple], keep_out: Iterable[int] = ()) -> list[str]:
     """Every rule a set of proposed shifts breaks, as readable strings ([] when none).
 
     proposed: [(starts_at, ends_at, name, post_a, post_b, shift_pk or None)]; keep_out: pks of existing shifts the
@@ -186,7 +198,17 @@ def _replaceable(centre, first, last, now):
 
 
 @transaction.atomic
-def plan(actor, centre, first_day, last_day, pattern, holidays=(), replace=False, request=None, now=None):
+def plan(
+    actor: Actor,
+    centre: CommandCentre,
+    first_day: dt.date,
+    last_day: dt.date,
+    pattern: dict,
+    holidays: Iterable[tuple[dt.date, str]] = (),
+    replace: bool = False,
+    request: HttpRequest | None = None,
+    now: dt.datetime | None = None,
+) -> list[Shift]:
     """Roster `centre` from `first_day` to `last_day` (inclusive, local dates) following `pattern`. Returns the new
     shifts. `holidays` ([(date, name)]) are stored (Holiday) and use the pattern's "holiday" entry.
 
@@ -241,7 +263,14 @@ def plan(actor, centre, first_day, last_day, pattern, holidays=(), replace=False
 
 
 @transaction.atomic
-def assign(actor, shift, post_a, post_b, request=None, now=None):
+def assign(
+    actor: Actor,
+    shift: Shift,
+    post_a: Officer | None,
+    post_b: Officer | None,
+    request: HttpRequest | None = None,
+    now: dt.datetime | None = None,
+) -> Shift:
     """The director changes who holds posts A and B of a shift that has not started (a started one is taken over
     instead: duty.take_over). Same conflict rules as planning; a refused edit changes nothing."""
     shift = Shift.objects.select_for_update().select_related("centre__court").get(pk=shift.pk)
@@ -279,7 +308,7 @@ def assign(actor, shift, post_a, post_b, request=None, now=None):
     return shift
 
 
-def month(centre, year, month_no):
+def month(centre: CommandCentre, year: int, month_no: int) -> list[dict]:
     """The month view: [{"day", "weekday", "holiday", "shifts": [{"name", "start", "end", "A", "B"}]}] for each day."""
     first = dt.date(year, month_no, 1)
     last = dt.date(year, month_no, calendar.monthrange(year, month_no)[1])

@@ -7,6 +7,10 @@ submitted for approval (the four-eyes rule of every control order) by whoever re
 unsold item keeps its seal.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -19,6 +23,15 @@ from querycontrol.models import AuctionLot, ControlOrder
 
 from . import orders as order_services
 
+if TYPE_CHECKING:
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.http import HttpRequest
+
+    from cases.models import AuctionItem, AuctionRound, Case
+    from execcenter.services import Actor
+
 # Money is deducted (扣划), not sold.
 NOT_AUCTIONED = {AssetKind.DEPOSIT, AssetKind.PAYMENT, AssetKind.PROVIDENT_FUND, AssetKind.INSURANCE}
 ITEM_KIND = {
@@ -30,7 +43,7 @@ ITEM_KIND = {
 }
 
 
-def auctionable(order):
+def auctionable(order: ControlOrder) -> bool:
     """Can this order's asset be put up for auction now? (holding seal/freeze of a non-money asset, not already
     on an item that is not withdrawn)."""
     return (
@@ -41,7 +54,17 @@ def auctionable(order):
 
 
 @transaction.atomic
-def item_from_control(actor, order, *, name, appraisal_value, appraised_on, kind=None, case=None, request=None):
+def item_from_control(
+    actor: Actor,
+    order: ControlOrder,
+    *,
+    name: str,
+    appraisal_value: Decimal | str,
+    appraised_on: dt.date,
+    kind: str | None = None,
+    case: Case | None = None,
+    request: HttpRequest | None = None,
+) -> AuctionItem:
     """Make an auction item of the asset that `order` (a holding seal or freeze) controls, in the order's case.
 
     name: lot name; appraisal_value: Decimal yuan > 0 (评估价); appraised_on: date; kind: cases AuctionItemKind,
@@ -81,7 +104,7 @@ def item_from_control(actor, order, *, name, appraisal_value, appraised_on, kind
     return item
 
 
-def make_item(actor, case, source, **fields):
+def make_item(actor: Actor, case: Case, source: int | str, **fields: object) -> AuctionItem:
     """cases.hooks auction item maker: `source` is the id of the seal/freeze the item sells."""
     order = ControlOrder.objects.visible_to(actor).filter(pk=source).first()
     if order is None:
@@ -89,7 +112,9 @@ def make_item(actor, case, source, **fields):
     return item_from_control(actor, order, case=case, **fields)
 
 
-def release_sold(rnd, actor=None, request=None):
+def release_sold(
+    rnd: AuctionRound, actor: Actor | None = None, request: HttpRequest | None = None
+) -> ControlOrder | None:
     """cases.hooks auction listener: a sold item's seal is released by an unfreeze order filed and submitted for
     approval in the same transaction as the sale. Once per lot (the lot row is locked and remembers the order)."""
     if rnd.outcome != AuctionOutcome.SOLD:

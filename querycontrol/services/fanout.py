@@ -9,10 +9,13 @@ rate limiter decides which institutions may be asked now, the others wait for th
 latency (the interface reports answers per batch, not per member).
 """
 
+from __future__ import annotations
+
 import os
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import close_old_connections
@@ -21,11 +24,17 @@ from querycontrol.connectors import ConnectorError, FoundAsset, Party, Transient
 from querycontrol.connectors.validation import InvalidAnswer
 from querycontrol.ratelimit import get_rate_limiter, limits_for
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from querycontrol.connectors.base import Connector
+    from querycontrol.models import Institution
+
 _pool_lock = threading.Lock()
 _pool = {"pid": None, "executor": None}
 
 
-def threads():
+def threads() -> int:
     return int(settings.QUERYCONTROL_QUERY_THREADS)
 
 
@@ -80,7 +89,16 @@ def _ask_batch_in_pool(*args):
     return _ask_batch(*args)
 
 
-def run_queries(connector, institutions, party: Party, *, request_ref, attempt=1, should_stop=None, deadline=None):
+def run_queries(
+    connector: Connector,
+    institutions: Iterable[Institution],
+    party: Party,
+    *,
+    request_ref: str,
+    attempt: int = 1,
+    should_stop: Callable[[], bool] | None = None,
+    deadline: float | None = None,
+) -> dict[int, Answer]:
     """Ask every institution about `party`. Returns {institution_id: Answer} for those asked.
 
     Institutions not asked (stop requested, or no rate-limit token before `deadline`) are absent

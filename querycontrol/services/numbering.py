@@ -1,12 +1,19 @@
 """Document numbers of rulings and assistance notices: the case number with a serial suffix,
 （2024）宁0105执123号之一, 之二, … — one series per case, as court rulings in one case are numbered."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from querycontrol.models import ControlOrder
+
+if TYPE_CHECKING:
+    from cases.models import Case
 
 DIGITS = "零一二三四五六七八九"
 
 
-def chinese_number(n):
+def chinese_number(n: int) -> str:
     """1 → 一, 10 → 十, 12 → 十二, 25 → 二十五, 105 → 一百零五 (enough for the orders of one case)."""
     if n < 10:
         return DIGITS[n]
@@ -25,7 +32,7 @@ def chinese_number(n):
     return DIGITS[n // 100] + "百" + tail
 
 
-def next_document_no(case):
+def next_document_no(case: Case) -> str:
     """Call with the case row locked (select_for_update), so two approvals never share a number."""
     used = ControlOrder.objects.filter(case=case).exclude(document_no="").count()
     return f"{case.number}之{chinese_number(used + 1)}"

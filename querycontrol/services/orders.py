@@ -6,7 +6,10 @@ applied to our rows in one transaction guarded by `status=SENT`, so it is applie
 deduction's receipt is booked with reference "deduct:<uuid>", which the case ledger books once.
 """
 
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +31,12 @@ from . import rules
 from .flow import move
 from .numbering import next_document_no
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from execcenter.services import Actor
+    from querycontrol.models import FoundAsset
+
 FILING_ROLES = ("judge", "officer")
 ZERO = Decimal("0.00")
 # Asset kinds that are money (frozen by amount, deductible); the others are sealed whole.
@@ -38,7 +47,7 @@ def _not_found():
     return DomainError(_("记录不存在 (not found)"), code="not_found", status=404)
 
 
-def check_may_file(actor, case):
+def check_may_file(actor: Actor, case: Case) -> None:
     if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
         raise _not_found()
     if is_partner(actor):
@@ -50,7 +59,7 @@ def check_may_file(actor, case):
         raise RuleViolation(_("案件已结案，不能采取控制措施 (the case is closed)"), code="case_closed")
 
 
-def suggested_amount(kind, asset=None, target=None):
+def suggested_amount(kind: str, asset: FoundAsset | None = None, target: ControlOrder | None = None) -> Decimal | None:
     """What the law allows, for pre-filling the form: freeze ≤ min(available, allowance), deduct ≤ frozen."""
     if kind == OrderKind.FREEZE and asset is not None:
         return min(asset.available, rules.freeze_allowance(asset.case))
@@ -127,8 +136,17 @@ def _validate(order, case):
 
 @transaction.atomic
 def file_order(
-    actor, kind, *, case=None, asset=None, target=None, amount=None, term_days=None, submit=True, request=None
-):
+    actor: Actor,
+    kind: str,
+    *,
+    case: Case | None = None,
+    asset: FoundAsset | None = None,
+    target: ControlOrder | None = None,
+    amount: Decimal | str | None = None,
+    term_days: int | None = None,
+    submit: bool = True,
+    request: HttpRequest | None = None,
+) -> ControlOrder:
     """Create an order (draft; submitted unless `submit=False`). Nothing is sent before approval.
 
     `case` is the case the order is filed in (default: the asset's); renew / unfreeze / deduct name
@@ -202,7 +220,7 @@ def _submit(actor, order, case, request):
 
 
 @transaction.atomic
-def submit_order(actor, order, *, request=None):
+def submit_order(actor: Actor, order: ControlOrder, *, request: HttpRequest | None = None) -> ControlOrder:
     case = Case.objects.select_for_update().get(pk=order.case_id)
     check_may_file(actor, case)
     order = ControlOrder.objects.select_related("asset", "institution", "target").get(pk=order.pk)
@@ -210,7 +228,7 @@ def submit_order(actor, order, *, request=None):
     return order
 
 
-def check_may_decide(actor, order):
+def check_may_decide(actor: Actor, order: ControlOrder) -> None:
     """Four-eyes: an approver of the order's own court, and never the one who filed it."""
     officer = officer_of(actor)
     if is_partner(actor) or officer is None:
@@ -226,7 +244,9 @@ def check_may_decide(actor, order):
 
 
 @transaction.atomic
-def approve_order(actor, order, *, note="", request=None):
+def approve_order(
+    actor: Actor, order: ControlOrder, *, note: str = "", request: HttpRequest | None = None
+) -> ControlOrder:
     check_may_decide(actor, order)
     case = Case.objects.select_for_update().get(pk=order.case_id)
     order = ControlOrder.objects.select_related("asset", "institution", "target").get(pk=order.pk)
@@ -263,7 +283,9 @@ def approve_order(actor, order, *, note="", request=None):
 
 
 @transaction.atomic
-def reject_order(actor, order, *, note="", request=None):
+def reject_order(
+    actor: Actor, order: ControlOrder, *, note: str = "", request: HttpRequest | None = None
+) -> ControlOrder:
     check_may_decide(actor, order)
     if not (note or "").strip():
         raise RuleViolation(_("请填写驳回理由 (a reason is required)"), code="reason_required")
@@ -289,7 +311,7 @@ def reject_order(actor, order, *, note="", request=None):
     return order
 
 
-def enqueue_send(order_id):
+def enqueue_send(order_id: int) -> None:
     """Called inside the approving transaction: the send message is an outbox row committed with the
     approval, handed to the broker after commit (or by the relay once a down broker is back)."""
     outbox.enqueue("querycontrol.tasks.send_order", [(order_id,)], fault_point="order.approved")

@@ -6,6 +6,8 @@ transaction guarded by a compare-and-swap on the chunk's version, so a redeliver
 retried task never writes or counts an answer twice.
 """
 
+from __future__ import annotations
+
 import hashlib
 import math
 import re
@@ -13,6 +15,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -52,16 +55,23 @@ from querycontrol.models import FoundAsset, Institution, QueryChunk, QueryReques
 from .fanout import run_queries
 from .stalled import redeliver_stalled
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
+    from cases.models import RequerySchedule
+    from execcenter.services import Actor
+
 QUERY_ROLES = ("judge", "officer")
 
 
-def chunk_size():
-    # Institutions per task: big enough that per-task overhead is small, small enough that progress
-    # moves and a crash repeats little (~20 tasks per respondent against ~3,900 institutions).
+def chunk_size() -> int:
     return int(settings.QUERYCONTROL_CHUNK_SIZE)
 
 
-def check_may_query(actor, case, purpose=None, *, system=False):
+def check_may_query(actor: Actor | None, case: Case, purpose: str | None = None, *, system: bool = False) -> None:
     """A respondent can be queried only within an open case of the requester's scope (docs/design.md §7).
 
     The one exception is the 终本 re-query (法〔2016〕373号 Art. 9): a case closed as 终本 and not resumed is
@@ -89,7 +99,7 @@ def check_may_query(actor, case, purpose=None, *, system=False):
         )
 
 
-def fingerprint(case, respondent_ids, kinds, extra=""):
+def fingerprint(case: Case, respondent_ids: Iterable[int], kinds: Iterable[str], extra: str = "") -> str:
     raw = f"{case.pk}|{','.join(map(str, sorted(respondent_ids)))}|{','.join(sorted(kinds))}"
     if extra:
         raw += f"|{extra}"
@@ -108,7 +118,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 
 
-def check_purpose(purpose):
+def check_purpose(purpose: str | None) -> None:
     """Refuse a purpose that says nothing (issue 11: every external query is audited with why): it needs two Chinese
     characters (the purposes offered are Chinese, QUERY_PURPOSES) or two English words, and not one character
     repeated. Raises RuleViolation (400, code `purpose_invalid`)."""
@@ -120,7 +130,17 @@ def check_purpose(purpose):
         )
 
 
-def submit_query(actor, case, *, purpose, respondents=None, kinds=None, request=None, system=False, requery=None):
+def submit_query(
+    actor: Actor | None,
+    case: Case,
+    *,
+    purpose: str,
+    respondents: Iterable[CaseParty | int] | None = None,
+    kinds: Iterable[str] | None = None,
+    request: HttpRequest | None = None,
+    system: bool = False,
+    requery: RequerySchedule | None = None,
+) -> tuple[QueryRequest, bool]:
     """Save a query request and fan it out on commit. Returns (query_request, created).
 
     A second identical submission while the first is queued or running returns the first one. `requery` (a
@@ -161,7 +181,7 @@ def submit_query(actor, case, *, purpose, respondents=None, kinds=None, request=
     return _save_and_fan_out(actor, case, purpose, plan, kinds, key, request=request, requery=requery)
 
 
-def retry_failed(actor, qr, *, request=None):
+def retry_failed(actor: Actor, qr: QueryRequest, *, request: HttpRequest | None = None) -> tuple[QueryRequest, bool]:
     """Ask again only the institutions that failed or timed out in finished query `qr` (per respondent).
 
     Same case, purpose and scope rules as the original; a retry already queued or running is returned
@@ -274,14 +294,14 @@ def _save_and_fan_out(actor, case, purpose, plan, kinds, key, *, request=None, r
     return qr, True
 
 
-def enqueue_chunks(request_id):
+def enqueue_chunks(request_id: int) -> None:
     """Called inside the submitting transaction: one outbox row per chunk task, committed with the
     request and handed to the broker after commit (or by the relay once a down broker is back)."""
     ids = QueryChunk.objects.filter(request_id=request_id, status=ChunkStatus.PENDING).values_list("pk", flat=True)
     outbox.enqueue("querycontrol.tasks.query_chunk", [(chunk_id,) for chunk_id in ids], fault_point="query.submitted")
 
 
-def cancel_query(actor, qr, *, request=None):
+def cancel_query(actor: Actor, qr: QueryRequest, *, request: HttpRequest | None = None) -> QueryRequest:
     """Stop a running fan-out: chunks not yet started are never sent; running ones stop between rounds."""
     if not QueryRequest.objects.visible_to(actor).filter(pk=qr.pk).exists():
         raise DomainError(_("查询请求不存在 (query request not found)"), code="not_found", status=404)
@@ -333,7 +353,7 @@ class _Inst:
     max_in_flight: int
 
 
-def process_chunk(chunk_id, *, attempt=1, final_attempt=True):
+def process_chunk(chunk_id: int, *, attempt: int = 1, final_attempt: bool = True) -> int:
     """Run one chunk. Returns the number of institutions left pending for a retry (0 when finished)."""
     chunk = QueryChunk.objects.select_related("request", "respondent").filter(pk=chunk_id).first()
     if chunk is None or chunk.status != ChunkStatus.PENDING:
@@ -459,7 +479,7 @@ def _cancel_chunk(chunk):
     finish_if_done(chunk.request_id)
 
 
-def finish_if_done(request_id):
+def finish_if_done(request_id: int) -> bool:
     """Write the final status once no chunk is pending: complete, partial (failing institutions listed)
     or cancelled. Returns True when this call finished the request (False: still running, or already final).
 
@@ -514,7 +534,7 @@ def finish_if_done(request_id):
     return True
 
 
-def finish_stranded_queries():
+def finish_stranded_queries() -> int:
     """Sweep: finish every active request with no pending chunk (its last chunk's worker died before
     writing the final status). Returns how many it finished."""
     ids = list(
@@ -539,7 +559,7 @@ def _finish_requery(qr, status):
     )
 
 
-def property_investigation_done(case):
+def property_investigation_done(case: Case) -> bool:
     """Registered with cases.hooks (终本 condition: network query done on every respondent).
 
     A finished request counts whether complete or partial: the institutions that failed after their
@@ -564,7 +584,7 @@ def property_investigation_done(case):
     return respondent_ids <= queried
 
 
-def failing_institutions(qr):
+def failing_institutions(qr: QueryRequest) -> QuerySet[QueryResult]:
     """Institutions that did not answer (failed or timed out after their retries)."""
     return (
         QueryResult.objects.filter(request=qr, status__in=[QueryResultStatus.FAILED, QueryResultStatus.TIMEOUT])
@@ -573,18 +593,18 @@ def failing_institutions(qr):
     )
 
 
-def heartbeat_seconds():
+def heartbeat_seconds() -> int:
     """How often a running chunk touches its row (QUERYCONTROL_CHUNK_HEARTBEAT_SECONDS, default 5)."""
     return int(settings.QUERYCONTROL_CHUNK_HEARTBEAT_SECONDS)
 
 
-def chunk_stale_seconds():
+def chunk_stale_seconds() -> int:
     """A pending chunk untouched this long lost its run (QUERYCONTROL_CHUNK_STALE_SECONDS, default 30):
     well above the heartbeat and one round of answers (≤ the connector timeout, 10 s)."""
     return int(settings.QUERYCONTROL_CHUNK_STALE_SECONDS)
 
 
-def resume_stalled_queries(older_than=None):
+def resume_stalled_queries(older_than: timedelta | None = None) -> int:
     """Sweep: re-enqueue chunks whose message or run was lost, and finish requests left without a final
     status. Running a chunk twice is harmless (compare-and-swap on its version). Returns chunks re-sent.
 

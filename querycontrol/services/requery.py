@@ -7,9 +7,12 @@ audited, rate-limited per institution across all workers and crash-safe like any
 round's result through cases.closure.record_requery_result when its query finishes.
 """
 
+from __future__ import annotations
+
 import logging
 import math
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
@@ -23,32 +26,37 @@ from querycontrol.models import QueryRequest
 
 from .queries import submit_query
 
+if TYPE_CHECKING:
+    from datetime import date
+
+    from django.db.models import QuerySet
+
 logger = logging.getLogger(__name__)
 
 
-def per_run():
+def per_run() -> int:
     """Most rounds one beat run starts (a backlog such as the demo's hundreds of overdue rounds is worked off
     over the day instead of in one burst that would crowd out the judges' own queries)."""
     return int(settings.QUERYCONTROL_REQUERY_PER_RUN)
 
 
-def max_active():
+def max_active() -> int:
     """Most re-query fan-outs in flight at once, across all courts."""
     return int(settings.QUERYCONTROL_REQUERY_MAX_ACTIVE)
 
 
-def every_minutes():
+def every_minutes() -> int:
     return int(settings.QUERYCONTROL_REQUERY_EVERY_MINUTES)
 
 
-def runs_left_today(now=None):
+def runs_left_today(now: datetime | None = None) -> int:
     """Beat runs left before local midnight, this one included (≥ 1)."""
     now = timezone.localtime(now)
     midnight = timezone.make_aware(datetime.combine(now.date() + timedelta(days=1), time.min), now.tzinfo)
     return max(1, math.ceil((midnight - now).total_seconds() / 60 / every_minutes()))
 
 
-def quota(due_count, active_count, now=None):
+def quota(due_count: int, active_count: int, now: datetime | None = None) -> int:
     """How many rounds to start now: the day's due rounds spread evenly over the runs left today, never more
     than `per_run()` in one run nor more than leave room under `max_active()` fan-outs in flight."""
     if due_count <= 0:
@@ -57,7 +65,7 @@ def quota(due_count, active_count, now=None):
     return max(0, min(per_run(), spread, max_active() - active_count))
 
 
-def due_rounds(today=None):
+def due_rounds(today: date | None = None) -> QuerySet[RequerySchedule]:
     """Due rounds of 终本 cases that are still closed and not resumed, one per case (its earliest), oldest first.
     A case with a round already running waits for it."""
     running = RequerySchedule.objects.filter(case=OuterRef("case"), status=RequeryStatus.RUNNING)
@@ -76,7 +84,7 @@ def due_rounds(today=None):
     )
 
 
-def start_due(today=None, now=None):
+def start_due(today: date | None = None, now: datetime | None = None) -> dict[str, int]:
     """Start this run's share of due rounds. Idempotent: a round is started by compare-and-swap, so two beat
     runs (or a beat and a judge) never start the same round twice. Returns {"started", "skipped", "due"}."""
     rounds = due_rounds(today)

@@ -7,8 +7,11 @@
 - Deduction only from funds frozen for the same case (a deduction is also a freeze).
 """
 
+from __future__ import annotations
+
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,11 +22,15 @@ from querycontrol.choices import HOLDING_OUTCOMES, InstitutionAction, OrderKind,
 from querycontrol.models import ControlOrder
 from querycontrol.models.orders import PENDING_STATUSES
 
+if TYPE_CHECKING:
+    from cases.models import Case
+    from querycontrol.models import Institution
+
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 
 
-def controlled_value(case, exclude=None):
+def controlled_value(case: Case, exclude: ControlOrder | None = None) -> Decimal:
     """What the case's freezes and seals hold, wait in line for, or are about to ask for."""
     total = ZERO
     qs = ControlOrder.objects.filter(case=case).counting_against_limit()
@@ -37,26 +44,26 @@ def controlled_value(case, exclude=None):
     return total
 
 
-def control_limit(case):
+def control_limit(case: Case) -> Decimal:
     """Outstanding claim plus costs (查封规定 Art. 19)."""
     return (case.outstanding_amount or ZERO) + (case.costs_amount or ZERO)
 
 
-def freeze_allowance(case, exclude=None):
+def freeze_allowance(case: Case, exclude: ControlOrder | None = None) -> Decimal:
     """How much more the case may freeze: the amount a new freeze is pre-filled with."""
     return max(control_limit(case) - controlled_value(case, exclude=exclude), ZERO)
 
 
-def max_term_days(institution, start=None):
+def max_term_days(institution: Institution, start: datetime.date | None = None) -> int:
     return institution.max_term_days(start or timezone.localdate())
 
 
-def check_amount(amount):
+def check_amount(amount: Decimal | str | int) -> Decimal:
     """A positive amount in yuan to the fen (execcenter.money.parse_amount), or RuleViolation."""
     return require_amount(amount)
 
 
-def check_term(institution, term_days, start=None):
+def check_term(institution: Institution, term_days: int | None, start: datetime.date | None = None) -> int:
     longest = max_term_days(institution, start)
     if term_days is None:
         return longest
@@ -74,7 +81,7 @@ def check_term(institution, term_days, start=None):
     return term_days
 
 
-def check_supported(institution, action):
+def check_supported(institution: Institution, action: str) -> None:
     if not institution.supports(action):
         raise RuleViolation(
             _("%(inst)s 不办理%(action)s (the institution does not support this action)")
@@ -83,7 +90,9 @@ def check_supported(institution, action):
         )
 
 
-def check_no_over_freeze(case, amount, order=None, *, indivisible=False):
+def check_no_over_freeze(
+    case: Case, amount: Decimal, order: ControlOrder | None = None, *, indivisible: bool = False
+) -> None:
     """查封规定 Art. 19. An indivisible asset (a seal of a flat, a vehicle) may exceed the limit only when
     nothing else is controlled: the exception of Art. 19 for a debtor with no other property."""
     others = controlled_value(case, exclude=order)
@@ -103,7 +112,7 @@ def check_no_over_freeze(case, amount, order=None, *, indivisible=False):
     )
 
 
-def check_target(order_kind, target, case):
+def check_target(order_kind: str, target: ControlOrder | None, case: Case) -> None:
     """renew / unfreeze / deduct act on a freeze or seal of the same case that is in force."""
     if target is None:
         raise RuleViolation(
@@ -131,7 +140,7 @@ def check_target(order_kind, target, case):
         )
 
 
-def committed_on_target(target, exclude=None):
+def committed_on_target(target: ControlOrder, exclude: ControlOrder | None = None) -> Decimal:
     """Deductions and releases already on their way for `target` (they use up its frozen funds)."""
     qs = ControlOrder.objects.filter(
         target=target, kind__in=[OrderKind.DEDUCT, OrderKind.UNFREEZE], status__in=PENDING_STATUSES
@@ -141,7 +150,9 @@ def committed_on_target(target, exclude=None):
     return qs.aggregate(t=MoneySum("requested_amount"))["t"] or ZERO
 
 
-def check_within_frozen(order_kind, target, amount, order=None):
+def check_within_frozen(
+    order_kind: str, target: ControlOrder | None, amount: Decimal, order: ControlOrder | None = None
+) -> None:
     free = target.held_amount - committed_on_target(target, exclude=order)
     if amount > free:
         what = _("扣划") if order_kind == OrderKind.DEDUCT else _("解冻")
@@ -155,5 +166,5 @@ def check_within_frozen(order_kind, target, amount, order=None):
         )
 
 
-def renewal_start(target):
+def renewal_start(target: ControlOrder) -> datetime.date:
     return (target.expires_on or timezone.localdate()) + datetime.timedelta(days=1)

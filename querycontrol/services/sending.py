@@ -4,8 +4,11 @@ A send is safe to repeat: APPROVED → SENT is a compare-and-swap, the instituti
 seen with its first answer, and the answer is applied under a row lock only while the order is SENT.
 """
 
+from __future__ import annotations
+
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
@@ -33,6 +36,11 @@ from querycontrol.models import ControlOrder
 from .flow import may_move, move
 from .stalled import redeliver_stalled
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from execcenter.services import Actor
+
 ZERO = Decimal("0.00")
 EXPIRY_WARNINGS = (7, 15, 30)  # days before expiry at which an alert is raised (docs/design.md §4 module 16)
 
@@ -53,7 +61,7 @@ def _call(connector, order, attempt):
     return connector.deduct(code, ref, order.requested_amount, **common)
 
 
-def send(order_id, *, attempt=1, final_attempt=True):
+def send(order_id: int, *, attempt: int = 1, final_attempt: bool = True) -> ControlOrder | None:
     """Send one approved order (or re-send one already SENT whose answer we never recorded)."""
     order = ControlOrder.objects.select_related("case", "court", "institution", "asset").filter(pk=order_id).first()
     if order is None:
@@ -98,7 +106,7 @@ def send(order_id, *, attempt=1, final_attempt=True):
     return apply_result(order.pk, result)
 
 
-def unbelievable(order, result: ControlResult):
+def unbelievable(order: ControlOrder, result: ControlResult) -> str:
     """Why the institution's answer cannot be true for this order ("" when it can), issue 16.
 
     A bank never freezes, deducts or releases more than it was asked to: an answer that says so is a
@@ -174,7 +182,7 @@ def _outcome_of_control(order, result):
 
 
 @transaction.atomic
-def apply_result(order_id, result: ControlResult):
+def apply_result(order_id: int, result: ControlResult) -> ControlOrder:
     """Apply the institution's answer: once, whatever how often it arrives."""
     order = (
         ControlOrder.objects.select_for_update(of=("self",))
@@ -278,7 +286,7 @@ def _apply_follow_up(order, result):
         resolve_alerts(f"freeze-expiry:{target.uuid}:")
 
 
-def refresh_queued(institution_id, asset_ref):
+def refresh_queued(institution_id: int, asset_ref: str) -> int:
     """Ask the institution whether our queued freezes / seals on one asset have taken effect.
 
     The answer to a query lists the asset's freeze book (`details.freezes`: court, case, status,
@@ -353,7 +361,7 @@ def _promote(order, amount, expires_on):
     return 1
 
 
-def lapse_expired(today=None):
+def lapse_expired(today: datetime.date | None = None) -> int:
     """A freeze whose term ended unrenewed stops holding (民诉法解释 Art. 485). Returns how many lapsed."""
     today = today or timezone.localdate()
     lapsed = 0
@@ -373,7 +381,7 @@ def lapse_expired(today=None):
     return lapsed
 
 
-def watch_expiry(today=None):
+def watch_expiry(today: datetime.date | None = None) -> int:
     """Alerts for freezes and seals expiring within 30 / 15 / 7 days (one alert per threshold)."""
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=max(EXPIRY_WARNINGS))
@@ -411,14 +419,14 @@ def watch_expiry(today=None):
     return raised
 
 
-def order_stale_seconds():
+def order_stale_seconds() -> int:
     """QUERYCONTROL_ORDER_STALE_SECONDS (default 30): an approved or sent order untouched this long is sent again."""
     from django.conf import settings
 
     return int(settings.QUERYCONTROL_ORDER_STALE_SECONDS)
 
 
-def resume_stalled_orders(older_than=None):
+def resume_stalled_orders(older_than: datetime.timedelta | None = None) -> int:
     """Re-send approved / sent orders whose message was lost (killed worker, lost filesystem message,
     or Redis holding it until the visibility timeout), or whose institution did not answer the last
     attempt. Safe: the institution dedups by the order UUID, and the answer is applied once."""
@@ -432,7 +440,9 @@ def resume_stalled_orders(older_than=None):
     )
 
 
-def answer_order(actor, order, result: ControlResult, *, request=None):
+def answer_order(
+    actor: Actor, order: ControlOrder, result: ControlResult, *, request: HttpRequest | None = None
+) -> ControlOrder:
     """An institution's gateway answers an order through the API (instead of in the send call):
     the answer to a SENT order, or a queued freeze that has now taken effect. Applied once."""
     from execcenter.exceptions import InvalidTransition, PermissionDenied
