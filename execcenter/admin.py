@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from execcenter import partner_keys, policy
+from execcenter.masking import mask_address, mask_id_number, mask_phone, personal_data_columns
 from execcenter.models import Alert, AuditLog, Court, Notification, NotificationPreference, Officer, PartnerClient
 from execcenter.services import audit
 
@@ -21,12 +22,41 @@ def _admin_site_permission(request):
 admin.site.has_permission = _admin_site_permission
 
 
+MASKS = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """An admin page that only looks: records whose changes go through the services (state machine, money rules,
     audit) or that are append-only (audit log, alert history). The one read-only admin of the product."""
 
     def has_view_permission(self, request, obj=None):
         return policy.may(request.user, "admin.site")
+
+    def get_fields(self, request, obj=None):
+        """The model's fields, each of its `personal_data_fields` shown masked (`masked_<name>`) unless the reader may
+        read personal data: the administrator sees them masked here as everywhere (issue 10, point 5)."""
+        fields = super().get_fields(request, obj)
+        personal = personal_data_columns(self.model)
+        if not personal or policy.may(request.user, "personal_data.read"):
+            return fields
+        return [f"masked_{name}" if name in personal else name for name in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The masked_<name> stand-ins are no model fields: a form must never be built from them.
+        return [*super().get_readonly_fields(request, obj), *(f"masked_{n}" for n in personal_data_columns(self.model))]
+
+    def __getattr__(self, name):
+        # masked_<field> for the page above: the field's value through execcenter.masking, under its own label.
+        model = self.__dict__.get("model")
+        if model is not None and name.startswith("masked_") and name[7:] in personal_data_columns(model):
+            field = model._meta.get_field(name[7:])
+
+            def shown(obj):
+                return MASKS.get(field.name, mask_address)(getattr(obj, field.name))
+
+            shown.short_description = field.verbose_name
+            return shown
+        raise AttributeError(name)
 
     def has_add_permission(self, request):
         return False

@@ -226,7 +226,7 @@ class Party(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Shown masked to roles without "personal_data.read"; never a list's ordering (execcenter.masking).
-    personal_data_fields = ("id_number", "phone", "address")
+    personal_data_fields = ("id_number",)
 
     objects = PartyQuerySet.as_manager()
 
@@ -247,6 +247,7 @@ class CaseParty(models.Model):
     role = models.CharField(_("诉讼地位"), max_length=16, choices=PartyRole.choices)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
+    personal_data_fields = ("phone", "address")  # masked for roles without "personal_data.read" (execcenter.masking)
     contact_court = models.ForeignKey(
         "execcenter.Court",
         verbose_name=_("联系方式录入法院"),
