@@ -100,7 +100,10 @@ class PayoutForm(forms.Form):
 
 
 class MeasureForm(forms.Form):
-    kind = forms.ChoiceField(label=_("措施"), choices=MeasureKind.choices)
+    # A reward notice is applied for and published through its own workflow (cases.rewards), not imposed here.
+    kind = forms.ChoiceField(
+        label=_("措施"), choices=[c for c in MeasureKind.choices if c[0] != MeasureKind.REWARD_NOTICE]
+    )
     party = forms.ModelChoiceField(queryset=Party.objects.none(), label=_("被执行人"), required=False)
     legal_ground = forms.ChoiceField(
         label=_("失信情形"), choices=[("", "—")] + list(DishonestGround.choices), required=False

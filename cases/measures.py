@@ -128,6 +128,13 @@ def impose_measure(
     # (an approved lawyer investigation order is issued as a measure by the approver).
     if checked_as is None:
         require(actor, "measure.impose", case)
+        if kind == MeasureKind.REWARD_NOTICE and actor is not None:
+            # A reward notice holds the applicant's advance and needs a second person's decision: people publish
+            # one through cases.rewards (application, advance, approval), never as a bare measure.
+            raise RuleViolation(
+                _("悬赏公告须通过悬赏申请办理（预交悬赏金、审批发布） (use the reward notice workflow)"),
+                code="use_reward_workflow",
+            )
     case = Case.objects.select_for_update().select_related("court").get(pk=case.pk)
     if case.status == CaseStatus.CLOSED:
         raise InvalidTransition(_("已结案件不能采取执行措施 (the case is closed)"), code="case_closed")

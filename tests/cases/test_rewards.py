@@ -503,3 +503,14 @@ def test_the_approval_queue_lists_what_the_approver_may_decide(client, case, jud
         reverse("cases:reward-detail", args=[case.pk, notice.pk])
         not in client.get(reverse("querycontrol:approvals")).content.decode()
     )  # a judge decides nothing here
+
+
+def test_people_cannot_impose_a_bare_reward_notice_measure(case, judge_xixia):
+    from cases import measures
+    from cases.choices import MeasureKind
+
+    with pytest.raises(RuleViolation) as exc:
+        measures.impose_measure(
+            case, MeasureKind.REWARD_NOTICE, party=respondent(case), amount="100", actor=judge_xixia.user
+        )
+    assert exc.value.code == "use_reward_workflow"
