@@ -5,7 +5,7 @@
 Each round (`Refresher.step`):
 1. reads the global mark counter (one cache read); when it moved, reads every (kind, court) counter (one MGET) and
    plans each module that reads a changed kind for the changed courts (dashboards/dirty.py);
-2. adds at most one non-additive module with pending marks (indicators, the ranking: each gathers the whole
+2. when it has no per-court work: at most one non-additive module with pending marks (indicators, the ranking: each gathers the whole
    province whatever changed, so they queue and go one a round behind the cheap per-court work), or else at most
    one module whose interval has passed, over the whole province (time alone moves some figures: "today", days to
    a deadline; and it is the safety net for a change that was never marked, e.g. raw SQL);
@@ -109,15 +109,17 @@ class Refresher:
                     plan[code] = courts
                 else:
                     self.backlog.setdefault(code, set()).update(courts)
-            # A non-additive module (indicators, ranking) gathers the province for any change: one of them per
-            # round, after the cheap per-court work, so that counts, money and alerts never wait behind them.
-            heavy = self.next_heavy(now)
-            if heavy is not None:
-                plan[heavy] = self.backlog.pop(heavy)
-            else:
-                late = self.due(now, plan)
-                if late is not None:
-                    plan[late] = None
+            # A non-additive module (indicators, ranking) gathers the province for any change, and so does a module
+            # whose interval passed: one of them a round, and only in a round without per-court work, so that
+            # counts, money and alerts never wait behind a province gather of their own round.
+            if not plan:
+                heavy = self.next_heavy(now)
+                if heavy is not None:
+                    plan[heavy] = self.backlog.pop(heavy)
+                else:
+                    late = self.due(now, plan)
+                    if late is not None:
+                        plan[late] = None
         if not plan:
             if reading:
                 self.global_seen, self.seen = reading
