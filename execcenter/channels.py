@@ -13,6 +13,7 @@ sees a message twice — a worker that died after sending and before recording i
 import json
 import smtplib
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from django.conf import settings
@@ -124,6 +125,18 @@ class SmsGatewayChannel(Channel):
         return str(answer["message_id"])
 
 
+def webhook_host_allowed(url):
+    """Whether a robot URL names one of settings.NOTIFY_WEBHOOK_HOSTS exactly (http or https): an officer types it,
+    and the worker POSTs from inside the court's network, so any other host would be a request forged for them
+    (Redis, a metadata service, an internal page)."""
+    try:
+        parts = urllib.parse.urlsplit(url or "")
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and host in {h.lower() for h in settings.NOTIFY_WEBHOOK_HOSTS}
+
+
 class WebhookChannel(Channel):
     """A group robot (企业微信/钉钉): {"msgtype": "text", "text": {"content": ...}} to the officer's robot URL.
     Both answer {"errcode": 0, ...} on success; another errcode is permanent (a bad key or a blocked robot)."""
@@ -134,6 +147,8 @@ class WebhookChannel(Channel):
         return preference.webhook_url if preference else ""
 
     def send(self, notification):
+        if not webhook_host_allowed(notification.address):
+            raise PermanentChannelError("webhook host is not in NOTIFY_WEBHOOK_HOSTS")
         payload = {"msgtype": "text", "text": {"content": f"{notification.subject}\n{_with_link(notification)}"}}
         answer = post_json(notification.address, payload, str(notification.uuid), settings.NOTIFY_HTTP_TIMEOUT)
         if answer.get("errcode", 0) != 0:

@@ -436,6 +436,8 @@ NOTIFY_CHANNELS = {
 }
 # The SMS gateway's send URL ({"phone", "text", "ref"} → {"message_id"}); empty: SMS rows fail as "not configured".
 NOTIFY_SMS_URL = env.str("NOTIFY_SMS_URL", default="")
+# The hosts an officer's group-robot webhook may name (企业微信, 钉钉): anything else is refused (execcenter.channels).
+NOTIFY_WEBHOOK_HOSTS = env.list("NOTIFY_WEBHOOK_HOSTS", default=["qyapi.weixin.qq.com", "oapi.dingtalk.com"])
 NOTIFY_SMS_MAX_CHARS = env.int("NOTIFY_SMS_MAX_CHARS", default=300)
 # Seconds one send (SMTP or HTTP) may take before it counts as a transient failure.
 NOTIFY_HTTP_TIMEOUT = env.float("NOTIFY_HTTP_TIMEOUT", default=10.0)

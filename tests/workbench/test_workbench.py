@@ -287,7 +287,7 @@ def test_an_officer_sets_channels_and_quiet_hours_and_a_channel_without_address_
         {
             "channels": ["email", "webhook"],
             "email": "zw@court.example",
-            "webhook_url": "https://robot.example/send?key=1",
+            "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=1",
             "quiet_start": "22:00",
             "quiet_end": "07:00",
         },
