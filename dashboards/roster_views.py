@@ -52,7 +52,8 @@ def _centre(request, action):
     centres = CommandCentre.objects.visible_to(request.user).select_related("court")
     pk = request.GET.get("centre") or request.POST.get("centre")
     if pk:
-        centre = centres.filter(pk=pk if str(pk).isdigit() else 0).first()
+        # ASCII digits only: "²".isdigit() is true but is no id (a 500 before).
+        centre = centres.filter(pk=pk if str(pk).isascii() and str(pk).isdigit() else 0).first()
     else:
         officer = officer_of(request.user)
         centre = centres.filter(court=officer.court).first() if officer else None

@@ -346,7 +346,8 @@ def order_preview(request, pk, which):
 @require_POST
 def documents_batch(request):
     """One click: issue the documents of every chosen approved order (those missing), and pack them with an index."""
-    ids = [int(i) for i in request.POST.getlist("orders") if i.isdigit()]
+    # ASCII digits only: "²".isdigit() is true but int("²") raises (a 500).
+    ids = [int(i) for i in request.POST.getlist("orders") if i.isascii() and i.isdigit()]
     orders = list(
         ControlOrder.objects.visible_to(request.user)
         .filter(pk__in=ids)
