@@ -1,5 +1,6 @@
 import copy
 import datetime
+import decimal
 
 import django_filters
 from django import forms
@@ -9,15 +10,31 @@ from django.utils.translation import gettext_lazy as _
 from execcenter.identifiers import normalise_id_number, normalise_phone
 from execcenter.models import Alert, AuditLog, Court
 
+BIGINT = 2**63 - 1
+
+
+def _beyond_bigint(value):
+    """Whether a cleaned filter value is a number larger in magnitude than a 64-bit database integer."""
+    if isinstance(value, bool) or not isinstance(value, (int, decimal.Decimal)):
+        return False
+    return (not isinstance(value, decimal.Decimal) or value.is_finite()) and abs(value) > BIGINT
+
 
 class RepresentableDateTimesForm(forms.Form):
     """Refuses a date-time that parses but cannot be turned into UTC (`9999-12-31T23:59-14:00`, `0001-01-01`): the
-    query would otherwise fail with OverflowError (a 500) when the database adapter converts it (issue 11, point 8).
+    query would otherwise fail with OverflowError (a 500) when the database adapter converts it (issue 11, point 8);
+    likewise a number beyond a 64-bit database integer.
     """
 
     def clean(self):
         cleaned = super().clean()
         for name, value in list(cleaned.items()):
+            # A number no database integer holds (`?case=99999999999999999999999`): SQLite raised OverflowError and
+            # PostgreSQL "out of range", both a 500, when the filter reached the query.
+            numbers = [value.start, value.stop] if isinstance(value, slice) else [value]
+            if any(_beyond_bigint(v) for v in numbers):
+                self.add_error(name, _("数值超出范围 (number out of range)"))
+                continue
             values = [value.start, value.stop] if isinstance(value, slice) else [value]
             utc_values = []
             for v in values:
