@@ -108,6 +108,10 @@ def main(repeat=int(os.environ.get("BENCH_REPEAT", "40"))):
         for label, params in filters:
             url = f"/api/v1/cases/?{params}&page_size=50"
             response = client.get(url)
+            if response.status_code == 403 and response.json().get("code") == "personal_search_refused":
+                # The policy keeps searching by ID number, phone or address to the roles that need it (issue 11).
+                print(f"| {username} | {label} | refused by the policy (403) | | | |", flush=True)
+                continue
             assert response.status_code == 200, (url, response.status_code, response.content[:300])
             second = response.json()["next"] or url
             page = f"/cases/?{params}"
