@@ -210,6 +210,12 @@ class AssistanceLetterSerializer(serializers.ModelSerializer):
         ]
 
 
+class LetterCloseSerializer(serializers.Serializer):
+    """The body of closing a letter: an optional note (at most 200 characters, as stored)."""
+
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
 class LetterAnswerSerializer(serializers.Serializer):
     answer_text = serializers.CharField()
     answered_by = serializers.CharField(max_length=64, help_text=_("答复经办人"))

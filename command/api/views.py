@@ -42,6 +42,7 @@ from .serializers import (
     FieldTeamSerializer,
     IncidentSerializer,
     LetterAnswerSerializer,
+    LetterCloseSerializer,
     LinkageUnitSerializer,
     OperationResultSerializer,
     OperationSerializer,
@@ -95,11 +96,13 @@ class OperationViewSet(ScopedModelViewSet):
         )
         return Response(FieldTeamSerializer(team, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def launch(self, request, pk=None):
         op = services.launch_operation(request.user, self.get_object(), request=request)
         return Response(self.get_serializer(op).data)
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         op = services.end_operation(request.user, self.get_object(), request=request)
@@ -234,6 +237,7 @@ class AssistanceLetterViewSet(ScopedModelViewSet):
             request=self.request,
         )
 
+    @extend_schema(request=LetterAnswerSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         d = validated_input(self, LetterAnswerSerializer)
@@ -247,11 +251,16 @@ class AssistanceLetterViewSet(ScopedModelViewSet):
         )
         return Response(self.get_serializer(letter).data)
 
+    # The body is {"note"}: read through its serializer, so a list, a number or a non-string note is a 400 that
+    # changes nothing (it was a 500, or a list stored as the note's text).
+    @extend_schema(request=LetterCloseSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        letter = services.close_letter(request.user, self.get_object(), request.data.get("note", ""), request=request)
+        note = validated_input(self, LetterCloseSerializer)["note"]
+        letter = services.close_letter(request.user, self.get_object(), note, request=request)
         return Response(self.get_serializer(letter).data)
 
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         return Response(
