@@ -15,6 +15,8 @@ BATCH = 2000
 
 def contacts_to_links(apps, schema_editor):
     CaseParty = apps.get_model("cases", "CaseParty")
+    if schema_editor.connection.vendor == "postgresql":
+        return _contacts_to_links_in_sql(apps, schema_editor)
     rows = (
         CaseParty.objects.exclude(party__phone="", party__address="")
         .order_by("party_id", "id")
@@ -32,6 +34,26 @@ def contacts_to_links(apps, schema_editor):
             batch = []
     if batch:
         CaseParty.objects.bulk_update(batch, ["phone", "address", "contact_court"])
+
+
+def _contacts_to_links_in_sql(apps, schema_editor):
+    """The same copy as one statement on PostgreSQL: the row-by-row loop had not finished the 10-million-case bench
+    database's 22 million links after ten minutes. DISTINCT ON picks each party's first link. Constraints are checked
+    per statement so that the ALTER TABLEs after it meet no pending trigger events.
+    """
+    link, party, case = (apps.get_model("cases", m)._meta.db_table for m in ("CaseParty", "Party", "Case"))
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    schema_editor.execute(
+        f"""
+        UPDATE {link} AS l SET phone = p.phone, address = p.address, contact_court_id = c.court_id
+        FROM {party} AS p, {case} AS c,
+             (SELECT DISTINCT ON (fl.party_id) fl.party_id, fc.court_id
+                FROM {link} AS fl JOIN {case} AS fc ON fc.id = fl.case_id
+               ORDER BY fl.party_id, fl.id) AS first
+        WHERE p.id = l.party_id AND c.id = l.case_id AND first.party_id = l.party_id
+          AND first.court_id = c.court_id AND (p.phone <> '' OR p.address <> '')
+        """
+    )
 
 
 def contacts_to_parties(apps, schema_editor):

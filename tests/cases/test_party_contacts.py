@@ -123,7 +123,7 @@ def test_the_migration_keeps_contacts_only_on_the_links_of_the_court_that_entere
 
     def case(court, n):
         return Case.objects.create(
-            number=f"（2024）{court.code}执{n}号", court=court, year=2024, case_type="first", sequence=n,
+            number=f"（2024）{court.code}执{n}号", court=court, year=2024, case_type="执", sequence=n,
             cause="买卖合同纠纷", filed_on="2024-03-01", claim_amount="1.00", outstanding_amount="1.00",
             assignment_due="2024-03-08", statutory_deadline="2024-09-01",
         )  # fmt: skip
