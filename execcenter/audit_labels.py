@@ -7,6 +7,7 @@ source can write and fails when one has no label here. Details are a JSON dict; 
 "标签：值；…" with the keys of ``DETAIL_LABELS`` in Chinese (an unknown key shows as itself: nothing is hidden).
 """
 
+from django.apps import apps
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -245,3 +246,11 @@ def details_text(details):
     if not isinstance(details, dict):
         return _value(details)
     return "；".join(f"{DETAIL_LABELS.get(key, key)}：{_value(value)}" for key, value in details.items())
+
+
+def object_type_label(object_type):
+    """ "cases.case" → the model's verbose name (案件); a type that names no model (export, …) as stored."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name) if "." in object_type else object_type
+    except (LookupError, ValueError):
+        return object_type

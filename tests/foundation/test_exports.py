@@ -117,6 +117,9 @@ def test_audit_log_export_is_for_auditors_only(client, courts, judge_xixia, audi
     _response, content = _get(client, auditor_high, "/audit-log.xlsx?action=case.file")
     ws, rows = _rows(content)
     assert len(rows) == 1 and rows[0][1].value.startswith("=cmd") and rows[0][1].quotePrefix
+    # read as the audit page reads it: the action in Chinese beside its code, the model's name, labelled details
+    assert [c.value for c in rows[0][2:5]] == ["立案", "case.file", "执行案件"]
+    assert rows[0][9].value == "备注：@SUM(1)"
     assert all(c.data_type != "f" for r in ws.iter_rows() for c in r)
     assert client.get("/audit-log.xlsx?since=not-a-date").status_code == 400
     assert "/audit-log.xlsx" in client.get("/audit/").content.decode()  # offered on the audit page, with its filters
