@@ -7,11 +7,19 @@ rate limiter decides which institutions may be asked now, the others wait for th
 
 `latency_ms` of a result is the time its batch took: an upper bound of that institution's own
 latency (the interface reports answers per batch, not per member).
+
+Prompt retries (issue 17): an institution that timed out or answered "busy" (a TransientConnectorError) is
+asked again inside the same chunk run after a short jittered pause, a bounded number of times, instead of
+waiting for the task's backoff (0–2 s, then 0–4 s) and a second delivery. The retry goes through the same
+rate limiter (rate per second, max in flight), so it never exceeds what the institution allows. When most
+of a chunk failed at once the gateway itself is down, and hammering it again at once helps nobody: the
+chunk then leaves them to the task-level backoff, which stays the fallback for everything still failing.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import threading
 import time
 from dataclasses import dataclass, field
@@ -54,6 +62,7 @@ class Answer:
     assets: list = field(default_factory=list)
     error: ConnectorError | None = None
     latency_ms: int = 0
+    attempt: int = 1  # the attempt number this answer came from (sent to the institution)
 
     @property
     def transient(self):
@@ -75,9 +84,9 @@ def _ask_batch(connector, codes, party, request_ref, attempt):
         ):
             got = InvalidAnswer("connector returned no asset list")  # a transport bug, confined to this institution
         out[code] = (
-            Answer(error=got, latency_ms=latency)
+            Answer(error=got, latency_ms=latency, attempt=attempt)
             if isinstance(got, ConnectorError)
-            else Answer(assets=got, latency_ms=latency)
+            else Answer(assets=got, latency_ms=latency, attempt=attempt)
         )
     return out
 
@@ -136,4 +145,88 @@ def run_queries(
             waiting = [c for c in waiting if c not in granted]
         if waiting:
             time.sleep(grant.wait)
+    return answers
+
+
+# This many failing institutions are always asked again at once, whatever their share of a (small) chunk.
+PROMPT_RETRY_FEW = 4
+
+
+def prompt_retries() -> int:
+    """Prompt retries per institution within one chunk run (QUERYCONTROL_PROMPT_RETRIES, default 1; 0: off)."""
+    return max(0, int(settings.QUERYCONTROL_PROMPT_RETRIES))
+
+
+def attempt_number(task_attempt: int, round_no: int, retries: int) -> int:
+    """The attempt number sent to the institution: unique per (task attempt, round within it), rising.
+
+    Task attempt t (1, 2, ...) with `retries` prompt retries asks in rounds 0..retries, numbered
+    (t - 1) × (retries + 1) + round + 1; with retries = 0 it is the task attempt, as before. An institution
+    draws its faults per attempt (the simulator; a real gateway logs it), so a prompt retry is a fresh try.
+    """
+    return (task_attempt - 1) * (retries + 1) + round_no + 1
+
+
+def run_with_prompt_retries(
+    connector: Connector,
+    institutions: Iterable[Institution],
+    party: Party,
+    *,
+    request_ref: str,
+    attempt: int = 1,
+    retries: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    deadline: float | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    ask: Callable[..., dict[int, Answer]] | None = None,
+    of_total: int | None = None,
+) -> dict[int, Answer]:
+    """`run_queries`, then ask again at once (after a pause of 0..QUERYCONTROL_PROMPT_RETRY_DELAY_MS, full
+    jitter) the institutions whose answer is a named transient error, at most `retries` more rounds.
+
+    Returns {institution_id: Answer}, each the latest answer of that institution (Answer.attempt says which
+    attempt). Nothing is recorded here: the caller writes one result per institution, once. No prompt round
+    runs when stop is requested, when the pause would pass `deadline`, or when more than
+    QUERYCONTROL_PROMPT_RETRY_MAX_SHARE of `of_total` (the chunk's institutions; default: those asked now) and
+    more than PROMPT_RETRY_FEW failed transiently: that is an outage, left to the task's backoff. The share
+    counts against the whole chunk because a task retry asks only the few that failed before, all of
+    which may fail again without any outage. An institution the round could not ask (rate limit up to the
+    deadline) keeps its earlier answer.
+    """
+    ask = ask or run_queries  # each round of asking (a test wraps it)
+    institutions = list(institutions)
+    retries = prompt_retries() if retries is None else max(0, retries)
+    by_pk = {i.pk: i for i in institutions}
+    answers = ask(
+        connector,
+        institutions,
+        party,
+        request_ref=request_ref,
+        attempt=attempt_number(attempt, 0, retries),
+        should_stop=should_stop,
+        deadline=deadline,
+    )
+    delay_s = max(0, int(settings.QUERYCONTROL_PROMPT_RETRY_DELAY_MS)) / 1000.0
+    max_share = float(settings.QUERYCONTROL_PROMPT_RETRY_MAX_SHARE)
+    for round_no in range(1, retries + 1):
+        again = [pk for pk, a in answers.items() if a.transient]
+        if not again or len(again) > max(PROMPT_RETRY_FEW, max_share * (of_total or len(answers))):
+            break
+        # Full jitter: the chunks of one fan-out failed at about the same moment, and their retries
+        # should not reach the same institution's gateway in one burst.
+        pause = delay_s * random.random()
+        if (should_stop and should_stop()) or (deadline and time.monotonic() + pause > deadline):
+            break
+        sleep(pause)
+        answers.update(
+            ask(
+                connector,
+                [by_pk[pk] for pk in again],
+                party,
+                request_ref=request_ref,
+                attempt=attempt_number(attempt, round_no, retries),
+                should_stop=should_stop,
+                deadline=deadline,
+            )
+        )
     return answers

@@ -52,7 +52,7 @@ from querycontrol.choices import (
 from querycontrol.connectors import ConnectorTimeout, Party, get_connector
 from querycontrol.models import FoundAsset, Institution, QueryChunk, QueryRequest, QueryResult
 
-from .fanout import run_queries
+from .fanout import run_queries, run_with_prompt_retries
 from .stalled import redeliver_stalled
 
 if TYPE_CHECKING:
@@ -394,7 +394,7 @@ def process_chunk(chunk_id: int, *, attempt: int = 1, final_attempt: bool = True
 
     # Stop asking well before the soft time limit; whatever is unasked stays pending for the next run.
     deadline = time.monotonic() + max(5, int(settings.CELERY_TASK_SOFT_TIME_LIMIT) // 2)
-    answers = run_queries(
+    answers = run_with_prompt_retries(
         get_connector(),
         institutions,
         party,
@@ -402,6 +402,8 @@ def process_chunk(chunk_id: int, *, attempt: int = 1, final_attempt: bool = True
         attempt=attempt,
         should_stop=cancelled,
         deadline=deadline,
+        ask=run_queries,
+        of_total=len(chunk.institution_ids),
     )
     faultpoints.point("query.chunk.answered")
     now = timezone.now()
@@ -422,7 +424,7 @@ def process_chunk(chunk_id: int, *, attempt: int = 1, final_attempt: bool = True
                     respondent_id=chunk.respondent_id,
                     institution_id=inst_id,
                     status=QueryResultStatus.OK,
-                    attempts=attempt,
+                    attempts=answer.attempt,
                     latency_ms=answer.latency_ms,
                     found_count=len(found),
                     answered_at=now,
@@ -439,7 +441,7 @@ def process_chunk(chunk_id: int, *, attempt: int = 1, final_attempt: bool = True
                     respondent_id=chunk.respondent_id,
                     institution_id=inst_id,
                     status=status,
-                    attempts=attempt,
+                    attempts=answer.attempt,
                     latency_ms=answer.latency_ms,
                     error=str(answer.error)[:200] or status,
                     answered_at=now,
