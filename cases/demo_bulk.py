@@ -695,7 +695,12 @@ def generate_cases(n, seed=20241, stdout=None, today=None, workers=None, years=Y
         if pool:
             pool.close()
     if postgres:
+        # VACUUM as well as ANALYZE when we may (not inside a transaction, e.g. a test's): it records the pages as
+        # all-visible (pg_class.relallvisible), without which the planner costs an index-only scan as a heap fetch per
+        # row and reads the table instead — at 10M cases the year's closures (modules 31/32) took 1.4 s instead of 0.2 s
+        # until a VACUUM (bench/README.md). Autovacuum gets there too, later.
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cur:
             for table in tables + ["cases_casetally"]:
-                cur.execute(f"ANALYZE {table}")
+                cur.execute(f"{command} {table}")
     return made

@@ -180,6 +180,24 @@ class Case(models.Model):
                     "suspended_days",
                 ],
             ),
+            # 终本合格率 (command.indicators.terminated_qualified, modules 30 and 33) reads the 终本 closures of the
+            # year and their case-level conditions: a few percent of the closures, read from the index alone instead
+            # of fetching every closure of the year from the table (≈ 900k rows at 10M cases: 3.7 s of module 30).
+            models.Index(
+                fields=["case_type", "closed_on"],
+                name="case_terminated_idx",
+                condition=models.Q(closure_type=ClosureType.TERMINATED_THIS_ROUND),
+                include=[
+                    "id",
+                    "court",
+                    "filed_on",
+                    "notice_sent_on",
+                    "dishonest_eligible",
+                    "debtor_whereabouts_unknown",
+                    "debtor_searched_on",
+                    "debtor_obstructed",
+                ],
+            ),
         ]
 
     def __str__(self):
