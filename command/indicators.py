@@ -96,6 +96,10 @@ class Parts:
     num_drill: object = None
     # Set when numerator == denominator.filter(num_q): the grouped evaluation then reads both in one scan.
     num_q: object = None
+    # Disjoint querysets whose union is `denominator` (with num_q set): the grouped evaluation reads each along its
+    # own index and adds the per-court rows up. One query over their OR read both sets through one plan: 1.5 s at
+    # 10,000,000 cases for 法定期限内实际执结率 against ≈ 0.5 s for its two pieces (bench/README.md).
+    pieces: tuple = ()
 
 
 def _subset(denominator, q, **kw):
@@ -170,7 +174,12 @@ def legal_term_actual_closure(cases, period):
         statutory_deadline__lt=period.end,
         recovered_amount__gt=0,
     )
-    return _subset(closed | overdue_open, WITHIN_TERM & _closed_q(period) & Q(closure_type__in=ACTUAL_CLOSURES))
+    # The pieces are disjoint: closed_on falls within the period in one, is null or after its end in the other.
+    return _subset(
+        closed | overdue_open,
+        WITHIN_TERM & _closed_q(period) & Q(closure_type__in=ACTUAL_CLOSURES),
+        pieces=(closed, overdue_open),
+    )
 
 
 def _all_respondents_have(kind):
@@ -498,6 +507,13 @@ def _filtered(aggregate, q):
     return aggregate
 
 
+def _add_rows(total, row):
+    """Two rows of additive aggregates added key by key; None (a SUM over no rows) adds nothing."""
+    if total is None:
+        return dict(row)
+    return {k: v if total.get(k) is None else (total[k] if v is None else total[k] + v) for k, v in row.items()}
+
+
 def _grouped_parts(parts, num_agg, den_agg):
     """Numerator and denominator rows per court: one grouped query when the numerator is the denominator or a
     filtered part of it (at a million cases each scan costs ≈ 0.3 s), two otherwise."""
@@ -505,7 +521,13 @@ def _grouped_parts(parts, num_agg, den_agg):
         return _grouped(parts.numerator, num_agg), _grouped(parts.denominator, den_agg)
     num_aggs = {f"num_{k}": a if parts.num_q is None else _filtered(a, parts.num_q) for k, a in num_agg[0].items()}
     den_aggs = {f"den_{k}": a for k, a in den_agg[0].items()}
-    rows = _grouped(parts.denominator, ({**num_aggs, **den_aggs}, None))
+    if parts.pieces:
+        rows = {}
+        for piece in parts.pieces:
+            for court, row in _grouped(piece, ({**num_aggs, **den_aggs}, None)).items():
+                rows[court] = _add_rows(rows.get(court), row)
+    else:
+        rows = _grouped(parts.denominator, ({**num_aggs, **den_aggs}, None))
     pick = lambda row, prefix: {k[len(prefix) :]: v for k, v in row.items() if k.startswith(prefix)}  # noqa: E731
     return ({c: pick(r, "num_") for c, r in rows.items()}, {c: pick(r, "den_") for c, r in rows.items()})
 
