@@ -180,6 +180,11 @@ class Case(models.Model):
                     "suspended_days",
                 ],
             ),
+            # 三年内整体执结率 (command.indicators.three_year_closure, module 30) counts three years of filings per court
+            # and which of them are closed: ≈ 2.9M rows at 10M cases, read from the index alone (1.06 s from the table).
+            models.Index(
+                fields=["case_type", "filed_on"], name="case_filed_facts_idx", include=["id", "court", "closed_on"]
+            ),
             # 终本合格率 (command.indicators.terminated_qualified, modules 30 and 33) reads the 终本 closures of the
             # year and their case-level conditions: a few percent of the closures, read from the index alone instead
             # of fetching every closure of the year from the table (≈ 900k rows at 10M cases: 3.7 s of module 30).
