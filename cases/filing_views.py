@@ -122,9 +122,13 @@ def party_lookup(request):
         return JsonResponse(
             {"found": False, "error": _("请输入18位身份证号码或统一社会信用代码 (18 characters)")}, status=400
         )
-    # Only a party the officer already sees through a visible court's case is named: the name on record of a party
+    # Only a party the officer already sees through a visible court's case is named: the name on record of a person
     # known only elsewhere is another court's (filing then asks for the name and checks it, cases.services.filing).
-    party = Party.objects.visible_to(request.user).filter(id_number=id_number).first()
+    # An organisation is the exception: its name under its unified social credit code is public (国家企业信用信息公示系统).
+    party = (
+        Party.objects.visible_to(request.user).filter(id_number=id_number).first()
+        or Party.objects.filter(id_number=id_number, kind=PartyKind.ORGANISATION).first()
+    )
     audit(
         request.user,
         "personal_data.search",

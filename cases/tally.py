@@ -130,7 +130,7 @@ def enabled(using="default"):
     from django.conf import settings
     from django.db import connections
 
-    return connections[using].vendor == "postgresql" and getattr(settings, "DASHBOARD_CASE_TALLY", True)
+    return connections[using].vendor == "postgresql" and settings.DASHBOARD_CASE_TALLY
 
 
 def install(cursor):

@@ -146,7 +146,7 @@ class AdvanceSerializer(serializers.Serializer):
     received_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class NoteSerializer(serializers.Serializer):
+class RewardNoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
@@ -235,16 +235,16 @@ class RewardNoticeViewSet(_LeadPersonalData, ScopedModelViewSet):
         rewards.record_advance(request.user, notice, **d, request=request)
         return self._done(notice)
 
-    @extend_schema(request=NoteSerializer, responses=RewardNoticeSerializer)
+    @extend_schema(request=RewardNoteSerializer, responses=RewardNoticeSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        d = validated_input(self, NoteSerializer)
+        d = validated_input(self, RewardNoteSerializer)
         return self._done(rewards.approve(request.user, self.get_object(), note=d["note"], request=request))
 
-    @extend_schema(request=NoteSerializer, responses=RewardNoticeSerializer)
+    @extend_schema(request=RewardNoteSerializer, responses=RewardNoticeSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        d = validated_input(self, NoteSerializer)
+        d = validated_input(self, RewardNoteSerializer)
         return self._done(rewards.reject(request.user, self.get_object(), note=d["note"], request=request))
 
     @extend_schema(request=LeadCreateSerializer, responses={201: RewardLeadSerializer})
@@ -254,10 +254,10 @@ class RewardNoticeViewSet(_LeadPersonalData, ScopedModelViewSet):
         lead = rewards.register_lead(request.user, self.get_object(), **d, request=request)
         return Response(RewardLeadSerializer(lead, context=self.get_serializer_context()).data, status=201)
 
-    @extend_schema(request=NoteSerializer, responses=RewardNoticeSerializer)
+    @extend_schema(request=RewardNoteSerializer, responses=RewardNoticeSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        d = validated_input(self, NoteSerializer)
+        d = validated_input(self, RewardNoteSerializer)
         return self._done(rewards.close(request.user, self.get_object(), note=d["note"], request=request))
 
 
@@ -302,14 +302,14 @@ class RewardLeadViewSet(_LeadPersonalData, ScopedReadOnlyViewSet):
         d = validated_input(self, RewardRequestSerializer)
         return self._done(rewards.request_reward(request.user, self.get_object(), **d, request=request))
 
-    @extend_schema(request=NoteSerializer, responses=RewardLeadSerializer)
+    @extend_schema(request=RewardNoteSerializer, responses=RewardLeadSerializer)
     @action(detail=True, methods=["post"], url_path="approve-reward")
     def approve_reward(self, request, pk=None):
-        d = validated_input(self, NoteSerializer)
+        d = validated_input(self, RewardNoteSerializer)
         return self._done(rewards.approve_reward(request.user, self.get_object(), note=d["note"], request=request))
 
-    @extend_schema(request=NoteSerializer, responses=RewardLeadSerializer)
+    @extend_schema(request=RewardNoteSerializer, responses=RewardLeadSerializer)
     @action(detail=True, methods=["post"], url_path="refuse-reward")
     def refuse_reward(self, request, pk=None):
-        d = validated_input(self, NoteSerializer)
+        d = validated_input(self, RewardNoteSerializer)
         return self._done(rewards.refuse_reward(request.user, self.get_object(), note=d["note"], request=request))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from command.choices import IncidentKind, IncidentSeverity, IncidentStatus, OperationStatus
 from command.models import Dispatch, Incident, Operation, TeamPosition
 from command.services.operations import operation_tally
+from execcenter.rounding import round_half_up
 
 from ..choices import ChartKind, ModuleGroup
 from ..registry import add_to, kpi, money, register
@@ -261,5 +262,5 @@ class FieldIncidents:
 
 
 def _degrees(value):
-    """A stored Decimal coordinate as a float of 3 decimals (JSON number for ECharts)."""
-    return round(float(value), 3)
+    """A stored Decimal coordinate as a float of 3 decimals, about 100 m (JSON number for ECharts)."""
+    return float(round_half_up(value, 3))

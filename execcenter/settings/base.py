@@ -377,6 +377,9 @@ QUERYCONTROL_ORDER_STALE_SECONDS = env.int("QUERYCONTROL_ORDER_STALE_SECONDS", d
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=48)
 # Minutes an alert may stay unacknowledged at post A before it escalates to post B (dashboards.services.alerts).
 DASHBOARDS_ESCALATE_AFTER_MINUTES = env.int("DASHBOARDS_ESCALATE_AFTER_MINUTES", default=15)
+# On PostgreSQL the case modules read the trigger-kept per-court tally (cases/tally.py); False reads the case table
+# (the benchmark's baseline and the equality test).
+DASHBOARD_CASE_TALLY = env.bool("DASHBOARD_CASE_TALLY", default=True)
 # Seconds a big-screen link (screen token) stays valid: never longer than the login session (dashboards.screen_access).
 SCREEN_TOKEN_MAX_AGE = env.int("SCREEN_TOKEN_MAX_AGE", default=SESSION_COOKIE_AGE)
 # Seconds after which a module's snapshot is shown with a stale badge (dashboards.api.snapshot).

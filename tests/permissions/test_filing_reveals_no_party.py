@@ -13,7 +13,7 @@ import pytest
 from cases.choices import CaseStatus, PartyKind, PartyRole
 from cases.models import Case, CaseParty, Party
 from tests.cases.conftest import case_in
-from tests.factories import make_resident_id
+from tests.factories import make_credit_code, make_resident_id
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,13 @@ def test_the_filing_lookup_names_only_parties_the_officer_sees(client, judge_jin
     assert response.status_code == 200 and response.json() == {"found": False}
     client.force_login(judge_xixia.user)
     assert client.get(url).json() == {"found": True, "name": xixia_party.name, "kind": PartyKind.PERSON}
+
+
+def test_the_filing_lookup_names_an_organisation_by_its_public_credit_code(client, judge_jingyuan):
+    """An organisation's name under its unified social credit code is public record, unlike a person's name."""
+    bank = Party.objects.create(
+        kind=PartyKind.ORGANISATION, name="宁夏某银行股份有限公司", id_number=make_credit_code(41)
+    )
+    client.force_login(judge_jingyuan.user)
+    url = f"/cases/parties/lookup/?id_number={bank.id_number}"
+    assert client.get(url).json() == {"found": True, "name": bank.name, "kind": PartyKind.ORGANISATION}
