@@ -153,7 +153,7 @@ PROMPT_RETRY_FEW = 4
 
 
 def prompt_retries() -> int:
-    """Prompt retries per institution within one chunk run (QUERYCONTROL_PROMPT_RETRIES, default 1; 0: off)."""
+    """Prompt retries per institution within one chunk run (QUERYCONTROL_PROMPT_RETRIES, default 2; 0: off)."""
     return max(0, int(settings.QUERYCONTROL_PROMPT_RETRIES))
 
 
