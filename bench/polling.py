@@ -7,8 +7,10 @@ Phases (each bounded in screens and seconds):
 1. refresh:   time to recompute all modules for all court scopes (the beat task's work), 3 runs.
 2. baseline:  computing every module for one scope per request (what a screen would cost without
               snapshots), timed in-process for the high court: a lower bound of that design's latency.
-3. realistic: N screens, each polling every 5 s with If-None-Match, spread over the 28 court screens,
-              while a refresher recomputes snapshots every 10 s like the beat.
+3. realistic: N screens, each polling every --interval s with If-None-Match, spread over the court screens,
+              while the snapshots are kept fresh: `--refresher loop` (the default) runs the screens' refresher
+              loop as production does since issue 17 (`manage.py refresh_screens`), `--refresher beat` the
+              earlier beat task (a whole refresh every 10 s).
 4. saturate:  the same N screens polling back-to-back (closed loop): sustained polls per second, driven by
               wrk when it is installed (Debian package `wrk`: a C load generator leaves the cores to the server).
 Prints p50/p95/p99, polls/s, the 304 share and the machine it ran on.
@@ -248,6 +250,12 @@ def main():
         "--workers", type=int, default=max(2, os.cpu_count() or 2), help="gunicorn workers when started here"
     )
     parser.add_argument("--baseline-samples", type=int, default=5)
+    parser.add_argument(
+        "--refresher",
+        choices=["loop", "beat"],
+        default="loop",
+        help="what keeps the snapshots fresh in the realistic phase: the refresher loop, or a refresh every 10 s",
+    )
     opts = parser.parse_args()
     screens, seconds = min(opts.screens, MAX_SCREENS), min(opts.seconds, MAX_SECONDS)
 
@@ -292,9 +300,14 @@ def main():
     proc, url = (None, opts.url) if opts.url else start_server(opts.workers)
     stop = threading.Event()
 
-    def refresher():  # the beat's job during the realistic phase
-        while not stop.wait(10):
-            snapshots.refresh()
+    def refresher():  # what keeps the snapshots fresh during the realistic phase
+        if opts.refresher == "loop":
+            from dashboards import refresher as loop
+
+            loop.run(stop=stop)
+        else:
+            while not stop.wait(10):
+                snapshots.refresh()
 
     try:
         run_phase(url, paths, token, min(screens, 20), 2, 0, 1)  # warm-up: connections, imports, caches
@@ -322,6 +335,7 @@ def main():
     print(
         f"data: {n_cases:,} cases · {len(courts)} court scopes · {len(summary['computed'])} modules · server {url}"
         f"{'' if opts.url else f' (gunicorn {opts.workers} workers × 4 threads, started here)'}"
+        f" · realistic phase kept fresh by the {'refresher loop' if opts.refresher == 'loop' else 'beat (refresh every 10 s)'}"
     )
     print(f"\n{'measure':<52}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'polls/s':>10}{'304 %':>8}{'errors':>8}")
     print("-" * 108)
@@ -350,7 +364,7 @@ def main():
         baseline=percentile(baseline, 95),
         target="≤ 20 ms",
         data_size=size,
-        note="baseline: every module computed per request",
+        note=f"baseline: every module computed per request; refresher: {opts.refresher}",
     )
     results.record(
         f"unchanged polls per second, {screens} screens back-to-back",

@@ -423,6 +423,8 @@ QUERYCONTROL_QUERY_THREADS = env.int("QUERYCONTROL_QUERY_THREADS", default=4)
 # run, after 0..DELAY_MS (full jitter), at most RETRIES times, unless more than MAX_SHARE of the chunk (and
 # more than 4) failed so: an outage, left to the task's backoff (0-2 s, 0-4 s, ...). 0: only the backoff.
 QUERYCONTROL_PROMPT_RETRIES = env.int("QUERYCONTROL_PROMPT_RETRIES", default=2)
+# Copies of each prompt-retry ask sent at once (reads only; querycontrol/services/fanout.py, bench/README.md).
+QUERYCONTROL_PROMPT_HEDGES = env.int("QUERYCONTROL_PROMPT_HEDGES", default=2)
 QUERYCONTROL_PROMPT_RETRY_DELAY_MS = env.int("QUERYCONTROL_PROMPT_RETRY_DELAY_MS", default=250)
 QUERYCONTROL_PROMPT_RETRY_MAX_SHARE = env.float("QUERYCONTROL_PROMPT_RETRY_MAX_SHARE", default=0.25)
 

@@ -160,7 +160,7 @@ def test_transient_failures_are_retried_then_recorded_and_the_request_ends_parti
     rows = {r.institution.code: r for r in query_services.failing_institutions(qr)}
     assert set(rows) == {"BANK-CMB", "BANK-CIB"}
     assert rows["BANK-CIB"].status == "timeout" and rows["BANK-CMB"].status == "failed"
-    assert rows["BANK-CMB"].attempts == 6  # two task runs × (first ask + two prompt retries)
+    assert rows["BANK-CMB"].attempts == 10  # two task runs × (first ask + two prompt retries of two copies)
 
 
 def test_cancelled_query_sends_nothing_that_was_not_sent(case, judge_xixia, django_capture_on_commit_callbacks):
