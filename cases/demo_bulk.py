@@ -394,7 +394,8 @@ class _Plan:
             nonlocal party_id
             while True:
                 if organisation:
-                    first17 = f"91{division}{org_first[below(len(org_first))]}{''.join(rng.choices(USCC_CHARS, k=8))}"
+                    # (rng.choices(USCC_CHARS, k=8) draws the same: one random() per character, floor(random() * 31).)
+                    first17 = f"91{division}{org_first[below(len(org_first))]}{''.join([USCC_CHARS[below(31)] for _ in range(8)])}"
                     number = first17 + credit_code_check_char(first17)
                 else:
                     first17 = f"{division}{births[below(BIRTH_DAYS)]}{id_sequences[below(len(id_sequences))]}"

@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 from dataclasses import dataclass
+from operator import mul
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -17,7 +18,16 @@ _ID_CHECK = "10X98765432"
 _ID_RE = re.compile(r"^[1-9][0-9]{16}[0-9X]$", re.ASCII)
 
 
+_ID_ZERO = ord("0") * sum(_ID_WEIGHTS)  # what the weighted sum of the characters' codes adds to the digits'
+
+
 def resident_id_check_char(first17):
+    """The GB 11643 check character of the first 17 digits ("X" for 10)."""
+    if first17.isascii() and first17.isdigit():
+        # Weighted sum of the code points in C (map), minus the code of "0" per weight: the same sum as of the
+        # digits. The demo generator computes ~20 million of these at 10M cases; the generator expression took
+        # ~1/6 of its time.
+        return _ID_CHECK[(sum(map(mul, first17.encode(), _ID_WEIGHTS)) - _ID_ZERO) % 11]
     return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS)) % 11]
 
 
@@ -44,8 +54,15 @@ _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _USCC_RE = re.compile(r"^[1-9A-GY][1-9A-Z][0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$", re.ASCII)
 
 
+_USCC_VALUE = {c: i for i, c in enumerate(USCC_CHARS)}
+
+
 def credit_code_check_char(first17):
-    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS))
+    """The GB 32100 check character of the first 17 characters. ValueError for a character outside USCC_CHARS."""
+    try:
+        total = sum(map(mul, map(_USCC_VALUE.__getitem__, first17), _USCC_WEIGHTS))
+    except KeyError as exc:
+        raise ValueError(f"not a credit-code character: {exc.args[0]!r}") from None
     return USCC_CHARS[(31 - total % 31) % 31]
 
 
