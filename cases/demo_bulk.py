@@ -582,28 +582,15 @@ def _write(model, columns, data):
             cur.executemany(f"INSERT INTO {model._meta.db_table} ({sql_columns}) VALUES ({marks})", rows)
 
 
-def _partial_index_sql(models_):
-    """{index name: the CREATE INDEX statement its migration ran} for the partial indexes (Meta.indexes and unique
-    constraints with a condition) of `models_`, as Django's schema editor writes them."""
-    out = {}
-    with connection.schema_editor(atomic=False) as editor:
-        for model in models_:
-            for index in [*model._meta.indexes, *model._meta.constraints]:
-                if getattr(index, "condition", None) is not None and hasattr(index, "create_sql"):
-                    out[index.name] = str(index.create_sql(model, editor))
-    return out
-
-
-def _drop_indexes(cur, tables, models_):
+def _drop_indexes(cur, tables):
     """Drop the secondary indexes, unique and foreign-key constraints of `tables` and return the statements that put
     them back: PostgreSQL builds an index from all rows at once far faster than it maintains it row by row, and checks
     a foreign key with one join instead of one trigger per row (its manual: "Populating a Database").
 
-    A partial index is put back with its migration's own statement (`_partial_index_sql`), not pg_get_indexdef's:
-    that one writes `NOT status IN (...)` as `= ANY (ARRAY[('closed'::varchar)::text, ...])`, which reads the same
-    but which the planner no longer matches against the ORM's `= ANY ('{closed,...}'::text[])`, so the index would
-    go unused. A partial index Django does not describe stays, maintained during the load. (Before, every partial
-    index stayed: the case table's seven then took each row into seven B-trees one insertion at a time.)"""
+    Partial indexes stay, maintained during the load. Dropping them too (and putting each back with its migration's
+    statement: pg_get_indexdef writes `NOT status IN (...)` in a form the planner no longer matches against the
+    ORM's, so the index would go unused) was measured at 10M cases on an idle machine: the load took 83 s less and
+    the rebuild 180 s more (seven more scans of the case table), 78 s worse in all (bench/README.md)."""
     cur.execute(
         """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
                    WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('f', 'u') ORDER BY contype, conname""",
@@ -611,17 +598,12 @@ def _drop_indexes(cur, tables, models_):
     )
     constraints = cur.fetchall()  # foreign keys first
     cur.execute(
-        """SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid), indpred IS NOT NULL FROM pg_index
-                   WHERE indrelid = ANY(%s::regclass[]) AND NOT indisprimary
+        """SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index
+                   WHERE indrelid = ANY(%s::regclass[]) AND NOT indisprimary AND indpred IS NULL
                      AND indexrelid NOT IN (SELECT conindid FROM pg_constraint) ORDER BY 1""",
         [tables],
     )
-    partial_sql = _partial_index_sql(models_)
-    indexes = [
-        (name, partial_sql[name] if partial else definition)
-        for name, definition, partial in cur.fetchall()
-        if not partial or name in partial_sql
-    ]
+    indexes = cur.fetchall()
     for table, name, _ in constraints:
         cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _ in indexes:
@@ -698,7 +680,7 @@ def generate_cases(n, seed=20241, stdout=None, today=None, workers=None, years=Y
                         "生成演示案件期间有其他写入，请重新运行 / cases were written while demo cases were "
                         "being planned; run again"
                     )
-                rebuild_sql = _drop_indexes(cur, tables, [model for model, _ in TABLES]) if rebuild else []
+                rebuild_sql = _drop_indexes(cur, tables) if rebuild else []
                 if rebuild:
                     # Memory for this transaction only: index builds sort in maintenance_work_mem (with the server's
                     # 64 MB default a 10M-row index sorts on disk, and no parallel build starts: each participant
