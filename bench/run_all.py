@@ -32,8 +32,9 @@ LARGE_DATABASE = os.environ.get("BENCH_10M_DATABASE_URL", "postgres://postgres@1
 
 def large_steps():
     """`make bench SCALE=10m` (issue 17 item 2): the synthetic large province — 10,000,000 cases over 197 courts and
-    ten years — seeded (the database dropped and rebuilt), then the case list and the full refresh on it. The 1M
-    figures they are compared with are the `make bench` rows of bench/README.md."""
+    ten years — seeded (the database dropped and rebuilt), then the case list, the full and the incremental refresh
+    (30 changes), and 1,000 screens polling every second on it. The 1M figures they are compared with are the
+    `make bench` rows of bench/README.md."""
     return [
         (
             "seed.py",
@@ -41,7 +42,12 @@ def large_steps():
             LARGE_DATABASE,
         ),
         ("case_list.py", [], LARGE_DATABASE),
-        ("refresh.py", ["--runs", "3", "--baseline-runs", "1"], LARGE_DATABASE),
+        ("refresh.py", ["--runs", "3", "--baseline-runs", "1", "--changes", "30"], LARGE_DATABASE),
+        (
+            "polling.py",
+            ["--screens", "1000", "--seconds", "30", "--interval", "1", "--baseline-samples", "3"],
+            LARGE_DATABASE,
+        ),
     ]
 
 
