@@ -44,13 +44,6 @@ from .choices import CaseStatus, CaseTag, CaseType, ClosureType, MoneyKind, Part
 from .models import Case, CaseEvent, CaseParty, CaseSequence, MoneyEntry, Party
 
 CHUNK = 20_000
-# PostgreSQL settings for the bulk load's own transaction (SET LOCAL): see generate_cases. A demo machine has the
-# memory to spare for the minutes of a load; the server's defaults are sized for many concurrent sessions.
-BULK_SESSION_SETTINGS = {
-    "maintenance_work_mem": "1GB",
-    "work_mem": "256MB",
-    "max_parallel_maintenance_workers": "2",
-}
 CLASSES = 12  # ID-number classes, and the most worker processes that can be used
 MAX_PARTIES, MAX_EVENTS, MAX_MONEY = 3, 2, 2  # per case: the size of each chunk's primary-key blocks
 YEARS_BACK = 3  # filing dates spread over this many years before today (generate_cases(years=…) for more)
@@ -590,7 +583,9 @@ def _drop_indexes(cur, tables):
     Partial indexes stay, maintained during the load. Dropping them too (and putting each back with its migration's
     statement: pg_get_indexdef writes `NOT status IN (...)` in a form the planner no longer matches against the
     ORM's, so the index would go unused) was measured at 10M cases on an idle machine: the load took 83 s less and
-    the rebuild 180 s more (seven more scans of the case table), 78 s worse in all (bench/README.md)."""
+    the rebuild 180 s more (seven more scans of the case table), 78 s worse in all. More memory for the load's
+    transaction (SET LOCAL maintenance_work_mem 1 GB, work_mem 256 MB) gave nothing either: 146 s vs 139 s without
+    at 1M cases, same machine, minutes apart (bench/README.md)."""
     cur.execute(
         """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
                    WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('f', 'u') ORDER BY contype, conname""",
@@ -681,12 +676,6 @@ def generate_cases(n, seed=20241, stdout=None, today=None, workers=None, years=Y
                         "being planned; run again"
                     )
                 rebuild_sql = _drop_indexes(cur, tables) if rebuild else []
-                if rebuild:
-                    # Memory for this transaction only: index builds sort in maintenance_work_mem (with the server's
-                    # 64 MB default a 10M-row index sorts on disk, and no parallel build starts: each participant
-                    # needs 32 MB), foreign-key checks and the tally's GROUP BYs hash in work_mem (4 MB by default).
-                    for name, value in BULK_SESSION_SETTINGS.items():
-                        cur.execute("SELECT set_config(%s, %s, true)", [name, value])
                 # The case tally's triggers would write five rows per case row by row: off for the load, and the
                 # tally rebuilt from the cases with one GROUP BY per kind at the end (cases.tally).
                 tally_off = rebuild and _has_tally_triggers(cur)
