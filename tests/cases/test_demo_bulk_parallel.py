@@ -14,6 +14,7 @@ from cases import demo_bulk
 from cases.demo_bulk import generate_cases
 from cases.models import Case, CaseEvent, CaseParty, CaseSequence, MoneyEntry, Party
 from execcenter.validators import USCC_CHARS, format_case_number, validate_credit_code, validate_resident_id
+from tests.factories import PartyFactory
 
 TODAY = dt.date(2026, 3, 14)
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -150,6 +151,31 @@ def test_a_failing_chunk_leaves_nothing_behind(courts, small_chunks, monkeypatch
     assert_valid_province(300)
 
 
+def frozen_pages():
+    """(pages, all-frozen pages) of each bulk table, from its visibility map."""
+    with connection.cursor() as cur:
+        cur.execute("CREATE EXTENSION IF NOT EXISTS pg_visibility")
+        out = []
+        for model, _ in demo_bulk.TABLES:
+            cur.execute(
+                "SELECT relpages, (SELECT all_frozen FROM pg_visibility_map_summary(oid)) FROM pg_class WHERE oid = %s::regclass",
+                [model._meta.db_table],
+            )
+            out.append(cur.fetchone())
+        return out
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_first_load_is_not_frozen_when_any_row_would_be_truncated(courts, small_chunks):
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY FREEZE is PostgreSQL's")
+    kept = PartyFactory()  # a party already there (no case yet): TRUNCATE would take it, so the load is not frozen
+    assert generate_cases(500, seed=11, today=TODAY, workers=2) == 500
+    assert Party.objects.filter(pk=kept.pk).exists() and Party.objects.count() > 500
+    assert not any(frozen == pages > 0 for pages, frozen in frozen_pages())
+
+
 SCHEMA_SQL = """
     SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%(tables)s)
     UNION ALL
@@ -176,6 +202,9 @@ def test_a_large_load_on_postgresql_rebuilds_indexes_and_constraints_exactly_and
     assert generate_cases(1500, seed=11, today=TODAY, workers=2) == 1500  # own transaction, 0 → 1,500: rebuilt
     assert schema() == before
     assert_valid_province(1500)
+    # A first load into empty tables writes its rows frozen (COPY … FREEZE): every page all-frozen, which a plain
+    # VACUUM of rows this young never does.
+    assert all(frozen == pages > 0 for pages, frozen in frozen_pages())
 
     build = demo_bulk._Plan.chunk
     monkeypatch.setattr(demo_bulk._Plan, "chunk", lambda plan, k, seen: build(plan, k, seen) if k < 19 else 1 / 0)
