@@ -2,17 +2,21 @@
 
 The screen page (a normal logged-in request) checks the visibility rule once and hands the browser a signed screen
 token naming the court subtree the user may see (their court's code prefix) and the login session it was issued
-under. Each 5-second poll then proves access by the signature plus one cache read: is that session's screen grant
-still live? No session or user row is read, so an unchanged poll (304) costs cache reads and no query.
+under. Each poll (every second) then proves access by the signature and that session's screen grant, read from the
+cache once per process and trusted until any grant is revoked (`_grant_live`). No session or user row is read, so an
+unchanged poll (304) costs no query and, mostly, no cache read either.
 
 A token ends with the session that issued it (issue 11, point 5): logging out, deactivating the user, or changing
-their roles or court deletes the grant (signal receivers below), and the next poll answers 401. The page then asks
-for a new token through the session; when the session is gone too, the wall shows a duty-login prompt. Grants live
-in the cache: if the cache is flushed, each screen renews its token once through its session and carries on.
+their roles or court deletes the grant (signal receivers below), and the screen's poll answers 401 within
+SCREEN_POLL_LOCAL_SECONDS (half a second). The page then asks for a new token through the session; when the session
+is gone too, the wall shows a duty-login prompt. Grants live in the cache: if the cache is flushed, each screen renews
+its token once through its session and carries on.
 """
 
 import hashlib
 import secrets
+import threading
+import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -70,14 +74,52 @@ def issue_token(user, session_key=None):
     return signing.dumps({"u": user.pk, "p": prefix, "s": sid}, salt=SALT, compress=False)
 
 
+# Grants this process has seen live, so that a poll does not read its grant from the cache every second: {sid: (user
+# id, the grants epoch it was read under)}. Every revocation anywhere writes a new epoch (`_revoked`), which each
+# process reads at most every SCREEN_POLL_LOCAL_SECONDS; an entry of another epoch counts for nothing. So an ended
+# grant stops its screens within that time (0.5 s by default; 0 reads the epoch on every poll), as a new snapshot
+# reaches them, and an unchanged poll costs one cache read per process per half second instead of one per poll.
+EPOCH_KEY = "screen-grants-epoch"
+_seen = {}
+_epoch = {"value": None, "until": 0.0}
+_epoch_lock = threading.Lock()
+
+
+def _current_epoch():
+    now = time.monotonic()
+    if _epoch["until"] <= now:
+        with _epoch_lock:
+            if _epoch["until"] <= now:
+                _epoch.update(value=cache.get(EPOCH_KEY), until=now + settings.SCREEN_POLL_LOCAL_SECONDS)
+    return _epoch["value"]
+
+
+def _revoked():
+    """Called after grants were deleted: every process forgets the grants it has seen live."""
+    cache.set(EPOCH_KEY, secrets.token_hex(8), None)
+
+
+def _grant_live(sid, user_id):
+    epoch = _current_epoch()
+    if _seen.get(sid) == (user_id, epoch):
+        return True
+    if cache.get(_grant_key(sid)) != user_id:
+        return False
+    if len(_seen) > 100_000:  # one entry per open screen; never unbounded
+        _seen.clear()
+    _seen[sid] = (user_id, epoch)  # under the epoch read before the grant: a revocation in between voids it
+    return True
+
+
 def token_allows(token, court_code):
-    """True / False for a live token; None when the token is missing, forged, expired or its session ended."""
+    """True / False for a live token; None when the token is missing, forged, expired or its session ended (within
+    SCREEN_POLL_LOCAL_SECONDS of the end, see `_grant_live`)."""
     try:
         data = signing.loads(token, salt=SALT, max_age=max_age())
     except signing.BadSignature:  # includes SignatureExpired
         return None
     sid = data.get("s")
-    if not sid or cache.get(_grant_key(sid)) != data.get("u"):
+    if not sid or not _grant_live(sid, data.get("u")):
         return None
     prefix = data.get("p")
     return prefix == ALL_COURTS or court_code.startswith(prefix)
@@ -94,12 +136,14 @@ def end_session_grant(session_key):
     sid = session_id(session_key)
     if sid:
         cache.delete(_grant_key(sid))
+        _revoked()
 
 
 def end_user_grants(user_id):
     """Every screen token of the user stops at its next poll."""
     sids = cache.get(_user_grants_key(user_id), [])
     cache.delete_many([_grant_key(s) for s in sids] + [_user_grants_key(user_id)])
+    _revoked()
 
 
 @receiver(user_logged_out)

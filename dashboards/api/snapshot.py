@@ -125,6 +125,27 @@ def snapshot(request, court_code):
         return _error(404, "not_found", _("未找到该法院的大屏 (no such screen)"))
     if etag is None or meta is None:
         return _error(503, "snapshot_missing", _("大屏数据尚未生成，请稍候 (snapshot not generated yet)"))
+    headers = poll_headers(etag, meta)
+    if none_match(request.headers.get("If-None-Match"), etag):
+        response = HttpResponse(status=304)
+    else:
+        entry = _body(court_code, etag)
+        if entry is None:
+            return _error(503, "snapshot_missing", _("大屏数据尚未生成，请稍候 (snapshot not generated yet)"))
+        headers["ETag"] = entry["etag"]
+        coding = accepted_encoding(request.headers.get("Accept-Encoding"))
+        if coding is not None and coding in entry:
+            response = HttpResponse(entry[coding], content_type="application/json; charset=utf-8")
+            headers["Content-Encoding"] = coding
+        else:
+            response = HttpResponse(entry["body"], content_type="application/json; charset=utf-8")
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def poll_headers(etag, meta):
+    """The headers of a poll's answer, 200 or 304 (also sent by dashboards.fastpoll): {name: value}."""
     age = max(0.0, time.time() - meta["at"])
     lag = meta.get("lag")  # seconds the replica the figures were read from was behind (None: the primary)
     headers = {
@@ -146,19 +167,4 @@ def snapshot(request, court_code):
     }
     # The body depends on Accept-Encoding (issue 17: stored compressed once per snapshot, sent as stored).
     headers["Vary"] = "Accept-Encoding"
-    if none_match(request.headers.get("If-None-Match"), etag):
-        response = HttpResponse(status=304)
-    else:
-        entry = _body(court_code, etag)
-        if entry is None:
-            return _error(503, "snapshot_missing", _("大屏数据尚未生成，请稍候 (snapshot not generated yet)"))
-        headers["ETag"] = entry["etag"]
-        coding = accepted_encoding(request.headers.get("Accept-Encoding"))
-        if coding is not None and coding in entry:
-            response = HttpResponse(entry[coding], content_type="application/json; charset=utf-8")
-            headers["Content-Encoding"] = coding
-        else:
-            response = HttpResponse(entry["body"], content_type="application/json; charset=utf-8")
-    for name, value in headers.items():
-        response[name] = value
-    return response
+    return headers
