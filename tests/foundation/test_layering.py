@@ -1,4 +1,4 @@
-"""docs/architecture.md is true: dependencies point one way, and only the URL root wires every app together."""
+"""docs/architecture.md is true: dependencies point one way, and only the URL root and the WSGI entry wire apps together."""
 
 import ast
 from pathlib import Path
@@ -6,8 +6,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # Highest first: each app may import only the apps after it (docs/architecture.md "Apps and the direction").
 LAYERS = ["workbench", "dashboards", "command", "querycontrol", "cases", "execcenter"]
-# The project's URL root includes every app's URLs: it is the project, not a layer.
-WIRING = {"execcenter/urls.py"}
+# The project's URL root includes every app's URLs, and its WSGI entry puts the screen poll's fast path
+# (dashboards.fastpoll) in front of Django: they are the project, not a layer.
+WIRING = {"execcenter/urls.py", "execcenter/wsgi.py"}
 
 
 def imports(path: Path):
