@@ -42,9 +42,11 @@ HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
     CMD ["python", "scripts/docker_healthcheck.py", "web"]
 
 # Workers: 2 × cores + 1 is gunicorn's rule of thumb; override with GUNICORN_CMD_ARGS="--workers 9".
-# --max-requests recycles a worker now and then so a slow leak cannot grow for weeks on a 24/7 screen.
+# --max-requests recycles a worker now and then so a slow leak cannot grow for weeks on a 24/7 screen: every few
+# minutes with a wall of 1,000 screens polling each second, not every few seconds, which would throw away each
+# worker's remembered ETags and screen grants (dashboards/api/snapshot.py, dashboards/screen_access.py) as often.
 CMD ["gunicorn", "execcenter.wsgi:application", \
      "--bind", "0.0.0.0:8000", "--workers", "4", "--threads", "2", \
-     "--max-requests", "2000", "--max-requests-jitter", "200", \
+     "--max-requests", "200000", "--max-requests-jitter", "20000", \
      "--timeout", "60", "--graceful-timeout", "30", \
      "--access-logfile", "-", "--error-logfile", "-"]

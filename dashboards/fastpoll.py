@@ -17,8 +17,9 @@ from django.conf import settings
 from django.core.handlers.wsgi import get_path_info
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.http.cookie import parse_cookie
 from django.http.request import split_domain_port, validate_host
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from execcenter.conditional import none_match
 
@@ -29,21 +30,24 @@ _route = {}
 
 
 def _split_route():
-    """(prefix, suffix) of the poll's path around the court code, from the URLconf (once)."""
+    """(prefix, suffix) of the poll's path info around the court code, from the URLconf (once). reverse() puts the
+    script prefix of the thread in front (a deployment under a sub-path); the path info the server passes has none."""
     if not _route:
         marker = "COURTCODE"
-        path = reverse("screen-snapshot", args=[marker])
+        path, script = reverse("screen-snapshot", args=[marker]), get_script_prefix()
+        if path.startswith(script):
+            path = "/" + path[len(script) :]
         prefix, _, suffix = path.partition(marker)
         _route.update(prefix=prefix, suffix=suffix)
     return _route["prefix"], _route["suffix"]
 
 
 def _secure(environ):
-    """request.is_secure(), from the environ: the trusted proxy's header when SECURE_PROXY_SSL_HEADER is set."""
+    """request.is_secure() from the environ: the trusted proxy's header when SECURE_PROXY_SSL_HEADER is set and the
+    header is there, else the server's scheme."""
     proxy = settings.SECURE_PROXY_SSL_HEADER
-    if proxy:
-        header, value = proxy
-        return environ.get(header, "").split(",")[0].strip() == value
+    if proxy and environ.get(proxy[0]) is not None:
+        return environ[proxy[0]].split(",", 1)[0].strip() == proxy[1]
     return environ.get("wsgi.url_scheme") == "https"
 
 
@@ -51,7 +55,13 @@ def _host_allowed(environ):
     """What request.get_host() checks (CommonMiddleware calls it on every request: a bad Host is Django's 400)."""
     if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
         return False  # rare; leave the parsing of a forwarded host list to Django
-    host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+    if "HTTP_HOST" in environ:  # present but empty is a bad Host, as for Django (HttpRequest._get_raw_host)
+        host = environ["HTTP_HOST"]
+    else:
+        host = environ.get("SERVER_NAME", "")
+        port = str(environ.get("SERVER_PORT", ""))
+        if port and port != ("443" if environ.get("wsgi.url_scheme") == "https" else "80"):
+            host = f"{host}:{port}"
     domain, _port = split_domain_port(host)
     allowed = settings.ALLOWED_HOSTS
     if settings.DEBUG and not allowed:
@@ -77,10 +87,11 @@ def middleware_headers(secure):
         out.append(("X-Content-Type-Options", "nosniff"))
     referrer = settings.SECURE_REFERRER_POLICY
     if referrer:
-        out.append(("Referrer-Policy", referrer if isinstance(referrer, str) else ",".join(referrer)))
+        values = referrer.split(",") if isinstance(referrer, str) else referrer
+        out.append(("Referrer-Policy", ",".join(v.strip() for v in values)))
     if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
         out.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
-    out.append(("X-Frame-Options", settings.X_FRAME_OPTIONS))
+    out.append(("X-Frame-Options", settings.X_FRAME_OPTIONS.upper()))
     for name, report_only in (("Content-Security-Policy", False), ("Content-Security-Policy-Report-Only", True)):
         policy = build_policy(report_only=report_only)
         if policy:
@@ -102,6 +113,19 @@ def _middleware_headers(secure):
     return _static[secure]
 
 
+def _django_would_act(environ):
+    """Requests on which CommonMiddleware or SessionMiddleware would do something of their own: a redirect to www, a
+    refused user agent, or a malformed session cookie deleted by Set-Cookie (a well-formed one, live or not, changes
+    nothing on this answer: the token poll never reads the session)."""
+    if settings.PREPEND_WWW or settings.DISALLOWED_USER_AGENTS:
+        return True
+    cookies = environ.get("HTTP_COOKIE")
+    if cookies and settings.SESSION_COOKIE_NAME in cookies:
+        key = parse_cookie(cookies).get(settings.SESSION_COOKIE_NAME)
+        return key is not None and len(key) < 8  # SessionBase._validate_session_key
+    return False
+
+
 def unchanged_headers(environ):
     """The 304's headers [(name, value)] when this request is an unchanged screen poll the view would answer 304;
     None when Django must answer it."""
@@ -118,7 +142,7 @@ def unchanged_headers(environ):
     if not court_code or "/" in court_code or environ.get("QUERY_STRING"):
         return None
     secure = _secure(environ)
-    if (settings.SECURE_SSL_REDIRECT and not secure) or not _host_allowed(environ):
+    if (settings.SECURE_SSL_REDIRECT and not secure) or not _host_allowed(environ) or _django_would_act(environ):
         return None
     if token_allows(token, court_code) is not True:
         return None  # 401 or 404: Django's answer, with its message
@@ -137,7 +161,10 @@ class ScreenPollFastPath:
         self.app = app
 
     def __call__(self, environ, start_response):
-        headers = unchanged_headers(environ)
+        try:
+            headers = unchanged_headers(environ)
+        except Exception:  # the cache down, say: Django answers, logs it and shows its own error page
+            headers = None
         if headers is None:
             return self.app(environ, start_response)
         start_response("304 Not Modified", headers)

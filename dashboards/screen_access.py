@@ -69,7 +69,11 @@ def issue_token(user, session_key=None):
         return None
     sid = session_id(session_key) or secrets.token_hex(12)
     cache.set(_grant_key(sid), user.pk, max_age())
-    grants = [g for g in cache.get(_user_grants_key(user.pk), []) if g != sid][-(MAX_GRANTS_PER_USER - 1) :]
+    grants = [g for g in cache.get(_user_grants_key(user.pk), []) if g != sid]
+    lapsed, grants = grants[: -(MAX_GRANTS_PER_USER - 1)], grants[-(MAX_GRANTS_PER_USER - 1) :]
+    if lapsed:  # ended, not merely forgotten: end_user_grants only reaches the grants in the list
+        cache.delete_many([_grant_key(g) for g in lapsed])
+        _revoked()
     cache.set(_user_grants_key(user.pk), [*grants, sid], max_age())
     return signing.dumps({"u": user.pk, "p": prefix, "s": sid}, salt=SALT, compress=False)
 
@@ -90,7 +94,13 @@ def _current_epoch():
     if _epoch["until"] <= now:
         with _epoch_lock:
             if _epoch["until"] <= now:
-                _epoch.update(value=cache.get(EPOCH_KEY), until=now + settings.SCREEN_POLL_LOCAL_SECONDS)
+                value = cache.get(EPOCH_KEY)
+                if value is None:
+                    # Never "no epoch": a key lost with the cache (flush, restart, eviction) must not read as the
+                    # same state as before, or grants seen before the loss would outlive a revocation in between.
+                    cache.add(EPOCH_KEY, secrets.token_hex(8), None)
+                    value = cache.get(EPOCH_KEY)
+                _epoch.update(value=value, until=now + settings.SCREEN_POLL_LOCAL_SECONDS)
     return _epoch["value"]
 
 

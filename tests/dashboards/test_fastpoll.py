@@ -99,6 +99,12 @@ def test_the_fast_304_is_djangos_304_header_for_header_without_a_query(
     _, headers = call(ScreenPollFastPath(behind), "宁", token, etag, secure=True, **secure)
     assert behind.calls == 0 and comparable(headers) == comparable(django_headers)
     assert headers["Strict-Transport-Security"] == "max-age=600; includeSubDomains; preload"
+    # HTTPS without the proxy's header (Django falls back to the server's scheme), and a policy Django normalises.
+    settings.SECURE_REFERRER_POLICY, settings.X_FRAME_OPTIONS = "same-origin,  strict-origin", "deny"
+    _, django_headers = django_poll(Client(), "宁", token, etag, secure=True)
+    _, headers = call(ScreenPollFastPath(behind), "宁", token, etag, secure=True, **{"wsgi.url_scheme": "https"})
+    assert behind.calls == 0 and comparable(headers) == comparable(django_headers)
+    assert "Strict-Transport-Security" in headers and headers["Referrer-Policy"] == "same-origin,strict-origin"
 
 
 @pytest.mark.parametrize(
@@ -112,10 +118,14 @@ def test_the_fast_304_is_djangos_304_header_for_header_without_a_query(
         "unknown court",
         "POST",
         "disallowed Host",
+        "empty Host",
         "query string",
+        "malformed session cookie",
+        "PREPEND_WWW",
+        "the cache failing",
     ],
 )
-def test_every_other_request_reaches_django(case, etag, token, judge_xixia):
+def test_every_other_request_reaches_django(case, etag, token, judge_xixia, settings, monkeypatch):
     kwargs = {"token": token, "etag": etag}
     code = "宁"
     if case == "no If-None-Match":
@@ -134,8 +144,16 @@ def test_every_other_request_reaches_django(case, etag, token, judge_xixia):
         kwargs["method"] = "post"
     elif case == "disallowed Host":
         kwargs["host"] = "evil.example"
+    elif case == "empty Host":
+        kwargs["host"] = ""  # Django: 400 (DisallowedHost), not the server's own name
     elif case == "query string":
         kwargs["query"] = {"x": "1"}
+    elif case == "malformed session cookie":
+        kwargs["HTTP_COOKIE"] = "sessionid=abc"  # SessionMiddleware would delete it (Set-Cookie, Vary: Cookie)
+    elif case == "PREPEND_WWW":
+        settings.PREPEND_WWW = True  # CommonMiddleware would redirect
+    elif case == "the cache failing":
+        monkeypatch.setattr("dashboards.fastpoll._current", lambda code: 1 / 0)  # Django answers and logs it
     behind = NotDjango()
     assert call(ScreenPollFastPath(behind), code, **kwargs)[0] == "299 Reached Django"
     assert behind.calls == 1
@@ -172,3 +190,43 @@ def test_a_grant_seen_live_is_read_again_only_after_a_revocation(courts, directo
     screen_access._seen[sid] = (director_high.user.pk, "an older epoch")
     screen_access.cache.delete(screen_access._grant_key(sid))
     assert token_allows(fresh, "宁") is None
+
+
+def test_the_route_is_the_path_info_under_a_script_prefix(monkeypatch):
+    """Deployed under a sub-path, the server passes the path info without it: the route must not include it."""
+    from django.urls import set_script_prefix
+
+    from dashboards import fastpoll
+
+    monkeypatch.setattr(fastpoll, "_route", {})
+    set_script_prefix("/ec/")
+    try:
+        assert fastpoll._split_route() == ("/api/v1/screens/", "/snapshot")
+    finally:
+        set_script_prefix("/")
+
+
+def test_a_lost_epoch_is_a_new_epoch(courts, director_high, settings, monkeypatch):
+    """A grant seen live, then revoked, then the cache loses the epoch key before this process reads it: the grant
+    must not count as seen (with "no epoch" as a value, it would have until the next revocation)."""
+    settings.SCREEN_POLL_LOCAL_SECONDS = 60
+    clock = [1000.0]
+    monkeypatch.setattr(screen_access.time, "monotonic", lambda: clock[0])
+    screen_access._epoch.update(value=None, until=0.0)
+    screen_access.cache.delete(screen_access.EPOCH_KEY)
+    token = issue_token(director_high.user)
+    assert token_allows(token, "宁") is True and screen_access._epoch["value"] is not None
+    end_user_grants(director_high.user.pk)
+    screen_access.cache.delete(screen_access.EPOCH_KEY)  # lost: flush, restart without persistence, eviction
+    clock[0] += 61
+    assert token_allows(token, "宁") is None
+
+
+def test_a_grant_pushed_out_by_the_cap_is_ended_not_forgotten(courts, director_high):
+    """issue_token keeps MAX_GRANTS_PER_USER grants in the user's list; one dropped from the list must end too, or a
+    deactivation (end_user_grants, which reads the list) would miss it."""
+    first = issue_token(director_high.user)
+    later = [issue_token(director_high.user) for _ in range(screen_access.MAX_GRANTS_PER_USER)]
+    assert token_allows(first, "宁") is None and token_allows(later[-1], "宁") is True
+    end_user_grants(director_high.user.pk)
+    assert all(token_allows(t, "宁") is None for t in later)
