@@ -15,7 +15,9 @@ and the screen only asks "has the snapshot moved", which the three answer alike.
 Why a 1-second conditional poll and not server-sent events: the web tier is gunicorn with threads (WSGI), where an
 open event stream holds a thread per screen — a thousand screens would need a thousand threads. An unchanged poll
 costs no database query and, within SCREEN_POLL_LOCAL_SECONDS, not even a cache read, so a thousand screens
-polling every second are a thousand cheap requests per second (bench/polling.py, bench/freshness.py).
+polling every second are a thousand cheap requests per second (bench/polling.py, bench/freshness.py). Most of them
+never reach this view: dashboards.fastpoll answers a screen-token poll that would get a 304 in front of Django's
+middleware, with the same checks and `poll_headers`; tests/dashboards/test_fastpoll.py keeps the two answers equal.
 """
 
 import time
